@@ -1,0 +1,30 @@
+"""ssenb: solid-state electrolytes in a notebook.
+
+Subpackages load on first use (``ssenb.thermo``, ``ssenb.models`` ...) so that
+``import ssenb`` stays light and has no side effects.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+_SUBPACKAGES = ("data", "features", "thermo", "models", "explain", "viz", "widgets", "errors", "keys")
+
+if TYPE_CHECKING:  # pragma: no cover
+    from . import data, errors, explain, features, keys, models, thermo, viz, widgets  # noqa: F401
+
+
+def __getattr__(name: str):
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'ssenb' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_SUBPACKAGES])
+
+
+__all__ = ["__version__", *_SUBPACKAGES]

@@ -1,0 +1,27 @@
+"""Data layer: registered upstream files, a verified cache, and loaders.
+
+Nothing here is vendored: each file is known by URL and sha256 and cached under
+``$SSENB_DATA_DIR`` (default: the OS cache folder).
+"""
+
+from ._cache import data_dir, fetch, is_present, offline
+from ._registry import DATASETS, REGISTRY
+from .hull_demos import load_alexandria_entries, load_mp2020_entries
+from .mp_snapshot import CORRECTION_SCHEME, SNAPSHOT_NAME, load_mp_snapshot
+from .obelix import load_obelix, parse_cif
+
+__all__ = [
+    "CORRECTION_SCHEME",
+    "DATASETS",
+    "REGISTRY",
+    "SNAPSHOT_NAME",
+    "data_dir",
+    "fetch",
+    "is_present",
+    "load_alexandria_entries",
+    "load_mp2020_entries",
+    "load_mp_snapshot",
+    "load_obelix",
+    "offline",
+    "parse_cif",
+]

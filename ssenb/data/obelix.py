@@ -1,0 +1,164 @@
+"""OBELiX: experimental room-temperature Li-ion conductivities of solid electrolytes."""
+
+from __future__ import annotations
+
+import io
+import math
+import tarfile
+import warnings
+from functools import lru_cache
+from typing import Literal, get_args
+
+import pandas as pd
+
+from .. import keys as K
+from ..errors import InvalidInputError, UnknownNameError
+from ._cache import data_dir, fetch
+
+ObelixSplit = Literal["train", "test", "all"]
+
+#: Upstream column -> ssenb column (units in keys.py).
+_RENAME = {
+    "ID": K.ID,
+    "Z": "z",
+    "Space group": K.SPACE_GROUP,
+    "Space group #": K.SPACE_GROUP_NUMBER,
+    "Family": K.FAMILY,
+    "DOI": K.DOI,
+}
+LATTICE = ("a", "b", "c", "alpha", "beta", "gamma")  # Å and degrees
+CONDUCTIVITY_COLUMN = "Ionic conductivity (S cm-1)"
+
+
+def load_obelix(split: ObelixSplit = "train", *, structures: bool = True) -> pd.DataFrame:
+    """Experimental Li-ion conductivities with compositions and, where known, structures.
+
+    One row per material. ``sigma_S_cm`` is the room-temperature ionic conductivity in
+    S/cm and ``log10_sigma`` its log10. Values reported upstream as upper bounds
+    ("<1E-10", below the detection limit) keep the bound as value and get
+    ``censored=True``: the true conductivity is at most that value.
+
+    Parameters
+    ----------
+    split : {"train", "test", "all"}
+        The official OBELiX split. The shared mirror holds only "train"; the others are
+        downloaded (and sha256-verified) on first use.
+    structures : bool
+        Parse the CIFs into pymatgen ``Structure`` objects (about 3 s). Rows without a CIF,
+        or whose CIF fails to parse, get ``structure=None`` and a reason in
+        ``structure_error``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: id, reduced_composition and true_composition (pymatgen ``Composition``),
+        z, sigma_S_cm, log10_sigma, censored, family, space_group, space_group_number,
+        a, b, c (Å), alpha, beta, gamma (degrees), doi, structure, structure_error.
+        A fresh copy each call: modify it freely.
+
+    Notes
+    -----
+    Data: OBELiX, GitHub NRC-Mila/OBELiX at commit 4eaac88. License CC BY 4.0. Cite
+    Therrien et al., "OBELiX: A Curated Dataset of Crystal Structures and Experimentally
+    Measured Ionic Conductivities for Lithium Solid-State Electrolytes", arXiv:2502.14234
+    (Digital Discovery, 2026). The CIF atom positions were slightly randomized by the
+    dataset authors.
+
+    Examples
+    --------
+    >>> df = load_obelix("train")
+    >>> len(df), int(df["structure"].notna().sum())
+    (478, 254)
+    """
+    if split not in get_args(ObelixSplit):
+        raise UnknownNameError(
+            f"split={split!r} is not an OBELiX split; use one of {', '.join(get_args(ObelixSplit))}"
+        )
+    frame = _load_cached(split, bool(structures), str(data_dir()))
+    out = frame.copy()
+    if structures:
+        out[K.STRUCTURE] = [s.copy() if s is not None else None for s in frame[K.STRUCTURE]]
+    return out
+
+
+@lru_cache(maxsize=6)
+def _load_cached(split: str, structures: bool, _cache_dir: str) -> pd.DataFrame:
+    raw = pd.read_csv(fetch(f"obelix/{split}.csv"), dtype={"ID": str}, keep_default_na=False)
+    frame = parse_obelix_table(raw)
+    if structures:
+        cifs = read_cif_archive(fetch(f"obelix/{split}_cifs.tar.gz"))
+        parsed = [parse_cif(cifs.get(i)) for i in frame[K.ID]]
+        frame[K.STRUCTURE] = [s for s, _ in parsed]
+        frame[K.STRUCTURE_ERROR] = [e for _, e in parsed]
+    return frame
+
+
+def parse_conductivity(text: str) -> tuple[float, bool]:
+    """``"1.2e-4"`` -> (1.2e-4, False); ``"<1E-10"`` -> (1e-10, True). Units S/cm."""
+    s = str(text).strip()
+    censored = s.startswith("<")
+    try:
+        value = float(s.lstrip("<").strip())
+    except ValueError:
+        raise InvalidInputError(
+            f"conductivity {text!r} is neither a number nor an upper bound like '<1E-10'"
+        ) from None
+    if not value > 0:
+        raise InvalidInputError(f"conductivity {text!r} must be positive (S/cm)")
+    return value, censored
+
+
+def parse_obelix_table(raw: pd.DataFrame) -> pd.DataFrame:
+    """Turn the upstream OBELiX csv table into ssenb's columns (see :func:`load_obelix`)."""
+    from pymatgen.core import Composition
+
+    missing = {"ID", "Reduced Composition", "True Composition", CONDUCTIVITY_COLUMN} - set(raw.columns)
+    if missing:
+        raise InvalidInputError(f"OBELiX table lacks columns {sorted(missing)}; is it an OBELiX csv?")
+    sigma = [parse_conductivity(v) for v in raw[CONDUCTIVITY_COLUMN]]
+    out = pd.DataFrame(
+        {
+            K.ID: raw["ID"].astype(str),
+            K.REDUCED_COMPOSITION: [Composition(c) for c in raw["Reduced Composition"]],
+            K.TRUE_COMPOSITION: [Composition(c) for c in raw["True Composition"]],
+            "z": pd.to_numeric(raw["Z"], errors="coerce"),
+            K.SIGMA: [v for v, _ in sigma],
+            K.LOG10_SIGMA: [math.log10(v) for v, _ in sigma],
+            K.CENSORED: [c for _, c in sigma],
+            K.FAMILY: raw["Family"].replace("", "unassigned"),
+            K.SPACE_GROUP: raw["Space group"],
+            K.SPACE_GROUP_NUMBER: pd.to_numeric(raw["Space group #"], errors="coerce").astype("Int64"),
+        }
+    )
+    for col in LATTICE:
+        out[col] = pd.to_numeric(raw[col], errors="coerce")
+    out[K.DOI] = raw["DOI"]
+    return out
+
+
+def read_cif_archive(path) -> dict[str, str]:
+    """``{ID: cif text}`` from an OBELiX CIF tarball (member names ``<folder>/<ID>.cif``)."""
+    out = {}
+    with tarfile.open(path) as tf:
+        for member in tf.getmembers():
+            if member.isfile() and member.name.endswith(".cif"):
+                key = member.name.rsplit("/", 1)[-1][: -len(".cif")]
+                out[key] = tf.extractfile(member).read().decode("utf-8", errors="replace")
+    return out
+
+
+def parse_cif(text: str | None):
+    """(Structure, None) or (None, reason). Never raises: one bad CIF must not fail a load."""
+    if text is None:
+        return None, "no CIF in the dataset"
+    from pymatgen.io.cif import CifParser
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            structures = CifParser(io.StringIO(text)).parse_structures(primitive=False)
+        if not structures:
+            return None, "CIF holds no structure"
+        return structures[0], None
+    except Exception as err:  # pymatgen raises many types for bad CIFs
+        return None, f"CIF did not parse: {type(err).__name__}: {str(err)[:200]}"

@@ -1,0 +1,166 @@
+"""Electrochemical stability window by the grand-potential (ion-open) method.
+
+Following Zhu, He & Mo, ACS Appl. Mater. Interfaces 7, 23685 (2015) and Richards et al.,
+Chem. Mater. 28, 266 (2016): the material is put in contact with an ion reservoir at
+chemical potential mu = mu0 - eV; the window is the range of V (vs the ion's metal) over
+which it neither takes up ions (reduction) nor releases them (oxidation).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .. import keys as K
+from ..errors import InvalidInputError
+from ._hull import TOL, decompose, ion_voltage
+from ._material import to_composition
+from .sources import get_source
+
+ION_PER_FU = "ion_per_formula_unit"  # >0: taken up (reduction), <0: released (oxidation)
+
+
+@dataclass
+class StabilityWindow:
+    """The electrochemical stability window of one material.
+
+    Attributes
+    ----------
+    formula : str
+    ion : str
+        The mobile ion; voltages are vs the ion's metal (V vs Li/Li⁺ for Li).
+    reduction_v, oxidation_v : float
+        Window limits (V). ``oxidation_v`` is ``inf`` for a material without the ion:
+        nothing can be extracted, so ion release never limits it.
+    reduction_products, oxidation_products : list[str]
+        Phase equilibrium just beyond each limit (below ``reduction_v``/above ``oxidation_v``).
+    e_above_hull : float
+        eV/atom; NaN when the composition is not in the data.
+    metastable : bool
+        True when the material lies above the hull. Then, as Zhu et al. (2015) did for
+        Li10GeP2S12, the window is that of its 0 K phase equilibrium (the decomposition
+        products), i.e. the intersection of their windows.
+    profile : pandas.DataFrame
+        One row per voltage interval: voltage_V (lower end), voltage_upper_V,
+        ion_per_formula_unit (ions taken up per formula unit of the material from its
+        equilibrium at that voltage), products, reaction.
+    source, correction_scheme : str
+    """
+
+    formula: str
+    ion: str
+    reduction_v: float
+    oxidation_v: float
+    reduction_products: list[str]
+    oxidation_products: list[str]
+    e_above_hull: float
+    metastable: bool
+    in_data: bool
+    source: str
+    correction_scheme: str
+    profile: pd.DataFrame = field(repr=False)
+
+    @property
+    def width_v(self) -> float:
+        """Window width (V)."""
+        return self.oxidation_v - self.reduction_v
+
+    def phases_at(self, voltage: float) -> list[str]:
+        """Stable phase equilibrium at ``voltage`` (V vs the ion's metal)."""
+        rows = self.profile[self.profile[K.VOLTAGE] <= voltage + 1e-12]
+        row = rows.iloc[-1] if len(rows) else self.profile.iloc[0]
+        return list(row["products"])
+
+    def to_frame(self) -> pd.DataFrame:
+        """The ion profile (a copy)."""
+        return self.profile.copy()
+
+    def _repr_html_(self) -> str:
+        note = " (metastable: window of its phase equilibrium)" if self.metastable else ""
+        return (
+            f"<b>{self.formula}</b>: {self.reduction_v:.2f}–{self.oxidation_v:.2f} V vs {self.ion}/{self.ion}⁺{note}"
+            f"<br>reduced to {' + '.join(self.reduction_products)}; oxidized to {' + '.join(self.oxidation_products)}"
+            f"<br><small>{self.source}; corrections: {self.correction_scheme}</small>"
+        )
+
+
+def stability_window(material, *, ion: str = "Li", source=None) -> StabilityWindow:
+    """Electrochemical stability window (V vs ion metal) with the full ion profile.
+
+    Parameters
+    ----------
+    material : str, Composition, Structure or entry
+        A formula unit as written (``"Li10GeP2S12"``); structures use their reduced formula.
+    ion : str
+        Mobile ion (Li, Na, K, Mg ...). A material without the ion still has a reduction
+        limit (where it starts taking the ion up); its oxidation limit is ``inf``.
+    source : None, "mp2019", "mp", list of entries, or EntrySource
+        Hull data (default: offline MP ~2019 snapshot, legacy corrections).
+
+    Examples
+    --------
+    >>> w = stability_window("Li3PO4")
+    >>> round(w.reduction_v, 2), round(w.oxidation_v, 2)
+    (0.69, 4.21)
+    """
+    from pymatgen.core import Element
+
+    comp = to_composition(material)
+    try:
+        ion_el = Element(ion)
+    except (ValueError, KeyError) as err:
+        raise InvalidInputError(f"ion={ion!r} is not an element symbol; use e.g. 'Li', 'Na', 'K'") from err
+    others = [el for el in comp.elements if el != ion_el]
+    if not others:
+        raise InvalidInputError(f"material {comp.reduced_formula!r} is the ion {ion} itself: it has no window")
+    src = get_source(source)
+    pd_ = src.phase_diagram({str(el) for el in comp.elements} | {ion})
+    entry, e_hull, _ = decompose(pd_, comp)
+    profile = ion_profile(pd_, comp, ion)
+    evolution = profile[ION_PER_FU].to_numpy()
+    i_red = next(i for i, v in enumerate(evolution) if v <= TOL)
+    i_ox = next((i for i, v in enumerate(evolution) if v < -TOL), None)
+    reduction_v = float(profile[K.VOLTAGE].iloc[i_red])
+    oxidation_v = math.inf if i_ox is None else float(profile[K.VOLTAGE].iloc[i_ox])
+    return StabilityWindow(
+        formula=comp.reduced_formula,
+        ion=ion,
+        reduction_v=reduction_v,
+        oxidation_v=oxidation_v,
+        reduction_products=list(profile["products"].iloc[i_red - 1]) if i_red > 0 else [],
+        oxidation_products=list(profile["products"].iloc[i_ox]) if i_ox is not None else [],
+        e_above_hull=e_hull,
+        metastable=bool(e_hull > TOL) if entry is not None else True,
+        in_data=entry is not None,
+        source=src.name,
+        correction_scheme=src.correction_scheme,
+        profile=profile,
+    )
+
+
+def ion_profile(pd_, comp, ion: str) -> pd.DataFrame:
+    """The ion evolution profile of ``comp`` from ``PhaseDiagram.get_element_profile``.
+
+    Rows are sorted by increasing voltage; row i's phases are stable from its voltage_V up
+    to voltage_upper_V.
+    """
+    from pymatgen.core import Element
+
+    raw = pd_.get_element_profile(Element(ion), comp)
+    ref = pd_.el_refs[Element(ion)].energy_per_atom
+    volts = [ion_voltage(step["chempot"], ref) for step in raw]
+    uppers = [*volts[1:], math.inf]
+    return pd.DataFrame(
+        {
+            K.VOLTAGE: volts,
+            "voltage_upper_V": uppers,
+            ION_PER_FU: [float(step["evolution"]) + 0.0 for step in raw],
+            "products": [sorted(e.composition.reduced_formula for e in step["entries"]) for step in raw],
+            "reaction": [str(step["reaction"]) for step in raw],
+        }
+    )
+
+
+__all__ = ["ION_PER_FU", "StabilityWindow", "ion_profile", "stability_window"]
