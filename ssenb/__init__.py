@@ -11,7 +11,17 @@ from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
-_SUBPACKAGES = ("data", "features", "thermo", "models", "explain", "viz", "widgets", "errors", "keys")
+_SUBPACKAGES = (
+    "data",
+    "features",
+    "thermo",
+    "models",
+    "explain",
+    "viz",
+    "widgets",
+    "errors",
+    "keys",
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from . import data, errors, explain, features, keys, models, thermo, viz, widgets  # noqa: F401

@@ -50,7 +50,7 @@ LABELS: dict[str, str] = {
     REDUCTION_V: "reduction limit (V vs Li/Li⁺)",
     OXIDATION_V: "oxidation limit (V vs Li/Li⁺)",
     VOLTAGE: "voltage (V vs Li/Li⁺)",
-    MIXING_RATIO: "mixing ratio x (electrode fraction)",
+    MIXING_RATIO: "x, atomic fraction of electrolyte",
     REACTION_ENERGY: "reaction energy (eV/atom)",
 }
 

@@ -114,7 +114,9 @@ def _download(name: str, spec: RemoteFile, path: Path) -> Path:
             progressbar=False,
         )
     except ValueError as err:  # pooch: hash mismatch of the downloaded file
-        raise DataIntegrityError(f"download of {spec.url} did not match the registry: {err}") from err
+        raise DataIntegrityError(
+            f"download of {spec.url} did not match the registry: {err}"
+        ) from err
     except Exception as err:  # network, permissions, read-only cache
         raise DataUnavailableError(
             f"data file {name!r} is not in {data_dir()} and could not be downloaded from "

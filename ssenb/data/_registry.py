@@ -26,27 +26,103 @@ class RemoteFile:
 
 REGISTRY: dict[str, RemoteFile] = {
     # OBELiX (Therrien et al. 2025), CC BY 4.0
-    "obelix/train.csv": RemoteFile(_OBELIX + "train.csv", "01d87779862807e24bc45bb2c759852f892390b99f9340f13906c54805aa8776", "obelix"),
-    "obelix/train_cifs.tar.gz": RemoteFile(_OBELIX + "train_cifs.tar.gz", "0c461b79d3650e68228f2b921d1b9b58944dcbe470eeffcf85653748c13ce19e", "obelix"),
-    "obelix/test.csv": RemoteFile(_OBELIX + "test.csv", "b2c266eb74e22f403743d52959bea7c43b1531a850994870a70dd909200e5297", "obelix"),
-    "obelix/test_cifs.tar.gz": RemoteFile(_OBELIX + "test_cifs.tar.gz", "26697dd885b54dce6f7be6e0fcadc29678c75e63a277cb78e1f8341b22a6c6f9", "obelix"),
-    "obelix/all.csv": RemoteFile(_OBELIX + "all.csv", "54f6265ef84d16a919d08c6815f14b0fd7465fa00090bee2511c16c042e57f3c", "obelix"),
-    "obelix/all_cifs.tar.gz": RemoteFile(_OBELIX + "all_cifs.tar.gz", "bfa2a3c92e3b8ca1b9859992e686c9e19f98924e7ff369c05db7006548217d49", "obelix"),
+    "obelix/train.csv": RemoteFile(
+        _OBELIX + "train.csv",
+        "01d87779862807e24bc45bb2c759852f892390b99f9340f13906c54805aa8776",
+        "obelix",
+    ),
+    "obelix/train_cifs.tar.gz": RemoteFile(
+        _OBELIX + "train_cifs.tar.gz",
+        "0c461b79d3650e68228f2b921d1b9b58944dcbe470eeffcf85653748c13ce19e",
+        "obelix",
+    ),
+    "obelix/test.csv": RemoteFile(
+        _OBELIX + "test.csv",
+        "b2c266eb74e22f403743d52959bea7c43b1531a850994870a70dd909200e5297",
+        "obelix",
+    ),
+    "obelix/test_cifs.tar.gz": RemoteFile(
+        _OBELIX + "test_cifs.tar.gz",
+        "26697dd885b54dce6f7be6e0fcadc29678c75e63a277cb78e1f8341b22a6c6f9",
+        "obelix",
+    ),
+    "obelix/all.csv": RemoteFile(
+        _OBELIX + "all.csv",
+        "54f6265ef84d16a919d08c6815f14b0fd7465fa00090bee2511c16c042e57f3c",
+        "obelix",
+    ),
+    "obelix/all_cifs.tar.gz": RemoteFile(
+        _OBELIX + "all_cifs.tar.gz",
+        "bfa2a3c92e3b8ca1b9859992e686c9e19f98924e7ff369c05db7006548217d49",
+        "obelix",
+    ),
     # Materials Project ~2019 via Bartel et al. 2020 / CrabNet, MIT + CC BY 4.0
-    "mp2019-allmp/CritExam__Ef/train.csv": RemoteFile(_CRABNET + "benchmark_data/CritExam__Ef/train.csv", "717892455f5474fb98d952b2824b09e2abae21d4893eebc5f0e16b5042a9f168", "mp2019"),
-    "mp2019-allmp/CritExam__Ef/val.csv": RemoteFile(_CRABNET + "benchmark_data/CritExam__Ef/val.csv", "f641c56947685fad49aaf13c31b098593a708d8aff19cf271b2239251d9d6a3a", "mp2019"),
-    "mp2019-allmp/CritExam__Ef/test.csv": RemoteFile(_CRABNET + "benchmark_data/CritExam__Ef/test.csv", "92052ffc5bad988371946b1c98a605addf88fd2894e2319ed1a39653cecb0f43", "mp2019"),
-    "mp2019-allmp/CritExam__Ed/train.csv": RemoteFile(_CRABNET + "benchmark_data/CritExam__Ed/train.csv", "b8de276563588969f9b8a9f7fb59059e2b445da22f4bc84beed5d4b8d3b16934", "mp2019"),
-    "mp2019-allmp/CritExam__Ed/val.csv": RemoteFile(_CRABNET + "benchmark_data/CritExam__Ed/val.csv", "be508d700c294fffa382887f37dbc1aded4ad2a5f5ab526bad60d987f5a6d7f0", "mp2019"),
-    "mp2019-allmp/CritExam__Ed/test.csv": RemoteFile(_CRABNET + "benchmark_data/CritExam__Ed/test.csv", "ebe21e71b66eb534c9f53c4e682c3661ed402204805e7a74bf17d03639a978ab", "mp2019"),
-    "mp2019-allmp/matbench/mp_e_form.csv": RemoteFile(_CRABNET + "matbench/mp_e_form.csv", "90e895635c96447c5be4e9070d26f26e1b4d17925102a6597ae3c4d79c32555b", "mp2019"),
+    "mp2019-allmp/CritExam__Ef/train.csv": RemoteFile(
+        _CRABNET + "benchmark_data/CritExam__Ef/train.csv",
+        "717892455f5474fb98d952b2824b09e2abae21d4893eebc5f0e16b5042a9f168",
+        "mp2019",
+    ),
+    "mp2019-allmp/CritExam__Ef/val.csv": RemoteFile(
+        _CRABNET + "benchmark_data/CritExam__Ef/val.csv",
+        "f641c56947685fad49aaf13c31b098593a708d8aff19cf271b2239251d9d6a3a",
+        "mp2019",
+    ),
+    "mp2019-allmp/CritExam__Ef/test.csv": RemoteFile(
+        _CRABNET + "benchmark_data/CritExam__Ef/test.csv",
+        "92052ffc5bad988371946b1c98a605addf88fd2894e2319ed1a39653cecb0f43",
+        "mp2019",
+    ),
+    "mp2019-allmp/CritExam__Ed/train.csv": RemoteFile(
+        _CRABNET + "benchmark_data/CritExam__Ed/train.csv",
+        "b8de276563588969f9b8a9f7fb59059e2b445da22f4bc84beed5d4b8d3b16934",
+        "mp2019",
+    ),
+    "mp2019-allmp/CritExam__Ed/val.csv": RemoteFile(
+        _CRABNET + "benchmark_data/CritExam__Ed/val.csv",
+        "be508d700c294fffa382887f37dbc1aded4ad2a5f5ab526bad60d987f5a6d7f0",
+        "mp2019",
+    ),
+    "mp2019-allmp/CritExam__Ed/test.csv": RemoteFile(
+        _CRABNET + "benchmark_data/CritExam__Ed/test.csv",
+        "ebe21e71b66eb534c9f53c4e682c3661ed402204805e7a74bf17d03639a978ab",
+        "mp2019",
+    ),
+    "mp2019-allmp/matbench/mp_e_form.csv": RemoteFile(
+        _CRABNET + "matbench/mp_e_form.csv",
+        "90e895635c96447c5be4e9070d26f26e1b4d17925102a6597ae3c4d79c32555b",
+        "mp2019",
+    ),
     # matterviz demo hulls (MIT repo; MP and Alexandria data CC BY 4.0)
-    "matterviz-hull-demos/mp_Li-Co-Ni-O.json.gz": RemoteFile(_MATTERVIZ + "convex-hull/quaternaries/Li-Co-Ni-O.json.gz", "51c9b0008074a0b18ed2b1fd401f08ac9441594359fa68ffc625caf9da212032", "matterviz"),
-    "matterviz-hull-demos/alexandria_Li-P-S.json.gz": RemoteFile(_MATTERVIZ + "phase-diagrams/ternary/Li-P-S.json.gz", "0d60c6b82e81386e7ef33eaf215e1d2937f533bd73e8305a790279a7110ee184", "matterviz"),
-    "matterviz-hull-demos/alexandria_Li-Co-O.json.gz": RemoteFile(_MATTERVIZ + "phase-diagrams/ternary/Li-Co-O.json.gz", "ecf186b4aef44556a0a69b070aae94ceba3c011bd7375b986738b6fd49db6ba1", "matterviz"),
-    "matterviz-hull-demos/alexandria_Li-Ti-O.json.gz": RemoteFile(_MATTERVIZ + "phase-diagrams/ternary/Li-Ti-O.json.gz", "f0cfe23c2f9059ca46f691fb91ba7bfee2f8be456a3261ff74bcfc45040abdf1", "matterviz"),
-    "matterviz-hull-demos/alexandria_Li-Mn-O.json.gz": RemoteFile(_MATTERVIZ + "phase-diagrams/ternary/Li-Mn-O.json.gz", "dd7620ed4fec5e221ed1035686bd5ec6e0d3bcc4b130ab4610e23356967538a7", "matterviz"),
-    "matterviz-hull-demos/alexandria_Li-Ni-O.json.gz": RemoteFile(_MATTERVIZ + "phase-diagrams/ternary/Li-Ni-O.json.gz", "0979567669960067c0c0c23f40d19ca6c8cb203506ec309939260ce4323b68d9", "matterviz"),
+    "matterviz-hull-demos/mp_Li-Co-Ni-O.json.gz": RemoteFile(
+        _MATTERVIZ + "convex-hull/quaternaries/Li-Co-Ni-O.json.gz",
+        "51c9b0008074a0b18ed2b1fd401f08ac9441594359fa68ffc625caf9da212032",
+        "matterviz",
+    ),
+    "matterviz-hull-demos/alexandria_Li-P-S.json.gz": RemoteFile(
+        _MATTERVIZ + "phase-diagrams/ternary/Li-P-S.json.gz",
+        "0d60c6b82e81386e7ef33eaf215e1d2937f533bd73e8305a790279a7110ee184",
+        "matterviz",
+    ),
+    "matterviz-hull-demos/alexandria_Li-Co-O.json.gz": RemoteFile(
+        _MATTERVIZ + "phase-diagrams/ternary/Li-Co-O.json.gz",
+        "ecf186b4aef44556a0a69b070aae94ceba3c011bd7375b986738b6fd49db6ba1",
+        "matterviz",
+    ),
+    "matterviz-hull-demos/alexandria_Li-Ti-O.json.gz": RemoteFile(
+        _MATTERVIZ + "phase-diagrams/ternary/Li-Ti-O.json.gz",
+        "f0cfe23c2f9059ca46f691fb91ba7bfee2f8be456a3261ff74bcfc45040abdf1",
+        "matterviz",
+    ),
+    "matterviz-hull-demos/alexandria_Li-Mn-O.json.gz": RemoteFile(
+        _MATTERVIZ + "phase-diagrams/ternary/Li-Mn-O.json.gz",
+        "dd7620ed4fec5e221ed1035686bd5ec6e0d3bcc4b130ab4610e23356967538a7",
+        "matterviz",
+    ),
+    "matterviz-hull-demos/alexandria_Li-Ni-O.json.gz": RemoteFile(
+        _MATTERVIZ + "phase-diagrams/ternary/Li-Ni-O.json.gz",
+        "0979567669960067c0c0c23f40d19ca6c8cb203506ec309939260ce4323b68d9",
+        "matterviz",
+    ),
 }
 
 #: Files each dataset needs, for ``ssenb info`` and pre-fetching (Binder).

@@ -39,7 +39,9 @@ def load_mp2020_entries(chemsys: Literal["Li-Co-Ni-O"] = "Li-Co-Ni-O"):
     et al., APL Mater. 1, 011002 (2013). Never mix with :func:`load_mp_snapshot` energies.
     """
     if chemsys != "Li-Co-Ni-O":
-        raise UnknownNameError(f"chemsys={chemsys!r}: the MP2020 demo file covers only 'Li-Co-Ni-O'")
+        raise UnknownNameError(
+            f"chemsys={chemsys!r}: the MP2020 demo file covers only 'Li-Co-Ni-O'"
+        )
     from pymatgen.entries.computed_entries import ComputedStructureEntry
 
     entries = []

@@ -112,9 +112,13 @@ def parse_obelix_table(raw: pd.DataFrame) -> pd.DataFrame:
     """Turn the upstream OBELiX csv table into ssenb's columns (see :func:`load_obelix`)."""
     from pymatgen.core import Composition
 
-    missing = {"ID", "Reduced Composition", "True Composition", CONDUCTIVITY_COLUMN} - set(raw.columns)
+    missing = {"ID", "Reduced Composition", "True Composition", CONDUCTIVITY_COLUMN} - set(
+        raw.columns
+    )
     if missing:
-        raise InvalidInputError(f"OBELiX table lacks columns {sorted(missing)}; is it an OBELiX csv?")
+        raise InvalidInputError(
+            f"OBELiX table lacks columns {sorted(missing)}; is it an OBELiX csv?"
+        )
     sigma = [parse_conductivity(v) for v in raw[CONDUCTIVITY_COLUMN]]
     out = pd.DataFrame(
         {
@@ -127,7 +131,9 @@ def parse_obelix_table(raw: pd.DataFrame) -> pd.DataFrame:
             K.CENSORED: [c for _, c in sigma],
             K.FAMILY: raw["Family"].replace("", "unassigned"),
             K.SPACE_GROUP: raw["Space group"],
-            K.SPACE_GROUP_NUMBER: pd.to_numeric(raw["Space group #"], errors="coerce").astype("Int64"),
+            K.SPACE_GROUP_NUMBER: pd.to_numeric(raw["Space group #"], errors="coerce").astype(
+                "Int64"
+            ),
         }
     )
     for col in LATTICE:

@@ -40,8 +40,17 @@ def to_composition(material: Any, *, argname: str = "material"):
         )
     if comp.num_atoms <= 0:
         raise InvalidInputError(f"{argname}={material!r} has no atoms")
-    bad = [str(el) for el in comp.elements if not hasattr(el, "Z") or getattr(el, "symbol", None) is None]
+    bad = [
+        str(el)
+        for el in comp.elements
+        if not hasattr(el, "Z") or getattr(el, "symbol", None) is None
+    ]
     if bad:
         raise InvalidInputError(f"{argname}={material!r} holds non-element species {bad}")
     # oxidation-state decorated species -> plain elements
-    return Composition({el.symbol if hasattr(el, "symbol") else str(el): amt for el, amt in comp.element_composition.items()})
+    return Composition(
+        {
+            el.symbol if hasattr(el, "symbol") else str(el): amt
+            for el, amt in comp.element_composition.items()
+        }
+    )

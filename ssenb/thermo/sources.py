@@ -7,11 +7,19 @@ A hull is always built from one source, so energies with different correction sc
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from itertools import combinations
 from typing import Any
 
-from ..errors import IncompatibleSourcesError, InvalidInputError, UnknownNameError, UnsupportedMaterialError
+import numpy as np
+
+from ..errors import (
+    IncompatibleSourcesError,
+    InvalidInputError,
+    UnknownNameError,
+    UnsupportedMaterialError,
+)
 
 
 class EntrySource:
@@ -25,7 +33,7 @@ class EntrySource:
     correction_scheme: str = "unspecified"
 
     def __init__(self) -> None:
-        self._pd_cache: dict[frozenset[str], Any] = {}
+        self._pd_cache: dict[Any, Any] = {}
 
     def elements(self) -> frozenset[str]:
         raise NotImplementedError
@@ -44,6 +52,39 @@ class EntrySource:
                 "Materials Project via source='mp')"
             )
         return self._entries_within(els)
+
+    def hull_arrays(self, elements: Iterable[str]):
+        """(elements, atomic fractions (m, n), energies eV/atom (m,), names) for a fast hull."""
+        els = sorted(str(e) for e in elements)
+        entries = self.entries(els)
+        fractions = [[e.composition.get_atomic_fraction(el) for el in els] for e in entries]
+        return (
+            els,
+            fractions,
+            [e.energy_per_atom for e in entries],
+            [e.composition.reduced_formula for e in entries],
+        )
+
+    def fast_hull(self, elements: Iterable[str]):
+        """A (cached) :class:`~ssenb.thermo._fasthull.FastHull` of the system (for screening)."""
+        from ._fasthull import FastHull
+
+        els = frozenset(str(e) for e in elements)
+        key = ("fast", els)
+        if key not in self._pd_cache:
+            names_els, fractions, energies, names = self.hull_arrays(els)
+            if len(els) > 1 and not any(np.count_nonzero(f) > 1 for f in fractions):
+                raise UnsupportedMaterialError(
+                    f"the {self.name} data has no compound in the {'-'.join(sorted(els))} system, "
+                    "so its hull is only the elements; supply entries for it with source=[...]"
+                )
+            try:
+                self._pd_cache[key] = FastHull(names_els, fractions, energies, names)
+            except ValueError as err:
+                raise UnsupportedMaterialError(
+                    f"cannot build a {'-'.join(sorted(els))} hull from the {self.name} data: {err}"
+                ) from err
+        return self._pd_cache[key]
 
     def phase_diagram(self, elements: Iterable[str]):
         """A (cached) pymatgen ``PhaseDiagram`` of the chemical system of ``elements``."""
@@ -83,6 +124,9 @@ class MPSnapshot(EntrySource):
         self.name = SNAPSHOT_NAME
         self.correction_scheme = CORRECTION_SCHEME
         self._by_system: dict[frozenset[str], list[tuple[str, float]]] | None = None
+        self._parsed: dict[str, dict[str, float]] = {}
+        self._names: dict[str, str] = {}
+        self._elements: frozenset[str] | None = None
 
     def _index(self) -> dict[frozenset[str], list[tuple[str, float]]]:
         if self._by_system is None:
@@ -94,10 +138,38 @@ class MPSnapshot(EntrySource):
             for formula, chemsys, ef in zip(mp[K.FORMULA], mp[K.CHEMSYS], mp[K.E_FORM]):
                 index.setdefault(frozenset(chemsys.split("-")), []).append((formula, float(ef)))
             self._by_system = index
+            self._parsed = {f: _parse_simple_formula(f) for f in mp[K.FORMULA]}
+            self._names = dict(zip(mp[K.FORMULA], mp[K.REDUCED_FORMULA]))
         return self._by_system
 
+    def hull_arrays(self, elements: Iterable[str]):
+        """Arrays for :class:`~ssenb.thermo._fasthull.FastHull` straight from the table."""
+        index = self._index()
+        els = sorted(str(e) for e in elements)
+        if set(els) - self.elements():
+            self.entries(els)  # raises the standard "not covered" error
+        col = {el: i for i, el in enumerate(els)}
+        rows, energies, names = [], [], []
+        for i, el in enumerate(els):
+            rows.append(np.eye(len(els))[i])
+            energies.append(0.0)
+            names.append(el)
+        for size in range(2, len(els) + 1):
+            for system in combinations(els, size):
+                for formula, ef in index.get(frozenset(system), ()):
+                    amounts = self._parsed[formula]
+                    vec = np.zeros(len(els))
+                    for el, amt in amounts.items():
+                        vec[col[el]] = amt
+                    rows.append(vec / vec.sum())
+                    energies.append(ef)
+                    names.append(self._names[formula])
+        return els, np.array(rows), np.array(energies), names
+
     def elements(self) -> frozenset[str]:
-        return frozenset().union(*self._index())
+        if self._elements is None:
+            self._elements = frozenset().union(*self._index())
+        return self._elements
 
     def _entries_within(self, elements: frozenset[str]) -> list:
         from pymatgen.analysis.phase_diagram import PDEntry
@@ -121,14 +193,22 @@ class UserEntries(EntrySource):
     Entries whose energy adjustments come from different correction schemes are refused.
     """
 
-    def __init__(self, entries: Sequence, *, name: str = "user entries", correction_scheme: str | None = None) -> None:
+    def __init__(
+        self, entries: Sequence, *, name: str = "user entries", correction_scheme: str | None = None
+    ) -> None:
         super().__init__()
         from pymatgen.analysis.phase_diagram import PDEntry
 
         entries = list(entries)
         if not entries:
-            raise InvalidInputError("source=[] holds no entries; pass pymatgen PDEntry/ComputedEntry objects")
-        bad = [e for e in entries if not isinstance(e, PDEntry) and not hasattr(e, "energy_adjustments")]
+            raise InvalidInputError(
+                "source=[] holds no entries; pass pymatgen PDEntry/ComputedEntry objects"
+            )
+        bad = [
+            e
+            for e in entries
+            if not isinstance(e, PDEntry) and not hasattr(e, "energy_adjustments")
+        ]
         if bad:
             raise InvalidInputError(
                 f"source list holds {type(bad[0]).__name__} objects; it needs pymatgen PDEntry or "
@@ -142,7 +222,9 @@ class UserEntries(EntrySource):
             )
         self._entries = entries
         self.name = name
-        self.correction_scheme = correction_scheme or (schemes.pop() if schemes else "as given (no corrections found)")
+        self.correction_scheme = correction_scheme or (
+            schemes.pop() if schemes else "as given (no corrections found)"
+        )
 
     def elements(self) -> frozenset[str]:
         return frozenset(str(el) for e in self._entries for el in e.composition.elements)
@@ -194,7 +276,9 @@ class MPLive(EntrySource):
             try:
                 from mp_api.client import MPRester
             except ImportError as err:
-                raise InvalidInputError("source='mp' needs mp-api: pip install 'ssenb[mp]'") from err
+                raise InvalidInputError(
+                    "source='mp' needs mp-api: pip install 'ssenb[mp]'"
+                ) from err
             self._client = MPRester(key)
         return self._client
 
@@ -237,3 +321,14 @@ def get_source(source: Any = None) -> EntrySource:
             )
         return UserEntries(items)
     raise InvalidInputError(f"source={source!r} is not a source; see ssenb.thermo.get_source")
+
+
+_TOKEN = re.compile(r"([A-Z][a-z]?)(\d*\.?\d*)")
+
+
+def _parse_simple_formula(formula: str) -> dict[str, float]:
+    """``"Li3P1S4"`` -> {"Li": 3, "P": 1, "S": 4}: the snapshot's flat formulas only."""
+    out: dict[str, float] = {}
+    for el, amt in _TOKEN.findall(formula):
+        out[el] = out.get(el, 0.0) + (float(amt) if amt else 1.0)
+    return out

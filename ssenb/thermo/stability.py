@@ -51,10 +51,19 @@ class PhaseStability:
 
     def to_frame(self) -> pd.DataFrame:
         """Decomposition products as a table (phase, atomic fraction)."""
-        return pd.DataFrame({"phase": list(self.decomposition), "atomic_fraction": list(self.decomposition.values())})
+        return pd.DataFrame(
+            {
+                "phase": list(self.decomposition),
+                "atomic_fraction": list(self.decomposition.values()),
+            }
+        )
 
     def _repr_html_(self) -> str:
-        ehull = "not in data" if math.isnan(self.e_above_hull) else f"{self.e_above_hull * 1000:.1f} meV/atom"
+        ehull = (
+            "not in data"
+            if math.isnan(self.e_above_hull)
+            else f"{self.e_above_hull * 1000:.1f} meV/atom"
+        )
         products = " + ".join(f"{v:.3f} {k}" for k, v in self.decomposition.items())
         return (
             f"<b>{self.formula}</b> ({self.chemsys}): E<sub>hull</sub> = {ehull}; decomposes to {products}"
@@ -62,7 +71,9 @@ class PhaseStability:
         )
 
 
-def phase_stability(material, *, source=None, energy_per_atom: float | None = None) -> PhaseStability:
+def phase_stability(
+    material, *, source=None, energy_per_atom: float | None = None
+) -> PhaseStability:
     """Energy above hull (eV/atom) and decomposition of a material.
 
     Parameters

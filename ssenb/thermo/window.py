@@ -111,10 +111,14 @@ def stability_window(material, *, ion: str = "Li", source=None) -> StabilityWind
     try:
         ion_el = Element(ion)
     except (ValueError, KeyError) as err:
-        raise InvalidInputError(f"ion={ion!r} is not an element symbol; use e.g. 'Li', 'Na', 'K'") from err
+        raise InvalidInputError(
+            f"ion={ion!r} is not an element symbol; use e.g. 'Li', 'Na', 'K'"
+        ) from err
     others = [el for el in comp.elements if el != ion_el]
     if not others:
-        raise InvalidInputError(f"material {comp.reduced_formula!r} is the ion {ion} itself: it has no window")
+        raise InvalidInputError(
+            f"material {comp.reduced_formula!r} is the ion {ion} itself: it has no window"
+        )
     src = get_source(source)
     pd_ = src.phase_diagram({str(el) for el in comp.elements} | {ion})
     entry, e_hull, _ = decompose(pd_, comp)
@@ -157,7 +161,9 @@ def ion_profile(pd_, comp, ion: str) -> pd.DataFrame:
             K.VOLTAGE: volts,
             "voltage_upper_V": uppers,
             ION_PER_FU: [float(step["evolution"]) + 0.0 for step in raw],
-            "products": [sorted(e.composition.reduced_formula for e in step["entries"]) for step in raw],
+            "products": [
+                sorted(e.composition.reduced_formula for e in step["entries"]) for step in raw
+            ],
             "reaction": [str(step["reaction"]) for step in raw],
         }
     )

@@ -1,0 +1,28 @@
+"""Thermodynamics: hull distance, stability windows, interface reactions, screening.
+
+All functions take ``source=`` (default: the offline MP ~2019 snapshot with legacy
+corrections) and never mix sources in one hull.
+"""
+
+from .interface import ELECTRODES, InterfaceReactions, interface_reactions
+from .screening import screen
+from .sources import EntrySource, MPLive, MPSnapshot, UserEntries, get_source
+from .stability import PhaseStability, phase_stability
+from .window import StabilityWindow, ion_profile, stability_window
+
+__all__ = [
+    "ELECTRODES",
+    "EntrySource",
+    "InterfaceReactions",
+    "MPLive",
+    "MPSnapshot",
+    "PhaseStability",
+    "StabilityWindow",
+    "UserEntries",
+    "get_source",
+    "interface_reactions",
+    "ion_profile",
+    "phase_stability",
+    "screen",
+    "stability_window",
+]

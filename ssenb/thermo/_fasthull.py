@@ -1,0 +1,103 @@
+"""A vectorised convex hull for batch screening, checked against pymatgen's PhaseDiagram.
+
+Same data preparation as ``pymatgen.analysis.phase_diagram.PhaseDiagram`` (lowest energy
+per composition, only phases with negative formation energy plus the elements, an extra
+point above the hull, qhull with "Qt i", degenerate facets dropped), but no entry objects
+and no reaction balancing. The lower hull is a convex function, so the hull energy at a
+composition x is the largest facet plane there, ``max_f x·mu_f``, where ``mu_f`` are the
+facet's elemental chemical potentials; the facets whose plane attains it are those that
+contain x, and a phase assemblage is stable over the min..max of their ion voltages.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+FORMATION_TOL = 1e-11  # eV/atom, pymatgen's PhaseDiagram.formation_energy_tol
+ATTAIN_TOL = 1e-9  # eV/atom: a facet plane within this of the hull contains the point
+
+
+class FastHull:
+    """Lower convex hull of one chemical system from composition/energy arrays.
+
+    Parameters
+    ----------
+    elements : list[str]
+        Column order of ``fractions``.
+    fractions : (m, n) array
+        Atomic fractions of each entry (rows sum to 1).
+    energies : (m,) array
+        Energy per atom (eV/atom) on one scale; every element needs a pure row.
+    names : list[str]
+        A label per row (reduced formula).
+    """
+
+    def __init__(self, elements, fractions, energies, names) -> None:
+        from scipy.spatial import ConvexHull
+
+        self.elements = list(elements)
+        fractions = np.asarray(fractions, float)
+        energies = np.asarray(energies, float)
+        n = len(self.elements)
+        # lowest energy per composition
+        keys = [tuple(np.round(f, 10)) for f in fractions]
+        best: dict[tuple, int] = {}
+        for i, k in enumerate(keys):
+            if k not in best or energies[i] < energies[best[k]]:
+                best[k] = i
+        self._lookup = {k: energies[i] for k, i in best.items()}
+        rows = np.array(sorted(best.values()))
+        x, e = fractions[rows], energies[rows]
+        pure = {int(np.argmax(f)): j for j, f in enumerate(x) if np.isclose(f.max(), 1.0)}
+        missing = [self.elements[c] for c in range(n) if c not in pure]
+        if missing:
+            raise ValueError(f"no elemental entry for {missing}")
+        self.refs = np.array([e[pure[c]] for c in range(n)])
+        form = e - x @ self.refs
+        keep = sorted({*np.where(form < -FORMATION_TOL)[0].tolist(), *pure.values()})
+        x, e = x[keep], e[keep]
+        self.names = [names[rows[j]] for j in keep]
+        data = np.column_stack([x[:, 1:], e])
+        extra = np.full(n, 1.0 / n)
+        extra[-1] = np.max(data) + 1
+        data = np.vstack([data, extra])
+        if n == 1:
+            facets = np.array([[int(np.argmin(e))]])
+        else:
+            simplices = ConvexHull(data, qhull_options="Qt i").simplices
+            simplices = simplices[simplices.max(axis=1) < len(data) - 1]
+            mats = data[simplices].copy()
+            mats[..., -1] = 1.0
+            facets = simplices[np.abs(np.linalg.det(mats)) > 1e-14]
+        self.facets = facets
+        self._x = x
+        self.mu = np.linalg.solve(x[facets], e[facets][..., None])[..., 0]  # (n_facets, n) eV
+
+    def energy_of(self, fractions) -> float:
+        """Lowest energy per atom (eV/atom) of an entry with exactly these fractions, or NaN."""
+        return float(self._lookup.get(tuple(np.round(np.asarray(fractions, float), 10)), math.nan))
+
+    def analyse(self, fractions, ion: str | None = None):
+        """(hull energy eV/atom, stable phase names, reduction V, oxidation V) at ``fractions``.
+
+        Voltages are vs the ``ion`` metal; oxidation is ``inf`` when the composition has no
+        ion. Without ``ion`` both voltages are NaN.
+        """
+        x = np.asarray(fractions, float)
+        planes = self.mu @ x
+        hull = float(planes.max())
+        touching = np.where(planes >= hull - ATTAIN_TOL)[0]
+        common = set(self.facets[touching[0]].tolist())
+        for f in touching[1:]:
+            common &= set(self.facets[f].tolist())
+        vertices = sorted(common)
+        weights = np.linalg.lstsq(self._x[vertices].T, x, rcond=None)[0]
+        phases = sorted(self.names[j] for j, w in zip(vertices, weights) if w > 1e-8)
+        if ion is None:
+            return hull, phases, math.nan, math.nan
+        col = self.elements.index(ion)
+        volts = -(self.mu[touching, col] - self.refs[col]) + 0.0
+        has_ion = x[col] > 0
+        return hull, phases, float(volts.min()), float(volts.max()) if has_ion else math.inf
