@@ -40,17 +40,29 @@ def to_composition(material: Any, *, argname: str = "material"):
         )
     if comp.num_atoms <= 0:
         raise InvalidInputError(f"{argname}={material!r} has no atoms")
-    bad = [
-        str(el)
-        for el in comp.elements
-        if not hasattr(el, "Z") or getattr(el, "symbol", None) is None
-    ]
-    if bad:
-        raise InvalidInputError(f"{argname}={material!r} holds non-element species {bad}")
-    # oxidation-state decorated species -> plain elements
-    return Composition(
-        {
-            el.symbol if hasattr(el, "symbol") else str(el): amt
-            for el, amt in comp.element_composition.items()
-        }
-    )
+    from pymatgen.core.periodic_table import DummySpecies
+
+    unknown = [str(sp.symbol) for sp in comp if isinstance(sp, DummySpecies)]
+    if unknown:  # pymatgen parses unknown symbols ("Xq") as dummy species
+        raise InvalidInputError(
+            f"{argname}={material!r} is not a chemical formula pymatgen can parse: "
+            f"{', '.join(unknown)} is not an element symbol; write it like 'Li7La3Zr2O12'"
+        )
+    return comp.element_composition  # oxidation-state decorated species -> plain elements
+
+
+def display_formula(comp) -> str:
+    """Reduced formula in the input's element order, no polyanion grouping: ``Li10GeP2S12``.
+
+    (pymatgen's ``reduced_formula`` would give ``Li10Ge(PS6)2``.)
+    """
+    parts = []
+    for el, amt in comp.reduced_composition.items():
+        amt = float(amt)
+        text = (
+            ""
+            if abs(amt - 1) < 1e-8
+            else (f"{amt:.0f}" if abs(amt - round(amt)) < 1e-8 else f"{amt:.4g}")
+        )
+        parts.append(f"{el}{text}")
+    return "".join(parts)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import keys as K
 from ..errors import InvalidInputError, UnknownNameError
-from ._material import to_composition
+from ._material import display_formula, to_composition
 from .sources import get_source
 
 #: Common electrodes by name -> formula (NMC as integer formula units of the same ratio).
@@ -172,10 +172,10 @@ def interface_reactions(
     )
     i_min = int(table[K.REACTION_ENERGY].idxmin())
     return InterfaceReactions(
-        electrolyte=c1.reduced_formula,
+        electrolyte=display_formula(c1),
         electrode=electrode
         if isinstance(electrode, str) and electrode in ELECTRODES
-        else c2.reduced_formula,
+        else display_formula(c2),
         open_element=open_element,
         mu=mu if open_element else None,
         min_ratio=float(table[K.MIXING_RATIO].iloc[i_min]),

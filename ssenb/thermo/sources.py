@@ -150,10 +150,12 @@ class MPSnapshot(EntrySource):
             self.entries(els)  # raises the standard "not covered" error
         col = {el: i for i, el in enumerate(els)}
         rows, energies, names = [], [], []
+        from pymatgen.core import Composition
+
         for i, el in enumerate(els):
             rows.append(np.eye(len(els))[i])
             energies.append(0.0)
-            names.append(el)
+            names.append(Composition(el).reduced_formula)  # "O2", as pymatgen names it
         for size in range(2, len(els) + 1):
             for system in combinations(els, size):
                 for formula, ef in index.get(frozenset(system), ()):

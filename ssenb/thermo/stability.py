@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from ._hull import decompose
-from ._material import to_composition
+from ._material import display_formula, to_composition
 from .sources import get_source
 
 
@@ -98,7 +98,7 @@ def phase_stability(
     pd_ = src.phase_diagram(str(el) for el in comp.elements)
     entry, e_hull, decomp = decompose(pd_, comp, energy_per_atom)
     return PhaseStability(
-        formula=comp.reduced_formula,
+        formula=display_formula(comp),
         chemsys=comp.chemical_system,
         e_above_hull=e_hull,
         decomposition=_named(decomp),

@@ -16,7 +16,7 @@ import pandas as pd
 from .. import keys as K
 from ..errors import InvalidInputError
 from ._hull import TOL, decompose, ion_voltage
-from ._material import to_composition
+from ._material import display_formula, to_composition
 from .sources import get_source
 
 ION_PER_FU = "ion_per_formula_unit"  # >0: taken up (reduction), <0: released (oxidation)
@@ -129,7 +129,7 @@ def stability_window(material, *, ion: str = "Li", source=None) -> StabilityWind
     reduction_v = float(profile[K.VOLTAGE].iloc[i_red])
     oxidation_v = math.inf if i_ox is None else float(profile[K.VOLTAGE].iloc[i_ox])
     return StabilityWindow(
-        formula=comp.reduced_formula,
+        formula=display_formula(comp),
         ion=ion,
         reduction_v=reduction_v,
         oxidation_v=oxidation_v,

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Create ./.venv with ssenb and its dev tools; point SSENB_DATA_DIR at the shared mirror when
+# it sits beside the repo. Source it (". scripts/setup.sh") or call it from the other scripts.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PY="${PYTHON:-python3}"
+cd "$ROOT"
+if ! "$PY" -m uv --version >/dev/null 2>&1; then
+  "$PY" -m pip install --quiet --disable-pip-version-check uv >/dev/null 2>&1 || true
+fi
+if "$PY" -m uv --version >/dev/null 2>&1; then
+  [ -x .venv/bin/python ] || "$PY" -m uv venv --quiet --python "$PY" .venv
+  "$PY" -m uv pip install --quiet --python .venv/bin/python -e ".[dev]"
+else  # plain venv + pip fallback
+  [ -x .venv/bin/python ] || "$PY" -m venv .venv
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+fi
+if [ -z "${SSENB_DATA_DIR:-}" ] && [ -d "$ROOT/../shared/data" ]; then
+  export SSENB_DATA_DIR="$(cd "$ROOT/../shared/data" && pwd)"
+fi
+export PATH="$ROOT/.venv/bin:$PATH"

@@ -1,0 +1,92 @@
+"""The ``ssenb`` command line: info, report, screen."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import SsenbError
+
+
+def _info(_args) -> int:
+    import importlib.metadata as md
+
+    from . import __version__
+    from .data import DATASETS, data_dir, is_present, offline
+
+    print(f"ssenb {__version__}  (Python {sys.version.split()[0]})")
+    for pkg in (
+        "pymatgen",
+        "matminer",
+        "scikit-learn",
+        "xgboost",
+        "shap",
+        "plotly",
+        "ipywidgets",
+        "crystal-toolkit",
+        "pandas",
+    ):
+        try:
+            print(f"  {pkg:<16}{md.version(pkg)}")
+        except md.PackageNotFoundError:
+            print(f"  {pkg:<16}not installed")
+    print(f"data cache: {data_dir()}  (downloads {'disabled' if offline() else 'allowed'})")
+    for name, files in DATASETS.items():
+        have = sum(is_present(f) for f in files)
+        print(f"  {name:<16}{have}/{len(files)} files present and verified")
+    return 0
+
+
+def _report(args) -> int:
+    from .report import write_report
+
+    path = write_report(args.material, args.output, ion=args.ion)
+    print(f"wrote {path}")
+    return 0
+
+
+def _screen(args) -> int:
+    from .thermo import screen
+
+    frame = screen(args.materials, ion=args.ion, progress=not args.quiet)
+    if args.output:
+        frame.to_csv(args.output, index=False)
+        print(f"wrote {args.output}")
+    else:
+        print(frame.to_string(index=False))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ssenb", description="Solid-state electrolytes: data, thermodynamics, ML."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser(
+        "info", help="versions, data cache location and which datasets are present"
+    ).set_defaults(func=_info)
+    rep = sub.add_parser("report", help="self-contained HTML report of one electrolyte")
+    rep.add_argument("material", help="formula, e.g. Li10GeP2S12")
+    rep.add_argument("-o", "--output", default="report.html")
+    rep.add_argument("--ion", default="Li")
+    rep.set_defaults(func=_report)
+    scr = sub.add_parser("screen", help="hull distance and window of many formulas")
+    scr.add_argument("materials", nargs="+")
+    scr.add_argument("-o", "--output", help="CSV file to write")
+    scr.add_argument("--ion", default="Li")
+    scr.add_argument("-q", "--quiet", action="store_true")
+    scr.set_defaults(func=_screen)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SsenbError as err:
+        print(f"ssenb: error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""Test setup: offline, data from the shared mirror (or $SSENB_DATA_DIR)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+_DEFAULT_MIRROR = REPO.parent / "shared" / "data"
+
+# No network in tests, ever; data comes from the mirror unless the caller points elsewhere.
+os.environ["SSENB_OFFLINE"] = "1"
+os.environ.setdefault("SSENB_DATA_DIR", str(_DEFAULT_MIRROR))
+MIRROR = Path(os.environ["SSENB_DATA_DIR"])
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    if not (MIRROR / "obelix" / "train.csv").is_file():
+        pytest.fail(
+            f"data mirror not found at {MIRROR}: set SSENB_DATA_DIR to the shared data folder"
+        )
+    return MIRROR
+
+
+@pytest.fixture(scope="session")
+def obelix(mirror):
+    from ssenb.data import load_obelix
+
+    return load_obelix("train")
+
+
+@pytest.fixture(scope="session")
+def mp_table(mirror):
+    from ssenb.data import load_mp_snapshot
+
+    return load_mp_snapshot()

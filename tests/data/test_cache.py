@@ -1,0 +1,62 @@
+import hashlib
+import shutil
+
+import pytest
+
+from ssenb.data import REGISTRY, data_dir, fetch, is_present
+from ssenb.errors import DataIntegrityError, DataUnavailableError, UnknownNameError
+
+
+def test_every_mirrored_file_matches_its_registered_hash(mirror):
+    present = [name for name in REGISTRY if (mirror / name).is_file()]
+    assert len(present) >= 15  # obelix train (2) + mp2019 (7) + matterviz (6)
+    for name in present:
+        digest = hashlib.sha256((mirror / name).read_bytes()).hexdigest()
+        assert digest == REGISTRY[name].sha256, name
+        assert is_present(name)
+
+
+def test_fetch_returns_the_cached_file_without_network(mirror):
+    assert fetch("obelix/train.csv") == mirror / "obelix" / "train.csv"
+
+
+def test_missing_file_offline_names_the_fix(tmp_path, monkeypatch):
+    monkeypatch.setenv("SSENB_DATA_DIR", str(tmp_path))
+    assert data_dir() == tmp_path
+    with pytest.raises(DataUnavailableError, match="SSENB_DATA_DIR"):
+        fetch("obelix/test.csv")
+
+
+def test_missing_file_without_connection_is_a_clear_error(tmp_path, monkeypatch):
+    import pooch
+
+    def no_network(*args, **kwargs):
+        raise ConnectionError("no route to host")
+
+    monkeypatch.setenv("SSENB_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SSENB_OFFLINE", "0")
+    monkeypatch.setattr(pooch, "retrieve", no_network)
+    with pytest.raises(DataUnavailableError, match=r"could not be downloaded.*ConnectionError"):
+        fetch("obelix/test.csv")
+
+
+def test_hash_mismatch_is_refused_and_the_file_left_alone(tmp_path, monkeypatch, mirror):
+    target = tmp_path / "obelix" / "train.csv"
+    target.parent.mkdir()
+    shutil.copy(mirror / "obelix" / "train.csv", target)
+    with open(target, "a") as fh:
+        fh.write("tampered\n")
+    before = target.read_bytes()
+    monkeypatch.setenv("SSENB_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv(
+        "SSENB_OFFLINE", "0"
+    )  # even with downloads allowed it must not replace the file
+    with pytest.raises(DataIntegrityError, match="never overwrites"):
+        fetch("obelix/train.csv")
+    assert target.read_bytes() == before
+    assert not is_present("obelix/train.csv")
+
+
+def test_unknown_file_lists_known_ones():
+    with pytest.raises(UnknownNameError, match=r"obelix/train\.csv"):
+        fetch("obelix/validation.csv")

@@ -1,0 +1,55 @@
+import pytest
+
+from ssenb.data import load_alexandria_entries, load_mp2020_entries
+from ssenb.errors import UnknownNameError
+
+
+def test_snapshot_size_and_columns(mp_table):
+    assert len(mp_table) == 85014
+    assert mp_table["reduced_formula"].is_unique
+    assert (mp_table["e_above_hull_eV_atom"] >= 0).all()
+    assert {
+        "formula",
+        "chemsys",
+        "formation_energy_eV_atom",
+        "decomposition_energy_eV_atom",
+    } <= set(mp_table)
+
+
+def test_snapshot_values_match_source_notes(mp_table):
+    # SOURCE.md: LiCoO2 is -1.790 eV/atom and Li2O -2.072 eV/atom in this snapshot
+    by = mp_table.set_index("reduced_formula")
+    assert by.loc["LiCoO2", "formation_energy_eV_atom"] == pytest.approx(-1.790, abs=5e-4)
+    assert by.loc["Li2O", "formation_energy_eV_atom"] == pytest.approx(-2.072, abs=5e-4)
+    assert by.loc["Li3PS4", "chemsys"] == "Li-P-S"
+    assert by.loc["Li3PS4", "e_above_hull_eV_atom"] == 0.0
+
+
+def test_stable_rows_have_non_positive_decomposition_energy(mp_table):
+    stable = mp_table[mp_table["e_above_hull_eV_atom"] == 0]
+    assert (stable["decomposition_energy_eV_atom"] <= 0).all()
+    assert 0.1 < len(stable) / len(mp_table) < 0.9
+
+
+def test_mp2020_entries_carry_structures_and_corrections():
+    entries = load_mp2020_entries()
+    assert len(entries) == 775
+    assert all(
+        e.structure.composition.reduced_composition == e.composition.reduced_composition
+        for e in entries[:50]
+    )
+    assert any("MP2020" in a.name for e in entries for a in e.energy_adjustments)
+
+
+def test_alexandria_entries_get_elemental_references():
+    entries = load_alexandria_entries("Li-P-S")
+    assert len(entries) == 178 + 3
+    refs = [e for e in entries if e.composition.is_element]
+    assert sorted(str(e.composition.elements[0]) for e in refs) == ["Li", "P", "S"]
+
+
+def test_unknown_demo_system():
+    with pytest.raises(UnknownNameError, match="Li-P-S"):
+        load_alexandria_entries("Li-Y-Cl")
+    with pytest.raises(UnknownNameError, match="Li-Co-Ni-O"):
+        load_mp2020_entries("Li-Fe-O")

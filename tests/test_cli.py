@@ -1,0 +1,35 @@
+from ssenb.cli import main
+
+
+def test_info_lists_versions_and_datasets(capsys):
+    assert main(["info"]) == 0
+    out = capsys.readouterr().out
+    assert "pymatgen" in out and "data cache:" in out
+    assert "obelix-train    2/2 files present" in out
+    assert "obelix-test     0/2" in out
+
+
+def test_report_is_a_self_contained_page(tmp_path):
+    out = tmp_path / "sub" / "r.html"
+    assert main(["report", "Li3PO4", "-o", str(out)]) == 0
+    html = out.read_text()
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<script src=" not in html  # plotly.js is inline: the page works offline
+    assert html.count("Plotly.newPlot") >= 4  # profile, two interfaces, phase diagram
+    assert "0.69" in html and "4.21" in html
+    assert "legacy MaterialsProjectCompatibility" in html
+
+
+def test_report_bad_formula_is_a_clean_error(tmp_path, capsys):
+    assert main(["report", "Li3Xq", "-o", str(tmp_path / "x.html")]) == 2
+    assert "not an element symbol" in capsys.readouterr().err
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_screen_writes_csv(tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "s.csv"
+    assert main(["screen", "Li3PS4", "LiF", "-q", "-o", str(out)]) == 0
+    frame = pd.read_csv(out)
+    assert frame["input"].tolist() == ["Li3PS4", "LiF"]

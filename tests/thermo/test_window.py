@@ -1,0 +1,132 @@
+"""Windows against published values (Zhu, He & Mo 2015; Richards et al. 2016) and hand checks."""
+
+import math
+
+import pytest
+from pymatgen.analysis.phase_diagram import PDEntry
+from pymatgen.core import Composition
+
+from ssenb.errors import InvalidInputError, UnsupportedMaterialError
+from ssenb.thermo import phase_stability, stability_window
+
+
+@pytest.mark.parametrize(
+    ("formula", "reduction", "oxidation"),
+    [
+        ("Li3PO4", 0.69, 4.21),  # Zhu et al. 2015, Table 1
+        ("Li7La3Zr2O12", 0.05, 2.91),  # LLZO, Zhu et al. 2015
+        ("Li2PO2N", 0.68, 2.64),  # LiPON model compound, Zhu et al. 2015
+        ("LiF", 0.0, 6.4),  # fluorides: the widest window, Richards et al. 2016
+    ],
+)
+def test_published_windows(formula, reduction, oxidation):
+    w = stability_window(formula)
+    assert w.reduction_v == pytest.approx(reduction, abs=0.05)
+    assert w.oxidation_v == pytest.approx(oxidation, abs=0.05)
+
+
+@pytest.mark.parametrize("formula", ["LiF", "LiCl"])
+def test_binary_window_by_hand(formula, mp_table):
+    """A Li halide that is the only stable compound of its binary: stable against Li metal, and
+    oxidised LiX -> Li + 1/2 X2 at V = -E_f(LiX per formula unit) = -2 E_f(per atom)."""
+    halogen = formula[2:]
+    binaries = mp_table[
+        (mp_table["chemsys"] == "-".join(sorted(["Li", halogen])))
+        & (mp_table["e_above_hull_eV_atom"] == 0)
+    ]
+    assert binaries["reduced_formula"].tolist() == [formula]  # premise of the hand calculation
+    w = stability_window(formula)
+    assert w.reduction_v == 0.0
+    assert w.oxidation_v == pytest.approx(
+        -2 * binaries["formation_energy_eV_atom"].iloc[0], abs=1e-9
+    )
+    assert w.oxidation_products == [f"{halogen}2"]
+
+
+def test_toy_system_from_user_entries():
+    """A hand-made Li-X hull: LiX at -3 eV/atom (-6 eV/f.u.) oxidises at 6 V."""
+    entries = [
+        PDEntry(Composition("Li"), 0.0),
+        PDEntry(Composition("F"), 0.0),
+        PDEntry(Composition("LiF"), -6.0),
+    ]
+    w = stability_window("LiF", source=entries)
+    assert (w.reduction_v, w.oxidation_v) == (0.0, pytest.approx(6.0))
+    assert w.source == "user entries"
+
+
+def test_metastable_material_gets_the_window_of_its_phase_equilibrium():
+    lgps = stability_window("Li10GeP2S12")
+    assert lgps.metastable and lgps.e_above_hull > 0
+    assert phase_stability("Li10GeP2S12").decomposition.keys() == {"Li3PS4", "Li4GeS4"}
+    parts = [stability_window(f) for f in ("Li3PS4", "Li4GeS4")]
+    assert lgps.reduction_v == pytest.approx(max(p.reduction_v for p in parts), abs=1e-9)
+    assert lgps.oxidation_v == pytest.approx(min(p.oxidation_v for p in parts), abs=1e-9)
+    assert "metastable" in lgps._repr_html_()
+
+
+def test_sodium_electrolyte(mp_table):
+    naf = stability_window("NaF", ion="Na")
+    ef = mp_table.set_index("reduced_formula").loc["NaF", "formation_energy_eV_atom"]
+    assert naf.oxidation_v == pytest.approx(-2 * ef, abs=1e-9)
+    w = stability_window("Na3PS4", ion="Na")
+    assert 0 < w.reduction_v < w.oxidation_v < 5
+    assert all("Na" in "".join(p) for p in w.profile["products"].iloc[:1])
+    assert "Na/Na⁺" in w._repr_html_()
+
+
+def test_material_without_the_ion_is_limited_only_by_uptake():
+    w = stability_window("GeS2")
+    assert w.reduction_v > 0
+    assert math.isinf(w.oxidation_v)
+    assert (w.profile["ion_per_formula_unit"] >= -1e-9).all()
+
+
+def test_profile_is_ordered_and_consistent():
+    w = stability_window("Li3PS4")
+    p = w.profile
+    assert p["voltage_V"].is_monotonic_increasing
+    assert p["ion_per_formula_unit"].is_monotonic_decreasing
+    assert w.phases_at((w.reduction_v + w.oxidation_v) / 2) == ["Li3PS4"]
+    assert w.phases_at(0.0) == sorted(p["products"].iloc[0])
+
+
+def test_disordered_structure_uses_its_average_composition(obelix):
+    row = obelix[
+        obelix["structure"].notna()
+        & obelix["reduced_composition"].map(lambda c: c.reduced_formula == "Li7La3Zr2O12")
+    ]
+    disordered = [s for s in row["structure"] if not s.is_ordered]
+    assert disordered, "expected a disordered LLZO CIF in OBELiX train"
+    w = stability_window(disordered[0])
+    assert w.reduction_v == pytest.approx(stability_window(disordered[0].composition).reduction_v)
+
+
+@pytest.mark.parametrize(
+    ("material", "kwargs", "error", "match"),
+    [
+        ("Li3Xq4", {}, InvalidInputError, "not a chemical formula"),
+        ("", {}, InvalidInputError, "empty"),
+        (42, {}, InvalidInputError, "formula string"),
+        ("Li", {}, InvalidInputError, "ion Li itself"),
+        ("Li3PS4", {"ion": "Qq"}, InvalidInputError, "not an element symbol"),
+        ("LiHe", {}, UnsupportedMaterialError, "He are not covered"),
+    ],
+)
+def test_bad_input(material, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        stability_window(material, **kwargs)
+
+
+def test_chemical_system_without_compounds(mp_table):
+    systems = set(mp_table["chemsys"])
+    covered = {el for s in systems for el in s.split("-")}
+    partner = next(
+        el
+        for el in sorted(covered)
+        if el != "Li"
+        and "-".join(sorted(["Li", el])) not in systems
+        and not any(set(s.split("-")) <= {"Li", el} for s in systems)
+    )
+    with pytest.raises(UnsupportedMaterialError, match="no compound"):
+        phase_stability(f"Li{partner}")
