@@ -1,0 +1,183 @@
+"""Batch featurization with per-row failure records, a progress bar, and a cache."""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .. import keys as K
+from ..errors import FeaturizationError, InvalidInputError
+from .presets import Preset, get_preset
+
+Engine = Literal["auto", "fast", "matminer"]
+Errors = Literal["raise", "record"]
+
+_CACHE: dict[tuple, np.ndarray] = {}
+_CACHE_MAX = 200_000
+
+
+def clear_cache() -> None:
+    """Forget cached feature rows (they are keyed by preset and material)."""
+    _CACHE.clear()
+
+
+def featurize(
+    materials,
+    preset: str | Preset = "composition",
+    *,
+    errors: Errors = "record",
+    engine: Engine = "auto",
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Feature table of many materials with one preset.
+
+    Parameters
+    ----------
+    materials : DataFrame, or list of str / Composition / Structure
+        A frame from :func:`ssenb.data.load_obelix` (its ``reduced_composition`` or
+        ``structure`` column is used), or a list.
+    preset : str
+        A name from :data:`ssenb.features.PRESETS`.
+    errors : {"record", "raise"}
+        "record": a row that fails gets NaN features and its reason in ``error``.
+    engine : {"auto", "fast", "matminer"}
+        Composition presets use ssenb's vectorised path by default (same values as
+        matminer to 1e-9); "matminer" forces the reference implementation.
+    progress : bool
+        tqdm progress bar for per-row (structure or matminer) featurization.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per material (same index as a frame input), one column per feature
+        label, plus ``error``. Results are cached per material, so featurizing the same
+        materials again is free.
+    """
+    p = get_preset(preset)
+    if errors not in ("raise", "record"):
+        raise InvalidInputError(f"errors={errors!r}; use 'raise' or 'record'")
+    if engine not in ("auto", "fast", "matminer"):
+        raise InvalidInputError(f"engine={engine!r}; use 'auto', 'fast' or 'matminer'")
+    objects, index = _objects(materials, p.kind)
+    featurizers = p.featurizers()
+    labels = [lbl for f in featurizers for lbl in f.feature_labels()]
+    values = np.full((len(objects), len(labels)), np.nan)
+    reasons: list[str | None] = [None] * len(objects)
+    keys = [None if isinstance(o, str) else (p.name, _key(o)) for o in objects]
+    for i, o in enumerate(objects):
+        if isinstance(o, str):  # a parse failure recorded by _objects
+            reasons[i] = o
+        elif keys[i] in _CACHE:
+            values[i] = _CACHE[keys[i]]
+    todo = [i for i, o in enumerate(objects) if reasons[i] is None and keys[i] not in _CACHE]
+    if todo:
+        _compute(
+            p, featurizers, [objects[i] for i in todo], todo, values, reasons, engine, progress
+        )
+        for i in todo:
+            if reasons[i] is None and len(_CACHE) < _CACHE_MAX:
+                _CACHE[keys[i]] = values[i].copy()
+    failed = [i for i, r in enumerate(reasons) if r is not None]
+    if failed and errors == "raise":
+        raise FeaturizationError(
+            f"featurization failed for row {index[failed[0]]!r}: {reasons[failed[0]]}"
+        )
+    if objects and len(failed) == len(objects) and errors == "record":
+        warnings.warn(
+            f"preset {p.name!r} failed for every row; first reason: {reasons[0]}", stacklevel=2
+        )
+    out = pd.DataFrame(values, columns=labels, index=index)
+    out[K.ERROR] = reasons
+    return out
+
+
+def _compute(p, featurizers, objs, rows, values, reasons, engine, progress) -> None:
+    from tqdm.auto import tqdm
+
+    from ._fast import fast_featurize, supports
+
+    if p.kind == "composition" and engine != "matminer" and supports(featurizers):
+        values[rows] = fast_featurize(objs, featurizers)
+        return
+    if engine == "fast":
+        raise InvalidInputError(
+            f"preset {p.name!r} has no fast path; use engine='auto' or 'matminer'"
+        )
+    for i, obj in tqdm(
+        list(zip(rows, objs)), desc=f"featurize ({p.name})", disable=not progress, leave=False
+    ):
+        row = []
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for f in featurizers:
+                    row += list(f.featurize(obj))
+            values[i] = np.array(row, dtype=float)
+        except KeyboardInterrupt:
+            raise
+        except Exception as err:  # a featurizer's own failure for this material
+            reasons[i] = f"{type(err).__name__}: {str(err)[:200]}"
+
+
+def _objects(materials, kind):
+    """(list of Composition/Structure or failure-reason strings, index)."""
+    from pymatgen.core import Composition, Structure
+
+    if isinstance(materials, pd.DataFrame):
+        if len(materials) == 0:
+            raise InvalidInputError("materials is an empty DataFrame; nothing to featurize")
+        column = K.STRUCTURE if kind == "structure" else K.REDUCED_COMPOSITION
+        if column not in materials:
+            alt = "composition" if "composition" in materials else None
+            if alt is None:
+                raise InvalidInputError(
+                    f"the frame has no {column!r} column (preset kind {kind!r}); pass a frame from "
+                    "load_obelix or a list of formulas/structures"
+                )
+            column = alt
+        items, index = list(materials[column]), materials.index
+    else:
+        if isinstance(materials, str | Composition | Structure):
+            materials = [materials]
+        items = list(materials)
+        if not items:
+            raise InvalidInputError("materials is empty; nothing to featurize")
+        index = pd.RangeIndex(len(items))
+    out = []
+    for item in items:
+        if kind == "structure":
+            out.append(item if isinstance(item, Structure) else "no structure for this row")
+            continue
+        if isinstance(item, Structure):
+            item = item.composition
+        if isinstance(item, str):
+            try:
+                item = Composition(item)
+            except Exception as err:
+                out.append(f"not a formula: {item!r} ({err})")
+                continue
+        if not isinstance(item, Composition) or item.num_atoms <= 0:
+            out.append(f"not a composition: {item!r}")
+            continue
+        out.append(item)
+    return out, index
+
+
+def _key(obj) -> tuple:
+    from pymatgen.core import Structure
+
+    if isinstance(obj, Structure):
+        digest = hashlib.sha1(
+            np.round(obj.frac_coords, 6).tobytes() + np.round(obj.lattice.matrix, 6).tobytes()
+        )
+        return (
+            "s",
+            obj.composition.formula,
+            tuple(str(s.species) for s in obj),
+            digest.hexdigest(),
+        )
+    return ("c", tuple(sorted((str(k), round(float(v), 10)) for k, v in obj.items())))
