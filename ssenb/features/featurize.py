@@ -43,7 +43,8 @@ def featurize(
     preset : str
         A name from :data:`ssenb.features.PRESETS`.
     errors : {"record", "raise"}
-        "record": a row that fails gets NaN features and its reason in ``error``.
+        "record": a featurizer that fails on a row gives NaN for its own columns and its
+        reason in ``error`` (the other featurizers' values are kept); "raise" stops.
     engine : {"auto", "fast", "matminer"}
         Composition presets use ssenb's vectorised path by default (same values as
         matminer to 1e-9); "matminer" forces the reference implementation.
@@ -107,20 +108,23 @@ def _compute(p, featurizers, objs, rows, values, reasons, engine, progress) -> N
         raise InvalidInputError(
             f"preset {p.name!r} has no fast path; use engine='auto' or 'matminer'"
         )
-    for i, obj in tqdm(
-        list(zip(rows, objs)), desc=f"featurize ({p.name})", disable=not progress, leave=False
-    ):
-        row = []
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                for f in featurizers:
-                    row += list(f.featurize(obj))
-            values[i] = np.array(row, dtype=float)
-        except KeyboardInterrupt:
-            raise
-        except Exception as err:  # a featurizer's own failure for this material
-            reasons[i] = f"{type(err).__name__}: {str(err)[:200]}"
+    widths = [len(f.feature_labels()) for f in featurizers]
+    pairs = list(zip(rows, objs))
+    for i, obj in tqdm(pairs, desc=f"featurize ({p.name})", disable=not progress, leave=False):
+        row, problems = [], []
+        for f, width in zip(featurizers, widths):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    row += [float(v) for v in f.featurize(obj)]
+            except KeyboardInterrupt:
+                raise
+            except Exception as err:  # this featurizer fails here: NaN for its own columns
+                row += [np.nan] * width
+                problems.append(f"{type(f).__name__}: {type(err).__name__}: {str(err)[:160]}")
+        values[i] = np.array(row, dtype=float)
+        if problems:
+            reasons[i] = "; ".join(problems)
 
 
 def _objects(materials, kind):
