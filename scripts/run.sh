@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: set up, show what is installed and cached, then a small end-to-end run
 # against the offline data: a thermodynamics report of Li10GeP2S12 and a window screen of
-# well-known electrolytes. Outputs go to ./out/.
+# well-known electrolytes, and a cross-validation of the conductivity model on the OBELiX
+# training split. Outputs go to ./out/.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
@@ -10,3 +11,4 @@ ssenb info
 ssenb report Li10GeP2S12 -o out/Li10GeP2S12.html
 ssenb screen Li3PS4 Li10GeP2S12 Li6PS5Cl Li7La3Zr2O12 Li3PO4 Li2PO2N Li3InCl6 LiF -q -o out/windows.csv
 cat out/windows.csv
+ssenb cv -q -o out/cv_predictions.csv

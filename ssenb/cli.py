@@ -1,4 +1,4 @@
-"""The ``ssenb`` command line: info, report, screen."""
+"""The ``ssenb`` command line: info, report, screen, cv."""
 
 from __future__ import annotations
 
@@ -57,6 +57,28 @@ def _screen(args) -> int:
     return 0
 
 
+def _cv(args) -> int:
+    from .models import cross_validate_conductivity
+
+    report = cross_validate_conductivity(
+        cv=args.scheme, n_splits=args.splits, random_state=args.seed, progress=not args.quiet
+    )
+    s = report.summary
+    print(
+        f"{args.scheme} cross-validation on {report.data_version} ({report.n_splits} folds, seed {args.seed})"
+    )
+    print(
+        f"  MAE log10 σ (S/cm): {s['mae']:.2f}   median-predictor baseline: {s['baseline_mae']:.2f}   R²: {s['r2']:.2f}"
+    )
+    print(
+        f"  superionic (σ ≥ 1e-4 S/cm): accuracy {s['accuracy']:.2f} (majority baseline {s['baseline_accuracy']:.2f}), MCC {s['mcc']:.2f}"
+    )
+    if args.output:
+        report.predictions.to_csv(args.output, index=False)
+        print(f"wrote {args.output}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ssenb", description="Solid-state electrolytes: data, thermodynamics, ML."
@@ -76,6 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
     scr.add_argument("--ion", default="Li")
     scr.add_argument("-q", "--quiet", action="store_true")
     scr.set_defaults(func=_screen)
+    cv = sub.add_parser(
+        "cv", help="cross-validate the conductivity model on the OBELiX training split"
+    )
+    cv.add_argument("--scheme", choices=["random", "family"], default="random")
+    cv.add_argument("--splits", type=int, default=5)
+    cv.add_argument("--seed", type=int, default=0)
+    cv.add_argument("-o", "--output", help="CSV of per-material predictions")
+    cv.add_argument("-q", "--quiet", action="store_true")
+    cv.set_defaults(func=_cv)
     return parser
 
 

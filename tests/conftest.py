@@ -37,3 +37,11 @@ def mp_table(mirror):
     from ssenb.data import load_mp_snapshot
 
     return load_mp_snapshot()
+
+
+@pytest.fixture(scope="session")
+def fitted(obelix):
+    """A small conductivity model fitted on the OBELiX training split (shared, read-only)."""
+    from ssenb.models import ConductivityModel
+
+    return ConductivityModel(random_state=0, n_models=3, n_estimators=120).fit(obelix)

@@ -33,3 +33,13 @@ def test_screen_writes_csv(tmp_path):
     assert main(["screen", "Li3PS4", "LiF", "-q", "-o", str(out)]) == 0
     frame = pd.read_csv(out)
     assert frame["input"].tolist() == ["Li3PS4", "LiF"]
+
+
+def test_cv_command(tmp_path, capsys):
+    out = tmp_path / "cv.csv"
+    assert main(["cv", "-q", "--splits", "3", "-o", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "MAE log10 σ" in text and "baseline" in text
+    import pandas as pd
+
+    assert len(pd.read_csv(out)) == 478

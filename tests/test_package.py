@@ -61,7 +61,9 @@ def test_layers_import_only_downward():
             target = target.removesuffix(".py")
             if target in SHARED or target == own:
                 continue
-            if (target == "features" and own == "thermo") or (target == "thermo" and own == "features"):
+            if (target == "features" and own == "thermo") or (
+                target == "thermo" and own == "features"
+            ):
                 bad.append(f"{path.relative_to(PKG)}:{line} imports sibling layer {target}")
             elif RANK.get(target, -1) > RANK[own]:
                 bad.append(f"{path.relative_to(PKG)}:{line} ({own}) imports {target}")

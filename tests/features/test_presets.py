@@ -1,0 +1,125 @@
+import numpy as np
+import pandas as pd
+import pytest
+from pymatgen.core import Lattice, Structure
+
+from ssenb.errors import FeaturizationError, InvalidInputError, UnknownNameError
+from ssenb.features import (
+    FAMILIES,
+    PRESETS,
+    LiAnionChemistry,
+    LiSiteFeatures,
+    feature_family,
+    featurize,
+    get_preset,
+    readable_label,
+)
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_preset_on_real_rows(obelix, name):
+    preset = get_preset(name)
+    rows = obelix.iloc[::12]  # 40 rows spread over the split
+    table = featurize(rows, name, progress=False)
+    assert list(table.columns) == [*preset.feature_labels(), "error"]
+    assert table.index.equals(rows.index)
+    if preset.kind == "composition":
+        assert table["error"].isna().all()
+        values = table.drop(columns="error")
+        if "Li per anion" in values:  # undefined without N/O/S/Se/Te/halogen (hydrides, phosphides)
+            no_anion = values["anion fraction"] == 0
+            assert values.loc[no_anion, "Li per anion"].isna().all()
+            values = values.drop(columns="Li per anion")
+        assert np.isfinite(values.to_numpy()).all()
+    else:
+        no_structure = rows["structure"].isna()
+        assert (table.loc[no_structure, "error"] == "no structure for this row").all()
+        assert table.loc[~no_structure, "error"].isna().all()
+        assert table.loc[~no_structure].drop(columns="error").notna().mean().mean() > 0.9
+    assert preset.citations()
+
+
+def test_li_site_features_by_hand():
+    """Rock-salt LiF, a = 4 Å: Li-Li = a/√2, Li-F = a/2, 4 F per a³."""
+    s = Structure.from_spacegroup(
+        "Fm-3m", Lattice.cubic(4.0), ["Li", "F"], [[0, 0, 0], [0.5, 0.5, 0.5]]
+    )
+    values = dict(zip(LiSiteFeatures().feature_labels(), LiSiteFeatures().featurize(s)))
+    assert values["shortest Li-Li distance (Å)"] == pytest.approx(4 / np.sqrt(2))
+    assert values["shortest Li-anion distance (Å)"] == pytest.approx(2.0)
+    assert values["volume per anion (Å³)"] == pytest.approx(16.0)
+    assert values["Li per volume (nm⁻³)"] == pytest.approx(1000 * 4 / 64)
+    assert values["volume per atom (Å³)"] == pytest.approx(8.0)
+
+
+def test_li_site_features_on_a_disordered_cell():
+    """Half-occupied Li: Li per volume halves, Li sites per volume does not."""
+    s = Structure(Lattice.cubic(4.0), [{"Li": 0.5}, "Cl"], [[0, 0, 0], [0.5, 0.5, 0.5]])
+    values = dict(zip(LiSiteFeatures().feature_labels(), LiSiteFeatures().featurize(s)))
+    assert values["Li per volume (nm⁻³)"] == pytest.approx(
+        0.5 * values["Li sites per volume (nm⁻³)"]
+    )
+
+
+def test_li_anion_chemistry_by_hand():
+    from pymatgen.core import Composition
+
+    values = dict(
+        zip(
+            LiAnionChemistry().feature_labels(), LiAnionChemistry().featurize(Composition("Li3PS4"))
+        )
+    )
+    assert values["Li fraction"] == pytest.approx(3 / 8)
+    assert values["anion fraction"] == pytest.approx(4 / 8)
+    assert values["Li per anion"] == pytest.approx(0.75)
+    assert values["S/Se/Te share of anions"] == 1.0 and values["O share of anions"] == 0.0
+    mixed = dict(
+        zip(
+            LiAnionChemistry().feature_labels(),
+            LiAnionChemistry().featurize(Composition("Li6PS5Cl")),
+        )
+    )
+    assert mixed["halogen share of anions"] == pytest.approx(1 / 6)
+    assert mixed["number of anion elements"] == 2
+
+
+def test_bad_rows_are_recorded_or_raised():
+    table = featurize(["Li3PS4", "garbage!!", "Li7La3Zr2O12"], "composition", progress=False)
+    assert table["error"].isna().tolist() == [True, False, True]
+    assert "not a formula" in table.loc[1, "error"]
+    assert table.iloc[1].drop("error").isna().all()
+    with pytest.raises(FeaturizationError, match="garbage"):
+        featurize(["Li3PS4", "garbage!!"], "composition", errors="raise", progress=False)
+
+
+def test_bad_inputs():
+    with pytest.raises(UnknownNameError, match="magpie, composition"):
+        featurize(["Li3PS4"], "nonsense")
+    with pytest.raises(InvalidInputError, match="empty"):
+        featurize(pd.DataFrame({"reduced_composition": []}), "composition")
+    with pytest.raises(InvalidInputError, match="no 'reduced_composition' column"):
+        featurize(pd.DataFrame({"x": [1]}), "composition")
+    with pytest.raises(InvalidInputError, match="errors="):
+        featurize(["Li3PS4"], errors="ignore")
+
+
+def test_results_are_cached(monkeypatch, obelix):
+    from ssenb.features import _fast
+
+    first = featurize(obelix.head(10), "composition", progress=False)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("featurized again")
+
+    monkeypatch.setattr(_fast, "fast_featurize", fail)
+    again = featurize(obelix.head(10), "composition", progress=False)
+    pd.testing.assert_frame_equal(first, again)
+
+
+def test_every_feature_has_a_family_and_a_readable_label():
+    for name in PRESETS:
+        for label in get_preset(name).feature_labels():
+            assert feature_family(label) in FAMILIES
+    assert feature_family("Li fraction") == "Li content"
+    assert feature_family("S/Se/Te share of anions") == "anion chemistry"
+    assert readable_label("MagpieData mean Electronegativity") == "mean electronegativity (Pauling)"
