@@ -3,15 +3,18 @@
 from .interface import reaction_energy_curve
 from .phase_diagram import hull_diagram
 from .shap import shap_bar, shap_beeswarm, shap_dependence, shap_waterfall
+from .structure import element_color, structure_3d
 from .window import window_bars, window_profile
 
 __all__ = [
+    "element_color",
     "hull_diagram",
     "reaction_energy_curve",
     "shap_bar",
     "shap_beeswarm",
     "shap_dependence",
     "shap_waterfall",
+    "structure_3d",
     "window_bars",
     "window_profile",
 ]

@@ -1,0 +1,184 @@
+"""A 3D structure view that always works: plotly, offline, in JupyterLab, Binder and HTML.
+
+Crystal Toolkit's view needs a Dash server inside the kernel (port 8884), which fails on
+remote hubs and in static exports; this view is a plain plotly figure. Colours are the
+Jmol scheme that pymatgen ships (the one Crystal Toolkit uses by default).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from ..errors import InvalidInputError
+from ._style import new_figure
+
+BOND_SCALE = 1.15  # bonded if closer than 1.15 x the sum of covalent radii
+
+
+@lru_cache(maxsize=1)
+def _jmol_colors() -> dict[str, str]:
+    from pathlib import Path
+
+    import pymatgen.vis
+    from monty.serialization import loadfn
+
+    schemes = loadfn(str(Path(pymatgen.vis.__file__).parent / "ElementColorSchemes.yaml"))
+    return {el: "rgb({},{},{})".format(*rgb) for el, rgb in schemes["Jmol"].items()}
+
+
+def element_color(symbol: str) -> str:
+    """Jmol colour of an element as an ``rgb()`` string (grey if unknown)."""
+    return _jmol_colors().get(symbol, "rgb(160,160,160)")
+
+
+def structure_3d(
+    structure, *, highlight: str | None = "Li", bonds: bool = True, fig=None, **kwargs
+):
+    """Interactive 3D view of a pymatgen Structure: atoms, unit cell, bonds, Li highlighted.
+
+    Parameters
+    ----------
+    structure : pymatgen.core.Structure
+        Disordered sites are drawn in the colour of their majority species, with the
+        occupancies in the hover text.
+    highlight : str or None
+        Element drawn larger with a dark outline (default the mobile ion, Li).
+    bonds : bool
+        Draw bonds between atoms closer than 1.15 x the sum of their covalent radii.
+    **kwargs
+        Forwarded to each atom trace.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One trace per element (toggle in the legend), one for the cell and one for bonds.
+    """
+    from pymatgen.core import Element, Structure
+
+    if not isinstance(structure, Structure):
+        raise InvalidInputError(
+            f"structure_3d needs a pymatgen Structure, not {type(structure).__name__}"
+        )
+    if len(structure) == 0:
+        raise InvalidInputError("the structure has no sites")
+    fig = new_figure(fig)
+    cart = structure.cart_coords
+    majority = [max(site.species.items(), key=lambda kv: kv[1])[0] for site in structure]
+    symbols = [getattr(sp, "symbol", str(sp)) for sp in majority]
+    hover = [
+        ", ".join(f"{getattr(sp, 'symbol', sp)}:{occ:.2f}" for sp, occ in site.species.items())
+        + f"<br>site {i}"
+        for i, site in enumerate(structure)
+    ]
+    if bonds:
+        fig.add_trace(_bond_trace(structure, symbols))
+    fig.add_trace(_cell_trace(structure.lattice))
+    for el in sorted(set(symbols), key=lambda s: Element(s).Z if Element.is_valid_symbol(s) else 0):
+        idx = [i for i, s in enumerate(symbols) if s == el]
+        radius = _radius(el)
+        is_hi = el == highlight
+        fig.add_scatter3d(
+            x=cart[idx, 0],
+            y=cart[idx, 1],
+            z=cart[idx, 2],
+            mode="markers",
+            name=el,
+            text=[hover[i] for i in idx],
+            hovertemplate="%{text}<extra></extra>",
+            marker={
+                "size": float(8 + 6 * radius) * (1.3 if is_hi else 1.0),
+                "color": element_color(el),
+                "line": {
+                    "color": "black" if is_hi else "rgba(0,0,0,0.3)",
+                    "width": 4 if is_hi else 1,
+                },
+                "opacity": 1.0,
+            },
+            **kwargs,
+        )
+    formula = structure.composition.reduced_formula
+    fig.update_layout(
+        title=f"{formula} ({len(structure)} sites"
+        + ("" if structure.is_ordered else ", disordered")
+        + ")",
+        scene={
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "zaxis": {"visible": False},
+            "aspectmode": "data",
+        },
+        margin={"l": 0, "r": 0, "t": 40, "b": 0},
+        legend={"itemsizing": "constant"},
+    )
+    return fig
+
+
+def _cell_trace(lattice):
+    import plotly.graph_objects as go
+
+    corners = np.array([[i, j, k] for i in (0, 1) for j in (0, 1) for k in (0, 1)], float)
+    xyz = corners @ lattice.matrix
+    x, y, z = [], [], []
+    for a in range(8):
+        for b in range(a + 1, 8):
+            if np.abs(corners[a] - corners[b]).sum() == 1:  # cube edge
+                for arr, col in ((x, 0), (y, 1), (z, 2)):
+                    arr += [xyz[a, col], xyz[b, col], None]
+    return go.Scatter3d(
+        x=x,
+        y=y,
+        z=z,
+        mode="lines",
+        name="unit cell",
+        line={"color": "black", "width": 2},
+        hoverinfo="skip",
+    )
+
+
+def _bond_trace(structure, symbols):
+    import plotly.graph_objects as go
+    from pymatgen.core import Element
+
+    radii = np.array(
+        [
+            (Element(s).atomic_radius_calculated or 1.0) if Element.is_valid_symbol(s) else 1.0
+            for s in symbols
+        ]
+    )
+    cutoff = float(BOND_SCALE * 2 * radii.max())
+    centers, points, images, dists = structure.get_neighbor_list(cutoff)
+    x, y, z = [], [], []
+    frac = structure.frac_coords
+    for i, j, image, d in zip(centers, points, images, dists):
+        if d > BOND_SCALE * (radii[i] + radii[j]) or d < 0.5:
+            continue
+        a = structure.lattice.get_cartesian_coords(frac[i])
+        b = structure.lattice.get_cartesian_coords(frac[j] + image)
+        mid = (a + b) / 2  # half-bond from each end keeps periodic bonds inside the picture
+        for arr, col in ((x, 0), (y, 1), (z, 2)):
+            arr += [a[col], mid[col], None]
+    return go.Scatter3d(
+        x=x,
+        y=y,
+        z=z,
+        mode="lines",
+        name="bonds",
+        line={"color": "grey", "width": 3},
+        hoverinfo="skip",
+    )
+
+
+def _radius(symbol: str) -> float:
+    """Atomic radius (Å) from pymatgen, 1 Å where unknown (no warning)."""
+    import warnings
+
+    from pymatgen.core import Element
+
+    if not Element.is_valid_symbol(symbol):
+        return 1.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = Element(symbol).atomic_radius
+    return float(r) if r else 1.0
