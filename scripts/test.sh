@@ -9,5 +9,5 @@ python -m pytest tests "$@"
 shopt -s nullglob
 notebooks=(tutorials/*.ipynb notebooks/*.ipynb)
 if [ ${#notebooks[@]} -gt 0 ]; then
-  python -m pytest --nbmake --nbmake-timeout=900 -p no:dash "${notebooks[@]}"
+  python -m pytest --nbmake --nbmake-timeout=900 "${notebooks[@]}"
 fi

@@ -1,4 +1,4 @@
-"""The ``ssenb`` command line: info, report, screen, cv."""
+"""The ``ssenb`` command line: info, report, screen, cv, fetch, lab."""
 
 from __future__ import annotations
 
@@ -79,6 +79,31 @@ def _cv(args) -> int:
     return 0
 
 
+def _fetch(args) -> int:
+    from .data import DATASETS, fetch
+    from .errors import UnknownNameError
+
+    names = args.datasets or ["obelix-train", "mp2019", "matterviz"]
+    for name in names:
+        if name not in DATASETS:
+            raise UnknownNameError(f"dataset {name!r} is unknown; use one of {', '.join(DATASETS)}")
+        for f in DATASETS[name]:
+            print(f"{f}: {fetch(f)}")
+    return 0
+
+
+def _lab(args) -> int:
+    import subprocess
+    from pathlib import Path
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"{folder} does not exist; run from the repository root or pass a folder"
+        )
+    return subprocess.call([sys.executable, "-m", "jupyter", "lab", str(folder)])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ssenb", description="Solid-state electrolytes: data, thermodynamics, ML."
@@ -107,6 +132,16 @@ def build_parser() -> argparse.ArgumentParser:
     cv.add_argument("-o", "--output", help="CSV of per-material predictions")
     cv.add_argument("-q", "--quiet", action="store_true")
     cv.set_defaults(func=_cv)
+    fe = sub.add_parser(
+        "fetch", help="download and verify data files into the cache (for Binder/offline use)"
+    )
+    fe.add_argument(
+        "datasets", nargs="*", help="dataset names (default: obelix-train mp2019 matterviz)"
+    )
+    fe.set_defaults(func=_fetch)
+    lab = sub.add_parser("lab", help="open JupyterLab on the tutorials")
+    lab.add_argument("folder", nargs="?", default="tutorials")
+    lab.set_defaults(func=_lab)
     return parser
 
 

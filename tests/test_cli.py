@@ -43,3 +43,13 @@ def test_cv_command(tmp_path, capsys):
     import pandas as pd
 
     assert len(pd.read_csv(out)) == 478
+
+
+def test_fetch_verifies_cached_files(capsys):
+    assert main(["fetch", "obelix-train"]) == 0
+    assert "obelix/train.csv" in capsys.readouterr().out
+
+
+def test_fetch_unknown_dataset(capsys):
+    assert main(["fetch", "nope"]) == 2
+    assert "obelix-train" in capsys.readouterr().err
