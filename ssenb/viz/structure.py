@@ -72,6 +72,7 @@ def structure_3d(
         + f"<br>site {i}"
         for i, site in enumerate(structure)
     ]
+    shrink = float(np.clip((24 / len(structure)) ** (1 / 3), 0.45, 1.0))  # big cells: smaller atoms
     if bonds:
         fig.add_trace(_bond_trace(structure, symbols))
     fig.add_trace(_cell_trace(structure.lattice))
@@ -88,7 +89,7 @@ def structure_3d(
             text=[hover[i] for i in idx],
             hovertemplate="%{text}<extra></extra>",
             marker={
-                "size": float(8 + 6 * radius) * (1.3 if is_hi else 1.0),
+                "size": float(8 + 6 * radius) * shrink * (1.3 if is_hi else 1.0),
                 "color": element_color(el),
                 "line": {
                     "color": "black" if is_hi else "rgba(0,0,0,0.3)",
@@ -139,14 +140,8 @@ def _cell_trace(lattice):
 
 def _bond_trace(structure, symbols):
     import plotly.graph_objects as go
-    from pymatgen.core import Element
 
-    radii = np.array(
-        [
-            (Element(s).atomic_radius_calculated or 1.0) if Element.is_valid_symbol(s) else 1.0
-            for s in symbols
-        ]
-    )
+    radii = np.array([_radius(s) for s in symbols])
     cutoff = float(BOND_SCALE * 2 * radii.max())
     centers, points, images, dists = structure.get_neighbor_list(cutoff)
     x, y, z = [], [], []

@@ -42,7 +42,15 @@ class Status:
 
     @property
     def text(self) -> str:
+        """The status line as shown (HTML)."""
         return self.widget.value
+
+    @property
+    def message(self) -> str:
+        """The status line as plain text."""
+        import re
+
+        return html.unescape(re.sub(r"<[^>]+>", "", self.widget.value))
 
     @contextmanager
     def working(self, text: str):
