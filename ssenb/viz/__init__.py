@@ -1,5 +1,6 @@
 """Plotly figures: one module per kind of chart, plain functions returning a Figure."""
 
+from .export import save_figure
 from .interface import reaction_energy_curve
 from .phase_diagram import hull_diagram
 from .shap import shap_bar, shap_beeswarm, shap_dependence, shap_waterfall
@@ -10,6 +11,7 @@ __all__ = [
     "element_color",
     "hull_diagram",
     "reaction_energy_curve",
+    "save_figure",
     "shap_bar",
     "shap_beeswarm",
     "shap_dependence",
