@@ -66,3 +66,15 @@ def display_formula(comp) -> str:
         )
         parts.append(f"{el}{text}")
     return "".join(parts)
+
+
+def to_element(symbol: str, *, argname: str = "ion"):
+    """A pymatgen ``Element`` from a symbol, or a clear error naming the argument."""
+    from pymatgen.core import Element
+
+    try:
+        return Element(symbol)
+    except (ValueError, KeyError, TypeError) as err:
+        raise InvalidInputError(
+            f"{argname}={symbol!r} is not an element symbol; use e.g. 'Li', 'Na', 'K'"
+        ) from err

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .. import keys as K
-from ..errors import InvalidInputError, UnknownNameError
-from ._material import display_formula, to_composition
+from ..errors import InvalidInputError
+from ._material import display_formula, to_composition, to_element
 from .sources import get_source
 
 #: Common electrodes by name -> formula (NMC as integer formula units of the same ratio).
@@ -114,7 +114,6 @@ def interface_reactions(
         InterfacialReactivity,
     )
     from pymatgen.analysis.phase_diagram import GrandPotentialPhaseDiagram
-    from pymatgen.core import Element
 
     c1 = to_composition(electrolyte, argname="electrolyte")
     c2 = to_composition(
@@ -124,12 +123,7 @@ def interface_reactions(
     src = get_source(source)
     elements = {str(e) for e in c1.elements} | {str(e) for e in c2.elements}
     if open_element is not None:
-        try:
-            open_el = Element(open_element)
-        except (ValueError, KeyError) as err:
-            raise UnknownNameError(
-                f"open_element={open_element!r} is not an element symbol"
-            ) from err
+        open_el = to_element(open_element, argname="open_element")
         elements.add(open_element)
     elif mu is not None:
         raise InvalidInputError(

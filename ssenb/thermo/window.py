@@ -16,7 +16,7 @@ import pandas as pd
 from .. import keys as K
 from ..errors import InvalidInputError
 from ._hull import TOL, decompose, ion_voltage
-from ._material import display_formula, to_composition
+from ._material import display_formula, to_composition, to_element
 from .sources import get_source
 
 ION_PER_FU = "ion_per_formula_unit"  # >0: taken up (reduction), <0: released (oxidation)
@@ -105,15 +105,8 @@ def stability_window(material, *, ion: str = "Li", source=None) -> StabilityWind
     >>> round(w.reduction_v, 2), round(w.oxidation_v, 2)
     (0.69, 4.21)
     """
-    from pymatgen.core import Element
-
     comp = to_composition(material)
-    try:
-        ion_el = Element(ion)
-    except (ValueError, KeyError) as err:
-        raise InvalidInputError(
-            f"ion={ion!r} is not an element symbol; use e.g. 'Li', 'Na', 'K'"
-        ) from err
+    ion_el = to_element(ion, argname="ion")
     others = [el for el in comp.elements if el != ion_el]
     if not others:
         raise InvalidInputError(

@@ -117,50 +117,49 @@ def structure_3d(
 
 
 def _cell_trace(lattice):
-    import plotly.graph_objects as go
-
     corners = np.array([[i, j, k] for i in (0, 1) for j in (0, 1) for k in (0, 1)], float)
     xyz = corners @ lattice.matrix
-    x, y, z = [], [], []
-    for a in range(8):
-        for b in range(a + 1, 8):
-            if np.abs(corners[a] - corners[b]).sum() == 1:  # cube edge
-                for arr, col in ((x, 0), (y, 1), (z, 2)):
-                    arr += [xyz[a, col], xyz[b, col], None]
-    return go.Scatter3d(
-        x=x,
-        y=y,
-        z=z,
-        mode="lines",
-        name="unit cell",
-        line={"color": "black", "width": 2},
-        hoverinfo="skip",
-    )
+    edges = [
+        (xyz[a], xyz[b])
+        for a in range(8)
+        for b in range(a + 1, 8)
+        if np.abs(corners[a] - corners[b]).sum() == 1
+    ]
+    return _lines(edges, name="unit cell", color="black", width=2)
 
 
 def _bond_trace(structure, symbols):
-    import plotly.graph_objects as go
-
     radii = np.array([_radius(s) for s in symbols])
     cutoff = float(BOND_SCALE * 2 * radii.max())
     centers, points, images, dists = structure.get_neighbor_list(cutoff)
-    x, y, z = [], [], []
     frac = structure.frac_coords
+    halves = []
     for i, j, image, d in zip(centers, points, images, dists):
         if d > BOND_SCALE * (radii[i] + radii[j]) or d < 0.5:
             continue
         a = structure.lattice.get_cartesian_coords(frac[i])
         b = structure.lattice.get_cartesian_coords(frac[j] + image)
-        mid = (a + b) / 2  # half-bond from each end keeps periodic bonds inside the picture
+        halves.append(
+            (a, (a + b) / 2)
+        )  # half-bond from each end keeps periodic bonds inside the picture
+    return _lines(halves, name="bonds", color="grey", width=3)
+
+
+def _lines(segments, *, name: str, color: str, width: float):
+    """One Scatter3d of separate line segments [(start, end), ...] (cartesian, Å)."""
+    import plotly.graph_objects as go
+
+    x, y, z = [], [], []
+    for start, end in segments:
         for arr, col in ((x, 0), (y, 1), (z, 2)):
-            arr += [a[col], mid[col], None]
+            arr += [start[col], end[col], None]
     return go.Scatter3d(
         x=x,
         y=y,
         z=z,
         mode="lines",
-        name="bonds",
-        line={"color": "grey", "width": 3},
+        name=name,
+        line={"color": color, "width": width},
         hoverinfo="skip",
     )
 

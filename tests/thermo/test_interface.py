@@ -50,5 +50,7 @@ def test_bad_interface_input():
         interface_reactions("Li3PS4", "LiCoO2", mu=-3)
     with pytest.raises(InvalidInputError, match="reservoir"):
         interface_reactions("Li3PS4", "Li", open_element="Li")
+    with pytest.raises(InvalidInputError, match="open_element='Qq' is not an element symbol"):
+        interface_reactions("Li3PS4", "LiCoO2", open_element="Qq")
     with pytest.raises(InvalidInputError, match="electrode"):
         interface_reactions("Li3PS4", "LiCoOO2x")
