@@ -62,7 +62,8 @@ def window_profile(window, *, fig=None, v_max: float | None = None, **kwargs):
             y=row["ion_per_formula_unit"],
             text="<br>".join(row["products"]),
             showarrow=False,
-            yshift=14,
+            yanchor="bottom",  # above the step, not across it
+            yshift=3,
             font={"size": 9},
         )
     fig.update_layout(

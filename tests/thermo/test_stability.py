@@ -89,3 +89,10 @@ def test_live_source_through_a_recorded_client():
     assert phase_stability("Li2O2", source=src).e_above_hull == pytest.approx(
         lco.data["e_above_hull"], abs=1e-3
     )
+
+
+def test_live_client_library_imports():
+    """The live path needs a working mp-api (an old boto3 once broke its import)."""
+    from mp_api.client import MPRester
+
+    assert callable(MPRester)
