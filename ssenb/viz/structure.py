@@ -7,11 +7,13 @@ Jmol scheme that pymatgen ships (the one Crystal Toolkit uses by default).
 
 from __future__ import annotations
 
+import warnings
 from functools import lru_cache
+from typing import Literal
 
 import numpy as np
 
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, SsenbWarning
 from ._style import new_figure
 
 BOND_SCALE = 1.15  # bonded if closer than 1.15 x the sum of covalent radii
@@ -34,7 +36,13 @@ def element_color(symbol: str) -> str:
 
 
 def structure_3d(
-    structure, *, highlight: str | None = "Li", bonds: bool = True, fig=None, **kwargs
+    structure,
+    *,
+    highlight: str | None = "Li",
+    bonds: bool = True,
+    backend: Literal["ssenb", "crystal_toolkit"] = "ssenb",
+    fig=None,
+    **kwargs,
 ):
     """Interactive 3D view of a pymatgen Structure: atoms, unit cell, bonds, Li highlighted.
 
@@ -47,6 +55,11 @@ def structure_3d(
         Element drawn larger with a dark outline (default the mobile ion, Li).
     bonds : bool
         Draw bonds between atoms closer than 1.15 x the sum of their covalent radii.
+    backend : {"ssenb", "crystal_toolkit"}
+        "crystal_toolkit" draws Crystal Toolkit's own scene (its atoms, colours, radii and
+        periodic images) as plotly traces. Importing Crystal Toolkit takes ~15 s and
+        registers its own notebook display hooks; if it fails, ssenb's view is drawn with
+        a warning.
     **kwargs
         Forwarded to each atom trace.
 
@@ -63,6 +76,18 @@ def structure_3d(
         )
     if len(structure) == 0:
         raise InvalidInputError("the structure has no sites")
+    if backend not in ("ssenb", "crystal_toolkit"):
+        raise InvalidInputError(f"backend={backend!r}; use 'ssenb' or 'crystal_toolkit'")
+    if backend == "crystal_toolkit":
+        try:
+            return _crystal_toolkit_figure(structure, fig=fig, **kwargs)
+        except Exception as err:  # CT import/scene failures vary (see crystaltoolkit #473)
+            warnings.warn(
+                f"Crystal Toolkit could not draw this structure ({type(err).__name__}: {str(err)[:120]}); "
+                "drawing ssenb's view instead",
+                SsenbWarning,
+                stacklevel=2,
+            )
     fig = new_figure(fig)
     cart = structure.cart_coords
     majority = [max(site.species.items(), key=lambda kv: kv[1])[0] for site in structure]
@@ -166,7 +191,6 @@ def _lines(segments, *, name: str, color: str, width: float):
 
 def _radius(symbol: str) -> float:
     """Atomic radius (Å) from pymatgen, 1 Å where unknown (no warning)."""
-    import warnings
 
     from pymatgen.core import Element
 
@@ -176,3 +200,62 @@ def _radius(symbol: str) -> float:
         warnings.simplefilter("ignore")
         r = Element(symbol).atomic_radius
     return float(r) if r else 1.0
+
+
+def _crystal_toolkit_figure(structure, *, fig=None, **kwargs):
+    """Crystal Toolkit's scene of ``structure`` as plotly traces (spheres, lines, cylinders)."""
+    import crystal_toolkit  # noqa: F401  (registers Structure.get_scene)
+
+    scene = structure.get_scene()
+    spheres: dict[str, list] = {}
+    segments = []
+
+    def walk(node):
+        for child in getattr(node, "contents", []) or []:
+            kind = type(child).__name__
+            if kind == "Spheres":
+                for pos in child.positions:
+                    spheres.setdefault(child.color, []).append(
+                        (pos, child.radius or 0.5, child.tooltip or "")
+                    )
+            elif kind == "Lines":
+                pts = child.positions
+                segments.extend((pts[i], pts[i + 1]) for i in range(0, len(pts) - 1, 2))
+            elif kind == "Cylinders":
+                segments.extend(tuple(pair) for pair in child.positionPairs)
+            else:
+                walk(child)
+
+    walk(scene)
+    fig = new_figure(fig)
+    if segments:
+        fig.add_trace(_lines(segments, name="cell and bonds", color="black", width=2))
+    for color, items in spheres.items():
+        xyz = np.array([p for p, _, _ in items], float)
+        label = items[0][2].split(" ")[0] if items[0][2] else color
+        fig.add_scatter3d(
+            x=xyz[:, 0],
+            y=xyz[:, 1],
+            z=xyz[:, 2],
+            mode="markers",
+            name=label,
+            text=[t for _, _, t in items],
+            hovertemplate="%{text}<extra></extra>",
+            marker={
+                "size": [12 * r for _, r, _ in items],
+                "color": color,
+                "line": {"width": 1, "color": "rgba(0,0,0,0.3)"},
+            },
+            **kwargs,
+        )
+    fig.update_layout(
+        title=f"{structure.composition.reduced_formula} (Crystal Toolkit scene)",
+        scene={
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "zaxis": {"visible": False},
+            "aspectmode": "data",
+        },
+        margin={"l": 0, "r": 0, "t": 40, "b": 0},
+    )
+    return fig

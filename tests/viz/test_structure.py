@@ -32,6 +32,22 @@ def test_disordered_obelix_structure(obelix):
     assert np.isfinite([v for v in fig.data[1].x if v is not None]).all()
 
 
+def test_crystal_toolkit_scene_as_plotly():
+    """Crystal Toolkit draws rock-salt LiF with its periodic images: 14 F and 13 Li in a 4 Å cube."""
+    s = Structure.from_spacegroup(
+        "Fm-3m", Lattice.cubic(4.0), ["Li", "F"], [[0, 0, 0], [0.5, 0.5, 0.5]]
+    )
+    fig = structure_3d(s, backend="crystal_toolkit")
+    atoms = {t.name: len(t.x) for t in fig.data if t.mode == "markers"}
+    assert atoms == {"Li": 14, "F": 13} or atoms == {"Li": 13, "F": 14}
+    assert "Crystal Toolkit" in fig.layout.title.text
+    edges = next(t for t in fig.data if t.mode == "lines")
+    assert sum(v is None for v in edges.x) >= 12  # the cell's edges
+
+
 def test_bad_input():
     with pytest.raises(InvalidInputError, match="Structure"):
         structure_3d("Li3PS4")
+    s = Structure(Lattice.cubic(3.0), ["Li"], [[0, 0, 0]])
+    with pytest.raises(InvalidInputError, match="backend="):
+        structure_3d(s, backend="vesta")
