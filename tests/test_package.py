@@ -87,3 +87,17 @@ def test_import_is_light_and_has_no_side_effects():
 def test_subpackages_load_on_first_use():
     assert ssenb.thermo.stability_window is not None
     assert "thermo" in dir(ssenb)
+
+
+def test_notebooks_are_committed_without_outputs():
+    """Diff-friendly notebooks: CI executes them; the repository keeps only their source."""
+    import json
+
+    root = PKG.parent
+    notebooks = sorted([*root.glob("tutorials/*.ipynb"), *root.glob("notebooks/*.ipynb")])
+    assert len(notebooks) >= 9
+    for path in notebooks:
+        nb = json.loads(path.read_text())
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                assert cell["outputs"] == [] and cell["execution_count"] is None, path.name
