@@ -17,6 +17,11 @@ from ..errors import InvalidInputError, SsenbWarning
 from ._style import new_figure
 
 BOND_SCALE = 1.15  # bonded if closer than 1.15 x the sum of covalent radii
+_AXIS_OFF = {"visible": False}
+_SCENE_LAYOUT = {  # hidden axes, true proportions, no margins
+    "scene": {"xaxis": _AXIS_OFF, "yaxis": _AXIS_OFF, "zaxis": _AXIS_OFF, "aspectmode": "data"},
+    "margin": {"l": 0, "r": 0, "t": 40, "b": 0},
+}
 
 
 @lru_cache(maxsize=1)
@@ -129,13 +134,7 @@ def structure_3d(
         title=f"{formula} ({len(structure)} sites"
         + ("" if structure.is_ordered else ", disordered")
         + ")",
-        scene={
-            "xaxis": {"visible": False},
-            "yaxis": {"visible": False},
-            "zaxis": {"visible": False},
-            "aspectmode": "data",
-        },
-        margin={"l": 0, "r": 0, "t": 40, "b": 0},
+        **_SCENE_LAYOUT,
         legend={"itemsizing": "constant"},
     )
     return fig
@@ -250,12 +249,6 @@ def _crystal_toolkit_figure(structure, *, fig=None, **kwargs):
         )
     fig.update_layout(
         title=f"{structure.composition.reduced_formula} (Crystal Toolkit scene)",
-        scene={
-            "xaxis": {"visible": False},
-            "yaxis": {"visible": False},
-            "zaxis": {"visible": False},
-            "aspectmode": "data",
-        },
-        margin={"l": 0, "r": 0, "t": 40, "b": 0},
+        **_SCENE_LAYOUT,
     )
     return fig
