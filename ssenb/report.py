@@ -27,8 +27,8 @@ def build_report(material, *, ion: str = "Li", source=None) -> str:
     source : None, "mp2019", "mp", list of entries, or EntrySource
         Hull data (default: offline MP ~2019 snapshot, legacy corrections).
     """
+    from .data.materials import display_formula, to_composition
     from .thermo import get_source, interface_reactions, phase_stability, stability_window
-    from .thermo._material import display_formula, to_composition
     from .viz import hull_diagram, reaction_energy_curve, window_profile
 
     comp = to_composition(material)

@@ -7,6 +7,7 @@ Nothing here is vendored: each file is known by URL and sha256 and cached under
 from ._cache import data_dir, fetch, is_present, offline
 from ._registry import DATASETS, REGISTRY
 from .hull_demos import load_alexandria_entries, load_mp2020_entries
+from .materials import display_formula, to_composition, to_element
 from .mp_snapshot import CORRECTION_SCHEME, SNAPSHOT_NAME, load_mp_snapshot
 from .obelix import load_obelix, parse_cif
 
@@ -16,6 +17,7 @@ __all__ = [
     "REGISTRY",
     "SNAPSHOT_NAME",
     "data_dir",
+    "display_formula",
     "fetch",
     "is_present",
     "load_alexandria_entries",
@@ -24,4 +26,6 @@ __all__ = [
     "load_obelix",
     "offline",
     "parse_cif",
+    "to_composition",
+    "to_element",
 ]

@@ -131,6 +131,8 @@ def _objects(materials, kind):
     """(list of Composition/Structure or failure-reason strings, index)."""
     from pymatgen.core import Composition, Structure
 
+    from ..data.materials import to_composition
+
     if isinstance(materials, pd.DataFrame):
         if len(materials) == 0:
             raise InvalidInputError("materials is an empty DataFrame; nothing to featurize")
@@ -160,9 +162,9 @@ def _objects(materials, kind):
             item = item.composition
         if isinstance(item, str):
             try:
-                item = Composition(item)
-            except Exception as err:
-                out.append(f"not a formula: {item!r} ({err})")
+                item = to_composition(item)
+            except InvalidInputError as err:  # unknown symbols, unparseable text
+                out.append(f"not a formula: {err}")
                 continue
         if not isinstance(item, Composition) or item.num_atoms <= 0:
             out.append(f"not a composition: {item!r}")

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .. import keys as K
+from ..data.materials import display_formula, to_composition, to_element
 from ..errors import InvalidInputError
-from ._material import display_formula, to_composition, to_element
 from .sources import get_source
 
 #: Common electrodes by name -> formula (NMC as integer formula units of the same ratio).

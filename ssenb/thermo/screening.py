@@ -16,8 +16,8 @@ from typing import Literal
 import pandas as pd
 
 from .. import keys as K
+from ..data.materials import to_composition
 from ..errors import InvalidInputError, SsenbError
-from ._material import to_composition
 from .sources import get_source
 
 Errors = Literal["raise", "record"]

@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..data.materials import display_formula, to_composition
 from ._hull import decompose
-from ._material import display_formula, to_composition
 from .sources import get_source
 
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .. import keys as K
+from ..data.materials import display_formula, to_composition, to_element
 from ..errors import InvalidInputError
 from ._hull import TOL, decompose, ion_voltage
-from ._material import display_formula, to_composition, to_element
 from .sources import get_source
 
 ION_PER_FU = "ion_per_formula_unit"  # >0: taken up (reduction), <0: released (oxidation)

@@ -119,7 +119,7 @@ class Explorer:
         """Run every tab for ``material`` (formula, Composition or Structure)."""
         from pymatgen.core import Composition, Structure
 
-        from ..thermo._material import to_composition
+        from ..data.materials import to_composition
 
         with self.status.working(f"analysing {label or material}"):
             if isinstance(material, str):

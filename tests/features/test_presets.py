@@ -88,6 +88,10 @@ def test_bad_rows_are_recorded_or_raised():
     assert table["error"].isna().tolist() == [True, False, True]
     assert "not a formula" in table.loc[1, "error"]
     assert table.iloc[1].drop("error").isna().all()
+    # an unknown element symbol is one bad row too, not a crash of the batch
+    unknown = featurize(["Li3PS4", "Li3Xq4"], "composition", progress=False)
+    assert unknown["error"].isna().tolist() == [True, False]
+    assert "Xq is not an element symbol" in unknown.loc[1, "error"]
     with pytest.raises(FeaturizationError, match="garbage"):
         featurize(["Li3PS4", "garbage!!"], "composition", errors="raise", progress=False)
 

@@ -1,4 +1,8 @@
-"""Turn what a user passes (formula, Composition, Structure, entry) into a Composition."""
+"""Read what a user passes as a material (formula, Composition, Structure, entry).
+
+One parser for the whole package, so a formula is accepted or refused the same way
+in thermodynamics, featurization and models.
+"""
 
 from __future__ import annotations
 
