@@ -44,14 +44,17 @@ class EntrySource:
     def entries(self, elements: Iterable[str]) -> list:
         """All entries of the chemical system spanned by ``elements`` (symbols)."""
         els = frozenset(str(e) for e in elements)
-        missing = els - self.elements()
+        self._check_covered(els)
+        return self._entries_within(els)
+
+    def _check_covered(self, elements) -> None:
+        missing = set(elements) - self.elements()
         if missing:
             raise UnsupportedMaterialError(
                 f"element(s) {', '.join(sorted(missing))} are not covered by the {self.name} data; "
                 "use a source that has them (e.g. your own entries via source=[...] or the live "
                 "Materials Project via source='mp')"
             )
-        return self._entries_within(els)
 
     def hull_arrays(self, elements: Iterable[str]):
         """(elements, atomic fractions (m, n), energies eV/atom (m,), names) for a fast hull."""
@@ -70,41 +73,44 @@ class EntrySource:
         from ._fasthull import FastHull
 
         els = frozenset(str(e) for e in elements)
-        key = ("fast", els)
-        if key not in self._pd_cache:
+
+        def build():
             names_els, fractions, energies, names = self.hull_arrays(els)
-            if len(els) > 1 and not any(np.count_nonzero(f) > 1 for f in fractions):
-                raise UnsupportedMaterialError(
-                    f"the {self.name} data has no compound in the {'-'.join(sorted(els))} system, "
-                    "so its hull is only the elements; supply entries for it with source=[...]"
-                )
-            try:
-                self._pd_cache[key] = FastHull(names_els, fractions, energies, names)
-            except ValueError as err:
-                raise UnsupportedMaterialError(
-                    f"cannot build a {'-'.join(sorted(els))} hull from the {self.name} data: {err}"
-                ) from err
-        return self._pd_cache[key]
+            has_compound = any(np.count_nonzero(f) > 1 for f in fractions)
+            return has_compound, lambda: FastHull(names_els, fractions, energies, names)
+
+        return self._cached_hull(("fast", els), els, build)
 
     def phase_diagram(self, elements: Iterable[str]):
         """A (cached) pymatgen ``PhaseDiagram`` of the chemical system of ``elements``."""
         from pymatgen.analysis.phase_diagram import PhaseDiagram
 
         els = frozenset(str(e) for e in elements)
-        if els not in self._pd_cache:
+
+        def build():
             entries = self.entries(els)
-            if not any(len(e.composition.elements) > 1 for e in entries) and len(els) > 1:
+            has_compound = any(len(e.composition.elements) > 1 for e in entries)
+            return has_compound, lambda: PhaseDiagram(entries)
+
+        return self._cached_hull(els, els, build)
+
+    def _cached_hull(self, key, els: frozenset[str], build):
+        """Build (once) a hull of ``els``; ``build()`` -> (has a compound?, constructor)."""
+        if key not in self._pd_cache:
+            has_compound, construct = build()
+            system = "-".join(sorted(els))
+            if len(els) > 1 and not has_compound:
                 raise UnsupportedMaterialError(
-                    f"the {self.name} data has no compound in the {'-'.join(sorted(els))} system, "
+                    f"the {self.name} data has no compound in the {system} system, "
                     "so its hull is only the elements; supply entries for it with source=[...]"
                 )
             try:
-                self._pd_cache[els] = PhaseDiagram(entries)
+                self._pd_cache[key] = construct()
             except ValueError as err:  # e.g. missing terminal entries
                 raise UnsupportedMaterialError(
-                    f"cannot build a {'-'.join(sorted(els))} hull from the {self.name} data: {err}"
+                    f"cannot build a {system} hull from the {self.name} data: {err}"
                 ) from err
-        return self._pd_cache[els]
+        return self._pd_cache[key]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r}, corrections={self.correction_scheme!r})"
@@ -144,29 +150,30 @@ class MPSnapshot(EntrySource):
 
     def hull_arrays(self, elements: Iterable[str]):
         """Arrays for :class:`~ssenb.thermo._fasthull.FastHull` straight from the table."""
-        index = self._index()
-        els = sorted(str(e) for e in elements)
-        if set(els) - self.elements():
-            self.entries(els)  # raises the standard "not covered" error
-        col = {el: i for i, el in enumerate(els)}
-        rows, energies, names = [], [], []
         from pymatgen.core import Composition
 
-        for i, el in enumerate(els):
-            rows.append(np.eye(len(els))[i])
-            energies.append(0.0)
-            names.append(Composition(el).reduced_formula)  # "O2", as pymatgen names it
-        for size in range(2, len(els) + 1):
-            for system in combinations(els, size):
-                for formula, ef in index.get(frozenset(system), ()):
-                    amounts = self._parsed[formula]
-                    vec = np.zeros(len(els))
-                    for el, amt in amounts.items():
-                        vec[col[el]] = amt
-                    rows.append(vec / vec.sum())
-                    energies.append(ef)
-                    names.append(self._names[formula])
+        els = sorted(str(e) for e in elements)
+        self._check_covered(els)
+        col = {el: i for i, el in enumerate(els)}
+        rows = list(np.eye(len(els)))
+        energies = [0.0] * len(els)
+        names = [Composition(el).reduced_formula for el in els]  # "O2", as pymatgen names it
+        for formula, ef in self._rows_within(els):
+            vec = np.zeros(len(els))
+            for el, amt in self._parsed[formula].items():
+                vec[col[el]] = amt
+            rows.append(vec / vec.sum())
+            energies.append(ef)
+            names.append(self._names[formula])
         return els, np.array(rows), np.array(energies), names
+
+    def _rows_within(self, elements):
+        """(formula, eV/atom) of every compound whose elements are a subset of ``elements``."""
+        index = self._index()
+        symbols = sorted(elements)
+        for size in range(2, len(symbols) + 1):
+            for system in combinations(symbols, size):
+                yield from index.get(frozenset(system), ())
 
     def elements(self) -> frozenset[str]:
         if self._elements is None:
@@ -177,14 +184,10 @@ class MPSnapshot(EntrySource):
         from pymatgen.analysis.phase_diagram import PDEntry
         from pymatgen.core import Composition
 
-        index = self._index()
         out = [PDEntry(Composition(el), 0.0, name=el) for el in sorted(elements)]
-        symbols = sorted(elements)
-        for size in range(2, len(symbols) + 1):
-            for system in combinations(symbols, size):
-                for formula, ef in index.get(frozenset(system), ()):
-                    comp = Composition(formula)
-                    out.append(PDEntry(comp, ef * comp.num_atoms, name=comp.reduced_formula))
+        for formula, ef in self._rows_within(elements):
+            comp = Composition(formula)
+            out.append(PDEntry(comp, ef * comp.num_atoms, name=comp.reduced_formula))
         return out
 
 
