@@ -113,10 +113,7 @@ class _TreeEnsemble(BaseEstimator):
         return pd.DataFrame(matrix, columns=self.feature_names_, index=index)
 
     def _validate_predict_matrix(self, matrix, names):
-        if not hasattr(self, "boosters_"):
-            raise ModelNotFittedError(
-                f"this {type(self).__name__} is not fitted yet; call fit() first"
-            )
+        self._check_fitted()
         if matrix.shape[1] != self.n_features_in_:
             raise InvalidInputError(
                 f"X has {matrix.shape[1]} features, but {type(self).__name__} is expecting {self.n_features_in_} features as input"
@@ -133,6 +130,13 @@ class _TreeEnsemble(BaseEstimator):
             raise ModelNotFittedError(
                 f"this {type(self).__name__} is not fitted yet; call fit() first"
             )
+
+    def _record_features(self, names, optional) -> None:
+        """Keep the feature names; context features of material input may be missing later."""
+        self.feature_names_ = list(names)
+        if optional is not None:
+            allowed = set(optional)
+            self.nan_allowed_ = [bool(a) or n in allowed for a, n in zip(self.nan_allowed_, names)]
 
     def _fit_matrix(self, X, y, censored=None, **extra):
         import xgboost as xgb
@@ -238,10 +242,7 @@ class ConductivityModel(RegressorMixin, _TreeEnsemble):
             float(np.median(y[~censored])) if (~censored).any() else float(np.median(y))
         )
         self._fit_matrix(matrix, y, censored)
-        self.feature_names_ = names
-        if optional is not None:  # material input: context features may be missing later
-            allowed = set(optional)
-            self.nan_allowed_ = [bool(a) or n in allowed for a, n in zip(self.nan_allowed_, names)]
+        self._record_features(names, optional)
         self.train_mae_ = float(censored_mae(y, self._margins(matrix).mean(axis=0), censored))
         return self
 
@@ -341,10 +342,7 @@ class SuperionicClassifier(ClassifierMixin, _TreeEnsemble):
         if len(encoded) != len(matrix):
             raise InvalidInputError(f"y has {len(encoded)} values for {len(matrix)} rows of X")
         self._fit_matrix(matrix, encoded.astype(float))
-        self.feature_names_ = names
-        if optional is not None:
-            allowed = set(optional)
-            self.nan_allowed_ = [bool(a) or n in allowed for a, n in zip(self.nan_allowed_, names)]
+        self._record_features(names, optional)
         return self
 
     _y_numeric = False

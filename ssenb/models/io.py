@@ -18,10 +18,7 @@ def save_model(model, path, *, data_version: str | None = None) -> Path:
     The folder holds ``metadata.json`` (format, ssenb version, estimator, parameters,
     feature names, data version, training metrics) and ``member_<k>.json`` per booster.
     """
-    if not hasattr(model, "boosters_"):
-        from ..errors import NotFittedError
-
-        raise NotFittedError("fit the model before saving it")
+    model._check_fitted()
     out = Path(path)
     if (out / "metadata.json").exists():
         raise ModelFileError(

@@ -151,8 +151,7 @@ def cross_validate_conductivity(
         tqdm(splits, desc=f"{cv} CV", disable=not progress, leave=False)
     ):
         m = clone(model).fit(X[train], y[train], censored=censored[train])
-        # as fit() does for material input: context features may be missing in test rows
-        m.nan_allowed_ = [bool(a) or n in optional for a, n in zip(m.nan_allowed_, names)]
+        m._record_features(names, optional)  # as fit() does for material input
         pred[test], std[test] = m.predict(X[test], return_std=True)
         fold_of[test] = k
         baseline = np.full(len(test), np.median(y[train][~censored[train]]))

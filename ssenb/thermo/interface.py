@@ -15,6 +15,7 @@ import pandas as pd
 from .. import keys as K
 from ..data.materials import display_formula, to_composition, to_element
 from ..errors import InvalidInputError
+from ._hull import lowest_entry
 from .sources import get_source
 
 #: Common electrodes by name -> formula (NMC as integer formula units of the same ratio).
@@ -130,7 +131,7 @@ def interface_reactions(
             "mu was given without open_element; say which element is open, e.g. open_element='Li'"
         )
     pd_ = src.phase_diagram(elements)
-    in_data = all(_has(pd_, c) for c in (c1, c2))
+    in_data = all(lowest_entry(pd_, c) is not None for c in (c1, c2))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pymatgen warns when it falls back to hull energies
         if open_element is None:
@@ -180,11 +181,6 @@ def interface_reactions(
         correction_scheme=src.correction_scheme,
         table=table,
     )
-
-
-def _has(pd_, comp) -> bool:
-    target = comp.reduced_composition
-    return any(e.composition.reduced_composition == target for e in pd_.all_entries)
 
 
 def _without(comp, element):

@@ -161,3 +161,9 @@ def test_classifier_view(obelix):
     frame = pd.DataFrame({"reduced_composition": ["Li3PS4"]})
     with pytest.raises(InvalidInputError, match="log10_sigma"):
         SuperionicClassifier().fit(frame)
+
+
+def test_saving_an_unfitted_model_is_refused(tmp_path):
+    with pytest.raises(NotFittedError, match="call fit"):
+        ConductivityModel().save(tmp_path / "m")
+    assert not (tmp_path / "m").exists()
