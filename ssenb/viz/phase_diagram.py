@@ -38,5 +38,6 @@ def hull_diagram(system, *, source=None, show_unstable: float = 0.05, **kwargs):
         pd_, label = src.phase_diagram(elements), "-".join(sorted(elements))
         kwargs.setdefault("label_unstable", False)
     fig = PDPlotter(pd_, backend="plotly", show_unstable=show_unstable).get_plot(**kwargs)
-    fig.update_layout(title=f"{label} convex hull", template="plotly_white")
+    # pymatgen leaves no top margin: the title would sit under the toolbar
+    fig.update_layout(title=f"{label} convex hull", template="plotly_white", margin={"t": 70})
     return fig

@@ -60,6 +60,7 @@ def test_hull_diagram_draws_binary_to_quaternary(system):
     fig = hull_diagram(system)
     assert isinstance(fig, go.Figure) and len(fig.data) > 2
     assert system in fig.layout.title.text
+    assert fig.layout.margin.t >= 60  # room for the title above the toolbar
 
 
 def test_hull_diagram_rejects_five_elements():
