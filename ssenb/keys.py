@@ -1,7 +1,8 @@
 """Column names and axis titles, each with its unit, from one place.
 
 Every DataFrame column and figure axis in ssenb takes its name from here so that the
-units are always stated the same way.
+units are always stated the same way. :data:`COLUMNS` maps a column name to its
+description and unit; :func:`label` composes the axis title.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 ID = "id"
 REDUCED_COMPOSITION = "reduced_composition"
 TRUE_COMPOSITION = "true_composition"
+COMPOSITION_ERROR = "composition_error"  # why a row's formula could not be parsed
 SIGMA = "sigma_S_cm"  # room-temperature ionic conductivity, S/cm (a bound if censored)
 LOG10_SIGMA = "log10_sigma"  # log10 of sigma in S/cm
 CENSORED = "censored"  # True: the measured value is an upper bound ("<1E-10")
@@ -22,42 +24,85 @@ DOI = "doi"
 ERROR = "error"  # per-row failure reason in batch results
 
 # --- thermodynamics ------------------------------------------------------------------
+INPUT = "input"
 FORMULA = "formula"
 REDUCED_FORMULA = "reduced_formula"
 CHEMSYS = "chemsys"
+IN_DATA = "in_data"
 E_FORM = "formation_energy_eV_atom"
 E_DECOMP = "decomposition_energy_eV_atom"
 E_HULL = "e_above_hull_eV_atom"
+DECOMPOSITION = "decomposition"
+PHASE = "phase"
+ATOMIC_FRACTION = "atomic_fraction"
 REDUCTION_V = "reduction_V"
 OXIDATION_V = "oxidation_V"
+WINDOW_WIDTH_V = "window_width_V"
 VOLTAGE = "voltage_V"
+VOLTAGE_UPPER = "voltage_upper_V"
+ION_PER_FU = "ion_per_formula_unit"  # >0: taken up (reduction), <0: released (oxidation)
+PRODUCTS = "products"
+REACTION = "reaction"
 MIXING_RATIO = "mixing_ratio"
 REACTION_ENERGY = "reaction_energy_eV_atom"
 
 # --- model outputs -------------------------------------------------------------------
 PREDICTION = "log10_sigma_pred"
 PREDICTION_STD = "log10_sigma_std"
+FEATURE = "feature"
+SHAP_VALUE = "shap_log10_sigma"
+FOLD = "fold"
+MAE = "mae_log10_sigma"
+BASELINE_MAE = "baseline_mae_log10_sigma"
 
-#: Human-readable axis titles with units.
-LABELS: dict[str, str] = {
-    SIGMA: "σ (S/cm)",
-    LOG10_SIGMA: "log10 σ (S/cm)",
-    PREDICTION: "predicted log10 σ (S/cm)",
-    PREDICTION_STD: "uncertainty of log10 σ (S/cm), 1 std",
-    E_FORM: "formation energy (eV/atom)",
-    E_DECOMP: "decomposition energy (eV/atom)",
-    E_HULL: "energy above hull (eV/atom)",
-    REDUCTION_V: "reduction limit (V vs Li/Li⁺)",
-    OXIDATION_V: "oxidation limit (V vs Li/Li⁺)",
-    VOLTAGE: "voltage (V vs Li/Li⁺)",
-    MIXING_RATIO: "x, atomic fraction of electrolyte",
-    REACTION_ENERGY: "reaction energy (eV/atom)",
+#: column -> (description, unit); unit "" for dimensionless or text columns.
+COLUMNS: dict[str, tuple[str, str]] = {
+    SIGMA: ("σ", "S/cm"),
+    LOG10_SIGMA: ("log10 σ", "S/cm"),
+    PREDICTION: ("predicted log10 σ", "S/cm"),
+    PREDICTION_STD: ("uncertainty of log10 σ, 1 std", "S/cm"),
+    E_FORM: ("formation energy", "eV/atom"),
+    E_DECOMP: ("decomposition energy", "eV/atom"),
+    E_HULL: ("energy above hull", "eV/atom"),
+    REDUCTION_V: ("reduction limit", "V vs Li/Li⁺"),
+    OXIDATION_V: ("oxidation limit", "V vs Li/Li⁺"),
+    WINDOW_WIDTH_V: ("window width", "V"),
+    VOLTAGE: ("voltage", "V vs Li/Li⁺"),
+    VOLTAGE_UPPER: ("upper end of the voltage interval", "V vs Li/Li⁺"),
+    ION_PER_FU: ("Li taken up per formula unit", ""),
+    MIXING_RATIO: ("x, atomic fraction of electrolyte", ""),
+    REACTION_ENERGY: ("reaction energy", "eV/atom"),
+    ATOMIC_FRACTION: ("atomic fraction", ""),
+    SHAP_VALUE: ("SHAP value", "log10 S/cm"),
+    MAE: ("MAE of log10 σ", "log10 S/cm"),
+    BASELINE_MAE: ("median-predictor MAE of log10 σ", "log10 S/cm"),
+    INPUT: ("input", ""),
+    FORMULA: ("formula", ""),
+    REDUCED_FORMULA: ("reduced formula", ""),
+    CHEMSYS: ("chemical system", ""),
+    IN_DATA: ("composition has an entry in the data", ""),
+    DECOMPOSITION: ("decomposition products (atomic fractions)", ""),
+    PHASE: ("phase", ""),
+    PRODUCTS: ("products", ""),
+    REACTION: ("reaction", ""),
+    ERROR: ("why this row failed", ""),
 }
+
+#: Human-readable axis titles with units (derived from :data:`COLUMNS`).
+LABELS: dict[str, str] = {
+    name: f"{desc} ({unit})" if unit else desc for name, (desc, unit) in COLUMNS.items()
+}
+
+
+def unit(column: str, *, ion: str = "Li") -> str:
+    """The unit of ``column`` ("" when dimensionless or unknown)."""
+    text = COLUMNS.get(column, ("", ""))[1]
+    return text.replace("Li/Li⁺", f"{ion}/{ion}⁺") if ion != "Li" else text
 
 
 def label(column: str, *, ion: str = "Li") -> str:
     """Axis title for ``column`` with its unit; voltages are referenced to ``ion`` metal."""
     text = LABELS.get(column, column.replace("_", " "))
     if ion != "Li":
-        text = text.replace("Li/Li⁺", f"{ion}/{ion}⁺")
+        text = text.replace("Li/Li⁺", f"{ion}/{ion}⁺").replace("Li taken", f"{ion} taken")
     return text

@@ -21,7 +21,7 @@ RANK = {
     "report": 6,
     "cli": 7,
 }
-SHARED = {"errors", "keys", "__init__"}
+SHARED = {"errors", "keys", "results", "__init__"}
 
 
 def _layer(path: Path) -> str:
