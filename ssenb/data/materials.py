@@ -56,19 +56,25 @@ def to_composition(material: Any, *, argname: str = "material"):
 
 
 def display_formula(comp) -> str:
-    """Reduced formula in the input's element order, no polyanion grouping: ``Li10GeP2S12``.
+    """The one way ssenb writes a formula: reduced, electronegativity order, no grouping.
 
-    (pymatgen's ``reduced_formula`` would give ``Li10Ge(PS6)2``.)
+    ``Li10GeP2S12`` (pymatgen's ``reduced_formula`` would give ``Li10Ge(PS6)2``), the same
+    whatever order the input was written in, so a material reads the same in a window, a
+    screening table and a decomposition. Elements keep pymatgen's names (``O2``, ``S``).
     """
+    reduced = comp.reduced_composition
+    if len(reduced) == 1:
+        return comp.reduced_formula
     parts = []
-    for el, amt in comp.reduced_composition.items():
-        amt = float(amt)
-        text = (
-            ""
-            if abs(amt - 1) < 1e-8
-            else (f"{amt:.0f}" if abs(amt - round(amt)) < 1e-8 else f"{amt:.4g}")
-        )
-        parts.append(f"{el}{text}")
+    for el in sorted(reduced, key=lambda e: (e.X if e.X == e.X else 99, e.symbol)):
+        amt = float(reduced[el])
+        if abs(amt - 1) < 1e-8:
+            text = ""
+        elif abs(amt - round(amt)) < 1e-8:
+            text = f"{amt:.0f}"
+        else:
+            text = f"{amt:.4g}"
+        parts.append(f"{el.symbol}{text}")
     return "".join(parts)
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 from .. import keys as K
 from ..errors import DataIntegrityError
 from ._cache import data_dir, fetch
+from .materials import display_formula
 
 SNAPSHOT_NAME = "MP ~2019 (Bartel et al. 2020 allMP via CrabNet 457b4d4)"
 CORRECTION_SCHEME = "legacy MaterialsProjectCompatibility (pre-MP2020), GGA/GGA+U"
@@ -67,7 +68,7 @@ def _load_cached(_cache_dir: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             K.FORMULA: merged["formula"].to_numpy(),
-            K.REDUCED_FORMULA: [c.reduced_formula for c in comps],
+            K.REDUCED_FORMULA: [display_formula(c) for c in comps],
             K.CHEMSYS: [c.chemical_system for c in comps],
             "n_elements": [len(c) for c in comps],
             K.E_FORM: merged["target_ef"].to_numpy(float),

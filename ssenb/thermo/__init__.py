@@ -4,14 +4,17 @@ All functions take ``source=`` (default: the offline MP ~2019 snapshot with lega
 corrections) and never mix sources in one hull.
 """
 
-from .interface import ELECTRODES, InterfaceReactions, interface_reactions
+from .decomposition import Decomposition
+from .interface import CONVENTION, ELECTRODES, InterfaceReactions, interface_reactions
 from .screening import screen
 from .sources import EntrySource, MPLive, MPSnapshot, UserEntries, get_source
 from .stability import PhaseStability, phase_stability
 from .window import StabilityWindow, ion_profile, stability_window
 
 __all__ = [
+    "CONVENTION",
     "ELECTRODES",
+    "Decomposition",
     "EntrySource",
     "InterfaceReactions",
     "MPLive",

@@ -80,7 +80,7 @@ class FastHull:
         return float(self._lookup.get(tuple(np.round(np.asarray(fractions, float), 10)), math.nan))
 
     def analyse(self, fractions, ion: str | None = None):
-        """(hull energy eV/atom, stable phase names, reduction V, oxidation V) at ``fractions``.
+        """(hull energy eV/atom, {phase: atomic fraction}, reduction V, oxidation V) at ``fractions``.
 
         Voltages are vs the ``ion`` metal; oxidation is ``inf`` when the composition has no
         ion. Without ``ion`` both voltages are NaN.
@@ -94,7 +94,10 @@ class FastHull:
             common &= set(self.facets[f].tolist())
         vertices = sorted(common)
         weights = np.linalg.lstsq(self._x[vertices].T, x, rcond=None)[0]
-        phases = sorted(self.names[j] for j, w in zip(vertices, weights) if w > 1e-8)
+        phases: dict[str, float] = {}
+        for j, w in zip(vertices, weights):
+            if w > 1e-8:
+                phases[self.names[j]] = phases.get(self.names[j], 0.0) + float(w)
         if ion is None:
             return hull, phases, math.nan, math.nan
         col = self.elements.index(ion)

@@ -7,16 +7,25 @@ pymatgen's ``InterfacialReactivity`` / ``GrandPotentialInterfacialReactivity``.
 
 from __future__ import annotations
 
+import math
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
 from .. import keys as K
 from ..data.materials import display_formula, to_composition, to_element
 from ..errors import InvalidInputError
-from ._hull import lowest_entry
+from ..results import Result, fmt_number
+from ._hull import decompose
 from .sources import get_source
+
+#: How reaction energies are referenced (stated on every result).
+CONVENTION = (
+    "each reactant at its own hull energy (Richards et al. 2016): the reaction energy counts "
+    "only the reaction between the two, not a metastable reactant's own decomposition"
+)
 
 #: Common electrodes by name -> formula (NMC as integer formula units of the same ratio).
 ELECTRODES: dict[str, str] = {
@@ -33,8 +42,8 @@ ELECTRODES: dict[str, str] = {
 }
 
 
-@dataclass
-class InterfaceReactions:
+@dataclass(frozen=True, eq=False)
+class InterfaceReactions(Result):
     """Reaction energy along the electrolyte–electrode mixing line.
 
     Attributes
@@ -42,13 +51,22 @@ class InterfaceReactions:
     table : pandas.DataFrame
         One row per kink: mixing_ratio (x, atomic fraction of the *electrolyte* in the
         mixture), reaction_energy_eV_atom (per atom of mixture), reaction, products.
+        ``to_frame()`` returns it.
     min_ratio, min_energy : float
-        The most negative reaction: its x and energy (eV/atom).
+        The most negative reaction: its x and energy (eV/atom of mixture).
     min_reaction : str
         That reaction, balanced.
     products : list[str]
         Products of the most negative reaction.
+    electrolyte_e_above_hull, electrode_e_above_hull : float
+        Each reactant's own energy above hull (eV/atom; NaN when not in the data). It is
+        *not* part of the reaction energy (see ``convention``); a metastable reactant
+        decomposes on its own by this much.
+    convention : str
+        How the reaction energy is referenced.
     """
+
+    _table = "table"
 
     electrolyte: str
     electrode: str
@@ -61,27 +79,48 @@ class InterfaceReactions:
     source: str
     correction_scheme: str
     table: pd.DataFrame = field(repr=False)
+    electrolyte_e_above_hull: float = math.nan
+    electrode_e_above_hull: float = math.nan
+    convention: str = CONVENTION
 
-    def to_frame(self) -> pd.DataFrame:
-        """The kink table (a copy)."""
-        return self.table.copy()
-
-    def _repr_html_(self) -> str:
-        cond = f", {self.open_element}-open at μ = {self.mu:+.2f} eV" if self.open_element else ""
-        return (
-            f"<b>{self.electrolyte} | {self.electrode}</b>{cond}: most negative reaction "
-            f"{self.min_energy:.3f} eV/atom at x = {self.min_ratio:.2f}<br>{self.min_reaction}"
-            f"<br><small>{self.source}; corrections: {self.correction_scheme}</small>"
+    def title(self) -> str:
+        cond = (
+            f", {self.open_element}-open at μ = {fmt_number(self.mu, 'eV')}"
+            if self.open_element
+            else ""
         )
+        return f"{self.electrolyte} | {self.electrode}{cond}: interface reactions"
+
+    def summary(self) -> list[tuple[str, str]]:
+        rows = [
+            ("most negative reaction energy", fmt_number(self.min_energy, "eV/atom", digits=3)),
+            ("at x (electrolyte fraction)", fmt_number(self.min_ratio)),
+            (
+                "reaction",
+                self.min_reaction if self.min_energy < -1e-9 else "none (no driving force)",
+            ),
+        ]
+        for name, value in (
+            (self.electrolyte, self.electrolyte_e_above_hull),
+            (self.electrode, self.electrode_e_above_hull),
+        ):
+            if value > 1e-9:
+                rows.append(
+                    (
+                        f"{name} on its own",
+                        f"{fmt_number(1000 * value, 'meV/atom', digits=0)} above hull (not counted)",
+                    )
+                )
+        return rows
 
 
 def interface_reactions(
-    electrolyte,
-    electrode,
+    electrolyte: Any,
+    electrode: Any,
     *,
     open_element: str | None = None,
     mu: float | None = None,
-    source=None,
+    source: Any = None,
 ) -> InterfaceReactions:
     """Reaction energy (eV/atom) vs mixing ratio between an electrolyte and an electrode.
 
@@ -95,14 +134,18 @@ def interface_reactions(
     mu : float, optional
         The open element's chemical potential relative to its element (eV); for Li,
         ``mu = -V`` at V vs Li/Li⁺ (0 at the Li-metal anode, about -4 at a charged
-        cathode). Defaults to 0 when ``open_element`` is given.
+        cathode). Defaults to 0 when ``open_element`` is given. It must lie between 0
+        (above, the element's metal would form) and 1 eV below the lowest chemical
+        potential at which the element still has a stable compound in the system.
     source : None, "mp2019", "mp", list of entries, or EntrySource
         Hull data (default: offline MP ~2019 snapshot, legacy corrections).
 
     Notes
     -----
-    Reactants in the data use their own energy (a metastable electrolyte's instability
-    adds to the driving force); a composition absent from the data uses the hull energy.
+    Both reactants are taken at their hull energies (Richards et al., Chem. Mater. 28,
+    266 (2016); Zhu et al. 2016), so the curve is 0 at x = 0 and x = 1 and a metastable
+    reactant's own decomposition is not counted as reaction with the other; it is
+    reported separately as ``electrolyte_e_above_hull`` / ``electrode_e_above_hull``.
 
     Examples
     --------
@@ -131,13 +174,13 @@ def interface_reactions(
             "mu was given without open_element; say which element is open, e.g. open_element='Li'"
         )
     pd_ = src.phase_diagram(elements)
-    in_data = all(lowest_entry(pd_, c) is not None for c in (c1, c2))
+    own_e_hull = [decompose(pd_, c)[1] for c in (c1, c2)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pymatgen warns when it falls back to hull energies
         if open_element is None:
-            ir = InterfacialReactivity(c1, c2, pd_, norm=True, use_hull_energy=not in_data)
+            ir = InterfacialReactivity(c1, c2, pd_, norm=True, use_hull_energy=True)
         else:
-            mu = 0.0 if mu is None else float(mu)
+            mu = _check_mu(pd_, open_el, 0.0 if mu is None else mu)
             mu_abs = pd_.el_refs[open_el].energy_per_atom + mu
             gpd = GrandPotentialPhaseDiagram(pd_.all_entries, {open_el: mu_abs})
             grand = [_without(c, open_el) for c in (c1, c2)]
@@ -160,9 +203,9 @@ def interface_reactions(
     table = pd.DataFrame(
         {
             K.MIXING_RATIO: [float(k[1]) for k in kinks],
-            K.REACTION_ENERGY: [float(k[2]) + 0.0 for k in kinks],
-            "reaction": [str(k[3]) for k in kinks],
-            "products": [sorted(c.reduced_formula for c in k[3].products) for k in kinks],
+            K.REACTION_ENERGY: [_clean(float(k[2])) for k in kinks],
+            K.REACTION: [str(k[3]) for k in kinks],
+            K.PRODUCTS: [sorted(display_formula(c) for c in k[3].products) for k in kinks],
         }
     )
     i_min = int(table[K.REACTION_ENERGY].idxmin())
@@ -175,12 +218,40 @@ def interface_reactions(
         mu=mu if open_element else None,
         min_ratio=float(table[K.MIXING_RATIO].iloc[i_min]),
         min_energy=float(table[K.REACTION_ENERGY].iloc[i_min]),
-        min_reaction=str(table["reaction"].iloc[i_min]),
-        products=list(table["products"].iloc[i_min]),
+        min_reaction=str(table[K.REACTION].iloc[i_min]),
+        products=list(table[K.PRODUCTS].iloc[i_min]),
         source=src.name,
         correction_scheme=src.correction_scheme,
         table=table,
+        electrolyte_e_above_hull=own_e_hull[0],
+        electrode_e_above_hull=own_e_hull[1],
     )
+
+
+def _clean(energy: float) -> float:
+    """Round-off (|E| < 1e-12 eV/atom) is exactly 0, so no "-2.4e-15" reaches a table."""
+    return 0.0 if abs(energy) < 1e-12 else energy
+
+
+def _check_mu(pd_, element, mu) -> float:
+    """The open element's chemical potential (eV vs its element), checked to be physical."""
+    try:
+        mu = float(mu)
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"mu={mu!r} is not a number (eV relative to {element})") from None
+    if not math.isfinite(mu):
+        raise InvalidInputError(f"mu={mu!r} must be a finite chemical potential in eV")
+    ref = pd_.el_refs[element].energy_per_atom
+    lowest = min(float(c) - ref for c in pd_.get_transition_chempots(element))
+    low = lowest - 1.0
+    if not low <= mu <= 0.0:
+        raise InvalidInputError(
+            f"mu={mu} eV is outside the physical range for {element} in this system, "
+            f"{low:.2f} to 0 eV: above 0 the reservoir would plate {element} metal; below "
+            f"{lowest:.2f} eV no {element} compound is stable, nothing changes further. For a "
+            f"voltage V vs {element}/{element}⁺ use mu = -V"
+        )
+    return mu
 
 
 def _without(comp, element):
@@ -189,4 +260,4 @@ def _without(comp, element):
     return Composition({el: amt for el, amt in comp.items() if el != element})
 
 
-__all__ = ["ELECTRODES", "InterfaceReactions", "interface_reactions"]
+__all__ = ["CONVENTION", "ELECTRODES", "InterfaceReactions", "interface_reactions"]

@@ -16,9 +16,11 @@ from typing import Literal
 import pandas as pd
 
 from .. import keys as K
-from ..data.materials import to_composition
+from ..data.materials import display_formula, to_composition
 from ..errors import InvalidInputError, SsenbError
+from .decomposition import Decomposition
 from .sources import get_source
+from .window import check_window_input
 
 Errors = Literal["raise", "record"]
 
@@ -57,12 +59,18 @@ def screen(
     if errors not in ("raise", "record"):
         raise InvalidInputError(f"errors={errors!r}; use 'raise' or 'record'")
     src = get_source(source)
+    if isinstance(materials, str) or not isinstance(materials, Iterable):
+        raise InvalidInputError(
+            f"materials={materials!r} is not a list of materials; wrap a single formula in a "
+            "list: screen(['Li3PS4'])"
+        )
     items = list(materials)
     rows: list[dict] = [_empty_row(m) for m in items]
     comps: dict[int, object] = {}
     for i, m in enumerate(items):
         try:
             comps[i] = to_composition(m)
+            check_window_input(comps[i], ion)
         except SsenbError as err:
             _fail(rows[i], err, errors)
     groups = _group_by_hull(
@@ -82,13 +90,13 @@ def screen(
             own = hull.energy_of(x)
             rows[i].update(
                 {
-                    K.REDUCED_FORMULA: comp.reduced_formula,
+                    K.REDUCED_FORMULA: display_formula(comp),
                     K.CHEMSYS: comp.chemical_system,
                     "in_data": not math.isnan(own),
                     K.E_HULL: max(own - hull_e, 0.0) if not math.isnan(own) else math.nan,
                     K.REDUCTION_V: red,
                     K.OXIDATION_V: ox,
-                    "decomposition": " + ".join(phases),
+                    K.DECOMPOSITION: Decomposition(phases),
                 }
             )
     return pd.DataFrame(rows)
@@ -103,7 +111,7 @@ def _empty_row(material) -> dict:
         K.E_HULL: math.nan,
         K.REDUCTION_V: math.nan,
         K.OXIDATION_V: math.nan,
-        "decomposition": None,
+        K.DECOMPOSITION: None,
         K.ERROR: None,
     }
 

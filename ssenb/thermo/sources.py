@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ..data.materials import display_formula
 from ..errors import (
     IncompatibleSourcesError,
     InvalidInputError,
@@ -65,7 +66,7 @@ class EntrySource:
             els,
             fractions,
             [e.energy_per_atom for e in entries],
-            [e.composition.reduced_formula for e in entries],
+            [display_formula(e.composition) for e in entries],
         )
 
     def fast_hull(self, elements: Iterable[str]):
@@ -187,7 +188,7 @@ class MPSnapshot(EntrySource):
         out = [PDEntry(Composition(el), 0.0, name=el) for el in sorted(elements)]
         for formula, ef in self._rows_within(elements):
             comp = Composition(formula)
-            out.append(PDEntry(comp, ef * comp.num_atoms, name=comp.reduced_formula))
+            out.append(PDEntry(comp, ef * comp.num_atoms, name=display_formula(comp)))
         return out
 
 

@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
 from .. import keys as K
 from ..data.materials import display_formula, to_composition, to_element
 from ..errors import InvalidInputError
+from ..results import Result, fmt_number
 from ._hull import TOL, decompose, ion_voltage
 from .sources import get_source
 
-ION_PER_FU = "ion_per_formula_unit"  # >0: taken up (reduction), <0: released (oxidation)
+ION_PER_FU = K.ION_PER_FU  # >0: taken up (reduction), <0: released (oxidation)
 
 
-@dataclass
-class StabilityWindow:
+@dataclass(frozen=True, eq=False)
+class StabilityWindow(Result):
     """The electrochemical stability window of one material.
 
     Attributes
@@ -45,9 +47,11 @@ class StabilityWindow:
     profile : pandas.DataFrame
         One row per voltage interval: voltage_V (lower end), voltage_upper_V,
         ion_per_formula_unit (ions taken up per formula unit of the material from its
-        equilibrium at that voltage), products, reaction.
+        equilibrium at that voltage), products, reaction. ``to_frame()`` returns it.
     source, correction_scheme : str
     """
+
+    _table = "profile"
 
     formula: str
     ion: str
@@ -73,20 +77,36 @@ class StabilityWindow:
         row = rows.iloc[-1] if len(rows) else self.profile.iloc[0]
         return list(row["products"])
 
-    def to_frame(self) -> pd.DataFrame:
-        """The ion profile (a copy)."""
-        return self.profile.copy()
+    def title(self) -> str:
+        return f"{self.formula}: electrochemical stability window"
 
-    def _repr_html_(self) -> str:
-        note = " (metastable: window of its phase equilibrium)" if self.metastable else ""
-        return (
-            f"<b>{self.formula}</b>: {self.reduction_v:.2f}–{self.oxidation_v:.2f} V vs {self.ion}/{self.ion}⁺{note}"
-            f"<br>reduced to {' + '.join(self.reduction_products)}; oxidized to {' + '.join(self.oxidation_products)}"
-            f"<br><small>{self.source}; corrections: {self.correction_scheme}</small>"
-        )
+    def summary(self) -> list[tuple[str, str]]:
+        ref = f"V vs {self.ion}/{self.ion}⁺"
+        rows = [
+            ("reduction limit", fmt_number(self.reduction_v, ref)),
+            (
+                "oxidation limit",
+                fmt_number(self.oxidation_v, ref)
+                if math.isfinite(self.oxidation_v)
+                else f"none (no {self.ion} to release)",
+            ),
+            (
+                "reduced to",
+                " + ".join(self.reduction_products) or f"stable against {self.ion} metal",
+            ),
+            ("oxidized to", " + ".join(self.oxidation_products) or "—"),
+        ]
+        if self.metastable:
+            rows.append(
+                (
+                    "note",
+                    "metastable (above the hull): the window is that of its phase equilibrium (Zhu et al. 2015)",
+                )
+            )
+        return rows
 
 
-def stability_window(material, *, ion: str = "Li", source=None) -> StabilityWindow:
+def stability_window(material: Any, *, ion: str = "Li", source: Any = None) -> StabilityWindow:
     """Electrochemical stability window (V vs ion metal) with the full ion profile.
 
     Parameters
@@ -106,12 +126,7 @@ def stability_window(material, *, ion: str = "Li", source=None) -> StabilityWind
     (0.69, 4.21)
     """
     comp = to_composition(material)
-    ion_el = to_element(ion, argname="ion")
-    others = [el for el in comp.elements if el != ion_el]
-    if not others:
-        raise InvalidInputError(
-            f"material {comp.reduced_formula!r} is the ion {ion} itself: it has no window"
-        )
+    check_window_input(comp, ion)
     src = get_source(source)
     pd_ = src.phase_diagram({str(el) for el in comp.elements} | {ion})
     entry, e_hull, _ = decompose(pd_, comp)
@@ -137,6 +152,16 @@ def stability_window(material, *, ion: str = "Li", source=None) -> StabilityWind
     )
 
 
+def check_window_input(comp, ion: str) -> None:
+    """One rule for every window (single and batch): a known ion, and not the ion alone."""
+    ion_el = to_element(ion, argname="ion")
+    if all(el == ion_el for el in comp.elements):
+        raise InvalidInputError(
+            f"material {display_formula(comp)!r} is the ion {ion} itself: it has no window; "
+            "give an electrolyte that contains other elements"
+        )
+
+
 def ion_profile(pd_, comp, ion: str) -> pd.DataFrame:
     """The ion evolution profile of ``comp`` from ``PhaseDiagram.get_element_profile``.
 
@@ -152,14 +177,20 @@ def ion_profile(pd_, comp, ion: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             K.VOLTAGE: volts,
-            "voltage_upper_V": uppers,
+            K.VOLTAGE_UPPER: uppers,
             ION_PER_FU: [float(step["evolution"]) + 0.0 for step in raw],
-            "products": [
-                sorted(e.composition.reduced_formula for e in step["entries"]) for step in raw
+            K.PRODUCTS: [
+                sorted(display_formula(e.composition) for e in step["entries"]) for step in raw
             ],
-            "reaction": [str(step["reaction"]) for step in raw],
+            K.REACTION: [str(step["reaction"]) for step in raw],
         }
     )
 
 
-__all__ = ["ION_PER_FU", "StabilityWindow", "ion_profile", "stability_window"]
+__all__ = [
+    "ION_PER_FU",
+    "StabilityWindow",
+    "check_window_input",
+    "ion_profile",
+    "stability_window",
+]

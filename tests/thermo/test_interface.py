@@ -54,3 +54,33 @@ def test_bad_interface_input():
         interface_reactions("Li3PS4", "LiCoO2", open_element="Qq")
     with pytest.raises(InvalidInputError, match="electrode"):
         interface_reactions("Li3PS4", "LiCoOO2x")
+
+
+def test_reaction_energy_excludes_a_metastable_reactants_own_decomposition():
+    """NMC111 is above its hull in the snapshot; LLZO and Li3PO4 hardly react with it.
+
+    Premise first: the cathode is metastable by tens of meV/atom. Then, with both reactants
+    at their hull energies, the pure ends are 0 and the reaction energy is not the
+    cathode's own e_above_hull (the old map showed -0.043 eV/atom for both pairs).
+    """
+    from ssenb.thermo import phase_stability
+
+    own = phase_stability("Li3NiMnCoO6").e_above_hull
+    assert own > 0.02  # premise
+    for electrolyte in ("Li3PO4", "Li7La3Zr2O12"):
+        r = interface_reactions(electrolyte, "NMC111")
+        ends = r.table["reaction_energy_eV_atom"].iloc[[0, -1]]
+        assert ends.abs().max() < 1e-9
+        assert r.electrode_e_above_hull == pytest.approx(own, abs=1e-9)
+        assert r.min_energy > -0.01  # not -own
+        assert "hull energy" in r.convention
+
+
+def test_chemical_potential_must_be_physical():
+    with pytest.raises(InvalidInputError, match="physical range"):
+        interface_reactions("Li3PS4", "LiCoO2", open_element="Li", mu=5)
+    with pytest.raises(InvalidInputError, match="physical range"):
+        interface_reactions("Li3PS4", "LiCoO2", open_element="Li", mu=-1e6)
+    for bad in (float("nan"), float("inf"), "abc"):
+        with pytest.raises(InvalidInputError, match="mu="):
+            interface_reactions("Li3PS4", "LiCoO2", open_element="Li", mu=bad)

@@ -26,7 +26,7 @@ def test_new_composition_gives_decomposition_only():
 
 def test_user_energy_below_hull_is_a_new_stable_phase():
     hull = phase_stability("Li3YCl6").hull_energy_per_atom
-    r = phase_stability("Li3YCl6", energy_per_atom=hull - 0.010)
+    r = phase_stability("Li3YCl6", formation_energy=hull - 0.010)
     assert r.e_above_hull == pytest.approx(-0.010, abs=1e-9)
 
 

@@ -1,0 +1,80 @@
+"""The one type for a phase assemblage: phase name -> atomic fraction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from monty.json import MSONable
+
+from ..results import fmt_number
+
+
+class Decomposition(Mapping[str, float], MSONable):
+    """Phases a composition decomposes into, as atomic fractions summing to 1.
+
+    A read-only mapping ``{"Li2S": 0.6, "P": 0.4}``, largest fraction first, with phase
+    names written by :func:`ssenb.data.display_formula`. It prints as
+    ``0.600 Li2S + 0.400 P``, the same in a result, a screening table, a CSV, a widget
+    and the report.
+
+    Examples
+    --------
+    >>> d = Decomposition({"P": 0.4, "Li2S": 0.6})
+    >>> str(d)
+    '0.600 Li2S + 0.400 P'
+    >>> list(d)
+    ['Li2S', 'P']
+    """
+
+    def __init__(self, fractions: Mapping[str, float] | None = None) -> None:
+        merged: dict[str, float] = {}
+        for name, frac in (fractions or {}).items():
+            merged[str(name)] = merged.get(str(name), 0.0) + float(frac)
+        self._fractions = dict(sorted(merged.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    @classmethod
+    def from_pymatgen(cls, decomp) -> Decomposition:
+        """From pymatgen's ``{entry: amount}`` (``PhaseDiagram.get_decomposition``)."""
+        from ..data.materials import display_formula
+
+        return cls({display_formula(e.composition): float(a) for e, a in decomp.items()})
+
+    def __getitem__(self, name: str) -> float:
+        return self._fractions[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fractions)
+
+    def __len__(self) -> int:
+        return len(self._fractions)
+
+    def __str__(self) -> str:
+        return " + ".join(f"{fmt_number(v, digits=3)} {k}" for k, v in self._fractions.items())
+
+    def __repr__(self) -> str:
+        return f"Decomposition({self._fractions!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._fractions.items()))
+
+    @property
+    def phases(self) -> list[str]:
+        """Phase names, largest fraction first."""
+        return list(self._fractions)
+
+    def as_dict(self) -> dict:
+        return {
+            "@module": type(self).__module__,
+            "@class": type(self).__name__,
+            "fractions": dict(self._fractions),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Decomposition:
+        return cls(d.get("fractions", {}))
+
+
+__all__ = ["Decomposition"]

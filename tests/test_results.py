@@ -1,0 +1,76 @@
+"""Every result follows one convention: to_frame, escaped _repr_html_, as_dict round trip."""
+
+import json
+import math
+
+import pandas as pd
+import pytest
+from monty.json import MontyDecoder, jsanitize
+
+from ssenb.results import Result, fmt_number
+
+
+def _thermo_results():
+    from ssenb.thermo import interface_reactions, phase_stability, stability_window
+
+    return {
+        "PhaseStability": lambda: phase_stability("Li10GeP2S12"),
+        "StabilityWindow": lambda: stability_window("Li3PS4"),
+        "StabilityWindow(no ion)": lambda: stability_window("NaCl"),
+        "InterfaceReactions": lambda: interface_reactions("Li3PS4", "LiCoO2"),
+    }
+
+
+RESULTS = _thermo_results()
+
+
+@pytest.mark.parametrize("name", list(RESULTS))
+def test_result_convention(name):
+    result = RESULTS[name]()
+    assert isinstance(result, Result)
+    frame = result.to_frame()
+    assert isinstance(frame, pd.DataFrame) and len(frame) > 0
+    assert frame is not result.to_frame()  # a copy every time
+    html = result._repr_html_()
+    assert html.startswith("<table") and result.title() in html.replace("&#x27;", "'")
+    # strict jsanitize (jobflow/atomate2 outputs) and a JSON round trip
+    blob = json.dumps(jsanitize(result, strict=True))
+    back = MontyDecoder().decode(blob)
+    assert type(back) is type(result)
+    assert back.as_dict() == result.as_dict()
+
+
+def test_html_escapes_every_string():
+    from ssenb.thermo import stability_window
+
+    w = stability_window("Li3PS4")
+    import dataclasses
+
+    hostile = dataclasses.replace(w, source="<script>alert(1)</script>")
+    html = hostile._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_from_dict_refuses_unknown_fields_and_foreign_modules():
+    from ssenb.errors import InvalidInputError
+    from ssenb.thermo import StabilityWindow, stability_window
+
+    d = stability_window("LiF").as_dict()
+    with pytest.raises(InvalidInputError, match="unknown fields"):
+        StabilityWindow.from_dict({**d, "predict": "pwned"})
+    with pytest.raises(InvalidInputError, match="refusing to rebuild"):
+        StabilityWindow.from_dict({**d, "ion": {"@module": "os", "@class": "system"}})
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [
+        (-0.0, "V", "0.00 V"),
+        (-2.43e-15, "eV/atom", "0.00 eV/atom"),
+        (math.inf, "V", "∞ V"),
+        (math.nan, "", "n/a"),
+        (1.234, "", "1.23"),
+    ],
+)
+def test_numbers_read_as_people_mean_them(value, unit, text):
+    assert fmt_number(value, unit) == text
