@@ -15,7 +15,7 @@ __all__ = [
     "IncompatibleSourcesError",
     "InvalidInputError",
     "ModelFileError",
-    "NotFittedError",
+    "NotFittedError",  # noqa: F822 (built on first use by __getattr__)
     "SsenbError",
     "SsenbWarning",
     "UnknownNameError",
@@ -69,9 +69,35 @@ class FeaturizationError(SsenbError, RuntimeError):
     """A featurizer failed for every row, or in ``errors="raise"`` mode for one row."""
 
 
-class NotFittedError(SsenbError, AttributeError):
-    """A model was used before ``fit``. Mirrors :class:`sklearn.exceptions.NotFittedError`."""
-
-
 class ModelFileError(SsenbError, OSError):
     """A saved model is missing, corrupt, or from an incompatible ssenb version."""
+
+
+def _not_fitted_error() -> type:
+    """ssenb's one not-fitted error; also scikit-learn's, so sklearn's checks recognise it.
+
+    Built on first use: importing scikit-learn costs seconds, and most of ssenb never
+    needs this class.
+    """
+    try:
+        from sklearn.exceptions import NotFittedError as SklearnNotFitted
+
+        bases: tuple[type, ...] = (SsenbError, SklearnNotFitted)
+    except ImportError:  # pragma: no cover - scikit-learn is a core dependency
+        bases = (SsenbError, ValueError, AttributeError)
+    return type(
+        "NotFittedError",
+        bases,
+        {
+            "__module__": __name__,
+            "__doc__": "A model was used before ``fit``: call ``fit()`` or load a saved model.",
+        },
+    )
+
+
+def __getattr__(name: str):
+    if name == "NotFittedError":
+        cls = _not_fitted_error()
+        globals()["NotFittedError"] = cls
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,18 +1,52 @@
-"""Featurization: matminer presets plus Li-specific descriptors, with a fast path."""
+"""Featurization: matminer presets plus Li-specific descriptors, with a fast path.
 
-from .chemistry import LiAnionChemistry
-from .featurize import clear_cache, featurize
-from .labels import FAMILIES, feature_family, readable_label
-from .presets import PRESETS, Preset, get_preset
-from .structure import LiSiteFeatures
+Every descriptor family lives here, with a declared family (see
+:mod:`ssenb.features.presets`). Names load on first use, so ``import ssenb.features``
+does not import matminer or scikit-learn.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .featurize import clear_cache, featurize  # light: numpy, pandas
+from .labels import readable_label
+from .presets import FAMILIES, PRESETS, Preset, families_of, feature_family, get_preset
+
+_NAMES = {
+    "LiAnionChemistry": "chemistry",
+    "LiSiteFeatures": "structure",
+    "CellFeatures": "cell",
+    "CellRecord": "cell",
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .cell import CellFeatures, CellRecord
+    from .chemistry import LiAnionChemistry
+    from .structure import LiSiteFeatures
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NAMES:
+        return getattr(importlib.import_module(f"{__name__}.{_NAMES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "FAMILIES",
     "PRESETS",
+    "CellFeatures",
+    "CellRecord",
     "LiAnionChemistry",
     "LiSiteFeatures",
     "Preset",
     "clear_cache",
+    "families_of",
     "feature_family",
     "featurize",
     "get_preset",

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 from matminer.featurizers.base import BaseFeaturizer
+
+from .presets import ANION_CHEMISTRY, LI_CONTENT
 
 #: Elements counted as anions (ssenb's convention for SE chemistry): chalcogens, pnictogen
 #: N, halogens. Hydrogen (hydrides, BH4-) is left out: its sign depends on the compound.
@@ -20,6 +24,18 @@ class LiAnionChemistry(BaseFeaturizer):
     halides are known to be softer, more polarisable frameworks than oxides (e.g. Bachman
     et al., Chem. Rev. 116, 140 (2016)), which these features let a model see directly.
     """
+
+    #: declared family of each feature
+    families: ClassVar[dict[str, str]] = {
+        "Li fraction": LI_CONTENT,
+        "anion fraction": ANION_CHEMISTRY,
+        "Li per anion": LI_CONTENT,
+        "O share of anions": ANION_CHEMISTRY,
+        "S/Se/Te share of anions": ANION_CHEMISTRY,
+        "halogen share of anions": ANION_CHEMISTRY,
+        "N share of anions": ANION_CHEMISTRY,
+        "number of anion elements": ANION_CHEMISTRY,
+    }
 
     def featurize(self, comp):
         amounts = {el.symbol: float(a) for el, a in comp.element_composition.items()}

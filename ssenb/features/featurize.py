@@ -153,6 +153,8 @@ def _objects(materials, kind):
         if not items:
             raise InvalidInputError("materials is empty; nothing to featurize")
         index = pd.RangeIndex(len(items))
+    if kind == "cell":
+        return _cell_records(materials, items), index
     out = []
     for item in items:
         if kind == "structure":
@@ -173,8 +175,34 @@ def _objects(materials, kind):
     return out, index
 
 
+def _cell_records(materials, items) -> list:
+    """Cell records from a frame's lattice columns (else its structure), or from structures."""
+    from .cell import CellRecord
+
+    if isinstance(materials, pd.DataFrame):
+        records = [CellRecord.from_row(row) for _, row in materials.iterrows()]
+    else:
+        records = [
+            item
+            if isinstance(item, CellRecord)
+            else CellRecord.from_structure(item)
+            if hasattr(item, "lattice")
+            else None
+            for item in items
+        ]
+    return [
+        r if r is not None else "no lattice for this row (no cell columns, no structure)"
+        for r in records
+    ]
+
+
 def _key(obj) -> tuple:
     from pymatgen.core import Structure
+
+    from .cell import CellRecord
+
+    if isinstance(obj, CellRecord):
+        return ("cell", tuple(round(float(v), 8) if v == v else None for v in obj))
 
     if isinstance(obj, Structure):
         digest = hashlib.sha1(

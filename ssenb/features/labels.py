@@ -1,4 +1,4 @@
-"""Readable names and families of features, for figures and grouped explanations."""
+"""Readable names of features, for figures and explanations (families live in presets)."""
 
 from __future__ import annotations
 
@@ -30,17 +30,6 @@ MAGPIE_NAMES = {
     "SpaceGroupNumber": ("elemental space group", ""),
 }
 
-FAMILIES = (
-    "Li content",
-    "anion chemistry",
-    "electronegativity & ionicity",
-    "valence electrons",
-    "atomic size & mass",
-    "stoichiometry",
-    "lattice & symmetry",
-    "Li sites & framework",
-)
-
 _MAGPIE = re.compile(r"^MagpieData (\w+) (\w+)$")
 
 
@@ -60,31 +49,3 @@ def readable_label(label: str) -> str:
     if re.fullmatch(r"\d+-norm", label):
         return f"stoichiometry {label}"
     return label
-
-
-def feature_family(label: str) -> str:
-    """The mechanism family a feature belongs to (one of :data:`FAMILIES`)."""
-    low = label.lower()
-    m = _MAGPIE.match(label)
-    if m:
-        prop = m.group(2)
-        if prop == "Electronegativity":
-            return "electronegativity & ionicity"
-        if "Valence" in prop or "Unfilled" in prop or prop in ("GSbandgap", "GSmagmom"):
-            return "valence electrons"
-        return "atomic size & mass"
-    if low.startswith("li ") and "per volume" not in low and "distance" not in low:
-        return "Li content"
-    if "anion" in low and (
-        "share" in low or "fraction" in low or "number of" in low or "per anion" in low
-    ):
-        return "anion chemistry" if "li per" not in low else "Li content"
-    if "ionic char" in low or "compound possible" in low:
-        return "electronegativity & ionicity"
-    if "valence electrons" in low:
-        return "valence electrons"
-    if low.endswith("-norm"):
-        return "stoichiometry"
-    if "li-" in low or "li sites" in low or "li per volume" in low or "anion" in low:
-        return "Li sites & framework"
-    return "lattice & symmetry"

@@ -1,41 +1,125 @@
-"""Named featurizer presets (matminer featurizers plus ssenb's Li-specific ones)."""
+"""The one home of descriptor families: named presets of featurizers, each with a family.
+
+Adding a descriptor family is one new module (a featurizer with matminer's contract and a
+declared ``family``) plus one line in :data:`PRESETS`. Families are declared, never
+guessed from label text, so grouped explanations say what each feature measures.
+Nothing here imports matminer until a preset's featurizers are built.
+"""
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from ..errors import UnknownNameError
 
-Kind = Literal["composition", "structure"]
+#: What a preset's featurizers take: a Composition, a Structure, or a cell record
+#: (lattice constants and space group, from a frame's columns or a Structure).
+Kind = Literal["composition", "structure", "cell"]
+
+#: Descriptor families, named for what they measure (a mechanism where there is one).
+LI_CONTENT = "Li content"
+ANION_CHEMISTRY = "anion chemistry"
+IONICITY = "electronegativity & ionicity"
+VALENCE = "valence electrons"
+SIZE = "atomic size & mass"
+STOICHIOMETRY = "stoichiometry"
+CELL = "cell dimensions & symmetry (descriptive)"
+LI_SITES = "Li sites & framework"
+TRANSPORT = "Li migration barriers (BVSE)"
+OTHER = "other"
+
+FAMILIES = (
+    LI_CONTENT,
+    ANION_CHEMISTRY,
+    IONICITY,
+    VALENCE,
+    SIZE,
+    STOICHIOMETRY,
+    CELL,
+    LI_SITES,
+    TRANSPORT,
+)
+
+_MAGPIE_FAMILIES = {
+    IONICITY: ("Electronegativity",),
+    VALENCE: (
+        "NsValence",
+        "NpValence",
+        "NdValence",
+        "NfValence",
+        "NValence",
+        "NsUnfilled",
+        "NpUnfilled",
+        "NdUnfilled",
+        "NfUnfilled",
+        "NUnfilled",
+        "GSbandgap",
+        "GSmagmom",
+    ),
+}
 
 
 @dataclass(frozen=True)
 class Preset:
-    """A named list of featurizers applied to compositions or structures."""
+    """A named list of featurizers applied to compositions, structures or cell records."""
 
     name: str
     kind: Kind
     description: str
+    build: Callable[[], list]
 
     def featurizers(self) -> list:
-        """Fresh matminer featurizer objects (matminer's ``BaseFeaturizer`` contract)."""
-        return _BUILDERS[self.name]()
+        """Fresh featurizer objects (matminer's ``BaseFeaturizer`` contract), each with a family."""
+        return self.build()
 
     def feature_labels(self) -> list[str]:
+        """Column names of this preset's features, in order."""
         return [label for f in self.featurizers() for label in f.feature_labels()]
 
+    def families(self) -> dict[str, str]:
+        """Feature label -> declared family."""
+        return {label: fam for f in self.featurizers() for label, fam in families_of(f).items()}
+
     def citations(self) -> list[str]:
+        """BibTeX of the methods behind the features."""
         return sorted({c for f in self.featurizers() for c in f.citations()})
 
 
-def _magpie():
+def families_of(featurizer) -> dict[str, str]:
+    """Label -> family of one featurizer: its ``families`` mapping or its single ``family``."""
+    per_label = getattr(featurizer, "families", None)
+    if isinstance(per_label, dict):
+        return {label: per_label[label] for label in featurizer.feature_labels()}
+    family = getattr(featurizer, "family", OTHER)
+    return dict.fromkeys(featurizer.feature_labels(), family)
+
+
+def _with_family(featurizer, family: str):
+    featurizer.family = family
+    return featurizer
+
+
+def _magpie() -> list:
+    """Magpie statistics split by what the elemental property measures (same values)."""
     from matminer.featurizers.composition import ElementProperty
 
-    return [ElementProperty.from_preset("magpie")]
+    full = ElementProperty.from_preset("magpie")
+    groups = dict(_MAGPIE_FAMILIES)
+    taken = {p for props in groups.values() for p in props}
+    groups[SIZE] = tuple(p for p in full.features if p not in taken)
+    out = []
+    for family, props in groups.items():
+        part = copy.copy(full)  # shares the element table (building one costs 0.2 s)
+        part.features = [p for p in full.features if p in props]
+        out.append(_with_family(part, family))
+    return out
 
 
-def _composition():
+def _composition() -> list:
     from matminer.featurizers.composition import IonProperty, Stoichiometry, ValenceOrbital
 
     from .chemistry import LiAnionChemistry
@@ -43,61 +127,58 @@ def _composition():
     # IonProperty(fast=True): single-oxidation-state charge balance, ~100x faster than the default
     return [
         *_magpie(),
-        Stoichiometry(),
-        ValenceOrbital(),
-        IonProperty(fast=True),
+        _with_family(Stoichiometry(), STOICHIOMETRY),
+        _with_family(ValenceOrbital(), VALENCE),
+        _with_family(IonProperty(fast=True), IONICITY),
         LiAnionChemistry(),
     ]
 
 
-def _li_sites():
+def _cell() -> list:
+    from .cell import CellFeatures
+
+    return [CellFeatures()]
+
+
+def _li_sites() -> list:
     from .structure import LiSiteFeatures
 
     return [LiSiteFeatures()]
 
 
-def _structure():
+def _structure() -> list:
     from matminer.featurizers.structure import DensityFeatures, GlobalSymmetryFeatures
 
     return [
         # vpa and packing fraction reject disordered structures (most SE CIFs); LiSiteFeatures
         # gives the occupancy-weighted volume per atom instead
-        DensityFeatures(desired_features=["density"]),
-        GlobalSymmetryFeatures(
-            desired_features=[
-                "spacegroup_num",
-                "crystal_system_int",
-                "is_centrosymmetric",
-                "n_symmetry_ops",
-            ]
+        _with_family(DensityFeatures(desired_features=["density"]), CELL),
+        _with_family(
+            GlobalSymmetryFeatures(
+                desired_features=[
+                    "spacegroup_num",
+                    "crystal_system_int",
+                    "is_centrosymmetric",
+                    "n_symmetry_ops",
+                ]
+            ),
+            CELL,
         ),
         *_li_sites(),
     ]
 
 
-_BUILDERS = {
-    "magpie": _magpie,
-    "composition": _composition,
-    "li_sites": _li_sites,
-    "structure": _structure,
-}
-
+#: The registry: one line per preset.
 PRESETS: dict[str, Preset] = {
-    "magpie": Preset(
-        "magpie",
-        "composition",
-        "Magpie elemental-property statistics (Ward et al. 2016), 132 features",
-    ),
-    "composition": Preset(
-        "composition",
-        "composition",
-        "Magpie + stoichiometry + valence orbitals + ionic character + Li/anion chemistry",
-    ),
-    "li_sites": Preset(
-        "li_sites", "structure", "Li sublattice and anion-framework geometry (ssenb)"
-    ),
-    "structure": Preset("structure", "structure", "density, symmetry, and Li-site descriptors"),
-}
+    p.name: p
+    for p in (
+        Preset("magpie", "composition", "Magpie elemental-property statistics (Ward et al. 2016), 132 features", _magpie),
+        Preset("composition", "composition", "Magpie + stoichiometry + valence orbitals + ionic character + Li/anion chemistry", _composition),
+        Preset("cell", "cell", "lattice constants (Å, °), space group and volume per atom (Å³), from a frame's columns or a Structure", _cell),
+        Preset("li_sites", "structure", "Li sublattice and anion-framework geometry (ssenb)", _li_sites),
+        Preset("structure", "structure", "density, symmetry, and Li-site descriptors", _structure),
+    )
+}  # fmt: skip
 
 
 def get_preset(name: str | Preset) -> Preset:
@@ -110,3 +191,25 @@ def get_preset(name: str | Preset) -> Preset:
         raise UnknownNameError(
             f"preset={name!r} is unknown; use one of {', '.join(PRESETS)}"
         ) from None
+
+
+@lru_cache(maxsize=1)
+def _all_families() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, preset in PRESETS.items():
+        try:
+            out.update(preset.families())
+        except ImportError:  # an optional featurizer's dependency is missing
+            continue
+        except Exception:  # pragma: no cover - a broken optional family must not hide others
+            if name in ("magpie", "composition", "cell", "structure", "li_sites"):
+                raise
+    return out
+
+
+def feature_family(label: str) -> str:
+    """The declared family of a feature label from any registered preset (else "other")."""
+    return _all_families().get(label, OTHER)
+
+
+__all__ = ["FAMILIES", "PRESETS", "Kind", "Preset", "families_of", "feature_family", "get_preset"]

@@ -6,6 +6,7 @@ import numpy as np
 from matminer.featurizers.base import BaseFeaturizer
 
 from .chemistry import ANIONS
+from .presets import LI_SITES
 
 SPLIT_SITE_A = 1.2  # Å: closer Li positions are split sites of one Li, not neighbours
 
@@ -27,6 +28,8 @@ class LiSiteFeatures(BaseFeaturizer):
     Disordered structures are accepted; structures without Li or anions give NaN for the
     features that need them.
     """
+
+    family = LI_SITES
 
     def featurize(self, structure):
         lattice = structure.lattice

@@ -1,17 +1,69 @@
-"""Conductivity models: scikit-learn estimators, honest validation, pickle-free persistence."""
+"""Conductivity models: scikit-learn estimators, honest validation, pickle-free persistence.
 
-from .conductivity import SUPERIONIC_LOG10, ConductivityModel, SuperionicClassifier, censored_mae
-from .io import load_model, save_model
-from .validation import CVReport, cross_validate_conductivity, near_duplicate_groups
+Names load on first use, so ``import ssenb.models`` does not import scikit-learn,
+XGBoost or matminer until a model is built.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_NAMES = {
+    "SUPERIONIC_LOG10": "conductivity",
+    "ConductivityModel": "conductivity",
+    "SuperionicClassifier": "conductivity",
+    "censored_mae": "conductivity",
+    "MODEL_PRESETS": "_inputs",
+    "material_features": "_inputs",
+    "register_model_preset": "_inputs",
+    "load_model": "io",
+    "save_model": "io",
+    "CVReport": "validation",
+    "cross_validate_conductivity": "validation",
+    "near_duplicate_groups": "validation",
+    "ConductivityPrediction": "predictor",
+    "default_model": "predictor",
+    "predict_conductivity": "predictor",
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._inputs import MODEL_PRESETS, material_features, register_model_preset
+    from .conductivity import (
+        SUPERIONIC_LOG10,
+        ConductivityModel,
+        SuperionicClassifier,
+        censored_mae,
+    )
+    from .io import load_model, save_model
+    from .predictor import ConductivityPrediction, default_model, predict_conductivity
+    from .validation import CVReport, cross_validate_conductivity, near_duplicate_groups
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NAMES:
+        return getattr(importlib.import_module(f"{__name__}.{_NAMES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
+    "MODEL_PRESETS",
     "SUPERIONIC_LOG10",
     "CVReport",
     "ConductivityModel",
+    "ConductivityPrediction",
     "SuperionicClassifier",
     "censored_mae",
     "cross_validate_conductivity",
+    "default_model",
     "load_model",
+    "material_features",
     "near_duplicate_groups",
+    "predict_conductivity",
+    "register_model_preset",
     "save_model",
 ]

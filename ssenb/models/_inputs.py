@@ -1,9 +1,13 @@
-"""Turn what a user passes to a model (OBELiX-like frame, materials, matrix) into features."""
+"""From what a user passes (OBELiX-like frame, list of materials, matrix) to model features.
+
+:func:`material_features` is the one material -> feature-table step shared by ``fit``,
+``predict``, cross-validation and explanations.
+"""
 
 from __future__ import annotations
 
-import math
-from typing import Literal
+import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -11,37 +15,58 @@ import pandas as pd
 from .. import keys as K
 from ..errors import InvalidInputError, UnknownNameError
 
-ModelPreset = Literal["composition", "composition+lattice", "composition+structure"]
-MODEL_PRESETS = ("composition", "composition+lattice", "composition+structure")
+#: Model presets are lists of feature-preset names (see ssenb.features.PRESETS).
+MODEL_PRESETS: dict[str, tuple[str, ...]] = {
+    "composition": ("composition",),
+    "composition+lattice": ("composition", "cell"),
+    "composition+structure": ("composition", "cell", "structure"),
+}
+#: Feature presets whose values may be missing for some materials (no lattice, no structure).
+CONTEXT_PRESETS = ("cell", "structure", "li_sites", "transport")
 
-#: Context features (from the frame's lattice columns or the Structure): may be NaN
-#: ("unknown"), which XGBoost treats as missing.
-LATTICE_FEATURES = (
-    "space group number",
-    "a (Å)",
-    "b (Å)",
-    "c (Å)",
-    "alpha (°)",
-    "beta (°)",
-    "gamma (°)",
-    "cell volume per atom (Å³)",
-)
+
+def register_model_preset(name: str, feature_presets: tuple[str, ...]) -> None:
+    """Add a model preset (a name for a list of feature presets)."""
+    MODEL_PRESETS[name] = tuple(feature_presets)
+
+
+def check_model_preset(preset: object) -> tuple[str, ...]:
+    """The feature presets of a model preset, or an error listing the valid names."""
+    if isinstance(preset, str) and preset in MODEL_PRESETS:
+        return MODEL_PRESETS[preset]
+    raise UnknownNameError(f"preset={preset!r} is unknown; use one of {', '.join(MODEL_PRESETS)}")
 
 
 def is_material_input(X) -> bool:
-    """A frame with composition/structure columns, or a list of formulas/compositions/structures."""
+    """A frame with composition/structure columns, or formulas/compositions/structures.
+
+    Lists, tuples, pandas Series and numpy object arrays of materials all count.
+    """
     from pymatgen.core import Composition, Structure
 
+    material = (str, Composition, Structure)
     if isinstance(X, pd.DataFrame):
         return bool({K.REDUCED_COMPOSITION, K.STRUCTURE, "composition", K.FORMULA} & set(X.columns))
-    if isinstance(X, list | tuple) and X:
-        return all(isinstance(x, str | Composition | Structure) for x in X)
-    return isinstance(X, str | Composition | Structure)
+    if isinstance(X, material):
+        return True
+    if isinstance(X, pd.Series):
+        items = list(X)
+    elif isinstance(X, np.ndarray):
+        if X.ndim != 1 or X.dtype.kind not in "OUS":
+            return False
+        items = list(X)
+    elif isinstance(X, list | tuple):
+        items = list(X)
+    else:
+        return False
+    return bool(items) and all(isinstance(x, material) for x in items)
 
 
 def as_material_frame(X) -> pd.DataFrame:
     """A frame with ``reduced_composition`` (and ``structure`` where known)."""
     from pymatgen.core import Composition, Structure
+
+    from ..data.materials import to_composition
 
     if isinstance(X, pd.DataFrame):
         if len(X) == 0:
@@ -60,91 +85,56 @@ def as_material_frame(X) -> pd.DataFrame:
         return frame
     items = [X] if isinstance(X, str | Composition | Structure) else list(X)
     comps, structs = [], []
-    for item in items:
+    for i, item in enumerate(items):
         if isinstance(item, Structure):
             comps.append(item.composition.reduced_composition)
             structs.append(item)
         else:
-            comps.append(item)
+            comps.append(to_composition(item, argname=f"material {i}"))
             structs.append(None)
     return pd.DataFrame({K.REDUCED_COMPOSITION: comps, K.STRUCTURE: structs})
 
 
-def material_features(
-    frame: pd.DataFrame, preset: str, *, progress: bool = False
-) -> tuple[pd.DataFrame, list[str]]:
-    """(feature table, optional feature names) for a material frame; ``error`` column kept."""
-    from ..features import featurize
+@dataclass(frozen=True)
+class FeatureTable:
+    """Features of materials: the table, each column's family, and which may be missing."""
 
-    if preset not in MODEL_PRESETS:
-        raise UnknownNameError(
-            f"preset={preset!r} is unknown; use one of {', '.join(MODEL_PRESETS)}"
-        )
-    comp = featurize(frame, "composition", progress=progress)
-    errors = comp.pop(K.ERROR)
-    parts, optional = [comp], []
-    if preset in ("composition+lattice", "composition+structure"):
-        lat = lattice_features(frame)
-        parts.append(lat)
-        optional += list(lat.columns)
-    if preset == "composition+structure":
-        if K.STRUCTURE in frame:
-            st = featurize(frame, "structure", progress=progress).drop(columns=K.ERROR)
-        else:
-            from ..features import get_preset
-
-            st = pd.DataFrame(
-                np.nan, index=frame.index, columns=get_preset("structure").feature_labels()
-            )
-        parts.append(st)
-        optional += list(st.columns)
-    out = pd.concat(parts, axis=1)
-    out[K.ERROR] = errors
-    return out, optional
+    table: pd.DataFrame  # feature columns only
+    errors: pd.Series  # per-row failure of the required (composition) features, or None
+    families: dict[str, str]
+    optional: list[str]
 
 
-def lattice_features(frame: pd.DataFrame) -> pd.DataFrame:
-    """Space group and lattice (Å, degrees) from the frame's columns, else from its Structure."""
-    rows = []
-    for _, row in frame.iterrows():
-        rows.append(_lattice_row(row))
-    return pd.DataFrame(rows, index=frame.index, columns=list(LATTICE_FEATURES))
+def material_features(frame: pd.DataFrame, preset: str, *, progress: bool = False) -> FeatureTable:
+    """Features of a material frame for a model preset (the shared fit/predict/CV step)."""
+    from ..features import featurize, get_preset
 
-
-def _lattice_row(row) -> list[float]:
-    from pymatgen.core import Structure
-
-    cols = ("a", "b", "c", "alpha", "beta", "gamma")
-    if all(c in row and pd.notna(row[c]) for c in cols):
-        a, b, c, al, be, ga = (float(row[c]) for c in cols)
-        sg = (
-            float(row[K.SPACE_GROUP_NUMBER])
-            if K.SPACE_GROUP_NUMBER in row and pd.notna(row[K.SPACE_GROUP_NUMBER])
-            else math.nan
-        )
-        n_atoms = (
-            row[K.TRUE_COMPOSITION].num_atoms
-            if K.TRUE_COMPOSITION in row and row[K.TRUE_COMPOSITION] is not None
-            else math.nan
-        )
-        volume = _cell_volume(a, b, c, al, be, ga)
-        return [sg, a, b, c, al, be, ga, volume / n_atoms if n_atoms else math.nan]
-    s = row.get(K.STRUCTURE) if hasattr(row, "get") else None
-    if isinstance(s, Structure):
-        try:
-            from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
-
-            sg = float(SpacegroupAnalyzer(s, symprec=0.1).get_space_group_number())
-        except Exception:  # spglib may fail on odd cells: space group unknown
-            sg = math.nan
-        lat = s.lattice
-        return [sg, *lat.abc, *lat.angles, lat.volume / s.composition.num_atoms]
-    return [math.nan] * len(LATTICE_FEATURES)
-
-
-def _cell_volume(a, b, c, alpha, beta, gamma) -> float:
-    ca, cb, cg = (math.cos(math.radians(x)) for x in (alpha, beta, gamma))
-    return a * b * c * math.sqrt(max(1 - ca**2 - cb**2 - cg**2 + 2 * ca * cb * cg, 0.0))
+    parts, families, optional = [], {}, []
+    errors = None
+    for name in check_model_preset(preset):
+        p = get_preset(name)
+        usable = K.STRUCTURE in frame or p.kind != "structure"
+        if usable:
+            with warnings.catch_warnings():
+                if name in CONTEXT_PRESETS:  # missing context (no lattice) is expected here
+                    warnings.simplefilter("ignore")
+                part = featurize(frame, name, progress=progress)
+            err = part.pop(K.ERROR)
+        else:  # no structures at all: every structure feature is missing
+            part = pd.DataFrame(np.nan, index=frame.index, columns=p.feature_labels())
+            err = None
+        if name in CONTEXT_PRESETS:
+            optional += list(part.columns)
+        elif err is not None:
+            errors = err if errors is None else errors.fillna(err)
+        parts.append(part)
+        families.update(p.families())
+    table = pd.concat(parts, axis=1)
+    if errors is None:
+        errors = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    return FeatureTable(
+        table, errors, {c: families.get(c, "other") for c in table.columns}, optional
+    )
 
 
 def targets(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

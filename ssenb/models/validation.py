@@ -10,10 +10,12 @@ import pandas as pd
 
 from .. import keys as K
 from ..errors import InvalidInputError
-from ._inputs import as_material_frame, material_features, targets
+from ..results import Result, fmt_number
+from ._inputs import as_material_frame, targets
 from .conductivity import SUPERIONIC_LOG10, ConductivityModel, censored_mae
 
-CVScheme = Literal["random", "family"]
+CVScheme = Literal["grouped", "random", "family"]
+OBELIX_TRAIN_VERSION = "OBELiX train split (NRC-Mila/OBELiX 4eaac88)"
 NEAR_DUPLICATE_TOL = 0.02  # max difference of any atomic fraction within one group
 
 
@@ -47,45 +49,57 @@ def near_duplicate_groups(compositions, tol: float = NEAR_DUPLICATE_TOL) -> np.n
     return ids
 
 
-@dataclass
-class CVReport:
+@dataclass(frozen=True, eq=False)
+class CVReport(Result):
     """Cross-validated performance of a conductivity model, beside a median baseline.
 
-    ``summary`` holds MAE of log10 σ (S/cm; censored rows count only the excess above
-    their bound), R² (uncensored rows), the median predictor's MAE, and the superionic
-    classification (σ ≥ 1e-4 S/cm, from the regression) accuracy and MCC beside the
-    majority-class baseline. ``predictions`` has one row per material with its fold.
+    ``summary_metrics`` holds MAE of log10 σ (S/cm; censored rows count only the excess
+    above their bound), R² (uncensored rows), the median predictor's MAE, and the
+    superionic classification (σ ≥ 1e-4 S/cm, from the regression) accuracy and MCC
+    beside the majority-class baseline. ``folds`` has one row per fold (``to_frame()``),
+    ``predictions`` one row per material with its fold.
     """
+
+    _table = "folds"
 
     scheme: str
     n_splits: int
     random_state: int | None
-    summary: dict[str, float]
-    folds: pd.DataFrame
+    summary_metrics: dict[str, float]
+    folds: pd.DataFrame = field(repr=False)
     predictions: pd.DataFrame = field(repr=False)
     data_version: str = ""
+    model: str = ""
 
-    def to_frame(self) -> pd.DataFrame:
-        """Per-fold metrics (a copy)."""
-        return self.folds.copy()
+    def title(self) -> str:
+        return f"{self.scheme} cross-validation, {self.n_splits} folds (seed {self.random_state})"
 
-    def _repr_html_(self) -> str:
-        s = self.summary
-        return (
-            f"<b>{self.scheme} CV</b> ({self.n_splits} folds, seed {self.random_state}) on {self.data_version}: "
-            f"MAE {s['mae']:.2f} (median baseline {s['baseline_mae']:.2f}) log10 S/cm, R² {s['r2']:.2f}; "
-            f"superionic accuracy {s['accuracy']:.2f}, MCC {s['mcc']:.2f}"
-        )
+    def summary(self) -> list[tuple[str, str]]:
+        s = self.summary_metrics
+        return [
+            (
+                "MAE of log10 σ",
+                f"{fmt_number(s['mae'], 'log10 S/cm')} (median predictor {fmt_number(s['baseline_mae'])})",
+            ),
+            ("R² (uncensored rows)", fmt_number(s["r2"])),
+            (
+                "superionic accuracy",
+                f"{fmt_number(s['accuracy'])} (majority class {fmt_number(s['baseline_accuracy'])})",
+            ),
+            ("superionic MCC", fmt_number(s["mcc"])),
+            ("materials", f"{s['n']} ({s['n_censored']} censored)"),
+        ]
 
 
 def cross_validate_conductivity(
     frame: pd.DataFrame | None = None,
     *,
     model: ConductivityModel | None = None,
-    cv: CVScheme = "random",
+    cv: CVScheme = "grouped",
     n_splits: int = 5,
     random_state: int | None = 0,
     progress: bool = True,
+    data_version: str | None = None,
 ) -> CVReport:
     """Cross-validate a conductivity model with near-duplicates kept together.
 
@@ -95,13 +109,16 @@ def cross_validate_conductivity(
         OBELiX-like frame (default: ``load_obelix("train")``; the test split is never used).
     model : ConductivityModel, optional
         Unfitted model to clone per fold (default ``ConductivityModel(random_state=...)``).
-    cv : {"random", "family"}
-        "random": grouped k-fold over near-duplicate groups (shuffled with
-        ``random_state``); "family": leave one structural family out.
+    cv : {"grouped", "family"}
+        "grouped" (alias "random"): k-fold over near-duplicate groups, shuffled with
+        ``random_state``, so doping series never straddle a split; "family": leave one
+        structural family out.
     n_splits : int
         Folds for "random".
     random_state : int or None
         Seed of the fold assignment and of the default model. Same seed, same report.
+    data_version : str, optional
+        What ``frame`` is, for the report (default: the frame's ``attrs["data_version"]``).
 
     Returns
     -------
@@ -115,21 +132,18 @@ def cross_validate_conductivity(
     if frame is None:
         from ..data import load_obelix
 
-        frame, version = load_obelix("train"), "OBELiX train split (NRC-Mila/OBELiX 4eaac88)"
+        frame, version = load_obelix("train"), OBELIX_TRAIN_VERSION
     else:
-        version = "user frame"
+        version = data_version or frame.attrs.get("data_version", "a user-supplied frame")
+    if not isinstance(n_splits, int) or isinstance(n_splits, bool) or n_splits < 2:
+        raise InvalidInputError(f"n_splits={n_splits!r}: cross-validation needs at least 2 folds")
     frame = as_material_frame(frame)
     y, censored = targets(frame)
     model = model if model is not None else ConductivityModel(random_state=random_state)
-    table, optional = material_features(frame, model.preset, progress=progress)
-    names = [c for c in table.columns if c != K.ERROR]
-    if table[K.ERROR].notna().any():
-        raise InvalidInputError(
-            f"featurization failed for {int(table[K.ERROR].notna().sum())} rows; drop them first"
-        )
-    X = table.drop(columns=K.ERROR).to_numpy(float)
+    table, _ = clone(model).feature_matrix(frame, fitting=True, progress=progress)
+    X = table.to_numpy(float)
     groups = near_duplicate_groups(list(frame[K.REDUCED_COMPOSITION]))
-    if cv == "random":
+    if cv in ("grouped", "random"):
         splitter = GroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
         split_groups = groups
     elif cv == "family":
@@ -141,7 +155,7 @@ def cross_validate_conductivity(
         split_groups = np.array([first[g] for g in groups])
         splitter = LeaveOneGroupOut()
     else:
-        raise InvalidInputError(f"cv={cv!r}; use 'random' or 'family'")
+        raise InvalidInputError(f"cv={cv!r}; use 'grouped' or 'family'")
     pred = np.full(len(y), np.nan)
     std = np.full(len(y), np.nan)
     fold_of = np.full(len(y), -1)
@@ -150,9 +164,8 @@ def cross_validate_conductivity(
     for k, (train, test) in enumerate(
         tqdm(splits, desc=f"{cv} CV", disable=not progress, leave=False)
     ):
-        m = clone(model).fit(X[train], y[train], censored=censored[train])
-        m._record_features(names, optional)  # as fit() does for material input
-        pred[test], std[test] = m.predict(X[test], return_std=True)
+        m = clone(model).fit(table.iloc[train], y[train], censored=censored[train])
+        pred[test], std[test] = m.predict(table.iloc[test], return_std=True)
         fold_of[test] = k
         baseline = np.full(len(test), np.median(y[train][~censored[train]]))
         rows.append(
@@ -192,6 +205,14 @@ def cross_validate_conductivity(
             "fold": fold_of,
         }
     )
+    folds = pd.DataFrame(rows).rename(columns={"mae": K.MAE, "baseline_mae": K.BASELINE_MAE})
     return CVReport(
-        cv, len(splits), random_state, summary, pd.DataFrame(rows), predictions, version
+        "grouped" if cv == "random" else cv,
+        len(splits),
+        random_state,
+        summary,
+        folds,
+        predictions,
+        version,
+        f"{type(model).__name__}(preset={model.preset!r})",
     )

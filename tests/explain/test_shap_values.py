@@ -15,7 +15,9 @@ def explanation(fitted, obelix):
 def test_shap_values_add_up_to_the_prediction(explanation, fitted, obelix):
     total = explanation.values.sum(axis=1).to_numpy() + explanation.base_value
     np.testing.assert_allclose(total, fitted.predict(obelix.head(40)), atol=1e-4)
-    assert explanation.names[0] == obelix.loc[0, "reduced_composition"].reduced_formula
+    from ssenb.data import display_formula
+
+    assert explanation.names[0] == display_formula(obelix.loc[0, "reduced_composition"])
 
 
 def test_grouped_explanation_keeps_the_sum(explanation):

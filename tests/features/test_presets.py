@@ -31,6 +31,9 @@ def test_every_preset_on_real_rows(obelix, name):
             assert values.loc[no_anion, "Li per anion"].isna().all()
             values = values.drop(columns="Li per anion")
         assert np.isfinite(values.to_numpy()).all()
+    elif preset.kind == "cell":  # OBELiX gives lattice constants for every row, CIF or not
+        assert table["error"].isna().all()
+        assert np.isfinite(table.drop(columns="error").to_numpy()).all()
     else:
         no_structure = rows["structure"].isna()
         assert (table.loc[no_structure, "error"] == "no structure for this row").all()
@@ -120,10 +123,45 @@ def test_results_are_cached(monkeypatch, obelix):
     pd.testing.assert_frame_equal(first, again)
 
 
-def test_every_feature_has_a_family_and_a_readable_label():
+def test_every_feature_has_a_declared_family_and_a_readable_label():
     for name in PRESETS:
-        for label in get_preset(name).feature_labels():
-            assert feature_family(label) in FAMILIES
+        families = get_preset(name).families()
+        assert list(families) == get_preset(name).feature_labels()
+        assert set(families.values()) <= set(FAMILIES), name
     assert feature_family("Li fraction") == "Li content"
     assert feature_family("S/Se/Te share of anions") == "anion chemistry"
+    # Magpie statistics are split by what the property measures, not by label text
+    assert feature_family("MagpieData mean Electronegativity") == "electronegativity & ionicity"
+    assert feature_family("MagpieData mean NValence") == "valence electrons"
+    assert feature_family("MagpieData mean CovalentRadius") == "atomic size & mass"
+    assert feature_family("a (Å)").startswith("cell dimensions")
     assert readable_label("MagpieData mean Electronegativity") == "mean electronegativity (Pauling)"
+
+
+def test_cell_features_by_hand():
+    """A cubic cell a = 4 Å with 8 atoms: volume per atom 8 Å³; the same from the frame
+    columns and from the Structure."""
+    from ssenb.features import CellFeatures, CellRecord
+
+    s = Structure.from_spacegroup(
+        "Fm-3m", Lattice.cubic(4.0), ["Li", "F"], [[0, 0, 0], [0.5, 0.5, 0.5]]
+    )
+    from_structure = CellFeatures().featurize(s)
+    assert from_structure[0] == 225 and from_structure[1:4] == [4.0, 4.0, 4.0]
+    assert from_structure[-1] == pytest.approx(8.0)
+    record = CellRecord(4.0, 4.0, 4.0, 90, 90, 90, 225, 8)
+    assert CellFeatures().featurize(record) == pytest.approx(from_structure)
+
+
+def test_importing_features_stays_light():
+    """Building presets needs matminer; importing the package does not."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import ssenb.features, ssenb.models, ssenb.thermo, ssenb.viz; "
+        "from ssenb.features import featurize, PRESETS; "
+        "print(sorted(m for m in ('matminer', 'sklearn', 'xgboost', 'shap', 'torch') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

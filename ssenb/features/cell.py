@@ -1,0 +1,132 @@
+"""Cell dimensions and symmetry: descriptive context, known for most OBELiX rows.
+
+OBELiX gives lattice constants and the space group for every row, also where no CIF is
+shipped, so these features reach twice as many rows as the structure presets. They
+describe a crystal; they are not a conduction mechanism, and their family says so.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, NamedTuple
+
+from .presets import CELL
+
+
+class CellRecord(NamedTuple):
+    """Lattice constants (Å, degrees), space group number and atoms per cell (NaN if unknown)."""
+
+    a: float
+    b: float
+    c: float
+    alpha: float
+    beta: float
+    gamma: float
+    space_group_number: float
+    n_atoms: float
+
+    @classmethod
+    def from_structure(cls, structure) -> CellRecord:
+        """From a pymatgen Structure (space group by spglib at symprec 0.1 Å; NaN if it fails)."""
+        try:
+            from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
+
+            sg = float(SpacegroupAnalyzer(structure, symprec=0.1).get_space_group_number())
+        except Exception:  # spglib fails on some disordered cells: space group unknown
+            sg = math.nan
+        lat = structure.lattice
+        return cls(*lat.abc, *lat.angles, sg, float(structure.composition.num_atoms))
+
+    @classmethod
+    def from_row(cls, row: Any) -> CellRecord | None:
+        """From an OBELiX-like row (a, b, c, alpha, beta, gamma, space_group_number,
+        true_composition), falling back to its ``structure``; None when neither is there."""
+        from .. import keys as K
+
+        get = row.get if hasattr(row, "get") else lambda k, d=None: getattr(row, k, d)
+        values = [get(c) for c in ("a", "b", "c", "alpha", "beta", "gamma")]
+        if all(v is not None and _finite(v) for v in values):
+            sg = get(K.SPACE_GROUP_NUMBER)
+            comp = get(K.TRUE_COMPOSITION)
+            n_atoms = (
+                float(comp.num_atoms)
+                if comp is not None and hasattr(comp, "num_atoms")
+                else math.nan
+            )
+            return cls(*(float(v) for v in values), float(sg) if _finite(sg) else math.nan, n_atoms)
+        structure = get(K.STRUCTURE)
+        if structure is not None and hasattr(structure, "lattice"):
+            return cls.from_structure(structure)
+        return None
+
+
+def _finite(value) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def cell_volume(a: float, b: float, c: float, alpha: float, beta: float, gamma: float) -> float:
+    """Triclinic cell volume (Å³) from lattice constants (Å, degrees)."""
+    ca, cb, cg = (math.cos(math.radians(x)) for x in (alpha, beta, gamma))
+    return a * b * c * math.sqrt(max(1 - ca**2 - cb**2 - cg**2 + 2 * ca * cb * cg, 0.0))
+
+
+class CellFeatures:
+    """Space group number, a, b, c (Å), α, β, γ (°) and cell volume per atom (Å³).
+
+    Takes a :class:`CellRecord` (or a Structure). Follows matminer's featurizer contract
+    without subclassing it, so importing ssenb does not import matminer.
+    """
+
+    family = CELL
+
+    def featurize(self, record) -> list[float]:
+        if hasattr(record, "lattice"):
+            record = CellRecord.from_structure(record)
+        volume = cell_volume(record.a, record.b, record.c, record.alpha, record.beta, record.gamma)
+        per_atom = (
+            volume / record.n_atoms if record.n_atoms and _finite(record.n_atoms) else math.nan
+        )
+        return [
+            record.space_group_number,
+            record.a,
+            record.b,
+            record.c,
+            record.alpha,
+            record.beta,
+            record.gamma,
+            per_atom,
+        ]
+
+    def featurize_many(self, records, **_) -> list[list[float]]:
+        return [self.featurize(r) for r in records]
+
+    def feature_labels(self) -> list[str]:
+        return [
+            "space group number",
+            "a (Å)",
+            "b (Å)",
+            "c (Å)",
+            "alpha (°)",
+            "beta (°)",
+            "gamma (°)",
+            "cell volume per atom (Å³)",
+        ]
+
+    def citations(self) -> list[str]:
+        return [
+            "@article{therrien2025obelix, title={OBELiX: A Curated Dataset of Crystal Structures and "
+            "Experimentally Measured Ionic Conductivities for Lithium Solid-State Electrolytes}, "
+            "author={Therrien, F{\\'e}lix and others}, journal={arXiv:2502.14234}, year={2025}}",
+            "@article{togo2024spglib, title={Spglib: a software library for crystal symmetry search}, "
+            "author={Togo, Atsushi and Shinohara, Kohei and Tanaka, Isao}, journal={Sci. Technol. Adv. "
+            "Mater. Meth.}, volume={4}, pages={2384822}, year={2024}}",
+        ]
+
+    def implementors(self) -> list[str]:
+        return ["ssenb developers"]
+
+
+__all__ = ["CellFeatures", "CellRecord", "cell_volume"]

@@ -1,0 +1,60 @@
+"""Estimator parameters declared once and checked in ``fit`` (scikit-learn's idea).
+
+scikit-learn's own ``_parameter_constraints`` machinery is private API; this is the small
+part ssenb needs, raising ssenb's :class:`~ssenb.errors.InvalidInputError`.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import InvalidInputError
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A numeric range (``kind`` int or float) or a custom ``check`` callable."""
+
+    kind: type | None = None
+    low: float = -math.inf
+    high: float = math.inf
+    low_open: bool = False
+    none: bool = False
+    exclude: tuple = ()
+    check: Callable[[Any], Any] | None = None
+
+    def describe(self) -> str:
+        kind = "an integer" if self.kind is int else "a number"
+        left = "(" if self.low_open else "["
+        text = f"{kind} in {left}{self.low:g}, {self.high:g}]"
+        if self.exclude:
+            text += f" other than {', '.join(map(str, self.exclude))}"
+        return text + (" or None" if self.none else "")
+
+    def validate(self, name: str, value: Any, owner: str) -> None:
+        if self.check is not None:
+            self.check(value)
+            return
+        if value is None and self.none:
+            return
+        numeric = isinstance(value, numbers.Real) and not isinstance(value, bool)
+        if self.kind is int:
+            numeric = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+        ok = numeric and math.isfinite(float(value)) and value not in self.exclude
+        if ok:
+            ok = (self.low < value if self.low_open else self.low <= value) and value <= self.high
+        if not ok:
+            raise InvalidInputError(
+                f"{owner}: {name}={value!r} is invalid; it must be {self.describe()}"
+            )
+
+
+def validate_params(estimator) -> None:
+    """Check every declared parameter of ``estimator`` (called at the start of ``fit``)."""
+    owner = type(estimator).__name__
+    for name, constraint in estimator._parameter_constraints.items():
+        constraint.validate(name, getattr(estimator, name), owner)

@@ -1,0 +1,218 @@
+"""Predictions that say what they rest on: the right model for the input, and its domain.
+
+A bare formula has no lattice, so it is answered by a composition-only model; a
+structure by a model that also uses its cell and Li-site geometry; an OBELiX row with
+lattice constants but no CIF by the composition + lattice model. Each answer names the
+model, its training data, and whether the input lies in that model's domain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import keys as K
+from ..errors import ModelFileError
+from ..results import Result, fmt_number
+
+#: The default models' settings (grouped CV on OBELiX train; see ConductivityModel).
+DEFAULT_PARAMS: dict[str, Any] = {"n_estimators": 600, "n_models": 5, "random_state": 0}
+DATA_VERSION = "OBELiX train split (NRC-Mila/OBELiX 4eaac88)"
+_MEMO: dict[tuple, Any] = {}
+
+
+@dataclass(frozen=True, eq=False)
+class ConductivityPrediction(Result):
+    """Predicted room-temperature Li-ion conductivity of one material, with its basis.
+
+    Attributes
+    ----------
+    formula : str
+    log10_sigma, log10_sigma_std : float
+        Ensemble mean and spread of log10 σ (σ in S/cm).
+    preset : str
+        Model preset that answered ("composition" for a bare formula, ...).
+    model : str
+        Which model, trained on which data.
+    in_domain : bool
+    domain_notes : list[str]
+        Why the input is outside the model's domain (empty when inside).
+    """
+
+    formula: str
+    log10_sigma: float
+    log10_sigma_std: float
+    preset: str
+    model: str
+    in_domain: bool
+    domain_notes: list[str] = field(default_factory=list)
+
+    @property
+    def superionic(self) -> bool:
+        """σ ≥ 1e-4 S/cm predicted."""
+        from .conductivity import SUPERIONIC_LOG10
+
+        return self.log10_sigma >= SUPERIONIC_LOG10
+
+    def title(self) -> str:
+        return f"{self.formula}: predicted ionic conductivity"
+
+    def summary(self) -> list[tuple[str, str]]:
+        rows = [
+            (
+                "predicted log10 σ",
+                f"{fmt_number(self.log10_sigma)} ± {fmt_number(self.log10_sigma_std)} (S/cm, ensemble spread)",
+            ),
+            ("superionic (σ ≥ 1e-4 S/cm)", "likely" if self.superionic else "unlikely"),
+            ("answered by", f"{self.preset} model"),
+        ]
+        if not self.in_domain:
+            rows.append(("⚠ outside the model's domain", "; ".join(self.domain_notes)))
+        return rows
+
+
+def preset_for(material: Any) -> str:
+    """The model preset whose features exist for ``material``."""
+    from pymatgen.core import Structure
+
+    if isinstance(material, Structure):
+        return "composition+structure"
+    if isinstance(material, pd.DataFrame | pd.Series):
+        row = material.iloc[0] if isinstance(material, pd.DataFrame) else material
+        if isinstance(row.get(K.STRUCTURE), Structure):
+            return "composition+structure"
+        if all(pd.notna(row.get(c)) for c in ("a", "b", "c", "alpha", "beta", "gamma")):
+            return "composition+lattice"
+    return "composition"
+
+
+def predict_conductivity(
+    material: Any, *, models: dict[str, Any] | None = None, progress: bool = True
+) -> ConductivityPrediction:
+    """log10 σ (S/cm) of one material from the model whose features exist for it.
+
+    Parameters
+    ----------
+    material : str, Composition, Structure, or a one-row OBELiX frame/row
+    models : dict, optional
+        Fitted models by preset name; missing ones come from :func:`default_model`.
+    progress : bool
+        Show progress if a default model has to be fitted (first use only).
+
+    Examples
+    --------
+    >>> p = predict_conductivity("Li6PS5Cl", progress=False)  # doctest: +SKIP
+    >>> p.preset
+    'composition'
+    """
+    preset = preset_for(material)
+    model = (models or {}).get(preset) or default_model(preset, progress=progress)
+    if isinstance(material, pd.Series):
+        material = material.to_frame().T
+    X = material if isinstance(material, pd.DataFrame) else [material]
+    mean, std = model.predict(X, return_std=True)
+    domain = model.applicability(X).iloc[0]
+    from ..data.materials import display_formula, to_composition
+
+    if isinstance(X, pd.DataFrame):
+        comp = (
+            X[K.REDUCED_COMPOSITION].iloc[0]
+            if K.REDUCED_COMPOSITION in X
+            else X[K.STRUCTURE].iloc[0].composition
+        )
+    else:
+        comp = to_composition(material)
+    return ConductivityPrediction(
+        formula=display_formula(comp),
+        log10_sigma=float(mean[0]),
+        log10_sigma_std=float(std[0]),
+        preset=preset,
+        model=f"XGBoost ensemble ({model.n_models} x {model.n_estimators} trees), preset {preset!r}, "
+        f"trained on {getattr(model, 'data_version_', None) or DATA_VERSION}",
+        in_domain=bool(domain["in_domain"]),
+        domain_notes=[n for n in str(domain["domain_notes"]).split("; ") if n],
+    )
+
+
+def default_model(preset: str = "composition", *, progress: bool = True, cache: bool = True):
+    """The default conductivity model for ``preset``, fitted once and cached on disk.
+
+    The first call fits it on the OBELiX training split (with a progress bar) and saves
+    it (JSON, no pickle) in the model cache folder, keyed by the data's sha256, the
+    preset, the settings and ssenb's version; later calls, in any process, load it in
+    about a second. ``$SSENB_MODEL_DIR`` chooses the folder (default: the OS cache).
+    """
+    from .. import __version__
+    from ..data import load_obelix
+    from ..data._cache import fetch, sha256sum
+    from ._inputs import check_model_preset
+    from .conductivity import ConductivityModel
+    from .io import FORMAT_VERSION, load_model, save_model
+
+    check_model_preset(preset)
+    files = ["obelix/train.csv"] + (["obelix/train_cifs.tar.gz"] if "structure" in preset else [])
+    digest = hashlib.sha256(
+        json.dumps(
+            [
+                preset,
+                DEFAULT_PARAMS,
+                __version__,
+                FORMAT_VERSION,
+                [sha256sum(fetch(f)) for f in files],
+            ],
+            sort_keys=True,
+        ).encode()
+    ).hexdigest()[:16]
+    key = (preset, digest)
+    if key in _MEMO:
+        return _MEMO[key]
+    folder = model_dir() / f"{preset.replace('+', '_')}-{digest}"
+    model = None
+    if cache and folder.is_dir():
+        try:
+            model = load_model(folder, expected=ConductivityModel)
+        except ModelFileError:  # a damaged cache entry: refit beside it, never delete it
+            folder = folder.with_name(folder.name + "-refit")
+            if folder.is_dir():
+                try:
+                    model = load_model(folder, expected=ConductivityModel)
+                except ModelFileError:
+                    model = None
+    if model is None:
+        frame = load_obelix("train", structures="structure" in preset)
+        model = ConductivityModel(preset=preset, **DEFAULT_PARAMS).fit(frame, progress=progress)
+        model.data_version_ = DATA_VERSION
+        if cache:
+            try:
+                folder.parent.mkdir(parents=True, exist_ok=True)
+                if not folder.exists():
+                    save_model(model, folder, data_version=DATA_VERSION)
+            except (OSError, ModelFileError):  # a read-only cache only costs a refit next time
+                pass
+    _MEMO[key] = model
+    return model
+
+
+def model_dir() -> Path:
+    """Folder of cached default models: ``$SSENB_MODEL_DIR`` or the OS cache."""
+    env = os.environ.get("SSENB_MODEL_DIR")
+    if env:
+        return Path(env).expanduser()
+    import pooch
+
+    return Path(pooch.os_cache("ssenb")) / "models"
+
+
+__all__ = [
+    "ConductivityPrediction",
+    "default_model",
+    "model_dir",
+    "predict_conductivity",
+    "preset_for",
+]
