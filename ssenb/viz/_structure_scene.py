@@ -11,12 +11,13 @@ Bond rule
     never bonds, so Li-Li, La-Zr or Li-P are not drawn.
 Roles
     From the oxidation states stored in the structure when it carries them; otherwise from
-    charge balance: every element that has both negative and positive common oxidation
-    states (N, P, S, Cl, H, Si, Ge ...) is tried as anion and as cation, an assignment is
-    kept if the range of cation charges can meet the range of anion charges for the average
-    composition (fractional occupancies included), and among those the one that puts the
-    fewest anions below a cation in Pauling electronegativity wins. So S is an anion in
-    Li3PS4 and Li3PO3S but a cation in Li2SO4, Cl an anion in Li6PS5Cl, H an anion in LiBH4.
+    electronegativity and charge balance: every element that has both negative and
+    positive common oxidation states (N, P, S, Cl, H, Si, Ge ...) is tried as anion and as
+    cation; the assignment with the fewest anions less electronegative (Pauling) than a
+    cation wins, then the one whose cation and anion charge ranges meet for the average
+    composition (fractional occupancies included), then the one with most anions. So S is
+    an anion in Li3PS4 and Li3PO3S but a cation in Li2SO4, Cl and S are anions in Li6PS5Cl,
+    H is an anion in LiBH4; a metal or alloy has no anions and no bonds.
 Boundary images
     Atoms within ``BOUNDARY_TOL`` (fractional) of a cell face are repeated on the opposite
     face, as VESTA, Crystal Toolkit and pymatviz draw them (rock-salt LiF: 14 + 13 atoms).
@@ -46,6 +47,7 @@ BOND_TOLERANCE = 1.25  # bonded if d <= 1.25 x (r_cation + r_anion), Shannon cry
 MIN_BOND_A = 0.5  # Å; closer pairs are split or overlapping sites, not bonds
 BOUNDARY_TOL = 1e-3  # fractional distance from a face within which an atom is repeated
 POLYHEDRON_CN = (4, 8)  # anion neighbours of a cation drawn as a polyhedron (inclusive)
+CHARGE_SLACK = 0.1  # relative charge imbalance still counted as balanced (see roles)
 _TYPICAL_CUTOFF_A = 4.5  # Å, ~ the longest cutoff (La-Br) for the size check before roles
 _FALLBACK_RADIUS_A = 1.0  # Å, for an element with neither ionic nor atomic radius
 
@@ -121,42 +123,59 @@ def element_roles(structure) -> tuple[dict[str, int], str]:
 
 
 def _charge_balance_roles(comp) -> dict[str, int]:
+    """Cation (+1) / anion (-1) per element of ``comp`` (amounts may be fractional).
+
+    Elements with both negative and positive common oxidation states are tried both ways.
+    An assignment's cation charge can range over each cation's positive oxidation states
+    (all known ones: experimental compositions such as Li7BiO6 need Bi5+), its anion charge
+    over each anion's common negative states. Assignments whose ranges meet within
+    ``CHARGE_SLACK`` of the total charge (CIF occupancies are rarely exactly neutral) count
+    as balanced. The winner has the fewest electronegativity inversions (a cation more
+    electronegative than an anion), then is balanced, then has the smallest imbalance,
+    then the most anions (S in Li6PS5Cl and in Li3PO3S, not only Cl or O).
+    """
     from pymatgen.core import Element
 
     elements = [Element(el.symbol) for el in comp if Element.is_valid_symbol(el.symbol)]
     amounts = {el.symbol: float(comp[el.symbol]) for el in elements}
 
-    def states(el):
+    def common(el):
         return tuple(el.common_oxidation_states or el.oxidation_states or (1,))
 
-    fixed = {el.symbol: (-1 if max(states(el)) < 0 else 1) for el in elements}
+    def charges(el, role):
+        if role > 0:
+            pos = [s for s in (el.oxidation_states or ()) + common(el) if s > 0]
+            return pos or [1]
+        neg = [-s for s in common(el) if s < 0] or [-s for s in el.oxidation_states if s < 0]
+        return neg or [1]
+
+    fixed = {el.symbol: (-1 if max(common(el)) < 0 else 1) for el in elements}
     ambiguous = [
-        el for el in elements if min(states(el)) < 0 < max(states(el)) and len(elements) > 1
+        el for el in elements if min(common(el)) < 0 < max(common(el)) and len(elements) > 1
     ]
     ambiguous = sorted(ambiguous, key=lambda el: -_x(el))[:8]  # 2^8 assignments at most
     best, best_key = None, None
     for signs in itertools.product((-1, 1), repeat=len(ambiguous)):
         roles = dict(fixed) | {el.symbol: s for el, s in zip(ambiguous, signs)}
-        lo_pos = hi_pos = lo_neg = hi_neg = 0.0
+        if -1 not in roles.values() or 1 not in roles.values():
+            continue
+        lo = {1: 0.0, -1: 0.0}
+        hi = {1: 0.0, -1: 0.0}
         for el in elements:
-            st = [s for s in states(el) if np.sign(s) == roles[el.symbol]]
-            n = amounts[el.symbol]
-            if roles[el.symbol] > 0:
-                lo_pos, hi_pos = lo_pos + n * min(st), hi_pos + n * max(st)
-            else:
-                lo_neg, hi_neg = lo_neg + n * min(-s for s in st), hi_neg + n * max(-s for s in st)
-        if hi_neg == 0 or hi_pos == 0 or lo_pos > hi_neg + 1e-6 or lo_neg > hi_pos + 1e-6:
-            continue  # charges cannot balance
+            role, q = roles[el.symbol], charges(el, roles[el.symbol])
+            lo[role] += amounts[el.symbol] * min(q)
+            hi[role] += amounts[el.symbol] * max(q)
+        gap = max(0.0, lo[1] - hi[-1], lo[-1] - hi[1]) / max(hi[1], hi[-1])
         inversions = sum(
             _x(Element(c)) > _x(Element(a))
             for c, rc in roles.items()
             for a, ra in roles.items()
             if rc > 0 > ra
         )
-        key = (inversions, -sum(r < 0 for r in roles.values()))
+        key = (inversions, gap > CHARGE_SLACK, gap, -sum(r < 0 for r in roles.values()))
         if best_key is None or key < best_key:
             best, best_key = roles, key
-    if best is None:  # no balance (a metal or alloy): no anions, so no bonds
+    if best is None:  # a metal or alloy: no anions, so no bonds
         return {el.symbol: 1 for el in elements}
     return best
 

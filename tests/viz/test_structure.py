@@ -138,6 +138,11 @@ def test_roles_by_charge_balance():
         "Li4GeS4": {"Ge": 1, "S": -1},
         "Li6.4La3Zr1.4Ta0.6O12": {"La": 1, "Zr": 1, "Ta": 1, "O": -1},  # fractional amounts
         "LiClO4": {"Cl": 1, "O": -1},
+        "LiNO3": {"N": 1, "O": -1},
+        "Li3OCl": {"O": -1, "Cl": -1},  # antiperovskite
+        "Li7BiO6": {"Bi": 1, "O": -1},  # Bi5+, not among Bi's common states
+        "Li15Si4": {"Si": -1},  # Zintl phase
+        "Li5.22Hf12.192P18O72": {"Hf": 1, "P": 1, "O": -1},  # a CIF's non-neutral occupancies
     }
     for formula, expected in roles.items():
         got = _charge_balance_roles(Composition(formula))
