@@ -25,11 +25,10 @@ from ._structure_scene import (
     MAX_NEIGHBOR_PAIRS,
     MAX_SITES,
     POLYHEDRON_CN,
-    Scene,
-    bonding_radius,
     build_scene,
     check_size,
 )
+from ._structure_traces import atom_traces, cell_trace, lines, polyhedra_traces
 from ._style import new_figure
 
 if TYPE_CHECKING:
@@ -46,14 +45,6 @@ __all__ = [
     "structure_3d",
 ]
 
-OCCUPANCY_STEP = 0.1  # partial occupancies drawn in bins of 0.1 (plotly: one opacity per trace)
-FULL_OCCUPANCY = 0.995  # at or above: drawn as a full, opaque atom
-POLYHEDRON_OPACITY = 0.45
-BALL_SCALE = 0.45  # ball radius / Shannon crystal radius (ball-and-stick, as VESTA draws)
-PX_PER_A_AT_1A = 225.0  # px per Å for a 1 Å wide scene in a 450 px high figure (plotly default)
-MARKER_PX = (4.0, 48.0)  # smallest and largest ball diameter, px
-VERTEX_SCALE = 0.6  # anions drawn smaller when polyhedra are shown (VESTA's polyhedral style)
-HIGHLIGHT_SCALE = 1.3  # the highlighted (mobile) ion is drawn this much larger
 CT_INSTALL = "pip install 'ssenb[ct]'"  # crystal-toolkit is an optional extra
 _AXIS_OFF = {"visible": False}
 _SCENE_LAYOUT = {  # hidden axes, true proportions, no margins
@@ -142,13 +133,13 @@ def structure_3d(
             return drawn
     scene = build_scene(structure, polyhedra_elements=centres, bonds=bonds)
     fig = new_figure(fig)
-    for trace in _polyhedra_traces(structure, scene):
+    for trace in polyhedra_traces(structure, scene):
         fig.add_trace(trace)
     if bonds:
         segments = [(scene.xyz[a], scene.xyz[b]) for a, b, _ in scene.bonds]
-        fig.add_trace(_lines(segments, name="bonds", color="rgb(120,120,120)", width=4))
-    fig.add_trace(_cell_trace(structure.lattice))
-    for trace in _atom_traces(structure, scene, highlight, **kwargs):
+        fig.add_trace(lines(segments, name="bonds", color="rgb(120,120,120)", width=4))
+    fig.add_trace(cell_trace(structure.lattice))
+    for trace in atom_traces(structure, scene, highlight, **kwargs):
         fig.add_trace(trace)
     fig.update_layout(
         title=f"{structure.composition.reduced_formula} ({len(structure)} sites"
@@ -206,176 +197,6 @@ def _try_crystal_toolkit(structure, *, fig, **kwargs):
     return None
 
 
-def _atom_traces(structure, scene: Scene, highlight, **kwargs):
-    """One Scatter3d per (element, occupancy bin); partial occupancy is translucent."""
-    import plotly.graph_objects as go
-    from pymatgen.core import Element
-
-    groups: dict[tuple[str, float], list[tuple[int, int, float]]] = {}
-    for a, (i, _) in enumerate(scene.atoms):
-        ranked = sorted(structure[i].species.items(), key=lambda kv: -kv[1])
-        for rank, (sp, occ) in enumerate(ranked):
-            occ_bin = 1.0 if occ >= FULL_OCCUPANCY else _occupancy_bin(occ)
-            groups.setdefault((sp.symbol, occ_bin), []).append((a, rank, occ))
-    # balls of BALL_SCALE x the crystal radius, at the scale plotly draws the cell (px per Å)
-    px_per_a = PX_PER_A_AT_1A / max(float(np.ptp(scene.xyz, axis=0).max()), 1.0)
-    frac = np.array([structure.frac_coords[i] + img for i, img in scene.atoms])
-
-    def order(key):
-        el, occ_bin = key
-        return (Element(el).Z if Element.is_valid_symbol(el) else 0, -occ_bin)
-
-    for el, occ_bin in sorted(groups, key=order):
-        members = groups[(el, occ_bin)]
-        is_hi = el == highlight
-        diameter = 2 * BALL_SCALE * _display_radius(el, scene) * px_per_a
-        if scene.polyhedra and scene.roles.get(el) == -1:
-            diameter *= VERTEX_SCALE  # polyhedral style: anions mark the corners
-        base = float(np.clip(diameter, *MARKER_PX)) * (HIGHLIGHT_SCALE if is_hi else 1.0)
-        # a mixed site shows its minority species as smaller beads inside the majority one
-        sizes = [base * (1.0, 0.7, 0.5, 0.4)[min(rank, 3)] for _, rank, _ in members]
-        partial = occ_bin < 1.0
-        yield go.Scatter3d(
-            x=scene.xyz[[a for a, _, _ in members], 0],
-            y=scene.xyz[[a for a, _, _ in members], 1],
-            z=scene.xyz[[a for a, _, _ in members], 2],
-            mode="markers",
-            name=f"{el} (occ. ≈{occ_bin:.1f})" if partial else el,
-            legendgroup=el,
-            meta={"element": el, "occupancy": occ_bin},
-            text=[_hover(structure, scene, a, frac[a]) for a, _, _ in members],
-            hovertemplate="%{text}<extra></extra>",
-            marker={
-                "size": sizes,
-                "color": element_color(el),
-                "opacity": max(occ_bin, 0.2),
-                "line": {
-                    "color": "black" if is_hi else "rgba(0,0,0,0.3)",
-                    "width": 4 if is_hi else 1,
-                },
-            },
-            **kwargs,
-        )
-
-
-def _occupancy_bin(occ: float) -> float:
-    """Occupancy rounded to the nearest OCCUPANCY_STEP, kept within (0, 1)."""
-    step = OCCUPANCY_STEP
-    return float(np.clip(round(occ / step) * step, step, 1 - step))
-
-
-def _hover(structure, scene: Scene, a: int, frac) -> str:
-    i = scene.atoms[a][0]
-    occ = ", ".join(f"{sp.symbol} {x:.3g}" for sp, x in structure[i].species.items())
-    vacancy = 1 - structure[i].species.num_atoms
-    if vacancy > 1e-3:
-        occ += f", vacancy {vacancy:.3g}"
-    role = {1: "cation", -1: "anion", 0: ""}[int(scene.site_role[i])]
-    cn = f", {scene.cn[i]} bonded neighbours" if role else ""
-    return f"{occ}<br>site {i}: {role}{cn}<br>frac ({frac[0]:.3f}, {frac[1]:.3f}, {frac[2]:.3f})"
-
-
-def _polyhedra_traces(structure, scene: Scene):
-    """One Mesh3d per centre element (all its polyhedra), plus one trace of their edges."""
-    import plotly.graph_objects as go
-    from scipy.spatial import ConvexHull, QhullError
-
-    meshes: dict[str, list] = {}
-    edges = []
-    for centre, verts in scene.polyhedra:
-        try:
-            hull = ConvexHull(verts)
-        except (QhullError, ValueError):  # flat (square-planar) coordination: bonds only
-            continue
-        meshes.setdefault(_site_label(structure[centre]), []).append((verts, hull.simplices))
-        normals = hull.equations[:, :3]
-        for f, nbrs in enumerate(hull.neighbors):
-            for k, g in enumerate(nbrs):
-                if g > f and normals[f] @ normals[g] < 0.999:  # a real edge, not a diagonal
-                    pair = [v for v in hull.simplices[f] if v != hull.simplices[f][k]]
-                    edges.append((verts[pair[0]], verts[pair[1]]))
-    for label, polys in sorted(meshes.items()):
-        xyz, faces, offset = [], [], 0
-        for verts, simplices in polys:
-            xyz.append(verts)
-            faces.append(simplices + offset)
-            offset += len(verts)
-        xyz, faces = np.vstack(xyz), np.vstack(faces)
-        yield go.Mesh3d(
-            x=xyz[:, 0],
-            y=xyz[:, 1],
-            z=xyz[:, 2],
-            i=faces[:, 0],
-            j=faces[:, 1],
-            k=faces[:, 2],
-            name=f"{label} polyhedra",
-            legendgroup=f"{label} polyhedra",
-            showlegend=True,
-            meta={"element": label.split("/")[0], "species": label, "polyhedra": len(polys)},
-            color=_blend(label),
-            opacity=POLYHEDRON_OPACITY,
-            flatshading=True,
-            hoverinfo="name",
-        )
-    if edges:
-        yield _lines(edges, name="polyhedron edges", color="rgba(60,60,60,0.6)", width=2)
-
-
-def _site_label(site) -> str:
-    """Species of a site, majority first, joined by "/" (e.g. "Ge/P" for LGPS's 4d site)."""
-    ranked = sorted(site.species.items(), key=lambda kv: -kv[1])
-    return "/".join(dict.fromkeys(sp.symbol for sp, occ in ranked if occ >= 0.05))
-
-
-def _blend(label: str) -> str:
-    """Colour of polyhedra around a mixed site: the species' colours mixed equally."""
-    from ._structure_colors import element_rgb
-
-    rgb = np.mean([element_rgb(el) for el in label.split("/")], axis=0)
-    return "rgb({},{},{})".format(*np.rint(rgb).astype(int))
-
-
-def _cell_trace(lattice):
-    corners = np.array([[i, j, k] for i in (0, 1) for j in (0, 1) for k in (0, 1)], float)
-    xyz = corners @ lattice.matrix
-    edges = [
-        (xyz[a], xyz[b])
-        for a in range(8)
-        for b in range(a + 1, 8)
-        if np.abs(corners[a] - corners[b]).sum() == 1
-    ]
-    return _lines(edges, name="unit cell", color="black", width=2)
-
-
-def _lines(segments, *, name: str, color: str, width: float):
-    """One Scatter3d of separate line segments [(start, end), ...] (cartesian, Å)."""
-    import plotly.graph_objects as go
-
-    x, y, z = [], [], []
-    for start, end in segments:
-        for arr, col in ((x, 0), (y, 1), (z, 2)):
-            arr += [start[col], end[col], None]
-    return go.Scatter3d(
-        x=x,
-        y=y,
-        z=z,
-        mode="lines",
-        name=name,
-        line={"color": color, "width": width},
-        hoverinfo="skip",
-    )
-
-
-def _display_radius(symbol: str, scene: Scene) -> float:
-    """Shannon crystal radius (Å) of the element in its role: sets the marker size.
-
-    Ionic rather than atomic radii, so anions look larger than Li+ as in drawings of ionic
-    solids (S2- 1.70 Å, O2- 1.26 Å, Li+ 0.90 Å, P5+ 0.52 Å).
-    """
-    role = scene.roles.get(symbol, 1) if -1 in scene.roles.values() else 1
-    return bonding_radius(symbol, role)
-
-
 def _crystal_toolkit_figure(structure, *, fig=None, **kwargs):
     """Crystal Toolkit's scene of ``structure`` as plotly traces (spheres, lines, cylinders)."""
     import crystal_toolkit  # noqa: F401  (registers Structure.get_scene)
@@ -403,7 +224,7 @@ def _crystal_toolkit_figure(structure, *, fig=None, **kwargs):
     walk(scene)
     fig = new_figure(fig)
     if segments:
-        fig.add_trace(_lines(segments, name="cell and bonds", color="black", width=2))
+        fig.add_trace(lines(segments, name="cell and bonds", color="black", width=2))
     for color, items in spheres.items():
         xyz = np.array([p for p, _, _ in items], float)
         label = items[0][2].split(" ")[0] if items[0][2] else color

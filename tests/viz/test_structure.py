@@ -310,6 +310,14 @@ def test_overlapping_sites_fail_fast(no_neighbour_search):
         structure_3d(s)
 
 
+def test_drawn_atom_limit(monkeypatch):
+    from ssenb.viz import _structure_scene
+
+    monkeypatch.setattr(_structure_scene, "MAX_DRAWN_ATOMS", 20)
+    with pytest.raises(InvalidInputError, match=r"27 atoms to draw .* MAX_DRAWN_ATOMS = 20"):
+        structure_3d(lif())  # 8 sites become 27 atoms with their boundary images
+
+
 def test_limits_are_documented_constants():
     assert structure_module.MAX_SITES == 2_000
     assert structure_module.MAX_LATTICE_LENGTH_A == 200.0
