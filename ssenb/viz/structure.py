@@ -165,7 +165,14 @@ def _polyhedra_elements(polyhedra, structure, highlight) -> set[str]:
         }
     if polyhedra is False or polyhedra is None:
         return set()
-    chosen = [polyhedra] if isinstance(polyhedra, str) else list(polyhedra)
+    if isinstance(polyhedra, str):
+        chosen = [polyhedra]
+    elif isinstance(polyhedra, Iterable):
+        chosen = list(polyhedra)
+    else:
+        raise InvalidInputError(
+            f"polyhedra={polyhedra!r}; pass True, False or a list of elements such as ['P', 'Zr']"
+        )
     bad = [el for el in chosen if not (isinstance(el, str) and Element.is_valid_symbol(el))]
     if bad:
         raise InvalidInputError(
@@ -188,7 +195,10 @@ def _try_crystal_toolkit(structure, *, fig, **kwargs):
         try:
             return _crystal_toolkit_figure(structure, fig=fig, **kwargs)
         except Exception as err:  # CT scene failures vary (see crystaltoolkit #473)
-            reason = f"Crystal Toolkit could not draw this structure ({type(err).__name__}: {str(err)[:120]})"
+            reason = (
+                f"Crystal Toolkit could not draw this structure "
+                f"({type(err).__name__}: {str(err)[:120]})"
+            )
     warnings.warn(
         f"backend='crystal_toolkit': {reason}; drawing ssenb's own view instead",
         SsenbWarning,

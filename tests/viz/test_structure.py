@@ -198,6 +198,8 @@ def test_thiophosphate_tetrahedra_and_the_switch(by_formula):
     assert only_zr == ["Zr"]
     with pytest.raises(InvalidInputError, match="not element symbols"):
         structure_3d(s, polyhedra=["PS4"])
+    with pytest.raises(InvalidInputError, match="polyhedra=4; pass True, False or a list"):
+        structure_3d(s, polyhedra=4)
 
 
 # --- disorder ---------------------------------------------------------------------------
