@@ -63,6 +63,7 @@ class Scene:
     cn: np.ndarray  # per site number of bonded neighbours of the other role
     atoms: list[tuple[int, tuple[int, int, int]]]  # (site, lattice image) per drawn atom
     xyz: np.ndarray  # (n_atoms, 3) cartesian Å
+    frac: np.ndarray  # (n_atoms, 3) fractional coordinates of the same atoms
     bonds: list[tuple[int, int, float]] = field(default_factory=list)  # atom a, atom b, d (Å)
     polyhedra: list[tuple[int, np.ndarray]] = field(default_factory=list)  # centre site, verts
 
@@ -255,7 +256,8 @@ def build_scene(structure, *, polyhedra_elements: set[str] | None, bonds: bool) 
             verts.append(index[key])
         polys.append((i, verts))
     _check_drawn(len(atoms))
-    frac = np.array([structure.frac_coords[i] + np.array(img) for i, img in atoms])
+    sites = np.array([i for i, _ in atoms])
+    frac = structure.frac_coords[sites] + np.array([img for _, img in atoms], float)
     xyz = structure.lattice.get_cartesian_coords(frac)
 
     bond_list = []
@@ -275,6 +277,7 @@ def build_scene(structure, *, polyhedra_elements: set[str] | None, bonds: bool) 
         cn=cn,
         atoms=atoms,
         xyz=xyz,
+        frac=frac,
         bonds=bond_list,
         polyhedra=[(i, xyz[v]) for i, v in polys],
     )

@@ -30,7 +30,6 @@ def atom_traces(structure, scene: Scene, highlight, **kwargs):
             groups.setdefault((sp.symbol, occ_bin), []).append((a, rank, occ))
     # balls of BALL_SCALE x the crystal radius, at the scale plotly draws the cell (px per Å)
     px_per_a = PX_PER_A_AT_1A / max(float(np.ptp(scene.xyz, axis=0).max()), 1.0)
-    frac = np.array([structure.frac_coords[i] + img for i, img in scene.atoms])
 
     def order(key):
         el, occ_bin = key
@@ -54,7 +53,7 @@ def atom_traces(structure, scene: Scene, highlight, **kwargs):
             name=f"{el} (occ. ≈{occ_bin:.1f})" if partial else el,
             legendgroup=el,
             meta={"element": el, "occupancy": occ_bin},
-            text=[_hover(structure, scene, a, frac[a]) for a, _, _ in members],
+            text=[_hover(structure, scene, a, scene.frac[a]) for a, _, _ in members],
             hovertemplate="%{text}<extra></extra>",
             marker={
                 "size": sizes,
