@@ -128,7 +128,7 @@ def polyhedra_traces(structure, scene: Scene):
             hoverinfo="name",
         )
     if edges:
-        yield lines(edges, name="polyhedron edges", color="rgba(60,60,60,0.6)", width=2)
+        yield lines(edges, name="polyhedron edges", color="rgb(90,90,90)", width=2)
 
 
 def _site_label(site) -> str:

@@ -28,7 +28,13 @@ from ._structure_scene import (
     build_scene,
     check_size,
 )
-from ._structure_traces import atom_traces, cell_trace, lines, polyhedra_traces
+from ._structure_traces import (
+    FULL_OCCUPANCY,
+    atom_traces,
+    cell_trace,
+    lines,
+    polyhedra_traces,
+)
 from ._style import new_figure
 
 if TYPE_CHECKING:
@@ -46,6 +52,9 @@ __all__ = [
 ]
 
 CT_INSTALL = "pip install 'ssenb[ct]'"  # crystal-toolkit is an optional extra
+PARTIAL_BONDS = "bonds to partly occupied sites"
+# lighter grey, opaque: plotly's WebGL lines do not blend rgba colours reliably
+PARTIAL_BOND_COLOR = "rgb(185,185,185)"
 _AXIS_OFF = {"visible": False}
 _SCENE_LAYOUT = {  # hidden axes, true proportions, no margins
     "scene": {"xaxis": _AXIS_OFF, "yaxis": _AXIS_OFF, "zaxis": _AXIS_OFF, "aspectmode": "data"},
@@ -94,7 +103,7 @@ def structure_3d(
     -------
     plotly.graph_objects.Figure
         Traces: polyhedra (one ``Mesh3d`` per centre element, ``meta["polyhedra"]``),
-        their edges, "bonds", "unit cell", then one ``Scatter3d`` per element and occupancy
+        their edges, "bonds" (and fainter "bonds to partly occupied sites"), "unit cell", then one ``Scatter3d`` per element and occupancy
         bin (``meta = {"element", "occupancy"}``; partial ones translucent). Cartesian Å in
         the structure's lattice frame, origin at the cell corner; aspect mode "data".
 
@@ -136,8 +145,14 @@ def structure_3d(
     for trace in polyhedra_traces(structure, scene):
         fig.add_trace(trace)
     if bonds:
-        segments = [(scene.xyz[a], scene.xyz[b]) for a, b, _ in scene.bonds]
-        fig.add_trace(lines(segments, name="bonds", color="rgb(120,120,120)", width=4))
+        full, partial = [], []
+        for a, b, _ in scene.bonds:
+            ends = (scene.atoms[a][0], scene.atoms[b][0])
+            occupied = all(structure[i].species.num_atoms >= FULL_OCCUPANCY for i in ends)
+            (full if occupied else partial).append((scene.xyz[a], scene.xyz[b]))
+        fig.add_trace(lines(full, name="bonds", color="rgb(120,120,120)", width=4))
+        if partial:  # a bond to a partly occupied site exists only part of the time
+            fig.add_trace(lines(partial, name=PARTIAL_BONDS, color=PARTIAL_BOND_COLOR, width=3))
     fig.add_trace(cell_trace(structure.lattice))
     for trace in atom_traces(structure, scene, highlight, **kwargs):
         fig.add_trace(trace)

@@ -42,9 +42,10 @@ def bonds_by_pair(fig) -> dict[tuple[str, str], list[float]]:
     A mixed site (e.g. Ge/P) counts for each of its elements.
     """
     atoms = atoms_by_element(fig)
-    trace = next(t for t in fig.data if t.name == "bonds")
+    traces = [t for t in fig.data if t.name in ("bonds", "bonds to partly occupied sites")]
     x, y, z = (
-        np.array([v for v in arr if v is not None], float) for arr in (trace.x, trace.y, trace.z)
+        np.array([v for t in traces for v in getattr(t, axis) if v is not None], float)
+        for axis in "xyz"
     )
     out: dict[tuple[str, str], list[float]] = {}
     for a, b in np.column_stack([x, y, z]).reshape(-1, 2, 3):
@@ -224,6 +225,10 @@ def test_lgps_mixed_site(by_formula):
     s = by_formula["Li10Ge(PS6)2"]
     fig = structure_3d(s)
     assert "disordered" in fig.layout.title.text
+    # Li sites are all partly occupied: their bonds are drawn faint, P-S bonds in full
+    faint = next(t for t in structure_3d(s, polyhedra=False).data if "partly" in t.name)
+    full = next(t for t in structure_3d(s, polyhedra=False).data if t.name == "bonds")
+    assert faint.line.color != full.line.color and len(faint.x) > 0 and len(full.x) > 0
     atom_traces = [t for t in fig.data if t.meta and "occupancy" in t.meta]
     assert all(t.marker.opacity == max(t.meta["occupancy"], 0.2) for t in atom_traces)
     assert any(t.meta["element"] == "Ge" and t.meta["occupancy"] == 0.5 for t in atom_traces)
