@@ -1,22 +1,60 @@
 """A 3D structure view that always works: plotly, offline, in JupyterLab, Binder and HTML.
 
 Crystal Toolkit's view needs a Dash server inside the kernel (port 8884), which fails on
-remote hubs and in static exports; this view is a plain plotly figure. Colours are the
-Jmol scheme that pymatgen ships (the one Crystal Toolkit uses by default).
+remote hubs and in static exports; this view is a plain plotly figure drawn the way SE
+papers draw structures (VESTA style): cation-anion bonds only, atoms on the cell faces
+repeated, coordination polyhedra for the framework, partial occupancies translucent.
+The chemistry (roles, bond rule, images, polyhedra) lives in ``_structure_scene``, the
+colours in ``_structure_colors``; the limits on work are re-exported here.
 """
 
 from __future__ import annotations
 
 import warnings
-from functools import lru_cache
-from typing import Literal
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from ..errors import InvalidInputError, SsenbWarning
+from ._structure_colors import element_color
+from ._structure_scene import (
+    BOND_TOLERANCE,
+    MAX_DRAWN_ATOMS,
+    MAX_LATTICE_LENGTH_A,
+    MAX_NEIGHBOR_PAIRS,
+    MAX_SITES,
+    POLYHEDRON_CN,
+    build_scene,
+    check_size,
+)
+from ._structure_traces import (
+    FULL_OCCUPANCY,
+    atom_traces,
+    cell_trace,
+    lines,
+    polyhedra_traces,
+)
 from ._style import new_figure
 
-BOND_SCALE = 1.15  # bonded if closer than 1.15 x the sum of covalent radii
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+__all__ = [
+    "BOND_TOLERANCE",
+    "MAX_DRAWN_ATOMS",
+    "MAX_LATTICE_LENGTH_A",
+    "MAX_NEIGHBOR_PAIRS",
+    "MAX_SITES",
+    "POLYHEDRON_CN",
+    "element_color",
+    "structure_3d",
+]
+
+CT_INSTALL = "pip install 'ssenb[ct]'"  # crystal-toolkit is an optional extra
+PARTIAL_BONDS = "bonds to partly occupied sites"
+# lighter grey, opaque: plotly's WebGL lines do not blend rgba colours reliably
+PARTIAL_BOND_COLOR = "rgb(185,185,185)"
 _AXIS_OFF = {"visible": False}
 _SCENE_LAYOUT = {  # hidden axes, true proportions, no margins
     "scene": {"xaxis": _AXIS_OFF, "yaxis": _AXIS_OFF, "zaxis": _AXIS_OFF, "aspectmode": "data"},
@@ -24,114 +62,102 @@ _SCENE_LAYOUT = {  # hidden axes, true proportions, no margins
 }
 
 
-@lru_cache(maxsize=1)
-def _jmol_colors() -> dict[str, str]:
-    from pathlib import Path
-
-    import pymatgen.vis
-    from monty.serialization import loadfn
-
-    schemes = loadfn(str(Path(pymatgen.vis.__file__).parent / "ElementColorSchemes.yaml"))
-    return {el: "rgb({},{},{})".format(*rgb) for el, rgb in schemes["Jmol"].items()}
-
-
-def element_color(symbol: str) -> str:
-    """Jmol colour of an element as an ``rgb()`` string (grey if unknown)."""
-    return _jmol_colors().get(symbol, "rgb(160,160,160)")
-
-
 def structure_3d(
     structure,
     *,
     highlight: str | None = "Li",
     bonds: bool = True,
+    polyhedra: bool | str | Iterable[str] = True,
     backend: Literal["ssenb", "crystal_toolkit"] = "ssenb",
-    fig=None,
+    fig: go.Figure | None = None,
     **kwargs,
-):
-    """Interactive 3D view of a pymatgen Structure: atoms, unit cell, bonds, Li highlighted.
+) -> go.Figure:
+    """See a crystal structure as a crystallographer draws it: bonds, polyhedra, occupancies.
 
     Parameters
     ----------
     structure : pymatgen.core.Structure
-        Disordered sites are drawn in the colour of their majority species, with the
-        occupancies in the hover text.
+        Ordered or disordered. At most ``MAX_SITES`` sites and cell edges up to
+        ``MAX_LATTICE_LENGTH_A`` Å; larger cells raise InvalidInputError before any work.
     highlight : str or None
         Element drawn larger with a dark outline (default the mobile ion, Li).
     bonds : bool
-        Draw bonds between atoms closer than 1.15 x the sum of their covalent radii.
+        Draw cation-anion bonds: pairs closer than ``BOND_TOLERANCE`` (1.25) x the sum of
+        their Shannon crystal radii (Å). Roles come from the structure's oxidation states
+        if it has them, else from charge balance and electronegativity; cation-cation
+        (e.g. Li-Li) and anion-anion contacts are never bonds.
+    polyhedra : bool, str or list of str
+        Coordination polyhedra (convex hull of the anion neighbours) around cations with
+        4-8 anion neighbours. True (default): every such cation except alkali metals and
+        ``highlight`` (PS4, ZrO6, GeS4, LaO8 ...). False: none. Element symbols: only those.
     backend : {"ssenb", "crystal_toolkit"}
-        "crystal_toolkit" draws Crystal Toolkit's own scene (its atoms, colours, radii and
-        periodic images) as plotly traces. Importing Crystal Toolkit takes ~15 s and
-        registers its own notebook display hooks; if it fails, ssenb's view is drawn with
-        a warning.
+        "crystal_toolkit" draws Crystal Toolkit's own scene as plotly traces. It is an
+        optional extra (``pip install 'ssenb[ct]'``); if it is missing or fails, ssenb's
+        view is drawn with a warning that says why and how to install it.
+    fig : plotly.graph_objects.Figure, optional
+        Figure to draw into (e.g. to overlay migration pathways); a new one by default.
     **kwargs
-        Forwarded to each atom trace.
+        Forwarded to each atom trace (``go.Scatter3d``).
 
     Returns
     -------
     plotly.graph_objects.Figure
-        One trace per element (toggle in the legend), one for the cell and one for bonds.
+        Traces: polyhedra (one ``Mesh3d`` per centre element, ``meta["polyhedra"]``),
+        their edges, "bonds" (and fainter "bonds to partly occupied sites"), "unit cell", then one ``Scatter3d`` per element and occupancy
+        bin (``meta = {"element", "occupancy"}``; partial ones translucent). Cartesian Å in
+        the structure's lattice frame, origin at the cell corner; aspect mode "data".
+
+    Raises
+    ------
+    InvalidInputError
+        Not a Structure, no sites, an unknown backend or polyhedra element, or a cell
+        beyond the limits above (the message names the limit and how to reduce the cell).
+
+    Examples
+    --------
+    >>> from pymatgen.core import Lattice, Structure
+    >>> from ssenb.viz import structure_3d
+    >>> lif = Structure.from_spacegroup("Fm-3m", Lattice.cubic(4.03), ["Li", "F"],
+    ...                                 [[0, 0, 0], [0.5, 0.5, 0.5]])
+    >>> fig = structure_3d(lif)
+    >>> sorted((t.name, len(t.x)) for t in fig.data if t.type == "scatter3d" and t.meta)
+    [('F', 13), ('Li', 14)]
     """
-    from pymatgen.core import Element, Structure
+    from pymatgen.core import Structure
 
     if not isinstance(structure, Structure):
         raise InvalidInputError(
-            f"structure_3d needs a pymatgen Structure, not {type(structure).__name__}"
+            f"structure_3d needs a pymatgen Structure, not {type(structure).__name__}; "
+            "read a CIF with Structure.from_file(path)"
         )
     if len(structure) == 0:
-        raise InvalidInputError("the structure has no sites")
+        raise InvalidInputError("structure_3d: the structure has no sites")
     if backend not in ("ssenb", "crystal_toolkit"):
         raise InvalidInputError(f"backend={backend!r}; use 'ssenb' or 'crystal_toolkit'")
+    check_size(structure)
+    centres = _polyhedra_elements(polyhedra, structure, highlight)
     if backend == "crystal_toolkit":
-        try:
-            return _crystal_toolkit_figure(structure, fig=fig, **kwargs)
-        except Exception as err:  # CT import/scene failures vary (see crystaltoolkit #473)
-            warnings.warn(
-                f"Crystal Toolkit could not draw this structure ({type(err).__name__}: {str(err)[:120]}); "
-                "drawing ssenb's view instead",
-                SsenbWarning,
-                stacklevel=2,
-            )
+        drawn = _try_crystal_toolkit(structure, fig=fig, **kwargs)
+        if drawn is not None:
+            return drawn
+    scene = build_scene(structure, polyhedra_elements=centres, bonds=bonds)
     fig = new_figure(fig)
-    cart = structure.cart_coords
-    majority = [max(site.species.items(), key=lambda kv: kv[1])[0] for site in structure]
-    symbols = [getattr(sp, "symbol", str(sp)) for sp in majority]
-    hover = [
-        ", ".join(f"{getattr(sp, 'symbol', sp)}:{occ:.2f}" for sp, occ in site.species.items())
-        + f"<br>site {i}"
-        for i, site in enumerate(structure)
-    ]
-    shrink = float(np.clip((24 / len(structure)) ** (1 / 3), 0.45, 1.0))  # big cells: smaller atoms
+    for trace in polyhedra_traces(structure, scene):
+        fig.add_trace(trace)
     if bonds:
-        fig.add_trace(_bond_trace(structure, symbols))
-    fig.add_trace(_cell_trace(structure.lattice))
-    for el in sorted(set(symbols), key=lambda s: Element(s).Z if Element.is_valid_symbol(s) else 0):
-        idx = [i for i, s in enumerate(symbols) if s == el]
-        radius = _radius(el)
-        is_hi = el == highlight
-        fig.add_scatter3d(
-            x=cart[idx, 0],
-            y=cart[idx, 1],
-            z=cart[idx, 2],
-            mode="markers",
-            name=el,
-            text=[hover[i] for i in idx],
-            hovertemplate="%{text}<extra></extra>",
-            marker={
-                "size": float(8 + 6 * radius) * shrink * (1.3 if is_hi else 1.0),
-                "color": element_color(el),
-                "line": {
-                    "color": "black" if is_hi else "rgba(0,0,0,0.3)",
-                    "width": 4 if is_hi else 1,
-                },
-                "opacity": 1.0,
-            },
-            **kwargs,
-        )
-    formula = structure.composition.reduced_formula
+        full, partial = [], []
+        for a, b, _ in scene.bonds:
+            ends = (scene.atoms[a][0], scene.atoms[b][0])
+            occupied = all(structure[i].species.num_atoms >= FULL_OCCUPANCY for i in ends)
+            (full if occupied else partial).append((scene.xyz[a], scene.xyz[b]))
+        fig.add_trace(lines(full, name="bonds", color="rgb(120,120,120)", width=4))
+        if partial:  # a bond to a partly occupied site exists only part of the time
+            fig.add_trace(lines(partial, name=PARTIAL_BONDS, color=PARTIAL_BOND_COLOR, width=3))
+    fig.add_trace(cell_trace(structure.lattice))
+    for trace in atom_traces(structure, scene, highlight, **kwargs):
+        fig.add_trace(trace)
     fig.update_layout(
-        title=f"{formula} ({len(structure)} sites"
+        title=f"{structure.composition.reduced_formula} ({len(structure)} sites"
         + ("" if structure.is_ordered else ", disordered")
         + ")",
         **_SCENE_LAYOUT,
@@ -140,65 +166,60 @@ def structure_3d(
     return fig
 
 
-def _cell_trace(lattice):
-    corners = np.array([[i, j, k] for i in (0, 1) for j in (0, 1) for k in (0, 1)], float)
-    xyz = corners @ lattice.matrix
-    edges = [
-        (xyz[a], xyz[b])
-        for a in range(8)
-        for b in range(a + 1, 8)
-        if np.abs(corners[a] - corners[b]).sum() == 1
-    ]
-    return _lines(edges, name="unit cell", color="black", width=2)
-
-
-def _bond_trace(structure, symbols):
-    radii = np.array([_radius(s) for s in symbols])
-    cutoff = float(BOND_SCALE * 2 * radii.max())
-    centers, points, images, dists = structure.get_neighbor_list(cutoff)
-    frac = structure.frac_coords
-    halves = []
-    for i, j, image, d in zip(centers, points, images, dists):
-        if d > BOND_SCALE * (radii[i] + radii[j]) or d < 0.5:
-            continue
-        a = structure.lattice.get_cartesian_coords(frac[i])
-        b = structure.lattice.get_cartesian_coords(frac[j] + image)
-        halves.append(
-            (a, (a + b) / 2)
-        )  # half-bond from each end keeps periodic bonds inside the picture
-    return _lines(halves, name="bonds", color="grey", width=3)
-
-
-def _lines(segments, *, name: str, color: str, width: float):
-    """One Scatter3d of separate line segments [(start, end), ...] (cartesian, Å)."""
-    import plotly.graph_objects as go
-
-    x, y, z = [], [], []
-    for start, end in segments:
-        for arr, col in ((x, 0), (y, 1), (z, 2)):
-            arr += [start[col], end[col], None]
-    return go.Scatter3d(
-        x=x,
-        y=y,
-        z=z,
-        mode="lines",
-        name=name,
-        line={"color": color, "width": width},
-        hoverinfo="skip",
-    )
-
-
-def _radius(symbol: str) -> float:
-    """Atomic radius (Å) from pymatgen, 1 Å where unknown (no warning)."""
-
+def _polyhedra_elements(polyhedra, structure, highlight) -> set[str]:
+    """Which cation elements get polyhedra (validated; roles are checked later)."""
     from pymatgen.core import Element
 
-    if not Element.is_valid_symbol(symbol):
-        return 1.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        r = Element(symbol).atomic_radius
-    return float(r) if r else 1.0
+    if polyhedra is True:
+        return {
+            el.symbol
+            for el in structure.composition.elements
+            if Element.is_valid_symbol(el.symbol)
+            and Element(el.symbol).group != 1
+            and el.symbol != highlight
+        }
+    if polyhedra is False or polyhedra is None:
+        return set()
+    if isinstance(polyhedra, str):
+        chosen = [polyhedra]
+    elif isinstance(polyhedra, Iterable):
+        chosen = list(polyhedra)
+    else:
+        raise InvalidInputError(
+            f"polyhedra={polyhedra!r}; pass True, False or a list of elements such as ['P', 'Zr']"
+        )
+    bad = [el for el in chosen if not (isinstance(el, str) and Element.is_valid_symbol(el))]
+    if bad:
+        raise InvalidInputError(
+            f"polyhedra={polyhedra!r}: {bad} are not element symbols; pass True, False or "
+            "a list of elements such as ['P', 'Zr']"
+        )
+    return set(chosen)
+
+
+def _try_crystal_toolkit(structure, *, fig, **kwargs):
+    """Crystal Toolkit's figure, or None after a warning that says why and what to do."""
+    try:
+        import crystal_toolkit  # noqa: F401  (registers Structure.get_scene)
+    except ImportError as err:
+        reason = (
+            f"Crystal Toolkit is not installed ({err}); install the optional extra with "
+            f"{CT_INSTALL} and restart the kernel"
+        )
+    else:
+        try:
+            return _crystal_toolkit_figure(structure, fig=fig, **kwargs)
+        except Exception as err:  # CT scene failures vary (see crystaltoolkit #473)
+            reason = (
+                f"Crystal Toolkit could not draw this structure "
+                f"({type(err).__name__}: {str(err)[:120]})"
+            )
+    warnings.warn(
+        f"backend='crystal_toolkit': {reason}; drawing ssenb's own view instead",
+        SsenbWarning,
+        stacklevel=3,
+    )
+    return None
 
 
 def _crystal_toolkit_figure(structure, *, fig=None, **kwargs):
@@ -228,7 +249,7 @@ def _crystal_toolkit_figure(structure, *, fig=None, **kwargs):
     walk(scene)
     fig = new_figure(fig)
     if segments:
-        fig.add_trace(_lines(segments, name="cell and bonds", color="black", width=2))
+        fig.add_trace(lines(segments, name="cell and bonds", color="black", width=2))
     for color, items in spheres.items():
         xyz = np.array([p for p, _, _ in items], float)
         label = items[0][2].split(" ")[0] if items[0][2] else color
