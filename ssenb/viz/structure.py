@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from ..data.materials import display_formula
 from ..errors import InvalidInputError, SsenbWarning
 from ._structure_colors import element_color
 from ._structure_scene import (
@@ -157,7 +158,7 @@ def structure_3d(
     for trace in atom_traces(structure, scene, highlight, **kwargs):
         fig.add_trace(trace)
     fig.update_layout(
-        title=f"{structure.composition.reduced_formula} ({len(structure)} sites"
+        title=f"{display_formula(structure.composition)} ({len(structure)} sites"
         + ("" if structure.is_ordered else ", disordered")
         + ")",
         **_SCENE_LAYOUT,
@@ -269,7 +270,7 @@ def _crystal_toolkit_figure(structure, *, fig=None, **kwargs):
             **kwargs,
         )
     fig.update_layout(
-        title=f"{structure.composition.reduced_formula} (Crystal Toolkit scene)",
+        title=f"{display_formula(structure.composition)} (Crystal Toolkit scene)",
         **_SCENE_LAYOUT,
     )
     return fig
