@@ -45,3 +45,16 @@ def fitted(obelix):
     from ssenb.models import ConductivityModel
 
     return ConductivityModel(random_state=0, n_models=3, n_estimators=120).fit(obelix)
+
+
+@pytest.fixture(scope="session")
+def small_models(obelix):
+    """Small fitted models for every preset the predictor routes to (shared, read-only)."""
+    from ssenb.models import ConductivityModel
+
+    return {
+        preset: ConductivityModel(preset=preset, random_state=0, n_models=2, n_estimators=40).fit(
+            obelix
+        )
+        for preset in ("composition", "composition+lattice", "composition+structure")
+    }

@@ -16,6 +16,7 @@ RANK = {
     "thermo": 1,
     "models": 2,
     "explain": 3,
+    "summary": 3,
     "viz": 4,
     "widgets": 5,
     "report": 6,

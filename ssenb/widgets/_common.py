@@ -1,8 +1,10 @@
-"""Small shared pieces of the widgets: figure swapping and a status line."""
+"""Shared pieces of the widgets: figure swapping and a status line that never lets an
+exception escape a callback."""
 
 from __future__ import annotations
 
 import html
+import re
 from contextlib import contextmanager
 
 from ..errors import SsenbError
@@ -24,6 +26,24 @@ def swap(widget, fig) -> None:
         widget.data = ()
         widget.add_traces(list(fig.data))
         widget.layout = fig.layout
+
+
+def clear(widget, message: str = "") -> None:
+    """Empty a FigureWidget, leaving ``message`` where the plot was (no stale picture)."""
+    import plotly.graph_objects as go
+
+    layout = go.Layout(
+        template="plotly_white",
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        annotations=[{"text": html.escape(message), "showarrow": False, "font": {"size": 14}}]
+        if message
+        else [],
+        height=300,
+    )
+    with widget.batch_update():
+        widget.data = ()
+        widget.layout = layout
 
 
 class Status:
@@ -48,18 +68,28 @@ class Status:
     @property
     def message(self) -> str:
         """The status line as plain text."""
-        import re
-
         return html.unescape(re.sub(r"<[^>]+>", "", self.widget.value))
 
     @contextmanager
     def working(self, text: str):
-        """Show ``text`` while the block runs; show the problem instead of a traceback."""
+        """Show ``text`` while the block runs; any error is shown here, never raised.
+
+        ssenb's own errors say what to fix; anything else (a dependency failing on a
+        hostile input, an exhausted resource) is named so the user can report it.
+        KeyboardInterrupt still stops.
+        """
         self.info(text + " …")
         try:
             yield
         except SsenbError as err:
             self.error(str(err))
+        except Exception as err:  # no exception may escape a widget callback
+            self.error(f"could not finish ({type(err).__name__}: {str(err)[:300]})")
         else:
             if self.widget.value.endswith("…</span>"):
                 self.info("done")
+
+    @property
+    def failed(self) -> bool:
+        """Whether the last step ended in an error."""
+        return "⚠" in self.widget.value

@@ -1,44 +1,75 @@
-"""The Explorer: one material in (OBELiX pick, formula, or CIF upload), every analysis out."""
+"""The Explorer: one material in (OBELiX pick, formula, or CIF upload), every analysis out.
+
+It composes: the thermodynamics and the prediction come from :func:`ssenb.summary.summarize`
+(the same summary ``ssenb report`` renders), the window tab is a
+:class:`~ssenb.widgets.WindowExplorer`, figures come from :mod:`ssenb.viz`.
+"""
 
 from __future__ import annotations
 
 import html
-import math
+
+import ipywidgets as w
+import traitlets
 
 from ..errors import InvalidInputError
-from ._common import Status, figure_widget, swap
+from ._common import Status, clear, figure_widget, swap
+from .window import WindowExplorer
 
 TABS = ("Structure", "Conductivity", "Stability", "Window", "Interface")
+WAITING = "…"
 
 
-class Explorer:
-    """Pick an OBELiX material, type a formula, or upload a CIF; see structure, predicted
-    conductivity with its SHAP waterfall, hull distance, stability window (with a voltage
-    slider) and interface reactions with a chosen electrode.
+class Explorer(w.VBox):
+    """Pick an OBELiX material, type a formula, or upload a CIF; see its structure,
+    predicted conductivity with the SHAP waterfall, hull distance, stability window
+    (ion and voltage are controls) and interface reactions with a chosen electrode.
+
+    An ipywidgets widget: ``VBox([Explorer()])`` works, and ``summary`` (the current
+    :class:`~ssenb.summary.MaterialSummary`) and ``material`` are traits to observe.
 
     Parameters
     ----------
-    model : ConductivityModel, optional
-        A fitted model; without one, a model is fitted on the OBELiX training split the
-        first time a conductivity is asked for (about 10 s, shown in the status line).
+    material : str, Composition or Structure, optional
+        Analysed at once, so the first view is not empty.
+    models : dict, optional
+        Fitted ConductivityModels by preset ("composition", "composition+lattice",
+        "composition+structure"); missing ones are the default models, fitted on OBELiX
+        train once (with a progress bar) and cached on disk.
+    obelix : DataFrame, optional
+        The table behind the picker (default: ``load_obelix("train")``).
     source : optional
-        Hull data for the thermodynamics (default: offline MP ~2019 snapshot).
+        Hull data (default: offline MP ~2019 snapshot).
+    predict : bool
+        Predict conductivities (the Conductivity tab).
     """
 
-    def __init__(self, *, model=None, source=None) -> None:
-        import ipywidgets as w
+    summary = traitlets.Any(None, allow_none=True)
+    material = traitlets.Any(None, allow_none=True)
 
-        from ..data import load_obelix
+    def __init__(
+        self,
+        material=None,
+        *,
+        models: dict | None = None,
+        obelix=None,
+        source=None,
+        predict: bool = True,
+        **kwargs,
+    ) -> None:
         from ..thermo import ELECTRODES
 
-        self.model = model
+        self.models = dict(models or {})
         self.source = source
-        self.obelix = load_obelix("train")
-        options = [("(choose)", None)] + [
-            (f"{row.id}: {row.reduced_composition.reduced_formula} ({row.family})", row.Index)
-            for row in self.obelix.itertuples()
-        ]
-        self.pick = w.Dropdown(options=options, value=None, description="OBELiX")
+        self.predict = predict
+        self._obelix = obelix
+        self._busy = False
+        self.pick = w.Dropdown(
+            options=[("(choose an OBELiX material)", None)],
+            value=None,
+            description="OBELiX",
+            layout=w.Layout(width="420px"),
+        )
         self.formula = w.Text(
             placeholder="or type a formula, e.g. Li6PS5Cl",
             continuous_update=False,
@@ -46,16 +77,13 @@ class Explorer:
         )
         self.upload = w.FileUpload(accept=".cif", multiple=False, description="CIF")
         self.status = Status()
+        self.progress = w.Output()
         self.structure_fig = figure_widget()
         self.structure_note = w.HTML()
         self.conductivity = w.HTML()
         self.waterfall = figure_widget()
         self.stability = w.HTML()
-        self.window_fig = figure_widget()
-        self.voltage = w.FloatSlider(
-            value=0.0, min=0.0, max=6.0, step=0.01, description="V vs Li/Li⁺", readout_format=".2f"
-        )
-        self.window_phases = w.HTML()
+        self.window = WindowExplorer("", source=source)
         self.electrode = w.Dropdown(
             options=list(ELECTRODES), value="LiCoO2", description="electrode"
         )
@@ -66,147 +94,233 @@ class Explorer:
                 w.VBox([self.structure_note, self.structure_fig]),
                 w.VBox([self.conductivity, self.waterfall]),
                 self.stability,
-                w.VBox([self.window_fig, self.voltage, self.window_phases]),
+                self.window,
                 w.VBox([self.electrode, self.interface_note, self.interface_fig]),
             ]
         )
         for i, title in enumerate(TABS):
             self.tabs.set_title(i, title)
-        self.material = None  # Composition or Structure under analysis
-        self.window = None
+        super().__init__(
+            [
+                w.HBox([self.pick, self.formula, self.upload]),
+                self.status.widget,
+                self.progress,
+                self.tabs,
+            ],
+            **kwargs,
+        )
+        self._fill_picker()
         self.pick.observe(self._on_pick, names="value")
-        self.formula.observe(
-            lambda ch: ch["new"] and self.analyse(ch["new"].strip()), names="value"
-        )
+        self.formula.observe(self._on_formula, names="value")
         self.upload.observe(self._on_upload, names="value")
-        self.voltage.observe(lambda _: self._show_window_phases(), names="value")
         self.electrode.observe(lambda _: self._interface(), names="value")
-        self.widget = w.VBox(
-            [w.HBox([self.pick, self.formula, self.upload]), self.status.widget, self.tabs]
-        )
+        self._reset("Pick an OBELiX material, type a formula or upload a CIF.")
+        if material is not None:
+            self.analyse(material)
 
-    # --- inputs -------------------------------------------------------------------
+    # --- the picker ---------------------------------------------------------------
+    @property
+    def obelix(self):
+        """The OBELiX table behind the picker (loaded once)."""
+        if self._obelix is None:
+            from ..data import load_obelix
+
+            self._obelix = load_obelix("train")
+        return self._obelix
+
+    def _fill_picker(self) -> None:
+        from ..data.materials import display_formula
+
+        entries = []
+        for idx, row in self.obelix.iterrows():
+            comp = row["reduced_composition"]
+            formula = display_formula(comp) if comp is not None else "?"
+            cif = "CIF" if row.get("structure") is not None else "no CIF"
+            entries.append((f"{formula} ({row['family']}, {cif}) [{row['id']}]", idx))
+        entries.sort(key=lambda e: e[0].lower())
+        self.pick.options = [("(choose an OBELiX material)", None), *entries]
+
+    # --- inputs: one current material, the other inputs cleared -----------------------
     def _on_pick(self, change) -> None:
-        if change["new"] is None:
+        if self._busy or change["new"] is None:
             return
         row = self.obelix.loc[change["new"]]
-        self.analyse(
-            row["structure"] if row["structure"] is not None else row["reduced_composition"],
-            label=row["id"],
-        )
+        self._set_inputs(pick=change["new"])
+        self.analyse(self.obelix.loc[[change["new"]]], label=f"OBELiX {row['id']}")
+
+    def _on_formula(self, change) -> None:
+        if self._busy or not change["new"].strip():
+            return
+        self._set_inputs(formula=change["new"])
+        self.analyse(change["new"].strip())
 
     def _on_upload(self, change) -> None:
-        files = change["new"]
-        if files:
-            item = files[0]
-            self.load_cif(
-                bytes(item["content"]).decode("utf-8", errors="replace"),
-                name=item.get("name", "upload.cif"),
-            )
+        if self._busy or not change["new"]:
+            return
+        item = change["new"][0]
+        self._set_inputs()
+        self.load_cif(bytes(item["content"]), name=str(item.get("name", "upload.cif")))
 
-    def load_cif(self, text: str, *, name: str = "upload.cif") -> None:
-        """Analyse the structure in a CIF's text (what the upload button does)."""
+    def _set_inputs(self, *, pick=None, formula: str = "") -> None:
+        """Show one material in the inputs: the control used keeps it, the others clear."""
+        self._busy = True
+        try:
+            self.pick.value = pick
+            self.formula.value = formula
+            if pick is not None or formula:
+                self.upload.value = ()
+        finally:
+            self._busy = False
+
+    def load_cif(self, content: bytes | str, *, name: str = "upload.cif") -> None:
+        """Analyse the structure in a CIF (what the upload button does); bounded in size."""
         from ..data import parse_cif
 
-        structure, reason = parse_cif(text)
-        if structure is None:
-            self.status.error(f"{name} could not be read: {reason}. Check that it is a CIF file.")
-            return
-        self.analyse(structure, label=name)
+        if isinstance(content, bytes):
+            content = content.decode("utf-8", errors="replace")
+        with self.status.working(f"reading {name}"):
+            structure, reason = parse_cif(content)
+            if structure is None:
+                self._reset("")
+                raise InvalidInputError(
+                    f"{name} could not be read: {reason}. Check that it is a CIF file."
+                )
+            self.analyse(structure, label=name)
 
-    # --- analysis -----------------------------------------------------------------
+    # --- analysis -------------------------------------------------------------------
     def analyse(self, material, *, label: str | None = None) -> None:
-        """Run every tab for ``material`` (formula, Composition or Structure)."""
-        from pymatgen.core import Composition, Structure
+        """Run every tab for ``material`` (formula, Composition, Structure or OBELiX row)."""
+        from ..summary import summarize
 
-        from ..data.materials import to_composition
-
-        with self.status.working(f"analysing {label or material}"):
-            if isinstance(material, str):
-                to_composition(material)  # a clear error for a garbage formula
-                material = Composition(material)
-            if not isinstance(material, Composition | Structure):
-                raise InvalidInputError(f"cannot analyse a {type(material).__name__}")
+        self._reset(WAITING)
+        name = label or (material if isinstance(material, str) else None)
+        ok = False
+        with self.status.working(f"analysing {name or 'the material'}"):
+            with self.progress:
+                summary = summarize(
+                    material,
+                    label=name,
+                    electrodes=(self.electrode.value,),
+                    source=self.source,
+                    predict=self.predict,
+                    models=self.models,
+                )
             self.material = material
-            self._structure()
-            self._thermo()
-            self._interface()
-            self._conductivity()
-            self.status.info(f"{label or self._formula()}: done")
+            self.summary = summary
+            self._show()
+            ok = True
+            problems = "; ".join(f"{k}: {v}" for k, v in summary.errors.items())
+            if problems:
+                self.status.error(f"{summary.label}: some analyses failed ({problems})")
+            else:
+                self.status.info(f"{summary.label}: done")
+        if not ok:
+            self._reset("no material: see the message above")
 
-    def _formula(self) -> str:
-        comp = self.material.composition if hasattr(self.material, "lattice") else self.material
-        return comp.reduced_formula
+    def _reset(self, message: str) -> None:
+        """Clear every tab, so nothing of a previous material stays on screen."""
+        self.summary = None
+        for fig in (self.structure_fig, self.waterfall, self.interface_fig):
+            clear(fig, message)
+        for box in (self.structure_note, self.conductivity, self.stability, self.interface_note):
+            box.value = html.escape(message)
+        self.window.result = None
+        clear(self.window.figure, message)
+        self.window.phases.value = ""
+
+    def _show(self) -> None:
+        s = self.summary
+        self._structure()
+        self.stability.value = (
+            s.stability._repr_html_() if s.stability else _error_html(s.errors.get("stability"))
+        )
+        if self.window.formula.value != s.formula:  # the window tab follows the material
+            self.window.formula.value = s.formula  # (its observer computes)
+        else:
+            self.window.compute()
+        self._show_interface(
+            s.interfaces.get(self.electrode.value),
+            s.errors.get(f"interface:{self.electrode.value}"),
+        )
+        self._conductivity()
+
+    def _thermo_input(self):
+        import pandas as pd
+
+        m = self.material
+        if isinstance(m, pd.DataFrame):
+            row = m.iloc[0]
+            return (
+                row["structure"] if row.get("structure") is not None else row["reduced_composition"]
+            )
+        return m
 
     def _structure(self) -> None:
-        from pymatgen.core import Structure
-
         from ..viz import structure_3d
 
-        if isinstance(self.material, Structure):
-            swap(self.structure_fig, structure_3d(self.material))
+        m = self._thermo_input()
+        if hasattr(m, "lattice"):
+            swap(self.structure_fig, structure_3d(m))
             self.structure_note.value = ""
         else:
-            self.structure_fig.data = ()
-            self.structure_note.value = (
-                "No structure for a bare formula: pick an OBELiX entry with a CIF or upload one."
+            origin = (
+                "This OBELiX entry has no CIF"
+                if self.summary and self.summary.label.startswith("OBELiX")
+                else "A formula has no structure"
             )
-
-    def _thermo(self) -> None:
-        from ..thermo import phase_stability, stability_window
-        from ..viz import window_profile
-
-        stab = phase_stability(self.material, source=self.source)
-        ehull = (
-            "not in the data"
-            if math.isnan(stab.e_above_hull)
-            else f"{1000 * stab.e_above_hull:.1f} meV/atom"
-        )
-        decomp = " + ".join(f"{v:.3f} {k}" for k, v in stab.decomposition.items())
-        self.stability.value = (
-            f"<b>{html.escape(stab.formula)}</b>: energy above hull {ehull}; decomposes to {html.escape(decomp)}"
-            f"<br><small>{html.escape(stab.source)}; {html.escape(stab.correction_scheme)}</small>"
-        )
-        self.window = stability_window(self.material, source=self.source)
-        swap(self.window_fig, window_profile(self.window))
-        self._show_window_phases()
-
-    def _show_window_phases(self) -> None:
-        if self.window is not None:
-            v = self.voltage.value
-            self.window_phases.value = (
-                f"Stable at {v:.2f} V: {' + '.join(self.window.phases_at(v))}"
+            clear(self.structure_fig, "no structure")
+            self.structure_note.value = html.escape(
+                f"{origin}: pick an OBELiX entry with a CIF or upload one to see {self.summary.formula}."
             )
 
     def _interface(self) -> None:
-        if self.material is None:
+        if self.material is None or self.summary is None:
             return
         from ..thermo import interface_reactions
+
+        result, error = None, None
+        with self.status.working(f"reactions with {self.electrode.value}"):
+            try:
+                result = interface_reactions(
+                    self._thermo_input(), self.electrode.value, source=self.source
+                )
+            except Exception as err:
+                error = str(err)
+                raise
+        self._show_interface(result, error)
+
+    def _show_interface(self, result, error) -> None:
         from ..viz import reaction_energy_curve
 
-        with self.status.working(f"reactions with {self.electrode.value}"):
-            r = interface_reactions(self.material, self.electrode.value, source=self.source)
-            swap(self.interface_fig, reaction_energy_curve(r))
-            self.interface_note.value = (
-                f"Most negative: {r.min_energy:.3f} eV/atom — {html.escape(r.min_reaction)}"
-            )
+        if result is None:
+            clear(self.interface_fig, "not computed")
+            self.interface_note.value = _error_html(error)
+            return
+        swap(self.interface_fig, reaction_energy_curve(result))
+        self.interface_note.value = result._repr_html_()
 
     def _conductivity(self) -> None:
+        s = self.summary
+        if s.prediction is None:
+            clear(self.waterfall, "no prediction")
+            self.conductivity.value = _error_html(
+                s.errors.get("prediction") or "prediction switched off (predict=False)"
+            )
+            return
         from ..explain import explain
-        from ..models import ConductivityModel
+        from ..models import default_model
         from ..viz import shap_waterfall
 
-        if self.model is None:
-            self.status.info("fitting the conductivity model on OBELiX (first use only)")
-            self.model = ConductivityModel(random_state=0).fit(self.obelix)
-        mean, std = self.model.predict([self.material], return_std=True)
-        self.conductivity.value = (
-            f"Predicted log10 σ = <b>{mean[0]:.2f} ± {std[0]:.2f}</b> (S/cm, ensemble spread) — "
-            + ("likely superionic (σ ≥ 1e-4 S/cm)" if mean[0] >= -4 else "not superionic")
+        self.conductivity.value = s.prediction._repr_html_() + html.escape(
+            f" Model: {s.prediction.model}."
         )
-        swap(self.waterfall, shap_waterfall(explain(self.model, [self.material])))
+        model = self.models.get(s.prediction.preset) or default_model(s.prediction.preset)
+        X = self.material if hasattr(self.material, "iloc") else [self.material]
+        swap(self.waterfall, shap_waterfall(explain(model, X)))
 
-    def _ipython_display_(self):
-        from IPython.display import display
 
-        display(self.widget)
+def _error_html(text) -> str:
+    return f"<span style='color:#b00020'>Not computed: {html.escape(str(text or ''))}</span>"
+
+
+__all__ = ["TABS", "Explorer"]

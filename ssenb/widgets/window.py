@@ -1,21 +1,31 @@
-"""Stability-window explorer: formula in, ion profile out, voltage slider shows the phases."""
+"""Stability-window explorer: formula and ion in, ion profile out, the voltage marked."""
 
 from __future__ import annotations
 
 import math
 
-from ._common import Status, figure_widget, swap
+import ipywidgets as w
+import traitlets
+
+from ._common import Status, clear, figure_widget, swap
+
+IONS = ("Li", "Na", "K", "Mg")
+V_MAX = 6.0  # V: the slider's range and the figure's axis agree
 
 
-class WindowExplorer:
-    """Type a formula, see its electrochemical window and which phases are stable at a voltage.
+class WindowExplorer(w.VBox):
+    """Type a formula and pick the ion; see the window and the phases stable at a voltage.
+
+    An ipywidgets widget: place it in layouts, ``observe`` its ``result`` trait (the
+    current :class:`~ssenb.thermo.StabilityWindow`, or None after an error), link its
+    ``voltage``.
 
     Parameters
     ----------
     material : str
         Initial formula.
     ion : str
-        Mobile ion (Li, Na, K).
+        Mobile ion (Li, Na, K, Mg); the ion is a control wherever a window is shown.
     source : optional
         Hull data (default: offline MP ~2019 snapshot).
 
@@ -27,58 +37,75 @@ class WindowExplorer:
     'Stable at 2.00 V vs Li/Li⁺: Li3PS4'
     """
 
-    def __init__(self, material: str = "Li3PS4", *, ion: str = "Li", source=None) -> None:
-        import ipywidgets as w
+    result = traitlets.Any(None, allow_none=True)
 
+    def __init__(self, material: str = "Li3PS4", *, ion: str = "Li", source=None, **kwargs) -> None:
         self.source = source
         self.formula = w.Text(value=material, description="formula", continuous_update=False)
-        self.ion = w.Dropdown(options=["Li", "Na", "K"], value=ion, description="ion")
-        self.button = w.Button(description="Compute window", button_style="primary")
+        self.ion = w.Dropdown(
+            options=list(IONS), value=ion if ion in IONS else "Li", description="ion"
+        )
         self.voltage = w.FloatSlider(
-            value=0.0, min=0.0, max=6.0, step=0.01, description="V", readout_format=".2f"
+            value=0.0,
+            min=0.0,
+            max=V_MAX,
+            step=0.01,
+            description="V vs Li/Li⁺",
+            readout_format=".2f",
+            continuous_update=False,
+            layout=w.Layout(width="95%"),
+            style={"description_width": "initial"},
         )
         self.phases = w.HTML()
         self.status = Status()
         self.figure = figure_widget()
-        self.result = None
-        self.button.on_click(lambda _: self.compute())
-        self.formula.observe(lambda _: self.compute(), names="value")
-        self.voltage.observe(lambda _: self._show_phases(), names="value")
-        self.widget = w.VBox(
+        super().__init__(
             [
-                w.HBox([self.formula, self.ion, self.button]),
+                w.HBox([self.formula, self.ion]),
                 self.status.widget,
                 self.figure,
                 self.voltage,
                 self.phases,
-            ]
+            ],
+            **kwargs,
         )
-        self.compute()
+        self.formula.observe(lambda _: self.compute(), names="value")
+        self.ion.observe(lambda _: self.compute(), names="value")
+        self.voltage.observe(lambda _: self._show_phases(), names="value")
+        if material:
+            self.compute()
 
-    def compute(self) -> None:
+    def compute(self, material=None) -> None:
         """Recompute the window of the current formula (errors go to the status line)."""
         from ..thermo import stability_window
         from ..viz import window_profile
 
-        with self.status.working(f"computing the window of {self.formula.value}"):
-            self.result = stability_window(
-                self.formula.value, ion=self.ion.value, source=self.source
-            )
-            swap(self.figure, window_profile(self.result))
-            ox = self.result.oxidation_v
+        target = material if material is not None else self.formula.value
+        ion = self.ion.value
+        self.voltage.description = f"V vs {ion}/{ion}⁺"
+        self.result = None
+        with self.status.working(f"computing the window of {target}"):
+            result = stability_window(target, ion=ion, source=self.source)
+            swap(self.figure, window_profile(result, v_max=V_MAX))
+            self.result = result
+            ox = result.oxidation_v
             self.status.info(
-                f"{self.result.formula}: {self.result.reduction_v:.2f}–{ox:.2f} V vs {self.ion.value}/{self.ion.value}⁺"
+                f"{result.formula}: {result.reduction_v:.2f}–{ox:.2f} V vs {ion}/{ion}⁺"
                 if math.isfinite(ox)
-                else f"{self.result.formula}: reduced below {self.result.reduction_v:.2f} V; no {self.ion.value} to release"
+                else f"{result.formula}: reduced below {result.reduction_v:.2f} V; no oxidation limit (no {ion} to release)"
             )
             self._show_phases()
+        if self.result is None:
+            clear(self.figure, "no window: see the message above")
+            self.phases.value = ""
 
     def _show_phases(self) -> None:
         if self.result is None:
             return
         v = self.voltage.value
+        ion = self.result.ion
         phases = " + ".join(self.result.phases_at(v))
-        self.phases.value = f"Stable at {v:.2f} V vs {self.result.ion}/{self.result.ion}⁺: {phases}"
+        self.phases.value = f"Stable at {v:.2f} V vs {ion}/{ion}⁺: {phases}"
         shapes = [s for s in self.figure.layout.shapes if s.name != "voltage"]
         marker = {
             "type": "line",
@@ -88,11 +115,6 @@ class WindowExplorer:
             "y1": 1,
             "yref": "paper",
             "name": "voltage",
-            "line": {"color": "crimson", "dash": "dot"},
+            "line": {"color": "crimson", "dash": "dot", "width": 2},
         }
         self.figure.layout.shapes = [*shapes, marker]
-
-    def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)

@@ -1,0 +1,168 @@
+"""One material, every analysis: the summary that ``ssenb report`` and the Explorer render.
+
+:func:`summarize` runs phase stability, the stability window, interface reactions and a
+conductivity prediction, each section on its own: one that fails keeps its reason and
+the others their results, so a page or a widget always shows what could be computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import SsenbError
+from .results import Result, html_table
+
+DEFAULT_ELECTRODES = ("Li", "LiCoO2")
+
+
+@dataclass(frozen=True, eq=False)
+class MaterialSummary(Result):
+    """What ssenb can say about one material (each part is itself a Result).
+
+    Attributes
+    ----------
+    formula : str
+    label : str
+        Where the material came from (OBELiX id, CIF name, or the formula).
+    has_structure : bool
+    stability, window, prediction
+        PhaseStability, StabilityWindow, ConductivityPrediction (None where not computed).
+    interfaces : dict[str, InterfaceReactions]
+        By electrode name.
+    errors : dict[str, str]
+        Section -> why it was not computed.
+    """
+
+    formula: str
+    label: str
+    has_structure: bool
+    stability: Any = None
+    window: Any = None
+    interfaces: dict[str, Any] = field(default_factory=dict)
+    prediction: Any = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def title(self) -> str:
+        return f"{self.formula}: solid-electrolyte summary"
+
+    def sections(self) -> list[tuple[str, Any]]:
+        """(heading, result or error text) in reading order."""
+        out: list[tuple[str, Any]] = [
+            ("Phase stability", self.stability or self.errors.get("stability")),
+            ("Stability window", self.window or self.errors.get("window")),
+        ]
+        for electrode in self.interfaces or {}:
+            out.append((f"Interface with {electrode}", self.interfaces[electrode]))
+        for key, err in self.errors.items():
+            if key.startswith("interface:"):
+                out.append((f"Interface with {key.split(':', 1)[1]}", err))
+        out.append(("Predicted conductivity", self.prediction or self.errors.get("prediction")))
+        return [(h, r) for h, r in out if r is not None]
+
+    def summary(self) -> list[tuple[str, str]]:
+        rows: list[tuple[str, str]] = [("material", self.label)]
+        for _, result in self.sections():
+            if isinstance(result, Result):
+                rows += result.summary()[:2]
+        return rows
+
+    def _repr_html_(self) -> str:
+        parts = [html_table([("material", self.label)], caption=self.title())]
+        for heading, result in self.sections():
+            if isinstance(result, Result):
+                parts.append(result._repr_html_())
+            else:
+                parts.append(html_table([("not computed", str(result))], caption=heading))
+        return "<br>".join(parts)
+
+
+def summarize(
+    material: Any,
+    *,
+    label: str | None = None,
+    ion: str = "Li",
+    electrodes: tuple[str, ...] = DEFAULT_ELECTRODES,
+    source: Any = None,
+    predict: bool = True,
+    models: dict[str, Any] | None = None,
+    progress: bool = True,
+) -> MaterialSummary:
+    """Every analysis of one material; a section that fails records why.
+
+    Parameters
+    ----------
+    material : str, Composition, Structure, or a one-row OBELiX frame/row
+    label : str, optional
+        How to name it (default: its formula).
+    ion : str
+        Mobile ion of the window (voltages vs its metal).
+    electrodes : tuple of str
+        Interface partners (names from ssenb.thermo.ELECTRODES or formulas).
+    source
+        Hull data (default: offline MP ~2019 snapshot).
+    predict : bool
+        Predict the Li-ion conductivity (fits the default model on first use).
+    models : dict, optional
+        Fitted models by preset, passed to :func:`ssenb.models.predict_conductivity`.
+
+    Raises
+    ------
+    InvalidInputError
+        Only when ``material`` itself cannot be read.
+    """
+    import pandas as pd
+
+    from . import keys as K
+    from .data.materials import display_formula, to_composition
+    from .thermo import interface_reactions, phase_stability, stability_window
+
+    row = material.iloc[0] if isinstance(material, pd.DataFrame) else material
+    if isinstance(row, pd.Series):
+        structure = row.get(K.STRUCTURE)
+        thermo_input = structure if structure is not None else row.get(K.REDUCED_COMPOSITION)
+    else:
+        thermo_input = row
+    comp = to_composition(thermo_input)
+    formula = display_formula(comp)
+    errors: dict[str, str] = {}
+
+    def attempt(key, fn):
+        try:
+            return fn()
+        except SsenbError as err:
+            errors[key] = str(err)
+        except (ArithmeticError, MemoryError, RecursionError, ValueError) as err:
+            errors[key] = f"{type(err).__name__}: {err}"
+        return None
+
+    stability = attempt("stability", lambda: phase_stability(comp, source=source))
+    window = attempt("window", lambda: stability_window(comp, ion=ion, source=source))
+    interfaces = {}
+    for electrode in electrodes:
+        r = attempt(
+            f"interface:{electrode}",
+            lambda e=electrode: interface_reactions(comp, e, source=source),
+        )
+        if r is not None:
+            interfaces[electrode] = r
+    prediction = None
+    if predict:
+        from .models import predict_conductivity
+
+        prediction = attempt(
+            "prediction", lambda: predict_conductivity(material, models=models, progress=progress)
+        )
+    return MaterialSummary(
+        formula=formula,
+        label=label or formula,
+        has_structure=hasattr(thermo_input, "lattice"),
+        stability=stability,
+        window=window,
+        interfaces=interfaces,
+        prediction=prediction,
+        errors=errors,
+    )
+
+
+__all__ = ["DEFAULT_ELECTRODES", "MaterialSummary", "summarize"]

@@ -1,0 +1,134 @@
+"""The Explorer driven headlessly; each test builds its own widget (no shared state)."""
+
+import datetime
+import tarfile
+
+import ipywidgets as w
+import pytest
+
+from ssenb.widgets import Explorer
+
+
+@pytest.fixture
+def explorer(small_models, obelix):
+    return Explorer(models=small_models, obelix=obelix)
+
+
+def _row_with_cif(obelix, formula=None):
+    from ssenb.data import display_formula
+
+    mask = obelix["structure"].notna()
+    if formula:
+        mask &= obelix["reduced_composition"].map(display_formula) == formula
+    return obelix.index[mask][0]
+
+
+def test_is_a_widget_with_observable_traits(explorer):
+    box = w.VBox([explorer])
+    assert box.children[0] is explorer
+    seen = []
+    explorer.observe(lambda ch: seen.append(ch["new"]), names="summary")
+    explorer.formula.value = "Li3PS4"
+    assert seen[-1].formula == "Li3PS4"
+
+
+def test_first_view_says_what_to_do(small_models, obelix):
+    ex = Explorer(models=small_models, obelix=obelix)
+    assert "Pick an OBELiX material" in ex.stability.value
+    ready = Explorer("Li7La3Zr2O12", models=small_models, obelix=obelix)
+    assert "Li7La3Zr2O12" in ready.stability.value
+
+
+def test_picker_is_sorted_and_readable(explorer):
+    labels = [label for label, _ in explorer.pick.options[1:]]
+    assert labels == sorted(labels, key=str.lower)
+    assert all(label[0].isupper() for label in labels)  # formulas first, ids last
+
+
+def test_obelix_pick_fills_every_tab(explorer, obelix):
+    explorer.pick.value = _row_with_cif(obelix)
+    assert any(t.type == "scatter3d" for t in explorer.structure_fig.data)
+    assert "composition+structure" in explorer.conductivity.value  # the model that answered
+    assert len(explorer.waterfall.data) == 1
+    assert "energy above hull" in explorer.stability.value
+    assert explorer.window.result is not None
+    assert len(explorer.interface_fig.data) == 2
+
+
+def test_formula_uses_a_composition_model_and_flags_the_domain(explorer):
+    explorer.formula.value = "Na3PS4"
+    assert "composition model" in explorer.conductivity.value
+    assert "contains no Li" in explorer.conductivity.value
+    assert "A formula has no structure" in explorer.structure_note.value
+    assert len(explorer.structure_fig.data) == 0
+
+
+def test_electrode_and_window_follow_the_material(explorer):
+    explorer.formula.value = "Li6PS5Cl"
+    before = list(explorer.interface_fig.data[0].y)
+    explorer.electrode.value = "Li"
+    assert list(explorer.interface_fig.data[0].y) != before
+    explorer.window.voltage.value = 2.0
+    assert "Li2S" in explorer.window.phases.value  # Li6PS5Cl's equilibrium at 2 V
+
+
+def test_one_current_material_in_every_input(explorer, obelix):
+    explorer.pick.value = _row_with_cif(obelix)
+    explorer.formula.value = "Li3PO4"
+    assert explorer.pick.value is None
+    assert explorer.summary.formula == "Li3PO4"
+    no_cif = obelix.index[obelix["structure"].isna()][0]
+    explorer.pick.value = no_cif
+    assert explorer.formula.value == ""
+    assert "no CIF" in explorer.structure_note.value and len(explorer.structure_fig.data) == 0
+
+
+@pytest.mark.parametrize("bad", ["notaformula!!", "Li1e400S"])
+def test_bad_input_clears_every_tab(explorer, bad):
+    explorer.formula.value = "Li3PS4"
+    explorer.formula.value = bad
+    assert "⚠" in explorer.status.text
+    assert explorer.summary is None
+    assert "Li3PS4" not in explorer.stability.value
+    assert len(explorer.window.figure.data) == 0 and len(explorer.interface_fig.data) == 0
+
+
+def test_cif_upload_and_junk(explorer, mirror):
+    with tarfile.open(mirror / "obelix" / "train_cifs.tar.gz") as tf:
+        text = tf.extractfile("train_randomized_cifs/jqc.cif").read()
+    explorer.upload.value = (
+        {
+            "name": "jqc.cif",
+            "type": "",
+            "size": len(text),
+            "content": memoryview(text),
+            "last_modified": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc),
+        },
+    )
+    assert "jqc.cif" in explorer.status.text
+    assert any(t.type == "scatter3d" for t in explorer.structure_fig.data)
+    explorer.load_cif(b"this is not a CIF", name="junk.cif")
+    assert "junk.cif could not be read" in explorer.status.text
+    assert len(explorer.structure_fig.data) == 0
+
+
+def test_huge_cell_is_a_message_not_an_exception(explorer):
+    cif = """data_x
+_cell_length_a 1e9
+_cell_length_b 4
+_cell_length_c 4
+_cell_angle_alpha 90
+_cell_angle_beta 90
+_cell_angle_gamma 90
+_symmetry_space_group_name_H-M 'P 1'
+loop_
+_atom_site_label
+_atom_site_type_symbol
+_atom_site_fract_x
+_atom_site_fract_y
+_atom_site_fract_z
+Li1 Li 0 0 0
+S1 S 0.5 0.5 0.5
+"""
+    explorer.load_cif(cif, name="huge.cif")
+    assert "⚠" in explorer.status.text

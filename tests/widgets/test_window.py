@@ -1,0 +1,44 @@
+"""WindowExplorer driven headlessly: change a control, check the figure and traits changed."""
+
+import ipywidgets as w
+import pytest
+
+from ssenb.widgets import WindowExplorer
+
+
+def test_updates_on_new_formula_and_is_a_real_widget():
+    ex = WindowExplorer("Li3PO4")
+    assert isinstance(ex, w.VBox) and w.VBox([ex]).children[0] is ex
+    seen = []
+    ex.observe(lambda ch: seen.append(ch["new"]), names="result")
+    before = list(ex.figure.data[0].y)
+    ex.formula.value = "Li7La3Zr2O12"
+    assert list(ex.figure.data[0].y) != before
+    assert "0.05" in ex.status.text and "2.91" in ex.status.text
+    assert seen[-1].formula == "Li7La3Zr2O12"
+
+
+def test_changing_the_ion_recomputes_at_once():
+    ex = WindowExplorer("Na3PS4")
+    li = ex.result
+    assert li.ion == "Li"
+    ex.ion.value = "Na"
+    assert ex.result.ion == "Na" and ex.result.oxidation_v != li.oxidation_v
+    assert "Na/Na⁺" in ex.status.message and "Na/Na⁺" in ex.voltage.description
+
+
+def test_slider_shows_phases_and_marks_the_voltage():
+    ex = WindowExplorer("Li3PS4")
+    ex.voltage.value = 2.0
+    assert ex.phases.value.endswith("Li3PS4")
+    ex.voltage.value = 0.1
+    assert "Li2S" in ex.phases.value
+    assert any(s.name == "voltage" and s.x0 == pytest.approx(0.1) for s in ex.figure.layout.shapes)
+
+
+@pytest.mark.parametrize("bad", ["Li3Xq", "Li1e400S", "Li"])
+def test_bad_formula_shows_a_message_and_clears_the_figure(bad):
+    ex = WindowExplorer("Li3PS4")
+    ex.formula.value = bad
+    assert "⚠" in ex.status.text
+    assert ex.result is None and len(ex.figure.data) == 0
