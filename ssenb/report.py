@@ -7,59 +7,132 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
-import math
 from pathlib import Path
 
 from . import __version__
-from .errors import SsenbError
 
 REPORT_ELECTRODES = ("Li", "LiCoO2")
 
 
-def build_report(material, *, ion: str = "Li", source=None) -> str:
-    """HTML text of the report: hull distance, window and profile, interfaces, phase diagram.
+def resolve_material(text: str):
+    """A formula, a CIF file path, or an OBELiX id (``obelix:jqc``) -> what to analyse.
+
+    Returns (material, label): a formula string, a Structure, or a one-row OBELiX frame.
+    """
+    from pathlib import Path
+
+    from .errors import InvalidInputError
+
+    if text.lower().startswith("obelix:"):
+        from .data import load_obelix
+
+        key = text.split(":", 1)[1]
+        frame = load_obelix("train")
+        rows = frame[frame["id"] == key]
+        if rows.empty:
+            raise InvalidInputError(
+                f"{text!r}: no OBELiX training entry has id {key!r}; ids look like 'obelix:jqc'"
+            )
+        return rows.iloc[[0]], f"OBELiX {key}"
+    path = Path(text)
+    if text.lower().endswith(".cif"):
+        from .data import parse_cif
+
+        if not path.is_file():
+            raise InvalidInputError(f"{text!r} looks like a CIF path, but there is no such file")
+        structure, reason = parse_cif(path.read_text(encoding="utf-8", errors="replace"))
+        if structure is None:
+            raise InvalidInputError(f"{text} could not be read as a CIF: {reason}")
+        return structure, path.name
+    return text, text
+
+
+def build_report(
+    material, *, ion: str = "Li", source=None, predict: bool = True, label=None
+) -> str:
+    """HTML text of the report: the material summary with its figures, offline.
 
     Parameters
     ----------
-    material : str, Composition or Structure
+    material : str, Composition, Structure, or a one-row OBELiX frame
     ion : str
         Mobile ion for the window (voltages vs its metal).
     source : None, "mp2019", "mp", list of entries, or EntrySource
         Hull data (default: offline MP ~2019 snapshot, legacy corrections).
+    predict : bool
+        Include the conductivity prediction (fits the default model once, with progress).
     """
-    from .data.materials import display_formula, to_composition
-    from .thermo import get_source, interface_reactions, phase_stability, stability_window
+    from .summary import summarize
+    from .thermo import get_source
     from .viz import hull_diagram, reaction_energy_curve, window_profile
 
-    comp = to_composition(material)
     src = get_source(source)
-    stab = phase_stability(comp, source=src)
-    win = stability_window(comp, ion=ion, source=src)
-    parts = [_head(display_formula(comp)), _summary(comp, stab, win, src)]
-    figures = [("Ion profile and stability window", window_profile(win), _window_text(win))]
-    for electrode in REPORT_ELECTRODES if ion == "Li" else (ion,):
-        try:
-            r = interface_reactions(comp, electrode, source=src)
-            text = f"Most negative reaction: {r.min_energy:.3f} eV/atom at x = {r.min_ratio:.2f}: {html.escape(r.min_reaction)}"
-            figures.append((f"Interface with {electrode}", reaction_energy_curve(r), text))
-        except SsenbError as err:
-            parts.append(
-                f"<h2>Interface with {electrode}</h2><p class=err>Not computed: {html.escape(str(err))}</p>"
-            )
-    n_el = len(comp.elements)
-    if 2 <= n_el <= 4:
+    electrodes = REPORT_ELECTRODES if ion == "Li" else (ion,)
+    s = summarize(
+        material, label=label, ion=ion, electrodes=electrodes, source=src, predict=predict
+    )
+    parts = [_head(s.formula), _overview(s)]
+    figures = []
+    structure = _structure_of(material)
+    if structure is not None:
+        from .viz import structure_3d
+
+        figures.append(("Structure", structure_3d(structure), ""))
+    if s.window is not None:
         figures.append(
-            ("Phase diagram", hull_diagram(sorted(str(e) for e in comp.elements), source=src), "")
+            (
+                "Ion profile and stability window",
+                window_profile(s.window),
+                s.window._repr_html_() + _window_text(s.window),
+            )
         )
-    else:
+    for electrode, r in s.interfaces.items():
+        figures.append((f"Interface with {electrode}", reaction_energy_curve(r), r._repr_html_()))
+    n_el = len(s.stability.chemsys.split("-")) if s.stability else 0
+    if 2 <= n_el <= 4:
+        figures.append(("Phase diagram", _hull(hull_diagram, s, src), s.stability._repr_html_()))
+    elif s.stability is not None:
         parts.append(
             f"<h2>Phase diagram</h2><p>Not drawn: {n_el} elements (2 to 4 can be drawn).</p>"
         )
     for i, (title, fig, text) in enumerate(figures):
         fig_html = fig.to_html(full_html=False, include_plotlyjs=(i == 0), default_height="480px")
-        parts.insert(2 + i, f"<h2>{html.escape(title)}</h2><p>{text}</p>{fig_html}")
+        parts.append(f"<h2>{html.escape(title)}</h2>{text}{fig_html}")
+    if s.prediction is not None:
+        parts.append(
+            "<h2>Predicted conductivity</h2>"
+            + s.prediction._repr_html_()
+            + f"<p><small>{html.escape(s.prediction.model)}</small></p>"
+        )
+    for key, err in s.errors.items():
+        parts.append(
+            f"<h2>{html.escape(key)}</h2><p class=err>Not computed: {html.escape(err)}</p>"
+        )
     parts.append(_footer(src))
     return "\n".join(parts) + "\n</body></html>\n"
+
+
+def _structure_of(material):
+    import pandas as pd
+
+    if isinstance(material, pd.DataFrame):
+        s = material.iloc[0].get("structure")
+        return s if s is not None and hasattr(s, "lattice") else None
+    return material if hasattr(material, "lattice") else None
+
+
+def _hull(hull_diagram, s, src):
+    elements = s.stability.chemsys.split("-")
+    try:
+        return hull_diagram(elements, source=src, highlight=s.formula)
+    except TypeError:  # a hull_diagram without highlight support
+        return hull_diagram(elements, source=src)
+
+
+def _overview(s) -> str:
+    from .results import html_table
+
+    return html_table(s.summary(), caption="Overview")
 
 
 def write_report(material, path, **kwargs) -> Path:
@@ -79,43 +152,10 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 10px;t
 <h1>{html.escape(formula)}: solid-electrolyte thermodynamics</h1>"""
 
 
-def _fmt_v(v: float) -> str:
-    return "∞ (no ion to release)" if math.isinf(v) else f"{v:.2f} V"
-
-
-def _summary(comp, stab, win, src) -> str:
-    ehull = (
-        "not in the data"
-        if math.isnan(stab.e_above_hull)
-        else f"{stab.e_above_hull * 1000:.1f} meV/atom"
-    )
-    decomp = " + ".join(f"{v:.3f} {html.escape(k)}" for k, v in stab.decomposition.items())
-    meta = (
-        " (metastable: the window is that of its phase equilibrium, Zhu et al. 2015)"
-        if win.metastable
-        else ""
-    )
-    rows = [
-        ("Composition", html.escape(comp.formula)),
-        ("Chemical system", stab.chemsys),
-        ("Energy above hull", ehull),
-        ("Decomposition (atomic fractions)", decomp),
-        (f"Reduction limit (V vs {win.ion}/{win.ion}⁺)", _fmt_v(win.reduction_v)),
-        (f"Oxidation limit (V vs {win.ion}/{win.ion}⁺)", _fmt_v(win.oxidation_v) + meta),
-        (
-            "Reduced to",
-            html.escape(" + ".join(win.reduction_products) or f"stable against {win.ion} metal"),
-        ),
-        ("Oxidized to", html.escape(" + ".join(win.oxidation_products) or "—")),
-    ]
-    body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
-    return f"<table>{body}</table>"
-
-
 def _window_text(win) -> str:
     return (
-        f"Grand-potential method (Zhu, He &amp; Mo, ACS AMI 2015; Richards et al., Chem. Mater. 2016): "
-        f"stable between {win.reduction_v:.2f} and {_fmt_v(win.oxidation_v)} vs {win.ion}/{win.ion}⁺ (shaded)."
+        "<p><small>Grand-potential method (Zhu, He &amp; Mo, ACS AMI 2015; Richards et al., "
+        "Chem. Mater. 2016); the shaded band is the window.</small></p>"
     )
 
 
