@@ -41,16 +41,17 @@ class FastHull:
         fractions = np.asarray(fractions, float)
         energies = np.asarray(energies, float)
         n = len(self.elements)
-        # lowest energy per composition
-        keys = [tuple(np.round(f, 10)) for f in fractions]
-        best: dict[tuple, int] = {}
-        for i, k in enumerate(keys):
-            if k not in best or energies[i] < energies[best[k]]:
-                best[k] = i
-        self._lookup = {k: energies[i] for k, i in best.items()}
-        rows = np.array(sorted(best.values()))
+        # lowest energy per composition (compositions compared at 10 decimals)
+        rounded = np.round(fractions, 10) + 0.0  # + 0.0: no -0.0 in the keys
+        group = np.unique(rounded, axis=0, return_inverse=True)[1]
+        group = group.ravel()
+        by_energy = np.lexsort((np.arange(len(energies)), energies, group))
+        starts = np.flatnonzero(np.r_[True, np.diff(group[by_energy]) != 0])
+        rows = np.sort(by_energy[starts])  # lowest energy (first listed on ties) of each
+        self._lookup = {rounded[i].tobytes(): float(energies[i]) for i in rows}
         x, e = fractions[rows], energies[rows]
-        pure = {int(np.argmax(f)): j for j, f in enumerate(x) if np.isclose(f.max(), 1.0)}
+        is_pure = np.isclose(x.max(axis=1), 1.0)
+        pure = {int(np.argmax(x[j])): int(j) for j in np.flatnonzero(is_pure)}
         missing = [self.elements[c] for c in range(n) if c not in pure]
         if missing:
             raise ValueError(f"no elemental entry for {missing}")
@@ -77,7 +78,8 @@ class FastHull:
 
     def energy_of(self, fractions) -> float:
         """Lowest energy per atom (eV/atom) of an entry with exactly these fractions, or NaN."""
-        return float(self._lookup.get(tuple(np.round(np.asarray(fractions, float), 10)), math.nan))
+        key = (np.round(np.asarray(fractions, float), 10) + 0.0).tobytes()
+        return self._lookup.get(key, math.nan)
 
     def analyse(self, fractions, ion: str | None = None):
         """(hull energy eV/atom, {phase: atomic fraction}, reduction V, oxidation V) at ``fractions``.
