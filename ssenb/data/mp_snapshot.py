@@ -147,6 +147,58 @@ class SnapshotIndex:
         return out
 
 
+def snapshot_formulas(*, within: str | None = None, contains: str | None = None) -> list[str]:
+    """Formulas of the snapshot by chemistry, for batch screening.
+
+    Parameters
+    ----------
+    within : str, optional
+        A chemical system such as ``"Li-P-S"``: compositions whose elements all lie in it
+        (Li2S, P2S5, Li3PS4, ...).
+    contains : str, optional
+        Comma-separated elements that must all be present, e.g. ``"Li,S"``.
+
+    Returns
+    -------
+    list of str
+        Upstream formulas (e.g. ``Li3P1S4``) in snapshot order.
+
+    Examples
+    --------
+    >>> len(snapshot_formulas(within="Li-P-S")) > 10
+    True
+    """
+    from ..errors import InvalidInputError
+
+    idx = snapshot_index()
+    keep = np.ones(len(idx.formula), bool)
+    for arg, text, sep in (("within", within, "-"), ("contains", contains, ",")):
+        if text is None:
+            continue
+        symbols = [t.strip() for t in str(text).split(sep)]
+        bad = [t for t in symbols if not re.fullmatch(r"[A-Z][a-z]{0,2}", t)]
+        if bad or not symbols:
+            raise InvalidInputError(
+                f"{arg}={text!r} is malformed: {bad[0]!r} is not an element symbol; write e.g. "
+                + ("'Li-P-S'" if sep == "-" else "'Li,S'")
+            )
+        unknown = [t for t in symbols if t not in idx.elements]
+        if unknown and arg == "contains":
+            raise InvalidInputError(
+                f"contains={text!r}: no compound of the snapshot has {', '.join(unknown)}"
+            )
+        if arg == "within":
+            rows = np.zeros(len(keep), bool)
+            rows[idx.rows_within(symbols)] = True
+        else:
+            need = idx.mask_of(symbols)
+            rows = ((idx.masks[:, 0] & need[0]) == need[0]) & (
+                (idx.masks[:, 1] & need[1]) == need[1]
+            )
+        keep &= rows
+    return idx.formula[keep].tolist()
+
+
 def snapshot_index() -> SnapshotIndex:
     """The parsed snapshot (built once, then read from the on-disk derived cache)."""
     return _index_for(str(data_dir()))
@@ -388,5 +440,6 @@ __all__ = [
     "derived_cache_dir",
     "element_formula",
     "load_mp_snapshot",
+    "snapshot_formulas",
     "snapshot_index",
 ]

@@ -106,3 +106,46 @@ class FastHull:
         volts = -(self.mu[touching, col] - self.refs[col]) + 0.0
         has_ion = x[col] > 0
         return hull, phases, float(volts.min()), float(volts.max()) if has_ion else math.inf
+
+    def mixing_minimum(self, a, b) -> tuple[float, float]:
+        """Most negative reaction energy along the mixing line of ``a`` and ``b``.
+
+        ``a`` and ``b`` are atomic fractions (columns as :attr:`elements`); the mixture is
+        ``x a + (1 - x) b``. Both reactants are at their hull energies (Richards et al.,
+        Chem. Mater. 28, 266 (2016)), as in :func:`ssenb.thermo.interface_reactions`, so
+        the reaction energy ``E_hull(mix) - x E_hull(a) - (1 - x) E_hull(b)`` (eV/atom of
+        mixture) is 0 at both ends. Along the line the hull energy is the upper envelope
+        of one straight line per facet; its minimum relative to the chord lies on a
+        breakpoint, found by walking the envelope from x = 0.
+
+        Returns
+        -------
+        (energy eV/atom, x)
+            The most negative reaction energy (0.0 when nothing reacts) and its mixing
+            ratio x (atomic fraction of ``a``).
+        """
+        a = np.asarray(a, float)
+        b = np.asarray(b, float)
+        at_a, at_b = self.mu @ a, self.mu @ b
+        slopes, starts = at_a - at_b, at_b
+        e_a, e_b = float(at_a.max()), float(at_b.max())
+        best_e, best_x = 0.0, 0.0
+        top = starts.max()
+        on_top = np.flatnonzero(starts >= top - ATTAIN_TOL)
+        cur = int(on_top[np.argmax(slopes[on_top])])
+        x = 0.0
+        for _ in range(len(slopes)):  # slope rises at each step: at most one step per line
+            steeper = np.flatnonzero(slopes > slopes[cur] + 1e-12)
+            if not len(steeper):
+                break
+            cross = (starts[cur] - starts[steeper]) / (slopes[steeper] - slopes[cur])
+            nxt = cross.min()
+            if nxt >= 1.0:
+                break
+            ties = steeper[cross <= nxt + 1e-12]
+            cur = int(ties[np.argmax(slopes[ties])])
+            x = max(x, float(nxt))
+            energy = starts[cur] + slopes[cur] * x - (x * e_a + (1 - x) * e_b)
+            if energy < best_e:
+                best_e, best_x = float(energy), x
+        return (0.0 if best_e > -1e-12 else best_e), best_x

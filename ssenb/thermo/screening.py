@@ -111,10 +111,10 @@ def screen(
         except Exception as err:  # one row never fails the batch (Ctrl-C is not an Exception)
             _fail(rows[i], err, errors)
             systems.pop(i, None)
-    tasks = _bundle(_group_by_hull(systems), fractions)
+    tasks = bundle_groups(group_by_hull(systems), fractions)
     failures: dict[int, Exception] = {}
     with tqdm(total=len(systems), desc="screen", disable=not progress, leave=False) as bar:
-        for results in _run(tasks, src, ion, executor):
+        for results in run_tasks(tasks, _screen_groups, (src, ion), executor):
             for i, values, err in results:
                 if err is None:
                     rows[i].update(values)
@@ -128,11 +128,11 @@ def screen(
     return pd.DataFrame(rows)
 
 
-def _run(tasks, src, ion, executor):
-    """Yield each task's results: in this process, a temporary pool, or the given executor."""
+def run_tasks(tasks, fn, args: tuple, executor):
+    """Yield ``fn(*args, task)`` per task: in this process, a temporary pool, or ``executor``."""
     if executor is None or executor == 1:
         for task in tasks:
-            yield _screen_groups(src, ion, task)
+            yield fn(*args, task)
         return
     if isinstance(executor, bool) or not isinstance(executor, int | Executor):
         raise InvalidInputError(
@@ -144,7 +144,7 @@ def _run(tasks, src, ion, executor):
         raise InvalidInputError(f"executor={executor}; give at least 1 worker process")
     pool = ProcessPoolExecutor(executor) if own else executor
     try:
-        futures = [pool.submit(_screen_groups, src, ion, task) for task in tasks]
+        futures = [pool.submit(fn, *args, task) for task in tasks]
         for fut in as_completed(futures):
             yield fut.result()
     finally:
@@ -207,7 +207,7 @@ def _fail(row: dict, err: BaseException, errors: Errors) -> None:
     row[K.ERROR] = f"{type(err).__name__}: {err}"
 
 
-def _group_by_hull(systems: dict[int, frozenset[str]]) -> dict[frozenset[str], list[int]]:
+def group_by_hull(systems: dict[int, frozenset[str]]) -> dict[frozenset[str], list[int]]:
     """Map each hull to build onto the inputs it serves; subsets reuse a superset's hull.
 
     Largest systems first; a system joins the first-chosen host that contains it. Hosts
@@ -233,7 +233,7 @@ def _group_by_hull(systems: dict[int, frozenset[str]]) -> dict[frozenset[str], l
     return chosen
 
 
-def _bundle(groups: dict[frozenset[str], list[int]], fractions: dict[int, dict[str, float]]):
+def bundle_groups(groups: dict[frozenset[str], list[int]], fractions: dict[int, dict[str, float]]):
     """Tasks of whole hull groups, at most :data:`MAX_TASKS`, balanced by a cost guess."""
     ranked = sorted(groups.items(), key=lambda kv: (-(3 ** len(kv[0]) + len(kv[1])), sorted(kv[0])))
     n_tasks = min(len(ranked), MAX_TASKS)
