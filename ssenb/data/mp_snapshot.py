@@ -6,11 +6,12 @@ disk (``.npz`` read with ``allow_pickle=False`` + a JSON manifest, never pickle)
 the source files' sha256. Every later use (the table, hull entries, fast hulls) reads
 the matrix: no formula is parsed twice.
 
-Where the derived index is cached: ``$SSENB_CACHE_DIR`` if set; else ``derived/`` inside
-the data folder (``$SSENB_DATA_DIR`` or the OS cache) when that folder is writable; else
-(a read-only shared mirror) ``derived/`` in the OS cache folder of ssenb
-(``pooch.os_cache("ssenb")``). The source files are only read, never written; a missing,
-stale or damaged index is rebuilt, and when no folder is writable it is kept in memory.
+Where the derived index is cached: ``$SSENB_CACHE_DIR`` if set, else ``derived/`` in
+ssenb's OS cache folder (``pooch.os_cache("ssenb")``, e.g. ``~/.cache/ssenb/derived``:
+next to the downloaded data in the default set-up). A folder named by ``$SSENB_DATA_DIR``
+(often a shared, read-only mirror) is never written to, and the source files are only
+read. A missing, stale or damaged index is rebuilt; when no folder is writable the index
+lives in memory for the session.
 """
 
 from __future__ import annotations
@@ -219,19 +220,28 @@ def _index_for(_data_dir: str) -> SnapshotIndex:
 
 
 def derived_cache_dir() -> Path | None:
-    """Writable folder for derived data (see the module docstring), or None if none is."""
+    """Writable folder for derived data (see the module docstring), or None if none is.
+
+    ``$SSENB_CACHE_DIR`` if set, else ``derived/`` in ssenb's OS cache folder
+    (``pooch.os_cache("ssenb")``, where the data itself is cached by default). A folder
+    named by ``$SSENB_DATA_DIR`` (often a shared, read-only mirror) is never written to.
+    """
     env = os.environ.get(ENV_CACHE_DIR)
-    candidates = [Path(env).expanduser()] if env else []
-    if not env:
-        candidates.append(data_dir() / "derived")
+    if env:
+        folder = Path(env).expanduser()
+    else:
         import pooch
 
-        candidates.append(Path(pooch.os_cache("ssenb")) / "derived")
-    for folder in candidates:
-        parent = folder if folder.exists() else folder.parent
-        if os.access(parent, os.W_OK | os.X_OK) and (folder.is_dir() or not folder.exists()):
-            return folder
-    return None
+        folder = Path(pooch.os_cache("ssenb")) / "derived"
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    return folder if probe.is_dir() and _writable(probe) else None
+
+
+def _writable(folder: Path) -> bool:
+    """Writable by us and by its mode bits (root ignores the bits; a read-only mirror keeps them)."""
+    return os.access(folder, os.W_OK | os.X_OK) and bool(folder.stat().st_mode & 0o222)
 
 
 def _index_key(paths: list[Path]) -> str:
