@@ -153,7 +153,7 @@ def screen_candidates(
     --------
     >>> result = screen_candidates(["Li3PS4", "Li3InCl6", "Li3PO4"], progress=False)
     >>> result.table["pareto_rank"].tolist()
-    [2, 1, 1]
+    [3, 2, 1]
     """
     from tqdm.auto import tqdm
 

@@ -77,7 +77,7 @@ def screen(
     --------
     >>> table = screen(["Li3PS4", "LiF"], progress=False)
     >>> table["oxidation_V"].round(2).tolist()
-    [2.31, 6.37]
+    [2.36, 6.36]
 
     The same call on more cores, then on a Dask cluster (``pip install 'ssenb[dask]'``)::
 
