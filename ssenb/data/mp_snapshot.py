@@ -230,13 +230,22 @@ def derived_cache_dir() -> Path | None:
     if env:
         folder = Path(env).expanduser()
     else:
-        import pooch
-
-        folder = Path(pooch.os_cache("ssenb")) / "derived"
+        folder = _os_cache() / "derived"
     probe = folder
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
     return folder if probe.is_dir() and _writable(probe) else None
+
+
+def _os_cache() -> Path:
+    """``pooch.os_cache("ssenb")`` without importing pooch (0.2 s) on the fast path."""
+    try:
+        import platformdirs
+    except ImportError:  # pragma: no cover - pooch depends on platformdirs
+        import pooch
+
+        return Path(pooch.os_cache("ssenb"))
+    return Path(platformdirs.user_cache_dir("ssenb"))
 
 
 def _writable(folder: Path) -> bool:

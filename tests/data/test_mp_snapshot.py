@@ -126,8 +126,9 @@ def test_derived_index_never_goes_into_the_data_dir(monkeypatch, tmp_path, mirro
 
     from ssenb.data import mp_snapshot
 
+    assert mp_snapshot._os_cache() == pooch.os_cache("ssenb")  # same folder, no pooch import
     monkeypatch.delenv("SSENB_CACHE_DIR", raising=False)
-    monkeypatch.setattr(pooch, "os_cache", lambda name: tmp_path / name)
+    monkeypatch.setattr(mp_snapshot, "_os_cache", lambda: tmp_path / "ssenb")
     for data in (mirror, tmp_path / "writable-data"):
         monkeypatch.setenv("SSENB_DATA_DIR", str(data))
         assert mp_snapshot.derived_cache_dir() == tmp_path / "ssenb" / "derived"
