@@ -175,6 +175,9 @@ def screen_candidates(
         raise InvalidInputError(
             f"model={type(model).__name__} has no predict(); pass a fitted ConductivityModel"
         )
+    from .thermo.screening import check_executor
+
+    check_executor(executor)
     items = list(materials)
     src = get_source(source)
     _cathode_fractions(cathode, ion)

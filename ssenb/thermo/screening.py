@@ -95,6 +95,7 @@ def screen(
             f"materials={materials!r} is not a list of materials; wrap a single formula in a "
             "list: screen(['Li3PS4'])"
         )
+    check_executor(executor)
     src = get_source(source)
     items = list(materials)
     rows: list[dict] = [_empty_row(m) for m in items]
@@ -128,20 +129,25 @@ def screen(
     return pd.DataFrame(rows)
 
 
+def check_executor(executor: Any) -> None:
+    """None, a number of worker processes (1 to 1024), or a concurrent.futures.Executor."""
+    if executor is None or isinstance(executor, Executor):
+        return
+    if isinstance(executor, bool) or not isinstance(executor, int) or not 1 <= executor <= 1024:
+        raise InvalidInputError(
+            f"executor={executor!r}; use None (this process), a number of worker processes "
+            "(1 to 1024), or a concurrent.futures.Executor (e.g. dask's client.get_executor())"
+        )
+
+
 def run_tasks(tasks, fn, args: tuple, executor):
     """Yield ``fn(*args, task)`` per task: in this process, a temporary pool, or ``executor``."""
-    if executor is None or executor == 1:
+    check_executor(executor)
+    if executor is None or executor == 1 or not tasks:
         for task in tasks:
             yield fn(*args, task)
         return
-    if isinstance(executor, bool) or not isinstance(executor, int | Executor):
-        raise InvalidInputError(
-            f"executor={executor!r}; use None (this process), a number of worker processes, "
-            "or a concurrent.futures.Executor (e.g. dask's client.get_executor())"
-        )
     own = isinstance(executor, int)
-    if own and executor < 1:
-        raise InvalidInputError(f"executor={executor}; give at least 1 worker process")
     pool = ProcessPoolExecutor(executor) if own else executor
     try:
         futures = [pool.submit(fn, *args, task) for task in tasks]
