@@ -51,10 +51,15 @@ def _screen(args) -> int:
     _refuse_existing(args.output, args.force)
     formulas = _selected(args)
     frame = screen(formulas, ion=args.ion, progress=not args.quiet, executor=args.jobs)
-    frame = frame.sort_values(
+    # rank 1: on the hull with the widest window. Formulas you name keep your order; a
+    # snapshot query (no order of its own) comes back best first.
+    order = frame.sort_values(
         ["e_above_hull_eV_atom", "window_width_V"], ascending=[True, False], na_position="last"
-    )
-    frame.insert(0, "rank", range(1, len(frame) + 1))
+    ).index
+    frame.insert(0, "rank", 0)
+    frame.loc[order, "rank"] = range(1, len(frame) + 1)
+    if not args.materials:
+        frame = frame.loc[order]
     frame["decomposition"] = [None if d is None else str(d) for d in frame["decomposition"]]
     if args.output:
         _write_new_csv(frame, args.output, args.force)
@@ -82,7 +87,9 @@ def _candidates(args) -> int:
         checkpoint=args.checkpoint,
         progress=not args.quiet,
     )
-    frame = result.table.sort_values(["pareto_rank", "e_above_hull_eV_atom"], na_position="last")
+    frame = result.table
+    if not args.materials:  # a snapshot query comes back best first
+        frame = frame.sort_values(["pareto_rank", "e_above_hull_eV_atom"], na_position="last")
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     if args.output:

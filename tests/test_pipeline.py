@@ -153,7 +153,7 @@ def test_cli_screen_writes_a_ranked_table_and_never_overwrites(tmp_path, capsys)
 
     out = tmp_path / "lips.csv"
     assert main(["screen", "--chemsys", "Li-P-S", "--contains", "Li", "-q", "-o", str(out)]) == 0
-    table = pd.read_csv(out)
+    table = pd.read_csv(out)  # a snapshot query: best first
     assert table["rank"].tolist() == list(range(1, len(table) + 1))
     assert "Li3PS4" in set(table["reduced_formula"])
     assert table["e_above_hull_eV_atom"].is_monotonic_increasing
@@ -161,6 +161,11 @@ def test_cli_screen_writes_a_ranked_table_and_never_overwrites(tmp_path, capsys)
     assert main(["screen", "LiF", "-q", "-o", str(out)]) == 2
     assert "exists" in capsys.readouterr().err
     assert out.read_text() == before
+    named = tmp_path / "named.csv"  # formulas you name keep your order, with their rank
+    assert main(["screen", "Li3PS4", "LiF", "-q", "-o", str(named)]) == 0
+    table = pd.read_csv(named)
+    assert table["input"].tolist() == ["Li3PS4", "LiF"]
+    assert table["rank"].tolist() == [2, 1]  # both on the hull; LiF's window is wider
 
 
 def test_cli_candidates(tmp_path):
@@ -169,5 +174,5 @@ def test_cli_candidates(tmp_path):
     out = tmp_path / "c.csv"
     assert main(["candidates", "Li3PS4", "LiF", "-q", "-o", str(out)]) == 0
     table = pd.read_csv(out)
-    assert table[K.PARETO_RANK].tolist() == [1, 2]  # sorted by rank: LiF first
-    assert table[K.INPUT].tolist() == ["LiF", "Li3PS4"]
+    assert table[K.INPUT].tolist() == ["Li3PS4", "LiF"]
+    assert table[K.PARETO_RANK].tolist() == [2, 1]  # LiF: wider window, no reaction
