@@ -28,10 +28,11 @@ from ..errors import (
 EnergyKind = Literal["formation", "total"]
 
 #: Largest chemical system (number of elements) of one convex hull. qhull's cost grows
-#: steeply with dimension: on the MP snapshot a 6-element hull builds in well under a
-#: second, an 8-element one in seconds (benchmarks/bench_screening.py measures it), and a
-#: 15-element system would run for minutes. A material with more elements is refused
-#: before any hull is built; an electrolyte–electrode pair counts its joint system.
+#: steeply with dimension: on the MP snapshot (Li-O-P-S-Co-Ge-Cl-La-Zr..., a 2-core
+#: machine under load) one hull took 0.04 s at 6 elements, 0.2-0.35 s at 7, 2-2.3 s at 8
+#: and 17-48 s at 9 (FastHull-pymatgen; ``benchmarks/bench_screening.py --dims``); 15
+#: elements would run for many minutes. A material with more elements is refused before
+#: any hull is built; an electrolyte-electrode pair counts its joint system.
 MAX_HULL_ELEMENTS = 8
 
 #: An elemental entry within this of 0 eV/atom marks formation-energy data (elements at
