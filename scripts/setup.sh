@@ -10,10 +10,10 @@ if ! "$PY" -m uv --version >/dev/null 2>&1; then
 fi
 if "$PY" -m uv --version >/dev/null 2>&1; then
   [ -x .venv/bin/python ] || "$PY" -m uv venv --quiet --python "$PY" .venv
-  "$PY" -m uv pip install --quiet --python .venv/bin/python -e ".[dev]"
+  "$PY" -m uv pip install --quiet --python .venv/bin/python -e ".[dev,dask]"
 else  # plain venv + pip fallback
   [ -x .venv/bin/python ] || "$PY" -m venv .venv
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev,dask]"
 fi
 if [ -z "${SSENB_DATA_DIR:-}" ] && [ -d "$ROOT/../shared/data" ]; then
   export SSENB_DATA_DIR="$(cd "$ROOT/../shared/data" && pwd)"

@@ -48,13 +48,111 @@ def _report(args) -> int:
 def _screen(args) -> int:
     from .thermo import screen
 
-    frame = screen(args.materials, ion=args.ion, progress=not args.quiet)
+    _refuse_existing(args.output, args.force)
+    formulas = _selected(args)
+    frame = screen(formulas, ion=args.ion, progress=not args.quiet, executor=args.jobs)
+    # rank 1: on the hull with the widest window. Formulas you name keep your order; a
+    # snapshot query (no order of its own) comes back best first.
+    order = frame.sort_values(
+        ["e_above_hull_eV_atom", "window_width_V"], ascending=[True, False], na_position="last"
+    ).index
+    frame.insert(0, "rank", 0)
+    frame.loc[order, "rank"] = range(1, len(frame) + 1)
+    if not args.materials:
+        frame = frame.loc[order]
+    frame["decomposition"] = [None if d is None else str(d) for d in frame["decomposition"]]
     if args.output:
-        frame.to_csv(args.output, index=False)
-        print(f"wrote {args.output}")
+        _write_new_csv(frame, args.output, args.force)
+        print(f"wrote {args.output} ({len(frame)} rows, ranked by hull distance then window width)")
     else:
         print(frame.to_string(index=False))
     return 0
+
+
+def _candidates(args) -> int:
+    from .pipeline import screen_candidates
+
+    _refuse_existing(args.output, args.force)
+    model = None
+    if args.model:
+        from .models import load_model
+
+        model = load_model(args.model)
+    result = screen_candidates(
+        _selected(args),
+        model=model,
+        cathode=args.cathode,
+        ion=args.ion,
+        executor=args.jobs,
+        checkpoint=args.checkpoint,
+        progress=not args.quiet,
+    )
+    frame = result.table
+    if not args.materials:  # a snapshot query comes back best first
+        frame = frame.sort_values(["pareto_rank", "e_above_hull_eV_atom"], na_position="last")
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if args.output:
+        _write_new_csv(frame, args.output, args.force)
+        print(f"wrote {args.output} ({len(frame)} candidates, by Pareto rank)")
+    else:
+        print(frame.to_string(index=False))
+    return 0
+
+
+def _selected(args) -> list[str]:
+    """Formulas named on the command line and/or picked from the snapshot by chemistry."""
+    from .data.mp_snapshot import snapshot_formulas
+    from .errors import InvalidInputError
+
+    formulas = list(args.materials)
+    contains = ",".join(x for x in (args.contains, args.ion if args.all_li else None) if x)
+    if args.chemsys or contains:
+        formulas += snapshot_formulas(within=args.chemsys, contains=contains or None)
+    if not formulas:
+        raise InvalidInputError(
+            "no materials: name formulas, or choose from the snapshot with --all-li, "
+            "--chemsys Li-P-S or --contains Li,S"
+        )
+    return formulas
+
+
+def _refuse_existing(output, force: bool) -> None:
+    import os
+
+    from .errors import InvalidInputError
+
+    if output and os.path.lexists(output) and not force:
+        raise InvalidInputError(f"{output} exists; ssenb does not overwrite it (use --force)")
+
+
+def _write_new_csv(frame, output: str, force: bool) -> None:
+    """Write a CSV through a temporary file in the same folder, then rename it into place."""
+    try:
+        from .data._files import write_new_file  # the shared safe writer, where present
+    except ImportError:
+        write_new_file = None
+    if write_new_file is not None:
+        write_new_file(output, lambda tmp: frame.to_csv(tmp, index=False), overwrite=force)
+        return
+    import os
+    import tempfile
+
+    from .errors import InvalidInputError
+
+    _refuse_existing(output, force)
+    folder = os.path.dirname(os.path.abspath(output))
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".ssenb-", suffix=".csv")
+    except OSError as err:
+        raise InvalidInputError(f"cannot write {output}: {err}") from err
+    try:
+        with os.fdopen(fd, "w", newline="") as fh:
+            frame.to_csv(fh, index=False)
+        os.replace(tmp, output)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _cv(args) -> int:
@@ -117,12 +215,31 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("-o", "--output", default="report.html")
     rep.add_argument("--ion", default="Li")
     rep.set_defaults(func=_report)
-    scr = sub.add_parser("screen", help="hull distance and window of many formulas")
-    scr.add_argument("materials", nargs="+")
-    scr.add_argument("-o", "--output", help="CSV file to write")
-    scr.add_argument("--ion", default="Li")
-    scr.add_argument("-q", "--quiet", action="store_true")
-    scr.set_defaults(func=_screen)
+    for name, func, text in (
+        ("screen", _screen, "hull distance and window of many formulas, ranked (CSV)"),
+        ("candidates", _candidates, "decision table: hull, window, interfaces, σ, Pareto rank"),
+    ):
+        scr = sub.add_parser(name, help=text)
+        scr.add_argument("materials", nargs="*", help="formulas (or pick with the options below)")
+        scr.add_argument(
+            "--all-li", action="store_true", help="every compound of the snapshot with the ion"
+        )
+        scr.add_argument("--chemsys", help="snapshot compounds within a system, e.g. Li-P-S")
+        scr.add_argument("--contains", help="snapshot compounds with all these elements, e.g. Li,S")
+        scr.add_argument(
+            "-o", "--output", help="CSV file to write (never overwritten without --force)"
+        )
+        scr.add_argument("--force", action="store_true", help="overwrite an existing output file")
+        scr.add_argument("--ion", default="Li")
+        scr.add_argument(
+            "-j", "--jobs", type=int, default=None, help="worker processes (default: 1)"
+        )
+        scr.add_argument("-q", "--quiet", action="store_true")
+        if name == "candidates":
+            scr.add_argument("--cathode", default="LiCoO2", help="cathode formula (default LiCoO2)")
+            scr.add_argument("--model", help="folder of a saved ConductivityModel (save_model)")
+            scr.add_argument("--checkpoint", help="folder for resumable per-chunk results")
+        scr.set_defaults(func=func)
     cv = sub.add_parser(
         "cv", help="cross-validate the conductivity model on the OBELiX training split"
     )

@@ -45,6 +45,9 @@ PRODUCTS = "products"
 REACTION = "reaction"
 MIXING_RATIO = "mixing_ratio"
 REACTION_ENERGY = "reaction_energy_eV_atom"
+ANODE_REACTION_ENERGY = "anode_reaction_energy_eV_atom"  # most negative, vs the ion metal
+CATHODE_REACTION_ENERGY = "cathode_reaction_energy_eV_atom"  # most negative, vs a cathode
+PARETO_RANK = "pareto_rank"  # 1 = on the Pareto front
 
 # --- model outputs -------------------------------------------------------------------
 PREDICTION = "log10_sigma_pred"
@@ -72,6 +75,9 @@ COLUMNS: dict[str, tuple[str, str]] = {
     ION_PER_FU: ("Li taken up per formula unit", ""),
     MIXING_RATIO: ("x, atomic fraction of electrolyte", ""),
     REACTION_ENERGY: ("reaction energy", "eV/atom"),
+    ANODE_REACTION_ENERGY: ("most negative reaction energy with the ion metal", "eV/atom"),
+    CATHODE_REACTION_ENERGY: ("most negative reaction energy with the cathode", "eV/atom"),
+    PARETO_RANK: ("Pareto rank (1 = not dominated)", ""),
     ATOMIC_FRACTION: ("atomic fraction", ""),
     SHAP_VALUE: ("SHAP value", "log10 S/cm"),
     MAE: ("MAE of log10 σ", "log10 S/cm"),

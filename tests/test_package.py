@@ -20,6 +20,7 @@ RANK = {
     "viz": 4,
     "widgets": 5,
     "report": 6,
+    "pipeline": 6,  # thermo + a conductivity model -> decision table
     "cli": 7,
 }
 SHARED = {"errors", "keys", "results", "__init__"}

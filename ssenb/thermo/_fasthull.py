@@ -41,16 +41,17 @@ class FastHull:
         fractions = np.asarray(fractions, float)
         energies = np.asarray(energies, float)
         n = len(self.elements)
-        # lowest energy per composition
-        keys = [tuple(np.round(f, 10)) for f in fractions]
-        best: dict[tuple, int] = {}
-        for i, k in enumerate(keys):
-            if k not in best or energies[i] < energies[best[k]]:
-                best[k] = i
-        self._lookup = {k: energies[i] for k, i in best.items()}
-        rows = np.array(sorted(best.values()))
+        # lowest energy per composition (compositions compared at 10 decimals)
+        rounded = np.round(fractions, 10) + 0.0  # + 0.0: no -0.0 in the keys
+        group = np.unique(rounded, axis=0, return_inverse=True)[1]
+        group = group.ravel()
+        by_energy = np.lexsort((np.arange(len(energies)), energies, group))
+        starts = np.flatnonzero(np.r_[True, np.diff(group[by_energy]) != 0])
+        rows = np.sort(by_energy[starts])  # lowest energy (first listed on ties) of each
+        self._lookup = {rounded[i].tobytes(): float(energies[i]) for i in rows}
         x, e = fractions[rows], energies[rows]
-        pure = {int(np.argmax(f)): j for j, f in enumerate(x) if np.isclose(f.max(), 1.0)}
+        is_pure = np.isclose(x.max(axis=1), 1.0)
+        pure = {int(np.argmax(x[j])): int(j) for j in np.flatnonzero(is_pure)}
         missing = [self.elements[c] for c in range(n) if c not in pure]
         if missing:
             raise ValueError(f"no elemental entry for {missing}")
@@ -77,7 +78,8 @@ class FastHull:
 
     def energy_of(self, fractions) -> float:
         """Lowest energy per atom (eV/atom) of an entry with exactly these fractions, or NaN."""
-        return float(self._lookup.get(tuple(np.round(np.asarray(fractions, float), 10)), math.nan))
+        key = (np.round(np.asarray(fractions, float), 10) + 0.0).tobytes()
+        return self._lookup.get(key, math.nan)
 
     def analyse(self, fractions, ion: str | None = None):
         """(hull energy eV/atom, {phase: atomic fraction}, reduction V, oxidation V) at ``fractions``.
@@ -104,3 +106,46 @@ class FastHull:
         volts = -(self.mu[touching, col] - self.refs[col]) + 0.0
         has_ion = x[col] > 0
         return hull, phases, float(volts.min()), float(volts.max()) if has_ion else math.inf
+
+    def mixing_minimum(self, a, b) -> tuple[float, float]:
+        """Most negative reaction energy along the mixing line of ``a`` and ``b``.
+
+        ``a`` and ``b`` are atomic fractions (columns as :attr:`elements`); the mixture is
+        ``x a + (1 - x) b``. Both reactants are at their hull energies (Richards et al.,
+        Chem. Mater. 28, 266 (2016)), as in :func:`ssenb.thermo.interface_reactions`, so
+        the reaction energy ``E_hull(mix) - x E_hull(a) - (1 - x) E_hull(b)`` (eV/atom of
+        mixture) is 0 at both ends. Along the line the hull energy is the upper envelope
+        of one straight line per facet; its minimum relative to the chord lies on a
+        breakpoint, found by walking the envelope from x = 0.
+
+        Returns
+        -------
+        (energy eV/atom, x)
+            The most negative reaction energy (0.0 when nothing reacts) and its mixing
+            ratio x (atomic fraction of ``a``).
+        """
+        a = np.asarray(a, float)
+        b = np.asarray(b, float)
+        at_a, at_b = self.mu @ a, self.mu @ b
+        slopes, starts = at_a - at_b, at_b
+        e_a, e_b = float(at_a.max()), float(at_b.max())
+        best_e, best_x = 0.0, 0.0
+        top = starts.max()
+        on_top = np.flatnonzero(starts >= top - ATTAIN_TOL)
+        cur = int(on_top[np.argmax(slopes[on_top])])
+        x = 0.0
+        for _ in range(len(slopes)):  # slope rises at each step: at most one step per line
+            steeper = np.flatnonzero(slopes > slopes[cur] + 1e-12)
+            if not len(steeper):
+                break
+            cross = (starts[cur] - starts[steeper]) / (slopes[steeper] - slopes[cur])
+            nxt = cross.min()
+            if nxt >= 1.0:
+                break
+            ties = steeper[cross <= nxt + 1e-12]
+            cur = int(ties[np.argmax(slopes[ties])])
+            x = max(x, float(nxt))
+            energy = starts[cur] + slopes[cur] * x - (x * e_a + (1 - x) * e_b)
+            if energy < best_e:
+                best_e, best_x = float(energy), x
+        return (0.0 if best_e > -1e-12 else best_e), best_x

@@ -5,130 +5,251 @@ subset of another one in the batch reuses the larger hull (its lower hull restri
 face is the subsystem's hull). Hull energies and windows come from the facets' chemical
 potentials (:class:`~ssenb.thermo._fasthull.FastHull`); tests hold them equal to
 pymatgen's ``PhaseDiagram`` and ``get_element_profile``.
+
+The work is split into tasks that each carry whole hull groups (never one formula), so
+it runs unchanged on any :class:`concurrent.futures.Executor`: a local process pool, or
+a Dask cluster through ``dask.distributed.Client.get_executor()``. A worker rebuilds the
+default snapshot source as its own module-level copy (loaded once per worker from the
+cached index under ``$SSENB_DATA_DIR``), so only formulas travel.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Literal
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from typing import Any, Literal
 
 import pandas as pd
 
 from .. import keys as K
 from ..data.materials import display_formula, to_composition
-from ..errors import InvalidInputError, SsenbError
+from ..errors import InvalidInputError
 from .decomposition import Decomposition
-from .sources import get_source
+from .sources import check_elements, get_source
 from .window import check_window_input
 
 Errors = Literal["raise", "record"]
 
+#: Most tasks one call submits to an executor; hull groups are bundled into this many
+#: tasks (largest first) so per-task overhead stays small next to the hull work.
+MAX_TASKS = 256
+
 
 def screen(
-    materials: Iterable,
+    materials: Iterable[Any],
     *,
     ion: str = "Li",
-    source=None,
+    source: Any = None,
     errors: Errors = "record",
     progress: bool = True,
+    executor: Executor | int | None = None,
 ) -> pd.DataFrame:
     """Energy above hull (eV/atom) and stability window (V vs ion metal) of many materials.
 
     Parameters
     ----------
     materials : iterable of str, Composition or Structure
+        A list, not a single formula (``screen(["Li3PS4"])``).
     ion : str
         Mobile ion; voltages are vs its metal.
     source : None, "mp2019", "mp", list of entries, or EntrySource
         Hull data (default: offline MP ~2019 snapshot, legacy corrections).
     errors : {"record", "raise"}
         "record" (default) gives NaN and a reason in the ``error`` column for a material
-        that fails (bad formula, element not in the data) and carries on.
+        that fails (bad formula, element not in the data, too many elements, any failure
+        of its row) and carries on; Ctrl-C still stops the run.
     progress : bool
-        Show a tqdm progress bar over the hulls.
+        Show a tqdm progress bar (rows done).
+    executor : concurrent.futures.Executor, int or None
+        Where the hull groups run: None (default) in this process; an int n, a pool of n
+        local worker processes for this call; or any Executor you manage. Results are in
+        input order and identical whichever is used.
 
     Returns
     -------
     pandas.DataFrame
         One row per input, in input order: input, reduced_formula, chemsys, in_data,
-        e_above_hull_eV_atom, reduction_V, oxidation_V, decomposition, error.
+        e_above_hull_eV_atom, reduction_V, oxidation_V, window_width_V (V), decomposition
+        (:class:`~ssenb.thermo.Decomposition`), error.
+
+    Examples
+    --------
+    >>> table = screen(["Li3PS4", "LiF"], progress=False)
+    >>> table["oxidation_V"].round(2).tolist()
+    [2.36, 6.36]
+
+    The same call on more cores, then on a Dask cluster (``pip install 'ssenb[dask]'``)::
+
+        table = screen(formulas, executor=2)                      # laptop: 2 processes
+        client = dask.distributed.Client(LocalCluster(n_workers=4))
+        table = screen(formulas, executor=client.get_executor())  # cluster
+        # on a supercomputer: Client(SLURMCluster(...)) from dask-jobqueue, same call
     """
     from tqdm.auto import tqdm
 
     if errors not in ("raise", "record"):
         raise InvalidInputError(f"errors={errors!r}; use 'raise' or 'record'")
-    src = get_source(source)
     if isinstance(materials, str) or not isinstance(materials, Iterable):
         raise InvalidInputError(
             f"materials={materials!r} is not a list of materials; wrap a single formula in a "
             "list: screen(['Li3PS4'])"
         )
+    check_executor(executor)
+    src = get_source(source)
     items = list(materials)
     rows: list[dict] = [_empty_row(m) for m in items]
-    comps: dict[int, object] = {}
+    fractions: dict[int, dict[str, float]] = {}
+    systems: dict[int, frozenset[str]] = {}
     for i, m in enumerate(items):
         try:
-            comps[i] = to_composition(m)
-            check_window_input(comps[i], ion)
-        except SsenbError as err:
+            comp = to_composition(m)
+            check_window_input(comp, ion)
+            systems[i] = check_elements({str(e) for e in comp.elements} | {ion})
+            fractions[i] = {str(el): comp.get_atomic_fraction(el) for el in comp.elements}
+            rows[i][K.REDUCED_FORMULA] = display_formula(comp)
+            rows[i][K.CHEMSYS] = comp.chemical_system
+        except Exception as err:  # one row never fails the batch (Ctrl-C is not an Exception)
             _fail(rows[i], err, errors)
-    groups = _group_by_hull(
-        {i: frozenset({str(e) for e in c.elements} | {ion}) for i, c in comps.items()}
-    )
-    for system, members in tqdm(groups.items(), desc="hulls", disable=not progress, leave=False):
-        try:
-            hull = src.fast_hull(system)
-        except SsenbError as err:
-            for i in members:
-                _fail(rows[i], err, errors)
-            continue
-        for i in members:
-            comp = comps[i]
-            x = [comp.get_atomic_fraction(el) for el in hull.elements]
-            hull_e, phases, red, ox = hull.analyse(x, ion=ion)
-            own = hull.energy_of(x)
-            rows[i].update(
-                {
-                    K.REDUCED_FORMULA: display_formula(comp),
-                    K.CHEMSYS: comp.chemical_system,
-                    "in_data": not math.isnan(own),
-                    K.E_HULL: max(own - hull_e, 0.0) if not math.isnan(own) else math.nan,
-                    K.REDUCTION_V: red,
-                    K.OXIDATION_V: ox,
-                    K.DECOMPOSITION: Decomposition(phases),
-                }
-            )
+            systems.pop(i, None)
+    tasks = bundle_groups(group_by_hull(systems), fractions)
+    failures: dict[int, Exception] = {}
+    with tqdm(total=len(systems), desc="screen", disable=not progress, leave=False) as bar:
+        for results in run_tasks(tasks, _screen_groups, (src, ion), executor):
+            for i, values, err in results:
+                if err is None:
+                    rows[i].update(values)
+                    rows[i][K.DECOMPOSITION] = Decomposition(values[K.DECOMPOSITION])
+                else:
+                    failures[i] = err
+                    _fail(rows[i], err, "record")
+            bar.update(len(results))
+    if errors == "raise" and failures:
+        raise failures[min(failures)]  # the first failing input, whatever finished first
     return pd.DataFrame(rows)
 
 
-def _empty_row(material) -> dict:
+def check_executor(executor: Any) -> None:
+    """None, a number of worker processes (1 to 1024), or a concurrent.futures.Executor."""
+    if executor is None or isinstance(executor, Executor):
+        return
+    if isinstance(executor, bool) or not isinstance(executor, int) or not 1 <= executor <= 1024:
+        raise InvalidInputError(
+            f"executor={executor!r}; use None (this process), a number of worker processes "
+            "(1 to 1024), or a concurrent.futures.Executor (e.g. dask's client.get_executor())"
+        )
+
+
+def run_tasks(tasks, fn, args: tuple, executor):
+    """Yield ``fn(*args, task)`` per task: in this process, a temporary pool, or ``executor``."""
+    check_executor(executor)
+    if executor is None or executor == 1 or not tasks:
+        for task in tasks:
+            yield fn(*args, task)
+        return
+    own = isinstance(executor, int)
+    pool = ProcessPoolExecutor(executor) if own else executor
+    try:
+        futures = [pool.submit(fn, *args, task) for task in tasks]
+        for fut in as_completed(futures):
+            yield fut.result()
+    finally:
+        if own:
+            pool.shutdown(cancel_futures=True)
+
+
+def _screen_groups(src, ion: str, groups) -> list[tuple[int, dict | None, Exception | None]]:
+    """The work of one task: build each group's hull once and read off its rows."""
+    out = []
+    for system, members in groups:
+        try:
+            hull = src.fast_hull(system, cache=False)
+        except Exception as err:
+            out.extend((i, None, err) for i, _ in members)
+            continue
+        for i, fractions in members:
+            try:
+                x = [fractions.get(el, 0.0) for el in hull.elements]
+                hull_e, phases, red, ox = hull.analyse(x, ion=ion)
+                own = hull.energy_of(x)
+            except Exception as err:
+                out.append((i, None, err))
+                continue
+            out.append(
+                (
+                    i,
+                    {
+                        K.IN_DATA: not math.isnan(own),
+                        K.E_HULL: max(own - hull_e, 0.0) if not math.isnan(own) else math.nan,
+                        K.REDUCTION_V: red,
+                        K.OXIDATION_V: ox,
+                        K.WINDOW_WIDTH_V: ox - red,
+                        K.DECOMPOSITION: phases,
+                    },
+                    None,
+                )
+            )
+    return out
+
+
+def _empty_row(material: Any) -> dict:
     return {
-        "input": str(getattr(material, "formula", material)),
+        K.INPUT: str(getattr(material, "formula", material)),
         K.REDUCED_FORMULA: None,
         K.CHEMSYS: None,
-        "in_data": False,
+        K.IN_DATA: False,
         K.E_HULL: math.nan,
         K.REDUCTION_V: math.nan,
         K.OXIDATION_V: math.nan,
+        K.WINDOW_WIDTH_V: math.nan,
         K.DECOMPOSITION: None,
         K.ERROR: None,
     }
 
 
-def _fail(row: dict, err: Exception, errors: Errors) -> None:
+def _fail(row: dict, err: BaseException, errors: Errors) -> None:
     if errors == "raise":
         raise err
     row[K.ERROR] = f"{type(err).__name__}: {err}"
 
 
-def _group_by_hull(systems: dict[int, frozenset[str]]) -> dict[frozenset[str], list[int]]:
-    """Map each hull to build onto the inputs it serves; subsets reuse a superset's hull."""
+def group_by_hull(systems: dict[int, frozenset[str]]) -> dict[frozenset[str], list[int]]:
+    """Map each hull to build onto the inputs it serves; subsets reuse a superset's hull.
+
+    Largest systems first; a system joins the first-chosen host that contains it. Hosts
+    are looked up through an element -> hosts index, so this stays fast for thousands of
+    systems.
+    """
     chosen: dict[frozenset[str], list[int]] = {}
-    for i, system in sorted(systems.items(), key=lambda kv: (-len(kv[1]), sorted(kv[1]))):
-        host = next((h for h in chosen if system <= h), None)
-        chosen.setdefault(host or system, []).append(i)
+    order: dict[frozenset[str], int] = {}
+    by_element: dict[str, set[frozenset[str]]] = {}
+    for i, system in sorted(systems.items(), key=lambda kv: (-len(kv[1]), sorted(kv[1]), kv[0])):
+        if system in chosen:
+            chosen[system].append(i)
+            continue
+        pools = sorted((by_element.get(el, set()) for el in system), key=len)
+        hosts = set(pools[0]).intersection(*pools[1:]) if pools else set()
+        if hosts:
+            chosen[min(hosts, key=order.__getitem__)].append(i)
+            continue
+        order[system] = len(order)
+        chosen[system] = [i]
+        for el in system:
+            by_element.setdefault(el, set()).add(system)
     return chosen
 
 
-__all__ = ["screen"]
+def bundle_groups(groups: dict[frozenset[str], list[int]], fractions: dict[int, dict[str, float]]):
+    """Tasks of whole hull groups, at most :data:`MAX_TASKS`, balanced by a cost guess."""
+    ranked = sorted(groups.items(), key=lambda kv: (-(3 ** len(kv[0]) + len(kv[1])), sorted(kv[0])))
+    n_tasks = min(len(ranked), MAX_TASKS)
+    tasks: list[list] = [[] for _ in range(n_tasks)]
+    load = [0.0] * n_tasks
+    for system, members in ranked:  # longest first into the least loaded task
+        t = load.index(min(load))
+        tasks[t].append((tuple(sorted(system)), [(i, fractions[i]) for i in members]))
+        load[t] += 3 ** len(system) + len(members)
+    return [t for t in tasks if t]
+
+
+__all__ = ["MAX_TASKS", "screen"]

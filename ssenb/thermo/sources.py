@@ -1,7 +1,11 @@
 """Where hull energies come from: one small interface over several sources.
 
 A hull is always built from one source, so energies with different correction schemes
-(legacy MP, MP2020, a user's own DFT or MLIP) are never mixed.
+(legacy MP, MP2020, a user's own DFT or MLIP) or of different kinds (formation energies
+vs total energies) are never mixed. Every entry point (phase stability, windows,
+interface reactions, screening) goes through :meth:`EntrySource.entries`,
+:meth:`EntrySource.phase_diagram` or :meth:`EntrySource.fast_hull`, so element symbols
+and the hull size are checked here, once, before any hull is built.
 """
 
 from __future__ import annotations
@@ -9,8 +13,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
-from itertools import combinations
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -22,19 +25,77 @@ from ..errors import (
     UnsupportedMaterialError,
 )
 
+EnergyKind = Literal["formation", "total"]
+
+#: Largest chemical system (number of elements) of one convex hull. qhull's cost grows
+#: steeply with dimension: on the MP snapshot (Li-O-P-S-Co-Ge-Cl-La-Zr..., a 2-core
+#: machine under load) one hull took 0.04 s at 6 elements, 0.2-0.35 s at 7, 2-2.3 s at 8
+#: and 17-48 s at 9 (FastHull-pymatgen; ``benchmarks/bench_screening.py --dims``); 15
+#: elements would run for many minutes. A material with more elements is refused before
+#: any hull is built; an electrolyte-electrode pair counts its joint system.
+MAX_HULL_ELEMENTS = 8
+
+#: An elemental entry within this of 0 eV/atom marks formation-energy data (elements at
+#: 0 by definition); DFT total energies of elements are eV/atom below 0.
+_ZERO_REF = 1e-6
+_SYMBOL = re.compile(r"[A-Z][a-z]{0,2}")
+
+
+def check_elements(elements: Any) -> frozenset[str]:
+    """Element symbols of a hull, from a chemsys string (``"Li-P-S"``) or an iterable.
+
+    Raises
+    ------
+    InvalidInputError
+        A malformed chemical system or element symbol (``"li-p-s"``, ``"Li--S"``), or more
+        than :data:`MAX_HULL_ELEMENTS` elements.
+    """
+    from pymatgen.core.periodic_table import Element
+
+    if isinstance(elements, str):
+        text = elements
+        parts = elements.split("-")
+    else:
+        parts = [str(getattr(e, "symbol", e)) for e in elements]
+        text = "-".join(parts)
+    bad = [p for p in parts if not (_SYMBOL.fullmatch(p) and Element.is_valid_symbol(p))]
+    if bad or not parts:
+        what = "an empty symbol" if "" in bad else f"{bad[0]!r} is not an element symbol"
+        raise InvalidInputError(
+            f"chemical system {text!r} is malformed: {what}. Write element symbols with a "
+            "capital first letter joined by '-', e.g. 'Li-P-S', or pass a list ['Li', 'P', 'S']"
+        )
+    els = frozenset(parts)
+    if len(els) > MAX_HULL_ELEMENTS:
+        raise InvalidInputError(
+            f"the {'-'.join(sorted(els))} system has {len(els)} elements; hulls are limited to "
+            f"MAX_HULL_ELEMENTS = {MAX_HULL_ELEMENTS} elements (a convex hull's cost grows "
+            "steeply with dimension: minutes for 15 elements). Screen a simplified composition "
+            "(e.g. drop dopants below a few %) or split the question into subsystems"
+        )
+    return els
+
 
 class EntrySource:
     """Base class: a named set of pymatgen entries with one correction scheme.
 
     Subclasses implement :meth:`_entries_within` (entries whose elements are a subset of
-    ``elements``, including elemental references) and :meth:`elements`.
+    ``elements``, including elemental references) and :meth:`elements`, and say what
+    their energies are: ``energy_kind`` is ``"formation"`` (elements at 0 eV/atom) or
+    ``"total"`` (DFT total energies), ``correction_scheme`` names the corrections.
     """
 
     name: str = "entries"
     correction_scheme: str = "unspecified"
+    energy_kind: EnergyKind = "total"
 
     def __init__(self) -> None:
         self._pd_cache: dict[Any, Any] = {}
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_pd_cache"] = {}  # hulls are rebuilt where they are needed
+        return state
 
     def elements(self) -> frozenset[str]:
         raise NotImplementedError
@@ -42,9 +103,13 @@ class EntrySource:
     def _entries_within(self, elements: frozenset[str]) -> list:
         raise NotImplementedError
 
+    @staticmethod
+    def _checked(elements: Any) -> frozenset[str]:
+        return check_elements(elements)
+
     def entries(self, elements: Iterable[str]) -> list:
-        """All entries of the chemical system spanned by ``elements`` (symbols)."""
-        els = frozenset(str(e) for e in elements)
+        """All entries of the chemical system spanned by ``elements`` (symbols or "Li-P-S")."""
+        els = self._checked(elements)
         self._check_covered(els)
         return self._entries_within(els)
 
@@ -59,7 +124,7 @@ class EntrySource:
 
     def hull_arrays(self, elements: Iterable[str]):
         """(elements, atomic fractions (m, n), energies eV/atom (m,), names) for a fast hull."""
-        els = sorted(str(e) for e in elements)
+        els = sorted(self._checked(elements))
         entries = self.entries(els)
         fractions = [[e.composition.get_atomic_fraction(el) for el in els] for e in entries]
         return (
@@ -69,24 +134,27 @@ class EntrySource:
             [display_formula(e.composition) for e in entries],
         )
 
-    def fast_hull(self, elements: Iterable[str]):
-        """A (cached) :class:`~ssenb.thermo._fasthull.FastHull` of the system (for screening)."""
+    def fast_hull(self, elements: Iterable[str], *, cache: bool = True):
+        """A :class:`~ssenb.thermo._fasthull.FastHull` of the system (for screening).
+
+        ``cache=False`` builds it without keeping it (a batch over thousands of systems).
+        """
         from ._fasthull import FastHull
 
-        els = frozenset(str(e) for e in elements)
+        els = self._checked(elements)
 
         def build():
             names_els, fractions, energies, names = self.hull_arrays(els)
             has_compound = any(np.count_nonzero(f) > 1 for f in fractions)
             return has_compound, lambda: FastHull(names_els, fractions, energies, names)
 
-        return self._cached_hull(("fast", els), els, build)
+        return self._cached_hull(("fast", els), els, build, keep=cache)
 
     def phase_diagram(self, elements: Iterable[str]):
         """A (cached) pymatgen ``PhaseDiagram`` of the chemical system of ``elements``."""
         from pymatgen.analysis.phase_diagram import PhaseDiagram
 
-        els = frozenset(str(e) for e in elements)
+        els = self._checked(elements)
 
         def build():
             entries = self.entries(els)
@@ -95,23 +163,26 @@ class EntrySource:
 
         return self._cached_hull(els, els, build)
 
-    def _cached_hull(self, key, els: frozenset[str], build):
+    def _cached_hull(self, key, els: frozenset[str], build, *, keep: bool = True):
         """Build (once) a hull of ``els``; ``build()`` -> (has a compound?, constructor)."""
-        if key not in self._pd_cache:
-            has_compound, construct = build()
-            system = "-".join(sorted(els))
-            if len(els) > 1 and not has_compound:
-                raise UnsupportedMaterialError(
-                    f"the {self.name} data has no compound in the {system} system, "
-                    "so its hull is only the elements; supply entries for it with source=[...]"
-                )
-            try:
-                self._pd_cache[key] = construct()
-            except ValueError as err:  # e.g. missing terminal entries
-                raise UnsupportedMaterialError(
-                    f"cannot build a {system} hull from the {self.name} data: {err}"
-                ) from err
-        return self._pd_cache[key]
+        if key in self._pd_cache:
+            return self._pd_cache[key]
+        has_compound, construct = build()
+        system = "-".join(sorted(els))
+        if len(els) > 1 and not has_compound:
+            raise UnsupportedMaterialError(
+                f"the {self.name} data has no compound in the {system} system, "
+                "so its hull is only the elements; supply entries for it with source=[...]"
+            )
+        try:
+            hull = construct()
+        except ValueError as err:  # e.g. missing terminal entries
+            raise UnsupportedMaterialError(
+                f"cannot build a {system} hull from the {self.name} data: {err}"
+            ) from err
+        if keep:
+            self._pd_cache[key] = hull
+        return hull
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r}, corrections={self.correction_scheme!r})"
@@ -121,8 +192,14 @@ class MPSnapshot(EntrySource):
     """The offline Materials Project ~2019 snapshot (:func:`ssenb.data.load_mp_snapshot`).
 
     Entries are ``PDEntry(composition, formation_energy * n_atoms)`` with elements at
-    0 eV/atom; legacy MP corrections (pre-MP2020).
+    0 eV/atom (``energy_kind = "formation"``); legacy MP corrections (pre-MP2020). They
+    are made from the snapshot's parsed element-amount matrix
+    (:func:`ssenb.data.mp_snapshot.snapshot_index`, cached on disk), never by re-parsing
+    formulas. A pickled MPSnapshot (sent to a worker process) is rebuilt there as the
+    worker's own module-level snapshot, so each worker loads the data once.
     """
+
+    energy_kind = "formation"
 
     def __init__(self) -> None:
         super().__init__()
@@ -130,65 +207,49 @@ class MPSnapshot(EntrySource):
 
         self.name = SNAPSHOT_NAME
         self.correction_scheme = CORRECTION_SCHEME
-        self._by_system: dict[frozenset[str], list[tuple[str, float]]] | None = None
-        self._parsed: dict[str, dict[str, float]] = {}
-        self._names: dict[str, str] = {}
-        self._elements: frozenset[str] | None = None
 
-    def _index(self) -> dict[frozenset[str], list[tuple[str, float]]]:
-        if self._by_system is None:
-            from .. import keys as K
-            from ..data import load_mp_snapshot
+    def __reduce__(self):
+        return (get_source, ())
 
-            mp = load_mp_snapshot()
-            index: dict[frozenset[str], list[tuple[str, float]]] = {}
-            for formula, chemsys, ef in zip(mp[K.FORMULA], mp[K.CHEMSYS], mp[K.E_FORM]):
-                index.setdefault(frozenset(chemsys.split("-")), []).append((formula, float(ef)))
-            self._by_system = index
-            self._parsed = {f: _parse_simple_formula(f) for f in mp[K.FORMULA]}
-            self._names = dict(zip(mp[K.FORMULA], mp[K.REDUCED_FORMULA]))
-        return self._by_system
+    @staticmethod
+    def _idx():
+        from ..data.mp_snapshot import snapshot_index
 
-    def hull_arrays(self, elements: Iterable[str]):
-        """Arrays for :class:`~ssenb.thermo._fasthull.FastHull` straight from the table."""
-        from pymatgen.core import Composition
-
-        els = sorted(str(e) for e in elements)
-        self._check_covered(els)
-        col = {el: i for i, el in enumerate(els)}
-        rows = list(np.eye(len(els)))
-        energies = [0.0] * len(els)
-        names = [Composition(el).reduced_formula for el in els]  # "O2", as pymatgen names it
-        for formula, ef in self._rows_within(els):
-            vec = np.zeros(len(els))
-            for el, amt in self._parsed[formula].items():
-                vec[col[el]] = amt
-            rows.append(vec / vec.sum())
-            energies.append(ef)
-            names.append(self._names[formula])
-        return els, np.array(rows), np.array(energies), names
-
-    def _rows_within(self, elements):
-        """(formula, eV/atom) of every compound whose elements are a subset of ``elements``."""
-        index = self._index()
-        symbols = sorted(elements)
-        for size in range(2, len(symbols) + 1):
-            for system in combinations(symbols, size):
-                yield from index.get(frozenset(system), ())
+        return snapshot_index()
 
     def elements(self) -> frozenset[str]:
-        if self._elements is None:
-            self._elements = frozenset().union(*self._index())
-        return self._elements
+        return frozenset(self._idx().elements)
+
+    def _compound_rows(self, els: list[str]):
+        """(rows, element amounts (m, n) in ``els`` order) of compounds within ``els``."""
+        idx = self._idx()
+        rows = idx.rows_within(els)
+        return idx, rows, idx.amounts(rows, els)
+
+    def hull_arrays(self, elements: Iterable[str]):
+        """Arrays for :class:`~ssenb.thermo._fasthull.FastHull` straight from the matrix."""
+        from ..data.mp_snapshot import element_formula
+
+        els = sorted(self._checked(elements))
+        self._check_covered(els)
+        idx, rows, amounts = self._compound_rows(els)
+        fractions = np.vstack([np.eye(len(els)), amounts / amounts.sum(axis=1, keepdims=True)])
+        energies = np.concatenate([np.zeros(len(els)), idx.formation_energy[rows]])
+        names = [element_formula(el) for el in els] + idx.reduced_formula[rows].tolist()
+        return els, fractions, energies, names
 
     def _entries_within(self, elements: frozenset[str]) -> list:
         from pymatgen.analysis.phase_diagram import PDEntry
-        from pymatgen.core import Composition
+        from pymatgen.core import Composition, Element
 
-        out = [PDEntry(Composition(el), 0.0, name=el) for el in sorted(elements)]
-        for formula, ef in self._rows_within(elements):
-            comp = Composition(formula)
-            out.append(PDEntry(comp, ef * comp.num_atoms, name=display_formula(comp)))
+        els = sorted(elements)
+        species = [Element(el) for el in els]
+        out = [PDEntry(Composition({sp: 1}), 0.0, name=str(sp)) for sp in species]
+        idx, rows, amounts = self._compound_rows(els)
+        names = idx.reduced_formula[rows].tolist()
+        for vec, ef, name in zip(amounts, idx.formation_energy[rows].tolist(), names):
+            comp = Composition({sp: a for sp, a in zip(species, vec.tolist()) if a})
+            out.append(PDEntry(comp, ef * float(vec.sum()), name=name))
         return out
 
 
@@ -196,11 +257,29 @@ class UserEntries(EntrySource):
     """The user's own entries (DFT, MLIP...): pymatgen ``PDEntry``/``ComputedEntry`` objects.
 
     Every element of a system needs an elemental entry on the same energy scale.
-    Entries whose energy adjustments come from different correction schemes are refused.
+    Entries whose energy adjustments come from different correction schemes, or that mix
+    formation energies (elements at 0 eV/atom) with total energies, are refused with
+    :class:`~ssenb.errors.IncompatibleSourcesError`.
+
+    Parameters
+    ----------
+    entries : sequence of PDEntry or ComputedEntry
+    name : str
+        Shown in results as the data's name.
+    correction_scheme : str, optional
+        Name of the corrections; by default read from the entries' energy adjustments.
+    energy_kind : {"formation", "total"}, optional
+        What the energies are; by default inferred from the elemental entries (all at
+        0 eV/atom: formation energies; all below: total energies).
     """
 
     def __init__(
-        self, entries: Sequence, *, name: str = "user entries", correction_scheme: str | None = None
+        self,
+        entries: Sequence,
+        *,
+        name: str = "user entries",
+        correction_scheme: str | None = None,
+        energy_kind: EnergyKind | None = None,
     ) -> None:
         super().__init__()
         from pymatgen.analysis.phase_diagram import PDEntry
@@ -220,6 +299,10 @@ class UserEntries(EntrySource):
                 f"source list holds {type(bad[0]).__name__} objects; it needs pymatgen PDEntry or "
                 "ComputedEntry objects (to mix ssenb sources, you cannot: pick one source per hull)"
             )
+        if energy_kind not in (None, "formation", "total"):
+            raise InvalidInputError(
+                f"energy_kind={energy_kind!r}; use 'formation' (elements at 0 eV/atom) or 'total'"
+            )
         schemes = {s for s in (_scheme_of(e) for e in entries) if s}
         if len(schemes) > 1:
             raise IncompatibleSourcesError(
@@ -227,7 +310,15 @@ class UserEntries(EntrySource):
                 "re-correct them all with one pymatgen Compatibility class before building a hull"
             )
         self._entries = entries
-        self.name = name
+        self.energy_kind = _energy_kind_of(entries, energy_kind)
+        alexandria = _is_alexandria(entries)
+        self.name = (
+            "Alexandria PBE (matterviz demo)" if alexandria and name == "user entries" else name
+        )
+        if correction_scheme is None and alexandria:
+            from ..data.hull_demos import ALEXANDRIA_CORRECTIONS
+
+            correction_scheme = ALEXANDRIA_CORRECTIONS
         self.correction_scheme = correction_scheme or (
             schemes.pop() if schemes else "as given (no corrections found)"
         )
@@ -244,6 +335,43 @@ class UserEntries(EntrySource):
                 "add one entry per element on the same energy scale"
             )
         return out
+
+
+def _energy_kind_of(entries, declared: EnergyKind | None) -> EnergyKind:
+    """Formation or total energies, from the elemental entries; a mix is refused.
+
+    Formation-energy data put every element at 0 eV/atom; DFT total energies of elements
+    lie eV/atom below 0. One element at both, or some elements at 0 and others not, means
+    two kinds of data were concatenated (e.g. ``load_mp2020_entries()`` +
+    ``load_alexandria_entries(...)``), whatever their energy adjustments say.
+    """
+    refs: dict[str, list[float]] = {}
+    for e in entries:
+        if e.composition.is_element:
+            refs.setdefault(str(e.composition.elements[0]), []).append(float(e.energy_per_atom))
+    at_zero = {el for el, es in refs.items() if any(abs(x) < _ZERO_REF for x in es)}
+    below = {
+        el for el, es in refs.items() if any(abs(x) >= _ZERO_REF for x in es) and el not in at_zero
+    }
+    both = sorted(el for el, es in refs.items() if el in at_zero and min(es) < -0.5)
+    mixed = both or (at_zero and below and declared is None)
+    if mixed:
+        shown = both[0] if both else sorted(below)[0]
+        raise IncompatibleSourcesError(
+            "entries mix formation energies (elements at 0 eV/atom, e.g. Alexandria or the "
+            f"snapshot) with DFT total energies (e.g. {shown} at "
+            f"{min(refs[shown]):.3f} eV/atom, as in MP2020 entries); one hull takes one kind "
+            "and one correction scheme. Use one source, or give elemental entries on one scale "
+            "(and energy_kind= if you are sure)"
+        )
+    if declared is not None:
+        return declared
+    return "formation" if at_zero and not below else "total"
+
+
+def _is_alexandria(entries) -> bool:
+    ids = [str(getattr(e, "entry_id", "") or "") for e in entries if not e.composition.is_element]
+    return bool(ids) and all(i.startswith("agm") for i in ids)
 
 
 def _scheme_of(entry) -> str | None:
@@ -327,14 +455,3 @@ def get_source(source: Any = None) -> EntrySource:
             )
         return UserEntries(items)
     raise InvalidInputError(f"source={source!r} is not a source; see ssenb.thermo.get_source")
-
-
-_TOKEN = re.compile(r"([A-Z][a-z]?)(\d*\.?\d*)")
-
-
-def _parse_simple_formula(formula: str) -> dict[str, float]:
-    """``"Li3P1S4"`` -> {"Li": 3, "P": 1, "S": 4}: the snapshot's flat formulas only."""
-    out: dict[str, float] = {}
-    for el, amt in _TOKEN.findall(formula):
-        out[el] = out.get(el, 0.0) + (float(amt) if amt else 1.0)
-    return out

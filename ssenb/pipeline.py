@@ -1,0 +1,426 @@
+"""From a list of candidate electrolytes to a decision table, in one resumable call.
+
+For each candidate: distance to the convex hull, electrochemical window (Zhu, He & Mo,
+ACS Appl. Mater. Interfaces 7, 23685 (2015)), the most negative chemical reaction energy
+with the ion metal and with a cathode (reactants at their hull energies, Richards et al.,
+Chem. Mater. 28, 266 (2016)), a predicted log10 σ with its uncertainty from a fitted
+conductivity model, and a Pareto rank over (σ high, window wide, interface reaction
+small in magnitude). It sits on top of :mod:`ssenb.thermo` and a conductivity model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import tempfile
+from collections.abc import Iterable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from . import keys as K
+from .errors import InvalidInputError
+from .results import Result
+
+#: Candidates per checkpoint chunk (one CSV file each).
+CHUNK_SIZE = 250
+_FORMAT = 1
+_MANIFEST = "ssenb-checkpoint.json"
+
+COLUMNS = [
+    K.INPUT,
+    K.REDUCED_FORMULA,
+    K.CHEMSYS,
+    K.IN_DATA,
+    K.E_HULL,
+    K.REDUCTION_V,
+    K.OXIDATION_V,
+    K.WINDOW_WIDTH_V,
+    K.ANODE_REACTION_ENERGY,
+    K.CATHODE_REACTION_ENERGY,
+    K.PREDICTION,
+    K.PREDICTION_STD,
+    K.DECOMPOSITION,
+    K.ERROR,
+]
+
+
+@dataclass(frozen=True, eq=False)
+class CandidateTable(Result):
+    """The decision table of :func:`screen_candidates`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per candidate in input order, columns as listed in
+        :func:`screen_candidates`; ``to_frame()`` returns it.
+    ion, cathode : str
+    model : str
+        The conductivity model used, or a note that there was none.
+    notes : list[str]
+        What a reader must know (missing model, failed rows).
+    source, correction_scheme : str
+    """
+
+    _table = "table"
+
+    table: pd.DataFrame = field(repr=False)
+    ion: str
+    cathode: str
+    model: str
+    notes: list[str]
+    source: str
+    correction_scheme: str
+
+    def title(self) -> str:
+        return f"{len(self.table)} candidate electrolytes: decision table"
+
+    def summary(self) -> list[tuple[str, str]]:
+        t = self.table
+        front = t[t[K.PARETO_RANK] == 1]
+        rows = [
+            ("candidates", str(len(t))),
+            ("failed rows", str(int(t[K.ERROR].notna().sum()))),
+            ("on the Pareto front", ", ".join(front[K.REDUCED_FORMULA].astype(str)[:10]) or "—"),
+            ("cathode", self.cathode),
+        ]
+        rows += [("note", n) for n in self.notes]
+        return rows
+
+    def pareto_front(self) -> pd.DataFrame:
+        """Rows of Pareto rank 1 (not dominated on any objective)."""
+        return self.table[self.table[K.PARETO_RANK] == 1].copy()
+
+
+def screen_candidates(
+    materials: Iterable[Any],
+    *,
+    model: Any = None,
+    cathode: str = "LiCoO2",
+    ion: str = "Li",
+    source: Any = None,
+    executor: Executor | int | None = None,
+    checkpoint: str | os.PathLike | None = None,
+    errors: Literal["raise", "record"] = "record",
+    progress: bool = True,
+    chunk_size: int = CHUNK_SIZE,
+) -> CandidateTable:
+    """Rank candidate electrolytes by stability, window, interfaces and conductivity.
+
+    Parameters
+    ----------
+    materials : iterable of formulas, Compositions or Structures
+    model : fitted estimator with ``predict(materials, return_std=True)``, optional
+        E.g. a fitted :class:`ssenb.models.ConductivityModel`; it gives log10 σ (S/cm)
+        and its 1-std uncertainty. Without one these columns are NaN (with a note) and
+        the Pareto rank uses the other two objectives.
+    cathode : str
+        Formula of the cathode for the cathode-interface reaction energy (default
+        LiCoO2, discharged; a chemical reaction, no ion exchange with a reservoir).
+    ion : str
+        Mobile ion: windows are in V vs its metal; the anode is the ion metal.
+    source : None, "mp2019", list of entries, or EntrySource
+        Hull data (default: offline MP ~2019 snapshot, legacy corrections).
+    executor : concurrent.futures.Executor, int or None
+        Where hull work runs (see :func:`ssenb.thermo.screen`).
+    checkpoint : path, optional
+        Folder for per-chunk results. A run interrupted (Ctrl-C, a crash) and started
+        again with the same folder and inputs resumes after the last finished chunk. The
+        folder must be new, empty, or a checkpoint of this very run; nothing else in it
+        is overwritten.
+    errors : {"record", "raise"}
+        "record": a failing row gets NaN and a reason in ``error``; "raise": stop.
+    progress : bool
+        tqdm progress bars.
+    chunk_size : int
+        Candidates per chunk (1 to 100,000).
+
+    Returns
+    -------
+    CandidateTable
+        ``.table``: input, reduced_formula, chemsys, in_data, e_above_hull_eV_atom,
+        reduction_V, oxidation_V, window_width_V (V vs ion metal), anode_reaction_energy_eV_atom,
+        cathode_reaction_energy_eV_atom (eV/atom of mixture, <= 0), log10_sigma_pred,
+        log10_sigma_std (log10 S/cm), decomposition (text), error, pareto_rank.
+
+    Examples
+    --------
+    >>> result = screen_candidates(["Li3PS4", "Li3InCl6", "Li3PO4"], progress=False)
+    >>> result.table["pareto_rank"].tolist()
+    [3, 2, 1]
+    """
+    from tqdm.auto import tqdm
+
+    from .thermo.sources import get_source
+
+    if errors not in ("raise", "record"):
+        raise InvalidInputError(f"errors={errors!r}; use 'raise' or 'record'")
+    if isinstance(materials, str) or not isinstance(materials, Iterable):
+        raise InvalidInputError(
+            f"materials={materials!r} is not a list; wrap one formula in a list: ['Li3PS4']"
+        )
+    if (
+        isinstance(chunk_size, bool)
+        or not isinstance(chunk_size, int)
+        or not 1 <= chunk_size <= 100_000
+    ):
+        raise InvalidInputError(f"chunk_size={chunk_size!r}; use an integer from 1 to 100,000")
+    if model is not None and not callable(getattr(model, "predict", None)):
+        raise InvalidInputError(
+            f"model={type(model).__name__} has no predict(); pass a fitted ConductivityModel"
+        )
+    from .thermo.screening import check_executor
+
+    check_executor(executor)
+    items = list(materials)
+    src = get_source(source)
+    _cathode_fractions(cathode, ion)
+    folder = _open_checkpoint(checkpoint, items, ion, cathode, src, model, chunk_size)
+    starts = range(0, len(items), chunk_size)
+    frames = []
+    for n, start in enumerate(tqdm(starts, desc="chunks", disable=not progress or len(starts) < 2)):
+        path = folder / f"chunk_{n:05d}.csv" if folder is not None else None
+        if path is not None and path.is_file():
+            frames.append(_read_chunk(path))
+            continue
+        chunk = _chunk(
+            items[start : start + chunk_size], src, model, cathode, ion, executor, progress
+        )
+        if errors == "raise" and chunk[K.ERROR].notna().any():
+            bad = chunk[chunk[K.ERROR].notna()].iloc[0]
+            raise InvalidInputError(f"{bad[K.INPUT]}: {bad[K.ERROR]}")
+        if path is not None:
+            _write_atomic(path, lambda fh, c=chunk: c.to_csv(fh, index=False))
+            chunk = _read_chunk(path)
+        frames.append(chunk)
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+    table = _normalise(table)
+    table[K.PARETO_RANK] = pareto_rank(table, use_sigma=model is not None)
+    notes = []
+    if model is None:
+        notes.append(
+            "no conductivity model given: log10 σ columns are NaN and the Pareto rank uses "
+            "window width and interface reaction energy only"
+        )
+    return CandidateTable(
+        table=table,
+        ion=ion,
+        cathode=cathode,
+        model=type(model).__name__ if model is not None else "none",
+        notes=notes,
+        source=src.name,
+        correction_scheme=src.correction_scheme,
+    )
+
+
+def pareto_rank(table: pd.DataFrame, *, use_sigma: bool = True) -> pd.Series:
+    """Pareto rank: 1 + the number of candidates that dominate each one (Fonseca & Fleming 1993).
+
+    Objectives: predicted log10 σ high (if ``use_sigma``), window width high, and the
+    worse of the two interface reaction energies small in magnitude. Rank 1 is the
+    Pareto front. A row missing an objective gets no rank (<NA>).
+    """
+    cols = [
+        table[K.WINDOW_WIDTH_V],
+        np.minimum(table[K.ANODE_REACTION_ENERGY], table[K.CATHODE_REACTION_ENERGY]),
+    ]
+    if use_sigma:
+        cols.insert(0, table[K.PREDICTION])
+    obj = np.column_stack([np.asarray(c, float) for c in cols])  # all "higher is better"
+    ok = ~np.isnan(obj).any(axis=1)
+    ranks = pd.Series(pd.NA, index=table.index, dtype="Int64")
+    pts = obj[ok]
+    count = np.zeros(len(pts), int)
+    for lo in range(0, len(pts), 2048):  # blocks keep memory at 2048 x n booleans
+        blk = pts[lo : lo + 2048, None, :]
+        dominated = (pts[None, :, :] >= blk).all(axis=2) & (pts[None, :, :] > blk).any(axis=2)
+        count[lo : lo + 2048] = dominated.sum(axis=1)
+    ranks[ok] = count + 1
+    return ranks
+
+
+def _chunk(items, src, model, cathode, ion, executor, progress) -> pd.DataFrame:
+    from .thermo.screening import screen
+
+    table = screen(items, ion=ion, source=src, executor=executor, progress=progress)
+    ok = table[K.ERROR].isna()
+    anode = {ion: 1.0}
+    table[K.ANODE_REACTION_ENERGY] = math.nan
+    table[K.CATHODE_REACTION_ENERGY] = math.nan
+    for column, electrode in (
+        (K.ANODE_REACTION_ENERGY, anode),
+        (K.CATHODE_REACTION_ENERGY, _cathode_fractions(cathode, ion)),
+    ):
+        energies, errs = _reactions(table[ok], electrode, src, ion, executor)
+        for i, value in energies.items():
+            table.loc[i, column] = value
+        for i, err in errs.items():
+            side = "anode" if column == K.ANODE_REACTION_ENERGY else f"cathode {cathode}"
+            table.loc[i, K.ERROR] = f"{side} reaction: {type(err).__name__}: {err}"
+    table[K.PREDICTION] = math.nan
+    table[K.PREDICTION_STD] = math.nan
+    if model is not None:
+        _predict(table, items, model)
+    table[K.DECOMPOSITION] = [None if d is None else str(d) for d in table[K.DECOMPOSITION]]
+    return table[COLUMNS]
+
+
+def _reactions(rows: pd.DataFrame, electrode: dict[str, float], src, ion, executor):
+    """Most negative reaction energy (eV/atom) of each row with ``electrode``, via FastHull."""
+    from .data.materials import to_composition
+    from .thermo.screening import bundle_groups, group_by_hull, run_tasks
+    from .thermo.sources import check_elements
+
+    systems, fractions, errs = {}, {}, {}
+    for i, formula in zip(rows.index, rows[K.REDUCED_FORMULA]):
+        comp = to_composition(formula)
+        fractions[i] = {str(el): comp.get_atomic_fraction(el) for el in comp.elements}
+        try:
+            systems[i] = check_elements(set(fractions[i]) | set(electrode))
+        except InvalidInputError as err:
+            errs[i] = err
+    tasks = bundle_groups(group_by_hull(systems), fractions)
+    energies = {}
+    for results in run_tasks(tasks, _reaction_groups, (src, electrode), executor):
+        for i, value, err in results:
+            if err is None:
+                energies[i] = value
+            else:
+                errs[i] = err
+    return energies, errs
+
+
+def _reaction_groups(src, electrode: dict[str, float], groups):
+    """One task: per hull group, each member's most negative reaction with ``electrode``."""
+    out = []
+    for system, members in groups:
+        try:
+            hull = src.fast_hull(system, cache=False)
+        except Exception as err:
+            out.extend((i, None, err) for i, _ in members)
+            continue
+        b = [electrode.get(el, 0.0) for el in hull.elements]
+        for i, fractions in members:
+            try:
+                a = [fractions.get(el, 0.0) for el in hull.elements]
+                out.append((i, hull.mixing_minimum(a, b)[0], None))
+            except Exception as err:
+                out.append((i, None, err))
+    return out
+
+
+def _predict(table: pd.DataFrame, items, model) -> None:
+    """Fill predicted log10 σ and its std; a row the model refuses gets an error note."""
+    ok = list(table.index[table[K.ERROR].isna()])
+    try:
+        mean, std = model.predict([items[i] for i in ok], return_std=True)
+        table.loc[ok, K.PREDICTION] = np.asarray(mean, float)
+        table.loc[ok, K.PREDICTION_STD] = np.asarray(std, float)
+        return
+    except Exception:  # find the rows that fail, one by one
+        pass
+    for i in ok:
+        try:
+            mean, std = model.predict([items[i]], return_std=True)
+            table.loc[i, [K.PREDICTION, K.PREDICTION_STD]] = [float(mean[0]), float(std[0])]
+        except Exception as err:
+            table.loc[i, K.ERROR] = f"conductivity model: {type(err).__name__}: {err}"
+
+
+def _cathode_fractions(cathode: str, ion: str) -> dict[str, float]:
+    from .data.materials import to_composition
+
+    comp = to_composition(cathode, argname="cathode")
+    return {str(el): comp.get_atomic_fraction(el) for el in comp.elements}
+
+
+def _normalise(table: pd.DataFrame) -> pd.DataFrame:
+    """Same dtypes whether a chunk came from memory or from its checkpoint file."""
+    table = table[COLUMNS].copy()
+    for col in (K.INPUT, K.REDUCED_FORMULA, K.CHEMSYS, K.DECOMPOSITION, K.ERROR):
+        table[col] = table[col].astype(object).where(table[col].notna(), None)
+    table[K.IN_DATA] = table[K.IN_DATA].astype(bool)
+    for col in COLUMNS[4:12]:
+        table[col] = table[col].astype(float)
+    return table
+
+
+def _read_chunk(path: Path) -> pd.DataFrame:
+    frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    missing = set(COLUMNS) - set(frame.columns)
+    if missing:
+        raise InvalidInputError(
+            f"checkpoint file {path} lacks columns {sorted(missing)}; it is not a chunk of this "
+            "run: use a new checkpoint folder"
+        )
+    return _normalise(frame)
+
+
+def _fingerprint(items, ion, cathode, src, model, chunk_size) -> str:
+    h = hashlib.sha256()
+    for part in (ion, cathode, src.name, src.correction_scheme, type(model).__name__, chunk_size):
+        h.update(f"{part}\x1f".encode())
+    for m in items:
+        h.update(f"{getattr(m, 'formula', m)}\x1e".encode())
+    return h.hexdigest()
+
+
+def _open_checkpoint(checkpoint, items, ion, cathode, src, model, chunk_size) -> Path | None:
+    """The checkpoint folder, checked to be new, empty, or this run's own."""
+    if checkpoint is None:
+        return None
+    folder = Path(checkpoint)
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInputError(f"checkpoint={str(folder)!r} is a file; give a folder")
+    key = _fingerprint(items, ion, cathode, src, model, chunk_size)
+    manifest = folder / _MANIFEST
+    if manifest.is_file():
+        try:
+            meta = json.loads(manifest.read_text())
+        except (OSError, ValueError):
+            meta = None
+        if not isinstance(meta, dict) or meta.get("format") != _FORMAT or meta.get("run") != key:
+            raise InvalidInputError(
+                f"checkpoint folder {str(folder)!r} holds another run (other candidates or "
+                "settings); use a new folder to start this one, or the same inputs to resume"
+            )
+        return folder
+    if folder.exists() and any(folder.iterdir()):
+        raise InvalidInputError(
+            f"checkpoint folder {str(folder)!r} is not empty and is no ssenb checkpoint; "
+            "ssenb never writes among your files: give a new or empty folder"
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InvalidInputError(f"cannot create checkpoint folder {str(folder)!r}: {err}") from err
+    _write_atomic(
+        manifest,
+        lambda fh: fh.write(
+            json.dumps(
+                {"format": _FORMAT, "run": key, "candidates": len(items), "chunk_size": chunk_size}
+            )
+        ),
+    )
+    return folder
+
+
+def _write_atomic(path: Path, write) -> None:
+    """Write through a temporary file in the same folder, then rename (no partial files)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            write(fh)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+__all__ = ["CHUNK_SIZE", "CandidateTable", "pareto_rank", "screen_candidates"]

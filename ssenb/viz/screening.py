@@ -1,0 +1,172 @@
+"""Figures of a screening decision table: the Pareto scatter and the windows of the best."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import keys as K
+from ..errors import InvalidInputError
+from ._style import new_figure
+from .window import window_bars
+
+_X_CHOICES = (K.OXIDATION_V, K.WINDOW_WIDTH_V, K.REDUCTION_V)
+#: Pareto-front points named on the figure (best by y first); hover names every point.
+MAX_LABELS = 12
+_SIDES = ("middle right", "middle left", "top center", "bottom center")
+
+
+def _table(data: Any) -> pd.DataFrame:
+    frame = getattr(data, "table", data)
+    if not isinstance(frame, pd.DataFrame):
+        raise InvalidInputError(
+            f"expected a screening table (DataFrame or CandidateTable), not {type(data).__name__}"
+        )
+    return frame
+
+
+def candidates_pareto(
+    data: Any,
+    *,
+    x: str = K.OXIDATION_V,
+    y: str = K.PREDICTION,
+    fig: go.Figure | None = None,
+    **kwargs: Any,
+) -> go.Figure:
+    """Predicted conductivity against the window, coloured by hull distance, front marked.
+
+    Parameters
+    ----------
+    data : CandidateTable or DataFrame
+        From :func:`ssenb.pipeline.screen_candidates` (columns as named in
+        :mod:`ssenb.keys`).
+    x : {"oxidation_V", "window_width_V", "reduction_V"}
+        Window quantity on the x axis (V vs Li/Li⁺, or V for the width).
+    y : str
+        Column on the y axis: predicted log10 σ (S/cm) by default, with its 1-std
+        uncertainty as error bars; any numeric column of the table also works.
+    fig : plotly Figure, optional
+        Figure to draw into.
+    **kwargs
+        Forwarded to the scatter trace of all candidates.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One marker per candidate (colour: energy above hull, eV/atom; hover: formula and
+        values); Pareto-rank-1 candidates ringed. Rows with a missing or infinite value
+        (e.g. no Li: no oxidation limit) are left out and counted in the title.
+    """
+    frame = _table(data)
+    if x not in _X_CHOICES:
+        raise InvalidInputError(f"x={x!r}; use one of {', '.join(_X_CHOICES)}")
+    if y not in frame.columns:
+        raise InvalidInputError(f"y={y!r} is not a column of the table")
+    xs = pd.to_numeric(frame[x], errors="coerce").to_numpy(float)
+    ys = pd.to_numeric(frame[y], errors="coerce").to_numpy(float)
+    shown = np.isfinite(xs) & np.isfinite(ys)
+    if not shown.any():
+        hint = " (give screen_candidates a fitted model)" if y == K.PREDICTION else ""
+        raise InvalidInputError(f"no candidate has finite {x} and {y}{hint}")
+    f = frame[shown]
+    ehull = f[K.E_HULL].to_numpy(float)
+    std = f[K.PREDICTION_STD].to_numpy(float) if y == K.PREDICTION else None
+    rank = f[K.PARETO_RANK] if K.PARETO_RANK in f else pd.Series(pd.NA, index=f.index)
+    custom = np.column_stack(
+        [
+            f[K.REDUCED_FORMULA].astype(str),
+            np.round(1000 * ehull, 1),
+            np.round(f[K.REDUCTION_V].to_numpy(float), 2),
+            np.round(f[K.OXIDATION_V].to_numpy(float), 2),
+            rank.astype(str).replace("<NA>", "–"),
+        ]
+    )
+    fig = new_figure(fig)
+    marker = {
+        "color": ehull,
+        "colorscale": "Viridis",  # dark = on the hull, yellow = far above
+        "cmin": 0.0,
+        "cmax": max(0.01, float(np.nanpercentile(ehull, 95))),
+        "size": 9,
+        "line": {"width": 0.5, "color": "#333"},
+        "colorbar": {"title": {"text": "E above hull<br>(eV/atom)"}},
+    }
+    marker.update(kwargs.pop("marker", {}))
+    fig.add_scatter(
+        x=xs[shown],
+        y=ys[shown],
+        mode="markers",
+        name="candidates",
+        marker=marker,
+        error_y=(
+            {"array": std, "visible": True, "thickness": 1, "color": "rgba(0,0,0,0.25)"}
+            if std is not None
+            else None
+        ),
+        customdata=custom,
+        hovertemplate=(
+            "<b>%{customdata[0]}</b><br>"
+            + f"{K.label(y)}: %{{y:.2f}}<br>"
+            + "window %{customdata[2]}–%{customdata[3]} V<br>"
+            + "E above hull %{customdata[1]} meV/atom<br>Pareto rank %{customdata[4]}<extra></extra>"
+        ),
+        **kwargs,
+    )
+    front = (rank == 1).fillna(False).to_numpy(bool)
+    if front.any():
+        fx, fy = xs[shown][front], ys[shown][front]
+        names = f[K.REDUCED_FORMULA].astype(str).to_numpy()[front]
+        order = np.argsort(-fy)  # label the MAX_LABELS best by y, alternating sides
+        labels = np.full(len(names), "", dtype=object)
+        labels[order[:MAX_LABELS]] = names[order[:MAX_LABELS]]
+        sides = np.empty(len(names), dtype=object)
+        sides[order] = [_SIDES[k % len(_SIDES)] for k in range(len(names))]
+        fig.add_scatter(
+            x=fx,
+            y=fy,
+            mode="markers+text",
+            name="Pareto front (rank 1: not dominated on σ, window width and interface energy)",
+            text=labels,
+            textposition=list(sides),
+            textfont={"size": 10, "color": "#7b241c"},
+            marker={"size": 15, "color": "rgba(0,0,0,0)", "line": {"width": 2, "color": "#c0392b"}},
+            hoverinfo="skip",
+        )
+    left_out = int((~shown).sum())
+    note = f" ({left_out} without finite values not shown)" if left_out else ""
+    fig.update_layout(
+        title=f"{int(shown.sum())} candidates{note}",
+        xaxis_title=K.label(x),
+        yaxis_title=K.label(y),
+        legend={"orientation": "h", "y": -0.18},
+        margin={"t": 70},
+    )
+    return fig
+
+
+def candidates_window_bars(
+    data: Any, *, top: int = 15, fig: go.Figure | None = None, **kwargs: Any
+) -> go.Figure:
+    """Stability windows (V vs Li/Li⁺) of the ``top`` best-ranked candidates as bars.
+
+    Candidates are ordered by Pareto rank, then by energy above hull; the bars are
+    :func:`ssenb.viz.window_bars` of those rows. ``**kwargs`` go to the bar trace.
+    """
+    frame = _table(data)
+    if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= 200:
+        raise InvalidInputError(f"top={top!r}; use an integer from 1 to 200")
+    keys = [c for c in (K.PARETO_RANK, K.E_HULL) if c in frame]
+    best = frame[frame[K.ERROR].isna()] if K.ERROR in frame else frame
+    best = best.sort_values(keys, na_position="last").head(top)
+    if best.empty:
+        raise InvalidInputError("no candidate without an error to draw")
+    named = best.assign(**{K.INPUT: best[K.REDUCED_FORMULA].fillna(best[K.INPUT])})
+    fig = window_bars(named, fig=fig, **kwargs)
+    fig.update_layout(title=f"Stability windows of the {len(best)} best-ranked candidates")
+    return fig
+
+
+__all__ = ["candidates_pareto", "candidates_window_bars"]

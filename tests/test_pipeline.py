@@ -1,0 +1,178 @@
+"""The decision-table pipeline against the per-material reference functions."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ssenb import keys as K
+from ssenb.errors import InvalidInputError
+from ssenb.pipeline import CandidateTable, pareto_rank, screen_candidates
+from ssenb.thermo import interface_reactions, phase_stability, stability_window
+
+SMALL = ["Li3PS4", "Li3InCl6", "Li10GeP2S12", "Li7La3Zr2O12", "LiF"]
+
+
+class LinearModel:
+    """A stand-in conductivity model with hand-checkable output: log10 σ = -(n atoms)/10."""
+
+    def __init__(self, refuse=(), interrupt_after=None):
+        self.refuse = set(refuse)
+        self.calls = []
+        self.interrupt_after = interrupt_after
+
+    def predict(self, materials, return_std=False):
+        from pymatgen.core import Composition
+
+        self.calls.append(list(materials))
+        if self.interrupt_after is not None and len(self.calls) > self.interrupt_after:
+            raise KeyboardInterrupt
+        if self.refuse & set(materials):
+            raise ValueError(f"cannot featurize {sorted(self.refuse & set(materials))}")
+        mean = np.array([-Composition(m).num_atoms / 10 for m in materials])
+        return (mean, np.full(len(mean), 0.5)) if return_std else mean
+
+
+@pytest.fixture(scope="module")
+def small():
+    return screen_candidates(SMALL, model=LinearModel(), progress=False)
+
+
+def test_columns_equal_the_reference_functions(small):
+    t = small.table
+    assert list(t[K.INPUT]) == SMALL
+    for row in t.itertuples(index=False):
+        name = row.input
+        w = stability_window(name)
+        assert row.reduction_V == pytest.approx(w.reduction_v, abs=1e-6)
+        assert row.oxidation_V == pytest.approx(w.oxidation_v, abs=1e-6)
+        assert row.e_above_hull_eV_atom == pytest.approx(
+            phase_stability(name).e_above_hull, abs=1e-6
+        )
+        # pymatgen's InterfacialReactivity (through interface_reactions) is the reference
+        anode = interface_reactions(name, "Li").min_energy
+        cathode = interface_reactions(name, "LiCoO2").min_energy
+        assert row.anode_reaction_energy_eV_atom == pytest.approx(anode, abs=1e-6), name
+        assert row.cathode_reaction_energy_eV_atom == pytest.approx(cathode, abs=1e-6), name
+
+
+def test_model_columns_and_result_convention(small):
+    t = small.table
+    # Li3PS4 has 8 atoms per formula unit: -0.8 by the stand-in model
+    assert t.loc[0, K.PREDICTION] == pytest.approx(-0.8)
+    assert (t[K.PREDICTION_STD] == 0.5).all()
+    assert isinstance(small, CandidateTable)
+    assert small.to_frame().equals(t)
+    html = small._repr_html_()
+    assert "decision table" in html and "LiCoO2" in html
+    back = CandidateTable.from_dict(small.as_dict())
+    pd.testing.assert_frame_equal(back.table, t, check_dtype=False)
+
+
+def test_pareto_rank_by_hand():
+    # objectives: σ high, width high, min(anode, cathode) high
+    frame = pd.DataFrame(
+        {
+            K.PREDICTION: [-3.0, -2.0, -4.0, -3.0, np.nan],
+            K.WINDOW_WIDTH_V: [1.0, 0.5, 0.4, 1.0, 2.0],
+            K.ANODE_REACTION_ENERGY: [-0.1, -0.2, -0.3, -0.2, 0.0],
+            K.CATHODE_REACTION_ENERGY: [0.0, 0.0, -0.1, -0.1, 0.0],
+        }
+    )
+    # row 0 and 1 are not dominated; row 2 is dominated by 0, 1 and 3; row 3 by 0
+    assert pareto_rank(frame).tolist() == [1, 1, 4, 2, pd.NA]
+    # without σ: row 4 (width 2, no reaction) dominates all the others
+    assert pareto_rank(frame, use_sigma=False).tolist() == [2, 4, 5, 3, 1]
+
+
+def test_no_model_gives_nan_and_a_note():
+    result = screen_candidates(["Li3PS4", "LiF"], progress=False)
+    assert result.table[K.PREDICTION].isna().all()
+    assert "no conductivity model" in result.notes[0]
+    assert result.table[K.PARETO_RANK].tolist() == [2, 1]
+
+
+def test_failures_are_recorded_per_row():
+    model = LinearModel(refuse={"LiCoO2"})
+    t = screen_candidates(["Li3PS4", "Li1e400S", "LiCoO2"], model=model, progress=False).table
+    assert t[K.ERROR].isna().tolist() == [True, False, False]
+    assert "conductivity model" in t.loc[2, K.ERROR]
+    assert t.loc[0, K.PREDICTION] == pytest.approx(-0.8)
+    assert math.isnan(t.loc[2, K.PREDICTION])
+    assert t.loc[2, K.REDUCTION_V] == pytest.approx(stability_window("LiCoO2").reduction_v)
+
+
+def test_interrupted_run_resumes_from_its_checkpoint(tmp_path):
+    folder = tmp_path / "run"
+    items = ["Li3PS4", "LiF", "Li3InCl6", "Li2S", "Li3PO4"]
+    with pytest.raises(KeyboardInterrupt):  # Ctrl-C during the second chunk
+        screen_candidates(
+            items,
+            model=LinearModel(interrupt_after=1),
+            checkpoint=folder,
+            chunk_size=2,
+            progress=False,
+        )
+    assert sorted(p.name for p in folder.glob("chunk_*.csv")) == ["chunk_00000.csv"]
+    model = LinearModel()
+    resumed = screen_candidates(items, model=model, checkpoint=folder, chunk_size=2, progress=False)
+    assert model.calls == [["Li3InCl6", "Li2S"], ["Li3PO4"]]  # the first chunk was not redone
+    fresh = screen_candidates(items, model=LinearModel(), chunk_size=2, progress=False)
+    pd.testing.assert_frame_equal(resumed.table, fresh.table)
+
+
+def test_checkpoint_never_mixes_runs_or_user_files(tmp_path):
+    screen_candidates(["LiF"], checkpoint=tmp_path / "a", progress=False)
+    with pytest.raises(InvalidInputError, match="holds another run"):
+        screen_candidates(["Li2S"], checkpoint=tmp_path / "a", progress=False)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    with pytest.raises(InvalidInputError, match="not empty"):
+        screen_candidates(["LiF"], checkpoint=mine, progress=False)
+    assert (mine / "notes.txt").read_text() == "keep me"
+
+
+def test_bad_arguments():
+    with pytest.raises(InvalidInputError, match="not a list"):
+        screen_candidates("Li3PS4", progress=False)
+    with pytest.raises(InvalidInputError, match="chunk_size"):
+        screen_candidates(["LiF"], chunk_size=0, progress=False)
+    with pytest.raises(InvalidInputError, match="predict"):
+        screen_candidates(["LiF"], model=object(), progress=False)
+    with pytest.raises(InvalidInputError, match="cathode"):
+        screen_candidates(["LiF"], cathode="notaformula!", progress=False)
+
+
+# --- the command line (screen and candidates subcommands) ----------------------------
+
+
+def test_cli_screen_writes_a_ranked_table_and_never_overwrites(tmp_path, capsys):
+    from ssenb.cli import main
+
+    out = tmp_path / "lips.csv"
+    assert main(["screen", "--chemsys", "Li-P-S", "--contains", "Li", "-q", "-o", str(out)]) == 0
+    table = pd.read_csv(out)  # a snapshot query: best first
+    assert table["rank"].tolist() == list(range(1, len(table) + 1))
+    assert "Li3PS4" in set(table["reduced_formula"])
+    assert table["e_above_hull_eV_atom"].is_monotonic_increasing
+    before = out.read_text()
+    assert main(["screen", "LiF", "-q", "-o", str(out)]) == 2
+    assert "exists" in capsys.readouterr().err
+    assert out.read_text() == before
+    named = tmp_path / "named.csv"  # formulas you name keep your order, with their rank
+    assert main(["screen", "Li3PS4", "LiF", "-q", "-o", str(named)]) == 0
+    table = pd.read_csv(named)
+    assert table["input"].tolist() == ["Li3PS4", "LiF"]
+    assert table["rank"].tolist() == [2, 1]  # both on the hull; LiF's window is wider
+
+
+def test_cli_candidates(tmp_path):
+    from ssenb.cli import main
+
+    out = tmp_path / "c.csv"
+    assert main(["candidates", "Li3PS4", "LiF", "-q", "-o", str(out)]) == 0
+    table = pd.read_csv(out)
+    assert table[K.INPUT].tolist() == ["Li3PS4", "LiF"]
+    assert table[K.PARETO_RANK].tolist() == [2, 1]  # LiF: wider window, no reaction
