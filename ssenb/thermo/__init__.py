@@ -7,13 +7,22 @@ corrections) and never mix sources in one hull.
 from .decomposition import Decomposition
 from .interface import CONVENTION, ELECTRODES, InterfaceReactions, interface_reactions
 from .screening import screen
-from .sources import EntrySource, MPLive, MPSnapshot, UserEntries, get_source
+from .sources import (
+    MAX_HULL_ELEMENTS,
+    EntrySource,
+    MPLive,
+    MPSnapshot,
+    UserEntries,
+    check_elements,
+    get_source,
+)
 from .stability import PhaseStability, phase_stability
 from .window import StabilityWindow, ion_profile, stability_window
 
 __all__ = [
     "CONVENTION",
     "ELECTRODES",
+    "MAX_HULL_ELEMENTS",
     "Decomposition",
     "EntrySource",
     "InterfaceReactions",
@@ -22,6 +31,7 @@ __all__ = [
     "PhaseStability",
     "StabilityWindow",
     "UserEntries",
+    "check_elements",
     "get_source",
     "interface_reactions",
     "ion_profile",

@@ -3,11 +3,14 @@
 from .export import save_figure
 from .interface import reaction_energy_curve
 from .phase_diagram import hull_diagram
+from .screening import candidates_pareto, candidates_window_bars
 from .shap import shap_bar, shap_beeswarm, shap_dependence, shap_waterfall
 from .structure import element_color, structure_3d
 from .window import window_bars, window_profile
 
 __all__ = [
+    "candidates_pareto",
+    "candidates_window_bars",
     "element_color",
     "hull_diagram",
     "reaction_energy_curve",
