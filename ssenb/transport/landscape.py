@@ -109,7 +109,7 @@ class MigrationLandscape(Result):
                 f"{self.ion} sites on the pathway",
                 fmt_number(100 * self.ion_site_connectivity, "%", digits=0),
             ),
-            ("grid", " x ".join(map(str, self.grid_shape)) + f" (≤ {self.resolution:g} Å spacing)"),
+            ("grid", " x ".join(map(str, self.grid_shape)) + f" (~{self.resolution:g} Å spacing)"),
             (
                 "oxidation states",
                 ", ".join(f"{k} {v:+g}" for k, v in self.oxidation_states.items()),
@@ -162,7 +162,9 @@ def migration_landscape(
     ion : {"Li", "Na", "K", "Mg"}
         The mobile ion (charge +1, +1, +1, +2).
     resolution : float
-        Largest grid spacing in Å, 0.05-0.5 (default 0.1; bvlain's default is 0.2).
+        Target grid spacing in Å, 0.05-0.5 (default 0.1; bvlain's default is 0.2). As in
+        bvlain, an axis of length L gets floor(L / resolution) - 1 distinct points, so the
+        spacing is slightly above ``resolution`` and the grid is bvlain's.
     max_grid_points : int
         Refuse grids larger than this (default 3 000 000, ~250 MB of working memory).
 
@@ -207,7 +209,9 @@ def migration_landscape(
             f"without changing barriers, coarser ones miss saddle points. Use e.g. 0.1 or 0.2."
         )
     lengths = np.asarray(structure.lattice.abc, dtype=float)
-    shape = tuple(max(4, math.ceil(n / resolution - 1e-9)) for n in lengths)
+    # bvlain's grid: floor(L / resolution) points from 0 to 1 inclusive, the last one a
+    # periodic copy of the first; ssenb keeps the distinct ones (spacing slightly >= resolution)
+    shape = tuple(max(4, math.floor(n / resolution + 1e-9) - 1) for n in lengths)
     npts = int(np.prod(shape))
     if npts > max_grid_points:
         raise InvalidInputError(
@@ -235,7 +239,7 @@ def migration_landscape(
 def _assemble(structure, ion, resolution, energy, frame) -> MigrationLandscape:
     from ._pathway import pathway_and_profile
 
-    thresholds, roots, ranks, shifts = _kernels.percolate(energy, MAX_BARRIER_EV)
+    thresholds, roots, ranks, _ = _kernels.percolate(energy, MAX_BARRIER_EV)
     b1, b2, b3 = (float(t) for t in thresholds)
     dim = int(np.isfinite(thresholds).sum())
     pathway, profile, sites = pathway_and_profile(
