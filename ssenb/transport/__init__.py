@@ -4,6 +4,7 @@ Depends only on :mod:`ssenb.data`; heavy imports (numba, pymatgen.analysis) happ
 first use.
 """
 
+from .batch import barrier_row, migration_barriers, structure_key
 from .landscape import (
     MAX_BARRIER_EV,
     MAX_GRID_POINTS,
@@ -17,5 +18,8 @@ __all__ = [
     "MAX_GRID_POINTS",
     "RESOLUTION_RANGE_A",
     "MigrationLandscape",
+    "barrier_row",
+    "migration_barriers",
     "migration_landscape",
+    "structure_key",
 ]

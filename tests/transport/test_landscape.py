@@ -105,7 +105,7 @@ def test_sodium_landscape_uses_sodium_parameters():
 # --- bad input -----------------------------------------------------------------------
 def test_bad_inputs_name_cause_and_fix():
     s = _cscl_lif(2.4, 2.4)
-    with pytest.raises(InvalidInputError, match="outside 0.05-0.5 Å"):
+    with pytest.raises(InvalidInputError, match=r"outside 0\.05-0\.5 Å"):
         migration_landscape(s, resolution=0.01)
     with pytest.raises(InvalidInputError, match="must be a number"):
         migration_landscape(s, resolution="fine")
