@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
@@ -26,7 +27,7 @@ SCREENING_F = 0.74  # softBV screening factor f of the cation-cation repulsion
 PAIR_TOLERANCE_EV = 1e-4  # a pair term is cut where it falls below this
 MAX_CUTOFF_A = 10.0  # and never beyond 10 Å (bvlain's r_cut)
 FORBIDDEN_SPECIES = ("O-", "P3-")  # as bvlain asks pymatgen's BVAnalyzer
-MAX_GUESS_ATOMS = 200  # largest scaled formula sent to pymatgen's oxidation-state guesser
+MAX_GUESS_ATOMS = 40  # largest scaled formula sent to pymatgen's (slow) oxidation-state guesser
 
 
 @dataclass(frozen=True)
@@ -90,13 +91,84 @@ def scaled_integer_formula(composition) -> dict[str, int]:
     return {el: max(1, n // max(divisor, 1)) for el, n in ints.items()}
 
 
+MAX_COMBINATIONS = 100_000  # oxidation-state combinations tried by the charge balance
+
+
+@lru_cache(maxsize=1)
+def _icsd_occurrence() -> dict[tuple[str, int], float]:
+    """How often each (element, oxidation state) occurs in the ICSD (pymatgen's table)."""
+    from pathlib import Path
+
+    import pymatgen.core
+    from monty.serialization import loadfn
+
+    data = loadfn(str(Path(pymatgen.core.__file__).parent / "icsd_bv.yaml"))["occurrence"]
+    out = {}
+    for name, count in data.items():
+        el = name.rstrip("0123456789+-")
+        sign = -1 if name.endswith("-") else 1
+        digits = name[len(el) :].rstrip("+-")
+        out[(el, sign * int(digits or 1))] = float(count)
+    return out
+
+
+def _candidate_states(symbol: str) -> list[int]:
+    from pymatgen.core import Element
+
+    el = Element(symbol)
+    states = sorted({int(q) for q in (*el.common_oxidation_states, *el.icsd_oxidation_states)})
+    return [q for q in states if q != 0] or [int(q) for q in el.oxidation_states if q != 0]
+
+
+def charge_balance(formula: dict[str, int]) -> dict[str, float] | None:
+    """Per-element formal charges that balance ``formula`` (integer amounts), or None.
+
+    Each element takes one of its common or ICSD oxidation states; among balanced combinations the
+    one most frequent in the ICSD wins (pymatgen's occurrence table, the prior that
+    ``Composition.oxi_state_guesses`` uses). If none balances, one multivalent element
+    may take a mixed (fractional, mean) valence between its states. Milliseconds where
+    ``oxi_state_guesses`` enumerates site-level combinations for minutes on formulas
+    like Li37Zn7Ga3P20O80.
+    """
+    import itertools
+
+    occ = _icsd_occurrence()
+    elements = sorted(formula)
+    options = [_candidate_states(el) for el in elements]
+    if any(not o for o in options) or math.prod(len(o) for o in options) > MAX_COMBINATIONS:
+        return None
+    amounts = np.array([formula[el] for el in elements], dtype=float)
+    best, best_score = None, -np.inf
+    for combo in itertools.product(*options):
+        if abs(float(np.dot(amounts, combo))) > 1e-9:
+            continue
+        score = sum(
+            n * math.log1p(occ.get((el, q), 0.0)) for el, n, q in zip(elements, amounts, combo)
+        )
+        if score > best_score:
+            best, best_score = dict(zip(elements, map(float, combo))), score
+    if best is not None:
+        return best
+    for i, el in enumerate(elements):  # one mixed-valence element
+        if len(options[i]) < 2:
+            continue
+        rest = [options[j] for j in range(len(elements)) if j != i]
+        others = [elements[j] for j in range(len(elements)) if j != i]
+        for combo in itertools.product(*rest):
+            q = -sum(formula[o] * c for o, c in zip(others, combo)) / formula[el]
+            if min(options[i]) < q < max(options[i]):
+                return {**dict(zip(others, map(float, combo))), el: float(q)}
+    return None
+
+
 def _composition_guess(structure) -> dict[str, float] | None:
     from pymatgen.core import Composition
 
     formula = scaled_integer_formula(structure.composition)
-    if sum(formula.values()) > MAX_GUESS_ATOMS:
-        return None
-    try:
+    fast = charge_balance(formula)
+    if fast is not None or sum(formula.values()) > MAX_GUESS_ATOMS:
+        return fast
+    try:  # pymatgen's guesser also knows less common states; slow for large formulas
         guesses = Composition(formula).oxi_state_guesses(max_sites=-MAX_GUESS_ATOMS)
     except Exception:  # pymatgen: ValueError for formulas it cannot reduce
         return None
