@@ -222,5 +222,5 @@ def test_charge_balance_is_fast_and_chemical():
     assert time.perf_counter() - t0 < 5  # s; generous for a shared machine
     assert charge_balance({"Li": 7, "Bi": 1, "O": 6})["Bi"] == 5.0  # Li7BiO6: Bi(V)
     mixed = charge_balance({"Li": 1, "Mn": 2, "O": 4})  # LiMn2O4: Mn(3.5)
-    assert mixed["Mn"] == pytest.approx(3.5) or set(mixed.values()) <= {1.0, 3.0, 4.0, -2.0}
+    assert mixed["Mn"] == pytest.approx(3.5)
     assert charge_balance({"Li": 1, "Xe": 1}) is None
