@@ -207,6 +207,8 @@ def barrier_bars(frame, *, fig=None, sort: bool = True, cap_eV: float = 3.0, **k
     if sort:
         data = data.sort_values(K.BARRIER_3D, kind="stable")
     labels = _labels(data)
+    every = data[cols].to_numpy(float)
+    top = cap_eV if (every > cap_eV).any() else float(np.nanmax(every))
     fig = new_figure(fig)
     for col in cols:
         values = data[col].to_numpy(float)
@@ -219,15 +221,15 @@ def barrier_bars(frame, *, fig=None, sort: bool = True, cap_eV: float = 3.0, **k
                 "color": DIM_COLORS[col],
                 "pattern": {"shape": ["/" if c else "" for c in capped]},
             },
-            text=[_fmt(v) for v in values],
-            hovertemplate="%{x}: %{text}<extra>" + DIM_NAMES[col] + "</extra>",
+            hovertext=[_fmt(v) for v in values],
+            hovertemplate="%{x}: %{hovertext}<extra>" + DIM_NAMES[col] + "</extra>",
             **kwargs,
         )
     fig.update_layout(
         barmode="group",
         title="BVSE percolation barriers (hatched: above the axis cap or no path)",
         yaxis_title="BVSE migration barrier (eV)",
-        yaxis_range=[0, cap_eV * 1.05],
+        yaxis_range=[0, 1.05 * top],
         legend={"orientation": "h", "y": 1.08},
     )
     return fig

@@ -79,8 +79,10 @@ def test_barrier_bars_sorted_and_capped():
     assert [t.name for t in fig.data] == ["1D barrier", "2D barrier", "3D barrier"]
     three = fig.data[2]
     assert next(iter(three.x)) == "LiZ (e)"  # lowest 3D barrier first
-    assert max(three.y) == 3.0 and "4.00 eV" in list(three.text)
-    assert "no path" in list(three.text)
+    assert max(three.y) == 3.0 and "4.00 eV" in list(three.hovertext)
+    assert "no path" in list(three.hovertext)
+    small = barrier_bars(_frame().iloc[[0, 2]])  # all below the cap: axis fits the data
+    assert small.layout.yaxis.range[1] == pytest.approx(0.315)
     with pytest.raises(InvalidInputError, match="lacks columns"):
         barrier_bars(_frame().drop(columns=[K.BARRIER_2D]))
 
