@@ -128,7 +128,7 @@ def migration_barriers(
     ...     "Fm-3m", Lattice.cubic(4.61), ["Li", "O"], [[0.25, 0.25, 0.25], [0, 0, 0]]
     ... )
     >>> table = migration_barriers([li2o, li2o.copy()], progress=False)
-    >>> table["pathway_dimension"].tolist(), table["error"].isna().all()
+    >>> table["pathway_dimension"].tolist(), bool(table["error"].isna().all())
     ([3, 3], True)
     """
     import pandas as pd
