@@ -95,5 +95,10 @@ def test_every_obelix_training_structure_gets_a_barrier_or_a_reason(obelix):
     done = out[K.BARRIER_1D].notna()
     reason = out[K.ERROR].fillna("").str.len() > 0
     assert (done ^ reason).all()  # exactly one of the two, for every row
-    assert done[has_structure].sum() >= 240  # only rows BVSE cannot treat fail
+    assert done[has_structure].sum() >= 235
+    # the rest are materials BVSE cannot treat: no Li in the CIF, hydrides and phosphides
+    # (no softBV parameters for H- and P3-), compositions far from charge balance
+    known = ("holds no Li", "with H-1", "with P-3", "could not assign oxidation states")
+    for text in out.loc[has_structure & reason, K.ERROR]:
+        assert text.startswith(known[3]) or any(k in text for k in known[:3]), text
     assert out.loc[has_structure, K.RUN_TIME].max() < 10  # s, no structure above 10 s
