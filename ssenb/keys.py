@@ -58,6 +58,19 @@ FOLD = "fold"
 MAE = "mae_log10_sigma"
 BASELINE_MAE = "baseline_mae_log10_sigma"
 
+# --- transport (BVSE migration landscapes) -------------------------------------------
+BARRIER_1D = "barrier_1d_eV"  # BVSE percolation barrier, 1D path, eV (inf: none)
+BARRIER_2D = "barrier_2d_eV"
+BARRIER_3D = "barrier_3d_eV"
+PATHWAY_DIMENSION = "pathway_dimension"  # 0-3: dimension of the lowest-barrier network
+ION_SITE_CONNECTIVITY = "ion_site_connectivity"  # fraction of mobile-ion sites on the path
+PATHWAY_VOLUME_FRACTION = "pathway_volume_fraction"  # cell volume fraction of the path
+BVSE_ENERGY = "bvse_energy_eV"  # site energy above the landscape minimum, eV
+PATH_DISTANCE = "path_distance_A"  # distance along a migration path, Å
+OCCUPANCY = "occupancy"
+IN_PATHWAY = "in_pathway"
+RUN_TIME = "time_s"  # wall time, s
+
 #: column -> (description, unit); unit "" for dimensionless or text columns.
 COLUMNS: dict[str, tuple[str, str]] = {
     SIGMA: ("σ", "S/cm"),
@@ -92,6 +105,17 @@ COLUMNS: dict[str, tuple[str, str]] = {
     PRODUCTS: ("products", ""),
     REACTION: ("reaction", ""),
     ERROR: ("why this row failed", ""),
+    BARRIER_1D: ("1D BVSE migration barrier", "eV"),
+    BARRIER_2D: ("2D BVSE migration barrier", "eV"),
+    BARRIER_3D: ("3D BVSE migration barrier", "eV"),
+    PATHWAY_DIMENSION: ("dimension of the percolating pathway", ""),
+    ION_SITE_CONNECTIVITY: ("fraction of mobile-ion sites on the pathway", ""),
+    PATHWAY_VOLUME_FRACTION: ("cell volume fraction of the pathway", ""),
+    BVSE_ENERGY: ("BVSE energy above the minimum", "eV"),
+    PATH_DISTANCE: ("distance along the path", "Å"),
+    OCCUPANCY: ("site occupancy", ""),
+    IN_PATHWAY: ("on the percolating pathway", ""),
+    RUN_TIME: ("wall time", "s"),
 }
 
 #: Human-readable axis titles with units (derived from :data:`COLUMNS`).

@@ -14,6 +14,7 @@ RANK = {
     "data": 0,
     "features": 1,
     "thermo": 1,
+    "transport": 1,  # BVSE landscapes; depends only on data
     "models": 2,
     "explain": 3,
     "summary": 3,
