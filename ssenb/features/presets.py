@@ -168,6 +168,12 @@ def _structure() -> list:
     ]
 
 
+def _transport() -> list:
+    from .transport import TransportFeatures
+
+    return [TransportFeatures()]
+
+
 #: The registry: one line per preset.
 PRESETS: dict[str, Preset] = {
     p.name: p
@@ -177,6 +183,7 @@ PRESETS: dict[str, Preset] = {
         Preset("cell", "cell", "lattice constants (Å, °), space group and volume per atom (Å³), from a frame's columns or a Structure", _cell),
         Preset("li_sites", "structure", "Li sublattice and anion-framework geometry (ssenb)", _li_sites),
         Preset("structure", "structure", "density, symmetry, and Li-site descriptors", _structure),
+        Preset("transport", "structure", "BVSE Li migration barriers (1D/2D/3D, eV) and pathway descriptors (ssenb.transport)", _transport),
     )
 }  # fmt: skip
 
