@@ -9,9 +9,13 @@ symmetry operations, atom-site rows, cell lengths), and the parsed structure aft
 constant and is named in the error message.
 
 The bounds were chosen against real data: the 254 CIFs of the OBELiX training split
-are at most 6.3 kB, have at most 48 symmetry operations, 328 sites after expansion,
-cell lengths from 3.3 to 22.2 Å and volumes from 45 to 2,243 Å³. No crystallographic
-space group has more than 192 operations in its conventional setting.
+are at most 6.3 kB, list at most 192 symmetry operations and 1,344 site images (atom-site
+rows times operations), expand to at most 328 sites, and have cell lengths from 3.3 to
+22.2 Å and volumes from 45 to 2,243 Å³. No crystallographic space group has more than
+192 operations in its conventional setting. Near the limits pymatgen still needs a few
+seconds on a busy 2-core machine (2,000 sites in P1: 2.4 s; 1,920 site images in Fm-3m:
+1-3 s; 3,840 images: 3-6 s), while 520 rows in Fm-3m (100,000 images) ran for over five
+minutes unguarded. The text checks themselves take milliseconds.
 """
 
 from __future__ import annotations
@@ -29,8 +33,11 @@ MAX_CIF_BYTES = 2_000_000
 MAX_SYMMETRY_OPERATIONS = 192
 #: Most sites in the cell after symmetry expansion (OBELiX reaches 328).
 MAX_SITES = 2_000
-#: Most atom-site rows times symmetry operations: the work of pymatgen's expansion.
-MAX_EXPANSION_WORK = 100_000
+#: Most atom-site rows times symmetry operations (site images before merging): the work of
+#: pymatgen's expansion, which grows faster than linearly. OBELiX reaches 1,344.
+MAX_EXPANSION_WORK = 3_000
+#: Most data blocks in one CIF (pymatgen parses every block; ssenb uses the first structure).
+MAX_DATA_BLOCKS = 10
 #: Cell lengths a, b, c must lie in this range (Å).
 LATTICE_LENGTH_RANGE_A = (0.5, 200.0)
 #: Cell volume must lie in this range (Å³).
@@ -76,7 +83,7 @@ def read_cif(text: str | bytes):
     ------
     InvalidInputError
         Not a CIF pymatgen can read, no structure in it, or a bound exceeded:
-        :data:`MAX_CIF_BYTES`, :data:`MAX_SYMMETRY_OPERATIONS`, :data:`MAX_SITES`,
+        :data:`MAX_CIF_BYTES`, :data:`MAX_DATA_BLOCKS`, :data:`MAX_SYMMETRY_OPERATIONS`, :data:`MAX_SITES`,
         :data:`MAX_EXPANSION_WORK`, :data:`LATTICE_LENGTH_RANGE_A`,
         :data:`VOLUME_RANGE_A3`.
 
@@ -171,32 +178,41 @@ def _check_size(size: int) -> None:
 
 
 def _precheck(text: str) -> None:
-    """Count symmetry operations and atom-site rows in the text; read cell lengths."""
-    n_ops, n_sites = 0, 0
-    for tags, values in _loops(text):
-        lower = [t.lower() for t in tags]
-        rows = len(values) // max(len(tags), 1)
-        if any(t in _SYMOP_TAGS for t in lower):
-            n_ops = max(n_ops, rows)
-        if any(t in _ATOM_SITE_TAGS for t in lower):
-            n_sites = max(n_sites, rows)
-    if n_ops > MAX_SYMMETRY_OPERATIONS:
+    """Count data blocks, symmetry operations and atom-site rows in the text."""
+    blocks = re.split(r"(?im)^[ \t]*data_", text)
+    if len(blocks) - 1 > MAX_DATA_BLOCKS:
         raise InvalidInputError(
-            f"CIF lists {n_ops:,} symmetry operations; no space group has more than "
+            f"CIF has {len(blocks) - 1:,} data blocks; ssenb reads at most {MAX_DATA_BLOCKS} "
+            "(MAX_DATA_BLOCKS in ssenb.data.cif): split the file, one structure per CIF"
+        )
+    total_sites, total_work, most_ops = 0, 0, 0
+    for block in blocks:
+        n_ops, n_sites = 0, 0
+        for tags, values in _loops(block):
+            rows = len(values) // max(len(tags), 1)
+            if any(t in _SYMOP_TAGS for t in tags):
+                n_ops = max(n_ops, rows)
+            if any(t in _ATOM_SITE_TAGS for t in tags):
+                n_sites = max(n_sites, rows)
+        most_ops = max(most_ops, n_ops)
+        total_sites += n_sites
+        total_work += n_sites * max(n_ops, 1)
+    if most_ops > MAX_SYMMETRY_OPERATIONS:
+        raise InvalidInputError(
+            f"CIF lists {most_ops:,} symmetry operations; no space group has more than "
             f"{MAX_SYMMETRY_OPERATIONS} (MAX_SYMMETRY_OPERATIONS in ssenb.data.cif). "
             "Is the file corrupted or generated?"
         )
-    if n_sites > MAX_SITES:
+    if total_sites > MAX_SITES:
         raise InvalidInputError(
-            f"CIF lists {n_sites:,} atom sites; ssenb reads at most {MAX_SITES:,} "
+            f"CIF lists {total_sites:,} atom sites; ssenb reads at most {MAX_SITES:,} "
             "(MAX_SITES in ssenb.data.cif)"
         )
-    work = n_sites * max(n_ops, 1)
-    if work > MAX_EXPANSION_WORK:
+    if total_work > MAX_EXPANSION_WORK:
         raise InvalidInputError(
-            f"CIF lists {n_sites:,} atom sites and {n_ops} symmetry operations "
-            f"({work:,} site images); ssenb expands at most {MAX_EXPANSION_WORK:,} "
-            "(MAX_EXPANSION_WORK in ssenb.data.cif)"
+            f"CIF lists {total_sites:,} atom sites and up to {most_ops} symmetry operations "
+            f"({total_work:,} site images to expand and merge); ssenb expands at most "
+            f"{MAX_EXPANSION_WORK:,} (MAX_EXPANSION_WORK in ssenb.data.cif)"
         )
     for line in text.splitlines():
         parts = line.split()
@@ -253,7 +269,7 @@ def _loops(text: str):
         if not stripped or stripped.startswith("#"):
             continue
         head = stripped.split(None, 1)[0].lower()
-        if head == "loop_" or head.startswith(("data_", "global_", "save_")):
+        if head == "loop_" or head.startswith(("global_", "save_")):
             if state == "values" or tags:
                 yield tags, values
             tags, values = [], []
