@@ -337,6 +337,11 @@ def main(argv: list[str] | None = None) -> int:
     except SsenbError as err:
         print(f"ssenb: error: {_one_line(err)}", file=sys.stderr)
         return _EXIT_USAGE
+    except BrokenPipeError:  # `ssenb info | head`: the reader left; not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as err:  # a file the user named cannot be read or written
         print(f"ssenb: error: {_one_line(err)}", file=sys.stderr)
         return _EXIT_USAGE
