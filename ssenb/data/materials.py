@@ -170,12 +170,14 @@ def _check_tokens(part: str, material: str, argname: str) -> None:
 
     if not part.strip():
         raise InvalidInputError(
-            f"{argname}={_show(material)} has an empty part around '*' or '·'; {_EXAMPLE}"
+            f"{argname}={_show(material)} is not a chemical formula: it has an empty part "
+            f"around '*' or '·'; {_EXAMPLE}"
         )
     bad = sorted({c for c in _NUMBER.sub(" ", part) if not _ALLOWED.fullmatch(c)})
     if bad:
         raise InvalidInputError(
-            f"{argname}={_show(material)} contains {', '.join(repr(c) for c in bad)}, which "
+            f"{argname}={_show(material)} is not a chemical formula: it contains "
+            f"{', '.join(repr(c) for c in bad)}, which "
             f"cannot appear in a formula (amounts are positive numbers written after the "
             f"symbol); {_EXAMPLE}"
         )
@@ -193,7 +195,7 @@ def _check_tokens(part: str, material: str, argname: str) -> None:
     if unknown:
         raise InvalidInputError(
             f"{argname}={_show(material)} is not a chemical formula: "
-            f"{', '.join(repr(s) for s in unknown)} is not an element symbol; {_EXAMPLE}"
+            f"{', '.join(unknown)} is not an element symbol; {_EXAMPLE}"
         )
     for number in _NUMBER.findall(part):
         _check_amount(float(number), f"the amount {number!r}", material, argname)

@@ -172,7 +172,8 @@ def _objects(materials, kind):
         try:  # the package's one rule for formulas and amounts
             out.append(to_composition(item))
         except InvalidInputError as err:
-            out.append(f"not a valid material: {err}")
+            what = "a formula" if isinstance(item, str) else "a valid composition"
+            out.append(f"not {what}: {err}")
     return out, index
 
 

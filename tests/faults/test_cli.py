@@ -59,7 +59,7 @@ def test_force_replaces_the_file(existing, capsys):
         (["cv", "--splits", "two"], ["'two' is not a whole number"]),
         (["cv", "--scheme", "loo"], ["invalid choice: 'loo'"]),
         (["lab", "/nonexistent"], ["'/nonexistent' does not exist"]),
-        (["report", "Li3Xq", "-o", "{dir}/x.html"], ["'Xq' is not an element symbol"]),
+        (["report", "Li3Xq", "-o", "{dir}/x.html"], ["Xq is not an element symbol"]),
         (["report", "Li1e400S", "-o", "{dir}/x.html"], ["not a finite number"]),
         (["report", "LiF", "--ion", "li", "-o", "{dir}/x.html"], ["did you mean 'Li'?"]),
         (["screen", "Li3PS4", "Li0PS4"], ["'Li0PS4'", "is zero"]),

@@ -28,7 +28,7 @@ from ssenb.features import featurize
         ("Li3PS4**H2O", r"empty part"),
         ("li3ps4", r"capital letter"),
         ("li", r"did you mean 'Li'\?"),
-        ("Li3Xq", r"'Xq' is not an element symbol"),
+        ("Li3Xq", r"Xq is not an element symbol"),
         ("Li3PS4!", r"contains '!'"),
         ("Li" * (MAX_FORMULA_CHARS // 2 + 1), r"at most 1000"),
         ("   ", r"is empty"),
