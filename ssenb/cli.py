@@ -54,6 +54,7 @@ def _info(_args) -> int:
     from .data import DATASETS, data_dir, file_status, offline
 
     print(f"ssenb {__version__}  (Python {sys.version.split()[0]})")
+    optional = {"crystal-toolkit": "ct", "mp-api": "mp", "kaleido": "figures"}
     for pkg in (
         "pymatgen",
         "matminer",
@@ -62,13 +63,14 @@ def _info(_args) -> int:
         "shap",
         "plotly",
         "ipywidgets",
-        "crystal-toolkit",
         "pandas",
+        *optional,
     ):
         try:
             print(f"  {pkg:<16}{md.version(pkg)}")
         except md.PackageNotFoundError:
-            print(f"  {pkg:<16}not installed")
+            extra = f" (optional: pip install 'ssenb[{optional[pkg]}]')" if pkg in optional else ""
+            print(f"  {pkg:<16}not installed{extra}")
     folder = data_dir()
     print(f"data cache: {folder}  (downloads {'disabled' if offline() else 'allowed'})")
     corrupted = []

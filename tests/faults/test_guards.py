@@ -90,3 +90,19 @@ def test_featurize_raise_mode_names_the_row():
 
     with pytest.raises(FeaturizationError, match=r"row 1.*not a finite number"):
         featurize(["Li3PS4", "Li1e400S"], errors="raise", progress=False)
+
+
+@pytest.mark.parametrize(
+    ("material", "ion", "match"),
+    [
+        ("Li1e21PS4", "Li", r"exceeds the limit"),  # was a 3.76 V - inf window
+        ("Li0PS4", "Li", r"is zero"),  # was analysed as PS4
+        ("Li1e400S", "Li", r"not a finite number"),  # was pymatgen's OverflowError
+        ("Li3PS4", "li", r"did you mean 'Li'\?"),  # was "not covered by the MP data"
+    ],
+)
+def test_thermodynamics_entry_points_use_the_same_rule(material, ion, match):
+    from ssenb.thermo import stability_window
+
+    with pytest.raises(InvalidInputError, match=match):
+        stability_window(material, ion=ion)
