@@ -15,7 +15,9 @@ rows times operations), expand to at most 328 sites, and have cell lengths from 
 192 operations in its conventional setting. Near the limits pymatgen still needs a few
 seconds on a busy 2-core machine (2,000 sites in P1: 2.4 s; 1,920 site images in Fm-3m:
 1-3 s; 3,840 images: 3-6 s), while 520 rows in Fm-3m (100,000 images) ran for over five
-minutes unguarded. The text checks themselves take milliseconds.
+minutes unguarded. pymatgen also reads slowly what it then ignores: 1.9 MB of comments
+took 9.6 s and 95,000 reflection rows 13.8 s, hence the limits on bytes and loop values.
+The text checks themselves take milliseconds.
 """
 
 from __future__ import annotations
@@ -27,8 +29,12 @@ import warnings
 
 from ..errors import InvalidInputError
 
-#: Largest CIF accepted (bytes of UTF-8 text). OBELiX CIFs are at most 6.3 kB.
-MAX_CIF_BYTES = 2_000_000
+#: Largest CIF accepted (bytes of UTF-8 text). OBELiX CIFs are at most 6.3 kB, a 2,000-site
+#: P1 CIF about 70 kB; pymatgen reads about 0.2 MB/s of comments on a busy machine.
+MAX_CIF_BYTES = 500_000
+#: Most values in all loops together (reflection lists and other bulk data): pymatgen needs
+#: about 0.4 s per 50,000 on a busy machine. A 2,000-site P1 CIF has about 16,000.
+MAX_LOOP_VALUES = 100_000
 #: Most symmetry operations listed (Fm-3m, the largest conventional group, has 192).
 MAX_SYMMETRY_OPERATIONS = 192
 #: Most sites in the cell after symmetry expansion (OBELiX reaches 328).
@@ -83,7 +89,8 @@ def read_cif(text: str | bytes):
     ------
     InvalidInputError
         Not a CIF pymatgen can read, no structure in it, or a bound exceeded:
-        :data:`MAX_CIF_BYTES`, :data:`MAX_DATA_BLOCKS`, :data:`MAX_SYMMETRY_OPERATIONS`, :data:`MAX_SITES`,
+        :data:`MAX_CIF_BYTES`, :data:`MAX_DATA_BLOCKS`, :data:`MAX_LOOP_VALUES`,
+        :data:`MAX_SYMMETRY_OPERATIONS`, :data:`MAX_SITES`,
         :data:`MAX_EXPANSION_WORK`, :data:`LATTICE_LENGTH_RANGE_A`,
         :data:`VOLUME_RANGE_A3`.
 
@@ -185,10 +192,11 @@ def _precheck(text: str) -> None:
             f"CIF has {len(blocks) - 1:,} data blocks; ssenb reads at most {MAX_DATA_BLOCKS} "
             "(MAX_DATA_BLOCKS in ssenb.data.cif): split the file, one structure per CIF"
         )
-    total_sites, total_work, most_ops = 0, 0, 0
+    total_sites, total_work, most_ops, total_values = 0, 0, 0, 0
     for block in blocks:
         n_ops, n_sites = 0, 0
         for tags, values in _loops(block):
+            total_values += len(values)
             rows = len(values) // max(len(tags), 1)
             if any(t in _SYMOP_TAGS for t in tags):
                 n_ops = max(n_ops, rows)
@@ -197,6 +205,12 @@ def _precheck(text: str) -> None:
         most_ops = max(most_ops, n_ops)
         total_sites += n_sites
         total_work += n_sites * max(n_ops, 1)
+    if total_values > MAX_LOOP_VALUES:
+        raise InvalidInputError(
+            f"CIF loops hold {total_values:,} values; ssenb reads at most "
+            f"{MAX_LOOP_VALUES:,} (MAX_LOOP_VALUES in ssenb.data.cif). Remove reflection "
+            "lists or other bulk data from the file"
+        )
     if most_ops > MAX_SYMMETRY_OPERATIONS:
         raise InvalidInputError(
             f"CIF lists {most_ops:,} symmetry operations; no space group has more than "

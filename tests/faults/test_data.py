@@ -52,9 +52,20 @@ def _raw_rows(mirror):
         (_cif(rows=C.MAX_SITES + 1), f"{C.MAX_SITES + 1:,} atom sites"),
         (_cif(ops=["x, y, z", "-x, -y, -z"] * 96, rows=20), "3,840 site images"),
         ("".join(f"data_b{i}\n" for i in range(C.MAX_DATA_BLOCKS + 1)), "data blocks"),
+        (_cif(tail="loop_\n_refln_index_h\n_refln_F\n" + "1 2\n" * 60_000), r"120,\d{3} values"),
         ("data_x\nnot a cif at all\n", "CIF"),
     ],
-    ids=["50MB", "20000-ops", "a=1e9", "a=0.01", "too-many-rows", "expansion", "blocks", "junk"],
+    ids=[
+        "50MB",
+        "20000-ops",
+        "a=1e9",
+        "a=0.01",
+        "too-many-rows",
+        "expansion",
+        "blocks",
+        "hkl",
+        "junk",
+    ],
 )
 def test_hostile_cif_is_refused_with_its_bound(text, match):
     structure, reason = parse_cif(text)
@@ -156,7 +167,7 @@ def test_hostile_cifs_in_an_archive_keep_the_load_going(tmp_path, monkeypatch, m
     first = _raw_rows(mirror)[0]
     rows = [{**first, "ID": key} for key in ("big", "ops", "huge_cell")]
     cifs = {
-        "big": "data_big\n" + "#" * 3_000_000 + "\n",
+        "big": "data_big\n" + "#" * (C.MAX_CIF_BYTES + 1) + "\n",
         "ops": _cif(ops=["x, y, z"] * 20_000),
         "huge_cell": _cif(a=1e9),
     }
