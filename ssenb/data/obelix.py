@@ -115,9 +115,9 @@ def parse_conductivity(text: str) -> tuple[float, bool]:
 
 def parse_obelix_table(raw: pd.DataFrame) -> pd.DataFrame:
     """Turn the upstream OBELiX csv table into ssenb's columns (see :func:`load_obelix`)."""
-    missing = {"ID", "Reduced Composition", "True Composition", CONDUCTIVITY_COLUMN} - set(
-        raw.columns
-    )
+    needed = {"ID", "Reduced Composition", "True Composition", CONDUCTIVITY_COLUMN}
+    needed |= {"Z", "Family", "Space group", "Space group #", "DOI", *LATTICE}
+    missing = needed - set(raw.columns)
     if missing:
         raise InvalidInputError(
             f"OBELiX table lacks columns {sorted(missing)}; is it an OBELiX csv?"

@@ -197,3 +197,13 @@ def test_info_reports_a_corrupted_file_and_the_fix(tmp_path, monkeypatch, mirror
     assert "1 absent" in out
     assert f"{tmp_path / name} is present but corrupted (sha256 mismatch)" in out
     assert "move it away" in out and "ssenb fetch" in out
+
+
+def test_a_table_without_the_obelix_columns_is_named(tmp_path):
+    import pandas as pd
+
+    from ssenb.data.obelix import parse_obelix_table
+
+    raw = pd.DataFrame({"ID": ["a"], "Reduced Composition": ["LiF"]})
+    with pytest.raises(InvalidInputError, match=r"lacks columns \[.*'True Composition'.*'Z'"):
+        parse_obelix_table(raw)
