@@ -143,7 +143,8 @@ def _cv(args) -> int:
         random_state=args.seed,
         progress=not args.quiet,
     )
-    s = report.summary
+    # metrics dict: `summary_metrics` in the Result convention (`summary` before it)
+    s = report.summary_metrics if hasattr(report, "summary_metrics") else report.summary
     what = (
         f"grouped {report.n_splits}-fold cross-validation (near-duplicates share a fold)"
         if CV_SCHEMES[args.scheme] == "random"
