@@ -5,6 +5,24 @@ set -euo pipefail
 cd "$ROOT"
 export SSENB_OFFLINE=1 MPLBACKEND=Agg
 ruff check ssenb tests benchmarks scripts
+# Binder (repo2docker) builds with the Python in binder/runtime.txt: binder/requirements.txt
+# must list the package's core dependencies and resolve for that Python (needs PyPI; set
+# SSENB_SKIP_BINDER_CHECK=1 on a machine without it).
+python - <<'PY'
+import re, tomllib
+core = tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]
+lines = [l.split("#")[0].strip() for l in open("binder/requirements.txt")]
+binder = {l for l in lines if l}
+name = lambda r: re.split(r"[<>=!~ \[;]", r, maxsplit=1)[0].lower()
+if {name(r) for r in core} != {name(r) for r in binder}:
+    raise SystemExit(f"binder/requirements.txt {sorted(binder)} != pyproject dependencies {sorted(core)}")
+PY
+if [ "${SSENB_SKIP_BINDER_CHECK:-0}" != "1" ]; then
+  binder_py="$(sed -n 's/^python-\([0-9.]*\).*/\1/p' binder/runtime.txt)"
+  uv_cmd=("$PY" -m uv); "$PY" -m uv --version >/dev/null 2>&1 || uv_cmd=(uv)
+  "${uv_cmd[@]}" pip compile --quiet --python-version "$binder_py" binder/requirements.txt -o /dev/null \
+    || { echo "binder/requirements.txt does not resolve for Python $binder_py (Binder would fail)" >&2; exit 1; }
+fi
 python -m pytest tests "$@"
 shopt -s nullglob
 notebooks=(tutorials/*.ipynb notebooks/*.ipynb)

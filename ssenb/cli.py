@@ -1,20 +1,60 @@
-"""The ``ssenb`` command line: info, report, screen, cv, fetch, lab."""
+"""The ``ssenb`` command line: info, report, screen, cv, fetch, lab.
+
+Every user error (a bad argument, formula or output path) ends in one line
+``ssenb: error: ...`` on stderr and exit code 2, never a traceback. Output files are
+never overwritten without ``--force`` and never left half-written (see
+:mod:`ssenb.data._files`).
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import NoReturn
 
-from .errors import SsenbError
+from .errors import InvalidInputError, SsenbError
+
+#: Cross-validation schemes on the command line -> ``cross_validate_conductivity(cv=...)``.
+#: "grouped" is grouped k-fold (near-duplicate compositions share a fold, folds shuffled
+#: with --seed); "random" is its old name, kept as an alias.
+CV_SCHEMES = {"grouped": "random", "random": "random", "family": "family"}
+#: Fold counts accepted by ``ssenb cv --splits`` (the OBELiX training split has 478 rows).
+MIN_SPLITS, MAX_SPLITS = 2, 20
+_EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line ``ssenb: error: ...`` and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.split(" ", 1)[1] + " " if " " in self.prog else ""
+        self.exit(
+            _EXIT_USAGE,
+            f"ssenb: error: {message} (see 'ssenb {command}--help')\n",
+        )
+
+
+def _bounded_int(lo: int, hi: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{value} is outside {lo}..{hi}")
+        return value
+
+    return parse
 
 
 def _info(_args) -> int:
     import importlib.metadata as md
 
     from . import __version__
-    from .data import DATASETS, data_dir, is_present, offline
+    from .data import DATASETS, data_dir, file_status, offline
 
     print(f"ssenb {__version__}  (Python {sys.version.split()[0]})")
+    optional = {"crystal-toolkit": "ct", "mp-api": "mp", "kaleido": "figures"}
     for pkg in (
         "pymatgen",
         "matminer",
@@ -23,32 +63,66 @@ def _info(_args) -> int:
         "shap",
         "plotly",
         "ipywidgets",
-        "crystal-toolkit",
         "pandas",
+        *optional,
     ):
         try:
             print(f"  {pkg:<16}{md.version(pkg)}")
         except md.PackageNotFoundError:
-            print(f"  {pkg:<16}not installed")
-    print(f"data cache: {data_dir()}  (downloads {'disabled' if offline() else 'allowed'})")
+            extra = f" (optional: pip install 'ssenb[{optional[pkg]}]')" if pkg in optional else ""
+            print(f"  {pkg:<16}not installed{extra}")
+    folder = data_dir()
+    print(f"data cache: {folder}  (downloads {'disabled' if offline() else 'allowed'})")
+    corrupted = []
     for name, files in DATASETS.items():
-        have = sum(is_present(f) for f in files)
-        print(f"  {name:<16}{have}/{len(files)} files present and verified")
+        status = {f: file_status(f) for f in files}
+        have = sum(s == "verified" for s in status.values())
+        bad = [f for f, s in status.items() if s == "corrupted"]
+        corrupted += bad
+        absent = sum(s == "absent" for s in status.values())
+        extra = f"; {len(bad)} present but corrupted (sha256 mismatch)" if bad else ""
+        extra += f"; {absent} absent ('ssenb fetch {name}')" if absent else ""
+        print(f"  {name:<16}{have}/{len(files)} files present and verified{extra}")
+    for f in corrupted:
+        print(
+            f"corrupted: {folder / f} is present but corrupted (sha256 mismatch). Fix: move it "
+            f"away (ssenb never overwrites it), then run 'ssenb fetch' to download a fresh copy."
+        )
     return 0
 
 
 def _report(args) -> int:
-    from .report import write_report
+    from .data._files import check_output_path
+    from .data.materials import to_composition, to_element
+    from .report import resolve_material, write_report
 
-    path = write_report(args.material, args.output, ion=args.ion)
+    check_output_path(args.output, overwrite=args.force)
+    to_element(args.ion, argname="--ion")
+    material, label = resolve_material(args.material)
+    if isinstance(material, str):
+        to_composition(material)
+    path = write_report(
+        material,
+        args.output,
+        ion=args.ion,
+        overwrite=args.force,
+        predict=not args.no_predict,
+        label=label,
+    )
     print(f"wrote {path}")
     return 0
 
 
 def _screen(args) -> int:
+    from .data._files import check_output_path, write_new_file
+    from .data.materials import to_composition, to_element
     from .thermo import screen
 
-    _refuse_existing(args.output, args.force)
+    if args.output:
+        check_output_path(args.output, overwrite=args.force)
+    for text in args.materials:  # a typo on the command line is fixed, not recorded
+        to_composition(text, argname="formula")
+    to_element(args.ion, argname="--ion")
     formulas = _selected(args)
     frame = screen(formulas, ion=args.ion, progress=not args.quiet, executor=args.jobs)
     # rank 1: on the hull with the widest window. Formulas you name keep your order; a
@@ -62,7 +136,9 @@ def _screen(args) -> int:
         frame = frame.loc[order]
     frame["decomposition"] = [None if d is None else str(d) for d in frame["decomposition"]]
     if args.output:
-        _write_new_csv(frame, args.output, args.force)
+        write_new_file(
+            args.output, lambda tmp: frame.to_csv(tmp, index=False), overwrite=args.force
+        )
         print(f"wrote {args.output} ({len(frame)} rows, ranked by hull distance then window width)")
     else:
         print(frame.to_string(index=False))
@@ -118,53 +194,44 @@ def _selected(args) -> list[str]:
 
 
 def _refuse_existing(output, force: bool) -> None:
-    import os
+    from .data._files import check_output_path
 
-    from .errors import InvalidInputError
-
-    if output and os.path.lexists(output) and not force:
-        raise InvalidInputError(f"{output} exists; ssenb does not overwrite it (use --force)")
+    if output:
+        check_output_path(output, overwrite=force)
 
 
 def _write_new_csv(frame, output: str, force: bool) -> None:
     """Write a CSV through a temporary file in the same folder, then rename it into place."""
-    try:
-        from .data._files import write_new_file  # the shared safe writer, where present
-    except ImportError:
-        write_new_file = None
-    if write_new_file is not None:
-        write_new_file(output, lambda tmp: frame.to_csv(tmp, index=False), overwrite=force)
-        return
-    import os
-    import tempfile
+    from .data._files import write_new_file
 
-    from .errors import InvalidInputError
-
-    _refuse_existing(output, force)
-    folder = os.path.dirname(os.path.abspath(output))
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".ssenb-", suffix=".csv")
-    except OSError as err:
-        raise InvalidInputError(f"cannot write {output}: {err}") from err
-    try:
-        with os.fdopen(fd, "w", newline="") as fh:
-            frame.to_csv(fh, index=False)
-        os.replace(tmp, output)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_new_file(output, lambda tmp: frame.to_csv(tmp, index=False), overwrite=force)
 
 
 def _cv(args) -> int:
-    from .models import cross_validate_conductivity
+    from .data._files import check_output_path, write_new_file
+    from .models import ConductivityModel, cross_validate_conductivity
 
+    if args.output:
+        check_output_path(args.output, overwrite=args.force)
+    params = {
+        k: v
+        for k, v in (("n_models", args.n_models), ("n_estimators", args.n_estimators))
+        if v is not None
+    }
     report = cross_validate_conductivity(
-        cv=args.scheme, n_splits=args.splits, random_state=args.seed, progress=not args.quiet
+        model=ConductivityModel(random_state=args.seed, **params),
+        cv=CV_SCHEMES[args.scheme],
+        n_splits=args.splits,
+        random_state=args.seed,
+        progress=not args.quiet,
     )
-    s = report.summary
-    print(
-        f"{args.scheme} cross-validation on {report.data_version} ({report.n_splits} folds, seed {args.seed})"
+    s = report.summary_metrics
+    what = (
+        f"grouped {report.n_splits}-fold cross-validation (near-duplicates share a fold)"
+        if CV_SCHEMES[args.scheme] == "random"
+        else f"leave-one-family-out cross-validation ({report.n_splits} families)"
     )
+    print(f"{what} on {report.data_version}, seed {args.seed}")
     print(
         f"  MAE log10 σ (S/cm): {s['mae']:.2f}   median-predictor baseline: {s['baseline_mae']:.2f}   R²: {s['r2']:.2f}"
     )
@@ -172,7 +239,11 @@ def _cv(args) -> int:
         f"  superionic (σ ≥ 1e-4 S/cm): accuracy {s['accuracy']:.2f} (majority baseline {s['baseline_accuracy']:.2f}), MCC {s['mcc']:.2f}"
     )
     if args.output:
-        report.predictions.to_csv(args.output, index=False)
+        write_new_file(
+            args.output,
+            lambda tmp: report.predictions.to_csv(tmp, index=False),
+            overwrite=args.force,
+        )
         print(f"wrote {args.output}")
     return 0
 
@@ -196,79 +267,208 @@ def _lab(args) -> int:
 
     folder = Path(args.folder)
     if not folder.is_dir():
-        raise FileNotFoundError(
-            f"{folder} does not exist; run from the repository root or pass a folder"
+        raise InvalidInputError(
+            f"folder {args.folder!r} does not exist; run from the repository root (for "
+            "'tutorials') or pass an existing folder"
         )
     return subprocess.call([sys.executable, "-m", "jupyter", "lab", str(folder)])
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="ssenb", description="Solid-state electrolytes: data, thermodynamics, ML."
+def _add_output(p: argparse.ArgumentParser, what: str, default: str | None = None) -> None:
+    p.add_argument(
+        "-o",
+        "--output",
+        default=default,
+        metavar="FILE",
+        help=f"{what}"
+        + (f" (default: {default})" if default else "")
+        + "; its folder must exist, and an existing file is refused unless --force",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    p.add_argument(
+        "-f", "--force", action="store_true", help="replace the output file if it exists"
+    )
+
+
+def _add_ion(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--ion",
+        default="Li",
+        metavar="SYMBOL",
+        help="mobile ion, an element symbol; voltages are given vs its metal (default: Li)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``ssenb`` command (every option has its help text)."""
+    parser = _Parser(
+        prog="ssenb",
+        description="Solid-state electrolytes: data, thermodynamics, ML.",
+        epilog="Errors end in one line 'ssenb: error: ...' and exit code 2.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser(
-        "info", help="versions, data cache location and which datasets are present"
+        "info",
+        help="versions, data cache location and which datasets are present",
+        description="Print package versions, the data cache folder and, for each "
+        "dataset, how many files are present and verified (sha256) or corrupted.",
     ).set_defaults(func=_info)
-    rep = sub.add_parser("report", help="self-contained HTML report of one electrolyte")
-    rep.add_argument("material", help="formula, e.g. Li10GeP2S12")
-    rep.add_argument("-o", "--output", default="report.html")
-    rep.add_argument("--ion", default="Li")
+    rep = sub.add_parser(
+        "report",
+        help="self-contained HTML report of one electrolyte",
+        description="Write an HTML page (plotly.js inline, opens offline) with the hull "
+        "distance, stability window, interface reactions with Li and LiCoO2, and the "
+        "phase diagram of one material from the offline MP ~2019 snapshot, its structure when a "
+        "CIF or OBELiX id is given, and its predicted conductivity with the model that answered.",
+    )
+    rep.add_argument(
+        "material",
+        help="a formula (Li10GeP2S12), a CIF file (my.cif), or an OBELiX training id (obelix:jqc)",
+    )
+    rep.add_argument(
+        "--no-predict",
+        action="store_true",
+        help="leave out the conductivity prediction (the first one fits the default model, "
+        "about a minute on 2 cores, then it is cached)",
+    )
+    _add_output(rep, "HTML file to write", "report.html")
+    _add_ion(rep)
     rep.set_defaults(func=_report)
     for name, func, text in (
         ("screen", _screen, "hull distance and window of many formulas, ranked (CSV)"),
         ("candidates", _candidates, "decision table: hull, window, interfaces, σ, Pareto rank"),
     ):
-        scr = sub.add_parser(name, help=text)
-        scr.add_argument("materials", nargs="*", help="formulas (or pick with the options below)")
+        scr = sub.add_parser(
+            name,
+            help=text,
+            description="Energy above hull (eV/atom) and electrochemical stability window "
+            "(V vs the ion's metal) of each formula, from the offline MP ~2019 snapshot"
+            + (
+                "; plus interface reactions, predicted σ and a Pareto rank."
+                if name == "candidates"
+                else "."
+            ),
+        )
+        scr.add_argument(
+            "materials",
+            nargs="*",
+            metavar="FORMULA",
+            help="formulas (or pick with the options below)",
+        )
         scr.add_argument(
             "--all-li", action="store_true", help="every compound of the snapshot with the ion"
         )
         scr.add_argument("--chemsys", help="snapshot compounds within a system, e.g. Li-P-S")
         scr.add_argument("--contains", help="snapshot compounds with all these elements, e.g. Li,S")
-        scr.add_argument(
-            "-o", "--output", help="CSV file to write (never overwritten without --force)"
-        )
-        scr.add_argument("--force", action="store_true", help="overwrite an existing output file")
-        scr.add_argument("--ion", default="Li")
+        _add_output(scr, "CSV file to write (default: print the table)")
+        _add_ion(scr)
         scr.add_argument(
             "-j", "--jobs", type=int, default=None, help="worker processes (default: 1)"
         )
-        scr.add_argument("-q", "--quiet", action="store_true")
+        scr.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
         if name == "candidates":
             scr.add_argument("--cathode", default="LiCoO2", help="cathode formula (default LiCoO2)")
             scr.add_argument("--model", help="folder of a saved ConductivityModel (save_model)")
             scr.add_argument("--checkpoint", help="folder for resumable per-chunk results")
         scr.set_defaults(func=func)
     cv = sub.add_parser(
-        "cv", help="cross-validate the conductivity model on the OBELiX training split"
+        "cv",
+        help="cross-validate the conductivity model on the OBELiX training split",
+        description="Cross-validate the log10 σ (S/cm) model on the OBELiX training "
+        "split and print MAE, R² and superionic accuracy beside baselines.",
     )
-    cv.add_argument("--scheme", choices=["random", "family"], default="random")
-    cv.add_argument("--splits", type=int, default=5)
-    cv.add_argument("--seed", type=int, default=0)
-    cv.add_argument("-o", "--output", help="CSV of per-material predictions")
-    cv.add_argument("-q", "--quiet", action="store_true")
+    cv.add_argument(
+        "--scheme",
+        choices=list(CV_SCHEMES),
+        default="grouped",
+        help="'grouped': grouped k-fold, near-duplicate compositions kept in one fold, "
+        "folds shuffled with --seed; 'family': leave one structural family out; "
+        "'random' is the old name of 'grouped' (default: grouped)",
+    )
+    cv.add_argument(
+        "--splits",
+        type=_bounded_int(MIN_SPLITS, MAX_SPLITS),
+        default=5,
+        metavar="K",
+        help=f"number of folds for 'grouped', {MIN_SPLITS} to {MAX_SPLITS} (default: 5)",
+    )
+    cv.add_argument(
+        "--seed", type=int, default=0, help="seed of the folds and the model (default: 0)"
+    )
+    cv.add_argument(
+        "--n-models",
+        type=_bounded_int(1, 50),
+        default=None,
+        metavar="N",
+        help="advanced: ensemble members per fold, 1 to 50 (default: the model's, 5); "
+        "fewer is faster and less accurate",
+    )
+    cv.add_argument(
+        "--n-estimators",
+        type=_bounded_int(1, 5000),
+        default=None,
+        metavar="N",
+        help="advanced: boosted trees per member, 1 to 5000 (default: the model's, 600)",
+    )
+    _add_output(cv, "CSV of per-material predictions (default: none)")
+    cv.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     cv.set_defaults(func=_cv)
     fe = sub.add_parser(
-        "fetch", help="download and verify data files into the cache (for Binder/offline use)"
+        "fetch",
+        help="download and verify data files into the cache (for Binder/offline use)",
+        description="Download (unless cached) and sha256-verify the data files of the "
+        "named datasets into the cache folder ($SSENB_DATA_DIR).",
     )
     fe.add_argument(
         "datasets", nargs="*", help="dataset names (default: obelix-train mp2019 matterviz)"
     )
     fe.set_defaults(func=_fetch)
-    lab = sub.add_parser("lab", help="open JupyterLab on the tutorials")
-    lab.add_argument("folder", nargs="?", default="tutorials")
+    lab = sub.add_parser(
+        "lab",
+        help="open JupyterLab on the tutorials",
+        description="Start JupyterLab on a folder of notebooks.",
+    )
+    lab.add_argument(
+        "folder", nargs="?", default="tutorials", help="folder to open (default: tutorials)"
+    )
     lab.set_defaults(func=_lab)
     return parser
 
 
+def _check_text(argv: list[str]) -> None:
+    """Refuse arguments that are not valid UTF-8 (surrogate-escaped bytes in argv)."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidInputError(
+                f"argument {arg!a} is not valid UTF-8 text; retype it or rename the file"
+            ) from None
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run the ``ssenb`` command; returns the exit code (2 for a user error)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
+        _check_text(argv)
+        args = build_parser().parse_args(argv)
         return args.func(args)
+    except SystemExit as done:  # argparse: --help (0) or a usage error, already printed
+        return done.code if isinstance(done.code, int) else _EXIT_USAGE
     except SsenbError as err:
-        print(f"ssenb: error: {err}", file=sys.stderr)
-        return 2
+        print(f"ssenb: error: {_one_line(err)}", file=sys.stderr)
+        return _EXIT_USAGE
+    except BrokenPipeError:  # `ssenb info | head`: the reader left; not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except OSError as err:  # a file the user named cannot be read or written
+        print(f"ssenb: error: {_one_line(err)}", file=sys.stderr)
+        return _EXIT_USAGE
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split())
 
 
 if __name__ == "__main__":  # pragma: no cover

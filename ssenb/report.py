@@ -135,12 +135,48 @@ def _overview(s) -> str:
     return html_table(s.summary(), caption="Overview")
 
 
-def write_report(material, path, **kwargs) -> Path:
-    """Write :func:`build_report` to ``path`` (refuses nothing; parent folders are created)."""
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(build_report(material, **kwargs), encoding="utf-8")
-    return out
+def write_report(material, path, *, overwrite: bool = False, **kwargs) -> Path:
+    """Write :func:`build_report` to an HTML file, never replacing a file by surprise.
+
+    Why: the report is the page a user shares; writing it must not clobber their files
+    or leave a half-written page when the analysis fails.
+
+    Parameters
+    ----------
+    material : str, Composition or Structure
+        The electrolyte (see :func:`build_report`).
+    path : str or path-like
+        HTML file to create. Its folder must exist.
+    overwrite : bool
+        Replace an existing file (default: refuse).
+    **kwargs
+        Passed to :func:`build_report` (``ion``, ``source``, ``predict``).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    InvalidInputError
+        The path is a folder, in a missing folder, or an existing file without
+        ``overwrite=True``; or the material is not valid. Nothing is written then.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = write_report("LiF", Path(tempfile.mkdtemp()) / "LiF.html", predict=False)
+    >>> out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    True
+    """
+    from .data._files import check_output_path, write_new_file
+
+    check_output_path(path, overwrite=overwrite)  # fail before minutes of work
+    text = build_report(material, **kwargs)
+    return write_new_file(
+        path, lambda tmp: tmp.write_text(text, encoding="utf-8"), overwrite=overwrite
+    )
 
 
 def _head(formula: str) -> str:

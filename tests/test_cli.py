@@ -10,7 +10,7 @@ def test_info_lists_versions_and_datasets(capsys):
 
 
 def test_report_is_a_self_contained_page(tmp_path):
-    out = tmp_path / "sub" / "r.html"
+    out = tmp_path / "r.html"
     assert main(["report", "Li3PO4", "-o", str(out)]) == 0
     html = out.read_text()
     assert html.startswith("<!DOCTYPE html>")
@@ -36,13 +36,45 @@ def test_screen_writes_csv(tmp_path):
 
 
 def test_cv_command(tmp_path, capsys):
-    out = tmp_path / "cv.csv"
-    assert main(["cv", "-q", "--splits", "3", "-o", str(out)]) == 0
-    text = capsys.readouterr().out
-    assert "MAE log10 σ" in text and "baseline" in text
+    """A tiny model keeps the wiring test fast; the scheme is named honestly."""
     import pandas as pd
 
-    assert len(pd.read_csv(out)) == 478
+    out = tmp_path / "cv.csv"
+    argv = ["cv", "-q", "--splits", "3", "--n-models", "1", "--n-estimators", "10"]
+    assert main([*argv, "-o", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "grouped 3-fold cross-validation" in text and "random" not in text
+    assert "MAE log10 σ" in text and "baseline" in text
+    frame = pd.read_csv(out)
+    assert len(frame) == 478
+    assert sorted(frame["fold"].unique()) == [0, 1, 2]
+
+
+def test_cv_random_is_an_alias_of_grouped(monkeypatch, capsys):
+    import ssenb.models
+
+    seen = {}
+
+    def fake_cv(**kwargs):
+        seen.update(kwargs)
+        raise ssenb.errors.InvalidInputError("stop here")
+
+    monkeypatch.setattr(ssenb.models, "cross_validate_conductivity", fake_cv)
+    for scheme, expected in (("random", "random"), ("grouped", "random"), ("family", "family")):
+        assert main(["cv", "--scheme", scheme, "--n-models", "2", "--n-estimators", "7"]) == 2
+        assert seen["cv"] == expected
+        assert (seen["model"].n_models, seen["model"].n_estimators) == (2, 7)
+
+
+def test_every_option_has_help_text():
+    """issue 13: `ssenb report --help` said nothing for -o or --ion."""
+    from ssenb.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, p in sub.choices.items():
+        for action in p._actions:
+            assert action.help, (name, action.dest)
 
 
 def test_fetch_verifies_cached_files(capsys):

@@ -4,12 +4,13 @@ Nothing here is vendored: each file is known by URL and sha256 and cached under
 ``$SSENB_DATA_DIR`` (default: the OS cache folder).
 """
 
-from ._cache import data_dir, fetch, is_present, offline
+from ._cache import data_dir, fetch, file_status, is_present, offline
 from ._registry import DATASETS, REGISTRY
+from .cif import parse_cif, read_cif
 from .hull_demos import load_alexandria_entries, load_mp2020_entries
 from .materials import display_formula, to_composition, to_element
 from .mp_snapshot import CORRECTION_SCHEME, SNAPSHOT_NAME, load_mp_snapshot
-from .obelix import load_obelix, parse_cif
+from .obelix import load_obelix
 
 __all__ = [
     "CORRECTION_SCHEME",
@@ -19,6 +20,7 @@ __all__ = [
     "data_dir",
     "display_formula",
     "fetch",
+    "file_status",
     "is_present",
     "load_alexandria_entries",
     "load_mp2020_entries",
@@ -26,6 +28,7 @@ __all__ = [
     "load_obelix",
     "offline",
     "parse_cif",
+    "read_cif",
     "to_composition",
     "to_element",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Literal
 
 from ..errors import DataIntegrityError, DataUnavailableError, UnknownNameError
 from ._registry import REGISTRY, RemoteFile
@@ -57,13 +58,50 @@ def _spec(name: str) -> RemoteFile:
         ) from None
 
 
-def is_present(name: str) -> bool:
-    """Whether ``name`` is in the cache with the right hash (never downloads, never raises)."""
+FileStatus = Literal["verified", "absent", "corrupted"]
+
+
+def file_status(name: str) -> FileStatus:
+    """Whether registered file ``name`` is cached and intact; never downloads.
+
+    Why: ``ssenb info`` must tell a missing file (fetch it) from a damaged one (move it
+    away), since ssenb never overwrites a file it finds in the cache.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`ssenb.data.REGISTRY`, e.g. ``"obelix/train.csv"``.
+
+    Returns
+    -------
+    {"verified", "absent", "corrupted"}
+        "verified": present with the registered sha256; "absent": no such file (or
+        unreadable); "corrupted": present but its sha256 differs from the registry.
+
+    Raises
+    ------
+    UnknownNameError
+        ``name`` is not a registered file.
+
+    Examples
+    --------
+    >>> file_status("obelix/train.csv")
+    'verified'
+    """
+    spec = _spec(name)
     path = data_dir() / name
     if not path.is_file():
-        return False
-    spec = _spec(name)
-    return spec.sha256 is None or sha256sum(path) == spec.sha256
+        return "absent"
+    try:
+        digest = sha256sum(path)
+    except OSError:  # unreadable (permissions): as good as absent for ssenb
+        return "absent"
+    return "verified" if spec.sha256 is None or digest == spec.sha256 else "corrupted"
+
+
+def is_present(name: str) -> bool:
+    """Whether ``name`` is in the cache with the right hash (never downloads)."""
+    return file_status(name) == "verified"
 
 
 def fetch(name: str) -> Path:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import math
 import tarfile
-import warnings
 from functools import lru_cache
 from typing import Literal, get_args
 
@@ -14,6 +12,8 @@ import pandas as pd
 from .. import keys as K
 from ..errors import InvalidInputError, UnknownNameError
 from ._cache import data_dir, fetch
+from .cif import MAX_CIF_BYTES, parse_cif
+from .materials import to_composition
 
 ObelixSplit = Literal["train", "test", "all"]
 
@@ -53,7 +53,12 @@ def load_obelix(split: ObelixSplit = "train", *, structures: bool = True) -> pd.
     pandas.DataFrame
         Columns: id, reduced_composition and true_composition (pymatgen ``Composition``),
         z, sigma_S_cm, log10_sigma, censored, family, space_group, space_group_number,
-        a, b, c (Å), alpha, beta, gamma (degrees), doi, structure, structure_error.
+        a, b, c (Å), alpha, beta, gamma (degrees), doi, composition_error, structure,
+        structure_error. A row whose formula cannot be parsed keeps ``None`` in the
+        composition column(s) and the reason in ``composition_error`` (hydrate notation
+        such as ``Li3(Mo8S8O8(OH)8(HWO5(H2O)))*(H2O)18`` is parsed); a row without a
+        usable CIF keeps ``structure=None`` and the reason in ``structure_error``.
+        CIFs are read within the bounds of :mod:`ssenb.data.cif`.
         A fresh copy each call: modify it freely.
 
     Notes
@@ -110,21 +115,21 @@ def parse_conductivity(text: str) -> tuple[float, bool]:
 
 def parse_obelix_table(raw: pd.DataFrame) -> pd.DataFrame:
     """Turn the upstream OBELiX csv table into ssenb's columns (see :func:`load_obelix`)."""
-    from pymatgen.core import Composition
-
-    missing = {"ID", "Reduced Composition", "True Composition", CONDUCTIVITY_COLUMN} - set(
-        raw.columns
-    )
+    needed = {"ID", "Reduced Composition", "True Composition", CONDUCTIVITY_COLUMN}
+    needed |= {"Z", "Family", "Space group", "Space group #", "DOI", *LATTICE}
+    missing = needed - set(raw.columns)
     if missing:
         raise InvalidInputError(
             f"OBELiX table lacks columns {sorted(missing)}; is it an OBELiX csv?"
         )
     sigma = [parse_conductivity(v) for v in raw[CONDUCTIVITY_COLUMN]]
+    reduced = [_parse_composition(c, "Reduced Composition") for c in raw["Reduced Composition"]]
+    true = [_parse_composition(c, "True Composition") for c in raw["True Composition"]]
     out = pd.DataFrame(
         {
             K.ID: raw["ID"].astype(str),
-            K.REDUCED_COMPOSITION: [Composition(c) for c in raw["Reduced Composition"]],
-            K.TRUE_COMPOSITION: [Composition(c) for c in raw["True Composition"]],
+            K.REDUCED_COMPOSITION: [c for c, _ in reduced],
+            K.TRUE_COMPOSITION: [c for c, _ in true],
             "z": pd.to_numeric(raw["Z"], errors="coerce"),
             K.SIGMA: [v for v, _ in sigma],
             K.LOG10_SIGMA: [math.log10(v) for v, _ in sigma],
@@ -139,32 +144,32 @@ def parse_obelix_table(raw: pd.DataFrame) -> pd.DataFrame:
     for col in LATTICE:
         out[col] = pd.to_numeric(raw[col], errors="coerce")
     out[K.DOI] = raw["DOI"]
+    out[K.COMPOSITION_ERROR] = [
+        "; ".join(e for e in (r, t) if e) or None for (_, r), (_, t) in zip(reduced, true)
+    ]
     return out
 
 
+def _parse_composition(text: str, column: str):
+    """(Composition, None) or (None, reason): one unparseable formula never fails a load."""
+    try:
+        return to_composition(text, argname=column), None
+    except InvalidInputError as err:
+        return None, str(err)
+
+
 def read_cif_archive(path) -> dict[str, str]:
-    """``{ID: cif text}`` from an OBELiX CIF tarball (member names ``<folder>/<ID>.cif``)."""
+    """``{ID: cif text}`` from an OBELiX CIF tarball (member names ``<folder>/<ID>.cif``).
+
+    Nothing is extracted to disk; a member is read up to ``MAX_CIF_BYTES + 1`` bytes, so
+    an oversized one is refused by :func:`parse_cif` without being read whole.
+    """
     out = {}
     with tarfile.open(path) as tf:
         for member in tf.getmembers():
             if member.isfile() and member.name.endswith(".cif"):
                 key = member.name.rsplit("/", 1)[-1][: -len(".cif")]
-                out[key] = tf.extractfile(member).read().decode("utf-8", errors="replace")
+                out[key] = (
+                    tf.extractfile(member).read(MAX_CIF_BYTES + 1).decode("utf-8", errors="replace")
+                )
     return out
-
-
-def parse_cif(text: str | None):
-    """(Structure, None) or (None, reason). Never raises: one bad CIF must not fail a load."""
-    if text is None:
-        return None, "no CIF in the dataset"
-    from pymatgen.io.cif import CifParser
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            structures = CifParser(io.StringIO(text)).parse_structures(primitive=False)
-        if not structures:
-            return None, "CIF holds no structure"
-        return structures[0], None
-    except Exception as err:  # pymatgen raises many types for bad CIFs
-        return None, f"CIF did not parse: {type(err).__name__}: {str(err)[:200]}"

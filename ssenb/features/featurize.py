@@ -149,7 +149,12 @@ def _objects(materials, kind):
     else:
         if isinstance(materials, str | Composition | Structure):
             materials = [materials]
-        items = list(materials)
+        if not isinstance(materials, list | tuple | pd.Series | pd.Index | np.ndarray):
+            raise InvalidInputError(
+                f"materials must be a DataFrame from load_obelix, a formula, Composition or "
+                f"Structure, or a list of them; got {type(materials).__name__}"
+            )
+        items = list(np.ravel(materials)) if isinstance(materials, np.ndarray) else list(materials)
         if not items:
             raise InvalidInputError("materials is empty; nothing to featurize")
         index = pd.RangeIndex(len(items))
@@ -160,18 +165,17 @@ def _objects(materials, kind):
         if kind == "structure":
             out.append(item if isinstance(item, Structure) else "no structure for this row")
             continue
-        if isinstance(item, Structure):
-            item = item.composition
-        if isinstance(item, str):
-            try:
-                item = to_composition(item)
-            except InvalidInputError as err:  # unknown symbols, unparseable text
-                out.append(f"not a formula: {err}")
-                continue
-        if not isinstance(item, Composition) or item.num_atoms <= 0:
-            out.append(f"not a composition: {item!r}")
+        if item is None:
+            out.append("no composition for this row")
             continue
-        out.append(item)
+        if not isinstance(item, str | Composition | Structure):
+            out.append(f"not a material: {type(item).__name__} {str(item)[:40]!r}")
+            continue
+        try:  # the package's one rule for formulas and amounts
+            out.append(to_composition(item))
+        except InvalidInputError as err:
+            what = "a formula" if isinstance(item, str) else "a valid composition"
+            out.append(f"not {what}: {err}")
     return out, index
 
 

@@ -60,3 +60,23 @@ def test_hash_mismatch_is_refused_and_the_file_left_alone(tmp_path, monkeypatch,
 def test_unknown_file_lists_known_ones():
     with pytest.raises(UnknownNameError, match=r"obelix/train\.csv"):
         fetch("obelix/validation.csv")
+
+
+def test_file_status_tells_verified_absent_and_corrupted(tmp_path, monkeypatch, mirror):
+    """A copy with one flipped byte is 'corrupted', not 'absent'."""
+    from ssenb.data import file_status
+
+    name = "matterviz-hull-demos/alexandria_Li-Ti-O.json.gz"  # a small mirror file
+    target = tmp_path / name
+    target.parent.mkdir(parents=True)
+    data = bytearray((mirror / name).read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    target.write_bytes(bytes(data))
+    monkeypatch.setenv("SSENB_DATA_DIR", str(tmp_path))
+    assert file_status(name) == "corrupted"
+    assert file_status("obelix/train.csv") == "absent"
+    assert not is_present(name)
+    monkeypatch.setenv("SSENB_DATA_DIR", str(mirror))
+    assert file_status(name) == "verified"
+    with pytest.raises(UnknownNameError, match="no registered data file"):
+        file_status("nope.csv")
