@@ -176,9 +176,7 @@ class Explorer(w.VBox):
         """Analyse the structure in a CIF (what the upload button does); bounded in size."""
         from ..data import parse_cif
 
-        if isinstance(content, bytes):
-            content = content.decode("utf-8", errors="replace")
-        with self.status.working(f"reading {name}"):
+        with self.status.working(f"reading {name}"):  # parse_cif bounds the size first
             structure, reason = parse_cif(content)
             if structure is None:
                 self._reset("")

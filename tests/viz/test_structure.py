@@ -361,6 +361,7 @@ def test_missing_crystal_toolkit_says_how_to_install(monkeypatch):
 
 
 def test_crystal_toolkit_scene_as_plotly():
+    pytest.importorskip("crystal_toolkit", reason="optional extra: pip install 'ssenb[ct]'")
     """Crystal Toolkit draws rock-salt LiF with its periodic images: 14 + 13 atoms."""
     pytest.importorskip("crystal_toolkit")
     fig = structure_3d(lif(), backend="crystal_toolkit")
