@@ -11,4 +11,10 @@ ssenb info
 ssenb report Li10GeP2S12 -o out/Li10GeP2S12.html
 ssenb screen Li3PS4 Li10GeP2S12 Li6PS5Cl Li7La3Zr2O12 Li3PO4 Li2PO2N Li3InCl6 LiF -q -o out/windows.csv
 cat out/windows.csv
-ssenb cv -q -o out/cv_predictions.csv
+# The CV fits the default ensemble once per fold after featurizing the training split:
+# about 20 minutes on a quiet 2-core machine (issue 13), longer when it is busy. Progress
+# bars (featurization, then folds) show where it is; the elapsed time is printed at the end.
+echo "cross-validation of the conductivity model (5 folds): about 20 min on 2 cores ..."
+start=$SECONDS
+ssenb cv -o out/cv_predictions.csv
+echo "cross-validation took $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -129,7 +130,8 @@ def interface_heatmap(
     *,
     hover: pd.DataFrame | None = None,
     fig: go.Figure | None = None,
-    digits: int = 3,
+    unit: Literal["eV/atom", "meV/atom"] = "eV/atom",
+    digits: int | None = None,
     **kwargs,
 ) -> go.Figure:
     """Map of the most negative reaction energy of each electrolyte | electrode pair.
@@ -147,9 +149,12 @@ def interface_heatmap(
         above hull. NaN cells (failed pairs) stay blank and read "n/a".
     hover : pandas.DataFrame, optional
         Extra hover text per cell, same shape as ``frame`` (used with float cells).
-    digits : int
-        Decimals written in the cells (3: meV/atom, so a -0.9 meV/atom cell does not read
-        like a 0 one).
+    unit : "eV/atom" or "meV/atom"
+        Unit of the colour scale and the cell numbers; "meV/atom" writes short integers
+        (for journal-size cells).
+    digits : int, optional
+        Decimals written in the cells; default 3 for eV/atom (so a −0.9 meV/atom cell
+        does not read like a 0 one) and 0 for meV/atom.
     **kwargs
         Forwarded to the heatmap trace.
 
@@ -191,7 +196,12 @@ def interface_heatmap(
                 texts[i][j] = fmt_number(energies[i, j], "eV/atom", digits=3)
             if hover is not None and str(hover.iat[i, j]):
                 texts[i][j] += f"<br>{hover.iat[i, j]}"
+    if unit not in ("eV/atom", "meV/atom"):
+        raise InvalidInputError(f"unit={unit!r}; use 'eV/atom' or 'meV/atom'")
     energies[np.abs(energies) < 1e-12] = 0.0  # round-off is 0, not -2e-15
+    if unit == "meV/atom":
+        energies = energies * 1000.0
+    digits = (3 if unit == "eV/atom" else 0) if digits is None else digits
     finite = energies[np.isfinite(energies)]
     extent = float(np.abs(finite).max()) if finite.size else 1.0
     extent = extent if extent > 0 else 1.0
@@ -214,7 +224,7 @@ def interface_heatmap(
         texttemplate="%{text}",
         customdata=texts,
         hovertemplate="%{y} | %{x}<br>%{customdata}<extra></extra>",
-        colorbar={"title": {"text": "reaction energy<br>(eV/atom)", "side": "right"}},
+        colorbar={"title": {"text": f"reaction energy<br>({unit})", "side": "right"}},
         xgap=1,
         ygap=1,
         **kwargs,

@@ -109,7 +109,7 @@ def window_profile(
             showarrow=False,
             yanchor="bottom",  # above the step, not across it
             yshift=3,
-            font={"size": 9},
+            font={"size": 10},
         )
     if voltage is not None:
         _mark_voltage(fig, window, voltage)
@@ -208,6 +208,7 @@ def window_bars(
         hovertext=hover,
         hovertemplate="%{hovertext}<extra></extra>",
         name="stability window",
+        showlegend=False,
         **kwargs,
     )
     span = top - bottom
@@ -236,14 +237,14 @@ def window_bars(
                 y=hi,
                 text=f"{fmt_number(lo)}–{fmt_number(hi)} V",
                 showarrow=False,
+                textangle=-90,  # upright next to its bar, not across the neighbours
                 yanchor="bottom",
-                yshift=6,
+                yshift=8,
                 font={"size": 9, "color": LINE_COLOR},
             )
     fig.update_layout(
         yaxis={"title": K.label(K.VOLTAGE), "range": [bottom, top]},
         xaxis={
-            "title": "material",
             "tickmode": "array",
             "tickvals": names,
             "ticktext": [formula_html(n) for n in names],
