@@ -87,7 +87,9 @@ def reaction_energy_curve(reactions, *, fig: go.Figure | None = None, **kwargs) 
     """
     t = reactions.table
     fig = new_figure(fig)
-    name = kwargs.pop("name", f"{reactions.electrolyte} | {reactions.electrode}")
+    name = kwargs.pop(
+        "name", f"{formula_html(reactions.electrolyte)} | {formula_html(reactions.electrode)}"
+    )
     kwargs.setdefault("line", {"color": LINE_COLOR, "width": 2})
     hover = [
         f"x = {fmt_number(x, digits=3)}: {fmt_number(e, 'eV/atom', digits=3)}<br>{formula_html(r)}"
@@ -112,6 +114,20 @@ def reaction_energy_curve(reactions, *, fig: go.Figure | None = None, **kwargs) 
         hovertext=["minimum: " + _reaction_text(reactions) + (f"<br>{note}" if note else "")],
         hovertemplate="%{hovertext}<extra></extra>",
     )
+    if note:  # say it on the figure too: the curve leaves that energy out on purpose
+        fig.add_annotation(
+            x=0.5,  # top middle: the curve is 0 at both ends and dips in between
+            y=0.98,
+            xref="paper",
+            yref="paper",
+            xanchor="center",
+            yanchor="top",
+            showarrow=False,
+            text=note.replace(
+                " (not counted)", ", not counted: each reactant at its own hull energy"
+            ),
+            font={"size": 10, "color": "#555"},
+        )
     cond = (
         f" ({reactions.open_element}-open, μ = {fmt_number(reactions.mu, 'eV')})"
         if reactions.open_element

@@ -49,7 +49,10 @@ def shap_bar(explanation, *, max_features: int = 15, fig=None, **kwargs) -> go.F
         **kwargs,
     )
     fig.update_layout(
-        xaxis_title=f"mean |SHAP| ({UNIT})",
+        xaxis={
+            "title": f"mean |SHAP| ({UNIT})",
+            "range": [0, 1.2 * float(imp.max()) if len(imp) and imp.max() > 0 else 1.0],
+        },  # room for the value written past the longest bar
         yaxis={"automargin": True},
         title="Model's feature importance (mean |SHAP|)",
         height=max(300, 26 * len(imp) + 140),

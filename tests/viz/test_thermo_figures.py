@@ -151,6 +151,15 @@ def test_reaction_energy_curve_points_are_the_kinks():
     assert fig.data[1].y[0] == pytest.approx(r.min_energy)
 
 
+def test_reaction_energy_curve_names_a_metastable_reactants_own_energy():
+    r = interface_reactions("Li6PS5Cl", "LiCoO2")
+    fig = reaction_energy_curve(r)
+    # Li6PS5Cl lies 83 meV/atom above the MP 2019 hull (issue 13); the curve leaves it out
+    notes = [a.text for a in fig.layout.annotations]
+    assert any("83 meV/atom above hull" in t and "not counted" in t for t in notes)
+    assert fig.data[0].y[0] == 0.0 and fig.data[0].y[-1] == 0.0  # both ends on their hulls
+
+
 def _stop_colour(trace, value):
     """The colourscale stop that ``value`` falls on (by hand: linear map onto [0, 1])."""
     frac = (value - trace.zmin) / (trace.zmax - trace.zmin)
