@@ -227,7 +227,7 @@ def window_bars(
                 x=[name],
                 y=[(lo + hi) / 2],
                 mode="markers",
-                marker={"symbol": "diamond-wide", "size": 10, "color": LINE_COLOR},
+                marker={"symbol": "diamond-wide", "size": 14, "color": LINE_COLOR},
                 hovertext=[f"{formula_html(name)}: {fmt_number(lo)}–{fmt_number(hi)} V (narrow)"],
                 hovertemplate="%{hovertext}<extra></extra>",
                 showlegend=False,
