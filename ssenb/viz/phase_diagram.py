@@ -75,6 +75,15 @@ def hull_diagram(
         pd_ = system
     else:
         elements = system.split("-") if isinstance(system, str) else list(system)
+        from pymatgen.core.periodic_table import Element
+
+        unknown = [e for e in elements if not Element.is_valid_symbol(str(e).strip())]
+        if unknown:
+            raise InvalidInputError(
+                f"system={system!r}: {', '.join(map(repr, unknown))} is not an element symbol; "
+                "write the system as element symbols joined by '-', e.g. 'Li-P-S'"
+            )
+        elements = [str(e).strip() for e in elements]
         if not 2 <= len(set(elements)) <= 4:
             raise InvalidInputError(f"system={system!r}: a hull diagram needs 2 to 4 elements")
         pd_ = get_source(source).phase_diagram(elements)

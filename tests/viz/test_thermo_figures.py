@@ -240,5 +240,7 @@ def test_hull_diagram_labels_lgps_and_its_products_in_the_quaternary():
 def test_hull_diagram_rejects_bad_input():
     with pytest.raises(InvalidInputError, match="2 to 4"):
         hull_diagram("Li-La-Zr-O-Ta")
+    with pytest.raises(InvalidInputError, match="'Xx' is not an element symbol"):
+        hull_diagram("Li-Xx")  # issue 13: answered "not covered by MP data"
     with pytest.raises(InvalidInputError, match="outside the system"):
         hull_diagram("Li-S", highlight="Li3PO4")
