@@ -105,15 +105,26 @@ def reaction_energy_curve(reactions, *, fig: go.Figure | None = None, **kwargs) 
         **kwargs,
     )
     note = own_state_note(reactions)
-    fig.add_scatter(
-        x=[reactions.min_ratio],
-        y=[reactions.min_energy],
-        mode="markers",
-        showlegend=False,
-        marker={"symbol": "star", "size": 14, "color": "crimson"},
-        hovertext=["minimum: " + _reaction_text(reactions) + (f"<br>{note}" if note else "")],
-        hovertemplate="%{hovertext}<extra></extra>",
-    )
+    if reactions.min_energy > NO_REACTION_EV:  # nothing to mark: say so instead of a star at 0
+        fig.add_annotation(
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+            showarrow=False,
+            text="no reaction at any ratio (0 eV/atom)",
+            font={"size": 13, "color": LINE_COLOR},
+        )
+    else:
+        fig.add_scatter(
+            x=[reactions.min_ratio],
+            y=[reactions.min_energy],
+            mode="markers",
+            showlegend=False,
+            marker={"symbol": "star", "size": 14, "color": "crimson"},
+            hovertext=["minimum: " + _reaction_text(reactions) + (f"<br>{note}" if note else "")],
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
     if note:  # say it on the figure too: the curve leaves that energy out on purpose
         fig.add_annotation(
             x=0.5,  # top middle: the curve is 0 at both ends and dips in between

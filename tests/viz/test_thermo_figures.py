@@ -151,6 +151,15 @@ def test_reaction_energy_curve_points_are_the_kinks():
     assert fig.data[1].y[0] == pytest.approx(r.min_energy)
 
 
+def test_reaction_energy_curve_without_a_reaction_says_so():
+    # on the MP 2019 hull no product set lies below NaCl + LiCoO2 at any ratio
+    r = interface_reactions("NaCl", "LiCoO2")
+    assert r.min_energy == 0.0
+    fig = reaction_energy_curve(r)
+    assert len(fig.data) == 1  # no "minimum" star at x = 0
+    assert any("no reaction" in a.text for a in fig.layout.annotations)
+
+
 def test_reaction_energy_curve_names_a_metastable_reactants_own_energy():
     r = interface_reactions("Li6PS5Cl", "LiCoO2")
     fig = reaction_energy_curve(r)
