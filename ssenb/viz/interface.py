@@ -108,7 +108,7 @@ def reaction_energy_curve(reactions, *, fig: go.Figure | None = None, **kwargs) 
     if reactions.min_energy > NO_REACTION_EV:  # nothing to mark: say so instead of a star at 0
         fig.add_annotation(
             x=0.5,
-            y=0.5,
+            y=0.7,  # above the flat line at 0, not across it
             xref="paper",
             yref="paper",
             showarrow=False,
