@@ -62,3 +62,31 @@ def test_journal_files_have_print_size_and_dpi(tmp_path):
     box = pdf.split(b"/MediaBox")[1].split(b"]")[0].strip(b" [").split()
     assert abs(float(box[2]) - 85 / 25.4 * 72) <= 1.5
     assert b"<svg" in (tmp_path / "f.svg").read_bytes()[:400]
+
+
+def test_importing_ssenb_leaves_plotly_settings_alone():
+    import subprocess
+    import sys
+
+    code = (
+        "import plotly.io as pio; before = (pio.renderers.default, pio.templates.default); "
+        "import ssenb.viz, ssenb.viz.export, ssenb.viz.publication; "
+        "assert (pio.renderers.default, pio.templates.default) == before, 'changed on import'"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+
+
+def test_use_notebook_renderer_is_explicit_and_offline_by_default():
+    import plotly.io as pio
+
+    from ssenb.viz.export import use_notebook_renderer
+
+    previous = pio.renderers.default
+    try:
+        use_notebook_renderer()
+        assert pio.renderers.default == "plotly_mimetype+notebook"  # plotly.js embedded
+        use_notebook_renderer(connected=True)
+        assert pio.renderers.default == "plotly_mimetype+notebook_connected"  # from the CDN
+    finally:
+        pio.renderers.default = previous
