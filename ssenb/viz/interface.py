@@ -1,13 +1,71 @@
-"""Interface reaction-energy curves."""
+"""Interface reaction figures: one pair's energy along the mixing line, many pairs as a map."""
 
 from __future__ import annotations
 
+import math
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
 from .. import keys as K
+from ..errors import InvalidInputError
+from ..results import fmt_number
 from ._style import LINE_COLOR, new_figure
+from .publication import formula_html
+
+#: Reaction energies above this (eV/atom) are "no reaction" (round-off of the hull).
+NO_REACTION_EV = -1e-9
+#: Diverging scale (ColorBrewer RdBu): red = reacts, white = 0 exactly, blue = positive.
+DIVERGING = [
+    [0.0, "#67001f"],
+    [0.125, "#b2182b"],
+    [0.25, "#d6604d"],
+    [0.375, "#f4a582"],
+    [0.5, "#ffffff"],
+    [0.625, "#92c5de"],
+    [0.75, "#4393c3"],
+    [0.875, "#2166ac"],
+    [1.0, "#053061"],
+]
+#: Its negative half, for maps with no positive value: white stays at exactly 0.
+NEGATIVE_HALF = [[2 * p, c] for p, c in DIVERGING[:5]]
+MAX_CELLS = 2500
 
 
-def reaction_energy_curve(reactions, *, fig=None, **kwargs):
+def own_state_note(reactions) -> str:
+    """Say how far each reactant is above its own hull (not counted in the reaction energy)."""
+    notes = []
+    for name, value in (
+        (reactions.electrolyte, reactions.electrolyte_e_above_hull),
+        (reactions.electrode, reactions.electrode_e_above_hull),
+    ):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            notes.append(f"{formula_html(name)} not in the data: taken at its hull energy")
+        elif value > 1e-9:
+            notes.append(
+                f"{formula_html(name)} itself {fmt_number(1000 * value, 'meV/atom', digits=0)} "
+                "above hull (not counted)"
+            )
+    return "<br>".join(notes)
+
+
+def _reaction_text(reactions) -> str:
+    if reactions.min_energy > NO_REACTION_EV:
+        return "no reaction (0 eV/atom at every ratio)"
+    return (
+        f"{fmt_number(reactions.min_energy, 'eV/atom', digits=3)} at x = "
+        f"{fmt_number(reactions.min_ratio)}<br>{formula_html(reactions.min_reaction)}"
+    )
+
+
+def reaction_energy_curve(reactions, *, fig: go.Figure | None = None, **kwargs) -> go.Figure:
     """Reaction energy (eV/atom of mixture) vs mixing ratio, minimum marked.
+
+    Both reactants are taken at their own hull energies (``reactions.convention``), so
+    the curve is 0 at x = 0 and x = 1; a metastable reactant's own energy above hull is
+    named in the hover of the minimum, not added to the curve.
 
     Parameters
     ----------
@@ -19,37 +77,201 @@ def reaction_energy_curve(reactions, *, fig=None, **kwargs):
     Returns
     -------
     plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> from ssenb.thermo import interface_reactions
+    >>> fig = reaction_energy_curve(interface_reactions("Li3PS4", "LiCoO2"))
+    >>> len(fig.data)
+    2
     """
     t = reactions.table
     fig = new_figure(fig)
-    name = kwargs.pop("name", f"{reactions.electrolyte} | {reactions.electrode}")
+    name = kwargs.pop(
+        "name", f"{formula_html(reactions.electrolyte)} | {formula_html(reactions.electrode)}"
+    )
     kwargs.setdefault("line", {"color": LINE_COLOR, "width": 2})
+    hover = [
+        f"x = {fmt_number(x, digits=3)}: {fmt_number(e, 'eV/atom', digits=3)}<br>{formula_html(r)}"
+        for x, e, r in zip(t[K.MIXING_RATIO], t[K.REACTION_ENERGY], t[K.REACTION])
+    ]
     fig.add_scatter(
         x=t[K.MIXING_RATIO],
         y=t[K.REACTION_ENERGY],
         mode="lines+markers",
         name=name,
-        text=t["reaction"],
-        hovertemplate="x = %{x:.3f}: %{y:.3f} eV/atom<br>%{text}<extra></extra>",
+        hovertext=hover,
+        hovertemplate="%{hovertext}<extra></extra>",
         **kwargs,
     )
-    fig.add_scatter(
-        x=[reactions.min_ratio],
-        y=[reactions.min_energy],
-        mode="markers",
-        showlegend=False,
-        marker={"symbol": "star", "size": 14, "color": "crimson"},
-        text=[reactions.min_reaction],
-        hovertemplate="minimum: %{y:.3f} eV/atom<br>%{text}<extra></extra>",
-    )
+    note = own_state_note(reactions)
+    if reactions.min_energy > NO_REACTION_EV:  # nothing to mark: say so instead of a star at 0
+        fig.add_annotation(
+            x=0.5,
+            y=0.7,  # above the flat line at 0, not across it
+            xref="paper",
+            yref="paper",
+            showarrow=False,
+            text="no reaction at any ratio (0 eV/atom)",
+            font={"size": 13, "color": LINE_COLOR},
+        )
+    else:
+        fig.add_scatter(
+            x=[reactions.min_ratio],
+            y=[reactions.min_energy],
+            mode="markers",
+            showlegend=False,
+            marker={"symbol": "star", "size": 14, "color": "crimson"},
+            hovertext=["minimum: " + _reaction_text(reactions) + (f"<br>{note}" if note else "")],
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    if note:  # say it on the figure too: the curve leaves that energy out on purpose
+        fig.add_annotation(
+            x=0.5,  # top middle: the curve is 0 at both ends and dips in between
+            y=0.98,
+            xref="paper",
+            yref="paper",
+            xanchor="center",
+            yanchor="top",
+            showarrow=False,
+            text=note.replace(
+                " (not counted)", ", not counted: each reactant at its own hull energy"
+            ),
+            font={"size": 10, "color": "#555"},
+        )
     cond = (
-        f" ({reactions.open_element}-open, μ = {reactions.mu:+.2f} eV)"
+        f" ({reactions.open_element}-open, μ = {fmt_number(reactions.mu, 'eV')})"
         if reactions.open_element
         else ""
     )
     fig.update_layout(
-        title=f"{reactions.electrolyte} | {reactions.electrode}{cond}",
+        title=f"{formula_html(reactions.electrolyte)} | {formula_html(reactions.electrode)}{cond}",
         xaxis_title=K.label(K.MIXING_RATIO),
         yaxis_title=K.label(K.REACTION_ENERGY),
+    )
+    return fig
+
+
+def interface_heatmap(
+    frame: pd.DataFrame,
+    *,
+    hover: pd.DataFrame | None = None,
+    fig: go.Figure | None = None,
+    unit: Literal["eV/atom", "meV/atom"] = "eV/atom",
+    digits: int | None = None,
+    **kwargs,
+) -> go.Figure:
+    """Map of the most negative reaction energy of each electrolyte | electrode pair.
+
+    The colour scale is diverging with white at exactly 0 eV/atom ("no reaction"): red
+    for a driving force to react, blue for positive values (none when both reactants are
+    taken at their hull energies, the convention of :func:`ssenb.thermo.interface_reactions`).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Electrolytes (rows) × electrodes (columns). Cells are either reaction energies
+        (float, eV/atom of mixture) or :class:`ssenb.thermo.InterfaceReactions` results;
+        results also give the hover its reaction, ratio and each reactant's own energy
+        above hull. NaN cells (failed pairs) stay blank and read "n/a".
+    hover : pandas.DataFrame, optional
+        Extra hover text per cell, same shape as ``frame`` (used with float cells).
+    unit : "eV/atom" or "meV/atom"
+        Unit of the colour scale and the cell numbers; "meV/atom" writes short integers
+        (for journal-size cells).
+    digits : int, optional
+        Decimals written in the cells; default 3 for eV/atom (so a −0.9 meV/atom cell
+        does not read like a 0 one) and 0 for meV/atom.
+    **kwargs
+        Forwarded to the heatmap trace.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> fig = interface_heatmap(pd.DataFrame({"LiCoO2": [-0.3, 0.0]}, index=["Li3PS4", "Li3PO4"]))
+    >>> fig.data[0].zmax
+    0.0
+    """
+    if not isinstance(frame, pd.DataFrame) or frame.empty:
+        raise InvalidInputError(
+            "interface_heatmap needs a non-empty DataFrame: electrolytes (rows) × electrodes (columns)"
+        )
+    if frame.size > MAX_CELLS:
+        raise InvalidInputError(f"frame has {frame.size} cells; the map draws at most {MAX_CELLS}")
+    if hover is not None and hover.shape != frame.shape:
+        raise InvalidInputError(f"hover has shape {hover.shape}; it must match frame {frame.shape}")
+    energies = np.full(frame.shape, np.nan)
+    texts = [["" for _ in frame.columns] for _ in frame.index]
+    for i, row in enumerate(frame.itertuples(index=False)):
+        for j, cell in enumerate(row):
+            if hasattr(cell, "min_energy"):
+                energies[i, j] = cell.min_energy
+                note = own_state_note(cell)
+                texts[i][j] = _reaction_text(cell) + (f"<br>{note}" if note else "")
+            else:
+                try:
+                    energies[i, j] = float(cell)
+                except (TypeError, ValueError):
+                    raise InvalidInputError(
+                        f"cell ({frame.index[i]!r}, {frame.columns[j]!r}) = {cell!r} is neither a "
+                        "number (eV/atom) nor an InterfaceReactions result"
+                    ) from None
+                texts[i][j] = fmt_number(energies[i, j], "eV/atom", digits=3)
+            if hover is not None and str(hover.iat[i, j]):
+                texts[i][j] += f"<br>{hover.iat[i, j]}"
+    if unit not in ("eV/atom", "meV/atom"):
+        raise InvalidInputError(f"unit={unit!r}; use 'eV/atom' or 'meV/atom'")
+    energies[np.abs(energies) < 1e-12] = 0.0  # round-off is 0, not -2e-15
+    if unit == "meV/atom":
+        energies = energies * 1000.0
+    digits = (3 if unit == "eV/atom" else 0) if digits is None else digits
+    finite = energies[np.isfinite(energies)]
+    extent = float(np.abs(finite).max()) if finite.size else 1.0
+    extent = extent if extent > 0 else 1.0
+    if finite.size and finite.max() > 0:
+        zmin, zmax, scale = -extent, extent, DIVERGING
+    else:  # nothing positive: show only the red half, white still at exactly 0
+        zmin, zmax, scale = -extent, 0.0, NEGATIVE_HALF
+    rows = [str(r) for r in frame.index]
+    cols = [str(c) for c in frame.columns]
+    cell_text = [[fmt_number(v, digits=digits) for v in row] for row in energies]
+    fig = new_figure(fig)
+    kwargs.setdefault("colorscale", scale)
+    fig.add_heatmap(
+        z=energies,
+        x=cols,
+        y=rows,
+        zmin=zmin,
+        zmax=zmax,
+        text=cell_text,
+        texttemplate="%{text}",
+        customdata=texts,
+        hovertemplate="%{y} | %{x}<br>%{customdata}<extra></extra>",
+        colorbar={"title": {"text": f"reaction energy<br>({unit})", "side": "right"}},
+        xgap=1,
+        ygap=1,
+        **kwargs,
+    )
+    fig.update_layout(
+        title="Most negative interface reaction energy",
+        xaxis={
+            "title": "electrode",
+            "tickmode": "array",
+            "tickvals": cols,
+            "ticktext": [formula_html(c) for c in cols],
+            "side": "bottom",
+        },
+        yaxis={
+            "title": "electrolyte",
+            "tickmode": "array",
+            "tickvals": rows,
+            "ticktext": [formula_html(r) for r in rows],
+            "autorange": "reversed",
+        },
+        plot_bgcolor="white",
     )
     return fig

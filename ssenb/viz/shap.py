@@ -3,38 +3,95 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
 
 from ..errors import InvalidInputError
+from ..results import fmt_number
 from ._style import LINE_COLOR, new_figure
 
 UNIT = "log10 σ (S/cm)"
+#: Room above the plot for the title (px), so no axis or colour-bar title runs into it.
+TITLE_MARGIN = 80
 
 
-def shap_bar(explanation, *, max_features: int = 15, fig=None, **kwargs):
-    """Global importance: mean |SHAP| per feature (or family, with ``explanation.grouped()``)."""
+def shap_bar(explanation, *, max_features: int = 15, fig=None, **kwargs) -> go.Figure:
+    """Global importance: mean |SHAP| per feature (or family, with ``explanation.grouped()``).
+
+    Mean |SHAP| says how much a feature moves the model's predictions, not that it causes
+    conductivity; the title says so.
+
+    Parameters
+    ----------
+    explanation : ssenb.explain.Explanation
+    max_features : int
+        Bars shown, largest first.
+    fig : plotly Figure, optional
+    **kwargs
+        Forwarded to the bar trace.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Bars in log10 S/cm, with the value at the end of each bar.
+    """
     imp = explanation.importance().head(max_features)[::-1]
     fig = new_figure(fig)
     kwargs.setdefault("marker_color", LINE_COLOR)
-    fig.add_bar(x=imp.to_numpy(), y=list(imp.index), orientation="h", **kwargs)
+    fig.add_bar(
+        x=imp.to_numpy(),
+        y=list(imp.index),
+        orientation="h",
+        text=[fmt_number(v) for v in imp.to_numpy()],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y}: mean |SHAP| %{text} log10 S/cm<extra></extra>",
+        **kwargs,
+    )
     fig.update_layout(
-        xaxis_title=f"mean |SHAP| ({UNIT})",
-        title="What drives the predicted conductivity",
-        height=max(300, 26 * len(imp) + 120),
-        margin={"l": 260},
+        xaxis={
+            "title": f"mean |SHAP| ({UNIT})",
+            "range": [0, 1.2 * float(imp.max()) if len(imp) and imp.max() > 0 else 1.0],
+        },  # room for the value written past the longest bar
+        yaxis={"automargin": True},
+        title="Model's feature importance (mean |SHAP|)",
+        height=max(300, 26 * len(imp) + 140),
+        margin={"t": TITLE_MARGIN},
     )
     return fig
 
 
-def shap_beeswarm(explanation, *, max_features: int = 15, fig=None, seed: int = 0, **kwargs):
-    """SHAP value per material and feature, coloured by the feature value (low blue, high red)."""
+def shap_beeswarm(
+    explanation, *, max_features: int = 15, fig=None, seed: int = 0, **kwargs
+) -> go.Figure:
+    """SHAP value per material and feature, coloured by the feature value (low blue, high red).
+
+    Parameters
+    ----------
+    explanation : ssenb.explain.Explanation
+    max_features : int
+        Rows shown, most important on top.
+    seed : int
+        Seed of the vertical jitter (same seed, same picture).
+    **kwargs
+        Forwarded to each row's scatter trace.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        SHAP values in log10 S/cm; colour = the feature's value between its 5th and 95th
+        percentile (a point whose value is missing carries no colour value).
+    """
     order = list(explanation.importance().head(max_features).index)[::-1]
     rng = np.random.default_rng(seed)  # vertical jitter; fixed seed -> same picture
     fig = new_figure(fig)
     for row, feature in enumerate(order):
         vals = explanation.values[feature].to_numpy()
         data = explanation.data[feature].to_numpy(float)
-        lo, hi = np.nanpercentile(data, [5, 95]) if np.isfinite(data).any() else (0.0, 1.0)
-        colour = np.clip((data - lo) / (hi - lo if hi > lo else 1.0), 0, 1)
+        finite = np.isfinite(data)
+        lo, hi = np.percentile(data[finite], [5, 95]) if finite.any() else (0.0, 1.0)
+        colour = np.clip((np.where(finite, data, lo) - lo) / (hi - lo if hi > lo else 1.0), 0, 1)
+        colour = np.where(finite, colour, np.nan)  # NaN colour: plotly draws it grey
         fig.add_scatter(
             x=vals,
             y=row + rng.uniform(-0.3, 0.3, len(vals)),
@@ -61,18 +118,36 @@ def shap_beeswarm(explanation, *, max_features: int = 15, fig=None, seed: int = 
             **kwargs,
         )
     fig.update_layout(
-        yaxis={"tickvals": list(range(len(order))), "ticktext": order},
+        yaxis={"tickvals": list(range(len(order))), "ticktext": order, "automargin": True},
         xaxis_title=f"SHAP value ({UNIT})",
         title="SHAP summary",
-        height=max(320, 30 * len(order) + 140),
-        margin={"l": 260},
+        height=max(320, 30 * len(order) + 160),
+        margin={"t": TITLE_MARGIN},
     )
     fig.add_vline(x=0, line_color="grey", line_width=1)
     return fig
 
 
-def shap_waterfall(explanation, *, index: int = 0, max_features: int = 12, fig=None, **kwargs):
-    """How one material's prediction builds up from the base value, largest effects first."""
+def shap_waterfall(
+    explanation, *, index: int = 0, max_features: int = 12, fig=None, **kwargs
+) -> go.Figure:
+    """How one material's prediction builds up from the base value, largest effects first.
+
+    Parameters
+    ----------
+    explanation : ssenb.explain.Explanation
+    index : int
+        Row of the explanation (0-based).
+    max_features : int
+        Features shown; the rest are summed into one bar.
+    **kwargs
+        Forwarded to the waterfall trace.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Bars in log10 S/cm from the base value to the prediction.
+    """
     if not 0 <= index < len(explanation.values):
         raise InvalidInputError(
             f"index={index} is outside the {len(explanation.values)} explained rows"
@@ -80,7 +155,7 @@ def shap_waterfall(explanation, *, index: int = 0, max_features: int = 12, fig=N
     row = explanation.values.iloc[index]
     order = row.abs().sort_values(ascending=False).index
     top, rest = list(order[:max_features]), list(order[max_features:])
-    labels = [f"{f} = {explanation.data.iloc[index][f]:.3g}" for f in top]
+    labels = [f"{f} = {_value(explanation.data.iloc[index][f])}" for f in top]
     deltas = [float(row[f]) for f in top]
     if rest:
         labels.append(f"{len(rest)} other features")
@@ -98,25 +173,45 @@ def shap_waterfall(explanation, *, index: int = 0, max_features: int = 12, fig=N
     )
     pred = float(explanation.prediction[index])
     fig.update_layout(
-        title=f"{explanation.names[index]}: predicted {pred:.2f} (base {explanation.base_value:.2f}) {UNIT}",
+        title=f"{explanation.names[index]}: predicted {fmt_number(pred)} "
+        f"(base {fmt_number(explanation.base_value)}) {UNIT}",
         xaxis_title=UNIT,
-        height=max(320, 28 * len(labels) + 140),
-        margin={"l": 320},
+        yaxis={"automargin": True},
+        height=max(320, 28 * len(labels) + 160),
+        margin={"t": TITLE_MARGIN},
     )
     return fig
 
 
-def shap_dependence(explanation, *, feature: str, color_by: str | None = None, fig=None, **kwargs):
-    """SHAP value of ``feature`` against its value, coloured by ``color_by`` (interaction)."""
+def shap_dependence(
+    explanation, *, feature: str, color_by: str | None = None, fig=None, **kwargs
+) -> go.Figure:
+    """SHAP value of ``feature`` against its value, coloured by ``color_by`` (interaction).
+
+    Parameters
+    ----------
+    explanation : ssenb.explain.Explanation
+    feature : str
+        The feature on the x axis.
+    color_by : str, optional
+        Colour feature; default the feature whose values correlate most (|Pearson r|)
+        with this feature's SHAP values, among features that vary (a constant column has
+        no correlation and is skipped, without numpy warnings).
+    **kwargs
+        Forwarded to the scatter trace.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        SHAP values in log10 S/cm; the colour feature is named on the colour bar.
+    """
     for name in (feature, color_by):
         if name is not None and name not in explanation.values:
             raise InvalidInputError(
                 f"feature {name!r} is not in the explanation; e.g. {list(explanation.values)[:3]}"
             )
-    if color_by is None:  # the feature whose values correlate most with this one's SHAP
-        shap_col = explanation.values[feature]
-        corr = explanation.data.drop(columns=feature).corrwith(shap_col).abs()
-        color_by = corr.idxmax() if corr.notna().any() else None
+    if color_by is None:
+        color_by = strongest_interaction(explanation, feature)
     fig = new_figure(fig)
     marker = {"size": 7}
     if color_by is not None:
@@ -124,7 +219,7 @@ def shap_dependence(explanation, *, feature: str, color_by: str | None = None, f
             color=explanation.data[color_by],
             colorscale="Viridis",
             showscale=True,
-            colorbar={"title": color_by[:24]},
+            colorbar={"title": {"text": _wrap(color_by), "side": "right"}},
         )
     fig.add_scatter(
         x=explanation.data[feature],
@@ -137,7 +232,58 @@ def shap_dependence(explanation, *, feature: str, color_by: str | None = None, f
     )
     fig.update_layout(
         xaxis_title=feature,
-        yaxis_title=f"SHAP of {feature[:30]} ({UNIT})",
-        title=f"Dependence on {feature}" + (f" (colour: {color_by})" if color_by else ""),
+        yaxis_title=f"SHAP value ({UNIT})",
+        title=f"Dependence on {feature}",
+        margin={"t": TITLE_MARGIN},
     )
     return fig
+
+
+def strongest_interaction(explanation, feature: str) -> str | None:
+    """The other feature whose values correlate most with ``feature``'s SHAP values.
+
+    Features with fewer than 3 paired values or no spread (a constant column) are
+    skipped; None when no feature qualifies.
+    """
+    shap_col = explanation.values[feature].to_numpy(float)
+    best, best_r = None, -1.0
+    for name in explanation.data.columns:
+        if name == feature:
+            continue
+        x = pd.to_numeric(explanation.data[name], errors="coerce").to_numpy(float)
+        ok = np.isfinite(x) & np.isfinite(shap_col)
+        if ok.sum() < 3:
+            continue
+        xs, ys = x[ok] - x[ok].mean(), shap_col[ok] - shap_col[ok].mean()
+        denom = np.sqrt((xs * xs).sum() * (ys * ys).sum())
+        if not denom > 0:
+            continue
+        r = abs(float((xs * ys).sum() / denom))
+        if r > best_r:
+            best, best_r = name, r
+    return best
+
+
+def _value(v) -> str:
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if np.isnan(x):
+        return "missing"
+    if x.is_integer() and abs(x) < 1e6:
+        return str(int(x))
+    return fmt_number(x, digits=2) if abs(x) >= 0.01 or x == 0 else f"{x:.2g}"
+
+
+def _wrap(text: str, width: int = 18) -> str:
+    """Break a long colour-bar title onto lines so it stays beside the bar."""
+    words, lines, line = text.split(), [], ""
+    for w in words:
+        if line and len(line) + 1 + len(w) > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    lines.append(line)
+    return "<br>".join(lines)

@@ -5,40 +5,85 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from .. import keys as K
 from ..errors import InvalidInputError
+from ..results import fmt_number
 from ._style import LINE_COLOR, STABLE_COLOR, new_figure
+from .publication import formula_html
+
+#: The voltage axis covers at least this range (V): a 0–6 V control and the axis agree.
+DEFAULT_V_SPAN = (0.0, 6.0)
+#: A window narrower than this fraction of the axis gets a marker and its numbers.
+NARROW_FRACTION = 0.02
 
 
-def window_profile(window, *, fig=None, v_max: float | None = None, **kwargs):
-    """Ion uptake (+) / release (-) per formula unit vs voltage, as a step plot.
+def window_title(window) -> str:
+    """One line naming the material, the ion and the window, never an invented limit."""
+    ion, red = window.ion, fmt_number(window.reduction_v)
+    if math.isfinite(window.oxidation_v):
+        span = f"window {red}–{fmt_number(window.oxidation_v)} V"
+    else:
+        span = f"reduced below {red} V, no oxidation limit (no {ion} to release)"
+    note = " (metastable)" if window.metastable else ""
+    return f"{formula_html(window.formula)}: {ion} profile, {span}{note}"
+
+
+def window_profile(
+    window,
+    *,
+    voltage: float | None = None,
+    fig: go.Figure | None = None,
+    v_max: float | None = None,
+    **kwargs,
+) -> go.Figure:
+    """Ion uptake (+) / release (−) per formula unit vs voltage, as a step plot.
 
     Parameters
     ----------
     window : ssenb.thermo.StabilityWindow
+    voltage : float, optional
+        A voltage to mark (V vs the ion's metal): a vertical line labelled with the
+        voltage and the phases stable there (e.g. a widget's slider value).
     fig : plotly Figure, optional
         Figure to draw into.
     v_max : float, optional
-        Right end of the voltage axis (V); default 1 V past the last step.
+        Right end of the voltage axis (V); default the larger of 6 V and 0.5 V past the
+        last step, so the axis always covers 0–6 V.
     **kwargs
         Forwarded to the step trace.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Shaded band: the stability window; hover: products and reaction of each step.
+        Shaded band: the stability window (to the axis end when there is no oxidation
+        limit); hover: ions per formula unit and products of each step.
+
+    Examples
+    --------
+    >>> from ssenb.thermo import stability_window
+    >>> fig = window_profile(stability_window("Li3PO4"), voltage=3.0)
+    >>> fig.layout.xaxis.range[1] >= 6
+    True
     """
+    if voltage is not None:
+        voltage = _check_voltage(voltage, window.ion)
     prof = window.profile
+    first = float(prof[K.VOLTAGE].iloc[0])
     last = float(prof[K.VOLTAGE].iloc[-1])
-    v_max = v_max if v_max is not None else last + 1.0
+    if v_max is None:
+        v_max = max(DEFAULT_V_SPAN[1], last + 0.5, (voltage or 0.0) + 0.25)
+    v_min = min(DEFAULT_V_SPAN[0], first)
     x, y, text = [], [], []
     for _, row in prof.iterrows():
-        hi = min(row["voltage_upper_V"], v_max)
-        products = " + ".join(row["products"])
+        hi = min(row[K.VOLTAGE_UPPER], v_max)
+        amount = f"{fmt_number(row[K.ION_PER_FU])} {window.ion}/f.u."
+        products = " + ".join(row[K.PRODUCTS])
         x += [row[K.VOLTAGE], hi]
-        y += [row["ion_per_formula_unit"]] * 2
-        text += [products] * 2
+        y += [row[K.ION_PER_FU]] * 2
+        label = f"{fmt_number(row[K.VOLTAGE])}–{fmt_number(row[K.VOLTAGE_UPPER])} V: {amount} → {products}"
+        text += [label] * 2
     fig = new_figure(fig)
     ox = window.oxidation_v if math.isfinite(window.oxidation_v) else v_max
     fig.add_vrect(x0=window.reduction_v, x1=ox, fillcolor=STABLE_COLOR, line_width=0, layer="below")
@@ -49,33 +94,67 @@ def window_profile(window, *, fig=None, v_max: float | None = None, **kwargs):
         mode="lines",
         name=window.formula,
         text=text,
-        hovertemplate="%{x:.2f} V: %{y:+.2f} " + window.ion + "/f.u. → %{text}<extra></extra>",
+        hovertemplate="%{text}<extra></extra>",
         **kwargs,
     )
-    min_width = 0.04 * v_max  # label only steps wide enough to read; hover shows all
+    min_width = 0.04 * (v_max - v_min)  # label only steps wide enough to read; hover shows all
     for _, row in prof.iterrows():
-        if min(row["voltage_upper_V"], v_max) - row[K.VOLTAGE] < min_width:
+        hi = min(row[K.VOLTAGE_UPPER], v_max)
+        if hi - row[K.VOLTAGE] < min_width:
             continue
-        mid = (row[K.VOLTAGE] + min(row["voltage_upper_V"], v_max)) / 2
         fig.add_annotation(
-            x=mid,
-            y=row["ion_per_formula_unit"],
-            text="<br>".join(row["products"]),
+            x=(row[K.VOLTAGE] + hi) / 2,
+            y=row[K.ION_PER_FU],
+            text="<br>".join(formula_html(p) for p in row[K.PRODUCTS]),
             showarrow=False,
             yanchor="bottom",  # above the step, not across it
             yshift=3,
-            font={"size": 9},
+            font={"size": 10},
         )
+    if voltage is not None:
+        _mark_voltage(fig, window, voltage)
     fig.update_layout(
-        title=f"{window.formula}: {window.ion} profile, window {window.reduction_v:.2f}–{ox:.2f} V",
-        xaxis_title=K.label(K.VOLTAGE, ion=window.ion),
+        title=window_title(window),
+        xaxis={"title": K.label(K.VOLTAGE, ion=window.ion), "range": [v_min, v_max]},
         yaxis_title=f"{window.ion} taken up per formula unit",
         showlegend=False,
     )
     return fig
 
 
-def window_bars(windows, *, fig=None, v_range: tuple[float, float] = (0.0, 6.0), **kwargs):
+def _check_voltage(voltage, ion: str) -> float:
+    try:
+        v = float(voltage)
+    except (TypeError, ValueError):
+        raise InvalidInputError(
+            f"voltage={voltage!r} is not a number; give a voltage in V vs {ion}/{ion}⁺"
+        ) from None
+    if not math.isfinite(v):
+        raise InvalidInputError(f"voltage={voltage!r} must be a finite voltage in V")
+    return v
+
+
+def _mark_voltage(fig: go.Figure, window, v: float) -> None:
+    phases = " + ".join(formula_html(p) for p in window.phases_at(v))
+    fig.add_vline(
+        x=v,
+        line={"color": "crimson", "width": 2, "dash": "dash"},
+        annotation={
+            "text": f"{fmt_number(v)} V: {phases}",
+            "font": {"color": "crimson", "size": 11},
+            "bgcolor": "rgba(255,255,255,0.85)",
+        },
+        annotation_position="top right",
+    )
+
+
+def window_bars(
+    windows,
+    *,
+    fig: go.Figure | None = None,
+    v_range: tuple[float, float] | None = None,
+    **kwargs,
+) -> go.Figure:
     """Stability windows of many materials side by side (Zhu et al. 2015, Fig. 2 style).
 
     Parameters
@@ -83,33 +162,96 @@ def window_bars(windows, *, fig=None, v_range: tuple[float, float] = (0.0, 6.0),
     windows : list of StabilityWindow, or DataFrame
         A DataFrame needs columns reduced_formula (or input), reduction_V, oxidation_V
         (e.g. from :func:`ssenb.thermo.screen`).
-    v_range : (float, float)
-        Voltage axis (V); infinite oxidation limits are drawn to its top.
+    v_range : (float, float), optional
+        Voltage axis (V vs Li/Li⁺). Default: 0 V to the larger of 6 V and the highest
+        finite limit. Bars that go past the top (an oxidation limit above it, or none at
+        all) end at the top with an arrow and their true limit (``∞`` when there is no
+        ion to release), never silently cut.
     **kwargs
         Forwarded to the bar trace.
 
     Returns
     -------
     plotly.graph_objects.Figure
+        Formulas with subscripts on the x axis; windows narrower than 2 % of the axis get
+        a marker and their limits written next to them; hover gives the true limits.
+
+    Examples
+    --------
+    >>> from ssenb.thermo import stability_window
+    >>> fig = window_bars([stability_window("Li3PO4"), stability_window("LiF")])
+    >>> fig.layout.yaxis.range[1] > 6.36
+    True
     """
     frame = _as_frame(windows)
-    top = v_range[1]
+    finite = frame[K.OXIDATION_V][frame[K.OXIDATION_V].map(math.isfinite)]
+    if v_range is None:
+        top = max(DEFAULT_V_SPAN[1], float(finite.max()) + 0.3 if len(finite) else 0.0)
+        v_range = (DEFAULT_V_SPAN[0], math.ceil(top * 2) / 2)
+    bottom, top = map(float, v_range)
+    if not bottom < top:
+        raise InvalidInputError(f"v_range={v_range!r} must be (low, high) with low < high, in V")
     ox = frame[K.OXIDATION_V].clip(upper=top).fillna(top)
+    red = frame[K.REDUCTION_V].clip(lower=bottom)
+    names = list(frame["name"])
+    hover = [
+        f"{formula_html(n)}: {fmt_number(r)}–{fmt_number(o)} V"
+        + (" (no oxidation limit)" if not math.isfinite(o) else "")
+        for n, r, o in zip(names, frame[K.REDUCTION_V], frame[K.OXIDATION_V])
+    ]
     fig = new_figure(fig)
     kwargs.setdefault("marker_color", LINE_COLOR)
     fig.add_bar(
-        x=frame["name"],
-        y=ox - frame[K.REDUCTION_V],
-        base=frame[K.REDUCTION_V],
-        customdata=frame[[K.REDUCTION_V, K.OXIDATION_V]].to_numpy(),
-        hovertemplate="%{x}: %{customdata[0]:.2f}–%{customdata[1]:.2f} V<extra></extra>",
+        x=names,
+        y=ox - red,
+        base=red,
+        hovertext=hover,
+        hovertemplate="%{hovertext}<extra></extra>",
+        name="stability window",
+        showlegend=False,
         **kwargs,
     )
+    span = top - bottom
+    for name, lo, hi, true_hi in zip(names, red, ox, frame[K.OXIDATION_V]):
+        if true_hi > top or not math.isfinite(true_hi):  # cut at the axis: say so
+            fig.add_annotation(
+                x=name,
+                y=top,
+                text=("∞" if not math.isfinite(true_hi) else f"{fmt_number(true_hi)} V") + " ↑",
+                showarrow=False,
+                yanchor="bottom",
+                font={"size": 10, "color": LINE_COLOR},
+            )
+        elif hi - lo < NARROW_FRACTION * span:  # a hairline: mark it and write its numbers
+            fig.add_scatter(
+                x=[name],
+                y=[(lo + hi) / 2],
+                mode="markers",
+                marker={"symbol": "diamond-wide", "size": 14, "color": LINE_COLOR},
+                hovertext=[f"{formula_html(name)}: {fmt_number(lo)}–{fmt_number(hi)} V (narrow)"],
+                hovertemplate="%{hovertext}<extra></extra>",
+                showlegend=False,
+            )
+            fig.add_annotation(
+                x=name,
+                y=hi,
+                text=f"{fmt_number(lo)}–{fmt_number(hi)} V",
+                showarrow=False,
+                textangle=-90,  # upright next to its bar, not across the neighbours
+                yanchor="bottom",
+                yshift=8,
+                font={"size": 9, "color": LINE_COLOR},
+            )
     fig.update_layout(
-        yaxis={"title": K.label(K.VOLTAGE), "range": list(v_range)},
-        xaxis_title="material",
+        yaxis={"title": K.label(K.VOLTAGE), "range": [bottom, top]},
+        xaxis={
+            "tickmode": "array",
+            "tickvals": names,
+            "ticktext": [formula_html(n) for n in names],
+        },
         title="Electrochemical stability windows",
         bargap=0.35,
+        margin={"t": 70},
     )
     return fig
 

@@ -1,9 +1,14 @@
+import warnings
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from ssenb.errors import InvalidInputError
 from ssenb.explain import explain
+from ssenb.explain.shap_values import Explanation
 from ssenb.viz import shap_bar, shap_beeswarm, shap_dependence, shap_waterfall
+from ssenb.viz.shap import TITLE_MARGIN, strongest_interaction
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +46,44 @@ def test_beeswarm_and_dependence(explanation):
     assert dep.data[0].marker.color is not None
     with pytest.raises(InvalidInputError, match="not in the explanation"):
         shap_dependence(explanation, feature="nope")
+
+
+def _toy():
+    """Three features by hand: 'const' never varies, 'twin' is the SHAP column itself."""
+    shap_vals = pd.DataFrame({"f": [-1.0, 0.0, 1.0, 2.0], "const": 0.0, "twin": 0.0})
+    data = pd.DataFrame(
+        {"f": [1.0, 2.0, 3.0, 4.0], "const": [5.0] * 4, "twin": [-1.0, 0.0, 1.0, 2.0]}
+    )
+    return Explanation(shap_vals, data, 0.0, np.zeros(4), ["a", "b", "c", "d"])
+
+
+def test_dependence_skips_a_constant_column_without_numpy_warnings():
+    e = _toy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # issue 13: red RuntimeWarnings in ShapExplorer
+        fig = shap_dependence(e, feature="f")
+    # 'twin' correlates perfectly (|r| = 1) with f's SHAP values; 'const' has no spread
+    assert strongest_interaction(e, "f") == "twin"
+    assert "twin" in fig.data[0].marker.colorbar.title.text
+
+
+def test_dependence_colour_matches_pandas_on_real_rows(explanation):
+    feature = explanation.importance().index[0]
+    data = explanation.data.drop(columns=feature)
+    varying = data.loc[:, data.std() > 0]
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = varying.corrwith(explanation.values[feature]).abs().idxmax()
+    assert strongest_interaction(explanation, feature) == expected
+
+
+def test_titles_have_room_above_the_plot(explanation):
+    feature = explanation.importance().index[0]
+    for fig in (
+        shap_bar(explanation),
+        shap_beeswarm(explanation, max_features=3),
+        shap_waterfall(explanation),
+        shap_dependence(explanation, feature=feature),
+    ):
+        assert fig.layout.margin.t >= TITLE_MARGIN
+        assert fig.layout.yaxis.title.text is None or len(fig.layout.yaxis.title.text) < 40

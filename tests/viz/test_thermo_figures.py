@@ -1,11 +1,35 @@
 import math
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
 from ssenb.errors import InvalidInputError
-from ssenb.thermo import interface_reactions, screen, stability_window
+from ssenb.thermo import StabilityWindow, interface_reactions, screen, stability_window
 from ssenb.viz import hull_diagram, reaction_energy_curve, window_bars, window_profile
+from ssenb.viz.interface import interface_heatmap
+
+
+def _hand_window(reduction_v, oxidation_v, profile_rows):
+    """A StabilityWindow made by hand (hand-checkable titles and axes)."""
+    profile = pd.DataFrame(
+        profile_rows,
+        columns=["voltage_V", "voltage_upper_V", "ion_per_formula_unit", "products", "reaction"],
+    )
+    return StabilityWindow(
+        formula="Li2S",
+        ion="Li",
+        reduction_v=reduction_v,
+        oxidation_v=oxidation_v,
+        reduction_products=[],
+        oxidation_products=["S"],
+        e_above_hull=0.0,
+        metastable=False,
+        in_data=True,
+        source="hand",
+        correction_scheme="none",
+        profile=profile,
+    )
 
 
 def test_window_profile_traces_follow_the_profile():
@@ -18,11 +42,62 @@ def test_window_profile_traces_follow_the_profile():
     band = fig.layout.shapes[0]
     assert (band.x0, band.x1) == (pytest.approx(w.reduction_v), pytest.approx(w.oxidation_v))
     assert "V vs Li/Li⁺" in fig.layout.xaxis.title.text
+    # Zhu et al. 2015 / Richards et al. 2016: Li3PO4 is stable from 0.69 to 4.21 V
+    assert "window 0.69–4.21 V" in fig.layout.title.text
 
 
 def test_window_profile_for_sodium_labels_the_axis():
     fig = window_profile(stability_window("Na3PS4", ion="Na"))
     assert "Na/Na⁺" in fig.layout.xaxis.title.text
+
+
+def test_infinite_oxidation_limit_is_not_invented_in_the_title():
+    # NaCl has no Li: nothing to release, so no oxidation limit (issue 13: the title
+    # said "window 0.05–1.05 V", the axis end)
+    w = stability_window("NaCl")
+    assert math.isinf(w.oxidation_v)
+    fig = window_profile(w)
+    title = fig.layout.title.text
+    assert "no oxidation limit" in title and "no Li to release" in title
+    assert "1.05" not in title and "–" not in title
+    assert fig.layout.shapes[0].x1 == pytest.approx(fig.layout.xaxis.range[1])
+
+
+def test_title_shows_zero_not_minus_zero():
+    w = _hand_window(
+        -2.4e-15,
+        2.14,
+        [
+            [-2.4e-15, 2.14, 0.0, ["Li2S"], "Li2S -> Li2S"],
+            [2.14, math.inf, -2.0, ["S"], "Li2S -> 2 Li + S"],
+        ],
+    )
+    title = window_profile(w).layout.title.text
+    assert "window 0.00–2.14 V" in title and "-0.00" not in title and "e-15" not in title
+
+
+def test_axis_covers_0_to_6_volts_and_the_data():
+    fig = window_profile(stability_window("Li3PO4"))  # last step at 4.21 V
+    lo, hi = fig.layout.xaxis.range
+    assert lo <= 0.0 and hi >= 6.0
+    wide = _hand_window(
+        0.0, 7.2, [[0.0, 7.2, 0.0, ["LiF"], "-"], [7.2, math.inf, -1.0, ["F2"], "-"]]
+    )
+    assert window_profile(wide).layout.xaxis.range[1] >= 7.2
+
+
+def test_voltage_marker_is_drawn_and_labelled():
+    w = stability_window("Li3PO4")
+    fig = window_profile(w, voltage=3.0)
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert len(lines) == 1 and lines[0].x0 == pytest.approx(3.0)
+    labels = [a.text for a in fig.layout.annotations if "3.00 V" in a.text]
+    # 3 V is inside Li3PO4's window: the stable phase there is Li3PO4 itself
+    assert labels and "Li<sub>3</sub>PO<sub>4</sub>" in labels[0]
+    with pytest.raises(InvalidInputError, match="not a number"):
+        window_profile(w, voltage="high")
+    with pytest.raises(InvalidInputError, match="finite"):
+        window_profile(w, voltage=math.inf)
 
 
 def test_window_bars_from_results_and_from_a_screen():
@@ -33,18 +108,39 @@ def test_window_bars_from_results_and_from_a_screen():
     assert list(bar.base) == pytest.approx([w.reduction_v for w in windows])
     tops = [b + h for b, h in zip(bar.base, bar.y)]
     assert tops[0] == pytest.approx(windows[0].oxidation_v)
-    assert tops[2] == 6.0 and math.isinf(windows[2].oxidation_v)  # inf drawn to the axis top
+    # LiF's true oxidation limit (6.36 V) is drawn in full, not capped at 6 V
+    assert tops[1] == pytest.approx(windows[1].oxidation_v)
+    assert fig.layout.yaxis.range[1] > windows[1].oxidation_v
+    # GeS2 has no Li: drawn to the axis top and marked ∞
+    assert math.isinf(windows[2].oxidation_v) and tops[2] == fig.layout.yaxis.range[1]
+    assert any(a.x == "GeS2" and "∞" in a.text for a in fig.layout.annotations)
+    assert list(fig.layout.xaxis.ticktext) == [
+        "Li<sub>3</sub>PO<sub>4</sub>",
+        "LiF",
+        "GeS<sub>2</sub>",
+    ]
     from_screen = window_bars(screen(["Li3PO4", "LiF"], progress=False))
     assert list(from_screen.data[0].base) == pytest.approx(list(bar.base[:2]))
 
 
-def test_window_bars_bad_input():
-    import pandas as pd
+def test_window_bars_mark_a_cap_and_a_narrow_window():
+    windows = [stability_window(f) for f in ("LiF", "Li7P3S11")]
+    fig = window_bars(windows, v_range=(0.0, 6.0))
+    capped = [a.text for a in fig.layout.annotations if a.x == "LiF"]
+    assert capped == ["6.36 V ↑"]  # the cut bar says where it really ends
+    # Li7P3S11: 2.28–2.31 V (MP 2019), 0.03 V of a 6 V axis: a marker and its numbers
+    narrow = [t for t in fig.data[1:] if list(t.x) == ["Li7P3S11"]]
+    assert len(narrow) == 1 and narrow[0].mode == "markers"
+    assert any(a.x == "Li7P3S11" and a.text == "2.28–2.31 V" for a in fig.layout.annotations)
 
+
+def test_window_bars_bad_input():
     with pytest.raises(InvalidInputError, match="columns"):
         window_bars(pd.DataFrame({"x": [1]}))
     with pytest.raises(InvalidInputError, match="no windows"):
         window_bars([])
+    with pytest.raises(InvalidInputError, match="low < high"):
+        window_bars([stability_window("LiF")], v_range=(6.0, 0.0))
 
 
 def test_reaction_energy_curve_points_are_the_kinks():
@@ -55,6 +151,69 @@ def test_reaction_energy_curve_points_are_the_kinks():
     assert fig.data[1].y[0] == pytest.approx(r.min_energy)
 
 
+def test_reaction_energy_curve_without_a_reaction_says_so():
+    # on the MP 2019 hull no product set lies below NaCl + LiCoO2 at any ratio
+    r = interface_reactions("NaCl", "LiCoO2")
+    assert r.min_energy == 0.0
+    fig = reaction_energy_curve(r)
+    assert len(fig.data) == 1  # no "minimum" star at x = 0
+    assert any("no reaction" in a.text for a in fig.layout.annotations)
+
+
+def test_reaction_energy_curve_names_a_metastable_reactants_own_energy():
+    r = interface_reactions("Li6PS5Cl", "LiCoO2")
+    fig = reaction_energy_curve(r)
+    # Li6PS5Cl lies 83 meV/atom above the MP 2019 hull (issue 13); the curve leaves it out
+    notes = [a.text for a in fig.layout.annotations]
+    assert any("83 meV/atom above hull" in t and "not counted" in t for t in notes)
+    assert fig.data[0].y[0] == 0.0 and fig.data[0].y[-1] == 0.0  # both ends on their hulls
+
+
+def _stop_colour(trace, value):
+    """The colourscale stop that ``value`` falls on (by hand: linear map onto [0, 1])."""
+    frac = (value - trace.zmin) / (trace.zmax - trace.zmin)
+    stops = {round(float(p), 9): c for p, c in trace.colorscale}
+    return stops.get(round(frac, 9))
+
+
+def test_heatmap_zero_is_white_when_all_values_are_negative():
+    frame = pd.DataFrame({"LiCoO2": [-0.32, 0.0], "Li": [-0.05, -0.41]}, index=["a", "b"])
+    fig = interface_heatmap(frame)
+    heat = fig.data[0]
+    assert _stop_colour(heat, 0.0).lower() == "#ffffff"
+    assert heat.zmin == pytest.approx(-0.41) and heat.zmax == 0.0
+    assert [list(r) for r in heat.text] == [["-0.320", "-0.050"], ["0.000", "-0.410"]]
+
+
+def test_heatmap_zero_is_white_with_positive_values():
+    frame = pd.DataFrame({"x": [-0.2, 0.1]}, index=["a", "b"])
+    heat = interface_heatmap(frame).data[0]
+    assert (heat.zmin, heat.zmax) == (pytest.approx(-0.2), pytest.approx(0.2))
+    assert _stop_colour(heat, 0.0).lower() == "#ffffff"
+
+
+def test_heatmap_cells_from_results_name_the_reaction_and_own_instability():
+    cells = pd.DataFrame(
+        {"LiCoO2": [interface_reactions(e, "LiCoO2") for e in ("Li3PO4", "Li6PS5Cl")]},
+        index=["Li3PO4", "Li6PS5Cl"],
+    )
+    heat = interface_heatmap(cells).data[0]
+    # Li3PO4 and LiCoO2 are both on the hull and do not react (Richards et al. 2016)
+    assert heat.z[0][0] == 0.0 and "no reaction" in heat.customdata[0][0]
+    # Li6PS5Cl is 83 meV/atom above the MP 2019 hull (issue 13): named, not counted
+    assert heat.z[1][0] < -0.1
+    assert "83 meV/atom above hull (not counted)" in heat.customdata[1][0]
+
+
+def test_heatmap_bad_input():
+    with pytest.raises(InvalidInputError, match="non-empty DataFrame"):
+        interface_heatmap(pd.DataFrame())
+    with pytest.raises(InvalidInputError, match="neither a number"):
+        interface_heatmap(pd.DataFrame({"x": ["oops"]}))
+    with pytest.raises(InvalidInputError, match="must match"):
+        interface_heatmap(pd.DataFrame({"x": [0.0]}), hover=pd.DataFrame({"x": ["a", "b"]}))
+
+
 @pytest.mark.parametrize("system", ["Li-S", "Li-P-S", "Ge-Li-P-S"])
 def test_hull_diagram_draws_binary_to_quaternary(system):
     fig = hull_diagram(system)
@@ -63,6 +222,34 @@ def test_hull_diagram_draws_binary_to_quaternary(system):
     assert fig.layout.margin.t >= 60  # room for the title above the toolbar
 
 
-def test_hull_diagram_rejects_five_elements():
+def test_hull_diagram_marks_a_ternary_material_at_its_composition():
+    fig = hull_diagram("Li-P-S", highlight="Li7P3S11")
+    star = fig.data[-1]
+    # Li7P3S11: 21 atoms -> Li 7/21, P 3/21, S 11/21 on the a (Li), b (P), c (S) axes
+    axes = [
+        ax.title.text
+        for ax in (fig.layout.ternary.aaxis, fig.layout.ternary.baxis, fig.layout.ternary.caxis)
+    ]
+    expected = {"Li": 7 / 21, "P": 3 / 21, "S": 11 / 21}
+    assert (star.a[0], star.b[0], star.c[0]) == pytest.approx(tuple(expected[e] for e in axes))
+    assert "Li<sub>7</sub>P<sub>3</sub>S<sub>11</sub>" in star.text[0]
+    labels = next(t for t in fig.data if t.name == "labels")
+    assert "Li<sub>3</sub>PS<sub>4</sub>" in labels.text and "Li<sub>2</sub>S" in labels.text
+
+
+def test_hull_diagram_labels_lgps_and_its_products_in_the_quaternary():
+    fig = hull_diagram("Ge-Li-P-S", highlight="Li10GeP2S12")
+    texts = [a.text for a in fig.layout.scene.annotations]
+    assert any("Li<sub>10</sub>GeP<sub>2</sub>S<sub>12</sub>" in t for t in texts)
+    # Zhu, He & Mo 2015: LGPS lies above the hull and decomposes to Li3PS4 + Li4GeS4
+    assert "Li<sub>3</sub>PS<sub>4</sub>" in texts and "Li<sub>4</sub>GeS<sub>4</sub>" in texts
+    assert "above hull" in fig.data[-1].hovertext[0]
+
+
+def test_hull_diagram_rejects_bad_input():
     with pytest.raises(InvalidInputError, match="2 to 4"):
         hull_diagram("Li-La-Zr-O-Ta")
+    with pytest.raises(InvalidInputError, match="'Xx' is not an element symbol"):
+        hull_diagram("Li-Xx")  # issue 13: answered "not covered by MP data"
+    with pytest.raises(InvalidInputError, match="outside the system"):
+        hull_diagram("Li-S", highlight="Li3PO4")
