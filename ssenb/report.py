@@ -122,11 +122,7 @@ def _structure_of(material):
 
 
 def _hull(hull_diagram, s, src):
-    elements = s.stability.chemsys.split("-")
-    try:
-        return hull_diagram(elements, source=src, highlight=s.formula)
-    except TypeError:  # a hull_diagram without highlight support
-        return hull_diagram(elements, source=src)
+    return hull_diagram(s.stability.chemsys.split("-"), source=src, highlight=s.formula)
 
 
 def _overview(s) -> str:
@@ -196,7 +192,7 @@ def _window_text(win) -> str:
 
 
 def _footer(src) -> str:
-    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
         f"<hr><small>ssenb {__version__}; data: {html.escape(src.name)}; energy corrections: "
         f"{html.escape(src.correction_scheme)}; generated {stamp}.</small>"

@@ -1,8 +1,9 @@
 """Plotly figures: one module per kind of chart, plain functions returning a Figure."""
 
-from .export import save_figure
-from .interface import reaction_energy_curve
+from .export import save_figure, use_notebook_renderer
+from .interface import interface_heatmap, reaction_energy_curve
 from .phase_diagram import hull_diagram
+from .publication import formula_html, publication_style
 from .screening import candidates_pareto, candidates_window_bars
 from .shap import shap_bar, shap_beeswarm, shap_dependence, shap_waterfall
 from .structure import element_color, structure_3d
@@ -20,9 +21,12 @@ __all__ = [
     "candidates_pareto",
     "candidates_window_bars",
     "element_color",
+    "formula_html",
     "hull_diagram",
+    "interface_heatmap",
     "landscape_energy_profile",
     "landscape_pathway_3d",
+    "publication_style",
     "reaction_energy_curve",
     "save_figure",
     "shap_bar",
@@ -30,6 +34,7 @@ __all__ = [
     "shap_dependence",
     "shap_waterfall",
     "structure_3d",
+    "use_notebook_renderer",
     "window_bars",
     "window_profile",
 ]
