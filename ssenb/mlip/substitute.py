@@ -31,6 +31,8 @@ MAX_ORDERINGS = 50
 MAX_COMBINATIONS = 5000
 #: largest supercell (sites) ``substitute`` builds: relaxations on CPU stay at minutes
 MAX_SUPERCELL_ATOMS = 64
+#: competing phases kept in a result: those within this distance of the MLIP hull (eV/atom)
+HULL_KEEP = 0.1
 CANDIDATE = "candidate"
 SUPERCELL = "supercell"
 EWALD = "ewald_energy_eV_atom"
@@ -232,7 +234,7 @@ def substitute(
         )
         structures.append(r.structure)
     table = pd.DataFrame(rows)
-    hull = bench.mlip_entries()
+    hull = _near_hull(bench)
     corrections = hull[0].data["corrections"]
     if table[K.E_MLIP].iloc[0] == table[K.E_MLIP].iloc[0]:  # the relaxed host joins the hull
         hull.append(
@@ -252,6 +254,14 @@ def substitute(
         f"{bench.source} recomputed with the same potential",
         notes=notes,
     )
+
+
+def _near_hull(bench: PotentialBenchmark) -> list:
+    """The benchmark's MLIP entries within :data:`HULL_KEEP` of its hull (the rest never
+    changes a hull energy or a window, and would only bloat the result)."""
+    near = (bench.table[K.E_HULL_MLIP] <= HULL_KEEP).to_numpy()
+    ids = set(bench.table.loc[near, K.ENTRY_ID])
+    return [e for e in bench.mlip_entries() if e.entry_id in ids]
 
 
 def _scheme(bench: PotentialBenchmark) -> str:
