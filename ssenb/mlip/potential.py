@@ -141,6 +141,8 @@ class CHGNetPotential:
         for s in structures:
             self._check(s)
         out = self.model.predict_structure(list(structures), task="e", batch_size=batch_size)
+        if isinstance(out, dict):  # chgnet unwraps a list of one
+            out = [out]
         return [float(o["e"]) * len(s) for o, s in zip(out, structures)]
 
     def ase_calculator(self):
