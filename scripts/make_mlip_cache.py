@@ -45,6 +45,7 @@ def main() -> None:
     for label, value in bench.subset(max_atoms=20).summary():
         print(f"  (≤ 20 atoms) {label}: {value}")
     results = {"benchmark": bench}
+    path = write_results(args.out, results, overwrite=args.force)  # kept even if a doping fails
     host = next(e.structure for e in entries if e.entry_id == HOST_ID)
     for name, subs in DOPINGS:
         t1 = time.perf_counter()
@@ -61,7 +62,7 @@ def main() -> None:
         print(f"{name}: {time.perf_counter() - t1:.0f} s")
         print(res.table.to_string())
         results[name] = res
-    path = write_results(args.out, results, overwrite=args.force)
+        path = write_results(args.out, results, overwrite=True)
     print(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB) in {time.perf_counter() - t0:.0f} s")
 
 

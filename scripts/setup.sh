@@ -15,7 +15,7 @@ TORCH="torch==2.13.0"
 if "$PY" -m uv --version >/dev/null 2>&1; then
   [ -x .venv/bin/python ] || "$PY" -m uv venv --quiet --python "$PY" .venv
   .venv/bin/python -c "import torch" 2>/dev/null \
-    || "$PY" -m pip install --quiet --disable-pip-version-check --python .venv/bin/python "$TORCH"
+    || "$PY" -m pip --python .venv/bin/python install --quiet --disable-pip-version-check "$TORCH"
   "$PY" -m uv pip install --quiet --python .venv/bin/python -e ".[dev,mlip]"
 else  # plain venv + pip fallback
   [ -x .venv/bin/python ] || "$PY" -m venv .venv
