@@ -86,7 +86,12 @@ def benchmark_parity(bench, *, fig: go.Figure | None = None, **kwargs) -> go.Fig
 
 
 def benchmark_hull_parity(
-    bench, *, threshold: float = 0.05, fig: go.Figure | None = None, **kwargs
+    bench,
+    *,
+    threshold: float = 0.05,
+    e_max: float | None = 0.5,
+    fig: go.Figure | None = None,
+    **kwargs,
 ) -> go.Figure:
     """E_hull from the potential's hull against E_hull from the DFT hull (eV/atom).
 
@@ -98,6 +103,9 @@ def benchmark_hull_parity(
     bench : PotentialBenchmark
     threshold : float
         eV/atom; drawn as dotted lines.
+    e_max : float or None
+        Axis limit (eV/atom) so the region near the hull is readable; the subtitle counts
+        the points beyond it (None: show all).
     fig : plotly Figure, optional
     **kwargs
         Forwarded to every scatter trace of entries.
@@ -112,6 +120,10 @@ def benchmark_hull_parity(
     masks = {"both": d & m, "mlip_only": m & ~d, "dft_only": d & ~m, "neither": ~d & ~m}
     fig = new_figure(fig)
     hi = float(max(t[K.E_HULL_DFT].max(), t[K.E_HULL_MLIP].max(), threshold)) * 1.05
+    outside = 0
+    if e_max is not None:
+        outside = int(((t[K.E_HULL_DFT] > e_max) | (t[K.E_HULL_MLIP] > e_max)).sum())
+        hi = float(e_max)
     fig.add_trace(
         go.Scatter(
             x=[0, hi],
@@ -142,7 +154,9 @@ def benchmark_hull_parity(
             fig.add_shape(**line, x0=0, x1=hi, y0=threshold, y1=threshold)
     fig.update_layout(
         title=f"{bench.potential} hull vs DFT hull<br><sup>E_hull MAE {bench.e_hull_mae:.3f} eV/atom, "
-        f"Spearman ρ {bench.spearman:.2f}; dotted: {threshold * 1000:.0f} meV/atom</sup>",
+        f"Spearman ρ {bench.spearman:.2f}; dotted: {threshold * 1000:.0f} meV/atom"
+        + (f"; {outside} points beyond {hi:g} eV/atom not shown" if outside else "")
+        + "</sup>",
         xaxis_title=K.label(K.E_HULL_DFT),
         yaxis_title=K.label(K.E_HULL_MLIP),
         legend={"orientation": "h", "y": -0.18},
