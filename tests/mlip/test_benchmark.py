@@ -118,3 +118,22 @@ def test_result_convention(hand_entries, fake):
     assert b.subset(max_atoms=8).e_hull_mae == pytest.approx(0.425 / 4)
     with pytest.raises(UnsupportedMaterialError, match="elemental entry of O"):
         b.subset(max_atoms=3)
+
+
+def test_chgnet_on_the_shipped_small_entries(mp_entries):
+    # CI subset of the benchmark quoted in ssenb.mlip.benchmark (≤ 20 atoms: formation MAE
+    # 0.048, E_hull MAE 0.049 eV/atom; CHGNet paper: ~0.03 eV/atom energy MAE on MPtrj):
+    # single points on the entries of at most 4 atoms
+    from ssenb.mlip import load_chgnet
+
+    b = benchmark_potential(mp_entries, load_chgnet(), max_atoms=4, progress=False)
+    n = sum(len(e.structure) <= 4 for e in mp_entries)
+    assert len(b.table) == n and b.n_skipped == len(mp_entries) - n
+    assert b.table[K.E_MLIP].notna().sum() >= n - 2
+    assert 0.005 < b.energy_mae < 0.1
+    assert 0.005 < b.e_hull_mae < 0.1
+    assert b.spearman > 0.5
+    assert b.potential == "CHGNet 0.3.0 (MLIP, MP2020-compatible)"
+    # elemental references lie on both hulls
+    t = b.table[b.table[K.FORMULA].isin(["Li", "Co", "Ni"])]
+    assert t[K.E_FORM_MLIP].min() == pytest.approx(0.0, abs=1e-9)
