@@ -27,25 +27,35 @@ def main() -> None:
         "--max-atoms", type=int, default=56, help="benchmark entries up to this size"
     )
     parser.add_argument("--force", action="store_true", help="overwrite an existing cache")
+    parser.add_argument(
+        "--reuse-benchmark",
+        action="store_true",
+        help="take the benchmark from the existing cache; recompute the dopings only",
+    )
     args = parser.parse_args()
 
     from ssenb.data import load_mp2020_entries
-    from ssenb.mlip import benchmark_potential, load_chgnet, substitute, write_results
+    from ssenb.mlip import benchmark_potential, load_chgnet, read_results, substitute, write_results
 
     t0 = time.perf_counter()
     entries = load_mp2020_entries()
     pot = load_chgnet()
-    bench = benchmark_potential(
-        entries,
-        pot,
-        max_atoms=args.max_atoms,
-        source="Materials Project Li-Co-Ni-O (MP2020), shipped demo",
-    )
+    if args.reuse_benchmark:
+        bench = read_results(args.out)["benchmark"]
+    else:
+        bench = benchmark_potential(
+            entries,
+            pot,
+            max_atoms=args.max_atoms,
+            source="Materials Project Li-Co-Ni-O (MP2020), shipped demo",
+        )
     print(f"benchmark of {len(bench.table)} entries: {time.perf_counter() - t0:.0f} s")
     for label, value in bench.subset(max_atoms=20).summary():
         print(f"  (≤ 20 atoms) {label}: {value}")
     results = {"benchmark": bench}
-    path = write_results(args.out, results, overwrite=args.force)  # kept even if a doping fails
+    path = write_results(
+        args.out, results, overwrite=args.force or args.reuse_benchmark
+    )  # kept even if a doping fails
     host = next(e.structure for e in entries if e.entry_id == HOST_ID)
     for name, subs in DOPINGS:
         t1 = time.perf_counter()

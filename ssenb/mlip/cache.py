@@ -43,8 +43,19 @@ def write_results(path: str | Path, results: dict, *, overwrite: bool = False) -
     if bad:
         raise InvalidInputError(f"results {bad} are not PotentialBenchmark/DopingResult objects")
     payload = {"ssenb_mlip_cache": 1, "results": {k: v.as_dict() for k, v in results.items()}}
-    path.write_text(json.dumps(payload, indent=1, allow_nan=True))
+    path.write_text(json.dumps(payload, indent=1, allow_nan=True, default=_plain))
     return path
+
+
+def _plain(value):
+    """numpy scalars and arrays (e.g. float32 from torch models) as plain JSON numbers."""
+    import numpy as np
+
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def read_results(path: str | Path) -> dict:

@@ -296,8 +296,8 @@ def relax(
     opt = FIRE(target, logfile=None)
     converged = bool(opt.run(fmax=fmax, steps=steps))
     final = AseAtomsAdaptor.get_structure(atoms)
-    if "magmom" in final.site_properties:
-        final.remove_site_property("magmom")
+    for prop in list(final.site_properties):  # magmoms, charges from the calculator (float32)
+        final.remove_site_property(prop)
     energy = float(atoms.get_potential_energy())
     max_force = float(np.linalg.norm(atoms.get_forces(), axis=1).max())
     return Relaxation(

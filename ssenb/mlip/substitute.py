@@ -24,7 +24,7 @@ from ..errors import IncompatibleSourcesError, InvalidInputError, UnsupportedMat
 from ..results import Result, fmt_number
 from .benchmark import PotentialBenchmark, benchmark_potential
 from .entries import mlip_entry, mlip_source
-from .potential import _check_structure, check_potential, label, relax
+from .potential import _check_structure, check_potential, energies, label, relax
 
 #: most symmetry-distinct orderings kept per call, and most combinations tried per supercell
 MAX_ORDERINGS = 50
@@ -234,6 +234,19 @@ def substitute(
         )
         structures.append(r.structure)
     table = pd.DataFrame(rows)
+    if rows[0][K.CONVERGED]:  # how much relaxing moved the host: the bias against single points
+        single = energies(potential, [structure])[0] / len(structure)
+        shift = (
+            rows[0][K.E_MLIP]
+            - mlip_entry(
+                structure, single * len(structure), potential, scheme=_scheme(bench)
+            ).energy_per_atom
+        )
+        notes.append(
+            f"relaxing the host changed its energy by {shift * 1000:+.1f} meV/atom from the single "
+            "point at its input geometry; competing phases are single points at DFT geometries, "
+            "so relaxed candidates may sit lower on the hull by about that much"
+        )
     hull = _near_hull(bench)
     corrections = hull[0].data["corrections"]
     if table[K.E_MLIP].iloc[0] == table[K.E_MLIP].iloc[0]:  # the relaxed host joins the hull
