@@ -43,7 +43,7 @@ def write_results(path: str | Path, results: dict, *, overwrite: bool = False) -
     if bad:
         raise InvalidInputError(f"results {bad} are not PotentialBenchmark/DopingResult objects")
     payload = {"ssenb_mlip_cache": 1, "results": {k: v.as_dict() for k, v in results.items()}}
-    path.write_text(json.dumps(payload, indent=1, allow_nan=True, default=_plain))
+    path.write_text(json.dumps(payload, allow_nan=True, default=_plain))
     return path
 
 

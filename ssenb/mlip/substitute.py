@@ -31,8 +31,9 @@ MAX_ORDERINGS = 50
 MAX_COMBINATIONS = 5000
 #: largest supercell (sites) ``substitute`` builds: relaxations on CPU stay at minutes
 MAX_SUPERCELL_ATOMS = 64
-#: competing phases kept in a result: those within this distance of the MLIP hull (eV/atom)
-HULL_KEEP = 0.1
+#: competing phases kept in a result: the phases on the MLIP hull (eV/atom tolerance). The
+#: others change no hull energy, window or interface reaction, and would only bloat it.
+HULL_KEEP = 1e-6
 CANDIDATE = "candidate"
 SUPERCELL = "supercell"
 EWALD = "ewald_energy_eV_atom"
@@ -53,7 +54,8 @@ class DopingResult(Result):
     structures : list of Structure
         The relaxed structures, row by row.
     hull_entries : list of ComputedEntry
-        The competing phases (same potential, same corrections) the hull was built from.
+        The stable competing phases (same potential, same corrections) of the hull; phases
+        above it change no E_hull or window and are not kept.
     substitutions : dict
     host : str
     potential, correction_scheme, source : str
@@ -270,8 +272,7 @@ def substitute(
 
 
 def _near_hull(bench: PotentialBenchmark) -> list:
-    """The benchmark's MLIP entries within :data:`HULL_KEEP` of its hull (the rest never
-    changes a hull energy or a window, and would only bloat the result)."""
+    """The benchmark's MLIP entries on its hull (within :data:`HULL_KEEP`)."""
     near = (bench.table[K.E_HULL_MLIP] <= HULL_KEEP).to_numpy()
     ids = set(bench.table.loc[near, K.ENTRY_ID])
     return [e for e in bench.mlip_entries() if e.entry_id in ids]
