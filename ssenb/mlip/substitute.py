@@ -472,7 +472,7 @@ def _orderings(host, subs, charges, max_cells, max_atoms, max_orderings):
             f"{_describe(subs)} in whole atoms; raise max_cells/max_atoms or pick a fraction "
             "such as 1/2, 1/4"
         )
-    found.sort(key=lambda t: (round(t[1], 6), len(t[0])))
+    found.sort(key=lambda t: (round(t[1], 4), len(t[0])))  # ties within 0.1 meV/atom: noise
     groups = StructureMatcher().group_structures([t[0] for t in found])
     position = {id(t[0]): i for i, t in enumerate(found)}
     firsts = {min(position[id(s)] for s in g) for g in groups}  # first found of each group

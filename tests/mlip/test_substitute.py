@@ -48,10 +48,11 @@ def test_half_ni_on_co_sits_above_the_hull_by_the_hand_value(setup):
     )
     t = res.table.set_index(CANDIDATE)
     assert t.loc["host", K.E_HULL_MLIP] == pytest.approx(0.0, abs=1e-9)
-    # MP's 4-atom cell has a = b = 2.84 Å (related by symmetry) and c = 4.99 Å: doubling a
-    # or b gives one ordering of 1 Co + 1 Ni, doubling c another
+    # MP's 4-atom cell has a = b = 2.84 Å, α = β (a and b related by symmetry) and c = 4.99 Å:
+    # doubling a or b gives one ordering of 1 Co + 1 Ni, doubling c another. Supercells are
+    # tried in the order 1x1x2, 1x2x1, 2x1x1; each class is named by its first.
     assert list(t.index) == ["host", "#1", "#2"]
-    assert set(t[SUPERCELL][1:]) == {"2x1x1", "1x1x2"}
+    assert set(t[SUPERCELL][1:]) == {"1x1x2", "1x2x1"}
     assert (t.loc[["#1", "#2"], K.FORMULA] == "Li2CoNiO4").all()
     assert t.loc[["#1", "#2"], K.E_HULL_MLIP].tolist() == pytest.approx([ABOVE, ABOVE], abs=1e-9)
     assert t.loc["#1", K.E_HULL_ERR] == pytest.approx(bench.e_hull_mae)
