@@ -15,6 +15,7 @@ RANK = {
     "features": 1,
     "thermo": 1,
     "models": 2,
+    "mlip": 2,
     "explain": 3,
     "viz": 4,
     "widgets": 5,

@@ -213,7 +213,7 @@ class DopingExplorer(w.VBox):
             return
         win = stability_window(best["formula"], source=res.entry_source())
         self.window = win
-        swap(self.window_figure, window_profile(win))
+        swap(self.window_figure, window_profile(win).update_layout(height=420))
         ox = f"{win.oxidation_v:.2f}" if math.isfinite(win.oxidation_v) else "∞"
         self.window_text.value = (
             f"<b>{html.escape(win.formula)}</b> ({html.escape(str(best['candidate']))}): window "
