@@ -317,28 +317,25 @@ def _mlip_energies(chosen, potential, do_relax, fmax, steps, errors, progress) -
             bar.update(len(chunk))
         bar.close()
         return out
-    for e in tqdm(chosen, desc=f"{potential.name} on DFT entries", disable=not progress):
+    for e in tqdm(chosen, desc=f"{potential.name} relaxing DFT entries", disable=not progress):
         try:
-            if do_relax:
-                r = relax(e.structure, potential, fmax=fmax, steps=steps)
-                why = (
-                    ""
-                    if r.converged
-                    else (
-                        f"relaxation not converged in {r.n_steps} steps "
-                        f"(max force {r.max_force_eV_A:.3f} > {fmax} eV/Å)"
-                    )
+            r = relax(e.structure, potential, fmax=fmax, steps=steps)
+            why = (
+                ""
+                if r.converged
+                else (
+                    f"relaxation not converged in {r.n_steps} steps "
+                    f"(max force {r.max_force_eV_A:.3f} > {fmax} eV/Å)"
                 )
-                out.append(
-                    {
-                        "energy": r.energy_eV,
-                        "structure": r.structure,
-                        "converged": r.converged,
-                        "error": why,
-                    }
-                )
-            else:
-                out.append(_single(e, potential, "raise"))
+            )
+            out.append(
+                {
+                    "energy": r.energy_eV,
+                    "structure": r.structure,
+                    "converged": r.converged,
+                    "error": why,
+                }
+            )
         except (KeyboardInterrupt, MemoryError):
             raise
         except Exception as err:
