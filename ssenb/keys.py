@@ -118,6 +118,36 @@ COLUMNS: dict[str, tuple[str, str]] = {
     RUN_TIME: ("wall time", "s"),
 }
 
+# --- machine-learned interatomic potentials (ssenb.mlip) -----------------------------
+ENTRY_ID = "entry_id"
+N_ATOMS = "n_atoms"
+E_DFT = "energy_dft_eV_atom"  # total energy per atom, corrected as the DFT entries are
+E_MLIP = "energy_mlip_eV_atom"  # same, from the potential, on the same correction scale
+E_FORM_DFT = "formation_energy_dft_eV_atom"
+E_FORM_MLIP = "formation_energy_mlip_eV_atom"
+E_HULL_DFT = "e_above_hull_dft_eV_atom"
+E_HULL_MLIP = "e_above_hull_mlip_eV_atom"
+E_HULL_ERR = "e_above_hull_uncertainty_eV_atom"  # from the potential's benchmark
+CONVERGED = "converged"
+N_STEPS = "n_steps"
+MAX_FORCE = "max_force_eV_A"
+COLUMNS.update(
+    {
+        E_DFT: ("DFT energy", "eV/atom"),
+        E_MLIP: ("MLIP energy", "eV/atom"),
+        E_FORM_DFT: ("DFT formation energy", "eV/atom"),
+        E_FORM_MLIP: ("MLIP formation energy", "eV/atom"),
+        E_HULL_DFT: ("DFT energy above hull", "eV/atom"),
+        E_HULL_MLIP: ("MLIP energy above hull", "eV/atom"),
+        E_HULL_ERR: ("uncertainty of the energy above hull (benchmark MAE)", "eV/atom"),
+        MAX_FORCE: ("largest remaining force", "eV/Å"),
+        N_ATOMS: ("atoms in the cell", ""),
+        N_STEPS: ("optimizer steps", ""),
+        CONVERGED: ("relaxation converged", ""),
+        ENTRY_ID: ("entry id", ""),
+    }
+)
+
 #: Human-readable axis titles with units (derived from :data:`COLUMNS`).
 LABELS: dict[str, str] = {
     name: f"{desc} ({unit})" if unit else desc for name, (desc, unit) in COLUMNS.items()

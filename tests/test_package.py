@@ -16,6 +16,7 @@ RANK = {
     "thermo": 1,
     "transport": 1,  # BVSE landscapes; depends only on data
     "models": 2,
+    "mlip": 2,
     "explain": 3,
     "summary": 3,
     "viz": 4,

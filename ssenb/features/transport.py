@@ -8,6 +8,7 @@ from matminer.featurizers.base import BaseFeaturizer
 
 from .. import keys as K
 from ..errors import InvalidInputError, SsenbError
+from .presets import TRANSPORT
 
 NO_PATH_EV = 10.0  # a barrier with no percolating path below 10 eV is reported as 10 eV
 
@@ -46,7 +47,7 @@ class TransportFeatures(BaseFeaturizer):
     3.0
     """
 
-    family = "transport"
+    family = TRANSPORT
 
     def __init__(self, ion: str = "Li", resolution: float = 0.2):
         self.ion = ion

@@ -2,6 +2,7 @@
 
 from .export import save_figure, use_notebook_renderer
 from .interface import interface_heatmap, reaction_energy_curve
+from .mlip import benchmark_hull_parity, benchmark_parity, doping_bars
 from .phase_diagram import hull_diagram
 from .publication import formula_html, publication_style
 from .screening import candidates_pareto, candidates_window_bars
@@ -18,8 +19,11 @@ from .window import window_bars, window_profile
 __all__ = [
     "barrier_bars",
     "barrier_conductivity_scatter",
+    "benchmark_hull_parity",
+    "benchmark_parity",
     "candidates_pareto",
     "candidates_window_bars",
+    "doping_bars",
     "element_color",
     "formula_html",
     "hull_diagram",

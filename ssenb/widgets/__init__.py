@@ -10,6 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _NAMES = {
+    "DopingExplorer": "doping",
     "Explorer": "explorer",
     "PhaseDiagramViewer": "phase_diagram",
     "ShapExplorer": "shap",
@@ -17,6 +18,7 @@ _NAMES = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .doping import DopingExplorer
     from .explorer import Explorer
     from .phase_diagram import PhaseDiagramViewer
     from .shap import ShapExplorer
@@ -33,4 +35,4 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-__all__ = ["Explorer", "PhaseDiagramViewer", "ShapExplorer", "WindowExplorer"]
+__all__ = ["DopingExplorer", "Explorer", "PhaseDiagramViewer", "ShapExplorer", "WindowExplorer"]

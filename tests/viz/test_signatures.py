@@ -7,8 +7,14 @@ import pytest
 
 import ssenb.viz as viz
 
-NOT_FIGURES = {"save_figure", "element_color", "use_notebook_renderer", "formula_html",
-               "publication_style", "apply_publication_style"}
+NOT_FIGURES = {
+    "save_figure",
+    "element_color",
+    "use_notebook_renderer",
+    "formula_html",
+    "publication_style",
+    "apply_publication_style",
+}
 FIGURES = sorted(
     name
     for name in viz.__all__
@@ -29,5 +35,8 @@ def test_figure_signature(name):
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in rest), "the rest keyword-only"
     assert "fig" in sig.parameters and sig.parameters["fig"].default is None
     assert any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params), "**kwargs to the trace"
-    hints = inspect.get_annotations(getattr(viz, name), eval_str=True)
-    assert hints.get("return") is go.Figure
+    func = getattr(viz, name)
+    ret = inspect.get_annotations(func).get("return")
+    if isinstance(ret, str):  # postponed annotations: evaluate with plotly in scope
+        ret = eval(ret, {**func.__globals__, "go": go})
+    assert ret is go.Figure

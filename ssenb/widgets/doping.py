@@ -1,0 +1,264 @@
+"""Doping explorer: pick a host, a site and a dopant, see the candidates' E_hull and window."""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+import ipywidgets as w
+import traitlets
+
+from ._common import Status, figure_widget, swap
+
+
+class DopingExplorer(w.VBox):
+    """Dope a host, rank the relaxed orderings on an MLIP hull, and show the best one's window.
+
+    Energies come from the potential of ``benchmark`` (never from DFT); the error bars are
+    its E_hull MAE on DFT entries. Computing a new candidate relaxes structures with the
+    potential (minutes on CPU) and runs only on "Compute"; results in ``cache`` show at once.
+
+    Parameters
+    ----------
+    benchmark : PotentialBenchmark
+        The potential's benchmark; its MLIP energies are the competing phases.
+    hosts : dict of str to Structure, optional
+        Host structures by name, e.g. from :func:`ssenb.data.load_mp2020_entries`, OBELiX
+        (:func:`ssenb.data.load_obelix`) or a CIF (:meth:`add_cif`).
+    cache : dict, optional
+        Precomputed :class:`~ssenb.mlip.DopingResult` objects (e.g. from
+        :func:`ssenb.mlip.read_results`); one matching host, site, dopant and fraction is
+        shown without computing.
+    potential : Potential, optional
+        Used when a candidate is not cached (default: CHGNet, loaded on first use).
+    substitute_kwargs : dict, optional
+        Passed to :func:`ssenb.mlip.substitute` (max_cells, n_relax, steps ...).
+
+    Attributes (traits: observe them with ``explorer.observe(callback, names=...)``)
+    ----------
+    result : DopingResult or None
+    window : StabilityWindow or None
+        Window of the lowest-E_hull candidate on the MLIP hull (V vs Li/Li⁺).
+    message : str
+        The status line as plain text.
+
+    Examples
+    --------
+    >>> from ssenb.mlip import read_results
+    >>> cache = read_results("tutorials/data/mlip_cache.json")  # doctest: +SKIP
+    >>> ex = DopingExplorer(cache["benchmark"], hosts=..., cache=cache)  # doctest: +SKIP
+    """
+
+    result = traitlets.Any(None, allow_none=True)
+    window = traitlets.Any(None, allow_none=True)
+    message = traitlets.Unicode("")
+
+    def __init__(
+        self,
+        benchmark,
+        *,
+        hosts: dict | None = None,
+        cache: dict | None = None,
+        potential: Any = None,
+        substitute_kwargs: dict | None = None,
+    ) -> None:
+        self.benchmark = benchmark
+        self.hosts = dict(hosts or {})
+        self.cache = [r for r in (cache or {}).values() if hasattr(r, "substitutions")]
+        self.potential = potential
+        self.substitute_kwargs = dict(substitute_kwargs or {})
+        elements = sorted(
+            {el.symbol for e in benchmark.mlip_entries() for el in e.composition.elements}
+        )
+        self.host = w.Dropdown(options=list(self.hosts), description="host")
+        self.site = w.Dropdown(options=[], description="site")
+        self.dopant = w.Dropdown(options=elements, description="dopant")
+        self.fraction = w.FloatSlider(
+            value=0.5,
+            min=0.125,
+            max=1.0,
+            step=0.125,
+            description="fraction",
+            readout_format=".3f",
+            continuous_update=False,
+        )
+        self.compute_button = w.Button(
+            description="Compute",
+            button_style="primary",
+            tooltip="relax candidates with the potential (minutes on CPU)",
+        )
+        self.status = Status()
+        self.figure = figure_widget()
+        self.window_figure = figure_widget()
+        self.table = w.HTML()
+        self.window_text = w.HTML()
+        for control in (self.site, self.dopant, self.fraction):
+            control.observe(lambda _: self._guarded(self.show), names="value")
+        self.host.observe(lambda _: self._guarded(self._host_changed), names="value")
+        self.compute_button.on_click(lambda _: self._guarded(self.compute))
+        super().__init__(
+            [
+                w.HBox([self.host, self.site]),
+                w.HBox([self.dopant, self.fraction, self.compute_button]),
+                self.status.widget,
+                self.figure,
+                self.table,
+                self.window_text,
+                self.window_figure,
+            ]
+        )
+        self._guarded(self._host_changed)
+
+    # --- public ----------------------------------------------------------------------
+    def add_cif(self, name: str, cif: str) -> None:
+        """Add a host from CIF text (ordered structures only)."""
+        from ..data import parse_cif
+
+        self.hosts[name] = parse_cif(cif)
+        self.host.options = list(self.hosts)
+        self.host.value = name
+
+    def selection(self) -> tuple[str, str, str, float]:
+        """(host, site, dopant, fraction) as chosen."""
+        return self.host.value, self.site.value, self.dopant.value, float(self.fraction.value)
+
+    def show(self) -> None:
+        """Show the cached result of the current selection, or say that it needs computing."""
+        found = self._cached()
+        if found is None:
+            host, site, dopant, frac = self.selection()
+            self._set(None)
+            self._info(
+                f"{dopant} {frac:g} on {site} in {host}: not computed yet; press Compute "
+                "(relaxes structures with the potential)"
+            )
+            return
+        self._set(found)
+
+    def compute(self) -> None:
+        """Run :func:`ssenb.mlip.substitute` for the current selection (slow)."""
+        from ..mlip import substitute
+
+        host, site, dopant, frac = self.selection()
+        self._info(f"relaxing {dopant} {frac:g} on {site} in {host} …")
+        res = substitute(
+            self.hosts[host],
+            {site: {dopant: frac}},
+            competing=self.benchmark,
+            potential=self.potential,
+            progress=False,
+            **self.substitute_kwargs,
+        )
+        self.cache.append(res)
+        self._set(res)
+
+    # --- internals -------------------------------------------------------------------
+    def _guarded(self, fn) -> None:
+        """Run a callback; any error goes to the status line, never out of the callback."""
+        try:
+            fn()
+        except KeyboardInterrupt:
+            raise
+        except Exception as err:  # a widget callback must not raise
+            self.status.error(f"{type(err).__name__}: {err}" if not _ours(err) else str(err))
+            self.message = self.status.message
+
+    def _info(self, text: str) -> None:
+        self.status.info(text)
+        self.message = self.status.message
+
+    def _host_changed(self) -> None:
+        if not self.host.value:
+            self._info("no host structure: pass hosts={name: Structure} or use add_cif")
+            return
+        s = self.hosts[self.host.value]
+        sites = sorted({el.symbol for el in s.composition.elements})
+        self.site.options = sites
+        self.show()
+
+    def _cached(self):
+        host, site, dopant, frac = self.selection()
+        formula = self.hosts[host].composition.reduced_formula if host in self.hosts else None
+        for r in self.cache:
+            if r.host == formula and r.substitutions == {site: {dopant: frac}}:
+                return r
+        return None
+
+    def _set(self, res) -> None:
+        from ..viz.mlip import doping_bars
+
+        self.result = res
+        if res is None:
+            self.window = None
+            swap(self.figure, _empty("no candidates for this selection yet"))
+            swap(self.window_figure, _empty(""))
+            self.table.value = ""
+            self.window_text.value = ""
+            return
+        swap(self.figure, doping_bars(res))
+        self.table.value = res._repr_html_() + _table_html(res)
+        self._show_window(res)
+
+    def _show_window(self, res) -> None:
+        from ..thermo import stability_window
+        from ..viz import window_profile
+
+        best = res.best()
+        if best is None:
+            self.window = None
+            self.window_text.value = "<i>no converged candidate: no window</i>"
+            swap(self.window_figure, _empty("no window"))
+            self._info("no converged candidate")
+            return
+        win = stability_window(best["formula"], source=res.entry_source())
+        self.window = win
+        swap(self.window_figure, window_profile(win).update_layout(height=420))
+        ox = f"{win.oxidation_v:.2f}" if math.isfinite(win.oxidation_v) else "∞"
+        self.window_text.value = (
+            f"<b>{html.escape(win.formula)}</b> ({html.escape(str(best['candidate']))}): window "
+            f"{win.reduction_v:.2f}–{ox} V vs Li/Li⁺ on the {html.escape(res.potential)} hull"
+            + (" (metastable: window of its decomposition products)" if win.metastable else "")
+        )
+        e = best["e_above_hull_mlip_eV_atom"] * 1000
+        err = best["e_above_hull_uncertainty_eV_atom"] * 1000
+        self._info(
+            f"best: {best['formula']} {best['candidate']}, E_hull {e:.0f} ± {err:.0f} meV/atom "
+            f"({res.potential})"
+        )
+
+
+def _ours(err) -> bool:
+    from ..errors import SsenbError
+
+    return isinstance(err, SsenbError)
+
+
+def _empty(text: str):
+    import plotly.graph_objects as go
+
+    fig = go.Figure(layout={"template": "plotly_white", "height": 300})
+    if text:
+        fig.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def _table_html(res) -> str:
+    from .. import keys as K
+
+    cols = [
+        "candidate",
+        K.FORMULA,
+        "supercell",
+        K.N_ATOMS,
+        K.E_HULL_MLIP,
+        K.E_HULL_ERR,
+        K.CONVERGED,
+        K.ERROR,
+    ]
+    return res.table[cols].to_html(index=False, float_format=lambda x: f"{x:.3f}", escape=True)
+
+
+__all__ = ["DopingExplorer"]

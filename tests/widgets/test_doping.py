@@ -1,0 +1,110 @@
+"""DopingExplorer driven headlessly with a fake potential (hand-made energies, no torch)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ssenb.mlip import benchmark_potential, substitute
+from ssenb.mlip.potential import Calculation
+from ssenb.widgets.doping import DopingExplorer
+
+IDS = (
+    "mp-1018134-GGA",
+    "mp-54-GGA",
+    "mp-23-GGA",
+    "mp-12957-GGA",
+    "mp-22526-GGA+U",
+    "mp-2348641-GGA+U",
+)
+ABOVE = 0.010  # eV/atom above the LiCoO2-LiNiO2 tie line
+
+
+class Fake:
+    name, version, energy_convention = "Fake", "1.0", "MP2020-corrected"
+
+    def __init__(self, table, mix):
+        self.table, self.mix = table, mix
+
+    def calculate(self, s):
+        f = s.composition.reduced_formula
+        e = self.table[f] if f in self.table else self.mix(s.composition)
+        return Calculation(e * len(s), np.zeros((len(s), 3)), np.zeros((3, 3)))
+
+
+@pytest.fixture(scope="module")
+def world(mirror):
+    from ssenb.data import load_mp2020_entries
+
+    by_id = {e.entry_id: e for e in load_mp2020_entries()}
+    entries = [by_id[i] for i in IDS]
+    table = {e.composition.reduced_formula: e.energy_per_atom for e in entries}
+
+    def mix(c):
+        x = c["Ni"] / (c["Ni"] + c["Co"])
+        return (1 - x) * table["LiCoO2"] + x * table["LiNiO2"] + ABOVE
+
+    pot = Fake(table, mix)
+    bench = benchmark_potential(entries, pot, progress=False)
+    host = by_id["mp-22526-GGA+U"].structure
+    half = substitute(
+        host, {"Co": {"Ni": 0.5}}, competing=bench, potential=pot, max_cells=2, progress=False
+    )
+    return bench, pot, {"LiCoO2 (mp-22526)": host}, {"half": half}
+
+
+def test_cached_result_shows_bars_window_and_traits(world):
+    bench, pot, hosts, cache = world
+    ex = DopingExplorer(bench, hosts=hosts, cache=cache, potential=pot)
+    ex.site.value = "Co"
+    ex.dopant.value = "Ni"
+    ex.fraction.value = 0.5
+    assert ex.result is cache["half"]
+    bars = ex.figure.data[0]
+    assert list(bars.y[1:]) == pytest.approx([ABOVE, ABOVE], abs=1e-9)
+    assert ex.window is not None and ex.window.source == "Fake 1.0 (MLIP, MP2020-compatible)"
+    assert "E_hull 10 ± 0 meV/atom" in ex.message
+    assert "Li2CoNiO4" in ex.window_text.value
+    assert len(ex.window_figure.data) > 0
+
+
+def test_changing_fraction_clears_then_compute_fills(world):
+    bench, pot, hosts, cache = world
+    ex = DopingExplorer(
+        bench,
+        hosts=hosts,
+        cache=cache,
+        potential=pot,
+        substitute_kwargs={"max_cells": 4, "max_atoms": 16, "n_relax": 2},
+    )
+    ex.site.value, ex.dopant.value, ex.fraction.value = "Co", "Ni", 0.5
+    seen = []
+    ex.observe(lambda change: seen.append(change["new"]), names="result")
+    ex.fraction.value = 0.25
+    assert ex.result is None and "not computed yet" in ex.message
+    assert len(ex.figure.data) == 0
+    ex.compute_button.click()
+    assert ex.result is not None and ex.result.substitutions == {"Co": {"Ni": 0.25}}
+    assert seen[0] is None and seen[-1] is ex.result
+    # Li4Co3NiO8: 1/4 of the way from LiCoO2 to LiNiO2, ABOVE over the tie line
+    assert ex.figure.data[0].y[1] == pytest.approx(ABOVE, abs=1e-9)
+
+
+def test_errors_go_to_the_status_line(world):
+    bench, pot, hosts, cache = world
+    ex = DopingExplorer(bench, hosts=hosts, cache=cache, potential=pot)
+    ex.site.value, ex.dopant.value, ex.fraction.value = "Co", "Ni", 0.375
+    ex.compute_button.click()  # 3/8 needs 8 Co sites: beyond the default 4 cells -> message
+    assert "⚠" in ex.status.text and "whole atoms" in ex.message
+    ex.dopant.value = "Li"
+    ex.site.value = "O"
+    ex.fraction.value = 0.5
+    ex.compute_button.click()  # Li+ on O2- leaves the cell charged
+    assert "⚠" in ex.status.text
+    assert ex.result is None
+
+
+def test_without_hosts_the_widget_says_so(world):
+    bench, *_ = world
+    ex = DopingExplorer(bench)
+    assert "no host structure" in ex.message
