@@ -117,6 +117,10 @@ def _compute(p, featurizers, objs, rows, values, reasons, engine, progress) -> N
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     row += [float(v) for v in f.featurize(obj)]
+                # a featurizer that answers NaN rather than raising may say why (last_error)
+                why = getattr(f, "last_error", None)
+                if isinstance(why, str) and why:
+                    problems.append(f"{type(f).__name__}: {why[:200]}")
             except KeyboardInterrupt:
                 raise
             except Exception as err:  # this featurizer fails here: NaN for its own columns

@@ -34,6 +34,7 @@ def hull_diagram(
     highlight=None,
     source=None,
     show_unstable: float = 0.05,
+    fig: go.Figure | None = None,
     **kwargs,
 ) -> go.Figure:
     """Phase diagram of a chemical system, with the material of interest marked.
@@ -50,6 +51,8 @@ def hull_diagram(
         Hull data when ``system`` is not a PhaseDiagram (default: MP ~2019 snapshot).
     show_unstable : float
         Also draw phases up to this energy above the hull (eV/atom).
+    fig : plotly Figure, optional
+        Figure to draw into (its traces are kept; the hull's layout replaces its layout).
     **kwargs
         Forwarded to ``PDPlotter.get_plot``.
 
@@ -90,21 +93,25 @@ def hull_diagram(
         kwargs.setdefault("label_unstable", False)
     label = "-".join(sorted(str(e) for e in pd_.elements))
     target = _target(pd_, highlight) if highlight is not None else None
-    fig = PDPlotter(pd_, backend="plotly", show_unstable=show_unstable).get_plot(**kwargs)
+    hull = PDPlotter(pd_, backend="plotly", show_unstable=show_unstable).get_plot(**kwargs)
     dim = len(pd_.elements)
     keep = set(target["products"]) if target else set()
     if dim == 3:
-        _label_ternary(fig, keep)
+        _label_ternary(hull, keep)
     elif dim == 4:
-        _label_quaternary(fig, keep)
+        _label_quaternary(hull, keep)
     if target:
-        _mark(fig, pd_, target, dim)
+        _mark(hull, pd_, target, dim)
     title = f"{label} convex hull"
     if target:
         title += f", {formula_html(target['name'])} marked"
     # pymatgen leaves no top margin: the title would sit under the toolbar
-    fig.update_layout(title=title, template="plotly_white", margin={"t": 70})
-    return fig
+    hull.update_layout(title=title, template="plotly_white", margin={"t": 70})
+    if fig is not None:  # overlay: keep the caller's traces, take the hull's layout
+        fig.add_traces(list(hull.data))
+        fig.update_layout(hull.layout)
+        return fig
+    return hull
 
 
 def _target(pd_, material) -> dict:

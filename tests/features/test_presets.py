@@ -38,7 +38,10 @@ def test_every_preset_on_real_rows(obelix, name):
         no_structure = rows["structure"].isna()
         assert (table.loc[no_structure, "error"] == "no structure for this row").all()
         assert table.loc[~no_structure, "error"].isna().all()
-        assert table.loc[~no_structure].drop(columns="error").notna().mean().mean() > 0.9
+        values = table.loc[~no_structure].drop(columns="error")
+        assert values.notna().mean().mean() >= 0.85
+        missing = values.isna().any(axis=1)  # every gap has its reason
+        assert table.loc[~no_structure].loc[missing, "error"].notna().all()
     assert preset.citations()
 
 

@@ -22,7 +22,7 @@ def _li2o() -> Structure:
 
 def test_contract_and_values_match_the_landscape():
     f = TransportFeatures()
-    assert f.family == "transport"
+    assert f.family == "Li migration barriers (BVSE)"
     values = f.featurize(_li2o())
     labels = f.feature_labels()
     assert len(values) == len(labels) == 6 and all("(eV)" in x for x in labels[:3])
