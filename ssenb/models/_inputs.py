@@ -20,6 +20,7 @@ MODEL_PRESETS: dict[str, tuple[str, ...]] = {
     "composition": ("composition",),
     "composition+lattice": ("composition", "cell"),
     "composition+structure": ("composition", "cell", "structure"),
+    "composition+structure+transport": ("composition", "cell", "structure", "transport"),
 }
 #: Feature presets whose values may be missing for some materials (no lattice, no structure).
 CONTEXT_PRESETS = ("cell", "structure", "li_sites", "transport")
