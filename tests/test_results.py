@@ -22,11 +22,25 @@ def _thermo_results():
 
 
 RESULTS = _thermo_results()
+MODEL_RESULTS = ["CVReport", "Explanation", "ConductivityPrediction", "MaterialSummary"]
 
 
-@pytest.mark.parametrize("name", list(RESULTS))
-def test_result_convention(name):
-    result = RESULTS[name]()
+def _model_result(name, obelix, small_models):
+    from ssenb.explain import explain
+    from ssenb.models import ConductivityModel, cross_validate_conductivity, predict_conductivity
+    from ssenb.summary import summarize
+
+    if name == "CVReport":
+        small = ConductivityModel(n_models=1, n_estimators=20, random_state=0)
+        return cross_validate_conductivity(obelix, model=small, n_splits=2, progress=False)
+    if name == "Explanation":
+        return explain(small_models["composition"], obelix.head(5))
+    if name == "ConductivityPrediction":
+        return predict_conductivity("Na3PS4", models=small_models)
+    return summarize("Li3PS4", models=small_models)
+
+
+def _check(result):
     assert isinstance(result, Result)
     frame = result.to_frame()
     assert isinstance(frame, pd.DataFrame) and len(frame) > 0
@@ -38,6 +52,34 @@ def test_result_convention(name):
     back = MontyDecoder().decode(blob)
     assert type(back) is type(result)
     assert back.as_dict() == result.as_dict()
+
+
+@pytest.mark.parametrize("name", list(RESULTS))
+def test_result_convention(name):
+    _check(RESULTS[name]())
+
+
+@pytest.mark.parametrize("name", MODEL_RESULTS)
+def test_model_results_follow_the_convention(name, obelix, small_models):
+    _check(_model_result(name, obelix, small_models))
+
+
+def test_every_result_class_is_covered():
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    core = {
+        c.__name__
+        for c in subclasses(Result)
+        if c.__module__.startswith(
+            ("ssenb.thermo", "ssenb.models", "ssenb.explain", "ssenb.summary")
+        )
+    }
+    tested = {n.split("(")[0] for n in RESULTS} | set(MODEL_RESULTS)
+    assert core <= tested, core - tested
 
 
 def test_html_escapes_every_string():

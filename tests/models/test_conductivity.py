@@ -157,3 +157,11 @@ def test_saving_an_unfitted_model_is_refused(tmp_path):
     with pytest.raises(NotFittedError, match="call fit"):
         ConductivityModel().save(tmp_path / "m")
     assert not (tmp_path / "m").exists()
+
+
+def test_predict_takes_a_list_a_series_or_an_array_of_formulas(fitted):
+    formulas = ["Li6PS5Cl", "Li3PO4"]
+    expected = fitted.predict(formulas)
+    np.testing.assert_array_equal(fitted.predict(pd.Series(formulas)), expected)
+    np.testing.assert_array_equal(fitted.predict(np.array(formulas, dtype=object)), expected)
+    np.testing.assert_array_equal(fitted.predict(tuple(formulas)), expected)
