@@ -211,17 +211,17 @@ def display_formula(comp) -> str:
     reduced = comp.reduced_composition
     if len(reduced) == 1:
         return comp.reduced_formula
-    parts = []
-    for el in sorted(reduced, key=lambda e: (e.X if e.X == e.X else 99, e.symbol)):
-        amt = float(reduced[el])
-        if abs(amt - 1) < 1e-8:
-            text = ""
-        elif abs(amt - round(amt)) < 1e-8:
-            text = f"{amt:.0f}"
-        else:
-            text = f"{amt:.4g}"
-        parts.append(f"{el.symbol}{text}")
-    return "".join(parts)
+    order = sorted(reduced, key=lambda e: (e.X if e.X == e.X else 99, e.symbol))
+    return "".join(f"{el.symbol}{amount_text(float(reduced[el]))}" for el in order)
+
+
+def amount_text(amount: float) -> str:
+    """How an amount is written in a formula: "" for 1, "2" for 2.0, "0.33" otherwise."""
+    if abs(amount - 1) < 1e-8:
+        return ""
+    if abs(amount - round(amount)) < 1e-8:
+        return f"{amount:.0f}"
+    return f"{amount:.4g}"
 
 
 def to_element(symbol: Any, *, argname: str = "ion"):

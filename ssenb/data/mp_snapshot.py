@@ -33,6 +33,7 @@ import pandas as pd
 from .. import keys as K
 from ..errors import DataIntegrityError
 from ._cache import data_dir, fetch, sha256sum
+from .materials import amount_text
 
 SNAPSHOT_NAME = "MP ~2019 (Bartel et al. 2020 allMP via CrabNet 457b4d4)"
 CORRECTION_SCHEME = "legacy MaterialsProjectCompatibility (pre-MP2020), GGA/GGA+U"
@@ -347,17 +348,9 @@ def _display(amounts: dict[str, float], order) -> str:
             reduced = {el: 2.0 for el in reduced}  # Li2O2, H2O2: pymatgen's special formulas
     else:
         reduced = dict(amounts)
-    parts = []
-    for el in sorted(reduced, key=order.__getitem__):
-        amt = reduced[el]
-        if abs(amt - 1) < 1e-8:
-            text = ""
-        elif abs(amt - round(amt)) < 1e-8:
-            text = f"{amt:.0f}"
-        else:
-            text = f"{amt:.4g}"
-        parts.append(f"{el}{text}")
-    return "".join(parts)
+    return "".join(
+        f"{el}{amount_text(reduced[el])}" for el in sorted(reduced, key=order.__getitem__)
+    )
 
 
 _ARRAYS = (
