@@ -9,6 +9,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:  # pragma: no cover
+    import types
+
 __version__ = "0.1.0"
 
 _SUBPACKAGES = (
@@ -27,13 +30,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from . import data, errors, explain, features, keys, models, thermo, viz, widgets  # noqa: F401
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> types.ModuleType:
     if name in _SUBPACKAGES:
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module 'ssenb' has no attribute {name!r}")
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted([*globals(), *_SUBPACKAGES])
 
 

@@ -74,7 +74,7 @@ class ModelFileError(SsenbError, OSError):
 
 
 def _not_fitted_error() -> type:
-    """ssenb's one not-fitted error; also scikit-learn's, so sklearn's checks recognise it.
+    """The one not-fitted error of ssenb; also scikit-learn's, so sklearn's checks recognise it.
 
     Built on first use: importing scikit-learn costs seconds, and most of ssenb never
     needs this class.
@@ -95,7 +95,7 @@ def _not_fitted_error() -> type:
     )
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> type:
     if name == "NotFittedError":
         cls = _not_fitted_error()
         globals()["NotFittedError"] = cls

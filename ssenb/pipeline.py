@@ -15,11 +15,12 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,13 @@ import pandas as pd
 from . import keys as K
 from .errors import InvalidInputError
 from .results import Result
+
+if TYPE_CHECKING:
+    from .thermo.screening import Task
+    from .thermo.sources import EntrySource
+
+#: One row's mixing-line result: (row, reaction energy eV/atom or None, error or None).
+_Reaction = tuple[int, float | None, Exception | None]
 
 #: Candidates per checkpoint chunk (one CSV file each).
 CHUNK_SIZE = 250
@@ -79,9 +87,11 @@ class CandidateTable(Result):
     correction_scheme: str
 
     def title(self) -> str:
+        """Heading of the HTML view: how many candidates were ranked."""
         return f"{len(self.table)} candidate electrolytes: decision table"
 
     def summary(self) -> list[tuple[str, str]]:
+        """Candidates and failed rows, the Pareto front (first 10) and the cathode used."""
         t = self.table
         front = t[t[K.PARETO_RANK] == 1]
         rows = [
@@ -196,7 +206,7 @@ def screen_candidates(
             bad = chunk[chunk[K.ERROR].notna()].iloc[0]
             raise InvalidInputError(f"{bad[K.INPUT]}: {bad[K.ERROR]}")
         if path is not None:
-            _write_atomic(path, lambda fh, c=chunk: c.to_csv(fh, index=False))
+            _write_atomic(path, partial(chunk.to_csv, index=False))
             chunk = _read_chunk(path)
         frames.append(chunk)
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
@@ -245,7 +255,15 @@ def pareto_rank(table: pd.DataFrame, *, use_sigma: bool = True) -> pd.Series:
     return ranks
 
 
-def _chunk(items, src, model, cathode, ion, executor, progress) -> pd.DataFrame:
+def _chunk(
+    items: Sequence[Any],
+    src: EntrySource,
+    model: Any,
+    cathode: str,
+    ion: str,
+    executor: Executor | int | None,
+    progress: bool,
+) -> pd.DataFrame:
     from .thermo.screening import screen
 
     table = screen(items, ion=ion, source=src, executor=executor, progress=progress)
@@ -271,13 +289,21 @@ def _chunk(items, src, model, cathode, ion, executor, progress) -> pd.DataFrame:
     return table[COLUMNS]
 
 
-def _reactions(rows: pd.DataFrame, electrode: dict[str, float], src, ion, executor):
+def _reactions(
+    rows: pd.DataFrame,
+    electrode: dict[str, float],
+    src: EntrySource,
+    ion: str,
+    executor: Executor | int | None,
+) -> tuple[dict[int, float], dict[int, Exception]]:
     """Most negative reaction energy (eV/atom) of each row with ``electrode``, via FastHull."""
     from .data.materials import to_composition
     from .thermo.screening import bundle_groups, group_by_hull, run_tasks
     from .thermo.sources import check_elements
 
-    systems, fractions, errs = {}, {}, {}
+    systems: dict[int, frozenset[str]] = {}
+    fractions: dict[int, dict[str, float]] = {}
+    errs: dict[int, Exception] = {}
     for i, formula in zip(rows.index, rows[K.REDUCED_FORMULA]):
         comp = to_composition(formula)
         fractions[i] = {str(el): comp.get_atomic_fraction(el) for el in comp.elements}
@@ -286,19 +312,21 @@ def _reactions(rows: pd.DataFrame, electrode: dict[str, float], src, ion, execut
         except InvalidInputError as err:
             errs[i] = err
     tasks = bundle_groups(group_by_hull(systems), fractions)
-    energies = {}
+    energies: dict[int, float] = {}
     for results in run_tasks(tasks, _reaction_groups, (src, electrode), executor):
-        for i, value, err in results:
-            if err is None:
+        for i, value, error in results:  # exactly one of value, error is None
+            if error is not None:
+                errs[i] = error
+            elif value is not None:
                 energies[i] = value
-            else:
-                errs[i] = err
     return energies, errs
 
 
-def _reaction_groups(src, electrode: dict[str, float], groups):
+def _reaction_groups(
+    src: EntrySource, electrode: dict[str, float], groups: Task
+) -> list[_Reaction]:
     """One task: per hull group, each member's most negative reaction with ``electrode``."""
-    out = []
+    out: list[_Reaction] = []
     for system, members in groups:
         try:
             hull = src.fast_hull(system, cache=False)
@@ -315,7 +343,7 @@ def _reaction_groups(src, electrode: dict[str, float], groups):
     return out
 
 
-def _predict(table: pd.DataFrame, items, model) -> None:
+def _predict(table: pd.DataFrame, items: Sequence[Any], model: Any) -> None:
     """Fill predicted log10 σ and its std; a row the model refuses gets an error note."""
     ok = list(table.index[table[K.ERROR].isna()])
     try:
@@ -362,7 +390,9 @@ def _read_chunk(path: Path) -> pd.DataFrame:
     return _normalise(frame)
 
 
-def _fingerprint(items, ion, cathode, src, model, chunk_size) -> str:
+def _fingerprint(
+    items: Sequence[Any], ion: str, cathode: str, src: EntrySource, model: Any, chunk_size: int
+) -> str:
     h = hashlib.sha256()
     for part in (ion, cathode, src.name, src.correction_scheme, type(model).__name__, chunk_size):
         h.update(f"{part}\x1f".encode())
@@ -371,7 +401,15 @@ def _fingerprint(items, ion, cathode, src, model, chunk_size) -> str:
     return h.hexdigest()
 
 
-def _open_checkpoint(checkpoint, items, ion, cathode, src, model, chunk_size) -> Path | None:
+def _open_checkpoint(
+    checkpoint: str | os.PathLike | None,
+    items: Sequence[Any],
+    ion: str,
+    cathode: str,
+    src: EntrySource,
+    model: Any,
+    chunk_size: int,
+) -> Path | None:
     """The checkpoint folder, checked to be new, empty, or this run's own."""
     if checkpoint is None:
         return None
@@ -411,7 +449,7 @@ def _open_checkpoint(checkpoint, items, ion, cathode, src, model, chunk_size) ->
     return folder
 
 
-def _write_atomic(path: Path, write) -> None:
+def _write_atomic(path: Path, write: Callable[[IO[str]], object]) -> None:
     """Write through a temporary file in the same folder, then rename (no partial files)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:

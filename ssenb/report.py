@@ -7,14 +7,28 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from . import __version__
+
+if TYPE_CHECKING:
+    import os
+
+    import pandas as pd
+    import plotly.graph_objects as go
+    from pymatgen.core import Structure
+
+    from .models._inputs import Material
+    from .summary import MaterialSummary
+    from .thermo import StabilityWindow
+    from .thermo.sources import EntrySource
 
 REPORT_ELECTRODES = ("Li", "LiCoO2")
 
 
-def resolve_material(text: str):
+def resolve_material(text: str) -> tuple[Material | pd.DataFrame, str]:
     """A formula, a CIF file path, or an OBELiX id (``obelix:jqc``) -> what to analyse.
 
     Returns (material, label): a formula string, a Structure, or a one-row OBELiX frame.
@@ -48,7 +62,12 @@ def resolve_material(text: str):
 
 
 def build_report(
-    material, *, ion: str = "Li", source=None, predict: bool = True, label=None
+    material: Material | pd.DataFrame,
+    *,
+    ion: str = "Li",
+    source: Any = None,
+    predict: bool = True,
+    label: str | None = None,
 ) -> str:
     """HTML text of the report: the material summary with its figures, offline.
 
@@ -112,26 +131,34 @@ def build_report(
     return "\n".join(parts) + "\n</body></html>\n"
 
 
-def _structure_of(material):
+def _structure_of(material: Material | pd.DataFrame) -> Structure | None:
     import pandas as pd
 
     if isinstance(material, pd.DataFrame):
         s = material.iloc[0].get("structure")
         return s if s is not None and hasattr(s, "lattice") else None
-    return material if hasattr(material, "lattice") else None
+    return cast("Structure", material) if hasattr(material, "lattice") else None
 
 
-def _hull(hull_diagram, s, src):
+def _hull(
+    hull_diagram: Callable[..., go.Figure], s: MaterialSummary, src: EntrySource
+) -> go.Figure:
     return hull_diagram(s.stability.chemsys.split("-"), source=src, highlight=s.formula)
 
 
-def _overview(s) -> str:
+def _overview(s: MaterialSummary) -> str:
     from .results import html_table
 
     return html_table(s.summary(), caption="Overview")
 
 
-def write_report(material, path, *, overwrite: bool = False, **kwargs) -> Path:
+def write_report(
+    material: Material | pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+    **kwargs: Any,
+) -> Path:
     """Write :func:`build_report` to an HTML file, never replacing a file by surprise.
 
     Why: the report is the page a user shares; writing it must not clobber their files
@@ -184,14 +211,14 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 10px;t
 <h1>{html.escape(formula)}: solid-electrolyte thermodynamics</h1>"""
 
 
-def _window_text(win) -> str:
+def _window_text(win: StabilityWindow) -> str:
     return (
         "<p><small>Grand-potential method (Zhu, He &amp; Mo, ACS AMI 2015; Richards et al., "
         "Chem. Mater. 2016); the shaded band is the window.</small></p>"
     )
 
 
-def _footer(src) -> str:
+def _footer(src: EntrySource) -> str:
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
         f"<hr><small>ssenb {__version__}; data: {html.escape(src.name)}; energy corrections: "

@@ -19,9 +19,12 @@ from __future__ import annotations
 import dataclasses
 import html
 import math
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from monty.json import MSONable
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Result", "fmt_number", "html_table"]
 
@@ -86,7 +89,7 @@ class Result(MSONable):
         """A one-line heading for the summary table."""
         return type(self).__name__
 
-    def to_frame(self):
+    def to_frame(self) -> pd.DataFrame:
         """The main table as a new DataFrame (columns named in :mod:`ssenb.keys`)."""
         import pandas as pd
 
@@ -112,12 +115,12 @@ class Result(MSONable):
             "@class": type(self).__name__,
             "@version": __version__,
         }
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]  # every subclass is a dataclass
             out[f.name] = _encode(getattr(self, f.name))
         return out
 
     @classmethod
-    def from_dict(cls, d: dict):
+    def from_dict(cls, d: dict) -> Self:
         """Rebuild a result from :meth:`as_dict` output; unknown keys are refused."""
         from .errors import InvalidInputError
 
@@ -125,7 +128,7 @@ class Result(MSONable):
             raise InvalidInputError(
                 f"{cls.__name__}.from_dict needs a dict, not {type(d).__name__}"
             )
-        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]  # as above
         unknown = sorted(k for k in d if not k.startswith("@") and k not in names)
         if unknown:
             raise InvalidInputError(

@@ -7,13 +7,16 @@ the others their results, so a page or a widget always shows what could be compu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from .errors import SsenbError
 from .results import Result, html_table
 
 DEFAULT_ELECTRODES = ("Li", "LiCoO2")
+_R = TypeVar("_R")
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,6 +47,7 @@ class MaterialSummary(Result):
     errors: dict[str, str] = field(default_factory=dict)
 
     def title(self) -> str:
+        """Heading of the HTML view: the material's summary."""
         return f"{self.formula}: solid-electrolyte summary"
 
     def sections(self) -> list[tuple[str, Any]]:
@@ -61,6 +65,7 @@ class MaterialSummary(Result):
         return [(h, r) for h, r in out if r is not None]
 
     def summary(self) -> list[tuple[str, str]]:
+        """The material, then the first two lines (value with unit) of each section's summary."""
         rows: list[tuple[str, str]] = [("material", self.label)]
         for _, result in self.sections():
             if isinstance(result, Result):
@@ -127,7 +132,7 @@ def summarize(
     formula = display_formula(comp)
     errors: dict[str, str] = {}
 
-    def attempt(key, fn):
+    def attempt(key: str, fn: Callable[[], _R]) -> _R | None:
         try:
             return fn()
         except SsenbError as err:
@@ -142,7 +147,7 @@ def summarize(
     for electrode in electrodes:
         r = attempt(
             f"interface:{electrode}",
-            lambda e=electrode: interface_reactions(comp, e, source=source),
+            partial(interface_reactions, comp, electrode, source=source),
         )
         if r is not None:
             interfaces[electrode] = r

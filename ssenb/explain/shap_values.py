@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -11,6 +11,11 @@ import pandas as pd
 from .. import keys as K
 from ..errors import InvalidInputError
 from ..results import Result, fmt_number, html_table
+
+if TYPE_CHECKING:
+    import shap
+
+    from ..models._inputs import ModelInput
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,7 +86,7 @@ class Explanation(Result):
         """SHAP values (log10 S/cm) with the row names as index (a new frame)."""
         return self.values.set_axis(self.names).copy()
 
-    def to_shap(self):
+    def to_shap(self) -> shap.Explanation:
         """A ``shap.Explanation``, so shap's own plots work on ssenb's values."""
         import shap
 
@@ -93,9 +98,11 @@ class Explanation(Result):
         )
 
     def title(self) -> str:
+        """Heading of the HTML view: how many predictions were explained."""
         return f"SHAP explanation of {len(self.values)} prediction(s)"
 
     def summary(self) -> list[tuple[str, str]]:
+        """Base value (log10 S/cm) and the five most important features by mean |SHAP|."""
         top = self.importance().head(5)
         rows = [
             ("base value", fmt_number(self.base_value, "log10 S/cm")),
@@ -123,8 +130,8 @@ def explain(model: Any, X: Any) -> Explanation:
     --------
     >>> from ssenb.data import load_obelix
     >>> from ssenb.models import ConductivityModel
-    >>> df = load_obelix("train")
-    >>> model = ConductivityModel(random_state=0, n_models=2, n_estimators=50).fit(df)
+    >>> df = load_obelix("train", structures=False)  # the composition preset needs no CIFs
+    >>> model = ConductivityModel(random_state=0, n_models=2, n_estimators=50, n_jobs=1).fit(df)
     >>> e = explain(model, df.head(5))
     >>> bool(abs(e.values.sum(axis=1).iloc[0] + e.base_value - e.prediction[0]) < 1e-4)
     True
@@ -157,7 +164,7 @@ def explain(model: Any, X: Any) -> Explanation:
     )
 
 
-def _names(X, table) -> list[str]:
+def _names(X: ModelInput, table: pd.DataFrame) -> list[str]:
     from pymatgen.core import Composition, Structure
 
     from ..data.materials import display_formula

@@ -10,16 +10,24 @@ tests compare every value against the featurizer's own ``featurize``.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .chemistry import ANIONS, CHALCOGENS_HEAVY, HALOGENS, LiAnionChemistry
+
+if TYPE_CHECKING:
+    from pymatgen.core import Composition
+
+    from .presets import Featurizer
 
 _STATS = {"minimum", "maximum", "range", "mean", "avg_dev", "mode"}
 
 
-def supports(featurizers) -> bool:
+def supports(featurizers: Iterable[Featurizer]) -> bool:
     """Whether every featurizer has a fast implementation here."""
     from matminer.featurizers.composition import (
         ElementProperty,
@@ -46,7 +54,7 @@ def supports(featurizers) -> bool:
 class _Batch:
     """Compositions in padded form: (n, k) element indices and amounts, k = most elements."""
 
-    def __init__(self, compositions) -> None:
+    def __init__(self, compositions: Iterable[Composition]) -> None:
         from pymatgen.core import Element
 
         rows = []
@@ -71,7 +79,7 @@ class _Batch:
         self.n_present = self.mask.sum(axis=1)
         self.frac = self.amt / self.total[:, None]
 
-    def table(self, values) -> np.ndarray:
+    def table(self, values: ArrayLike) -> np.ndarray:
         """Per-element values (m,) or (m, p) -> (n, k, p), padding 0."""
         v = np.asarray(values, float)
         v = v[:, None] if v.ndim == 1 else v
@@ -79,23 +87,26 @@ class _Batch:
         out[~self.mask] = 0.0
         return out
 
-    def nan_rows(self, t) -> np.ndarray:
+    def nan_rows(self, t: np.ndarray) -> np.ndarray:
         """(n, p) NaN where a present element lacks the value (matminer propagates NaN)."""
         return np.where(np.isnan(t).any(axis=1), np.nan, 0.0)
 
-    def mean(self, t) -> np.ndarray:
+    def mean(self, t: np.ndarray) -> np.ndarray:
+        """Amount-weighted mean over present elements, (n, k, p) -> (n, p)."""
         return (self.amt[..., None] * np.nan_to_num(t)).sum(axis=1) / self.total[
             :, None
         ] + self.nan_rows(t)
 
-    def minimum(self, t) -> np.ndarray:
+    def minimum(self, t: np.ndarray) -> np.ndarray:
+        """Minimum over present elements, (n, k, p) -> (n, p)."""
         return np.where(self.mask[..., None], t, np.inf).min(axis=1)
 
-    def maximum(self, t) -> np.ndarray:
+    def maximum(self, t: np.ndarray) -> np.ndarray:
+        """Maximum over present elements, (n, k, p) -> (n, p)."""
         return np.where(self.mask[..., None], t, -np.inf).max(axis=1)
 
 
-def _element_property(batch: _Batch, f) -> list[np.ndarray]:
+def _element_property(batch: _Batch, f: Any) -> list[np.ndarray]:
     values = np.array(
         [[f.data_source.get_elemental_property(e, a) for a in f.features] for e in batch.elements],
         float,
@@ -118,7 +129,7 @@ def _element_property(batch: _Batch, f) -> list[np.ndarray]:
     return [stats[stat][:, j] for j in range(len(f.features)) for stat in f.stats]
 
 
-def _stoichiometry(batch: _Batch, f) -> list[np.ndarray]:
+def _stoichiometry(batch: _Batch, f: Any) -> list[np.ndarray]:
     out = []
     for p in f.p_list:
         if p == 0:
@@ -128,7 +139,7 @@ def _stoichiometry(batch: _Batch, f) -> list[np.ndarray]:
     return out
 
 
-def _valence_orbital(batch: _Batch, f) -> list[np.ndarray]:
+def _valence_orbital(batch: _Batch, f: Any) -> list[np.ndarray]:
     names = [f"N{orb}Valence" for orb in f.orbitals] + ["NValence"]
     values = np.column_stack(
         [f.data_source.get_elemental_properties(batch.elements, n) for n in names]
@@ -150,7 +161,7 @@ def _oxidation_combos(states: tuple[tuple[int, ...], ...]) -> np.ndarray:
     return np.array(combos, float).reshape(len(combos), len(states))
 
 
-def _ion_property(batch: _Batch, f) -> list[np.ndarray]:
+def _ion_property(batch: _Batch, f: Any) -> list[np.ndarray]:
     x = np.array(f.data_source.get_elemental_properties(batch.elements, "X"), float)
     states = [tuple(f.data_source.get_oxidation_states(e)) for e in batch.elements]
     tx = batch.table(x)[..., 0]
@@ -181,7 +192,7 @@ def _ion_property(batch: _Batch, f) -> list[np.ndarray]:
 
 
 def _li_anion(batch: _Batch) -> list[np.ndarray]:
-    def amount(symbols):
+    def amount(symbols: Sequence[str]) -> np.ndarray:
         flags = np.array([s in symbols for s in batch.symbols], float)
         return (batch.amt * batch.table(flags)[..., 0]).sum(axis=1)
 
@@ -196,7 +207,9 @@ def _li_anion(batch: _Batch) -> list[np.ndarray]:
     return [li / batch.total, anion / batch.total, li_per_anion, *share, n_anions]
 
 
-def fast_featurize(compositions, featurizers) -> np.ndarray:
+def fast_featurize(
+    compositions: Sequence[Composition], featurizers: Sequence[Featurizer]
+) -> np.ndarray:
     """(n, n_features) array equal to ``MultipleFeaturizer(featurizers).featurize_many``."""
     from matminer.featurizers.composition import (
         ElementProperty,

@@ -8,9 +8,14 @@ describe a crystal; they are not a conduction mechanism, and their family says s
 from __future__ import annotations
 
 import math
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from .presets import CELL
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from pymatgen.core import Structure
 
 
 class CellRecord(NamedTuple):
@@ -26,7 +31,7 @@ class CellRecord(NamedTuple):
     n_atoms: float
 
     @classmethod
-    def from_structure(cls, structure) -> CellRecord:
+    def from_structure(cls, structure: Structure) -> CellRecord:
         """From a pymatgen Structure (space group by spglib at symprec 0.1 Å; NaN if it fails)."""
         try:
             from pymatgen.symmetry.analyzer import SpacegroupAnalyzer
@@ -35,12 +40,17 @@ class CellRecord(NamedTuple):
         except Exception:  # spglib fails on some disordered cells: space group unknown
             sg = math.nan
         lat = structure.lattice
-        return cls(*lat.abc, *lat.angles, sg, float(structure.composition.num_atoms))
+        a, b, c = lat.abc
+        alpha, beta, gamma = lat.angles
+        return cls(a, b, c, alpha, beta, gamma, sg, float(structure.composition.num_atoms))
 
     @classmethod
     def from_row(cls, row: Any) -> CellRecord | None:
-        """From an OBELiX-like row (a, b, c, alpha, beta, gamma, space_group_number,
-        true_composition), falling back to its ``structure``; None when neither is there."""
+        """From an OBELiX-like row, falling back to its ``structure``; None without either.
+
+        The row gives a, b, c (Å), alpha, beta, gamma (°), space_group_number and
+        true_composition (for atoms per cell).
+        """
         from .. import keys as K
 
         get = row.get if hasattr(row, "get") else lambda k, d=None: getattr(row, k, d)
@@ -53,14 +63,16 @@ class CellRecord(NamedTuple):
                 if comp is not None and hasattr(comp, "num_atoms")
                 else math.nan
             )
-            return cls(*(float(v) for v in values), float(sg) if _finite(sg) else math.nan, n_atoms)
+            a, b, c, alpha, beta, gamma = (float(v) for v in values)
+            sg_number = float(sg) if _finite(sg) else math.nan
+            return cls(a, b, c, alpha, beta, gamma, sg_number, n_atoms)
         structure = get(K.STRUCTURE)
         if structure is not None and hasattr(structure, "lattice"):
             return cls.from_structure(structure)
         return None
 
 
-def _finite(value) -> bool:
+def _finite(value: Any) -> bool:
     try:
         return math.isfinite(float(value))
     except (TypeError, ValueError):
@@ -82,9 +94,10 @@ class CellFeatures:
 
     family = CELL
 
-    def featurize(self, record) -> list[float]:
+    def featurize(self, record: CellRecord | Structure) -> list[float]:
+        """The eight features of a cell record or Structure (Å, °, Å³ per atom)."""
         if hasattr(record, "lattice"):
-            record = CellRecord.from_structure(record)
+            record = CellRecord.from_structure(cast("Structure", record))  # duck-typed
         volume = cell_volume(record.a, record.b, record.c, record.alpha, record.beta, record.gamma)
         per_atom = (
             volume / record.n_atoms if record.n_atoms and _finite(record.n_atoms) else math.nan
@@ -100,10 +113,14 @@ class CellFeatures:
             per_atom,
         ]
 
-    def featurize_many(self, records, **_) -> list[list[float]]:
+    def featurize_many(
+        self, records: Iterable[CellRecord | Structure], **_: Any
+    ) -> list[list[float]]:
+        """One feature row per record (matminer's batch call; its options are not needed)."""
         return [self.featurize(r) for r in records]
 
     def feature_labels(self) -> list[str]:
+        """Column names with units, in the order of :meth:`featurize`."""
         return [
             "space group number",
             "a (Å)",
@@ -116,6 +133,7 @@ class CellFeatures:
         ]
 
     def citations(self) -> list[str]:
+        """BibTeX of the data (OBELiX) and the symmetry finder (spglib)."""
         return [
             "@article{therrien2025obelix, title={OBELiX: A Curated Dataset of Crystal Structures and "
             "Experimentally Measured Ionic Conductivities for Lithium Solid-State Electrolytes}, "
@@ -126,6 +144,7 @@ class CellFeatures:
         ]
 
     def implementors(self) -> list[str]:
+        """Who wrote this featurizer."""
         return ["ssenb developers"]
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from matminer.featurizers.base import BaseFeaturizer
 
 from .presets import ANION_CHEMISTRY, LI_CONTENT
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from pymatgen.core import Composition
 
 #: Elements counted as anions (ssenb's convention for SE chemistry): chalcogens, pnictogen
 #: N, halogens. Hydrogen (hydrides, BH4-) is left out: its sign depends on the compound.
@@ -37,17 +42,19 @@ class LiAnionChemistry(BaseFeaturizer):
         "number of anion elements": ANION_CHEMISTRY,
     }
 
-    def featurize(self, comp):
+    def featurize(self, comp: Composition) -> list[float]:
+        """The eight features of ``comp`` (atomic fractions; Li per anion NaN without anions)."""
         amounts = {el.symbol: float(a) for el, a in comp.element_composition.items()}
         return self.featurize_amounts(amounts)
 
     @staticmethod
     def featurize_amounts(amounts: dict[str, float]) -> list[float]:
+        """The features from ``{element: amount}`` (amounts in atoms per formula unit)."""
         total = sum(amounts.values())
         anion_amt = sum(amounts.get(a, 0.0) for a in ANIONS)
         li = amounts.get("Li", 0.0)
 
-        def share(elements):
+        def share(elements: Sequence[str]) -> float:
             return sum(amounts.get(a, 0.0) for a in elements) / anion_amt if anion_amt else 0.0
 
         return [
@@ -61,7 +68,8 @@ class LiAnionChemistry(BaseFeaturizer):
             float(sum(1 for a in ANIONS if amounts.get(a, 0.0) > 0)),
         ]
 
-    def feature_labels(self):
+    def feature_labels(self) -> list[str]:
+        """Column names, in the order of :meth:`featurize`."""
         return [
             "Li fraction",
             "anion fraction",
@@ -73,12 +81,14 @@ class LiAnionChemistry(BaseFeaturizer):
             "number of anion elements",
         ]
 
-    def citations(self):
+    def citations(self) -> list[str]:
+        """BibTeX of the review that motivates these features."""
         return [
             "@article{bachman2016, title={Inorganic Solid-State Electrolytes for Lithium Batteries: "
             "Mechanisms and Properties Governing Ion Conduction}, author={Bachman, John Christopher and "
             "others}, journal={Chem. Rev.}, volume={116}, pages={140--162}, year={2016}, doi={10.1021/acs.chemrev.5b00563}}"
         ]
 
-    def implementors(self):
+    def implementors(self) -> list[str]:
+        """Who wrote this featurizer."""
         return ["ssenb developers"]

@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import hashlib
 import warnings
-from typing import Literal
+from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from .. import keys as K
 from ..errors import FeaturizationError, InvalidInputError
-from .presets import Preset, get_preset
+from .presets import Featurizer, Preset, get_preset
+
+if TYPE_CHECKING:
+    from pymatgen.core import Composition, Structure
+
+    from .cell import CellRecord
 
 Engine = Literal["auto", "fast", "matminer"]
 Errors = Literal["raise", "record"]
+#: What :func:`featurize` takes: a material frame, or formulas/Compositions/Structures.
+Materials: TypeAlias = (
+    "pd.DataFrame | Sequence[str | Composition | Structure] | str | Composition | Structure"
+)
+#: A featurizer input, or the reason (str) why a row has none.
+_Item: TypeAlias = "Composition | Structure | CellRecord | str"
 
-_CACHE: dict[tuple, np.ndarray] = {}
+_CACHE: dict[Hashable, np.ndarray] = {}
 _CACHE_MAX = 200_000
 
 
@@ -26,7 +38,7 @@ def clear_cache() -> None:
 
 
 def featurize(
-    materials,
+    materials: Materials,
     preset: str | Preset = "composition",
     *,
     errors: Errors = "record",
@@ -96,7 +108,16 @@ def featurize(
     return out
 
 
-def _compute(p, featurizers, objs, rows, values, reasons, engine, progress) -> None:
+def _compute(
+    p: Preset,
+    featurizers: list[Featurizer],
+    objs: list[Any],
+    rows: list[int],
+    values: np.ndarray,
+    reasons: list[str | None],
+    engine: Engine,
+    progress: bool,
+) -> None:
     from tqdm.auto import tqdm
 
     from ._fast import fast_featurize, supports
@@ -131,7 +152,7 @@ def _compute(p, featurizers, objs, rows, values, reasons, engine, progress) -> N
             reasons[i] = "; ".join(problems)
 
 
-def _objects(materials, kind):
+def _objects(materials: Materials, kind: str) -> tuple[list[_Item], pd.Index]:
     """(list of Composition/Structure or failure-reason strings, index)."""
     from pymatgen.core import Composition, Structure
 
@@ -164,7 +185,7 @@ def _objects(materials, kind):
         index = pd.RangeIndex(len(items))
     if kind == "cell":
         return _cell_records(materials, items), index
-    out = []
+    out: list[_Item] = []
     for item in items:
         if kind == "structure":
             out.append(item if isinstance(item, Structure) else "no structure for this row")
@@ -183,7 +204,7 @@ def _objects(materials, kind):
     return out, index
 
 
-def _cell_records(materials, items) -> list:
+def _cell_records(materials: Materials, items: list[Any]) -> list[_Item]:
     """Cell records from a frame's lattice columns (else its structure), or from structures."""
     from .cell import CellRecord
 
@@ -204,7 +225,7 @@ def _cell_records(materials, items) -> list:
     ]
 
 
-def _key(obj) -> tuple:
+def _key(obj: Composition | Structure | CellRecord) -> tuple:
     from pymatgen.core import Structure
 
     from .cell import CellRecord

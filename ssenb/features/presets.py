@@ -12,13 +12,28 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 from ..errors import UnknownNameError
 
 #: What a preset's featurizers take: a Composition, a Structure, or a cell record
 #: (lattice constants and space group, from a frame's columns or a Structure).
 Kind = Literal["composition", "structure", "cell"]
+
+
+class Featurizer(Protocol):
+    """matminer's featurizer contract, as ssenb uses it (matminer classes satisfy it)."""
+
+    def featurize(self, x: Any, /) -> list: ...
+
+    def feature_labels(self) -> list[str]: ...
+
+    def citations(self) -> list[str]: ...
+
+    def implementors(self) -> list[str]: ...
+
+
+_F = TypeVar("_F")
 
 #: Descriptor families, named for what they measure (a mechanism where there is one).
 LI_CONTENT = "Li content"
@@ -89,7 +104,7 @@ class Preset:
         return sorted({c for f in self.featurizers() for c in f.citations()})
 
 
-def families_of(featurizer) -> dict[str, str]:
+def families_of(featurizer: Featurizer) -> dict[str, str]:
     """Label -> family of one featurizer: its ``families`` mapping or its single ``family``."""
     per_label = getattr(featurizer, "families", None)
     if isinstance(per_label, dict):
@@ -98,8 +113,8 @@ def families_of(featurizer) -> dict[str, str]:
     return dict.fromkeys(featurizer.feature_labels(), family)
 
 
-def _with_family(featurizer, family: str):
-    featurizer.family = family
+def _with_family(featurizer: _F, family: str) -> _F:
+    featurizer.family = family  # type: ignore[attr-defined]  # matminer objects take attributes
     return featurizer
 
 

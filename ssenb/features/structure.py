@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from matminer.featurizers.base import BaseFeaturizer
 
 from .chemistry import ANIONS
 from .presets import LI_SITES
+
+if TYPE_CHECKING:
+    from pymatgen.core import Structure
 
 SPLIT_SITE_A = 1.2  # Å: closer Li positions are split sites of one Li, not neighbours
 
@@ -31,7 +36,8 @@ class LiSiteFeatures(BaseFeaturizer):
 
     family = LI_SITES
 
-    def featurize(self, structure):
+    def featurize(self, structure: Structure) -> list[float]:
+        """The seven features of ``structure`` (Å, nm⁻³, Å³; NaN where Li or anions lack)."""
         lattice = structure.lattice
         volume = lattice.volume
         li_idx, anion_idx, li_occ, anion_occ = [], [], 0.0, 0.0
@@ -74,7 +80,8 @@ class LiSiteFeatures(BaseFeaturizer):
             volume / structure.composition.num_atoms,
         ]
 
-    def feature_labels(self):
+    def feature_labels(self) -> list[str]:
+        """Column names with units, in the order of :meth:`featurize`."""
         return [
             "shortest Li-Li distance (Å)",
             "Li per volume (nm⁻³)",
@@ -85,12 +92,14 @@ class LiSiteFeatures(BaseFeaturizer):
             "volume per atom (Å³)",
         ]
 
-    def citations(self):
+    def citations(self) -> list[str]:
+        """BibTeX of the design principles these features follow (Wang et al. 2015)."""
         return [
             "@article{wang2015, title={Design principles for solid-state lithium superionic conductors}, "
             "author={Wang, Yan and Richards, William Davidson and Ong, Shyue Ping and others}, "
             "journal={Nat. Mater.}, volume={14}, pages={1026--1031}, year={2015}, doi={10.1038/nmat4369}}"
         ]
 
-    def implementors(self):
+    def implementors(self) -> list[str]:
+        """Who wrote this featurizer."""
         return ["ssenb developers"]

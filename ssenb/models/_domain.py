@@ -1,4 +1,4 @@
-"""Applicability domain: is a material like the ones the model learned from?
+"""Applicability domain: whether a material is like the ones the model learned from.
 
 Three checks, each with a reason a reader can act on: the material has the mobile ion
 (the model predicts Li-ion conductivity and learned from Li compounds only); all its
@@ -11,18 +11,23 @@ training materials' own nearest-neighbour distances).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InvalidInputError
 
+if TYPE_CHECKING:
+    from pymatgen.core import Composition
+
 N_COMPONENTS = 10
 QUANTILE = 0.99
 
 
-def _compositions(items) -> list:
+def _compositions(items: Iterable[Any] | None) -> list[Composition | None]:
     """Compositions (or None) from compositions, formulas or structures."""
     from ..data.materials import to_composition
 
@@ -48,7 +53,8 @@ class Domain:
     threshold: float = math.inf
 
     @classmethod
-    def fit(cls, matrix: np.ndarray, compositions=None) -> Domain:
+    def fit(cls, matrix: np.ndarray, compositions: Iterable[Any] | None = None) -> Domain:
+        """Learn the domain from a training feature matrix and the materials' compositions."""
         elements = sorted(
             {str(el) for c in _compositions(compositions) if c is not None for el in c.elements}
         )
@@ -76,7 +82,13 @@ class Domain:
             threshold,
         )
 
-    def assess(self, matrix: np.ndarray, compositions=None, *, index=None) -> pd.DataFrame:
+    def assess(
+        self,
+        matrix: np.ndarray,
+        compositions: Iterable[Any] | None = None,
+        *,
+        index: pd.Index | None = None,
+    ) -> pd.DataFrame:
         """One row per input: in_domain, domain_notes, nn_distance (standardised units)."""
         n = len(matrix)
         notes: list[list[str]] = [[] for _ in range(n)]
@@ -117,10 +129,12 @@ class Domain:
         )
 
     def as_dict(self) -> dict:
+        """JSON-able fields (stored in a saved model's metadata)."""
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
     @classmethod
-    def from_dict(cls, d) -> Domain:
+    def from_dict(cls, d: object) -> Domain:
+        """Rebuild from :meth:`as_dict` output, checking every field (None: an empty domain)."""
         if d is None:
             return cls()
         if not isinstance(d, dict) or set(d) - set(cls.__dataclass_fields__):

@@ -7,13 +7,25 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import numpy as np
 import pandas as pd
 
 from .. import keys as K
 from ..errors import InvalidInputError, UnknownNameError
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+    from pymatgen.core import Composition, Structure
+
+#: A material as ssenb takes it: a formula, a pymatgen Composition or a Structure.
+Material: TypeAlias = "str | Composition | Structure"
+#: What the estimators take as ``X``: a material frame (e.g. from ``load_obelix``), one or
+#: many materials (list, Series, object array), or a numeric feature matrix.
+ModelInput: TypeAlias = "pd.DataFrame | pd.Series | Sequence[Material] | Material | ArrayLike"
 
 #: Model presets are lists of feature-preset names (see ssenb.features.PRESETS).
 MODEL_PRESETS: dict[str, tuple[str, ...]] = {
@@ -38,7 +50,7 @@ def check_model_preset(preset: object) -> tuple[str, ...]:
     raise UnknownNameError(f"preset={preset!r} is unknown; use one of {', '.join(MODEL_PRESETS)}")
 
 
-def is_material_input(X) -> bool:
+def is_material_input(X: ModelInput) -> bool:
     """A frame with composition/structure columns, or formulas/compositions/structures.
 
     Lists, tuples, pandas Series and numpy object arrays of materials all count.
@@ -63,7 +75,7 @@ def is_material_input(X) -> bool:
     return bool(items) and all(isinstance(x, material) for x in items)
 
 
-def as_material_frame(X) -> pd.DataFrame:
+def as_material_frame(X: ModelInput) -> pd.DataFrame:
     """A frame with ``reduced_composition`` (and ``structure`` where known)."""
     from pymatgen.core import Composition, Structure
 
@@ -84,16 +96,18 @@ def as_material_frame(X) -> pd.DataFrame:
                 comps = list(frame[src])
             frame = frame.assign(**{K.REDUCED_COMPOSITION: comps})
         return frame
-    items = [X] if isinstance(X, str | Composition | Structure) else list(X)
-    comps, structs = [], []
+    # not a frame or one material: an iterable of materials (is_material_input's cases)
+    items = [X] if isinstance(X, str | Composition | Structure) else list(cast("Sequence[Any]", X))
+    reduced: list[Composition] = []
+    structs: list[Structure | None] = []
     for i, item in enumerate(items):
         if isinstance(item, Structure):
-            comps.append(item.composition.reduced_composition)
+            reduced.append(item.composition.reduced_composition)
             structs.append(item)
         else:
-            comps.append(to_composition(item, argname=f"material {i}"))
+            reduced.append(to_composition(item, argname=f"material {i}"))
             structs.append(None)
-    return pd.DataFrame({K.REDUCED_COMPOSITION: comps, K.STRUCTURE: structs})
+    return pd.DataFrame({K.REDUCED_COMPOSITION: reduced, K.STRUCTURE: structs})
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ class Constraint:
             )
 
 
-def validate_params(estimator) -> None:
+def validate_params(estimator: Any) -> None:
     """Check every declared parameter of ``estimator`` (called at the start of ``fit``)."""
     owner = type(estimator).__name__
     for name, constraint in estimator._parameter_constraints.items():

@@ -9,7 +9,8 @@ zero-noise limit of a Tobit model. They are neither treated as exact nor dropped
 from __future__ import annotations
 
 import os
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, TypeAlias, overload
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,17 @@ from ._inputs import (
     targets,
 )
 from ._params import Constraint, validate_params
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from numpy.typing import ArrayLike
+    from sklearn.utils import Tags
+
+    from ._inputs import ModelInput
+
+#: XGBoost custom objective: (margins, DMatrix) -> (gradient, hessian).
+_Objective: TypeAlias = Callable[[np.ndarray, Any], tuple[np.ndarray, np.ndarray]]
 
 SUPERIONIC_LOG10 = -4.0  # sigma >= 1e-4 S/cm
 
@@ -64,7 +76,7 @@ class _TreeEnsemble(BaseEstimator):
         n_models: int = 5,
         n_jobs: int | None = None,
         random_state: int | None = None,
-    ):
+    ) -> None:
         self.preset = preset
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
@@ -77,13 +89,15 @@ class _TreeEnsemble(BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
         return tags
 
     # --- inputs -------------------------------------------------------------------
-    def feature_matrix(self, X, *, fitting: bool = False, progress: bool = False):
+    def feature_matrix(
+        self, X: ModelInput, *, fitting: bool = False, progress: bool = False
+    ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         """(features as a named DataFrame, material frame or None) for any accepted ``X``.
 
         The one step from materials to the matrix the boosters see, shared by ``fit``,
@@ -123,13 +137,13 @@ class _TreeEnsemble(BaseEstimator):
         index = X.index if isinstance(X, pd.DataFrame) else None
         return pd.DataFrame(np.asarray(arr, float), columns=columns, index=index), None
 
-    def feature_table(self, X) -> pd.DataFrame:
+    def feature_table(self, X: ModelInput) -> pd.DataFrame:
         """The features the model sees for ``X`` (named columns), e.g. for explanations."""
         table, _ = self.feature_matrix(X)
         self._validate_predict_matrix(table.to_numpy(float))
         return table
 
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+    def get_feature_names_out(self, input_features: ArrayLike | None = None) -> np.ndarray:
         """Names of the features the boosters use (scikit-learn's convention)."""
         self._check_fitted()
         return np.asarray(self._feature_names(), dtype=object)
@@ -170,7 +184,14 @@ class _TreeEnsemble(BaseEstimator):
             return os.cpu_count() or 1
         return int(self.n_jobs)
 
-    def _fit_matrix(self, X: np.ndarray, y: np.ndarray, censored=None, *, progress=False):
+    def _fit_matrix(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        censored: np.ndarray | None = None,
+        *,
+        progress: bool = False,
+    ) -> Self:
         import xgboost as xgb
         from tqdm.auto import tqdm
 
@@ -211,7 +232,9 @@ class _TreeEnsemble(BaseEstimator):
         self.nan_allowed_ = np.isnan(X).any(axis=0).tolist()
         return self
 
-    def _fit_common(self, X, y, *, progress: bool):
+    def _fit_common(
+        self, X: ModelInput, y: ArrayLike | None, *, progress: bool
+    ) -> tuple[np.ndarray, pd.DataFrame | None]:
         """Validate parameters, featurize, and learn the applicability domain."""
         validate_params(self)
         table, frame = self.feature_matrix(X, fitting=True, progress=progress)
@@ -222,19 +245,19 @@ class _TreeEnsemble(BaseEstimator):
         self.domain_ = Domain.fit(matrix, comps)
         return matrix, frame
 
-    def _params(self, y) -> dict:
+    def _params(self, y: np.ndarray) -> dict:
         return {"objective": self._objective}
 
-    def _custom_objective(self, censored):
+    def _custom_objective(self, censored: np.ndarray) -> _Objective | None:
         return None
 
-    def _margins(self, X) -> np.ndarray:
+    def _margins(self, X: np.ndarray) -> np.ndarray:
         import xgboost as xgb
 
         d = xgb.DMatrix(X, missing=np.nan)
         return np.array([b.predict(d, output_margin=True) for b in self.boosters_])
 
-    def applicability(self, X) -> pd.DataFrame:
+    def applicability(self, X: ModelInput) -> pd.DataFrame:
         """Whether each input lies in the model's domain, with reasons (one row per input).
 
         Columns: ``in_domain`` (bool), ``domain_notes`` (why not: no Li, elements never
@@ -291,7 +314,7 @@ class _TreeEnsemble(BaseEstimator):
         self.boosters_ = boosters
 
 
-def _as_1d(y):
+def _as_1d(y: ArrayLike | None) -> np.ndarray | None:
     """``y`` as a 1-D array (scikit-learn warns about a column vector), or None."""
     if y is None:
         return None
@@ -357,14 +380,21 @@ class ConductivityModel(RegressorMixin, _TreeEnsemble):
     Examples
     --------
     >>> from ssenb.data import load_obelix
-    >>> df = load_obelix("train")
-    >>> model = ConductivityModel(random_state=0, n_models=2, n_estimators=50).fit(df)
+    >>> df = load_obelix("train", structures=False)  # the composition preset needs no CIFs
+    >>> model = ConductivityModel(random_state=0, n_models=2, n_estimators=50, n_jobs=1).fit(df)
     >>> mean, std = model.predict(["Li6PS5Cl", "Li3PO4"], return_std=True)
     >>> bool(mean[0] > mean[1])
     True
     """
 
-    def fit(self, X, y=None, censored=None, *, progress: bool = False):
+    def fit(
+        self,
+        X: ModelInput,
+        y: ArrayLike | None = None,
+        censored: ArrayLike | None = None,
+        *,
+        progress: bool = False,
+    ) -> Self:
         """Fit on materials or a feature matrix; ``censored`` marks upper-bound labels."""
         matrix, frame = self._fit_common(X, y, progress=progress)
         y = _as_1d(y)
@@ -398,11 +428,11 @@ class ConductivityModel(RegressorMixin, _TreeEnsemble):
         self.train_mae_ = float(censored_mae(y, self._margins(matrix).mean(axis=0), censored))
         return self
 
-    def _params(self, y) -> dict:
+    def _params(self, y: np.ndarray) -> dict:
         return {"base_score": self.base_score_}
 
-    def _custom_objective(self, censored):
-        def one_sided_squared(pred, dtrain):
+    def _custom_objective(self, censored: np.ndarray) -> _Objective | None:
+        def one_sided_squared(pred: np.ndarray, dtrain: Any) -> tuple[np.ndarray, np.ndarray]:
             label = dtrain.get_label()
             grad = pred - label
             hess = np.ones_like(pred)
@@ -413,7 +443,17 @@ class ConductivityModel(RegressorMixin, _TreeEnsemble):
 
         return one_sided_squared
 
-    def predict(self, X, return_std: bool = False):
+    @overload
+    def predict(self, X: ModelInput, return_std: Literal[False] = False) -> np.ndarray: ...
+
+    @overload
+    def predict(
+        self, X: ModelInput, return_std: Literal[True]
+    ) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def predict(
+        self, X: ModelInput, return_std: bool = False
+    ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Mean prediction of log10 sigma (S/cm); with ``return_std``, also the member spread."""
         self._check_fitted()
         table, _ = self.feature_matrix(X)
@@ -425,7 +465,7 @@ class ConductivityModel(RegressorMixin, _TreeEnsemble):
             return mean, members.std(axis=0)
         return mean
 
-    def predict_frame(self, X) -> pd.DataFrame:
+    def predict_frame(self, X: ModelInput) -> pd.DataFrame:
         """Predictions as a table: log10_sigma_pred, log10_sigma_std, superionic (σ ≥ 1e-4 S/cm)."""
         mean, std = self.predict(X, return_std=True)
         index = X.index if isinstance(X, pd.DataFrame | pd.Series) else None
@@ -438,7 +478,9 @@ class ConductivityModel(RegressorMixin, _TreeEnsemble):
             index=index,
         )
 
-    def score(self, X, y=None, sample_weight=None):
+    def score(
+        self, X: ModelInput, y: ArrayLike | None = None, sample_weight: ArrayLike | None = None
+    ) -> float:
         """R² of the predictions (on uncensored rows when X is a material frame)."""
         from sklearn.metrics import r2_score
 
@@ -457,14 +499,20 @@ class ConductivityModel(RegressorMixin, _TreeEnsemble):
         self.train_mae_ = _finite_float(state, "train_mae")
 
     # persistence lives in ssenb.models.io; thin wrappers for discoverability
-    def save(self, path, *, data_version: str | None = None, overwrite: bool = False):
+    def save(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        data_version: str | None = None,
+        overwrite: bool = False,
+    ) -> Path:
         """Save without pickle: XGBoost JSON per member plus ``metadata.json``."""
         from .io import save_model
 
         return save_model(self, path, data_version=data_version, overwrite=overwrite)
 
     @classmethod
-    def load(cls, path):
+    def load(cls, path: str | os.PathLike[str]) -> Self:
         """Load a model saved by :meth:`save` (checks the file format version)."""
         from .io import load_model
 
@@ -482,7 +530,7 @@ class SuperionicClassifier(ClassifierMixin, _TreeEnsemble):
     _objective = "binary:logistic"
     _y_numeric = False
 
-    def fit(self, X, y=None, *, progress: bool = False):
+    def fit(self, X: ModelInput, y: ArrayLike | None = None, *, progress: bool = False) -> Self:
         """Fit on materials (labels from log10_sigma) or a matrix with two classes."""
         matrix, frame = self._fit_common(X, y, progress=progress)
         y = _as_1d(y)
@@ -515,12 +563,12 @@ class SuperionicClassifier(ClassifierMixin, _TreeEnsemble):
         self._fit_matrix(matrix, encoded.astype(float), progress=progress)
         return self
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_class = False
         return tags
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ModelInput) -> np.ndarray:
         """(n, 2) probabilities of [not superionic, superionic], ensemble-averaged."""
         self._check_fitted()
         table, _ = self.feature_matrix(X)
@@ -529,7 +577,7 @@ class SuperionicClassifier(ClassifierMixin, _TreeEnsemble):
         p = (1.0 / (1.0 + np.exp(-self._margins(matrix)))).mean(axis=0)
         return np.column_stack([1 - p, p])
 
-    def predict(self, X):
+    def predict(self, X: ModelInput) -> np.ndarray:
         """Class labels (superionic or not)."""
         self._check_fitted()
         return self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
@@ -549,7 +597,7 @@ class SuperionicClassifier(ClassifierMixin, _TreeEnsemble):
         self.classes_ = np.array(classes)
 
 
-def censored_mae(y, pred, censored) -> float:
+def censored_mae(y: ArrayLike, pred: ArrayLike, censored: ArrayLike) -> float:
     """MAE of log10 sigma where a censored row counts only the excess above its bound."""
     y, pred, censored = (np.asarray(a) for a in (y, pred, censored))
     err = np.abs(pred - y)

@@ -17,10 +17,15 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from .. import __version__
 from ..errors import InvalidInputError, ModelFileError
+
+if TYPE_CHECKING:  # types only: io imports no estimator at run time
+    from .conductivity import ConductivityModel, SuperionicClassifier
+
+_Model = TypeVar("_Model")
 
 FORMAT = "ssenb-model"
 #: 1: ssenb 0.1 (member names and attributes read from the file; no longer accepted).
@@ -43,7 +48,13 @@ def member_name(k: int) -> str:
     return f"member_{k}.json"
 
 
-def save_model(model, path, *, data_version: str | None = None, overwrite: bool = False) -> Path:
+def save_model(
+    model: ConductivityModel | SuperionicClassifier,
+    path: str | os.PathLike[str],
+    *,
+    data_version: str | None = None,
+    overwrite: bool = False,
+) -> Path:
     """Write a fitted ``model`` to the folder ``path``; never overwrites a user's files.
 
     The folder holds ``metadata.json`` (format and version, ssenb version, estimator,
@@ -118,7 +129,17 @@ def save_model(model, path, *, data_version: str | None = None, overwrite: bool 
     return out
 
 
-def load_model(path, expected: type | None = None):
+@overload
+def load_model(
+    path: str | os.PathLike[str], expected: None = None
+) -> ConductivityModel | SuperionicClassifier: ...
+
+
+@overload
+def load_model(path: str | os.PathLike[str], expected: type[_Model]) -> _Model: ...
+
+
+def load_model(path: str | os.PathLike[str], expected: type | None = None) -> Any:
     """Read a model written by :func:`save_model`; ``expected`` checks the estimator class.
 
     Raises

@@ -13,12 +13,15 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from .. import keys as K
 from ..errors import ModelFileError
+
+if TYPE_CHECKING:
+    from .conductivity import ConductivityModel
 from ..results import Result, fmt_number
 
 #: The default models' settings (grouped CV on OBELiX train; see ConductivityModel).
@@ -61,9 +64,11 @@ class ConductivityPrediction(Result):
         return self.log10_sigma >= SUPERIONIC_LOG10
 
     def title(self) -> str:
+        """Heading of the HTML view: the material's predicted conductivity."""
         return f"{self.formula}: predicted ionic conductivity"
 
     def summary(self) -> list[tuple[str, str]]:
+        """Predicted log10 σ (S/cm) with its ensemble spread, superionic verdict, model and domain."""
         rows = [
             (
                 "predicted log10 σ",
@@ -107,9 +112,17 @@ def predict_conductivity(
 
     Examples
     --------
-    >>> p = predict_conductivity("Li6PS5Cl", progress=False)  # doctest: +SKIP
-    >>> p.preset
-    'composition'
+    A small model keeps the example fast; without ``models`` the default model is used.
+
+    >>> from ssenb.data import load_obelix
+    >>> from ssenb.models import ConductivityModel
+    >>> model = ConductivityModel(n_models=2, n_estimators=50, n_jobs=1, random_state=0)
+    >>> model = model.fit(load_obelix("train", structures=False))
+    >>> p = predict_conductivity("Li6PS5Cl", models={"composition": model})
+    >>> p.preset, p.in_domain
+    ('composition', True)
+    >>> bool(-5 < p.log10_sigma < -2)  # measured: about 1e-3 S/cm (argyrodite)
+    True
     """
     preset = preset_for(material)
     model = (models or {}).get(preset) or default_model(preset, progress=progress)
@@ -140,7 +153,9 @@ def predict_conductivity(
     )
 
 
-def default_model(preset: str = "composition", *, progress: bool = True, cache: bool = True):
+def default_model(
+    preset: str = "composition", *, progress: bool = True, cache: bool = True
+) -> ConductivityModel:
     """The default conductivity model for ``preset``, fitted once and cached on disk.
 
     The first call fits it on the OBELiX training split (with a progress bar) and saves

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -14,12 +14,19 @@ from ..results import Result, fmt_number
 from ._inputs import as_material_frame, targets
 from .conductivity import SUPERIONIC_LOG10, ConductivityModel, censored_mae
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from pymatgen.core import Composition
+
 CVScheme = Literal["grouped", "random", "family"]
 OBELIX_TRAIN_VERSION = "OBELiX train split (NRC-Mila/OBELiX 4eaac88)"
 NEAR_DUPLICATE_TOL = 0.02  # max difference of any atomic fraction within one group
 
 
-def near_duplicate_groups(compositions, tol: float = NEAR_DUPLICATE_TOL) -> np.ndarray:
+def near_duplicate_groups(
+    compositions: Sequence[Composition], tol: float = NEAR_DUPLICATE_TOL
+) -> np.ndarray:
     """Group ids joining compositions with the same elements and every atomic fraction within ``tol``.
 
     Doping series such as Li0.33La0.56Ti0.99Al0.01O2.99F0.01 / ...Al0.02... form one group,
@@ -27,7 +34,7 @@ def near_duplicate_groups(compositions, tol: float = NEAR_DUPLICATE_TOL) -> np.n
     """
     parent = list(range(len(compositions)))
 
-    def find(i):
+    def find(i: int) -> int:
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
@@ -72,9 +79,11 @@ class CVReport(Result):
     model: str = ""
 
     def title(self) -> str:
+        """Heading of the HTML view: scheme, folds and seed."""
         return f"{self.scheme} cross-validation, {self.n_splits} folds (seed {self.random_state})"
 
     def summary(self) -> list[tuple[str, str]]:
+        """MAE of log10 σ (log10 S/cm), R², superionic accuracy and MCC, beside baselines."""
         s = self.summary_metrics
         return [
             (
@@ -159,7 +168,7 @@ def cross_validate_conductivity(
     pred = np.full(len(y), np.nan)
     std = np.full(len(y), np.nan)
     fold_of = np.full(len(y), -1)
-    rows = []
+    rows: list[dict[str, Any]] = []
     splits = list(splitter.split(X, y, split_groups))
     for k, (train, test) in enumerate(
         tqdm(splits, desc=f"{cv} CV", disable=not progress, leave=False)

@@ -12,8 +12,10 @@ contain x, and a phase assemblage is stable over the min..max of their ion volta
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 FORMATION_TOL = 1e-11  # eV/atom, pymatgen's PhaseDiagram.formation_energy_tol
 ATTAIN_TOL = 1e-9  # eV/atom: a facet plane within this of the hull contains the point
@@ -34,7 +36,13 @@ class FastHull:
         A label per row (reduced formula).
     """
 
-    def __init__(self, elements, fractions, energies, names) -> None:
+    def __init__(
+        self,
+        elements: Sequence[str],
+        fractions: ArrayLike,
+        energies: ArrayLike,
+        names: Sequence[str],
+    ) -> None:
         from scipy.spatial import ConvexHull
 
         self.elements = list(elements)
@@ -76,12 +84,14 @@ class FastHull:
         self._x = x
         self.mu = np.linalg.solve(x[facets], e[facets][..., None])[..., 0]  # (n_facets, n) eV
 
-    def energy_of(self, fractions) -> float:
+    def energy_of(self, fractions: ArrayLike) -> float:
         """Lowest energy per atom (eV/atom) of an entry with exactly these fractions, or NaN."""
         key = (np.round(np.asarray(fractions, float), 10) + 0.0).tobytes()
         return self._lookup.get(key, math.nan)
 
-    def analyse(self, fractions, ion: str | None = None):
+    def analyse(
+        self, fractions: ArrayLike, ion: str | None = None
+    ) -> tuple[float, dict[str, float], float, float]:
         """(hull energy eV/atom, {phase: atomic fraction}, reduction V, oxidation V) at ``fractions``.
 
         Voltages are vs the ``ion`` metal; oxidation is ``inf`` when the composition has no
@@ -107,7 +117,7 @@ class FastHull:
         has_ion = x[col] > 0
         return hull, phases, float(volts.min()), float(volts.max()) if has_ion else math.inf
 
-    def mixing_minimum(self, a, b) -> tuple[float, float]:
+    def mixing_minimum(self, a: ArrayLike, b: ArrayLike) -> tuple[float, float]:
         """Most negative reaction energy along the mixing line of ``a`` and ``b``.
 
         ``a`` and ``b`` are atomic fractions (columns as :attr:`elements`); the mixture is

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from pymatgen.analysis.phase_diagram import PhaseDiagram
+    from pymatgen.core import Composition
+    from pymatgen.entries import Entry
 
 TOL = 1e-8  # eV/atom and ion per formula unit
 
 
-def lowest_entry(pd, comp):
+def lowest_entry(pd: PhaseDiagram, comp: Composition) -> Entry | None:
     """The lowest-energy entry of ``pd`` with the reduced composition of ``comp``, or None."""
     target = comp.reduced_composition
     matches = [e for e in pd.all_entries if e.composition.reduced_composition == target]
     return min(matches, key=lambda e: e.energy_per_atom) if matches else None
 
 
-def decompose(pd, comp, energy_per_atom: float | None = None):
+def decompose(
+    pd: PhaseDiagram, comp: Composition, energy_per_atom: float | None = None
+) -> tuple[Entry | None, float, dict[Entry, float]]:
     """(entry or None, e_above_hull eV/atom or NaN, {entry: atomic fraction}) for ``comp``."""
     from pymatgen.analysis.phase_diagram import PDEntry
 
@@ -26,6 +34,8 @@ def decompose(pd, comp, energy_per_atom: float | None = None):
     if entry is None:
         return None, math.nan, pd.get_decomposition(comp)
     decomp, e_hull = pd.get_decomp_and_e_above_hull(entry, allow_negative=True)
+    # pymatgen types both as optional for on_error="ignore"; the default "raise" sets them
+    decomp, e_hull = cast("dict[Entry, float]", decomp), cast(float, e_hull)
     if energy_per_atom is None:  # the data's own entries lie on or above their hull
         e_hull = max(float(e_hull), 0.0)
     return entry, float(e_hull), decomp

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from monty.json import MSONable
 
 from ..results import fmt_number
+
+if TYPE_CHECKING:
+    from pymatgen.entries import Entry
 
 
 class Decomposition(Mapping[str, float], MSONable):
@@ -33,7 +37,7 @@ class Decomposition(Mapping[str, float], MSONable):
         self._fractions = dict(sorted(merged.items(), key=lambda kv: (-kv[1], kv[0])))
 
     @classmethod
-    def from_pymatgen(cls, decomp) -> Decomposition:
+    def from_pymatgen(cls, decomp: Mapping[Entry, float]) -> Decomposition:
         """From pymatgen's ``{entry: amount}`` (``PhaseDiagram.get_decomposition``)."""
         from ..data.materials import display_formula
 
@@ -54,7 +58,7 @@ class Decomposition(Mapping[str, float], MSONable):
     def __repr__(self) -> str:
         return f"Decomposition({self._fractions!r})"
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
 
     def __hash__(self) -> int:
@@ -66,6 +70,7 @@ class Decomposition(Mapping[str, float], MSONable):
         return list(self._fractions)
 
     def as_dict(self) -> dict:
+        """MSONable form: ``{"fractions": {phase: atomic fraction}}`` plus class tags."""
         return {
             "@module": type(self).__module__,
             "@class": type(self).__name__,
@@ -74,6 +79,7 @@ class Decomposition(Mapping[str, float], MSONable):
 
     @classmethod
     def from_dict(cls, d: dict) -> Decomposition:
+        """Rebuild from :meth:`as_dict` output."""
         return cls(d.get("fractions", {}))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -20,6 +20,10 @@ from ..errors import InvalidInputError
 from ..results import Result, fmt_number
 from ._hull import decompose
 from .sources import get_source
+
+if TYPE_CHECKING:
+    from pymatgen.analysis.phase_diagram import PhaseDiagram
+    from pymatgen.core import Composition, Element
 
 #: How reaction energies are referenced (stated on every result).
 CONVENTION = (
@@ -84,6 +88,7 @@ class InterfaceReactions(Result):
     convention: str = CONVENTION
 
     def title(self) -> str:
+        """Heading of the HTML view: the two phases and the open-element condition."""
         cond = (
             f", {self.open_element}-open at μ = {fmt_number(self.mu, 'eV')}"
             if self.open_element
@@ -92,6 +97,7 @@ class InterfaceReactions(Result):
         return f"{self.electrolyte} | {self.electrode}{cond}: interface reactions"
 
     def summary(self) -> list[tuple[str, str]]:
+        """Most negative reaction energy (eV/atom), its mixing ratio and reaction; reactants above hull."""
         rows = [
             ("most negative reaction energy", fmt_number(self.min_energy, "eV/atom", digits=3)),
             ("at x (electrolyte fraction)", fmt_number(self.min_ratio)),
@@ -233,7 +239,7 @@ def _clean(energy: float) -> float:
     return 0.0 if abs(energy) < 1e-12 else energy
 
 
-def _check_mu(pd_, element, mu) -> float:
+def _check_mu(pd_: PhaseDiagram, element: Element, mu: Any) -> float:
     """The open element's chemical potential (eV vs its element), checked to be physical."""
     try:
         mu = float(mu)
@@ -254,7 +260,7 @@ def _check_mu(pd_, element, mu) -> float:
     return mu
 
 
-def _without(comp, element):
+def _without(comp: Composition, element: Element) -> Composition:
     from pymatgen.core import Composition
 
     return Composition({el: amt for el, amt in comp.items() if el != element})

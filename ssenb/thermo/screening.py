@@ -16,9 +16,9 @@ cached index under ``$SSENB_DATA_DIR``), so only formulas travel.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
-from typing import Any, Literal
+from typing import Any, Literal, TypeAlias, TypeVar
 
 import pandas as pd
 
@@ -26,10 +26,16 @@ from .. import keys as K
 from ..data.materials import display_formula, to_composition
 from ..errors import InvalidInputError
 from .decomposition import Decomposition
-from .sources import check_elements, get_source
+from .sources import EntrySource, check_elements, get_source
 from .window import check_window_input
 
 Errors = Literal["raise", "record"]
+#: One task of a screen: whole hull groups, (system, [(row, {element: fraction})]).
+Task: TypeAlias = list[tuple[tuple[str, ...], list[tuple[int, dict[str, float]]]]]
+#: What a task returns per row: (row, result columns or None, error or None).
+Outcome: TypeAlias = tuple[int, dict[str, Any] | None, Exception | None]
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 #: Most tasks one call submits to an executor; hull groups are bundled into this many
 #: tasks (largest first) so per-task overhead stays small next to the hull work.
@@ -116,13 +122,13 @@ def screen(
     failures: dict[int, Exception] = {}
     with tqdm(total=len(systems), desc="screen", disable=not progress, leave=False) as bar:
         for results in run_tasks(tasks, _screen_groups, (src, ion), executor):
-            for i, values, err in results:
-                if err is None:
+            for i, values, error in results:  # exactly one of values, error is None
+                if error is not None:
+                    failures[i] = error
+                    _fail(rows[i], error, "record")
+                elif values is not None:
                     rows[i].update(values)
                     rows[i][K.DECOMPOSITION] = Decomposition(values[K.DECOMPOSITION])
-                else:
-                    failures[i] = err
-                    _fail(rows[i], err, "record")
             bar.update(len(results))
     if errors == "raise" and failures:
         raise failures[min(failures)]  # the first failing input, whatever finished first
@@ -140,7 +146,9 @@ def check_executor(executor: Any) -> None:
         )
 
 
-def run_tasks(tasks, fn, args: tuple, executor):
+def run_tasks(
+    tasks: Sequence[_T], fn: Callable[..., _R], args: tuple, executor: Any
+) -> Iterator[_R]:
     """Yield ``fn(*args, task)`` per task: in this process, a temporary pool, or ``executor``."""
     check_executor(executor)
     if executor is None or executor == 1 or not tasks:
@@ -158,9 +166,9 @@ def run_tasks(tasks, fn, args: tuple, executor):
             pool.shutdown(cancel_futures=True)
 
 
-def _screen_groups(src, ion: str, groups) -> list[tuple[int, dict | None, Exception | None]]:
+def _screen_groups(src: EntrySource, ion: str, groups: Task) -> list[Outcome]:
     """The work of one task: build each group's hull once and read off its rows."""
-    out = []
+    out: list[Outcome] = []
     for system, members in groups:
         try:
             hull = src.fast_hull(system, cache=False)
@@ -239,11 +247,13 @@ def group_by_hull(systems: dict[int, frozenset[str]]) -> dict[frozenset[str], li
     return chosen
 
 
-def bundle_groups(groups: dict[frozenset[str], list[int]], fractions: dict[int, dict[str, float]]):
+def bundle_groups(
+    groups: dict[frozenset[str], list[int]], fractions: dict[int, dict[str, float]]
+) -> list[Task]:
     """Tasks of whole hull groups, at most :data:`MAX_TASKS`, balanced by a cost guess."""
     ranked = sorted(groups.items(), key=lambda kv: (-(3 ** len(kv[0]) + len(kv[1])), sorted(kv[0])))
     n_tasks = min(len(ranked), MAX_TASKS)
-    tasks: list[list] = [[] for _ in range(n_tasks)]
+    tasks: list[Task] = [[] for _ in range(n_tasks)]
     load = [0.0] * n_tasks
     for system, members in ranked:  # longest first into the least loaded task
         t = load.index(min(load))

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import numpy as np
 
@@ -26,6 +26,17 @@ from ..errors import (
 )
 
 EnergyKind = Literal["formation", "total"]
+_Hull = TypeVar("_Hull")
+#: Atomic fractions (m entries, n elements) and energies (eV/atom, m) of a fast hull.
+HullFractions = np.ndarray | list[list[float]]
+HullEnergies = np.ndarray | list[float]
+
+if TYPE_CHECKING:
+    from pymatgen.analysis.phase_diagram import PhaseDiagram
+    from pymatgen.entries import Entry
+
+    from ..data.mp_snapshot import SnapshotIndex
+    from ._fasthull import FastHull
 
 #: Largest chemical system (number of elements) of one convex hull. qhull's cost grows
 #: steeply with dimension: on the MP snapshot (Li-O-P-S-Co-Ge-Cl-La-Zr..., a 2-core
@@ -98,6 +109,7 @@ class EntrySource:
         return state
 
     def elements(self) -> frozenset[str]:
+        """Element symbols the source has entries for (what it can build hulls of)."""
         raise NotImplementedError
 
     def _entries_within(self, elements: frozenset[str]) -> list:
@@ -113,7 +125,7 @@ class EntrySource:
         self._check_covered(els)
         return self._entries_within(els)
 
-    def _check_covered(self, elements) -> None:
+    def _check_covered(self, elements: Iterable[str]) -> None:
         missing = set(elements) - self.elements()
         if missing:
             raise UnsupportedMaterialError(
@@ -122,7 +134,9 @@ class EntrySource:
                 "Materials Project via source='mp')"
             )
 
-    def hull_arrays(self, elements: Iterable[str]):
+    def hull_arrays(
+        self, elements: Iterable[str]
+    ) -> tuple[list[str], HullFractions, HullEnergies, list[str]]:
         """(elements, atomic fractions (m, n), energies eV/atom (m,), names) for a fast hull."""
         els = sorted(self._checked(elements))
         entries = self.entries(els)
@@ -134,7 +148,7 @@ class EntrySource:
             [display_formula(e.composition) for e in entries],
         )
 
-    def fast_hull(self, elements: Iterable[str], *, cache: bool = True):
+    def fast_hull(self, elements: Iterable[str], *, cache: bool = True) -> FastHull:
         """A :class:`~ssenb.thermo._fasthull.FastHull` of the system (for screening).
 
         ``cache=False`` builds it without keeping it (a batch over thousands of systems).
@@ -143,30 +157,38 @@ class EntrySource:
 
         els = self._checked(elements)
 
-        def build():
+        def build() -> tuple[bool, Callable[[], FastHull]]:
             names_els, fractions, energies, names = self.hull_arrays(els)
             has_compound = any(np.count_nonzero(f) > 1 for f in fractions)
             return has_compound, lambda: FastHull(names_els, fractions, energies, names)
 
         return self._cached_hull(("fast", els), els, build, keep=cache)
 
-    def phase_diagram(self, elements: Iterable[str]):
+    def phase_diagram(self, elements: Iterable[str]) -> PhaseDiagram:
         """A (cached) pymatgen ``PhaseDiagram`` of the chemical system of ``elements``."""
         from pymatgen.analysis.phase_diagram import PhaseDiagram
 
         els = self._checked(elements)
 
-        def build():
+        def build() -> tuple[bool, Callable[[], PhaseDiagram]]:
             entries = self.entries(els)
             has_compound = any(len(e.composition.elements) > 1 for e in entries)
             return has_compound, lambda: PhaseDiagram(entries)
 
         return self._cached_hull(els, els, build)
 
-    def _cached_hull(self, key, els: frozenset[str], build, *, keep: bool = True):
+    def _cached_hull(
+        self,
+        key: Hashable,
+        els: frozenset[str],
+        build: Callable[[], tuple[bool, Callable[[], _Hull]]],
+        *,
+        keep: bool = True,
+    ) -> _Hull:
         """Build (once) a hull of ``els``; ``build()`` -> (has a compound?, constructor)."""
         if key in self._pd_cache:
-            return self._pd_cache[key]
+            cached: _Hull = self._pd_cache[key]
+            return cached
         has_compound, construct = build()
         system = "-".join(sorted(els))
         if len(els) > 1 and not has_compound:
@@ -208,25 +230,28 @@ class MPSnapshot(EntrySource):
         self.name = SNAPSHOT_NAME
         self.correction_scheme = CORRECTION_SCHEME
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[[], EntrySource], tuple[()]]:
         return (get_source, ())
 
     @staticmethod
-    def _idx():
+    def _idx() -> SnapshotIndex:
         from ..data.mp_snapshot import snapshot_index
 
         return snapshot_index()
 
     def elements(self) -> frozenset[str]:
+        """Element symbols of the snapshot (every element with an MP entry)."""
         return frozenset(self._idx().elements)
 
-    def _compound_rows(self, els: list[str]):
+    def _compound_rows(self, els: list[str]) -> tuple[SnapshotIndex, np.ndarray, np.ndarray]:
         """(rows, element amounts (m, n) in ``els`` order) of compounds within ``els``."""
         idx = self._idx()
         rows = idx.rows_within(els)
         return idx, rows, idx.amounts(rows, els)
 
-    def hull_arrays(self, elements: Iterable[str]):
+    def hull_arrays(
+        self, elements: Iterable[str]
+    ) -> tuple[list[str], HullFractions, HullEnergies, list[str]]:
         """Arrays for :class:`~ssenb.thermo._fasthull.FastHull` straight from the matrix."""
         from ..data.mp_snapshot import element_formula
 
@@ -324,6 +349,7 @@ class UserEntries(EntrySource):
         )
 
     def elements(self) -> frozenset[str]:
+        """Element symbols that occur in the user's entries."""
         return frozenset(str(el) for e in self._entries for el in e.composition.elements)
 
     def _entries_within(self, elements: frozenset[str]) -> list:
@@ -337,7 +363,7 @@ class UserEntries(EntrySource):
         return out
 
 
-def _energy_kind_of(entries, declared: EnergyKind | None) -> EnergyKind:
+def _energy_kind_of(entries: Sequence[Entry], declared: EnergyKind | None) -> EnergyKind:
     """Formation or total energies, from the elemental entries; a mix is refused.
 
     Formation-energy data put every element at 0 eV/atom; DFT total energies of elements
@@ -369,12 +395,12 @@ def _energy_kind_of(entries, declared: EnergyKind | None) -> EnergyKind:
     return "formation" if at_zero and not below else "total"
 
 
-def _is_alexandria(entries) -> bool:
+def _is_alexandria(entries: Sequence[Entry]) -> bool:
     ids = [str(getattr(e, "entry_id", "") or "") for e in entries if not e.composition.is_element]
     return bool(ids) and all(i.startswith("agm") for i in ids)
 
 
-def _scheme_of(entry) -> str | None:
+def _scheme_of(entry: Entry) -> str | None:
     """A short name of the correction scheme behind an entry's energy adjustments."""
     adjustments = getattr(entry, "energy_adjustments", None) or []
     names = " ".join(getattr(a, "name", "") for a in adjustments)
@@ -399,7 +425,7 @@ class MPLive(EntrySource):
         self._client = client
         self._cache: dict[frozenset[str], list] = {}
 
-    def _rester(self):
+    def _rester(self) -> Any:  # mp_api.client.MPRester, an optional dependency
         if self._client is None:
             key = self._api_key or os.environ.get("MP_API_KEY")
             if not key:
@@ -417,6 +443,7 @@ class MPLive(EntrySource):
         return self._client
 
     def elements(self) -> frozenset[str]:
+        """Every element (the live Materials Project covers the periodic table)."""
         from pymatgen.core.periodic_table import Element
 
         return frozenset(e.symbol for e in Element)

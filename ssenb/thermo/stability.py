@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -14,7 +14,11 @@ from ..errors import InvalidInputError
 from ..results import Result, fmt_number
 from ._hull import decompose
 from .decomposition import Decomposition
-from .sources import get_source
+from .sources import EntrySource, get_source
+
+if TYPE_CHECKING:
+    from pymatgen.analysis.phase_diagram import PhaseDiagram
+    from pymatgen.core import Composition
 
 #: A user's energy this far below the hull (eV/atom) is refused as implausible: real new
 #: phases sit meV to ~0.1 eV/atom below a hull, and a value eV/atom below it is almost
@@ -61,9 +65,11 @@ class PhaseStability(Result):
         return self.e_above_hull <= 1e-8
 
     def title(self) -> str:
+        """Heading of the HTML view: formula and chemical system."""
         return f"{self.formula} ({self.chemsys}): phase stability"
 
     def summary(self) -> list[tuple[str, str]]:
+        """Energy above hull (meV/atom, or why there is none) and the decomposition products."""
         ehull = (
             "not in the data (no energy of its own)"
             if math.isnan(self.e_above_hull)
@@ -152,14 +158,20 @@ def phase_stability(
     )
 
 
-def _user_energy(pd_, comp, src, formation_energy, total_energy) -> float | None:
+def _user_energy(
+    pd_: PhaseDiagram,
+    comp: Composition,
+    src: EntrySource,
+    formation_energy: float | None,
+    total_energy: float | None,
+) -> float | None:
     """The user's energy on the hull's own scale (eV/atom), or None."""
     if formation_energy is None and total_energy is None:
         return None
     if formation_energy is not None and total_energy is not None:
         raise InvalidInputError("give formation_energy or total_energy, not both (both in eV/atom)")
     name = "formation_energy" if formation_energy is not None else "total_energy"
-    value = formation_energy if formation_energy is not None else total_energy
+    value: Any = formation_energy if formation_energy is not None else total_energy
     try:
         value = float(value)
     except (TypeError, ValueError):

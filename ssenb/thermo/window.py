@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -20,6 +20,10 @@ from ..errors import InvalidInputError
 from ..results import Result, fmt_number
 from ._hull import TOL, decompose, ion_voltage
 from .sources import get_source
+
+if TYPE_CHECKING:
+    from pymatgen.analysis.phase_diagram import PhaseDiagram
+    from pymatgen.core import Composition
 
 ION_PER_FU = K.ION_PER_FU  # >0: taken up (reduction), <0: released (oxidation)
 
@@ -78,9 +82,11 @@ class StabilityWindow(Result):
         return list(row["products"])
 
     def title(self) -> str:
+        """Heading of the HTML view: the material's stability window."""
         return f"{self.formula}: electrochemical stability window"
 
     def summary(self) -> list[tuple[str, str]]:
+        """Reduction and oxidation limits (V vs ion/ion⁺), their products and a metastability note."""
         ref = f"V vs {self.ion}/{self.ion}⁺"
         rows = [
             ("reduction limit", fmt_number(self.reduction_v, ref)),
@@ -152,7 +158,7 @@ def stability_window(material: Any, *, ion: str = "Li", source: Any = None) -> S
     )
 
 
-def check_window_input(comp, ion: str) -> None:
+def check_window_input(comp: Composition, ion: str) -> None:
     """One rule for every window (single and batch): a known ion, and not the ion alone."""
     ion_el = to_element(ion, argname="ion")
     if all(el == ion_el for el in comp.elements):
@@ -162,7 +168,7 @@ def check_window_input(comp, ion: str) -> None:
         )
 
 
-def ion_profile(pd_, comp, ion: str) -> pd.DataFrame:
+def ion_profile(pd_: PhaseDiagram, comp: Composition, ion: str) -> pd.DataFrame:
     """The ion evolution profile of ``comp`` from ``PhaseDiagram.get_element_profile``.
 
     Rows are sorted by increasing voltage; row i's phases are stable from its voltage_V up

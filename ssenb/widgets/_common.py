@@ -1,16 +1,23 @@
-"""Shared pieces of the widgets: figure swapping and a status line that never lets an
-exception escape a callback."""
+"""Shared pieces of the widgets: figure swapping and a status line.
+
+The status line never lets an exception escape a callback.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from ..errors import SsenbError
 
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
-def figure_widget(fig=None):
+
+def figure_widget(fig: go.Figure | None = None) -> go.FigureWidget:
     """A plotly FigureWidget (needs anywidget), optionally holding ``fig``'s content."""
     import plotly.graph_objects as go
 
@@ -20,7 +27,7 @@ def figure_widget(fig=None):
     return widget
 
 
-def swap(widget, fig) -> None:
+def swap(widget: go.FigureWidget, fig: go.Figure) -> None:
     """Replace the traces and layout of a FigureWidget with those of ``fig``."""
     with widget.batch_update():
         widget.data = ()
@@ -28,7 +35,7 @@ def swap(widget, fig) -> None:
         widget.layout = fig.layout
 
 
-def clear(widget, message: str = "") -> None:
+def clear(widget: go.FigureWidget, message: str = "") -> None:
     """Empty a FigureWidget, leaving ``message`` where the plot was (no stale picture)."""
     import plotly.graph_objects as go
 
@@ -71,7 +78,7 @@ class Status:
         return html.unescape(re.sub(r"<[^>]+>", "", self.widget.value))
 
     @contextmanager
-    def working(self, text: str):
+    def working(self, text: str) -> Iterator[None]:
         """Show ``text`` while the block runs; any error is shown here, never raised.
 
         ssenb's own errors say what to fix; anything else (a dependency failing on a

@@ -8,6 +8,7 @@ It composes: the thermodynamics and the prediction come from :func:`ssenb.summar
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 import traitlets
@@ -16,14 +17,22 @@ from ..errors import InvalidInputError
 from ._common import Status, clear, figure_widget, swap
 from .window import WindowExplorer
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..models._inputs import Material
+    from ..thermo import InterfaceReactions
+
 TABS = ("Structure", "Conductivity", "Stability", "Window", "Interface")
 WAITING = "…"
 
 
 class Explorer(w.VBox):
-    """Pick an OBELiX material, type a formula, or upload a CIF; see its structure,
-    predicted conductivity with the SHAP waterfall, hull distance, stability window
-    (ion and voltage are controls) and interface reactions with a chosen electrode.
+    """Pick an OBELiX material, type a formula, or upload a CIF; see every analysis of it.
+
+    Tabs: structure, predicted conductivity with the SHAP waterfall, hull distance,
+    stability window (ion and voltage are controls) and interface reactions with a
+    chosen electrode.
 
     An ipywidgets widget: ``VBox([Explorer()])`` works, and ``summary`` (the current
     :class:`~ssenb.summary.MaterialSummary`) and ``material`` are traits to observe.
@@ -49,13 +58,13 @@ class Explorer(w.VBox):
 
     def __init__(
         self,
-        material=None,
+        material: Material | pd.DataFrame | None = None,
         *,
         models: dict | None = None,
-        obelix=None,
-        source=None,
+        obelix: pd.DataFrame | None = None,
+        source: Any = None,
         predict: bool = True,
-        **kwargs,
+        **kwargs: Any,
     ) -> None:
         from ..thermo import ELECTRODES
 
@@ -120,7 +129,7 @@ class Explorer(w.VBox):
 
     # --- the picker ---------------------------------------------------------------
     @property
-    def obelix(self):
+    def obelix(self) -> pd.DataFrame:
         """The OBELiX table behind the picker (loaded once)."""
         if self._obelix is None:
             from ..data import load_obelix
@@ -141,27 +150,27 @@ class Explorer(w.VBox):
         self.pick.options = [("(choose an OBELiX material)", None), *entries]
 
     # --- inputs: one current material, the other inputs cleared -----------------------
-    def _on_pick(self, change) -> None:
+    def _on_pick(self, change: dict[str, Any]) -> None:
         if self._busy or change["new"] is None:
             return
         row = self.obelix.loc[change["new"]]
         self._set_inputs(pick=change["new"])
         self.analyse(self.obelix.loc[[change["new"]]], label=f"OBELiX {row['id']}")
 
-    def _on_formula(self, change) -> None:
+    def _on_formula(self, change: dict[str, Any]) -> None:
         if self._busy or not change["new"].strip():
             return
         self._set_inputs(formula=change["new"])
         self.analyse(change["new"].strip())
 
-    def _on_upload(self, change) -> None:
+    def _on_upload(self, change: dict[str, Any]) -> None:
         if self._busy or not change["new"]:
             return
         item = change["new"][0]
         self._set_inputs()
         self.load_cif(bytes(item["content"]), name=str(item.get("name", "upload.cif")))
 
-    def _set_inputs(self, *, pick=None, formula: str = "") -> None:
+    def _set_inputs(self, *, pick: object = None, formula: str = "") -> None:
         """Show one material in the inputs: the control used keeps it, the others clear."""
         self._busy = True
         try:
@@ -186,7 +195,7 @@ class Explorer(w.VBox):
             self.analyse(structure, label=name)
 
     # --- analysis -------------------------------------------------------------------
-    def analyse(self, material, *, label: str | None = None) -> None:
+    def analyse(self, material: Material | pd.DataFrame, *, label: str | None = None) -> None:
         """Run every tab for ``material`` (formula, Composition, Structure or OBELiX row)."""
         from ..summary import summarize
 
@@ -242,7 +251,7 @@ class Explorer(w.VBox):
         )
         self._conductivity()
 
-    def _thermo_input(self):
+    def _thermo_input(self) -> Any:
         import pandas as pd
 
         m = self.material
@@ -287,7 +296,7 @@ class Explorer(w.VBox):
                 raise
         self._show_interface(result, error)
 
-    def _show_interface(self, result, error) -> None:
+    def _show_interface(self, result: InterfaceReactions | None, error: str | None) -> None:
         from ..viz import reaction_energy_curve
 
         if result is None:
@@ -317,7 +326,7 @@ class Explorer(w.VBox):
         swap(self.waterfall, shap_waterfall(explain(model, X)))
 
 
-def _error_html(text) -> str:
+def _error_html(text: object) -> str:
     return f"<span style='color:#b00020'>Not computed: {html.escape(str(text or ''))}</span>"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as w
 import traitlets
 
@@ -26,7 +28,7 @@ class PhaseDiagramViewer(w.VBox):
 
     system_elements = traitlets.List(traitlets.Unicode())
 
-    def __init__(self, system: str = "Li-P-S", *, source=None, **kwargs) -> None:
+    def __init__(self, system: str = "Li-P-S", *, source: Any = None, **kwargs: Any) -> None:
         self.source = source
         self.system = w.Text(value=system, description="system", continuous_update=False)
         self.status = Status()
@@ -36,6 +38,7 @@ class PhaseDiagramViewer(w.VBox):
         self.update()
 
     def update(self) -> None:
+        """Redraw the hull of the typed system (a malformed system goes to the status line)."""
         from ..viz import hull_diagram
 
         ok = False

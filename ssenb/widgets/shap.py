@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from ._common import Status, figure_widget, swap
 
+if TYPE_CHECKING:
+    from ..explain import Explanation
+
 
 class ShapExplorer(w.VBox):
     """Pick a feature and a colour feature; see the SHAP dependence plot."""
 
-    def __init__(self, explanation, *, max_features: int = 30, **kwargs) -> None:
+    def __init__(self, explanation: Explanation, *, max_features: int = 30, **kwargs: Any) -> None:
         self.explanation = explanation
         options = list(explanation.importance().index[:max_features])
         self.feature = w.Dropdown(options=options, value=options[0], description="feature")
@@ -29,6 +33,7 @@ class ShapExplorer(w.VBox):
         self.update()
 
     def update(self) -> None:
+        """Redraw the dependence plot (SHAP in log10 S/cm) for the chosen features."""
         from ..viz import shap_dependence
 
         color = None if self.color_by.value == "(auto)" else self.color_by.value

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 import traitlets
 
 from ._common import Status, clear, figure_widget, swap
+
+if TYPE_CHECKING:
+    from pymatgen.core import Composition
 
 IONS = ("Li", "Na", "K", "Mg")
 V_MAX = 6.0  # V: the slider's range and the figure's axis agree
@@ -39,7 +43,9 @@ class WindowExplorer(w.VBox):
 
     result = traitlets.Any(None, allow_none=True)
 
-    def __init__(self, material: str = "Li3PS4", *, ion: str = "Li", source=None, **kwargs) -> None:
+    def __init__(
+        self, material: str = "Li3PS4", *, ion: str = "Li", source: Any = None, **kwargs: Any
+    ) -> None:
         self.source = source
         self.formula = w.Text(value=material, description="formula", continuous_update=False)
         self.ion = w.Dropdown(
@@ -75,7 +81,7 @@ class WindowExplorer(w.VBox):
         if material:
             self.compute()
 
-    def compute(self, material=None) -> None:
+    def compute(self, material: str | Composition | None = None) -> None:
         """Recompute the window of the current formula (errors go to the status line)."""
         from ..thermo import stability_window
         from ..viz import window_profile
