@@ -115,7 +115,7 @@ class Result(MSONable):
             "@class": type(self).__name__,
             "@version": __version__,
         }
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]  # every subclass is a dataclass
+        for f in dataclasses.fields(self):  # type: ignore[arg-type, unused-ignore]  # every subclass is a dataclass
             out[f.name] = _encode(getattr(self, f.name))
         return out
 
@@ -128,7 +128,7 @@ class Result(MSONable):
             raise InvalidInputError(
                 f"{cls.__name__}.from_dict needs a dict, not {type(d).__name__}"
             )
-        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]  # as above
+        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type, unused-ignore]  # as above
         unknown = sorted(k for k in d if not k.startswith("@") and k not in names)
         if unknown:
             raise InvalidInputError(
