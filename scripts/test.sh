@@ -24,10 +24,13 @@ if [ "${SSENB_SKIP_BINDER_CHECK:-0}" != "1" ]; then
     || { echo "binder/requirements.txt does not resolve for Python $binder_py (Binder would fail)" >&2; exit 1; }
 fi
 mypy  # files and strictness in pyproject.toml [tool.mypy]
-python -m pytest tests "$@"
-# Examples in docstrings run offline; models they fit are cached in a throwaway folder
+# Default models fitted by tests, doctests and notebooks are cached in a throwaway folder,
+# never in the user's cache
 model_dir="$(mktemp -d)"; trap 'rm -rf "$model_dir"' EXIT
-SSENB_MODEL_DIR="$model_dir" python -m pytest -p no:cacheprovider --doctest-modules \
+export SSENB_MODEL_DIR="$model_dir"
+python -m pytest tests "$@"
+# Examples in docstrings run offline
+python -m pytest -p no:cacheprovider --doctest-modules \
   ssenb/thermo ssenb/features ssenb/models ssenb/explain ssenb/results.py ssenb/summary.py \
   ssenb/report.py ssenb/pipeline.py ssenb/widgets/window.py
 shopt -s nullglob
