@@ -117,6 +117,15 @@ def build_report(
     for i, (title, fig, text) in enumerate(figures):
         fig_html = fig.to_html(full_html=False, include_plotlyjs=(i == 0), default_height="480px")
         parts.append(f"<h2>{html.escape(title)}</h2>{text}{fig_html}")
+    if s.transport is not None:
+        from .viz import landscape_pathway_3d
+
+        fig = landscape_pathway_3d(s.transport)
+        parts.append(
+            "<h2>Li migration pathway (BVSE)</h2>"
+            + s.transport._repr_html_()
+            + fig.to_html(full_html=False, include_plotlyjs=not figures, default_height="520px")
+        )
     if s.prediction is not None:
         parts.append(
             "<h2>Predicted conductivity</h2>"

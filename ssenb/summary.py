@@ -16,6 +16,7 @@ from .errors import SsenbError
 from .results import Result, html_table
 
 DEFAULT_ELECTRODES = ("Li", "LiCoO2")
+TRANSPORT_RESOLUTION_A = 0.2  # Å: BVSE grid of the summary (0.1-0.4 s per OBELiX structure)
 _R = TypeVar("_R")
 
 
@@ -29,8 +30,9 @@ class MaterialSummary(Result):
     label : str
         Where the material came from (OBELiX id, CIF name, or the formula).
     has_structure : bool
-    stability, window, prediction
-        PhaseStability, StabilityWindow, ConductivityPrediction (None where not computed).
+    stability, window, prediction, transport
+        PhaseStability, StabilityWindow, ConductivityPrediction, MigrationLandscape (the
+        BVSE pathway of the mobile ion, only for a structure); None where not computed.
     interfaces : dict[str, InterfaceReactions]
         By electrode name.
     errors : dict[str, str]
@@ -44,6 +46,7 @@ class MaterialSummary(Result):
     window: Any = None
     interfaces: dict[str, Any] = field(default_factory=dict)
     prediction: Any = None
+    transport: Any = None
     errors: dict[str, str] = field(default_factory=dict)
 
     def title(self) -> str:
@@ -62,6 +65,7 @@ class MaterialSummary(Result):
             if key.startswith("interface:"):
                 out.append((f"Interface with {key.split(':', 1)[1]}", err))
         out.append(("Predicted conductivity", self.prediction or self.errors.get("prediction")))
+        out.append(("Li migration (BVSE)", self.transport or self.errors.get("transport")))
         return [(h, r) for h, r in out if r is not None]
 
     def summary(self) -> list[tuple[str, str]]:
@@ -92,6 +96,7 @@ def summarize(
     predict: bool = True,
     models: dict[str, Any] | None = None,
     progress: bool = True,
+    transport: bool = True,
 ) -> MaterialSummary:
     """Every analysis of one material; a section that fails records why.
 
@@ -110,6 +115,11 @@ def summarize(
         Predict the Li-ion conductivity (fits the default model on first use).
     models : dict, optional
         Fitted models by preset, passed to :func:`ssenb.models.predict_conductivity`.
+    progress : bool
+        Show progress when a default model is fitted (first use only).
+    transport : bool
+        For a structure, the mobile ion's BVSE migration landscape and percolation
+        barriers (eV) on a 0.2 Å grid (ssenb.transport).
 
     Raises
     ------
@@ -158,6 +168,14 @@ def summarize(
         prediction = attempt(
             "prediction", lambda: predict_conductivity(material, models=models, progress=progress)
         )
+    landscape = None
+    if transport and hasattr(thermo_input, "lattice"):
+        from .transport import migration_landscape
+
+        landscape = attempt(
+            "transport",
+            lambda: migration_landscape(thermo_input, ion, resolution=TRANSPORT_RESOLUTION_A),
+        )
     return MaterialSummary(
         formula=formula,
         label=label or formula,
@@ -166,6 +184,7 @@ def summarize(
         window=window,
         interfaces=interfaces,
         prediction=prediction,
+        transport=landscape,
         errors=errors,
     )
 

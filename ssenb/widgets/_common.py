@@ -32,7 +32,7 @@ def swap(widget: go.FigureWidget, fig: go.Figure) -> None:
     with widget.batch_update():
         widget.data = ()
         widget.add_traces(list(fig.data))
-        widget.layout = fig.layout
+        widget.layout = _complete(fig.layout)
 
 
 def clear(widget: go.FigureWidget, message: str = "") -> None:
@@ -50,7 +50,25 @@ def clear(widget: go.FigureWidget, message: str = "") -> None:
     )
     with widget.batch_update():
         widget.data = ()
-        widget.layout = layout
+        widget.layout = _complete(layout)
+
+
+def _complete(layout: go.Layout) -> go.Layout:
+    """``layout`` with title, shapes and annotations set even when empty.
+
+    A FigureWidget sends the browser only the keys a new layout has, so a title or a
+    voltage marker of the previous figure would otherwise stay on screen.
+    """
+    import plotly.graph_objects as go
+
+    out = go.Layout(layout)
+    if out.title.text is None:
+        out.title.text = ""
+    if out.shapes is None or len(out.shapes) == 0:
+        out.shapes = []
+    if out.annotations is None or len(out.annotations) == 0:
+        out.annotations = []
+    return out
 
 
 class Status:

@@ -21,9 +21,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ..models._inputs import Material
+    from ..summary import MaterialSummary
     from ..thermo import InterfaceReactions
 
-TABS = ("Structure", "Conductivity", "Stability", "Window", "Interface")
+TABS = ("Structure", "Conductivity", "Stability", "Window", "Interface", "Transport")
 WAITING = "…"
 
 
@@ -98,6 +99,8 @@ class Explorer(w.VBox):
         )
         self.interface_fig = figure_widget()
         self.interface_note = w.HTML()
+        self.transport_note = w.HTML()
+        self.transport_fig = figure_widget()
         self.tabs = w.Tab(
             children=[
                 w.VBox([self.structure_note, self.structure_fig]),
@@ -105,6 +108,7 @@ class Explorer(w.VBox):
                 self.stability,
                 self.window,
                 w.VBox([self.electrode, self.interface_note, self.interface_fig]),
+                w.VBox([self.transport_note, self.transport_fig]),
             ]
         )
         for i, title in enumerate(TABS):
@@ -203,15 +207,24 @@ class Explorer(w.VBox):
         name = label or (material if isinstance(material, str) else None)
         ok = False
         with self.status.working(f"analysing {name or 'the material'}"):
-            with self.progress:
-                summary = summarize(
-                    material,
-                    label=name,
-                    electrodes=(self.electrode.value,),
-                    source=self.source,
-                    predict=self.predict,
-                    models=self.models,
-                )
+            self.progress.clear_output()
+            failure: Exception | None = None
+            with self.progress:  # tqdm of a first model fit shows here
+                # ipywidgets' Output swallows exceptions inside a kernel (it prints the
+                # traceback): catch here, raise below, so the status line says what to fix
+                try:
+                    summary = summarize(
+                        material,
+                        label=name,
+                        electrodes=(self.electrode.value,),
+                        source=self.source,
+                        predict=self.predict,
+                        models=self.models,
+                    )
+                except Exception as err:
+                    failure = err
+            if failure is not None:
+                raise failure
             self.material = material
             self.summary = summary
             self._show()
@@ -227,9 +240,15 @@ class Explorer(w.VBox):
     def _reset(self, message: str) -> None:
         """Clear every tab, so nothing of a previous material stays on screen."""
         self.summary = None
-        for fig in (self.structure_fig, self.waterfall, self.interface_fig):
+        for fig in (self.structure_fig, self.waterfall, self.interface_fig, self.transport_fig):
             clear(fig, message)
-        for box in (self.structure_note, self.conductivity, self.stability, self.interface_note):
+        for box in (
+            self.structure_note,
+            self.conductivity,
+            self.stability,
+            self.interface_note,
+            self.transport_note,
+        ):
             box.value = html.escape(message)
         self.window.result = None
         clear(self.window.figure, message)
@@ -250,6 +269,7 @@ class Explorer(w.VBox):
             s.errors.get(f"interface:{self.electrode.value}"),
         )
         self._conductivity()
+        self._transport()
 
     def _thermo_input(self) -> Any:
         import pandas as pd
@@ -306,6 +326,18 @@ class Explorer(w.VBox):
         swap(self.interface_fig, reaction_energy_curve(result))
         self.interface_note.value = result._repr_html_()
 
+    def _transport(self) -> None:
+        """The BVSE pathway of the mobile ion and its 1D/2D/3D barriers (structures only)."""
+        from ..viz import landscape_pathway_3d
+
+        s = self.summary
+        if s is None or s.transport is None:
+            clear(self.transport_fig, "no pathway")
+            self.transport_note.value = _transport_html(s) if s is not None else ""
+            return
+        swap(self.transport_fig, landscape_pathway_3d(s.transport))
+        self.transport_note.value = s.transport._repr_html_()
+
     def _conductivity(self) -> None:
         s = self.summary
         if s.prediction is None:
@@ -324,6 +356,15 @@ class Explorer(w.VBox):
         model = self.models.get(s.prediction.preset) or default_model(s.prediction.preset)
         X = self.material if hasattr(self.material, "iloc") else [self.material]
         swap(self.waterfall, shap_waterfall(explain(model, X)))
+
+
+def _transport_html(summary: MaterialSummary) -> str:
+    """What the Transport tab says when there is no landscape to draw."""
+    if not summary.has_structure:
+        return html.escape(
+            "Li migration pathways need a structure: pick an OBELiX entry with a CIF or upload one."
+        )
+    return _error_html(summary.errors.get("transport"))
 
 
 def _error_html(text: object) -> str:

@@ -53,6 +53,8 @@ def test_obelix_pick_fills_every_tab(explorer, obelix):
     assert "energy above hull" in explorer.stability.value
     assert explorer.window.result is not None
     assert len(explorer.interface_fig.data) >= 1
+    assert "barrier" in explorer.transport_note.value.lower()  # BVSE pathway of the structure
+    assert len(explorer.transport_fig.data) >= 2
 
 
 def test_formula_uses_a_composition_model_and_flags_the_domain(explorer):
@@ -61,6 +63,8 @@ def test_formula_uses_a_composition_model_and_flags_the_domain(explorer):
     assert "contains no Li" in explorer.conductivity.value
     assert "A formula has no structure" in explorer.structure_note.value
     assert len(explorer.structure_fig.data) == 0
+    assert "need a structure" in explorer.transport_note.value
+    assert len(explorer.transport_fig.data) == 0
 
 
 def test_electrode_and_window_follow_the_material(explorer):
@@ -132,3 +136,24 @@ S1 S 0.5 0.5 0.5
 """
     explorer.load_cif(cif, name="huge.cif")
     assert "⚠" in explorer.status.text
+
+
+def test_errors_reach_the_status_line_when_the_output_area_swallows_them(explorer):
+    """Inside a kernel, ipywidgets' Output prints and swallows exceptions raised in it."""
+
+    class Swallowing:
+        def clear_output(self):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return True  # as Output does under IPython
+
+    explorer.formula.value = "Li3PS4"
+    explorer.progress = Swallowing()
+    explorer.formula.value = "Li1e400S"
+    assert "not a finite number" in explorer.status.message
+    assert "UnboundLocalError" not in explorer.status.message
+    assert explorer.window.figure.layout.title.text == ""  # no stale title in the browser
