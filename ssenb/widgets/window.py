@@ -92,9 +92,12 @@ class WindowExplorer(w.VBox):
         self.result = None
         with self.status.working(f"computing the window of {target}"):
             result = stability_window(target, ion=ion, source=self.source)
-            swap(self.figure, window_profile(result, v_max=V_MAX))
+            swap(self.figure, window_profile(result, v_max=V_MAX).update_layout(height=420))
             self.result = result
             ox = result.oxidation_v
+            # start inside the window, where the material itself is the stable phase
+            top = ox if math.isfinite(ox) else min(result.reduction_v + 1.0, V_MAX)
+            self.voltage.value = round(min((result.reduction_v + top) / 2, V_MAX), 2)
             self.status.info(
                 f"{result.formula}: {result.reduction_v:.2f}–{ox:.2f} V vs {ion}/{ion}⁺"
                 if math.isfinite(ox)
