@@ -127,11 +127,7 @@ def build_report(
             + fig.to_html(full_html=False, include_plotlyjs=not figures, default_height="520px")
         )
     if s.prediction is not None:
-        parts.append(
-            "<h2>Predicted conductivity</h2>"
-            + s.prediction._repr_html_()
-            + f"<p><small>{html.escape(s.prediction.model)}</small></p>"
-        )
+        parts.append("<h2>Predicted conductivity</h2>" + s.prediction._repr_html_())
     for key, err in s.errors.items():
         parts.append(
             f"<h2>{html.escape(key)}</h2><p class=err>Not computed: {html.escape(err)}</p>"

@@ -71,9 +71,10 @@ class MaterialSummary(Result):
     def summary(self) -> list[tuple[str, str]]:
         """The material, then the first two lines (value with unit) of each section's summary."""
         rows: list[tuple[str, str]] = [("material", self.label)]
-        for _, result in self.sections():
+        for heading, result in self.sections():
             if isinstance(result, Result):
-                rows += result.summary()[:2]
+                prefix = f"{heading}: " if heading.startswith("Interface") else ""
+                rows += [(prefix + key, value) for key, value in result.summary()[:2]]
         return rows
 
     def _repr_html_(self) -> str:

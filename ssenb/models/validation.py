@@ -171,7 +171,12 @@ def cross_validate_conductivity(
     rows: list[dict[str, Any]] = []
     splits = list(splitter.split(X, y, split_groups))
     for k, (train, test) in enumerate(
-        tqdm(splits, desc=f"{cv} CV", disable=not progress, leave=False)
+        tqdm(
+            splits,
+            desc=f"{'grouped' if cv == 'random' else cv} CV",
+            disable=not progress,
+            leave=False,
+        )
     ):
         m = clone(model).fit(table.iloc[train], y[train], censored=censored[train])
         pred[test], std[test] = m.predict(table.iloc[test], return_std=True)

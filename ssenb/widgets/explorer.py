@@ -350,9 +350,7 @@ class Explorer(w.VBox):
         from ..models import default_model
         from ..viz import shap_waterfall
 
-        self.conductivity.value = s.prediction._repr_html_() + html.escape(
-            f" Model: {s.prediction.model}."
-        )
+        self.conductivity.value = s.prediction._repr_html_()  # names its model
         model = self.models.get(s.prediction.preset) or default_model(s.prediction.preset)
         X = self.material if hasattr(self.material, "iloc") else [self.material]
         swap(self.waterfall, shap_waterfall(explain(model, X)))
