@@ -137,12 +137,10 @@ def build_report(
 
 
 def _structure_of(material: Material | pd.DataFrame) -> Structure | None:
-    import pandas as pd
+    from .summary import material_of
 
-    if isinstance(material, pd.DataFrame):
-        s = material.iloc[0].get("structure")
-        return s if s is not None and hasattr(s, "lattice") else None
-    return cast("Structure", material) if hasattr(material, "lattice") else None
+    m = material_of(material)
+    return cast("Structure", m) if hasattr(m, "lattice") else None
 
 
 def _hull(

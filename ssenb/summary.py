@@ -87,6 +87,22 @@ class MaterialSummary(Result):
         return "<br>".join(parts)
 
 
+def material_of(material: Any) -> Any:
+    """What an input stands for: an OBELiX row's structure (else its composition), or itself.
+
+    Shared by the summary, the report and the Explorer, so an OBELiX pick is read one way.
+    """
+    import pandas as pd
+
+    from . import keys as K
+
+    row = material.iloc[0] if isinstance(material, pd.DataFrame) else material
+    if isinstance(row, pd.Series):
+        structure = row.get(K.STRUCTURE)
+        return structure if structure is not None else row.get(K.REDUCED_COMPOSITION)
+    return row
+
+
 def summarize(
     material: Any,
     *,
@@ -127,18 +143,10 @@ def summarize(
     InvalidInputError
         Only when ``material`` itself cannot be read.
     """
-    import pandas as pd
-
-    from . import keys as K
     from .data.materials import display_formula, to_composition
     from .thermo import interface_reactions, phase_stability, stability_window
 
-    row = material.iloc[0] if isinstance(material, pd.DataFrame) else material
-    if isinstance(row, pd.Series):
-        structure = row.get(K.STRUCTURE)
-        thermo_input = structure if structure is not None else row.get(K.REDUCED_COMPOSITION)
-    else:
-        thermo_input = row
+    thermo_input = material_of(material)
     comp = to_composition(thermo_input)
     formula = display_formula(comp)
     errors: dict[str, str] = {}
@@ -190,4 +198,4 @@ def summarize(
     )
 
 
-__all__ = ["DEFAULT_ELECTRODES", "MaterialSummary", "summarize"]
+__all__ = ["DEFAULT_ELECTRODES", "MaterialSummary", "material_of", "summarize"]

@@ -7,9 +7,9 @@ does not import matminer or scikit-learn.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .._lazy import lazy_getattr
 from .featurize import clear_cache, featurize  # light: numpy, pandas
 from .labels import readable_label
 from .presets import FAMILIES, PRESETS, Preset, families_of, feature_family, get_preset
@@ -27,10 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .structure import LiSiteFeatures
 
 
-def __getattr__(name: str) -> Any:
-    if name in _NAMES:
-        return getattr(importlib.import_module(f"{__name__}.{_NAMES[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _NAMES)
 
 
 def __dir__() -> list[str]:

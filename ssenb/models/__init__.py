@@ -6,8 +6,9 @@ XGBoost or matminer until a model is built.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_getattr
 
 _NAMES = {
     "SUPERIONIC_LOG10": "conductivity",
@@ -40,10 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .validation import CVReport, cross_validate_conductivity, near_duplicate_groups
 
 
-def __getattr__(name: str) -> Any:
-    if name in _NAMES:
-        return getattr(importlib.import_module(f"{__name__}.{_NAMES[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _NAMES)
 
 
 def __dir__() -> list[str]:

@@ -6,8 +6,9 @@ traits. Names load on first use.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_getattr
 
 _NAMES = {
     "DopingExplorer": "doping",
@@ -25,10 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .window import WindowExplorer
 
 
-def __getattr__(name: str) -> Any:
-    if name in _NAMES:
-        return getattr(importlib.import_module(f"{__name__}.{_NAMES[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _NAMES)
 
 
 def __dir__() -> list[str]:

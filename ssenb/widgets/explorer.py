@@ -272,15 +272,9 @@ class Explorer(w.VBox):
         self._transport()
 
     def _thermo_input(self) -> Any:
-        import pandas as pd
+        from ..summary import material_of
 
-        m = self.material
-        if isinstance(m, pd.DataFrame):
-            row = m.iloc[0]
-            return (
-                row["structure"] if row.get("structure") is not None else row["reduced_composition"]
-            )
-        return m
+        return material_of(self.material)
 
     def _structure(self) -> None:
         from ..viz import structure_3d
