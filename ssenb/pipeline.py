@@ -30,11 +30,10 @@ from .errors import InvalidInputError
 from .results import Result
 
 if TYPE_CHECKING:
-    from .thermo.screening import Task
+    from .thermo._fasthull import FastHull
     from .thermo.sources import EntrySource
 
 #: One row's mixing-line result: (row, reaction energy eV/atom or None, error or None).
-_Reaction = tuple[int, float | None, Exception | None]
 
 #: Candidates per checkpoint chunk (one CSV file each).
 CHUNK_SIZE = 250
@@ -298,7 +297,7 @@ def _reactions(
 ) -> tuple[dict[int, float], dict[int, Exception]]:
     """Most negative reaction energy (eV/atom) of each row with ``electrode``, via FastHull."""
     from .data.materials import to_composition
-    from .thermo.screening import bundle_groups, group_by_hull, run_tasks
+    from .thermo.screening import bundle_groups, group_by_hull, over_groups, run_tasks
     from .thermo.sources import check_elements
 
     systems: dict[int, frozenset[str]] = {}
@@ -313,7 +312,9 @@ def _reactions(
             errs[i] = err
     tasks = bundle_groups(group_by_hull(systems), fractions)
     energies: dict[int, float] = {}
-    for results in run_tasks(tasks, _reaction_groups, (src, electrode), executor):
+    for results in run_tasks(
+        tasks, over_groups, (src, partial(_mixing_row, electrode=electrode)), executor
+    ):
         for i, value, error in results:  # exactly one of value, error is None
             if error is not None:
                 errs[i] = error
@@ -322,25 +323,13 @@ def _reactions(
     return energies, errs
 
 
-def _reaction_groups(
-    src: EntrySource, electrode: dict[str, float], groups: Task
-) -> list[_Reaction]:
-    """One task: per hull group, each member's most negative reaction with ``electrode``."""
-    out: list[_Reaction] = []
-    for system, members in groups:
-        try:
-            hull = src.fast_hull(system, cache=False)
-        except Exception as err:
-            out.extend((i, None, err) for i, _ in members)
-            continue
-        b = [electrode.get(el, 0.0) for el in hull.elements]
-        for i, fractions in members:
-            try:
-                a = [fractions.get(el, 0.0) for el in hull.elements]
-                out.append((i, hull.mixing_minimum(a, b)[0], None))
-            except Exception as err:
-                out.append((i, None, err))
-    return out
+def _mixing_row(
+    hull: FastHull, fractions: dict[str, float], *, electrode: dict[str, float]
+) -> float:
+    """Most negative reaction energy (eV/atom of mixture) of one row with ``electrode``."""
+    a = [fractions.get(el, 0.0) for el in hull.elements]
+    b = [electrode.get(el, 0.0) for el in hull.elements]
+    return hull.mixing_minimum(a, b)[0]
 
 
 def _predict(table: pd.DataFrame, items: Sequence[Any], model: Any) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from functools import partial
 from typing import Any, Literal, TypeAlias, TypeVar
 
 import pandas as pd
@@ -25,6 +26,7 @@ import pandas as pd
 from .. import keys as K
 from ..data.materials import display_formula, to_composition
 from ..errors import InvalidInputError
+from ._fasthull import FastHull
 from .decomposition import Decomposition
 from .sources import EntrySource, check_elements, get_source
 from .window import check_window_input
@@ -33,7 +35,6 @@ Errors = Literal["raise", "record"]
 #: One task of a screen: whole hull groups, (system, [(row, {element: fraction})]).
 Task: TypeAlias = list[tuple[tuple[str, ...], list[tuple[int, dict[str, float]]]]]
 #: What a task returns per row: (row, result columns or None, error or None).
-Outcome: TypeAlias = tuple[int, dict[str, Any] | None, Exception | None]
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 
@@ -121,7 +122,9 @@ def screen(
     tasks = bundle_groups(group_by_hull(systems), fractions)
     failures: dict[int, Exception] = {}
     with tqdm(total=len(systems), desc="screen", disable=not progress, leave=False) as bar:
-        for results in run_tasks(tasks, _screen_groups, (src, ion), executor):
+        for results in run_tasks(
+            tasks, over_groups, (src, partial(_screen_row, ion=ion)), executor
+        ):
             for i, values, error in results:  # exactly one of values, error is None
                 if error is not None:
                     failures[i] = error
@@ -166,9 +169,15 @@ def run_tasks(
             pool.shutdown(cancel_futures=True)
 
 
-def _screen_groups(src: EntrySource, ion: str, groups: Task) -> list[Outcome]:
-    """The work of one task: build each group's hull once and read off its rows."""
-    out: list[Outcome] = []
+def over_groups(
+    src: EntrySource, per_member: Callable[[FastHull, dict[str, float]], Any], groups: Task
+) -> list[tuple[int, Any, Exception | None]]:
+    """The work of one task: build each group's hull once, then ``per_member(hull, x)`` per row.
+
+    A hull that cannot be built fails its members, a row that fails fails alone; the
+    screening and the candidate pipeline both run their rows through here.
+    """
+    out: list[tuple[int, Any, Exception | None]] = []
     for system, members in groups:
         try:
             hull = src.fast_hull(system, cache=False)
@@ -177,27 +186,25 @@ def _screen_groups(src: EntrySource, ion: str, groups: Task) -> list[Outcome]:
             continue
         for i, fractions in members:
             try:
-                x = [fractions.get(el, 0.0) for el in hull.elements]
-                hull_e, phases, red, ox = hull.analyse(x, ion=ion)
-                own = hull.energy_of(x)
+                out.append((i, per_member(hull, fractions), None))
             except Exception as err:
                 out.append((i, None, err))
-                continue
-            out.append(
-                (
-                    i,
-                    {
-                        K.IN_DATA: not math.isnan(own),
-                        K.E_HULL: max(own - hull_e, 0.0) if not math.isnan(own) else math.nan,
-                        K.REDUCTION_V: red,
-                        K.OXIDATION_V: ox,
-                        K.WINDOW_WIDTH_V: ox - red,
-                        K.DECOMPOSITION: phases,
-                    },
-                    None,
-                )
-            )
     return out
+
+
+def _screen_row(hull: FastHull, fractions: dict[str, float], *, ion: str) -> dict:
+    """Hull distance (eV/atom), window (V) and decomposition of one row."""
+    x = [fractions.get(el, 0.0) for el in hull.elements]
+    hull_e, phases, red, ox = hull.analyse(x, ion=ion)
+    own = hull.energy_of(x)
+    return {
+        K.IN_DATA: not math.isnan(own),
+        K.E_HULL: max(own - hull_e, 0.0) if not math.isnan(own) else math.nan,
+        K.REDUCTION_V: red,
+        K.OXIDATION_V: ox,
+        K.WINDOW_WIDTH_V: ox - red,
+        K.DECOMPOSITION: phases,
+    }
 
 
 def _empty_row(material: Any) -> dict:
