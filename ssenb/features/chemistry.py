@@ -41,6 +41,8 @@ class LiAnionChemistry(BaseFeaturizer):
         "N share of anions": ANION_CHEMISTRY,
         "number of anion elements": ANION_CHEMISTRY,
     }
+    #: NaN here means "no anion to count" (hydrides, phosphides), a value a model may meet
+    not_applicable: ClassVar[frozenset[str]] = frozenset({"Li per anion"})
 
     def featurize(self, comp: Composition) -> list[float]:
         """The eight features of ``comp`` (atomic fractions; Li per anion NaN without anions)."""

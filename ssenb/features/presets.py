@@ -99,6 +99,20 @@ class Preset:
         """Feature label -> declared family."""
         return {label: fam for f in self.featurizers() for label, fam in families_of(f).items()}
 
+    def not_applicable(self) -> list[str]:
+        """Labels whose NaN means "does not apply to this material", not "unknown".
+
+        A featurizer declares them in a ``not_applicable`` attribute (e.g. Li per anion of
+        an anion-free hydride); a model may answer for such a row even if no training row
+        had that NaN, while a NaN anywhere else means a missing input.
+        """
+        return [
+            label
+            for f in self.featurizers()
+            for label in f.feature_labels()
+            if label in getattr(f, "not_applicable", ())
+        ]
+
     def citations(self) -> list[str]:
         """BibTeX of the methods behind the features."""
         return sorted({c for f in self.featurizers() for c in f.citations()})

@@ -23,6 +23,7 @@ _NAMES = {
     "CVReport": "validation",
     "cross_validate_conductivity": "validation",
     "near_duplicate_groups": "validation",
+    "paper_groups": "validation",
     "ConductivityPrediction": "predictor",
     "default_model": "predictor",
     "predict_conductivity": "predictor",
@@ -38,7 +39,12 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from .io import load_model, save_model
     from .predictor import ConductivityPrediction, default_model, predict_conductivity
-    from .validation import CVReport, cross_validate_conductivity, near_duplicate_groups
+    from .validation import (
+        CVReport,
+        cross_validate_conductivity,
+        near_duplicate_groups,
+        paper_groups,
+    )
 
 
 __getattr__ = lazy_getattr(__name__, _NAMES)
@@ -61,6 +67,7 @@ __all__ = [
     "load_model",
     "material_features",
     "near_duplicate_groups",
+    "paper_groups",
     "predict_conductivity",
     "register_model_preset",
     "save_model",

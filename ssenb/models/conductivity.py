@@ -118,6 +118,7 @@ class _TreeEnsemble(BaseEstimator):
                 self.feature_names_in_ = np.asarray(table.columns, dtype=object)
                 self.n_features_in_ = table.shape[1]
                 self.feature_families_ = dict(ft.families)
+                self._not_applicable = tuple(ft.not_applicable)
             else:
                 self._check_fitted()
                 table = table.reindex(columns=list(self.feature_names_in_))
@@ -229,7 +230,14 @@ class _TreeEnsemble(BaseEstimator):
             boosters.append(booster)
         self.boosters_ = boosters
         self.n_features_in_ = X.shape[1]
-        self.nan_allowed_ = np.isnan(X).any(axis=0).tolist()
+        # NaN in a feature declared "not applicable" (e.g. Li per anion of an anion-free
+        # hydride) is a value, not a missing input, even when no training row had it
+        declared = set(getattr(self, "_not_applicable", ()))
+        names = self._feature_names()
+        self.nan_allowed_ = [
+            bool(missing) or names[j] in declared
+            for j, missing in enumerate(np.isnan(X).any(axis=0))
+        ]
         return self
 
     def _fit_common(

@@ -17,7 +17,7 @@ from .landscape import MAX_BARRIER_EV, migration_landscape
 Errors = Literal["raise", "record"]
 Cache = Literal["memory", "disk", "none"]
 CACHE_VERSION = "bvse-1"  # bump when the method changes, so old cached rows are not reused
-CACHE_FOLDER = "transport_cache"  # under ssenb.data.data_dir()
+CACHE_FOLDER = "transport"  # under ssenb's derived-data cache ($SSENB_CACHE_DIR)
 VALUE_COLUMNS = (
     K.BARRIER_1D,
     K.BARRIER_2D,
@@ -179,13 +179,17 @@ def migration_barriers(
 
 
 def _disk_path(key: str):
-    from ..data import data_dir
+    # ssenb's cache of derived data, never $SSENB_DATA_DIR (often a read-only shared mirror)
+    from ..data.mp_snapshot import derived_cache_dir
 
-    return data_dir() / CACHE_FOLDER / f"{key}.json"
+    folder = derived_cache_dir()
+    return None if folder is None else folder / CACHE_FOLDER / f"{key}.json"
 
 
 def _read_disk(key: str) -> dict | None:
     path = _disk_path(key)
+    if path is None:
+        return None
     try:
         raw = json.loads(path.read_text())
     except (OSError, ValueError):
@@ -202,6 +206,8 @@ def _read_disk(key: str) -> dict | None:
 
 def _write_disk(key: str, row: dict) -> None:
     path = _disk_path(key)
+    if path is None:
+        return
     text = json.dumps(
         {k: (v if not isinstance(v, float) or math.isfinite(v) else str(v)) for k, v in row.items()}
     )

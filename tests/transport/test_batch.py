@@ -71,12 +71,15 @@ def test_memory_cache_reuses_identical_structures(monkeypatch):
     assert "recomputed instead" in out[K.ERROR].iloc[0]
 
 
-def test_disk_cache_lives_in_the_data_folder_and_survives_bad_files(monkeypatch, tmp_path):
-    monkeypatch.setenv("SSENB_DATA_DIR", str(tmp_path))
+def test_disk_cache_lives_in_the_cache_folder_and_survives_bad_files(monkeypatch, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    monkeypatch.setenv("SSENB_DATA_DIR", str(data))  # the data folder is never written to
+    monkeypatch.setenv("SSENB_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(batch, "_MEMORY", {})
     first = migration_barriers([_li2o()], progress=False, cache="disk")
     files = list((tmp_path / batch.CACHE_FOLDER).glob("*.json"))
-    assert len(files) == 1
+    assert len(files) == 1 and not any(data.iterdir())
     monkeypatch.setattr(batch, "_MEMORY", {})
     monkeypatch.setattr(batch, "migration_landscape", lambda *a, **k: 1 / 0)
     again = migration_barriers([_li2o()], progress=False, cache="disk")
