@@ -150,7 +150,11 @@ def material_features(frame: pd.DataFrame, preset: str, *, progress: bool = Fals
     if errors is None:
         errors = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     return FeatureTable(
-        table, errors, {c: families.get(c, "other") for c in table.columns}, optional, not_applicable
+        table,
+        errors,
+        {c: families.get(c, "other") for c in table.columns},
+        optional,
+        not_applicable,
     )
 
 

@@ -21,13 +21,17 @@ def test_near_duplicates_by_hand():
     assert len(set(groups)) == 3
 
 
-def test_random_cv_is_reproducible_and_beats_the_baseline(obelix):
-    a = cross_validate_conductivity(
-        obelix, model=ConductivityModel(random_state=0, **SMALL), random_state=0, progress=False
-    )
-    b = cross_validate_conductivity(
-        obelix, model=ConductivityModel(random_state=0, **SMALL), random_state=0, progress=False
-    )
+def test_grouped_cv_is_reproducible_and_beats_the_baseline(obelix):
+    def run():
+        return cross_validate_conductivity(
+            obelix,
+            model=ConductivityModel(random_state=0, **SMALL),
+            cv="grouped",
+            random_state=0,
+            progress=False,
+        )
+
+    a, b = run(), run()
     assert a.summary_metrics == b.summary_metrics and a.summary() == b.summary()
     assert a.summary_metrics["mae"] < a.summary_metrics["baseline_mae"] - 0.4
     assert a.summary_metrics["mcc"] > 0.3
@@ -54,3 +58,60 @@ def test_leave_one_family_out(obelix):
         ]:  # only near-duplicates of the held-out family
             assert held_out in set(family[groups == groups[i]])
     assert np.isfinite(rep.summary_metrics["mae"])
+
+
+def test_paper_groups_join_a_paper_and_a_composition_by_hand():
+    import pandas as pd
+
+    from ssenb.models import paper_groups
+
+    frame = pd.DataFrame(
+        {
+            "reduced_composition": [
+                Composition(c) for c in ("Li3PS4", "Li7P3S11", "Li3PS4", "LiI", "Li3YCl6")
+            ],
+            # rows 0-1 share a paper; rows 0 and 2 share a composition; row 3 cites two papers
+            "doi": ["10.1/a", "10.1/A", "10.1/b", "10.1/c|10.1/d", "10.1/d"],
+        }
+    )
+    g = paper_groups(frame)
+    assert g[0] == g[1] == g[2]  # one paper, then one composition, chain into one group
+    assert g[3] == g[4] != g[0]  # "|" separates the DOIs of one entry
+    assert len(set(g)) == 2
+
+
+def test_paper_splits_follow_the_official_design(obelix):
+    from ssenb.models import paper_groups
+    from ssenb.models._inputs import targets
+    from ssenb.models.validation import _hist_distance, paper_splits
+
+    groups = paper_groups(obelix)
+    y, _ = targets(obelix)
+    has = obelix["structure"].notna().to_numpy()
+    draws = paper_splits(groups, y, has_structure=has, n_splits=3, random_state=1)
+    again = paper_splits(groups, y, has_structure=has, n_splits=3, random_state=1)
+    assert all(np.array_equal(a[1], b[1]) for a, b in zip(draws, again))  # same seed, same draws
+    n_groups = len(np.unique(groups))
+    for train, test in draws:
+        assert len(np.intersect1d(train, test)) == 0 and len(train) + len(test) == len(y)
+        assert len(np.unique(groups[test])) == int(0.25 * n_groups)  # a quarter of the groups
+        assert 0.2 <= len(test) / len(y) <= 0.3
+        assert 0.2 <= has[test].sum() / has.sum() <= 0.3  # also of the rows with a CIF
+        assert not set(groups[test]) & set(groups[train])  # no paper or composition on both sides
+    # the swaps match the train and test histograms of log10 σ better than random draws do
+    edges = np.histogram_bin_edges(y, bins=25)
+
+    def mean_distance(ds):
+        return np.mean([_hist_distance(y, edges, np.isin(np.arange(len(y)), te)) for _, te in ds])
+
+    unmatched = paper_splits(groups, y, has_structure=has, n_splits=3, random_state=1, n_iter=0)
+    assert mean_distance(draws) < 0.8 * mean_distance(unmatched)
+
+
+def test_paper_cv_is_the_default_and_reports_draws(obelix):
+    rep = cross_validate_conductivity(
+        obelix, model=ConductivityModel(random_state=0, **SMALL), n_splits=2, progress=False
+    )
+    assert rep.scheme == "paper" and len(rep.folds) == 2
+    assert rep.folds["n_test"].sum() == len(rep.predictions)
+    assert rep.summary_metrics["mae"] < rep.summary_metrics["baseline_mae"]
