@@ -4,8 +4,9 @@ A file already in the cache folder with the right sha256 is used without any net
 A file with the wrong hash is an error, never silently replaced: it may be the user's.
 
 Two folders: the *data* folder (:func:`data_dir`, downloaded upstream files, possibly a
-shared read-only mirror) and the *derived* folder (:func:`derived_cache_dir`, indexes ssenb
-builds from those files), which is never the data folder.
+shared read-only mirror) and the *derived* folder (:func:`derived_cache_dir`, what ssenb
+computes from them and keeps between sessions, such as the MP snapshot's parsed index),
+which is never the data folder.
 """
 
 from __future__ import annotations
