@@ -9,15 +9,22 @@ never overwritten without ``--force`` and never left half-written (see
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from typing import NoReturn
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NoReturn
 
 from .errors import InvalidInputError, SsenbError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .models.validation import CVScheme
 
 #: Cross-validation schemes on the command line -> ``cross_validate_conductivity(cv=...)``.
 #: "grouped" is grouped k-fold (near-duplicate compositions share a fold, folds shuffled
 #: with --seed); "random" is its old name, kept as an alias.
-CV_SCHEMES = {"grouped": "random", "random": "random", "family": "family"}
+CV_SCHEMES: dict[str, CVScheme] = {"grouped": "random", "random": "random", "family": "family"}
 #: Fold counts accepted by ``ssenb cv --splits`` (the OBELiX training split has 478 rows).
 MIN_SPLITS, MAX_SPLITS = 2, 20
 _EXIT_USAGE = 2
@@ -34,7 +41,9 @@ class _Parser(argparse.ArgumentParser):
         )
 
 
-def _bounded_int(lo: int, hi: int):
+def _bounded_int(lo: int, hi: int) -> Callable[[str], int]:
+    """An argparse ``type=`` that reads a whole number in ``lo..hi`` (inclusive)."""
+
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -47,7 +56,8 @@ def _bounded_int(lo: int, hi: int):
     return parse
 
 
-def _info(_args) -> int:
+def _info(_args: argparse.Namespace) -> int:
+    """``ssenb info``: versions, the data cache folder and each dataset's files."""
     import importlib.metadata as md
 
     from . import __version__
@@ -91,7 +101,8 @@ def _info(_args) -> int:
     return 0
 
 
-def _report(args) -> int:
+def _report(args: argparse.Namespace) -> int:
+    """``ssenb report``: one material's HTML page."""
     from .data._files import check_output_path
     from .data.materials import to_composition, to_element
     from .report import resolve_material, write_report
@@ -113,13 +124,12 @@ def _report(args) -> int:
     return 0
 
 
-def _screen(args) -> int:
-    from .data._files import check_output_path, write_new_file
+def _screen(args: argparse.Namespace) -> int:
+    """``ssenb screen``: hull distance and window of many formulas, ranked."""
     from .data.materials import to_composition, to_element
     from .thermo import screen
 
-    if args.output:
-        check_output_path(args.output, overwrite=args.force)
+    _refuse_existing(args.output, args.force)
     for text in args.materials:  # a typo on the command line is fixed, not recorded
         to_composition(text, argname="formula")
     to_element(args.ion, argname="--ion")
@@ -136,16 +146,15 @@ def _screen(args) -> int:
         frame = frame.loc[order]
     frame["decomposition"] = [None if d is None else str(d) for d in frame["decomposition"]]
     if args.output:
-        write_new_file(
-            args.output, lambda tmp: frame.to_csv(tmp, index=False), overwrite=args.force
-        )
+        _write_new_csv(frame, args.output, args.force)
         print(f"wrote {args.output} ({len(frame)} rows, ranked by hull distance then window width)")
     else:
         print(frame.to_string(index=False))
     return 0
 
 
-def _candidates(args) -> int:
+def _candidates(args: argparse.Namespace) -> int:
+    """``ssenb candidates``: the decision table with a Pareto rank."""
     from .pipeline import screen_candidates
 
     _refuse_existing(args.output, args.force)
@@ -176,10 +185,9 @@ def _candidates(args) -> int:
     return 0
 
 
-def _selected(args) -> list[str]:
+def _selected(args: argparse.Namespace) -> list[str]:
     """Formulas named on the command line and/or picked from the snapshot by chemistry."""
     from .data.mp_snapshot import snapshot_formulas
-    from .errors import InvalidInputError
 
     formulas = list(args.materials)
     contains = ",".join(x for x in (args.contains, args.ion if args.all_li else None) if x)
@@ -193,26 +201,26 @@ def _selected(args) -> list[str]:
     return formulas
 
 
-def _refuse_existing(output, force: bool) -> None:
+def _refuse_existing(output: str | None, force: bool) -> None:
+    """Fail at once on an output path that cannot be written, before minutes of work."""
     from .data._files import check_output_path
 
     if output:
         check_output_path(output, overwrite=force)
 
 
-def _write_new_csv(frame, output: str, force: bool) -> None:
+def _write_new_csv(frame: pd.DataFrame, output: str, force: bool) -> None:
     """Write a CSV through a temporary file in the same folder, then rename it into place."""
     from .data._files import write_new_file
 
     write_new_file(output, lambda tmp: frame.to_csv(tmp, index=False), overwrite=force)
 
 
-def _cv(args) -> int:
-    from .data._files import check_output_path, write_new_file
+def _cv(args: argparse.Namespace) -> int:
+    """``ssenb cv``: cross-validation metrics beside their baselines."""
     from .models import ConductivityModel, cross_validate_conductivity
 
-    if args.output:
-        check_output_path(args.output, overwrite=args.force)
+    _refuse_existing(args.output, args.force)
     params = {
         k: v
         for k, v in (("n_models", args.n_models), ("n_estimators", args.n_estimators))
@@ -239,16 +247,13 @@ def _cv(args) -> int:
         f"  superionic (σ ≥ 1e-4 S/cm): accuracy {s['accuracy']:.2f} (majority baseline {s['baseline_accuracy']:.2f}), MCC {s['mcc']:.2f}"
     )
     if args.output:
-        write_new_file(
-            args.output,
-            lambda tmp: report.predictions.to_csv(tmp, index=False),
-            overwrite=args.force,
-        )
+        _write_new_csv(report.predictions, args.output, args.force)
         print(f"wrote {args.output}")
     return 0
 
 
-def _fetch(args) -> int:
+def _fetch(args: argparse.Namespace) -> int:
+    """``ssenb fetch``: download (unless cached) and verify the named datasets."""
     from .data import DATASETS, fetch
     from .errors import UnknownNameError
 
@@ -261,7 +266,8 @@ def _fetch(args) -> int:
     return 0
 
 
-def _lab(args) -> int:
+def _lab(args: argparse.Namespace) -> int:
+    """``ssenb lab``: JupyterLab on a folder of notebooks; returns its exit code."""
     import subprocess
     from pathlib import Path
 
@@ -275,6 +281,7 @@ def _lab(args) -> int:
 
 
 def _add_output(p: argparse.ArgumentParser, what: str, default: str | None = None) -> None:
+    """The ``-o/--output`` and ``-f/--force`` options of a command that writes a file."""
     p.add_argument(
         "-o",
         "--output",
@@ -290,6 +297,7 @@ def _add_output(p: argparse.ArgumentParser, what: str, default: str | None = Non
 
 
 def _add_ion(p: argparse.ArgumentParser) -> None:
+    """The ``--ion`` option (mobile ion; voltages vs its metal)."""
     p.add_argument(
         "--ion",
         default="Li",
@@ -299,7 +307,21 @@ def _add_ion(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``ssenb`` command (every option has its help text)."""
+    """The argument parser of the ``ssenb`` command, for :func:`main` and for docs.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        One subcommand each for info, report, screen, candidates, cv, fetch and lab;
+        every option has its help text. A usage error prints one line
+        ``ssenb: error: ...`` and exits with code 2.
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["screen", "Li3PS4", "--ion", "Na"])
+    >>> args.command, args.materials, args.ion
+    ('screen', ['Li3PS4'], 'Na')
+    """
     parser = _Parser(
         prog="ssenb",
         description="Solid-state electrolytes: data, thermodynamics, ML.",
@@ -446,20 +468,40 @@ def _check_text(argv: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the ``ssenb`` command; returns the exit code (2 for a user error)."""
+    """Run the ``ssenb`` command, turning every user error into one line and code 2.
+
+    Why: a bad formula, argument or output path on the command line must read as a
+    sentence naming the fix, never as a traceback.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after the program name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit code: 0 on success (and for ``--help``), 2 for a usage or input error
+        (printed to stderr as ``ssenb: error: ...``), or JupyterLab's own code for
+        ``ssenb lab``.
+
+    Examples
+    --------
+    >>> main(["fetch", "nope"])
+    2
+    """
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         _check_text(argv)
         args = build_parser().parse_args(argv)
-        return args.func(args)
+        code: int = args.func(args)
+        return code
     except SystemExit as done:  # argparse: --help (0) or a usage error, already printed
         return done.code if isinstance(done.code, int) else _EXIT_USAGE
     except SsenbError as err:
         print(f"ssenb: error: {_one_line(err)}", file=sys.stderr)
         return _EXIT_USAGE
     except BrokenPipeError:  # `ssenb info | head`: the reader left; not an error
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as err:  # a file the user named cannot be read or written
@@ -468,6 +510,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _one_line(err: BaseException) -> str:
+    """The message of ``err`` on one line (runs of whitespace become one space)."""
     return " ".join(str(err).split())
 
 

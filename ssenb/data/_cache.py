@@ -2,6 +2,11 @@
 
 A file already in the cache folder with the right sha256 is used without any network.
 A file with the wrong hash is an error, never silently replaced: it may be the user's.
+
+Two folders: the *data* folder (:func:`data_dir`, downloaded upstream files, possibly a
+shared read-only mirror) and the *derived* folder (:func:`derived_cache_dir`, what ssenb
+computes from them and keeps between sessions, such as the MP snapshot's parsed index),
+which is never the data folder.
 """
 
 from __future__ import annotations
@@ -16,28 +21,127 @@ from ._registry import REGISTRY, RemoteFile
 
 ENV_DIR = "SSENB_DATA_DIR"
 ENV_OFFLINE = "SSENB_OFFLINE"
+ENV_CACHE_DIR = "SSENB_CACHE_DIR"
 
 # (path, size, mtime_ns) -> sha256, so a notebook does not re-hash the same file
 _verified: dict[tuple[str, int, int], str] = {}
 
 
 def data_dir() -> Path:
-    """The cache folder: ``$SSENB_DATA_DIR`` if set, else the OS cache (``~/.cache/ssenb``)."""
+    """The folder where registered data files are looked for and downloaded to.
+
+    Why: one place decides where data lives, so a shared mirror (``$SSENB_DATA_DIR``)
+    serves every notebook, test and command alike.
+
+    Returns
+    -------
+    pathlib.Path
+        ``$SSENB_DATA_DIR`` if set (``~`` expanded), else ssenb's OS cache folder
+        (``pooch.os_cache("ssenb")``, e.g. ``~/.cache/ssenb``). It may not exist yet.
+
+    Examples
+    --------
+    >>> (data_dir() / "obelix" / "train.csv").is_file()  # with the mirror or after a fetch
+    True
+    """
     env = os.environ.get(ENV_DIR)
     if env:
         return Path(env).expanduser()
-    import pooch
-
-    return Path(pooch.os_cache("ssenb"))
+    return _os_cache()
 
 
 def offline() -> bool:
-    """True when ``$SSENB_OFFLINE`` forbids downloads (tests and CI set it)."""
+    """Whether downloads are forbidden, so tests and CI never touch the network.
+
+    Returns
+    -------
+    bool
+        True when ``$SSENB_OFFLINE`` is set to anything but ``""``, ``0``, ``false`` or
+        ``no`` (case-insensitive).
+
+    Examples
+    --------
+    >>> offline()  # the tests and CI set SSENB_OFFLINE=1
+    True
+    """
     return os.environ.get(ENV_OFFLINE, "").lower() not in ("", "0", "false", "no")
 
 
+def derived_cache_dir() -> Path | None:
+    """Writable folder for data ssenb derives from the sources, or None if none is.
+
+    Why: a parsed index (the MP snapshot's element matrix) is worth keeping between
+    sessions, but never inside ``$SSENB_DATA_DIR``, which is often a shared read-only
+    mirror, and never at the price of an error when nothing is writable.
+
+    Returns
+    -------
+    pathlib.Path or None
+        ``$SSENB_CACHE_DIR`` if set, else ``derived/`` in ssenb's OS cache folder
+        (``pooch.os_cache("ssenb")``, where the data itself is cached by default), when
+        that folder or its nearest existing parent is writable; None otherwise (the
+        caller then keeps what it derived in memory). The folder may not exist yet.
+
+    Examples
+    --------
+    >>> folder = derived_cache_dir()
+    >>> folder is None or folder != data_dir()
+    True
+    """
+    env = os.environ.get(ENV_CACHE_DIR)
+    if env:
+        folder = Path(env).expanduser()
+    else:
+        folder = _os_cache() / "derived"
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    return folder if probe.is_dir() and _writable(probe) else None
+
+
+def _os_cache() -> Path:
+    """``pooch.os_cache("ssenb")`` without importing pooch (0.2 s) on the fast path."""
+    try:
+        import platformdirs
+    except ImportError:  # pragma: no cover - pooch depends on platformdirs
+        import pooch
+
+        return Path(pooch.os_cache("ssenb"))
+    return Path(platformdirs.user_cache_dir("ssenb"))
+
+
+def _writable(folder: Path) -> bool:
+    """Writable by us and by its mode bits (root ignores the bits; a read-only mirror keeps them)."""
+    return os.access(folder, os.W_OK | os.X_OK) and bool(folder.stat().st_mode & 0o222)
+
+
 def sha256sum(path: Path) -> str:
-    """sha256 of a file, memoised on (path, size, mtime)."""
+    """The sha256 of a file, memoised, so a notebook does not re-hash the same file.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A readable file.
+
+    Returns
+    -------
+    str
+        The hex digest (64 characters). Memoised on (resolved path, size, mtime in ns):
+        a file changed in place is hashed again.
+
+    Raises
+    ------
+    OSError
+        The file cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "x.txt"
+    >>> _ = p.write_bytes(b"abc")
+    >>> sha256sum(p)[:16]
+    'ba7816bf8f01cfea'
+    """
     st = path.stat()
     key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
     if key not in _verified:
@@ -50,6 +154,7 @@ def sha256sum(path: Path) -> str:
 
 
 def _spec(name: str) -> RemoteFile:
+    """The registry entry of ``name``, or an error listing the registered names."""
     try:
         return REGISTRY[name]
     except KeyError:
@@ -100,19 +205,61 @@ def file_status(name: str) -> FileStatus:
 
 
 def is_present(name: str) -> bool:
-    """Whether ``name`` is in the cache with the right hash (never downloads)."""
+    """Whether a registered file is cached and intact, so a caller can skip what needs it.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`ssenb.data.REGISTRY`.
+
+    Returns
+    -------
+    bool
+        True when :func:`file_status` says ``"verified"``; never downloads.
+
+    Raises
+    ------
+    UnknownNameError
+        ``name`` is not a registered file.
+
+    Examples
+    --------
+    >>> is_present("obelix/train.csv")
+    True
+    """
     return file_status(name) == "verified"
 
 
 def fetch(name: str) -> Path:
     """Local path of registered file ``name``, downloading it if allowed and needed.
 
+    Why: every loader reads its files through this one function, so each file is
+    sha256-verified before use and a user's file is never overwritten.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`ssenb.data.REGISTRY`, e.g. ``"obelix/train.csv"``.
+
+    Returns
+    -------
+    pathlib.Path
+        ``data_dir() / name``, present and with the registered sha256.
+
     Raises
+    ------
+    UnknownNameError
+        ``name`` is not a registered file.
     ------
     DataIntegrityError
         The cached file's sha256 differs from the registry (it is left untouched).
     DataUnavailableError
         The file is not cached and cannot be downloaded (offline or no connection).
+
+    Examples
+    --------
+    >>> fetch("obelix/train.csv").name
+    'train.csv'
     """
     spec = _spec(name)
     path = data_dir() / name
@@ -129,6 +276,7 @@ def fetch(name: str) -> Path:
 
 
 def _check_hash(path: Path, spec: RemoteFile) -> None:
+    """Refuse a cached file whose sha256 differs from the registry (it stays untouched)."""
     if spec.sha256 is None:
         return
     got = sha256sum(path)
@@ -141,6 +289,7 @@ def _check_hash(path: Path, spec: RemoteFile) -> None:
 
 
 def _download(name: str, spec: RemoteFile, path: Path) -> Path:
+    """Download with pooch, which checks the hash before the file appears at ``path``."""
     import pooch
 
     try:

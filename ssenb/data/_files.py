@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import InvalidInputError
 
 
-def check_output_path(path: str | os.PathLike, *, overwrite: bool = False) -> Path:
+def check_output_path(path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
     """Refuse an output path that cannot or must not be written, before any work is done.
 
     Why: a command that computes for minutes should fail at once on ``-o`` pointing at a
@@ -69,7 +69,7 @@ def check_output_path(path: str | os.PathLike, *, overwrite: bool = False) -> Pa
 
 
 def write_new_file(
-    path: str | os.PathLike, write: Callable[[Path], object], *, overwrite: bool = False
+    path: str | os.PathLike[str], write: Callable[[Path], object], *, overwrite: bool = False
 ) -> Path:
     """Write a file through ``write(temporary_path)``, then move it onto ``path``.
 

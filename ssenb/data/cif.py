@@ -26,8 +26,13 @@ import io
 import math
 import re
 import warnings
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from pymatgen.core import Structure
 
 #: Largest CIF accepted (bytes of UTF-8 text). OBELiX CIFs are at most 6.3 kB, a 2,000-site
 #: P1 CIF about 70 kB; pymatgen reads about 0.2 MB/s of comments on a busy machine.
@@ -68,7 +73,7 @@ _TOKEN = re.compile(r"'[^']*'(?=\s|$)|\"[^\"]*\"(?=\s|$)|\S+")
 _ESU = re.compile(r"^([-+]?[0-9.]+(?:[eE][-+]?\d+)?)(?:\(\d+\))?$")
 
 
-def read_cif(text: str | bytes):
+def read_cif(text: str | bytes) -> Structure:
     """The first structure in a CIF, or an :class:`InvalidInputError` saying why not.
 
     Why: an uploaded or downloaded CIF is untrusted input; this refuses a file that is
@@ -146,7 +151,7 @@ def read_cif(text: str | bytes):
     return structure
 
 
-def parse_cif(text: str | bytes | None):
+def parse_cif(text: str | bytes | None) -> tuple[Structure, None] | tuple[None, str]:
     """``(Structure, None)`` or ``(None, reason)``; never raises.
 
     Why: one bad CIF must not fail a dataset load or a widget callback. Same bounds as
@@ -159,8 +164,8 @@ def parse_cif(text: str | bytes | None):
 
     Returns
     -------
-    tuple
-        ``(pymatgen.core.Structure, None)`` or ``(None, reason as a short sentence)``.
+    tuple of (pymatgen.core.Structure, None) or (None, str)
+        The structure and no reason, or no structure and the reason as a short sentence.
 
     Examples
     --------
@@ -245,7 +250,7 @@ def _check_length(name: str, value: float) -> None:
         )
 
 
-def _check_structure(structure) -> None:
+def _check_structure(structure: Structure) -> None:
     if len(structure) > MAX_SITES:
         raise InvalidInputError(
             f"CIF expands to {len(structure):,} sites; ssenb reads at most {MAX_SITES:,} "
@@ -262,7 +267,7 @@ def _check_structure(structure) -> None:
         )
 
 
-def _loops(text: str):
+def _loops(text: str) -> Iterator[tuple[list[str], list[str]]]:
     """Yield (tags, values) of each ``loop_`` in the text (a light CIF 1.1 tokenizer)."""
     tags: list[str] = []
     values: list[str] = []

@@ -8,23 +8,40 @@ from __future__ import annotations
 
 import gzip
 import json
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from ..errors import UnknownNameError
 from ._cache import fetch
+
+if TYPE_CHECKING:
+    from pymatgen.analysis.phase_diagram import PDEntry
+    from pymatgen.entries.computed_entries import ComputedStructureEntry
 
 AlexandriaSystem = Literal["Li-P-S", "Li-Co-O", "Li-Ti-O", "Li-Mn-O", "Li-Ni-O"]
 MP2020_CORRECTIONS = "MaterialsProject2020Compatibility (GGA/GGA+U), MP database 2024-11..2025-04"
 ALEXANDRIA_CORRECTIONS = "Alexandria PBE, MP2020-compatible corrections; formation energies vs Alexandria's elemental references"
 
 
-def _read(name: str) -> list[dict]:
+def _read(name: str) -> list[dict[str, Any]]:
+    """The JSON list of entry dicts in registered demo file ``name`` (verified by sha256)."""
     with gzip.open(fetch(f"matterviz-hull-demos/{name}"), "rt") as fh:
-        return json.load(fh)
+        data: list[dict[str, Any]] = json.load(fh)
+    return data
 
 
-def load_mp2020_entries(chemsys: Literal["Li-Co-Ni-O"] = "Li-Co-Ni-O"):
+def load_mp2020_entries(
+    chemsys: Literal["Li-Co-Ni-O"] = "Li-Co-Ni-O",
+) -> list[ComputedStructureEntry]:
     """Materials Project Li-Co-Ni-O entries with structures and MP2020 corrections.
+
+    Why: real DFT structures and today's (MP2020) energy corrections for one quaternary
+    Li system, offline: a cross-check of the legacy-corrected snapshot and a fixture for
+    hulls and interatomic-potential benchmarks.
+
+    Parameters
+    ----------
+    chemsys : {"Li-Co-Ni-O"}
+        The chemical system; the demo file covers only this one.
 
     Returns
     -------
@@ -33,10 +50,21 @@ def load_mp2020_entries(chemsys: Literal["Li-Co-Ni-O"] = "Li-Co-Ni-O"):
         MP2020 energy adjustments). ``entry.data`` keeps MP's metadata plus the demo's
         ``e_above_hull`` (eV/atom).
 
+    Raises
+    ------
+    UnknownNameError
+        ``chemsys`` is not ``"Li-Co-Ni-O"``.
+
     Notes
     -----
     From janosh/matterviz (MIT) at e45d1ba. Materials Project data, CC BY 4.0: cite Jain
     et al., APL Mater. 1, 011002 (2013). Never mix with :func:`load_mp_snapshot` energies.
+
+    Examples
+    --------
+    >>> entries = load_mp2020_entries()
+    >>> len(entries), entries[0].structure.composition == entries[0].composition
+    (775, True)
     """
     if chemsys != "Li-Co-Ni-O":
         raise UnknownNameError(
@@ -53,8 +81,16 @@ def load_mp2020_entries(chemsys: Literal["Li-Co-Ni-O"] = "Li-Co-Ni-O"):
     return entries
 
 
-def load_alexandria_entries(chemsys: AlexandriaSystem):
+def load_alexandria_entries(chemsys: AlexandriaSystem) -> list[PDEntry]:
     """Alexandria PBE formation-energy entries of one Li ternary (within 0.3 eV/atom of its hull).
+
+    Why: a second, independent DFT database for a few Li ternaries, offline, to compare
+    hulls and windows against Materials Project data.
+
+    Parameters
+    ----------
+    chemsys : {"Li-P-S", "Li-Co-O", "Li-Ti-O", "Li-Mn-O", "Li-Ni-O"}
+        The chemical system of a demo file.
 
     Returns
     -------
@@ -63,10 +99,21 @@ def load_alexandria_entries(chemsys: AlexandriaSystem):
         Alexandria's elemental references; the elements are added at 0 eV so the list
         builds a complete ``PhaseDiagram``. ``entry_id`` is Alexandria's id (agm...).
 
+    Raises
+    ------
+    UnknownNameError
+        ``chemsys`` has no demo file.
+
     Notes
     -----
     From janosh/matterviz (MIT) at e45d1ba. Alexandria data CC BY 4.0: cite Schmidt et
     al., Materials Cloud Archive 2022.126 (doi:10.24435/materialscloud:m7-50).
+
+    Examples
+    --------
+    >>> entries = load_alexandria_entries("Li-P-S")
+    >>> sorted(e.entry_id for e in entries if e.composition.is_element)
+    ['Li-reference', 'P-reference', 'S-reference']
     """
     if chemsys not in get_args(AlexandriaSystem):
         raise UnknownNameError(
@@ -79,10 +126,12 @@ def load_alexandria_entries(chemsys: AlexandriaSystem):
         PDEntry(Composition(d["composition"]), d["energy"], name=None, attribute=d["entry_id"])
         for d in _read(f"alexandria_{chemsys}.json.gz")
     ]
+    # PDEntry has no entry_id of its own; ssenb.thermo reads it with getattr, as on
+    # ComputedEntry, so both kinds of entry name themselves the same way
     for e in entries:
-        e.entry_id = e.attribute
+        e.entry_id = e.attribute  # type: ignore[attr-defined]
     for el in chemsys.split("-"):
         ref = PDEntry(Composition({Element(el): 1}), 0.0)
-        ref.entry_id = f"{el}-reference"
+        ref.entry_id = f"{el}-reference"  # type: ignore[attr-defined]
         entries.append(ref)
     return entries

@@ -17,9 +17,13 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+import warnings
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from pymatgen.core import Composition, Element
 
 #: Largest amount of one element in one formula unit (atoms). MP ~2019 reaches 149.
 MAX_AMOUNT = 10_000.0
@@ -37,7 +41,7 @@ _LEADING = re.compile(r"^\s*(\d*\.?\d+)\s*(?=[A-Z(\[{])")
 _EXAMPLE = "write it like 'Li7La3Zr2O12', 'Li6PS5Cl' or 'Li3PS4*(H2O)2'"
 
 
-def to_composition(material: Any, *, argname: str = "material"):
+def to_composition(material: Any, *, argname: str = "material") -> Composition:
     """A pymatgen ``Composition`` from a formula string, Composition, Structure or entry.
 
     Why: every part of ssenb reads materials through this one function, so the same
@@ -131,9 +135,8 @@ def _check_amount(value: float, what: str, material: Any, argname: str) -> None:
     )
 
 
-def _parse_formula(material: str, argname: str):
-    from pymatgen.core import Composition
-
+def _parse_formula(material: str, argname: str) -> Composition:
+    """Parse formula text, part by part for hydrate/adduct notation (``"CuSO4·5H2O"``)."""
     text = material.strip()
     if not text:
         raise InvalidInputError(f"{argname}='' is empty; give a formula such as 'Li3PS4'")
@@ -142,26 +145,33 @@ def _parse_formula(material: str, argname: str):
             f"{argname} is {len(text)} characters long; a formula may have at most "
             f"{MAX_FORMULA_CHARS} ({_EXAMPLE})"
         )
-    parts = re.split(f"[{_JOINERS}]", text)
-    total = None
-    for k, part in enumerate(parts):
-        factor = 1.0
-        lead = _LEADING.match(part) if k > 0 else None  # "CuSO4·5H2O": 5 multiplies H2O
-        if lead:
-            factor = float(lead.group(1))
-            part = part[lead.end() :]
-        _check_tokens(part, material, argname)
-        if factor != 1.0:
-            _check_amount(factor, f"the multiplier {lead.group(1)!r}", material, argname)
-        try:
-            comp = Composition(part.strip()) * factor
-        except Exception as err:  # ValueError/KeyError/CompositionError/OverflowError
-            raise InvalidInputError(
-                f"{argname}={_show(material)} is not a chemical formula pymatgen can parse "
-                f"({type(err).__name__}: {err}); {_EXAMPLE}"
-            ) from err
-        total = comp if total is None else total + comp
+    parts = re.split(f"[{_JOINERS}]", text)  # at least one part
+    comps = [_parse_part(part, k > 0, material, argname) for k, part in enumerate(parts)]
+    total = comps[0]
+    for comp in comps[1:]:
+        total = total + comp
     return total
+
+
+def _parse_part(part: str, joined: bool, material: str, argname: str) -> Composition:
+    """One part of a formula; a ``joined`` part may start with a multiplier (``5H2O``)."""
+    from pymatgen.core import Composition
+
+    factor = 1.0
+    lead = _LEADING.match(part) if joined else None  # "CuSO4·5H2O": 5 multiplies H2O
+    if lead:
+        factor = float(lead.group(1))
+        part = part[lead.end() :]
+    _check_tokens(part, material, argname)
+    if lead and factor != 1.0:
+        _check_amount(factor, f"the multiplier {lead.group(1)!r}", material, argname)
+    try:
+        return Composition(part.strip()) * factor
+    except Exception as err:  # ValueError/KeyError/CompositionError/OverflowError
+        raise InvalidInputError(
+            f"{argname}={_show(material)} is not a chemical formula pymatgen can parse "
+            f"({type(err).__name__}: {err}); {_EXAMPLE}"
+        ) from err
 
 
 def _check_tokens(part: str, material: str, argname: str) -> None:
@@ -201,22 +211,61 @@ def _check_tokens(part: str, material: str, argname: str) -> None:
         _check_amount(float(number), f"the amount {number!r}", material, argname)
 
 
-def display_formula(comp) -> str:
+def display_formula(comp: Composition) -> str:
     """The one way ssenb writes a formula: reduced, electronegativity order, no grouping.
 
-    ``Li10GeP2S12`` (pymatgen's ``reduced_formula`` would give ``Li10Ge(PS6)2``), the same
-    whatever order the input was written in, so a material reads the same in a window, a
-    screening table and a decomposition. Elements keep pymatgen's names (``O2``, ``S``).
+    Why: ``Li10GeP2S12`` (pymatgen's ``reduced_formula`` would give ``Li10Ge(PS6)2``),
+    the same whatever order the input was written in, so a material reads the same in a
+    window, a screening table and a decomposition.
+
+    Parameters
+    ----------
+    comp : pymatgen.core.Composition
+        Any composition; amounts in atoms per formula unit.
+
+    Returns
+    -------
+    str
+        The reduced formula, elements by increasing Pauling electronegativity (elements
+        without one last, then by symbol). A single element keeps pymatgen's name
+        (``O2``, ``S``).
+
+    Examples
+    --------
+    >>> from pymatgen.core import Composition
+    >>> display_formula(Composition("S12P2GeLi10"))
+    'Li10GeP2S12'
+    >>> display_formula(Composition("O4"))
+    'O2'
     """
-    reduced = comp.reduced_composition
-    if len(reduced) == 1:
-        return comp.reduced_formula
-    order = sorted(reduced, key=lambda e: (e.X if e.X == e.X else 99, e.symbol))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pymatgen warns for He, Ne, Ar (no Pauling X)
+        reduced = comp.reduced_composition
+        if len(reduced) == 1:
+            return comp.reduced_formula
+        order = sorted(reduced, key=lambda e: (e.X if e.X == e.X else 99, e.symbol))
     return "".join(f"{el.symbol}{amount_text(float(reduced[el]))}" for el in order)
 
 
 def amount_text(amount: float) -> str:
-    """How an amount is written in a formula: "" for 1, "2" for 2.0, "0.33" otherwise."""
+    """How an amount is written in a formula, so every ssenb formula writes it one way.
+
+    Parameters
+    ----------
+    amount : float
+        Atoms of one element per formula unit.
+
+    Returns
+    -------
+    str
+        ``""`` for 1, the integer for a whole number (``"2"`` for 2.0), else 4
+        significant digits (``"0.3333"``).
+
+    Examples
+    --------
+    >>> [amount_text(x) for x in (1.0, 2.0, 1 / 3)]
+    ['', '2', '0.3333']
+    """
     if abs(amount - 1) < 1e-8:
         return ""
     if abs(amount - round(amount)) < 1e-8:
@@ -224,7 +273,7 @@ def amount_text(amount: float) -> str:
     return f"{amount:.4g}"
 
 
-def to_element(symbol: Any, *, argname: str = "ion"):
+def to_element(symbol: Any, *, argname: str = "ion") -> Element:
     """A pymatgen ``Element`` from a symbol, or an error saying what is malformed.
 
     Why: ``ion="li"`` must be refused as a malformed symbol, not reported as an element
@@ -240,6 +289,13 @@ def to_element(symbol: Any, *, argname: str = "ion"):
     Returns
     -------
     pymatgen.core.Element
+        The element (``symbol`` itself when it already is one).
+
+    Raises
+    ------
+    InvalidInputError
+        Not a string, or not a symbol on the periodic table (with a hint when only the
+        capitalisation is wrong).
 
     Examples
     --------

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+import os
 import tarfile
 from functools import lru_cache
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 import pandas as pd
 
@@ -14,6 +15,9 @@ from ..errors import InvalidInputError, UnknownNameError
 from ._cache import data_dir, fetch
 from .cif import MAX_CIF_BYTES, parse_cif
 from .materials import to_composition
+
+if TYPE_CHECKING:
+    from pymatgen.core import Composition
 
 ObelixSplit = Literal["train", "test", "all"]
 
@@ -88,6 +92,7 @@ def load_obelix(split: ObelixSplit = "train", *, structures: bool = True) -> pd.
 
 @lru_cache(maxsize=6)
 def _load_cached(split: str, structures: bool, _cache_dir: str) -> pd.DataFrame:
+    """The parsed split, once per session and data folder (callers copy it)."""
     raw = pd.read_csv(fetch(f"obelix/{split}.csv"), dtype={"ID": str}, keep_default_na=False)
     frame = parse_obelix_table(raw)
     if structures:
@@ -99,7 +104,32 @@ def _load_cached(split: str, structures: bool, _cache_dir: str) -> pd.DataFrame:
 
 
 def parse_conductivity(text: str) -> tuple[float, bool]:
-    """``"1.2e-4"`` -> (1.2e-4, False); ``"<1E-10"`` -> (1e-10, True). Units S/cm."""
+    """Read one OBELiX conductivity cell, keeping an upper bound as a censored value.
+
+    Why: 29 training rows report "<1E-10" (below the detection limit); reading them as
+    exact values or dropping them would both bias a model.
+
+    Parameters
+    ----------
+    text : str
+        A number (``"1.2e-4"``) or an upper bound (``"<1E-10"``), in S/cm.
+
+    Returns
+    -------
+    tuple of (float, bool)
+        The conductivity in S/cm (the bound itself for an upper bound) and whether it is
+        an upper bound (censored).
+
+    Raises
+    ------
+    InvalidInputError
+        Neither a number nor ``<`` and a number, or not positive.
+
+    Examples
+    --------
+    >>> parse_conductivity("1.2e-4"), parse_conductivity(" <1E-10")
+    ((0.00012, False), (1e-10, True))
+    """
     s = str(text).strip()
     censored = s.startswith("<")
     try:
@@ -114,7 +144,42 @@ def parse_conductivity(text: str) -> tuple[float, bool]:
 
 
 def parse_obelix_table(raw: pd.DataFrame) -> pd.DataFrame:
-    """Turn the upstream OBELiX csv table into ssenb's columns (see :func:`load_obelix`)."""
+    """Turn the upstream OBELiX csv table into ssenb's columns, without structures.
+
+    Why: one reading of the upstream columns (units, censoring, compositions) for every
+    split, and for a user's own table in the OBELiX layout.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        The upstream csv as read with ``dtype={"ID": str}, keep_default_na=False``
+        (columns ID, Reduced Composition, True Composition, Z, Ionic conductivity
+        (S cm-1), Family, Space group, Space group #, DOI, a, b, c, alpha, beta, gamma).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`load_obelix` except ``structure`` and
+        ``structure_error``; sigma_S_cm in S/cm, a, b, c in Å, angles in degrees. A row
+        whose formula does not parse keeps None and the reason in composition_error.
+
+    Raises
+    ------
+    InvalidInputError
+        A column is missing, or a conductivity is not a positive number or bound.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({"ID": ["x1"], "Reduced Composition": ["Li3PS4"],
+    ...     "True Composition": ["Li3PS4"], "Z": ["2"], "Ionic conductivity (S cm-1)": ["<1E-8"],
+    ...     "Family": [""], "Space group": ["Pnma"], "Space group #": ["62"], "DOI": [""],
+    ...     "a": ["12.8"], "b": ["8.2"], "c": ["6.1"], "alpha": ["90"], "beta": ["90"],
+    ...     "gamma": ["90"]})
+    >>> row = parse_obelix_table(raw).iloc[0]
+    >>> float(row["log10_sigma"]), bool(row["censored"]), row["family"]
+    (-8.0, True, 'unassigned')
+    """
     needed = {"ID", "Reduced Composition", "True Composition", CONDUCTIVITY_COLUMN}
     needed |= {"Z", "Family", "Space group", "Space group #", "DOI", *LATTICE}
     missing = needed - set(raw.columns)
@@ -150,7 +215,7 @@ def parse_obelix_table(raw: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _parse_composition(text: str, column: str):
+def _parse_composition(text: str, column: str) -> tuple[Composition, None] | tuple[None, str]:
     """(Composition, None) or (None, reason): one unparseable formula never fails a load."""
     try:
         return to_composition(text, argname=column), None
@@ -158,18 +223,38 @@ def _parse_composition(text: str, column: str):
         return None, str(err)
 
 
-def read_cif_archive(path) -> dict[str, str]:
-    """``{ID: cif text}`` from an OBELiX CIF tarball (member names ``<folder>/<ID>.cif``).
+def read_cif_archive(path: str | os.PathLike[str]) -> dict[str, str]:
+    """The CIF texts of an OBELiX CIF tarball by material id, read without extracting.
 
-    Nothing is extracted to disk; a member is read up to ``MAX_CIF_BYTES + 1`` bytes, so
-    an oversized one is refused by :func:`parse_cif` without being read whole.
+    Why: an archive is untrusted input; nothing is written to disk (no path in it is
+    ever used) and a member is read up to ``MAX_CIF_BYTES + 1`` bytes, so an oversized
+    one is refused by :func:`parse_cif` without being read whole.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A (compressed) tar file whose members are named ``<folder>/<ID>.cif``.
+
+    Returns
+    -------
+    dict of str to str
+        ``{ID: cif text}`` for every regular ``.cif`` member (links and folders are
+        skipped); undecodable bytes replaced.
+
+    Examples
+    --------
+    >>> from ssenb.data import fetch
+    >>> cifs = read_cif_archive(fetch("obelix/train_cifs.tar.gz"))
+    >>> len(cifs), "_cell_length_a" in cifs["jqc"]
+    (254, True)
     """
     out = {}
     with tarfile.open(path) as tf:
         for member in tf.getmembers():
             if member.isfile() and member.name.endswith(".cif"):
+                fh = tf.extractfile(member)
+                if fh is None:  # pragma: no cover - a regular file always has content
+                    continue
                 key = member.name.rsplit("/", 1)[-1][: -len(".cif")]
-                out[key] = (
-                    tf.extractfile(member).read(MAX_CIF_BYTES + 1).decode("utf-8", errors="replace")
-                )
+                out[key] = fh.read(MAX_CIF_BYTES + 1).decode("utf-8", errors="replace")
     return out

@@ -80,3 +80,19 @@ def test_file_status_tells_verified_absent_and_corrupted(tmp_path, monkeypatch, 
     assert file_status(name) == "verified"
     with pytest.raises(UnknownNameError, match="no registered data file"):
         file_status("nope.csv")
+
+
+def test_derived_index_never_goes_into_the_data_dir(monkeypatch, tmp_path, mirror):
+    import pooch
+
+    from ssenb.data import _cache
+
+    assert _cache._os_cache() == pooch.os_cache("ssenb")  # same folder, no pooch import
+    monkeypatch.delenv("SSENB_CACHE_DIR", raising=False)
+    monkeypatch.setattr(_cache, "_os_cache", lambda: tmp_path / "ssenb")
+    for data in (mirror, tmp_path / "writable-data"):
+        monkeypatch.setenv("SSENB_DATA_DIR", str(data))
+        assert _cache.derived_cache_dir() == tmp_path / "ssenb" / "derived"
+    monkeypatch.setenv("SSENB_CACHE_DIR", str(mirror / "derived"))  # read-only by its bits
+    assert _cache.derived_cache_dir() is None
+    assert not (mirror / "derived").exists()
