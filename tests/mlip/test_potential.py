@@ -9,8 +9,8 @@ import sys
 import numpy as np
 import pytest
 
-from ssenb.errors import InvalidInputError, UnsupportedMaterialError
-from ssenb.mlip import MissingExtraError, Relaxation, relax
+from ssenb.errors import InvalidInputError, MissingExtraError, UnsupportedMaterialError
+from ssenb.mlip import Relaxation, relax
 
 
 def test_import_is_light_and_never_imports_torch():
