@@ -78,7 +78,8 @@ def distinct_orderings(
     Raises
     ------
     InvalidInputError
-        When no supercell within the limits holds the fractions in whole atoms.
+        When no supercell within the limits holds the fractions in whole atoms, or every one
+        that does has more than :data:`MAX_COMBINATIONS` orderings.
     """
     from pymatgen.analysis.ewald import EwaldMinimizer
     from pymatgen.analysis.structure_matcher import StructureMatcher
@@ -123,6 +124,12 @@ def distinct_orderings(
             st = r["structure"]
             st.remove_oxidation_states()
             found.append((st, float(r["energy"]) / len(st), _cell(scale)))
+    if not found and notes:  # whole atoms fit, but in too many ways to rank
+        raise InvalidInputError(
+            f"every supercell of up to {max_cells} cells and {max_atoms} atoms that holds "
+            f"{describe(subs)} in whole atoms has more than {MAX_COMBINATIONS} orderings "
+            f"({'; '.join(notes)}); lower max_cells/max_atoms or start from a smaller host cell"
+        )
     if not found:
         raise InvalidInputError(
             f"no supercell of up to {max_cells} cells and {max_atoms} atoms holds "
