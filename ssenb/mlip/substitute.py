@@ -152,7 +152,7 @@ class DopingResult(Result):
 
 def substitute(
     structure: Structure,
-    substitutions: Mapping[str, Mapping[str, float]],
+    substitutions: Substitutions,
     *,
     competing: PotentialBenchmark
     | list[ComputedStructureEntry]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 import ipywidgets as w
 import traitlets
 
+from .. import keys as K
 from ._common import Status, figure_widget, swap
 
 if TYPE_CHECKING:
@@ -227,6 +228,7 @@ class DopingExplorer(w.VBox):
 
     def _show_window(self, res: DopingResult) -> None:
         """The best candidate's window on the MLIP hull, or why there is none."""
+        from ..mlip.substitute import CANDIDATE
         from ..thermo import stability_window
         from ..viz import window_profile
 
@@ -237,19 +239,19 @@ class DopingExplorer(w.VBox):
             swap(self.window_figure, _empty("no window"))
             self._info("no converged candidate")
             return
-        win = stability_window(best["formula"], source=res.entry_source())
+        win = stability_window(best[K.FORMULA], source=res.entry_source())
         self.window = win
         swap(self.window_figure, window_profile(win).update_layout(height=420))
         ox = f"{win.oxidation_v:.2f}" if math.isfinite(win.oxidation_v) else "∞"
         self.window_text.value = (
-            f"<b>{html.escape(win.formula)}</b> ({html.escape(str(best['candidate']))}): window "
+            f"<b>{html.escape(win.formula)}</b> ({html.escape(str(best[CANDIDATE]))}): window "
             f"{win.reduction_v:.2f}–{ox} V vs Li/Li⁺ on the {html.escape(res.potential)} hull"
             + (" (metastable: window of its decomposition products)" if win.metastable else "")
         )
-        e = best["e_above_hull_mlip_eV_atom"] * 1000
-        err = best["e_above_hull_uncertainty_eV_atom"] * 1000
+        e = best[K.E_HULL_MLIP] * 1000
+        err = best[K.E_HULL_ERR] * 1000
         self._info(
-            f"best: {best['formula']} {best['candidate']}, E_hull {e:.0f} ± {err:.0f} meV/atom "
+            f"best: {best[K.FORMULA]} {best[CANDIDATE]}, E_hull {e:.0f} ± {err:.0f} meV/atom "
             f"({res.potential})"
         )
 
@@ -275,12 +277,12 @@ def _empty(text: str) -> go.Figure:
 
 def _table_html(res: DopingResult) -> str:
     """The candidates' table (E_hull in eV/atom) as escaped HTML."""
-    from .. import keys as K
+    from ..mlip.substitute import CANDIDATE, SUPERCELL
 
     cols = [
-        "candidate",
+        CANDIDATE,
         K.FORMULA,
-        "supercell",
+        SUPERCELL,
         K.N_ATOMS,
         K.E_HULL_MLIP,
         K.E_HULL_ERR,
