@@ -14,6 +14,7 @@ __all__ = [
     "FeaturizationError",
     "IncompatibleSourcesError",
     "InvalidInputError",
+    "MissingExtraError",
     "ModelFileError",
     "NotFittedError",  # noqa: F822 (built on first use by __getattr__)
     "SsenbError",
@@ -71,6 +72,13 @@ class FeaturizationError(SsenbError, RuntimeError):
 
 class ModelFileError(SsenbError, OSError):
     """A saved model is missing, corrupt, or from an incompatible ssenb version."""
+
+
+class MissingExtraError(SsenbError, ImportError):
+    """An optional dependency is not installed; the message names the extra that brings it.
+
+    E.g. torch, CHGNet or ASE for :mod:`ssenb.mlip`: ``pip install "ssenb[mlip]"``.
+    """
 
 
 def _not_fitted_error() -> type:

@@ -1,28 +1,22 @@
 """Universal interatomic potentials (MLIPs): benchmarked against DFT, then used on new candidates.
 
-An optional layer (``pip install 'ssenb[mlip]'``, torch first: see :mod:`ssenb.mlip._extra`).
+An optional layer (``pip install "ssenb[mlip]"``, torch first: see :mod:`ssenb.mlip._extra`).
 Importing ``ssenb.mlip`` is light: torch and CHGNet load only when a potential is made.
 
 1. :func:`benchmark_potential` compares a potential with DFT entries of the chemistry at hand
    (energies, formation energies, E_hull, "on the hull" confusion matrices).
 2. :func:`substitute` dopes a host structure, relaxes the lowest orderings with the potential
    and places them on a hull computed with the same potential and corrections, with the
-   benchmark's E_hull error as uncertainty; :meth:`DopingResult.source` hands the result to
+   benchmark's E_hull error as uncertainty; :meth:`DopingResult.entry_source` hands the result to
    :mod:`ssenb.thermo` (windows, interface reactions) as a user entry source.
 """
 
-from ._extra import MissingExtraError
+from ..errors import MissingExtraError
 from .benchmark import PotentialBenchmark, benchmark_potential
 from .cache import read_results, write_results
 from .entries import mlip_entry, mlip_source
-from .potential import (
-    Calculation,
-    CHGNetPotential,
-    Potential,
-    Relaxation,
-    load_chgnet,
-    relax,
-)
+from .potential import Calculation, CHGNetPotential, Potential, load_chgnet
+from .relaxation import Relaxation, relax
 from .substitute import DopingResult, substitute
 
 __all__ = [

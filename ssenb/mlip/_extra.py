@@ -1,23 +1,35 @@
-"""The optional ``mlip`` extra: a clear message when torch or CHGNet is missing."""
+"""The optional ``mlip`` extra: a clear message when torch, CHGNet or ASE is missing.
+
+:class:`~ssenb.errors.MissingExtraError` lives in :mod:`ssenb.errors` with the other errors;
+it is re-exported here and from :mod:`ssenb.mlip` for code that imported it from there.
+"""
 
 from __future__ import annotations
 
-from ..errors import SsenbError
+from ..errors import MissingExtraError
 
+#: how to install the extra: CPU torch with pip first, so that uv does not fetch a CUDA build
 INSTALL = (
     "python3 -m pip --python .venv/bin/python install torch==2.13.0   # CPU torch first\n"
     '    uv pip install -e ".[mlip]"                                        # then the extra\n'
-    "(with plain pip: pip install torch==2.13.0 && pip install 'ssenb[mlip]'; install torch "
+    '(with plain pip: pip install torch==2.13.0 && pip install "ssenb[mlip]"; install torch '
     "with pip first so that uv does not fetch a CUDA build of several GB)"
 )
 
 
-class MissingExtraError(SsenbError, ImportError):
-    """An optional dependency of ``ssenb.mlip`` (torch, chgnet, ase) is not installed."""
-
-
 def require(*modules: str) -> None:
-    """Import ``modules`` or raise :class:`MissingExtraError` with the install commands."""
+    """Fail early, with the install commands, when an optional dependency of the extra is missing.
+
+    Parameters
+    ----------
+    *modules : str
+        Importable module names, e.g. ``"torch", "chgnet", "ase"``.
+
+    Raises
+    ------
+    MissingExtraError
+        Naming the first module that does not import and the ``mlip`` extra that brings it.
+    """
     import importlib
 
     for name in modules:
@@ -28,3 +40,6 @@ def require(*modules: str) -> None:
                 f"ssenb.mlip needs {name!r}, which is not installed ({err}). Install the "
                 f"'mlip' extra:\n    {INSTALL}"
             ) from err
+
+
+__all__ = ["INSTALL", "MissingExtraError", "require"]

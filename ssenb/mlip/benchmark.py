@@ -25,25 +25,25 @@ The 720 entries of up to 56 atoms took 12 min on 2 cores shared with other jobs.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
 import pandas as pd
 
 from .. import keys as K
-from ..errors import InvalidInputError, SsenbError, UnsupportedMaterialError
+from ..errors import InvalidInputError, SsenbError
 from ..results import Result, fmt_number
 from .entries import correction_scheme_of, mlip_entry
-from .potential import check_potential, energies, label, relax
+from .entry_energies import EntryEnergy, mlip_energies
+from .hull_agreement import THRESHOLDS, agreement, check_references, confusion, hull_columns
+from .potential import Potential, check_potential, label
 
-#: thresholds (eV/atom) of the "on the hull" confusion matrices
-THRESHOLDS = (0.0, 0.05)
-#: numerical tolerance for "on the hull" at the 0 eV/atom threshold (eV/atom)
-ON_HULL_TOL = 1e-6
+if TYPE_CHECKING:
+    from pymatgen.entries.computed_entries import ComputedEntry, ComputedStructureEntry
+
 #: most entries one benchmark computes (bounds the CPU time)
 MAX_ENTRIES = 2000
-_BATCH = 32
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,7 +79,7 @@ class PotentialBenchmark(Result):
     energy_per_atom_mae: float
     e_hull_mae: float
     spearman: float
-    confusion: dict
+    confusion: dict[str, dict[str, int]]
     potential: str
     energy_convention: str
     correction_scheme: str
@@ -91,9 +91,11 @@ class PotentialBenchmark(Result):
     _table = "table"
 
     def title(self) -> str:
+        """Heading of the HTML view: the potential against DFT."""
         return f"{self.potential} vs DFT"
 
     def summary(self) -> list[tuple[str, str]]:
+        """Entries compared, MAEs (eV/atom), Spearman ρ, on-hull counts and the geometry."""
         ok = int(self.table[K.E_MLIP].notna().sum())
         rows = [
             ("entries compared", f"{ok} of {len(self.table)} (≤ {self.max_atoms} atoms)"),
@@ -115,10 +117,28 @@ class PotentialBenchmark(Result):
         return rows
 
     def provenance(self) -> str:
+        """The potential, the DFT data and the correction scheme behind the numbers."""
         return f"{self.potential} vs {self.source}; corrections: {self.correction_scheme}"
 
     def subset(self, *, max_atoms: int) -> PotentialBenchmark:
-        """The same benchmark on the entries of at most ``max_atoms`` sites (hulls rebuilt)."""
+        """The same benchmark on smaller cells only, to compare with a subset quoted elsewhere.
+
+        Parameters
+        ----------
+        max_atoms : int
+            Keep the entries of at most this many sites; both hulls are rebuilt from them.
+
+        Returns
+        -------
+        PotentialBenchmark
+
+        Raises
+        ------
+        InvalidInputError
+            When no entry is that small.
+        UnsupportedMaterialError
+            When an element loses its last elemental entry.
+        """
         keep = self.table[self.table[K.N_ATOMS] <= max_atoms]
         if keep.empty:
             raise InvalidInputError(f"no entry has ≤ {max_atoms} atoms")
@@ -133,8 +153,15 @@ class PotentialBenchmark(Result):
             self.n_skipped + len(self.table) - len(keep),
         )
 
-    def mlip_entries(self) -> list:
-        """The potential's energies as entries, for a hull made of this potential only."""
+    def mlip_entries(self) -> list[ComputedEntry]:
+        """The potential's energies as entries, for a hull made of this potential only.
+
+        Returns
+        -------
+        list of ComputedEntry
+            One per entry with an MLIP energy (eV/atom, the benchmark's correction scale);
+            ``data["energy_source"]`` names the potential.
+        """
         from pymatgen.core import Composition
         from pymatgen.entries.computed_entries import ComputedEntry
 
@@ -161,8 +188,8 @@ class PotentialBenchmark(Result):
 
 
 def benchmark_potential(
-    entries: list,
-    potential: Any = None,
+    entries: Iterable[ComputedStructureEntry],
+    potential: Potential | None = None,
     *,
     relax: bool = False,
     max_atoms: int = 20,
@@ -206,7 +233,6 @@ def benchmark_potential(
     >>> round(bench.energy_mae, 2)  # doctest: +SKIP
     0.05
     """
-
     potential = check_potential(potential)
     if errors not in ("raise", "record"):
         raise InvalidInputError(f"errors={errors!r}; use 'raise' or 'record'")
@@ -221,13 +247,21 @@ def benchmark_potential(
         )
     scheme = correction_scheme_of(entries)
     chosen = [e for e in entries if len(e.structure) <= max_atoms]
-    if len(chosen) > _max_entries():
+    if len(chosen) > MAX_ENTRIES:
         raise InvalidInputError(
-            f"{len(chosen)} entries to compute; at most {_max_entries()} per benchmark (lower "
+            f"{len(chosen)} entries to compute; at most {MAX_ENTRIES} per benchmark (lower "
             "max_atoms or pass a subset)"
         )
-    _check_references(chosen, f"DFT entries of ≤ {max_atoms} atoms")
-    mlip = _mlip_energies(chosen, potential, relax, fmax, steps, errors, progress)
+    check_references(chosen, f"DFT entries of ≤ {max_atoms} atoms")
+    mlip = mlip_energies(
+        chosen,
+        potential,
+        relaxed=relax,
+        fmax=fmax,
+        steps=steps,
+        errors=errors,
+        progress=progress,
+    )
     name = label(potential)
     corrected = [
         mlip_entry(
@@ -257,116 +291,10 @@ def benchmark_potential(
     )
 
 
-def hull_columns(table: pd.DataFrame) -> pd.DataFrame:
-    """Formation energies and E_hull (eV/atom) of both sides, each from its own hull.
-
-    Rows with a NaN MLIP energy take part in neither hull. Both hulls use the same phases.
-    """
-    from pymatgen.analysis.phase_diagram import PDEntry, PhaseDiagram
-    from pymatgen.core import Composition
-
-    table = table.copy()
-    ok = table[K.E_MLIP].notna().to_numpy()
-    comps = [Composition(c) for c in table.loc[ok, "composition"]]
-    for side, e_col, form_col, hull_col in (
-        ("DFT", K.E_DFT, K.E_FORM_DFT, K.E_HULL_DFT),
-        ("MLIP", K.E_MLIP, K.E_FORM_MLIP, K.E_HULL_MLIP),
-    ):
-        pdes = [PDEntry(c, float(e) * c.num_atoms) for c, e in zip(comps, table.loc[ok, e_col])]
-        _check_references(pdes, side)
-        pd_ = PhaseDiagram(pdes)
-        table[form_col] = np.nan
-        table[hull_col] = np.nan
-        table.loc[ok, form_col] = [pd_.get_form_energy_per_atom(e) for e in pdes]
-        table.loc[ok, hull_col] = [pd_.get_e_above_hull(e) for e in pdes]
-    return table
-
-
-def _max_entries() -> int:
-    return MAX_ENTRIES
-
-
-def _check_references(entries: list, where: str) -> None:
-    elements = {el.symbol for e in entries for el in e.composition.elements}
-    have = {e.composition.elements[0].symbol for e in entries if e.composition.is_element}
-    if not elements <= have:
-        raise UnsupportedMaterialError(
-            f"the {where} have no elemental entry of {', '.join(sorted(elements - have))} "
-            "(or the potential failed on it); formation energies and hulls need one per element"
-        )
-
-
-def _mlip_energies(chosen, potential, do_relax, fmax, steps, errors, progress) -> list[dict]:
-    """Per entry: energy (eV, NaN on failure), relaxed structure or None, converged, error."""
-    from tqdm.auto import tqdm
-
-    out: list[dict] = []
-    if not do_relax:  # batches are much faster; a failing batch is redone one by one
-        bar = tqdm(total=len(chosen), desc=f"{potential.name} on DFT entries", disable=not progress)
-        for i in range(0, len(chosen), _BATCH):
-            chunk = chosen[i : i + _BATCH]
-            try:
-                es = energies(potential, [e.structure for e in chunk])
-                out += [
-                    {"energy": x, "structure": None, "converged": True, "error": ""} for x in es
-                ]
-            except (KeyboardInterrupt, MemoryError):
-                raise
-            except Exception:
-                out += [_single(e, potential, errors) for e in chunk]
-            bar.update(len(chunk))
-        bar.close()
-        return out
-    for e in tqdm(chosen, desc=f"{potential.name} relaxing DFT entries", disable=not progress):
-        try:
-            r = relax(e.structure, potential, fmax=fmax, steps=steps)
-            why = (
-                ""
-                if r.converged
-                else (
-                    f"relaxation not converged in {r.n_steps} steps "
-                    f"(max force {r.max_force_eV_A:.3f} > {fmax} eV/Å)"
-                )
-            )
-            out.append(
-                {
-                    "energy": r.energy_eV,
-                    "structure": r.structure,
-                    "converged": r.converged,
-                    "error": why,
-                }
-            )
-        except (KeyboardInterrupt, MemoryError):
-            raise
-        except Exception as err:
-            out.append(_failed(e, potential, err, errors))
-    return out
-
-
-def _single(entry, potential, errors) -> dict:
-    try:
-        energy = energies(potential, [entry.structure])[0]
-    except (KeyboardInterrupt, MemoryError):
-        raise
-    except Exception as err:
-        return _failed(entry, potential, err, errors)
-    return {"energy": energy, "structure": None, "converged": True, "error": ""}
-
-
-def _failed(entry, potential, err, errors) -> dict:
-    if errors == "raise":
-        if isinstance(err, SsenbError):
-            raise err
-        raise SsenbError(f"{potential.name} failed on {entry.entry_id}: {err}") from err
-    return {
-        "energy": math.nan,
-        "structure": None,
-        "converged": False,
-        "error": f"{type(err).__name__}: {err}"[:200],
-    }
-
-
-def _table(chosen, mlip, corrected) -> pd.DataFrame:
+def _table(
+    chosen: list[ComputedStructureEntry], mlip: list[EntryEnergy], corrected: list[float]
+) -> pd.DataFrame:
+    """One row per entry, before the hull columns."""
     return pd.DataFrame(
         {
             K.ENTRY_ID: [str(e.entry_id) for e in chosen],
@@ -381,35 +309,20 @@ def _table(chosen, mlip, corrected) -> pd.DataFrame:
     )
 
 
-def confusion(dft_hull, mlip_hull, threshold: float) -> dict[str, int]:
-    """Counts of "within ``threshold`` eV/atom of the hull" in DFT vs MLIP."""
-    d = np.asarray(dft_hull, dtype=float) <= threshold + ON_HULL_TOL
-    m = np.asarray(mlip_hull, dtype=float) <= threshold + ON_HULL_TOL
-    return {
-        "both": int(np.sum(d & m)),
-        "mlip_only": int(np.sum(m & ~d)),
-        "dft_only": int(np.sum(d & ~m)),
-        "neither": int(np.sum(~d & ~m)),
-    }
-
-
-def _result(table, name, convention, scheme, source, relaxed, max_atoms, n_skipped):
-    from scipy.stats import spearmanr
-
-    ok = table.dropna(subset=[K.E_HULL_MLIP, K.E_HULL_DFT])
-    mae = lambda a, b: float(np.mean(np.abs(ok[a] - ok[b]))) if len(ok) else math.nan  # noqa: E731
-    varies = len(ok) > 2 and np.ptp(ok[K.E_HULL_DFT]) > 0 and np.ptp(ok[K.E_HULL_MLIP]) > 0
-    rho = float(spearmanr(ok[K.E_HULL_DFT], ok[K.E_HULL_MLIP]).statistic) if varies else math.nan
+def _result(
+    table: pd.DataFrame,
+    name: str,
+    convention: str,
+    scheme: str,
+    source: str,
+    relaxed: bool,
+    max_atoms: int,
+    n_skipped: int,
+) -> PotentialBenchmark:
+    """The result: the table with its hull columns, its scores, and where it came from."""
     return PotentialBenchmark(
         table=table,
-        energy_mae=mae(K.E_FORM_DFT, K.E_FORM_MLIP),
-        energy_per_atom_mae=mae(K.E_DFT, K.E_MLIP),
-        e_hull_mae=mae(K.E_HULL_DFT, K.E_HULL_MLIP),
-        spearman=rho,
-        confusion={
-            f"{round(t * 1000)}": confusion(ok[K.E_HULL_DFT], ok[K.E_HULL_MLIP], t)
-            for t in THRESHOLDS
-        },
+        **agreement(table),
         potential=name,
         energy_convention=convention,
         correction_scheme=scheme,
@@ -420,11 +333,19 @@ def _result(table, name, convention, scheme, source, relaxed, max_atoms, n_skipp
     )
 
 
-def _source_name(entries) -> str:
+def _source_name(entries: list[ComputedStructureEntry]) -> str:
+    """Name of the DFT data: Materials Project when every id says so."""
     ids = [str(getattr(e, "entry_id", "")) for e in entries]
     if ids and all(i.startswith("mp-") for i in ids):
         return "Materials Project DFT entries"
     return "user DFT entries"
 
 
-__all__ = ["THRESHOLDS", "PotentialBenchmark", "benchmark_potential", "confusion"]
+__all__ = [
+    "MAX_ENTRIES",
+    "THRESHOLDS",
+    "PotentialBenchmark",
+    "benchmark_potential",
+    "confusion",
+    "hull_columns",
+]

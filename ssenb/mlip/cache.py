@@ -8,32 +8,50 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from .benchmark import PotentialBenchmark
+    from .substitute import DopingResult
+
+    MLIPResult = PotentialBenchmark | DopingResult
 
 #: largest cache file read (bytes)
 MAX_BYTES = 20_000_000
 
 
-def _classes() -> dict:
+def _classes() -> dict[str, type[PotentialBenchmark] | type[DopingResult]]:
     from .benchmark import PotentialBenchmark
     from .substitute import DopingResult
 
     return {"PotentialBenchmark": PotentialBenchmark, "DopingResult": DopingResult}
 
 
-def write_results(path: str | Path, results: dict, *, overwrite: bool = False) -> Path:
-    """Write named results to a JSON file (refuses to overwrite unless ``overwrite``).
+def write_results(
+    path: str | Path, results: dict[str, MLIPResult], *, overwrite: bool = False
+) -> Path:
+    """Keep slow potential results as small JSON (never pickle), to show them again without torch.
 
     Parameters
     ----------
     path : str or Path
+        The JSON file to write.
     results : dict of str to PotentialBenchmark or DopingResult
+        Results by name (e.g. ``{"benchmark": bench, "LiCoO2 Ni 0.5": doping}``).
     overwrite : bool
+        Replace an existing file; without it an existing file is refused.
 
     Returns
     -------
     Path
+        The file written.
+
+    Raises
+    ------
+    InvalidInputError
+        When the file exists (and not ``overwrite``) or a value is not an MLIP result.
     """
     path = Path(path)
     if path.exists() and not overwrite:
@@ -47,8 +65,8 @@ def write_results(path: str | Path, results: dict, *, overwrite: bool = False) -
     return path
 
 
-def _plain(value):
-    """numpy scalars and arrays (e.g. float32 from torch models) as plain JSON numbers."""
+def _plain(value: object) -> Any:
+    """Numpy scalars and arrays (e.g. float32 from torch models) as plain JSON numbers."""
     import numpy as np
 
     if isinstance(value, np.generic):
@@ -58,8 +76,24 @@ def _plain(value):
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def read_results(path: str | Path) -> dict:
-    """Named results from a file written by :func:`write_results`.
+def read_results(path: str | Path) -> dict[str, MLIPResult]:
+    """Named results from a file written by :func:`write_results`, shown without rerunning torch.
+
+    Only ssenb's own MLIP result classes are rebuilt; nothing else in the file is imported.
+
+    Parameters
+    ----------
+    path : str or Path
+        A file written by :func:`write_results` (at most :data:`MAX_BYTES` bytes).
+
+    Returns
+    -------
+    dict of str to PotentialBenchmark or DopingResult
+
+    Raises
+    ------
+    InvalidInputError
+        When the file is missing, too large, not JSON, or holds anything but MLIP results.
 
     Examples
     --------
@@ -83,9 +117,9 @@ def read_results(path: str | Path) -> dict:
     if not isinstance(payload, dict) or payload.get("ssenb_mlip_cache") != 1:
         raise InvalidInputError(f"{path} is not an ssenb MLIP cache (no 'ssenb_mlip_cache': 1)")
     classes = _classes()
-    out = {}
+    out: dict[str, MLIPResult] = {}
     for name, d in dict(payload.get("results", {})).items():
-        cls = classes.get(d.get("@class")) if isinstance(d, dict) else None
+        cls = classes.get(str(d.get("@class"))) if isinstance(d, dict) else None
         if cls is None or d.get("@module", "").split(".")[:2] != ["ssenb", "mlip"]:
             raise InvalidInputError(f"{path}: item {name!r} is not an MLIP result")
         out[name] = cls.from_dict(d)

@@ -16,16 +16,38 @@ through a pymatgen compatibility scheme refuses it instead of correcting it twic
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import IncompatibleSourcesError, InvalidInputError, UnsupportedMaterialError
-from .potential import CONVENTIONS, label
+from .potential import CONVENTIONS, Potential, label
+
+if TYPE_CHECKING:
+    from pymatgen.core import Structure
+    from pymatgen.entries.computed_entries import ComputedEntry, ComputedStructureEntry
+
+    from ..thermo import UserEntries
 
 Scheme = Literal["MP2020", "raw"]
 
 
-def correction_scheme_of(entries: list) -> Scheme:
-    """ "MP2020" if the DFT entries carry MP2020 adjustments, "raw" if none carries any."""
+def correction_scheme_of(entries: Iterable[ComputedEntry]) -> Scheme:
+    """The correction scale of DFT entries, so MLIP energies are put on the same one.
+
+    Parameters
+    ----------
+    entries : iterable of ComputedEntry
+
+    Returns
+    -------
+    {"MP2020", "raw"}
+        "MP2020" if the entries carry MP2020 energy adjustments, "raw" if none carries any.
+
+    Raises
+    ------
+    IncompatibleSourcesError
+        When some adjustments are not MP2020's.
+    """
     names = {
         getattr(a, "name", "")
         for e in entries
@@ -44,14 +66,14 @@ def correction_scheme_of(entries: list) -> Scheme:
 
 
 def mlip_entry(
-    structure,
+    structure: Structure,
     energy_eV: float,
-    potential: Any,
+    potential: Potential,
     *,
     scheme: Scheme = "MP2020",
-    parameters: dict | None = None,
+    parameters: dict[str, Any] | None = None,
     entry_id: str | None = None,
-):
+) -> ComputedStructureEntry:
     """A ``ComputedStructureEntry`` of an MLIP energy on the ``scheme`` energy scale.
 
     Parameters
@@ -105,7 +127,7 @@ def mlip_entry(
     return entry
 
 
-def _apply_mp2020(entry, name: str):
+def _apply_mp2020(entry: ComputedStructureEntry, name: str) -> ComputedStructureEntry:
     from pymatgen.entries.compatibility import (
         CompatibilityError,
         MaterialsProject2020Compatibility,
@@ -128,7 +150,7 @@ def _apply_mp2020(entry, name: str):
     return out
 
 
-def _mp_parameters(structure) -> dict:
+def _mp_parameters(structure: Structure) -> dict[str, Any]:
     """Calculation parameters the Materials Project would use (GGA+U for TM oxides/fluorides)."""
     from pymatgen.io.vasp.sets import MPRelaxSet
 
@@ -143,15 +165,44 @@ def _mp_parameters(structure) -> dict:
     }
 
 
-def is_mlip_entry(entry) -> bool:
-    """True for entries made by :func:`mlip_entry`."""
+def is_mlip_entry(entry: object) -> bool:
+    """Whether an entry was made by :func:`mlip_entry`, so it is never mixed with DFT ones.
+
+    Parameters
+    ----------
+    entry : ComputedEntry or any object
+
+    Returns
+    -------
+    bool
+        True when ``data["energy_source"]`` is set and ``run_type`` is "MLIP".
+    """
     return (
-        "energy_source" in getattr(entry, "data", {}) and entry.parameters.get("run_type") == "MLIP"
+        "energy_source" in getattr(entry, "data", {})
+        and getattr(entry, "parameters", {}).get("run_type") == "MLIP"
     )
 
 
-def mlip_source(entries: list, potential_label: str):
-    """A :class:`ssenb.thermo.UserEntries` of MLIP entries only, named after the potential."""
+def mlip_source(entries: Sequence[ComputedEntry], potential_label: str) -> UserEntries:
+    """An entry source for :mod:`ssenb.thermo` whose hulls hold one potential's energies only.
+
+    Parameters
+    ----------
+    entries : sequence of ComputedEntry
+        Entries made by :func:`mlip_entry` (or rebuilt from them), all of one potential.
+    potential_label : str
+        The potential's :func:`~ssenb.mlip.potential.label`; names the source.
+
+    Returns
+    -------
+    ssenb.thermo.UserEntries
+        Pass it as ``source=`` to :func:`ssenb.thermo.stability_window` and friends.
+
+    Raises
+    ------
+    IncompatibleSourcesError
+        When an entry is not an MLIP entry or comes from another potential.
+    """
     from ..thermo import UserEntries
 
     names = {e.data.get("energy_source") for e in entries}

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import html
 import math
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 import ipywidgets as w
 import traitlets
 
+from .. import keys as K
 from ._common import Status, figure_widget, swap
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+    from pymatgen.core import Structure
+
+    from ..mlip import DopingResult, Potential, PotentialBenchmark
 
 
 class DopingExplorer(w.VBox):
@@ -18,6 +26,11 @@ class DopingExplorer(w.VBox):
     Energies come from the potential of ``benchmark`` (never from DFT); the error bars are
     its E_hull MAE on DFT entries. Computing a new candidate relaxes structures with the
     potential (minutes on CPU) and runs only on "Compute"; results in ``cache`` show at once.
+
+    An ipywidgets widget: place it in layouts and ``observe`` its traits ``result`` (the
+    shown :class:`~ssenb.mlip.DopingResult`, or None), ``window`` (the
+    :class:`~ssenb.thermo.StabilityWindow` of the lowest-E_hull candidate on the MLIP hull,
+    V vs Li/Li⁺, or None) and ``message`` (the status line as plain text).
 
     Parameters
     ----------
@@ -35,14 +48,6 @@ class DopingExplorer(w.VBox):
     substitute_kwargs : dict, optional
         Passed to :func:`ssenb.mlip.substitute` (max_cells, n_relax, steps ...).
 
-    Attributes (traits: observe them with ``explorer.observe(callback, names=...)``)
-    ----------
-    result : DopingResult or None
-    window : StabilityWindow or None
-        Window of the lowest-E_hull candidate on the MLIP hull (V vs Li/Li⁺).
-    message : str
-        The status line as plain text.
-
     Examples
     --------
     >>> from ssenb.mlip import read_results
@@ -56,16 +61,20 @@ class DopingExplorer(w.VBox):
 
     def __init__(
         self,
-        benchmark,
+        benchmark: PotentialBenchmark,
         *,
-        hosts: dict | None = None,
-        cache: dict | None = None,
-        potential: Any = None,
-        substitute_kwargs: dict | None = None,
+        hosts: Mapping[str, Structure] | None = None,
+        cache: Mapping[str, object] | None = None,
+        potential: Potential | None = None,
+        substitute_kwargs: Mapping[str, Any] | None = None,
     ) -> None:
         self.benchmark = benchmark
         self.hosts = dict(hosts or {})
-        self.cache = [r for r in (cache or {}).values() if hasattr(r, "substitutions")]
+        # a cache from read_results also holds the benchmark: keep the doping results only
+        self.cache = cast(
+            "list[DopingResult]",
+            [r for r in (cache or {}).values() if hasattr(r, "substitutions")],
+        )
         self.potential = potential
         self.substitute_kwargs = dict(substitute_kwargs or {})
         elements = sorted(
@@ -112,7 +121,15 @@ class DopingExplorer(w.VBox):
 
     # --- public ----------------------------------------------------------------------
     def add_cif(self, name: str, cif: str) -> None:
-        """Add a host from CIF text (ordered structures only)."""
+        """Add a host from CIF text (ordered structures only) and select it.
+
+        Parameters
+        ----------
+        name : str
+            Its name in the host menu.
+        cif : str
+            CIF text, parsed with :func:`ssenb.data.parse_cif`.
+        """
         from ..data import parse_cif
 
         self.hosts[name] = parse_cif(cif)
@@ -120,7 +137,13 @@ class DopingExplorer(w.VBox):
         self.host.value = name
 
     def selection(self) -> tuple[str, str, str, float]:
-        """(host, site, dopant, fraction) as chosen."""
+        """What the controls say now, as one substitution to look up or compute.
+
+        Returns
+        -------
+        tuple of (str, str, str, float)
+            Host name, site element, dopant and fraction of the sites.
+        """
         return self.host.value, self.site.value, self.dopant.value, float(self.fraction.value)
 
     def show(self) -> None:
@@ -154,7 +177,7 @@ class DopingExplorer(w.VBox):
         self._set(res)
 
     # --- internals -------------------------------------------------------------------
-    def _guarded(self, fn) -> None:
+    def _guarded(self, fn: Callable[[], None]) -> None:
         """Run a callback; any error goes to the status line, never out of the callback."""
         try:
             fn()
@@ -169,6 +192,7 @@ class DopingExplorer(w.VBox):
         self.message = self.status.message
 
     def _host_changed(self) -> None:
+        """New host: offer its elements as sites, then show what is cached."""
         if not self.host.value:
             self._info("no host structure: pass hosts={name: Structure} or use add_cif")
             return
@@ -177,7 +201,8 @@ class DopingExplorer(w.VBox):
         self.site.options = sites
         self.show()
 
-    def _cached(self):
+    def _cached(self) -> DopingResult | None:
+        """The cached result of the current selection, if any."""
         host, site, dopant, frac = self.selection()
         formula = self.hosts[host].composition.reduced_formula if host in self.hosts else None
         for r in self.cache:
@@ -185,7 +210,8 @@ class DopingExplorer(w.VBox):
                 return r
         return None
 
-    def _set(self, res) -> None:
+    def _set(self, res: DopingResult | None) -> None:
+        """Show ``res`` (bars, table, window) or clear every view for None."""
         from ..viz.mlip import doping_bars
 
         self.result = res
@@ -200,7 +226,9 @@ class DopingExplorer(w.VBox):
         self.table.value = res._repr_html_() + _table_html(res)
         self._show_window(res)
 
-    def _show_window(self, res) -> None:
+    def _show_window(self, res: DopingResult) -> None:
+        """The best candidate's window on the MLIP hull, or why there is none."""
+        from ..mlip.substitute import CANDIDATE
         from ..thermo import stability_window
         from ..viz import window_profile
 
@@ -211,30 +239,32 @@ class DopingExplorer(w.VBox):
             swap(self.window_figure, _empty("no window"))
             self._info("no converged candidate")
             return
-        win = stability_window(best["formula"], source=res.entry_source())
+        win = stability_window(best[K.FORMULA], source=res.entry_source())
         self.window = win
         swap(self.window_figure, window_profile(win).update_layout(height=420))
         ox = f"{win.oxidation_v:.2f}" if math.isfinite(win.oxidation_v) else "∞"
         self.window_text.value = (
-            f"<b>{html.escape(win.formula)}</b> ({html.escape(str(best['candidate']))}): window "
+            f"<b>{html.escape(win.formula)}</b> ({html.escape(str(best[CANDIDATE]))}): window "
             f"{win.reduction_v:.2f}–{ox} V vs Li/Li⁺ on the {html.escape(res.potential)} hull"
             + (" (metastable: window of its decomposition products)" if win.metastable else "")
         )
-        e = best["e_above_hull_mlip_eV_atom"] * 1000
-        err = best["e_above_hull_uncertainty_eV_atom"] * 1000
+        e = best[K.E_HULL_MLIP] * 1000
+        err = best[K.E_HULL_ERR] * 1000
         self._info(
-            f"best: {best['formula']} {best['candidate']}, E_hull {e:.0f} ± {err:.0f} meV/atom "
+            f"best: {best[K.FORMULA]} {best[CANDIDATE]}, E_hull {e:.0f} ± {err:.0f} meV/atom "
             f"({res.potential})"
         )
 
 
-def _ours(err) -> bool:
+def _ours(err: BaseException) -> bool:
+    """Whether ssenb raised it on purpose (its message is then shown as it is)."""
     from ..errors import SsenbError
 
     return isinstance(err, SsenbError)
 
 
-def _empty(text: str):
+def _empty(text: str) -> go.Figure:
+    """A blank figure that says ``text`` where the plot would be."""
     import plotly.graph_objects as go
 
     fig = go.Figure(layout={"template": "plotly_white", "height": 300})
@@ -245,13 +275,14 @@ def _empty(text: str):
     return fig
 
 
-def _table_html(res) -> str:
-    from .. import keys as K
+def _table_html(res: DopingResult) -> str:
+    """The candidates' table (E_hull in eV/atom) as escaped HTML."""
+    from ..mlip.substitute import CANDIDATE, SUPERCELL
 
     cols = [
-        "candidate",
+        CANDIDATE,
         K.FORMULA,
-        "supercell",
+        SUPERCELL,
         K.N_ATOMS,
         K.E_HULL_MLIP,
         K.E_HULL_ERR,

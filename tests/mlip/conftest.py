@@ -59,3 +59,11 @@ def by_id(mp_entries):
 @pytest.fixture
 def fake():
     return FakePotential
+
+
+@pytest.fixture(scope="session")
+def chgnet():
+    """The real CHGNet 0.3.0 (weights ship in the chgnet wheel; CPU), loaded once."""
+    from ssenb.mlip import load_chgnet
+
+    return load_chgnet()

@@ -137,3 +137,11 @@ def test_chgnet_on_the_shipped_small_entries(mp_entries):
     # elemental references lie on both hulls
     t = b.table[b.table[K.FORMULA].isin(["Li", "Co", "Ni"])]
     assert t[K.E_FORM_MLIP].min() == pytest.approx(0.0, abs=1e-9)
+
+
+def test_the_number_of_entries_is_bounded(hand_entries, fake, monkeypatch):
+    from ssenb.mlip import benchmark
+
+    monkeypatch.setattr(benchmark, "MAX_ENTRIES", 3)
+    with pytest.raises(InvalidInputError, match="4 entries to compute; at most 3 per benchmark"):
+        benchmark_potential(hand_entries, fake(MLIP, convention="raw"), progress=False)

@@ -1,16 +1,15 @@
-"""The potential protocol, relaxation, CHGNet itself, and the missing-extra message."""
+"""The potential protocol, CHGNet itself, and the missing-extra message."""
 
 from __future__ import annotations
 
-import math
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from ssenb.errors import InvalidInputError, UnsupportedMaterialError
-from ssenb.mlip import MissingExtraError, Relaxation, relax
+from ssenb.errors import InvalidInputError, MissingExtraError, SsenbError, UnsupportedMaterialError
+from ssenb.mlip.potential import check_potential, label
 
 
 def test_import_is_light_and_never_imports_torch():
@@ -26,46 +25,35 @@ def test_missing_extra_gives_the_install_commands(monkeypatch):
     with pytest.raises(MissingExtraError, match=r"torch==2\.13\.0") as info:
         CHGNetPotential()
     assert 'uv pip install -e ".[mlip]"' in str(info.value)
-    assert isinstance(info.value, ImportError)
+    assert 'pip install "ssenb[mlip]"' in str(info.value)  # the extra, by name
+    assert isinstance(info.value, ImportError) and isinstance(info.value, SsenbError)
 
 
-def test_not_a_potential_is_refused(by_id):
+def test_missing_extra_error_has_one_home_and_the_old_paths_still_work():
+    import ssenb.mlip
+    import ssenb.mlip._extra
+
+    assert ssenb.mlip.MissingExtraError is MissingExtraError
+    assert ssenb.mlip._extra.MissingExtraError is MissingExtraError
+    assert MissingExtraError.__module__ == "ssenb.errors"
+
+
+def test_not_a_potential_is_refused():
     with pytest.raises(InvalidInputError, match=r"does not follow ssenb\.mlip\.Potential"):
-        relax(by_id["mp-1960-GGA"].structure, object())
+        check_potential(object())
 
 
-def test_generic_relaxation_reports_non_convergence(by_id, fake):
-    s = by_id["mp-1960-GGA"].structure
-    r = relax(s, fake({"Li2O": -4.8}, force=1.0), steps=4)
-    assert not r.converged and r.n_steps == 4
-    assert math.isnan(r.energy_eV) and math.isnan(r.energy_per_atom)
-    assert r.last_energy_eV == pytest.approx(-4.8 * 3)
-    assert r.max_force_eV_A == pytest.approx(1.0)
-    assert "NO (after 4 steps)" in r._repr_html_()
-    ok = relax(s, fake({"Li2O": -4.8}))
-    assert ok.converged and ok.energy_per_atom == pytest.approx(-4.8)
+def test_unknown_energy_convention_is_refused(fake):
+    with pytest.raises(InvalidInputError, match=r"energy_convention='PBE'"):
+        check_potential(fake({}, convention="PBE"))
 
 
-def test_relaxation_limits(by_id, fake):
-    s = by_id["mp-1960-GGA"].structure
-    with pytest.raises(InvalidInputError, match="steps=0"):
-        relax(s, fake({}), steps=0)
-    with pytest.raises(InvalidInputError, match="fmax=-1"):
-        relax(s, fake({}), fmax=-1)
-    with pytest.raises(InvalidInputError, match="at most 200 sites"):
-        relax(s * (6, 6, 6), fake({}))
-    with pytest.raises(InvalidInputError, match="pymatgen Structure"):
-        relax("Li2O", fake({}))
+def test_label_names_potential_version_and_convention(fake):
+    assert label(fake({})) == "Fake 1.0 (MLIP, MP2020-compatible)"
+    assert label(fake({}, convention="raw")) == "Fake 1.0 (MLIP, raw)"
 
 
 # --- the real CHGNet (its weights ship in the wheel; CPU) -------------------------------------
-
-
-@pytest.fixture(scope="module")
-def chgnet():
-    from ssenb.mlip import load_chgnet
-
-    return load_chgnet()
 
 
 def test_chgnet_single_point_symmetry_and_stress_sign(by_id, chgnet):
@@ -79,20 +67,6 @@ def test_chgnet_single_point_symmetry_and_stress_sign(by_id, chgnet):
     squeezed.scale_lattice(s.volume * 0.9)
     stress = chgnet.calculate(squeezed).stress_GPa
     assert np.all(np.diag(stress) < -1.0)  # compressed: negative in ASE's convention
-
-
-def test_chgnet_relaxes_a_strained_cell_back(by_id, chgnet):
-    dft = by_id["mp-1960-GGA"].structure
-    strained = dft.copy()
-    strained.scale_lattice(dft.volume * 1.08)
-    strained.perturb(0.05, seed=0)
-    r = relax(strained, chgnet, fmax=0.05, steps=200)
-    assert isinstance(r, Relaxation)
-    assert r.converged and r.n_steps < 200
-    assert r.max_force_eV_A <= 0.05
-    assert r.structure.volume == pytest.approx(dft.volume, rel=0.04)  # back to the DFT volume
-    assert r.energy_per_atom < chgnet.calculate(strained).energy_eV / 3  # relaxing lowers it
-    assert "CHGNet" in r.potential
 
 
 def test_chgnet_refuses_unknown_elements(chgnet):

@@ -1,0 +1,146 @@
+"""A potential's energies on many DFT entries, without losing the batch to one failure.
+
+Single points go in batches (much faster with CHGNet); a batch that fails is redone one
+structure at a time, so only the failing entry is lost. Relaxations go one by one, and a
+relaxation that does not converge is recorded as such, never used as a converged energy.
+With ``errors="record"`` a failure becomes NaN and a reason; with ``errors="raise"`` it
+stops the run. Ctrl-C always stops.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal, TypedDict
+
+from ..errors import SsenbError
+from .potential import Potential, energies
+from .relaxation import relax
+
+if TYPE_CHECKING:
+    from pymatgen.core import Structure
+    from pymatgen.entries.computed_entries import ComputedStructureEntry
+
+#: structures per batch of single points
+BATCH = 32
+
+
+class EntryEnergy(TypedDict):
+    """The potential's answer for one entry."""
+
+    #: total energy (eV, the potential's convention); NaN on failure or non-convergence
+    energy: float
+    #: the relaxed structure, or None for a single point at the DFT geometry
+    structure: Structure | None
+    converged: bool
+    #: why the energy is missing ("" when it is there)
+    error: str
+
+
+def mlip_energies(
+    entries: Sequence[ComputedStructureEntry],
+    potential: Potential,
+    *,
+    relaxed: bool,
+    fmax: float,
+    steps: int,
+    errors: Literal["raise", "record"],
+    progress: bool,
+) -> list[EntryEnergy]:
+    """Every entry's energy from the potential, with the failures named row by row.
+
+    Parameters
+    ----------
+    entries : sequence of ComputedStructureEntry
+        DFT entries with structures.
+    potential : Potential
+    relaxed : bool
+        Relax each structure with the potential (one by one) instead of single points at the
+        DFT geometry (in batches of :data:`BATCH`).
+    fmax, steps : float, int
+        Relaxation criteria (eV/Å, optimizer steps) when ``relaxed``.
+    errors : {"raise", "record"}
+        "record" keeps going with NaN and a reason; "raise" stops at the first failure.
+    progress : bool
+        Show a tqdm progress bar.
+
+    Returns
+    -------
+    list of EntryEnergy
+        One per entry, in order.
+    """
+    from tqdm.auto import tqdm
+
+    out: list[EntryEnergy] = []
+    if not relaxed:  # batches are much faster; a failing batch is redone one by one
+        bar = tqdm(
+            total=len(entries), desc=f"{potential.name} on DFT entries", disable=not progress
+        )
+        for i in range(0, len(entries), BATCH):
+            chunk = entries[i : i + BATCH]
+            try:
+                es = energies(potential, [e.structure for e in chunk])
+                out += [EntryEnergy(energy=x, structure=None, converged=True, error="") for x in es]
+            except (KeyboardInterrupt, MemoryError):
+                raise
+            except Exception:
+                out += [_single(e, potential, errors) for e in chunk]
+            bar.update(len(chunk))
+        bar.close()
+        return out
+    for e in tqdm(entries, desc=f"{potential.name} relaxing DFT entries", disable=not progress):
+        try:
+            r = relax(e.structure, potential, fmax=fmax, steps=steps)
+            why = (
+                ""
+                if r.converged
+                else (
+                    f"relaxation not converged in {r.n_steps} steps "
+                    f"(max force {r.max_force_eV_A:.3f} > {fmax} eV/Å)"
+                )
+            )
+            out.append(
+                EntryEnergy(
+                    energy=r.energy_eV, structure=r.structure, converged=r.converged, error=why
+                )
+            )
+        except (KeyboardInterrupt, MemoryError):
+            raise
+        except Exception as err:
+            out.append(_failed(e, potential, err, errors))
+    return out
+
+
+def _single(
+    entry: ComputedStructureEntry, potential: Potential, errors: Literal["raise", "record"]
+) -> EntryEnergy:
+    """One single point, after its batch failed."""
+    try:
+        energy = energies(potential, [entry.structure])[0]
+    except (KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as err:
+        return _failed(entry, potential, err, errors)
+    return EntryEnergy(energy=energy, structure=None, converged=True, error="")
+
+
+def _failed(
+    entry: ComputedStructureEntry,
+    potential: Potential,
+    err: Exception,
+    errors: Literal["raise", "record"],
+) -> EntryEnergy:
+    """Raise (as ssenb's own error) or record a failure as NaN and a short reason."""
+    if errors == "raise":
+        if isinstance(err, SsenbError):
+            raise err
+        raise SsenbError(f"{potential.name} failed on {entry.entry_id}: {err}") from err
+    return EntryEnergy(
+        energy=math.nan,
+        structure=None,
+        converged=False,
+        error=f"{type(err).__name__}: {err}"[:200],
+    )
+
+
+__all__ = ["BATCH", "EntryEnergy", "mlip_energies"]
