@@ -129,9 +129,9 @@ def load_alexandria_entries(chemsys: AlexandriaSystem) -> list[PDEntry]:
     # PDEntry has no entry_id of its own; ssenb.thermo reads it with getattr, as on
     # ComputedEntry, so both kinds of entry name themselves the same way
     for e in entries:
-        e.entry_id = e.attribute  # type: ignore[attr-defined]
+        e.entry_id = e.attribute  # type: ignore[attr-defined,unused-ignore]  # PDEntry may gain entry_id
     for el in chemsys.split("-"):
         ref = PDEntry(Composition({Element(el): 1}), 0.0)
-        ref.entry_id = f"{el}-reference"  # type: ignore[attr-defined]
+        ref.entry_id = f"{el}-reference"  # type: ignore[attr-defined,unused-ignore]  # PDEntry may gain entry_id
         entries.append(ref)
     return entries
