@@ -43,11 +43,15 @@ def test_cv_command(tmp_path, capsys):
     argv = ["cv", "-q", "--splits", "3", "--n-models", "1", "--n-estimators", "10"]
     assert main([*argv, "-o", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "grouped 3-fold cross-validation" in text and "random" not in text
+    assert "paper-grouped cross-validation, 3 draws" in text and "random" not in text
     assert "MAE log10 σ" in text and "baseline" in text
     frame = pd.read_csv(out)
-    assert len(frame) == 478
     assert sorted(frame["fold"].unique()) == [0, 1, 2]
+    # each draw tests 20-30 % of the 478 rows (the official split's bounds)
+    assert frame.groupby("fold").size().between(0.2 * 478, 0.3 * 478).all()
+    assert main([*argv, "--scheme", "grouped", "-o", str(out), "--force"]) == 0
+    assert "grouped 3-fold cross-validation" in capsys.readouterr().out
+    assert len(pd.read_csv(out)) == 478  # k-fold: every row tested once
 
 
 def test_cv_random_is_an_alias_of_grouped(monkeypatch, capsys):
@@ -60,7 +64,12 @@ def test_cv_random_is_an_alias_of_grouped(monkeypatch, capsys):
         raise ssenb.errors.InvalidInputError("stop here")
 
     monkeypatch.setattr(ssenb.models, "cross_validate_conductivity", fake_cv)
-    for scheme, expected in (("random", "random"), ("grouped", "random"), ("family", "family")):
+    for scheme, expected in (
+        ("random", "grouped"),
+        ("grouped", "grouped"),
+        ("family", "family"),
+        ("paper", "paper"),
+    ):
         assert main(["cv", "--scheme", scheme, "--n-models", "2", "--n-estimators", "7"]) == 2
         assert seen["cv"] == expected
         assert (seen["model"].n_models, seen["model"].n_estimators) == (2, 7)
