@@ -24,11 +24,12 @@ POLYHEDRON_OPACITY = 0.45
 BALL_SCALE = 0.45  # ball radius / Shannon crystal radius (ball-and-stick, as VESTA draws)
 # Camera: plotly.js draws a scene in perspective with a vertical field of view of 45° and,
 # with aspectmode "data", scales each axis to (its range / geometric mean of the 3 ranges),
-# centred on the origin. The view keeps plotly's default direction, eye along (1, 1, 1),
-# but moves the eye so the drawn content spans FILL of the plot's height (plotly's default
-# eye distance leaves about half of a 450 px figure empty).
+# centred on the middle of the data's bounds. The view keeps plotly's default direction,
+# eye along (1, 1, 1), but sets the eye's distance from what is drawn: plotly's fixed
+# default distance left LLZO (polyhedra out of the cell) within 74 % of the half height
+# and pushed Li3PS4's cell corners to 98 % of the half width.
 FOVY_RAD = math.pi / 4  # plotly.js gl3d perspective field of view (vertical)
-FILL = 0.9  # fraction of the plot height (and of a square plot's width) the content spans
+FILL = 0.9  # the farthest drawn point reaches this fraction of the half field of view
 VIEW_DIRECTION = np.array([1.0, 1.0, 1.0]) / math.sqrt(3.0)  # plotly's default eye direction
 PLOT_HEIGHT_PX = 410.0  # px: plotly's default 450 px figure less the 40 px title margin
 MARKER_PX = (4.0, 48.0)  # smallest and largest ball diameter, px
