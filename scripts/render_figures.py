@@ -4,12 +4,18 @@
     python scripts/render_figures.py                 # everything -> out/pictures/
     python scripts/render_figures.py --only report --materials NaCl
     python scripts/render_figures.py --only paper --skip-shap
+    python scripts/render_figures.py --only figures  # the screen figures, as Chromium shows them
 
 Paper figures are drawn exactly as notebooks/fig_*.ipynb draw them (journal style, one or
 two columns) and written by kaleido as PNG at 300 dpi, the file a journal gets. Reports
 are built with :func:`ssenb.report.build_report`, written to HTML and screenshotted by
 headless Chromium (``apt-get install chromium``), as a reader sees them. The SHAP figures
 fit the default model first (about 2 min on a quiet 2-core machine, longer when busy).
+
+``--only figures`` draws the screen figures the Explorer and the report show, at plotly's
+default 700 x 450 px (a SHAP waterfall of a small model, reaction-energy curves with a deep
+and a near-zero minimum and a metastable reactant's note, an empty stability window), each
+screenshotted by Chromium. The structure view has its own script, render_structures.py.
 
 Explorer states (formula, OBELiX pick, CIF upload, bad input) plug in through
 :data:`EXTRA_RENDERERS`: append a function ``f(out: Path) -> list[Path]``.
@@ -131,6 +137,41 @@ def paper_shap(out: Path) -> list[Path]:
     return _save(bees, out / "paper_shap_summary") + _save(fam, out / "paper_shap_families")
 
 
+def _shot(fig, stem: Path, *, width: int = 700, height: int = 450) -> Path:
+    """One figure as a screen shows it: fixed size HTML, screenshotted by Chromium."""
+    fig = fig.update_layout(width=width, height=height)
+    html = stem.with_suffix(".html")
+    fig.write_html(html, include_plotlyjs=True)
+    return screenshot(html, stem.with_suffix(".png"), width=width + 20, height=height + 20)
+
+
+def screen_figures(out: Path) -> list[Path]:
+    """The figures a user sees in the Explorer and the report (issue: visual defects)."""
+    from ssenb.data import load_obelix
+    from ssenb.explain import explain
+    from ssenb.models import ConductivityModel
+    from ssenb.thermo import interface_reactions, stability_window
+    from ssenb.viz import reaction_energy_curve, shap_waterfall, window_bars, window_profile
+
+    df = load_obelix("train", structures=False)
+    small = ConductivityModel(random_state=0, n_models=2, n_estimators=80, n_jobs=1).fit(df)
+    e = explain(small, df.head(4))
+    written = [_shot(shap_waterfall(e, index=i), out / f"screen_waterfall_{i}") for i in (0, 3)]
+    for electrolyte, name in (
+        ("Li3PS4", "deep"),  # -0.40 eV/atom
+        ("Li7La3Zr2O12", "near_zero"),  # about -1 meV/atom: nearly flat, with a note
+        ("Li10GeP2S12", "metastable_note"),
+        ("Li3PO4", "no_reaction"),
+    ):
+        r = interface_reactions(electrolyte, "LiCoO2")
+        written.append(_shot(reaction_energy_curve(r), out / f"screen_interface_{name}"))
+    empty = stability_window("Li4PS4")  # reduced and oxidised at the same 1.72 V
+    written.append(_shot(window_profile(empty), out / "screen_window_empty"))
+    bars = window_bars([stability_window(f) for f in ("Li3PS4", "Li4PS4", "Li7P3S11", "LiF")])
+    written.append(_shot(bars, out / "screen_window_bars"))
+    return written
+
+
 def reports(out: Path, materials) -> list[Path]:
     """``ssenb report`` pages, full height, as Chromium shows them."""
     from ssenb.report import build_report
@@ -146,7 +187,9 @@ def reports(out: Path, materials) -> list[Path]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-o", "--out", default="out/pictures", help="output folder")
-    parser.add_argument("--only", choices=["paper", "report", "extra"], help="one group only")
+    parser.add_argument(
+        "--only", choices=["paper", "figures", "report", "extra"], help="one group only"
+    )
     parser.add_argument("--materials", nargs="+", default=list(DEFAULT_MATERIALS))
     parser.add_argument("--skip-shap", action="store_true", help="skip the model fit")
     args = parser.parse_args(argv)
@@ -161,6 +204,8 @@ def main(argv=None) -> int:
         ]
         if not args.skip_shap:
             jobs.append(("paper: SHAP (fits the model)", lambda: paper_shap(out)))
+    if args.only in (None, "figures"):
+        jobs.append(("screen figures (fits a small model)", lambda: screen_figures(out)))
     if args.only in (None, "report"):
         jobs.append(("reports", lambda: reports(out, args.materials)))
     if args.only in (None, "extra"):

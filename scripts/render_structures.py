@@ -1,7 +1,9 @@
 """Render ssenb's structure view of LLZO, Li3PS4, LiF and a disordered SE to PNG (headless Chromium).
 
 For people to look at: the pictures should be what a crystallographer draws (cation-anion
-bonds only, boundary atoms repeated, framework polyhedra, translucent partial occupancy).
+bonds only, boundary atoms repeated, framework polyhedra, translucent partial occupancy),
+and the drawing should fill the figure with its legend whole, at 980 x 780 px and at the
+Explorer's size (its FigureWidget: about 1300 x 450 px in JupyterLab at 1400 px).
 
     export SSENB_DATA_DIR=/work/shared/data SSENB_OFFLINE=1
     python scripts/render_structures.py --out /tmp/ssenb_structures
@@ -26,8 +28,8 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--hide-scrollbars",
     "--virtual-time-budget=8000",
-    "--window-size=1000,800",
 ]
 
 
@@ -51,10 +53,15 @@ def structures() -> dict[str, object]:
         "lif": lif,
         "llzo_zr_polyhedra": by_formula["Li7La3Zr2O12"],
         "lgps_disordered": by_formula["Li10Ge(PS6)2"],
+        "lgps_explorer_size": by_formula["Li10Ge(PS6)2"],
+        # LGPS-type Li-Ge-P-S-I CIF: 5 elements in 10 occupancy bins (the longest legend)
+        "lgps_iodide_explorer_size": by_formula["Li26.4592Ge2.4584P1.5416S20I4"],
     }
 
 
 OPTIONS = {"llzo_zr_polyhedra": {"polyhedra": ["Zr"]}}  # the switch: only ZrO6 octahedra
+#: Figure size (px) per picture; default 980 x 780.
+SIZES = {"lgps_explorer_size": (1300, 450), "lgps_iodide_explorer_size": (1300, 450)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,10 +79,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{png} exists; not overwriting (choose another --out)", file=sys.stderr)
             return 2
         fig = structure_3d(structure, **OPTIONS.get(name, {}))
-        fig.update_layout(width=980, height=780)
+        width, height = SIZES.get(name, (980, 780))
+        fig.update_layout(width=width, height=height)
         fig.write_html(html, include_plotlyjs=True)
+        window = f"--window-size={width + 20},{height + 20}"
         subprocess.run(
-            [args.chromium, *CHROMIUM_FLAGS, f"--screenshot={png}", html.resolve().as_uri()],
+            [
+                args.chromium,
+                *CHROMIUM_FLAGS,
+                window,
+                f"--screenshot={png}",
+                html.resolve().as_uri(),
+            ],
             check=True,
             capture_output=True,
             timeout=120,

@@ -32,8 +32,20 @@ _FRAME = "@frame"
 _TRUSTED_MODULES = ("ssenb.", "pymatgen.")
 
 
-def fmt_number(value: Any, unit: str = "", *, digits: int = 2) -> str:
-    """A number for people: ``-0.000`` and ``-2.4e-15`` read as 0, ``inf`` as ∞, NaN as n/a."""
+def fmt_number(value: Any, unit: str = "", *, digits: int = 2, spread: Any = None) -> str:
+    """A number for people: ``-0.000`` and ``-2.4e-15`` read as 0, ``inf`` as ∞, NaN as n/a.
+
+    With ``spread`` (e.g. an ensemble's standard deviation, same unit) the text reads
+    ``"-3.21 ± 0.45 S/cm"``; a spread that is None, NaN or rounds to 0 at ``digits`` is
+    left out rather than written as "± 0.00" (a spread of one model is no uncertainty).
+
+    Examples
+    --------
+    >>> fmt_number(-3.2149, "S/cm", spread=0.451)
+    '-3.21 ± 0.45 S/cm'
+    >>> fmt_number(-3.2149, "S/cm", spread=0.0)
+    '-3.21 S/cm'
+    """
     try:
         x = float(value)
     except (TypeError, ValueError):
@@ -46,6 +58,12 @@ def fmt_number(value: Any, unit: str = "", *, digits: int = 2) -> str:
         text = f"{x:.{digits}f}"
         if float(text) == 0.0:  # "-0.00" and round-off noise
             text = f"{0.0:.{digits}f}"
+    try:
+        err = abs(float(spread)) if spread is not None else math.nan
+    except (TypeError, ValueError):
+        err = math.nan
+    if math.isfinite(err) and float(f"{err:.{digits}f}") > 0:
+        text += f" ± {err:.{digits}f}"
     return f"{text} {unit}".strip()
 
 

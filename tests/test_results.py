@@ -116,3 +116,17 @@ def test_from_dict_refuses_unknown_fields_and_foreign_modules():
 )
 def test_numbers_read_as_people_mean_them(value, unit, text):
     assert fmt_number(value, unit) == text
+
+
+@pytest.mark.parametrize(
+    ("spread", "text"),
+    [
+        (0.451, "-3.21 ± 0.45 S/cm"),
+        (0.0, "-3.21 S/cm"),  # one model: no spread to show, not "± 0.00"
+        (0.004, "-3.21 S/cm"),  # rounds to 0.00
+        (math.nan, "-3.21 S/cm"),  # not computed
+        (None, "-3.21 S/cm"),
+    ],
+)
+def test_a_spread_is_shown_only_when_there_is_one(spread, text):
+    assert fmt_number(-3.2149, "S/cm", spread=spread) == text

@@ -88,6 +88,11 @@ def cell_volume(a: float, b: float, c: float, alpha: float, beta: float, gamma: 
 class CellFeatures:
     """Space group number, a, b, c (Å), α, β, γ (°) and cell volume per atom (Å³).
 
+    The cell volume per atom is the package's one volume-per-atom feature (the Li-site
+    family, :class:`ssenb.features.structure.LiSiteFeatures`, does not repeat it). Atoms
+    are counted with their occupancies (OBELiX's ``true_composition``, or a Structure's
+    composition), so it is defined for disordered cells.
+
     Takes a :class:`CellRecord` (or a Structure). Follows matminer's featurizer contract
     without subclassing it, so importing ssenb does not import matminer.
     """

@@ -179,8 +179,8 @@ def _structure() -> list:
     from matminer.featurizers.structure import DensityFeatures, GlobalSymmetryFeatures
 
     return [
-        # vpa and packing fraction reject disordered structures (most SE CIFs); LiSiteFeatures
-        # gives the occupancy-weighted volume per atom instead
+        # vpa and packing fraction reject disordered structures (most SE CIFs); the cell
+        # family (CellFeatures) gives the occupancy-weighted volume per atom instead
         _with_family(DensityFeatures(desired_features=["density"]), CELL),
         _with_family(
             GlobalSymmetryFeatures(

@@ -69,11 +69,9 @@ class ConductivityPrediction(Result):
 
     def summary(self) -> list[tuple[str, str]]:
         """Predicted log10 σ (S/cm) with its ensemble spread, superionic verdict, model and domain."""
+        value = fmt_number(self.log10_sigma, spread=self.log10_sigma_std)  # no "± 0.00"
         rows = [
-            (
-                "predicted log10 σ",
-                f"{fmt_number(self.log10_sigma)} ± {fmt_number(self.log10_sigma_std)} (S/cm, ensemble spread)",
-            ),
+            ("predicted log10 σ", f"{value} (S/cm{', ensemble spread' if '±' in value else ''})"),
             ("superionic (σ ≥ 1e-4 S/cm)", "likely" if self.superionic else "unlikely"),
             ("answered by", f"{self.preset} model"),
         ]

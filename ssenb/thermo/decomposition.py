@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
@@ -13,13 +14,49 @@ if TYPE_CHECKING:
     from pymatgen.entries import Entry
 
 
+#: Atomic fractions below this are round-off of the hull solver, not phases: left out of the
+#: text (pymatgen keeps amounts above ``PhaseDiagram.numerical_tol`` = 1e-8). The mapping
+#: itself keeps every phase.
+NEGLIGIBLE_FRACTION = 1e-6
+
+
+def fraction_text(fraction: float) -> str:
+    """An atomic fraction with 3 decimals, or 2 significant digits when it is smaller.
+
+    A phase at 5.6e-5 of the atoms (O2 from a non-neutral CIF composition) reads
+    ``0.000056``, never ``0.000``.
+
+    Parameters
+    ----------
+    fraction : float
+        Atomic fraction of a phase (0 to 1).
+
+    Returns
+    -------
+    str
+        ``"0.600"``, ``"0.012"``, ``"0.00012"``.
+
+    Examples
+    --------
+    >>> fraction_text(0.6), fraction_text(1.247e-4)
+    ('0.600', '0.00012')
+    """
+    text = fmt_number(fraction, digits=3)
+    if fraction == 0 or not math.isfinite(fraction) or float(text) != 0.0:
+        return text
+    digits = 1 - math.floor(math.log10(abs(fraction)))  # 2 significant digits
+    return fmt_number(fraction, digits=digits)
+
+
 class Decomposition(Mapping[str, float], MSONable):
     """Phases a composition decomposes into, as atomic fractions summing to 1.
 
     A read-only mapping ``{"Li2S": 0.6, "P": 0.4}``, largest fraction first, with phase
     names written by :func:`ssenb.data.display_formula`. It prints as
     ``0.600 Li2S + 0.400 P``, the same in a result, a screening table, a CSV, a widget
-    and the report.
+    and the report; a minor phase keeps two significant digits (``0.00012 ZrAl2``, see
+    :func:`fraction_text`), and fractions under ``NEGLIGIBLE_FRACTION`` (hull round-off)
+    are left out of the text.
 
     Examples
     --------
@@ -53,7 +90,11 @@ class Decomposition(Mapping[str, float], MSONable):
         return len(self._fractions)
 
     def __str__(self) -> str:
-        return " + ".join(f"{fmt_number(v, digits=3)} {k}" for k, v in self._fractions.items())
+        return " + ".join(
+            f"{fraction_text(v)} {k}"
+            for k, v in self._fractions.items()
+            if abs(v) >= NEGLIGIBLE_FRACTION
+        )
 
     def __repr__(self) -> str:
         return f"Decomposition({self._fractions!r})"
@@ -83,4 +124,4 @@ class Decomposition(Mapping[str, float], MSONable):
         return cls(d.get("fractions", {}))
 
 
-__all__ = ["Decomposition"]
+__all__ = ["NEGLIGIBLE_FRACTION", "Decomposition", "fraction_text"]

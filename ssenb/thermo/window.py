@@ -26,6 +26,53 @@ if TYPE_CHECKING:
     from pymatgen.core import Composition
 
 ION_PER_FU = K.ION_PER_FU  # >0: taken up (reduction), <0: released (oxidation)
+#: A window narrower than this (V) is empty: the material decomposes at one voltage.
+EMPTY_WINDOW_V = 1e-6
+
+
+def window_text(
+    reduction_v: float, oxidation_v: float, *, ion: str = "Li", reference: bool = True
+) -> str:
+    """The window as people read it, in every summary, figure and widget (one formatter).
+
+    Parameters
+    ----------
+    reduction_v, oxidation_v : float
+        Window limits (V vs the ion's metal); ``oxidation_v`` may be ``inf`` (no ion to
+        release).
+    ion : str
+        The mobile ion, for the reference electrode (V vs Li/Li⁺).
+    reference : bool
+        Append "vs Li/Li⁺" (False: plain "V", for labels beside a voltage axis).
+
+    Returns
+    -------
+    str
+        ``"1.72–2.29 V vs Li/Li⁺"``; an empty window (limits within ``EMPTY_WINDOW_V``)
+        ``"no window (decomposes at 1.72 V vs Li/Li⁺)"``; no oxidation limit
+        ``"above 0.00 V vs Na/Na⁺ (no oxidation limit: no Na to release)"``. Limits that
+        differ but round alike get a third (or fourth) decimal.
+
+    Examples
+    --------
+    >>> window_text(1.7207, 1.7207)
+    'no window (decomposes at 1.72 V vs Li/Li⁺)'
+    >>> window_text(2.2793, 2.3118, reference=False)
+    '2.28–2.31 V'
+    """
+    unit = f"V vs {ion}/{ion}⁺" if reference else "V"
+    if not math.isfinite(oxidation_v):
+        return f"above {fmt_number(reduction_v, unit)} (no oxidation limit: no {ion} to release)"
+    if oxidation_v - reduction_v <= EMPTY_WINDOW_V:
+        return f"no window (decomposes at {fmt_number(reduction_v, unit)})"
+    digits = 2
+    while digits < 4 and fmt_number(reduction_v, digits=digits) == fmt_number(
+        oxidation_v, digits=digits
+    ):
+        digits += 1
+    return (
+        f"{fmt_number(reduction_v, digits=digits)}–{fmt_number(oxidation_v, unit, digits=digits)}"
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,6 +122,15 @@ class StabilityWindow(Result):
         """Window width (V)."""
         return self.oxidation_v - self.reduction_v
 
+    @property
+    def is_empty(self) -> bool:
+        """True when the limits meet: the material decomposes at one voltage, no window."""
+        return self.width_v <= EMPTY_WINDOW_V
+
+    def window_text(self, *, reference: bool = True) -> str:
+        """The window in words (see :func:`window_text`): a range, or "no window ..."."""
+        return window_text(self.reduction_v, self.oxidation_v, ion=self.ion, reference=reference)
+
     def phases_at(self, voltage: float) -> list[str]:
         """Stable phase equilibrium at ``voltage`` (V vs the ion's metal)."""
         rows = self.profile[self.profile[K.VOLTAGE] <= voltage + 1e-12]
@@ -89,6 +145,7 @@ class StabilityWindow(Result):
         """Reduction and oxidation limits (V vs ion/ion⁺), their products and a metastability note."""
         ref = f"V vs {self.ion}/{self.ion}⁺"
         rows = [
+            ("window", self.window_text()),
             ("reduction limit", fmt_number(self.reduction_v, ref)),
             (
                 "oxidation limit",
@@ -194,9 +251,11 @@ def ion_profile(pd_: PhaseDiagram, comp: Composition, ion: str) -> pd.DataFrame:
 
 
 __all__ = [
+    "EMPTY_WINDOW_V",
     "ION_PER_FU",
     "StabilityWindow",
     "check_window_input",
     "ion_profile",
     "stability_window",
+    "window_text",
 ]

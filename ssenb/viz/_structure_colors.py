@@ -41,14 +41,28 @@ def _palette() -> dict[str, tuple[int, int, int]]:
     from monty.serialization import loadfn
 
     schemes = loadfn(str(Path(pymatgen.vis.__file__).parent / "ElementColorSchemes.yaml"))
-    palette = {el: tuple(int(v) for v in rgb) for el, rgb in schemes["Jmol"].items()}
-    palette.update({el: tuple(int(v) for v in rgb) for el, rgb in schemes["VESTA"].items()})
+    palette: dict[str, tuple[int, int, int]] = {}
+    for scheme in ("Jmol", "VESTA"):  # VESTA's colours win where both have one
+        for el, rgb in schemes[scheme].items():
+            r, g, b = (int(v) for v in rgb)
+            palette[str(el)] = (r, g, b)
     palette.update(OVERRIDES)
     return palette
 
 
 def element_rgb(symbol: str) -> tuple[int, int, int]:
-    """(r, g, b) in 0–255 of an element in ssenb's scheme (grey if unknown)."""
+    """(r, g, b) in 0–255 of an element in ssenb's scheme (grey if unknown).
+
+    Parameters
+    ----------
+    symbol : str
+        Element symbol, e.g. "Zr".
+
+    Returns
+    -------
+    tuple of int
+        Red, green, blue, each 0–255.
+    """
     return _palette().get(symbol, UNKNOWN_COLOR)
 
 

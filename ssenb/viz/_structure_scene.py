@@ -32,10 +32,19 @@ import itertools
 import math
 import warnings
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 
 from ..errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from pymatgen.core import Composition, Element, Structure
+
+#: A lattice translation (na, nb, nc) of a drawn atom's site.
+Image: TypeAlias = tuple[int, ...]
+#: Per site: its bonded neighbours of the other role, as (site j, image, distance in Å).
+Neighbours: TypeAlias = list[list[tuple[int, Image, float]]]
 
 # Work bounds (checked before any neighbour search; ssenb.viz.structure re-exports them).
 MAX_SITES = 2_000  # sites in the given cell
@@ -61,15 +70,33 @@ class Scene:
     site_role: np.ndarray  # per site: +1 cation, -1 anion, 0 no role (e.g. metal)
     site_radius: np.ndarray  # per site bonding radius (Å)
     cn: np.ndarray  # per site number of bonded neighbours of the other role
-    atoms: list[tuple[int, tuple[int, int, int]]]  # (site, lattice image) per drawn atom
+    atoms: list[tuple[int, Image]]  # (site, lattice image) per drawn atom
     xyz: np.ndarray  # (n_atoms, 3) cartesian Å
     frac: np.ndarray  # (n_atoms, 3) fractional coordinates of the same atoms
     bonds: list[tuple[int, int, float]] = field(default_factory=list)  # atom a, atom b, d (Å)
     polyhedra: list[tuple[int, np.ndarray]] = field(default_factory=list)  # centre site, verts
 
 
-def check_size(structure) -> None:
-    """Refuse cells whose drawing would take runaway time or memory, before any work."""
+def check_size(structure: Structure) -> None:
+    """Refuse cells whose drawing would take runaway time or memory, before any work.
+
+    Parameters
+    ----------
+    structure : pymatgen.core.Structure
+        The cell to draw.
+
+    Returns
+    -------
+    None
+        The cell is small enough to draw.
+
+    Raises
+    ------
+    InvalidInputError
+        A degenerate cell, an edge above ``MAX_LATTICE_LENGTH_A`` (Å), more than
+        ``MAX_SITES`` sites, or an estimated neighbour count above ``MAX_NEIGHBOR_PAIRS``;
+        the message names the limit and how to draw a smaller cell.
+    """
     lattice = structure.lattice
     abc = np.asarray(lattice.abc, float)
     volume = float(lattice.volume)
@@ -108,8 +135,22 @@ def _check_pairs(n_sites: int, volume: float, cutoff: float) -> None:
         )
 
 
-def element_roles(structure) -> tuple[dict[str, int], str]:
-    """Cation (+1) or anion (-1) per element symbol, and how the roles were decided."""
+def element_roles(structure: Structure) -> tuple[dict[str, int], str]:
+    """Cation (+1) or anion (-1) per element symbol, and how the roles were decided.
+
+    Parameters
+    ----------
+    structure : pymatgen.core.Structure
+        Ordered or disordered; its stored oxidation states are used when every species
+        has one.
+
+    Returns
+    -------
+    roles : dict of str to int
+        +1 (cation) or -1 (anion) per element symbol.
+    source : str
+        How the roles were decided (stored oxidation states, or charge balance).
+    """
     stored: dict[str, float] = {}
     for site in structure:
         for sp, occ in site.species.items():
@@ -123,7 +164,7 @@ def element_roles(structure) -> tuple[dict[str, int], str]:
     )
 
 
-def _charge_balance_roles(comp) -> dict[str, int]:
+def _charge_balance_roles(comp: Composition) -> dict[str, int]:
     """Cation (+1) / anion (-1) per element of ``comp`` (amounts may be fractional).
 
     Elements with both negative and positive common oxidation states are tried both ways.
@@ -140,10 +181,10 @@ def _charge_balance_roles(comp) -> dict[str, int]:
     elements = [Element(el.symbol) for el in comp if Element.is_valid_symbol(el.symbol)]
     amounts = {el.symbol: float(comp[el.symbol]) for el in elements}
 
-    def common(el):
+    def common(el: Element) -> tuple[int, ...]:
         return tuple(el.common_oxidation_states or el.oxidation_states or (1,))
 
-    def charges(el, role):
+    def charges(el: Element, role: int) -> list[int]:
         if role > 0:
             pos = [s for s in (el.oxidation_states or ()) + common(el) if s > 0]
             return pos or [1]
@@ -181,7 +222,7 @@ def _charge_balance_roles(comp) -> dict[str, int]:
     return best
 
 
-def _x(el) -> float:
+def _x(el: Element) -> float:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pymatgen warns for noble gases without X
         x = el.X
@@ -189,7 +230,21 @@ def _x(el) -> float:
 
 
 def bonding_radius(symbol: str, role: int) -> float:
-    """Shannon crystal radius (Å, six-fold) of ``symbol`` in its usual state for ``role``."""
+    """Shannon crystal radius (Å, six-fold) of ``symbol`` in its usual state for ``role``.
+
+    Parameters
+    ----------
+    symbol : str
+        Element symbol.
+    role : int
+        +1 cation, -1 anion.
+
+    Returns
+    -------
+    float
+        Radius in Å: the radius of the most highly charged common oxidation state of that
+        sign, else the element's average ionic or atomic radius, else 1 Å.
+    """
     from pymatgen.core import Element
 
     if not Element.is_valid_symbol(symbol):
@@ -210,8 +265,23 @@ def bonding_radius(symbol: str, role: int) -> float:
         return float(el.atomic_radius or _FALLBACK_RADIUS_A)
 
 
-def build_scene(structure, *, polyhedra_elements: set[str] | None, bonds: bool) -> Scene:
-    """Roles, bonds, boundary images and polyhedra of ``structure`` (call check_size first)."""
+def build_scene(structure: Structure, *, polyhedra_elements: set[str] | None, bonds: bool) -> Scene:
+    """Roles, bonds, boundary images and polyhedra of ``structure`` (call check_size first).
+
+    Parameters
+    ----------
+    structure : pymatgen.core.Structure
+        Ordered or disordered.
+    polyhedra_elements : set of str or None
+        Cation elements whose 4- to 8-coordinated sites get a polyhedron.
+    bonds : bool
+        Whether to list the cation-anion bonds.
+
+    Returns
+    -------
+    Scene
+        Every drawn atom, bond and polyhedron in cartesian Å.
+    """
     roles, source = element_roles(structure)
     n = len(structure)
     site_role = np.zeros(n, int)
@@ -292,9 +362,11 @@ def _check_drawn(count: int) -> None:
         )
 
 
-def _bonded_neighbours(structure, site_role, site_radius):
+def _bonded_neighbours(
+    structure: Structure, site_role: np.ndarray, site_radius: np.ndarray
+) -> Neighbours:
     """Per site, its bonded neighbours of the other role: [(site j, image, d in Å)]."""
-    out: list[list[tuple[int, tuple[int, int, int], float]]] = [[] for _ in structure]
+    out: Neighbours = [[] for _ in structure]
     cations, anions = site_role > 0, site_role < 0
     if not cations.any() or not anions.any():
         return out
@@ -316,7 +388,7 @@ def _bonded_neighbours(structure, site_role, site_radius):
     return out
 
 
-def _cell_atoms(structure) -> list[tuple[int, tuple[int, int, int]]]:
+def _cell_atoms(structure: Structure) -> list[tuple[int, Image]]:
     """Every site once inside [0, 1) plus its images on the faces, edges and corners."""
     frac = structure.frac_coords
     shift = -np.floor(frac + BOUNDARY_TOL).astype(int)  # wraps 0.9999 to -0.0001

@@ -9,8 +9,12 @@ from __future__ import annotations
 import math
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InvalidInputError, SsenbWarning
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 #: Formats save_figure writes; html needs nothing extra, the others kaleido + Chromium.
 FORMATS = ("html", "png", "svg", "pdf", "jpeg", "webp")
@@ -20,8 +24,8 @@ MAX_DPI = 1200
 
 
 def save_figure(
-    fig,
-    stem,
+    fig: go.Figure,
+    stem: str | Path,
     *,
     formats: tuple[str, ...] = ("html", "png"),
     dpi: float | None = None,
@@ -38,6 +42,7 @@ def save_figure(
     Parameters
     ----------
     fig : plotly.graph_objects.Figure
+        The figure to write; it is not modified.
     stem : str or Path
         Path without suffix; ``<stem>.<format>`` is written for each format.
     formats : tuple of str
@@ -59,6 +64,12 @@ def save_figure(
     -------
     list of pathlib.Path
         The files written.
+
+    Raises
+    ------
+    InvalidInputError
+        An unknown format, a dpi outside 72–1200, or a file that exists while
+        ``overwrite`` is False.
 
     Examples
     --------
@@ -82,7 +93,7 @@ def save_figure(
             f"save_figure will not overwrite {existing}; pass overwrite=True or another stem"
         )
     stem.parent.mkdir(parents=True, exist_ok=True)
-    written = []
+    written: list[Path] = []
     for fmt, path in zip(formats, paths):
         if fmt == "html":
             fig.write_html(path, include_plotlyjs=True)
@@ -129,13 +140,17 @@ def use_notebook_renderer(*, connected: bool = False) -> None:
 
     Call it once in the first cell of a notebook; ssenb never calls it on import.
 
+    To undo, set ``plotly.io.renderers.default`` back to the value it had before.
+
     Parameters
     ----------
     connected : bool
         Load plotly.js from the CDN instead of embedding it.
 
-    Returns nothing (so the cell shows no output); to undo, set
-    ``plotly.io.renderers.default`` back to the value it had before.
+    Returns
+    -------
+    None
+        Nothing, so the cell shows no output.
 
     Examples
     --------

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import Literal
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -15,27 +16,79 @@ from ..results import fmt_number
 from ._style import LINE_COLOR, new_figure
 from .publication import formula_html
 
+if TYPE_CHECKING:
+    from ..thermo import InterfaceReactions
+
 #: Reaction energies above this (eV/atom) are "no reaction" (round-off of the hull).
 NO_REACTION_EV = -1e-9
 #: Diverging scale (ColorBrewer RdBu): red = reacts, white = 0 exactly, blue = positive.
-DIVERGING = [
-    [0.0, "#67001f"],
-    [0.125, "#b2182b"],
-    [0.25, "#d6604d"],
-    [0.375, "#f4a582"],
-    [0.5, "#ffffff"],
-    [0.625, "#92c5de"],
-    [0.75, "#4393c3"],
-    [0.875, "#2166ac"],
-    [1.0, "#053061"],
+DIVERGING: list[tuple[float, str]] = [
+    (0.0, "#67001f"),
+    (0.125, "#b2182b"),
+    (0.25, "#d6604d"),
+    (0.375, "#f4a582"),
+    (0.5, "#ffffff"),
+    (0.625, "#92c5de"),
+    (0.75, "#4393c3"),
+    (0.875, "#2166ac"),
+    (1.0, "#053061"),
 ]
 #: Its negative half, for maps with no positive value: white stays at exactly 0.
-NEGATIVE_HALF = [[2 * p, c] for p, c in DIVERGING[:5]]
+NEGATIVE_HALF = [(2 * p, c) for p, c in DIVERGING[:5]]
 MAX_CELLS = 2500
+#: Smallest y span of a reaction curve (eV/atom): a near-zero reaction (|ΔE| ~ 1 meV/atom)
+#: looks nearly flat instead of being stretched into a deep V.
+MIN_REACTION_SPAN_EV = 0.05
+#: Room above the curve's plot area (px): the title, then one line per note.
+TOP_MARGIN_PX = 80
+NOTE_LINE_PX = 14
 
 
-def own_state_note(reactions) -> str:
-    """Say how far each reactant is above its own hull (not counted in the reaction energy)."""
+def reaction_y_range(
+    energies: Iterable[float], *, current: Sequence[float] | None = None
+) -> list[float]:
+    """The y range (eV/atom) of a reaction curve: 0 and every energy, at least 0.05 eV/atom.
+
+    Parameters
+    ----------
+    energies : iterable of float
+        Reaction energies (eV/atom of mixture) along the mixing line; NaN is skipped.
+    current : sequence of two floats, optional
+        The range already on the figure (overlaying several curves): it is kept inside.
+
+    Returns
+    -------
+    list of float
+        ``[low, high]`` in eV/atom: the span of 0 and ``energies`` with 8 % margin on each
+        side, widened downwards to ``MIN_REACTION_SPAN_EV`` (reactions are ≤ 0, so 0 stays
+        near the top and a stable pair's flat line does not sit mid-axis).
+    """
+    values = np.asarray([float(e) for e in energies], float)
+    values = values[np.isfinite(values)]
+    lo = min(0.0, float(values.min())) if values.size else 0.0
+    hi = max(0.0, float(values.max())) if values.size else 0.0
+    span = max(hi - lo, MIN_REACTION_SPAN_EV)
+    pad = 0.08 * span
+    low, high = hi - span - pad, hi + pad
+    if current is not None and len(current) == 2:
+        low, high = min(low, float(current[0])), max(high, float(current[1]))
+    return [low, high]
+
+
+def own_state_note(reactions: InterfaceReactions) -> str:
+    """Say how far each reactant is above its own hull (not counted in the reaction energy).
+
+    Parameters
+    ----------
+    reactions : ssenb.thermo.InterfaceReactions
+        One electrolyte | electrode pair.
+
+    Returns
+    -------
+    str
+        Plotly-ready lines joined by ``<br>`` (energies in meV/atom), one per reactant that
+        is above its hull or missing from the data; "" when both are on their hulls.
+    """
     notes = []
     for name, value in (
         (reactions.electrolyte, reactions.electrolyte_e_above_hull),
@@ -51,7 +104,7 @@ def own_state_note(reactions) -> str:
     return "<br>".join(notes)
 
 
-def _reaction_text(reactions) -> str:
+def _reaction_text(reactions: InterfaceReactions) -> str:
     if reactions.min_energy > NO_REACTION_EV:
         return "no reaction (0 eV/atom at every ratio)"
     return (
@@ -60,23 +113,33 @@ def _reaction_text(reactions) -> str:
     )
 
 
-def reaction_energy_curve(reactions, *, fig: go.Figure | None = None, **kwargs) -> go.Figure:
+def reaction_energy_curve(
+    reactions: InterfaceReactions, *, fig: go.Figure | None = None, **kwargs: Any
+) -> go.Figure:
     """Reaction energy (eV/atom of mixture) vs mixing ratio, minimum marked.
 
     Both reactants are taken at their own hull energies (``reactions.convention``), so
     the curve is 0 at x = 0 and x = 1; a metastable reactant's own energy above hull is
-    named in the hover of the minimum, not added to the curve.
+    named in the hover of the minimum and in a note above the plot, not added to the
+    curve.
 
     Parameters
     ----------
     reactions : ssenb.thermo.InterfaceReactions
-    fig : plotly Figure, optional
+        One electrolyte | electrode pair: reaction energy (eV/atom of mixture) at each
+        kink of the mixing line.
+    fig : plotly.graph_objects.Figure, optional
+        Figure to draw into (several electrodes on one axis); a new one by default. Its
+        y range is widened to hold this curve too.
     **kwargs
         Forwarded to the curve trace (e.g. ``name=`` when overlaying several electrodes).
 
     Returns
     -------
     plotly.graph_objects.Figure
+        x: atomic fraction of electrolyte (0 to 1); y: eV/atom, spanning at least
+        ``MIN_REACTION_SPAN_EV`` (:func:`reaction_y_range`), so a near-zero reaction is
+        drawn nearly flat.
 
     Examples
     --------
@@ -108,7 +171,7 @@ def reaction_energy_curve(reactions, *, fig: go.Figure | None = None, **kwargs) 
     if reactions.min_energy > NO_REACTION_EV:  # nothing to mark: say so instead of a star at 0
         fig.add_annotation(
             x=0.5,
-            y=0.7,  # above the flat line at 0, not across it
+            y=0.5,  # mid-plot, below the flat line at 0 (near the top: see reaction_y_range)
             xref="paper",
             yref="paper",
             showarrow=False,
@@ -125,14 +188,17 @@ def reaction_energy_curve(reactions, *, fig: go.Figure | None = None, **kwargs) 
             hovertext=["minimum: " + _reaction_text(reactions) + (f"<br>{note}" if note else "")],
             hovertemplate="%{hovertext}<extra></extra>",
         )
-    if note:  # say it on the figure too: the curve leaves that energy out on purpose
+    lines = note.count("<br>") + 1 if note else 0
+    if note:  # say it on the figure too, above the plot area where no curve can run
         fig.add_annotation(
-            x=0.5,  # top middle: the curve is 0 at both ends and dips in between
-            y=0.98,
+            x=0,
+            y=1,
             xref="paper",
             yref="paper",
-            xanchor="center",
-            yanchor="top",
+            xanchor="left",
+            yanchor="bottom",
+            yshift=4,
+            align="left",
             showarrow=False,
             text=note.replace(
                 " (not counted)", ", not counted: each reactant at its own hull energy"
@@ -147,7 +213,11 @@ def reaction_energy_curve(reactions, *, fig: go.Figure | None = None, **kwargs) 
     fig.update_layout(
         title=f"{formula_html(reactions.electrolyte)} | {formula_html(reactions.electrode)}{cond}",
         xaxis_title=K.label(K.MIXING_RATIO),
-        yaxis_title=K.label(K.REACTION_ENERGY),
+        yaxis={
+            "title": K.label(K.REACTION_ENERGY),
+            "range": reaction_y_range(t[K.REACTION_ENERGY], current=fig.layout.yaxis.range),
+        },
+        margin={"t": TOP_MARGIN_PX + NOTE_LINE_PX * lines},
     )
     return fig
 
@@ -159,7 +229,7 @@ def interface_heatmap(
     fig: go.Figure | None = None,
     unit: Literal["eV/atom", "meV/atom"] = "eV/atom",
     digits: int | None = None,
-    **kwargs,
+    **kwargs: Any,
 ) -> go.Figure:
     """Map of the most negative reaction energy of each electrolyte | electrode pair.
 
@@ -176,6 +246,8 @@ def interface_heatmap(
         above hull. NaN cells (failed pairs) stay blank and read "n/a".
     hover : pandas.DataFrame, optional
         Extra hover text per cell, same shape as ``frame`` (used with float cells).
+    fig : plotly.graph_objects.Figure, optional
+        Figure to draw into; a new one by default.
     unit : "eV/atom" or "meV/atom"
         Unit of the colour scale and the cell numbers; "meV/atom" writes short integers
         (for journal-size cells).
@@ -188,6 +260,13 @@ def interface_heatmap(
     Returns
     -------
     plotly.graph_objects.Figure
+        One heatmap; z in ``unit``; at most ``MAX_CELLS`` cells.
+
+    Raises
+    ------
+    InvalidInputError
+        An empty or oversized frame, a hover of another shape, a cell that is neither a
+        number nor a result, or an unknown unit.
 
     Examples
     --------

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from .. import keys as K
 from ._style import LINE_COLOR, new_figure
+
+if TYPE_CHECKING:
+    from ..mlip.benchmark import PotentialBenchmark
+    from ..mlip.substitute import DopingResult
 
 #: "within 50 meV/atom of the hull" classes of the hull-vs-hull figure, with colours
 _CLASSES = (
@@ -19,28 +25,33 @@ _CLASSES = (
 )
 
 
-def _hover(table) -> list[str]:
+def _hover(table: pd.DataFrame) -> list[str]:
     return [
         f"{f} ({i}, {n} atoms)"
         for f, i, n in zip(table[K.FORMULA], table[K.ENTRY_ID], table[K.N_ATOMS])
     ]
 
 
-def benchmark_parity(bench, *, fig: go.Figure | None = None, **kwargs) -> go.Figure:
+def benchmark_parity(
+    bench: PotentialBenchmark, *, fig: go.Figure | None = None, **kwargs: Any
+) -> go.Figure:
     """Formation energy from the potential against DFT (eV/atom), with the y = x line.
 
     Parameters
     ----------
     bench : PotentialBenchmark
-        From :func:`ssenb.mlip.benchmark_potential`.
-    fig : plotly Figure, optional
-        Draw on this figure.
+        From :func:`ssenb.mlip.benchmark_potential`: formation energies (eV/atom) of the
+        same entries from DFT and from the potential.
+    fig : plotly.graph_objects.Figure, optional
+        Figure to draw into; a new one by default.
     **kwargs
         Forwarded to the scatter trace.
 
     Returns
     -------
     plotly.graph_objects.Figure
+        DFT (x) against MLIP (y) formation energy, eV/atom, equal axis scales; the
+        subtitle gives the MAE (eV/atom) and the correction scheme.
 
     Examples
     --------
@@ -86,12 +97,12 @@ def benchmark_parity(bench, *, fig: go.Figure | None = None, **kwargs) -> go.Fig
 
 
 def benchmark_hull_parity(
-    bench,
+    bench: PotentialBenchmark,
     *,
     threshold: float = 0.05,
     e_max: float | None = 0.5,
     fig: go.Figure | None = None,
-    **kwargs,
+    **kwargs: Any,
 ) -> go.Figure:
     """E_hull from the potential's hull against E_hull from the DFT hull (eV/atom).
 
@@ -101,18 +112,22 @@ def benchmark_hull_parity(
     Parameters
     ----------
     bench : PotentialBenchmark
+        From :func:`ssenb.mlip.benchmark_potential`: E_hull (eV/atom) of each entry on
+        the DFT hull and on the potential's hull.
     threshold : float
         eV/atom; drawn as dotted lines.
     e_max : float or None
         Axis limit (eV/atom) so the region near the hull is readable; the subtitle counts
         the points beyond it (None: show all).
-    fig : plotly Figure, optional
+    fig : plotly.graph_objects.Figure, optional
+        Figure to draw into; a new one by default.
     **kwargs
         Forwarded to every scatter trace of entries.
 
     Returns
     -------
     plotly.graph_objects.Figure
+        DFT (x) against MLIP (y) E_hull, eV/atom, one trace per agreement class.
     """
     t = bench.table.dropna(subset=[K.E_HULL_MLIP])
     d = t[K.E_HULL_DFT].to_numpy() <= threshold + 1e-6
@@ -169,7 +184,7 @@ def benchmark_hull_parity(
     return fig
 
 
-def doping_bars(result, *, fig: go.Figure | None = None, **kwargs) -> go.Figure:
+def doping_bars(result: DopingResult, *, fig: go.Figure | None = None, **kwargs: Any) -> go.Figure:
     """E_hull of the host and each relaxed candidate (eV/atom) with the benchmark's error bar.
 
     Non-converged relaxations have no bar: they are named in the x labels as such.
@@ -177,14 +192,17 @@ def doping_bars(result, *, fig: go.Figure | None = None, **kwargs) -> go.Figure:
     Parameters
     ----------
     result : DopingResult
-        From :func:`ssenb.mlip.substitute`.
-    fig : plotly Figure, optional
+        From :func:`ssenb.mlip.substitute`: E_hull (eV/atom) of the host and each
+        relaxed candidate, with the benchmark's error.
+    fig : plotly.graph_objects.Figure, optional
+        Figure to draw into; a new one by default.
     **kwargs
         Forwarded to the bar trace.
 
     Returns
     -------
     plotly.graph_objects.Figure
+        One bar per structure (eV/atom); error bars are the potential's E_hull MAE.
     """
     from ..mlip.substitute import CANDIDATE, SUPERCELL
 

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
 
 from ..errors import InvalidInputError
 from ..results import fmt_number
 from .publication import formula_html
+
+if TYPE_CHECKING:
+    from pymatgen.analysis.phase_diagram import PhaseDiagram
+    from pymatgen.core import Composition
+
+    from ..thermo.sources import EntrySource
 
 HIGHLIGHT_COLOR = "crimson"
 #: Label size (px) and the approximate box of one character / one line, as fractions of
@@ -29,13 +37,13 @@ _POSITIONS = [
 
 
 def hull_diagram(
-    system,
+    system: str | Sequence[str] | PhaseDiagram,
     *,
-    highlight=None,
-    source=None,
+    highlight: str | Composition | None = None,
+    source: str | list[Any] | EntrySource | None = None,
     show_unstable: float = 0.05,
     fig: go.Figure | None = None,
-    **kwargs,
+    **kwargs: Any,
 ) -> go.Figure:
     """Phase diagram of a chemical system, with the material of interest marked.
 
@@ -51,7 +59,7 @@ def hull_diagram(
         Hull data when ``system`` is not a PhaseDiagram (default: MP ~2019 snapshot).
     show_unstable : float
         Also draw phases up to this energy above the hull (eV/atom).
-    fig : plotly Figure, optional
+    fig : plotly.graph_objects.Figure, optional
         Figure to draw into (its traces are kept; the hull's layout replaces its layout).
     **kwargs
         Forwarded to ``PDPlotter.get_plot``.
@@ -63,6 +71,12 @@ def hull_diagram(
         tetrahedron above. Stable phases are labelled with subscripted formulas where the
         labels do not overlap (quaternary: only the highlighted material's products and
         the compounds with 3+ elements; all labels toggle from the legend).
+
+    Raises
+    ------
+    InvalidInputError
+        A system that is not 2 to 4 element symbols, or a highlight with elements outside
+        the system.
 
     Examples
     --------
@@ -93,7 +107,9 @@ def hull_diagram(
         kwargs.setdefault("label_unstable", False)
     label = "-".join(sorted(str(e) for e in pd_.elements))
     target = _target(pd_, highlight) if highlight is not None else None
-    hull = PDPlotter(pd_, backend="plotly", show_unstable=show_unstable).get_plot(**kwargs)
+    hull: go.Figure = PDPlotter(pd_, backend="plotly", show_unstable=show_unstable).get_plot(
+        **kwargs
+    )
     dim = len(pd_.elements)
     keep = set(target["products"]) if target else set()
     if dim == 3:
@@ -114,7 +130,7 @@ def hull_diagram(
     return hull
 
 
-def _target(pd_, material) -> dict:
+def _target(pd_: PhaseDiagram, material: str | Composition) -> dict[str, Any]:
     from pymatgen.core import Composition
 
     from ..data.materials import display_formula, to_composition
@@ -129,7 +145,8 @@ def _target(pd_, material) -> dict:
     reduced = comp.reduced_composition
     same = [e for e in pd_.all_entries if e.composition.reduced_composition == reduced]
     entry = min(same, key=lambda e: e.energy_per_atom) if same else None
-    e_hull = float(pd_.get_e_above_hull(entry)) if entry is not None else math.nan
+    e_above = pd_.get_e_above_hull(entry) if entry is not None else None
+    e_hull = float(e_above) if e_above is not None else math.nan
     products = sorted(
         display_formula(e.composition) for e in pd_.get_decomposition(Composition(reduced))
     )
@@ -154,7 +171,7 @@ def _target(pd_, material) -> dict:
     }
 
 
-def _mark(fig: go.Figure, pd_, target: dict, dim: int) -> None:
+def _mark(fig: go.Figure, pd_: PhaseDiagram, target: dict[str, Any], dim: int) -> None:
     comp = target["comp"]
     hover = (
         f"{formula_html(target['name'])}: {target['state']}<br>"
@@ -162,10 +179,11 @@ def _mark(fig: go.Figure, pd_, target: dict, dim: int) -> None:
     )
     if target["products"]:
         hover += "<br>decomposes to " + " + ".join(formula_html(p) for p in target["products"])
-    style = {
+    label = f"<b>{formula_html(target['name'])}</b>"
+    style: dict[str, Any] = {
         "mode": "markers+text",
         "name": formula_html(target["name"]),
-        "text": [f"<b>{formula_html(target['name'])}</b>"],
+        "text": [label],
         "textfont": {"color": HIGHLIGHT_COLOR, "size": LABEL_SIZE + 2},
         "hovertext": [hover],
         "hoverinfo": "text",
@@ -201,7 +219,7 @@ def _mark(fig: go.Figure, pd_, target: dict, dim: int) -> None:
                 "x": x,
                 "y": y,
                 "z": z,
-                "text": style["text"][0],
+                "text": label,
                 "showarrow": True,
                 "arrowhead": 0,
                 "arrowcolor": HIGHLIGHT_COLOR,
@@ -252,7 +270,9 @@ def _label_ternary(fig: go.Figure, keep: set[str]) -> None:
     )
 
 
-def _place(points, *, keep: set[str], center) -> dict[str, tuple[str, str]]:
+def _place(
+    points: list[tuple[float, float, str]], *, keep: set[str], center: tuple[float, float]
+) -> dict[str, tuple[str, str]]:
     """Greedy label placement: the first of eight positions whose box overlaps nothing.
 
     ``points`` are (x, y, name) in plot fractions; ``keep`` names are placed first.
@@ -281,7 +301,7 @@ def _place(points, *, keep: set[str], center) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _overlap(a, b) -> bool:
+def _overlap(a: Sequence[float], b: Sequence[float]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 

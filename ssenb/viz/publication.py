@@ -16,9 +16,12 @@ from __future__ import annotations
 import copy
 import html
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
 
 #: CSS pixels per inch: plotly lays out in CSS px, Chromium prints 96 of them per inch.
 CSS_PX_PER_INCH = 96.0
@@ -37,12 +40,34 @@ _NUMBER = re.compile(r"(?<=[A-Za-z)\]])(\d+(?:\.\d+)?)")
 
 
 def mm_to_px(mm: float) -> float:
-    """Length at print size (mm) in CSS px (96 per inch)."""
+    """Length at print size (mm) in CSS px (96 per inch).
+
+    Parameters
+    ----------
+    mm : float
+        Length at print size, mm.
+
+    Returns
+    -------
+    float
+        The same length in CSS px (85 mm -> 321.3 px).
+    """
     return float(mm) / MM_PER_INCH * CSS_PX_PER_INCH
 
 
 def pt_to_px(pt: float) -> float:
-    """Font size at print size (pt, 72 per inch) in CSS px."""
+    """Font size at print size (pt, 72 per inch) in CSS px.
+
+    Parameters
+    ----------
+    pt : float
+        Font size at print size, pt.
+
+    Returns
+    -------
+    float
+        The same size in CSS px (8 pt -> 10.67 px).
+    """
     return float(pt) / PT_PER_INCH * CSS_PX_PER_INCH
 
 
@@ -102,14 +127,14 @@ def _is_formula(word: str) -> bool:
 
 
 def publication_style(
-    fig,
+    fig: go.Figure,
     *,
     column: Column | float = "single",
     height_mm: float | None = None,
     font_pt: float = 8.0,
     font_family: str = "Arial, Helvetica, sans-serif",
     keep_title: bool = False,
-):
+) -> go.Figure:
     """A copy of ``fig`` at journal print size: width in mm, fonts in pt, no in-figure title.
 
     Parameters
@@ -131,8 +156,13 @@ def publication_style(
     Returns
     -------
     plotly.graph_objects.Figure
-        Sized ``mm_to_px(width_mm)`` × ``mm_to_px(height_mm)`` CSS px; save it with
+        A new figure sized ``mm_to_px(width_mm)`` × ``mm_to_px(height_mm)`` CSS px; save it with
         ``save_figure(fig, stem, formats=("svg", "pdf", "png"), dpi=300)``.
+
+    Raises
+    ------
+    InvalidInputError
+        An unknown column name, a width outside 20–250 mm, or a font outside 6–12 pt.
 
     Examples
     --------

@@ -48,8 +48,8 @@ def candidates_pareto(
     y : str
         Column on the y axis: predicted log10 σ (S/cm) by default, with its 1-std
         uncertainty as error bars; any numeric column of the table also works.
-    fig : plotly Figure, optional
-        Figure to draw into.
+    fig : plotly.graph_objects.Figure, optional
+        Figure to draw into; a new one by default.
     **kwargs
         Forwarded to the scatter trace of all candidates.
 
@@ -152,8 +152,30 @@ def candidates_window_bars(
 ) -> go.Figure:
     """Stability windows (V vs Li/Li⁺) of the ``top`` best-ranked candidates as bars.
 
-    Candidates are ordered by Pareto rank, then by energy above hull; the bars are
-    :func:`ssenb.viz.window_bars` of those rows. ``**kwargs`` go to the bar trace.
+    Candidates are ordered by Pareto rank, then by energy above hull (eV/atom); the bars
+    are :func:`ssenb.viz.window_bars` of those rows.
+
+    Parameters
+    ----------
+    data : CandidateTable or DataFrame
+        From :func:`ssenb.pipeline.screen_candidates` (columns as named in
+        :mod:`ssenb.keys`; limits in V vs Li/Li⁺).
+    top : int
+        Candidates drawn (1 to 200); rows with an error are skipped.
+    fig : plotly.graph_objects.Figure, optional
+        Figure to draw into; a new one by default.
+    **kwargs
+        Forwarded to the bar trace.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One bar per candidate from its reduction to its oxidation limit (V vs Li/Li⁺).
+
+    Raises
+    ------
+    InvalidInputError
+        ``top`` outside 1–200, not a screening table, or no row without an error.
     """
     frame = _table(data)
     if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= 200:

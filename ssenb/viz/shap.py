@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -10,12 +12,25 @@ from ..errors import InvalidInputError
 from ..results import fmt_number
 from ._style import LINE_COLOR, new_figure
 
+if TYPE_CHECKING:
+    from ..explain import Explanation
+
 UNIT = "log10 σ (S/cm)"
 #: Room above the plot for the title (px), so no axis or colour-bar title runs into it.
 TITLE_MARGIN = 80
+#: Margin on each side of a waterfall's bars, as a fraction of their span.
+WATERFALL_MARGIN = 0.05
+#: Smallest x span of a waterfall (log10 S/cm), so tiny effects are not blown up.
+MIN_WATERFALL_SPAN = 0.2
 
 
-def shap_bar(explanation, *, max_features: int = 15, fig=None, **kwargs) -> go.Figure:
+def shap_bar(
+    explanation: Explanation,
+    *,
+    max_features: int = 15,
+    fig: go.Figure | None = None,
+    **kwargs: Any,
+) -> go.Figure:
     """Global importance: mean |SHAP| per feature (or family, with ``explanation.grouped()``).
 
     Mean |SHAP| says how much a feature moves the model's predictions, not that it causes
@@ -24,9 +39,12 @@ def shap_bar(explanation, *, max_features: int = 15, fig=None, **kwargs) -> go.F
     Parameters
     ----------
     explanation : ssenb.explain.Explanation
+        SHAP values (log10 S/cm) per material and feature, or per family after
+        ``grouped()``.
     max_features : int
         Bars shown, largest first.
-    fig : plotly Figure, optional
+    fig : plotly.graph_objects.Figure, optional
+        Figure to draw into; a new one by default.
     **kwargs
         Forwarded to the bar trace.
 
@@ -62,15 +80,23 @@ def shap_bar(explanation, *, max_features: int = 15, fig=None, **kwargs) -> go.F
 
 
 def shap_beeswarm(
-    explanation, *, max_features: int = 15, fig=None, seed: int = 0, **kwargs
+    explanation: Explanation,
+    *,
+    max_features: int = 15,
+    fig: go.Figure | None = None,
+    seed: int = 0,
+    **kwargs: Any,
 ) -> go.Figure:
     """SHAP value per material and feature, coloured by the feature value (low blue, high red).
 
     Parameters
     ----------
     explanation : ssenb.explain.Explanation
+        SHAP values (log10 S/cm) and the feature values behind them.
     max_features : int
         Rows shown, most important on top.
+    fig : plotly.graph_objects.Figure, optional
+        Figure to draw into; a new one by default.
     seed : int
         Seed of the vertical jitter (same seed, same picture).
     **kwargs
@@ -129,24 +155,38 @@ def shap_beeswarm(
 
 
 def shap_waterfall(
-    explanation, *, index: int = 0, max_features: int = 12, fig=None, **kwargs
+    explanation: Explanation,
+    *,
+    index: int = 0,
+    max_features: int = 12,
+    fig: go.Figure | None = None,
+    **kwargs: Any,
 ) -> go.Figure:
     """How one material's prediction builds up from the base value, largest effects first.
 
     Parameters
     ----------
     explanation : ssenb.explain.Explanation
+        SHAP values (log10 S/cm); their sum plus the base value is the prediction.
     index : int
         Row of the explanation (0-based).
     max_features : int
         Features shown; the rest are summed into one bar.
+    fig : plotly.graph_objects.Figure, optional
+        Figure to draw into; a new one by default.
     **kwargs
         Forwarded to the waterfall trace.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Bars in log10 S/cm from the base value to the prediction.
+        Bars in log10 S/cm from the base value to the prediction; the x range holds the
+        bars with a 5 % margin (:func:`waterfall_range`).
+
+    Raises
+    ------
+    InvalidInputError
+        ``index`` outside the explained rows.
     """
     if not 0 <= index < len(explanation.values):
         raise InvalidInputError(
@@ -161,10 +201,11 @@ def shap_waterfall(
         labels.append(f"{len(rest)} other features")
         deltas.append(float(row[rest].sum()))
     fig = new_figure(fig)
+    drawn = deltas[::-1]  # largest effect on top: plotly draws the first bar at the bottom
     fig.add_waterfall(
         orientation="h",
         base=explanation.base_value,
-        x=deltas[::-1],
+        x=drawn,
         y=labels[::-1],
         measure=["relative"] * len(deltas),
         decreasing={"marker": {"color": "#3b6fb6"}},
@@ -175,7 +216,7 @@ def shap_waterfall(
     fig.update_layout(
         title=f"{explanation.names[index]}: predicted {fmt_number(pred)} "
         f"(base {fmt_number(explanation.base_value)}) {UNIT}",
-        xaxis_title=UNIT,
+        xaxis={"title": UNIT, "range": waterfall_range(explanation.base_value, drawn)},
         yaxis={"automargin": True},
         height=max(320, 28 * len(labels) + 160),
         margin={"t": TITLE_MARGIN},
@@ -183,20 +224,55 @@ def shap_waterfall(
     return fig
 
 
+def waterfall_range(base: float, deltas: list[float]) -> list[float]:
+    """The x range (log10 S/cm) that holds every bar of a waterfall, with a small margin.
+
+    The bars run from ``base`` through each running sum of ``deltas``; the range spans
+    their lowest and highest end plus ``WATERFALL_MARGIN`` of that span on each side (at
+    least ``MIN_WATERFALL_SPAN`` in all, so a prediction equal to the base is not drawn
+    across the whole axis). Set explicitly: an autorange can keep a previous figure's range
+    in a FigureWidget, and a bar base can pull plotly's autorange out to 0.
+
+    Parameters
+    ----------
+    base : float
+        The base value (log10 S/cm) where the first bar starts.
+    deltas : list of float
+        The bars' SHAP values (log10 S/cm), in drawing order.
+
+    Returns
+    -------
+    list of float
+        ``[low, high]`` in log10 S/cm.
+    """
+    ends = np.concatenate([[base], base + np.cumsum(deltas)]) if deltas else np.array([base])
+    lo, hi = float(ends.min()), float(ends.max())
+    pad = max(WATERFALL_MARGIN * (hi - lo), (MIN_WATERFALL_SPAN - (hi - lo)) / 2, 0.0)
+    return [lo - pad, hi + pad]
+
+
 def shap_dependence(
-    explanation, *, feature: str, color_by: str | None = None, fig=None, **kwargs
+    explanation: Explanation,
+    *,
+    feature: str,
+    color_by: str | None = None,
+    fig: go.Figure | None = None,
+    **kwargs: Any,
 ) -> go.Figure:
     """SHAP value of ``feature`` against its value, coloured by ``color_by`` (interaction).
 
     Parameters
     ----------
     explanation : ssenb.explain.Explanation
+        SHAP values (log10 S/cm) and the feature values behind them.
     feature : str
-        The feature on the x axis.
+        The feature on the x axis (in its own unit, named in its label).
     color_by : str, optional
         Colour feature; default the feature whose values correlate most (|Pearson r|)
         with this feature's SHAP values, among features that vary (a constant column has
         no correlation and is skipped, without numpy warnings).
+    fig : plotly.graph_objects.Figure, optional
+        Figure to draw into; a new one by default.
     **kwargs
         Forwarded to the scatter trace.
 
@@ -204,6 +280,11 @@ def shap_dependence(
     -------
     plotly.graph_objects.Figure
         SHAP values in log10 S/cm; the colour feature is named on the colour bar.
+
+    Raises
+    ------
+    InvalidInputError
+        ``feature`` or ``color_by`` is not a column of the explanation.
     """
     for name in (feature, color_by):
         if name is not None and name not in explanation.values:
@@ -213,7 +294,7 @@ def shap_dependence(
     if color_by is None:
         color_by = strongest_interaction(explanation, feature)
     fig = new_figure(fig)
-    marker = {"size": 7}
+    marker: dict[str, Any] = {"size": 7}
     if color_by is not None:
         marker.update(
             color=explanation.data[color_by],
@@ -239,11 +320,23 @@ def shap_dependence(
     return fig
 
 
-def strongest_interaction(explanation, feature: str) -> str | None:
+def strongest_interaction(explanation: Explanation, feature: str) -> str | None:
     """The other feature whose values correlate most with ``feature``'s SHAP values.
 
     Features with fewer than 3 paired values or no spread (a constant column) are
-    skipped; None when no feature qualifies.
+    skipped.
+
+    Parameters
+    ----------
+    explanation : ssenb.explain.Explanation
+        SHAP values (log10 S/cm) and the feature values behind them.
+    feature : str
+        The feature whose SHAP values are correlated with the others' values.
+
+    Returns
+    -------
+    str or None
+        The feature with the largest |Pearson r|; None when no feature qualifies.
     """
     shap_col = explanation.values[feature].to_numpy(float)
     best, best_r = None, -1.0
@@ -264,7 +357,7 @@ def strongest_interaction(explanation, feature: str) -> str | None:
     return best
 
 
-def _value(v) -> str:
+def _value(v: Any) -> str:
     try:
         x = float(v)
     except (TypeError, ValueError):
@@ -278,7 +371,9 @@ def _value(v) -> str:
 
 def _wrap(text: str, width: int = 18) -> str:
     """Break a long colour-bar title onto lines so it stays beside the bar."""
-    words, lines, line = text.split(), [], ""
+    lines: list[str] = []
+    line = ""
+    words = text.split()
     for w in words:
         if line and len(line) + 1 + len(w) > width:
             lines.append(line)

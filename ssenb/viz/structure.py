@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -32,6 +32,8 @@ from ._structure_scene import (
 from ._structure_traces import (
     FULL_OCCUPANCY,
     atom_traces,
+    camera_for,
+    cell_corners,
     cell_trace,
     lines,
     polyhedra_traces,
@@ -40,6 +42,9 @@ from ._style import new_figure
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
+    from pymatgen.core import Structure
+
+    from ._structure_traces import Segment
 
 __all__ = [
     "BOND_TOLERANCE",
@@ -61,17 +66,28 @@ _SCENE_LAYOUT = {  # hidden axes, true proportions, no margins
     "scene": {"xaxis": _AXIS_OFF, "yaxis": _AXIS_OFF, "zaxis": _AXIS_OFF, "aspectmode": "data"},
     "margin": {"l": 0, "r": 0, "t": 40, "b": 0},
 }
+#: A compact legend, top right: one entry per element (all its occupancy bins), 11 px
+#: text, 2 px between groups, so LGPS-type CIFs (9-10 entries) fit a 450 px figure.
+LEGEND = {
+    "itemsizing": "constant",
+    "font": {"size": 11},
+    "tracegroupgap": 2,
+    "x": 1.0,
+    "xanchor": "left",
+    "y": 1.0,
+    "yanchor": "top",
+}
 
 
 def structure_3d(
-    structure,
+    structure: Structure,
     *,
     highlight: str | None = "Li",
     bonds: bool = True,
     polyhedra: bool | str | Iterable[str] = True,
     backend: Literal["ssenb", "crystal_toolkit"] = "ssenb",
     fig: go.Figure | None = None,
-    **kwargs,
+    **kwargs: Any,
 ) -> go.Figure:
     """See a crystal structure as a crystallographer draws it: bonds, polyhedra, occupancies.
 
@@ -105,8 +121,10 @@ def structure_3d(
     plotly.graph_objects.Figure
         Traces: polyhedra (one ``Mesh3d`` per centre element, ``meta["polyhedra"]``),
         their edges, "bonds" (and fainter "bonds to partly occupied sites"), "unit cell", then one ``Scatter3d`` per element and occupancy
-        bin (``meta = {"element", "occupancy"}``; partial ones translucent). Cartesian Å in
-        the structure's lattice frame, origin at the cell corner; aspect mode "data".
+        bin (``meta = {"element", "occupancy"}``; partial ones translucent; one legend
+        entry per element). Cartesian Å in the structure's lattice frame, origin at the
+        cell corner; aspect mode "data"; the camera looks along (1, 1, 1) from the
+        distance at which the drawing fills 90 % of the plot height (``camera_for``).
 
     Raises
     ------
@@ -146,7 +164,8 @@ def structure_3d(
     for trace in polyhedra_traces(structure, scene):
         fig.add_trace(trace)
     if bonds:
-        full, partial = [], []
+        full: list[Segment] = []
+        partial: list[Segment] = []
         for a, b, _ in scene.bonds:
             ends = (scene.atoms[a][0], scene.atoms[b][0])
             occupied = all(structure[i].species.num_atoms >= FULL_OCCUPANCY for i in ends)
@@ -155,19 +174,23 @@ def structure_3d(
         if partial:  # a bond to a partly occupied site exists only part of the time
             fig.add_trace(lines(partial, name=PARTIAL_BONDS, color=PARTIAL_BOND_COLOR, width=3))
     fig.add_trace(cell_trace(structure.lattice))
-    for trace in atom_traces(structure, scene, highlight, **kwargs):
+    eye, px_per_a = camera_for(np.vstack([scene.xyz, cell_corners(structure.lattice)]))
+    for trace in atom_traces(structure, scene, highlight, px_per_a=px_per_a, **kwargs):
         fig.add_trace(trace)
     fig.update_layout(
         title=f"{display_formula(structure.composition)} ({len(structure)} sites"
         + ("" if structure.is_ordered else ", disordered")
         + ")",
         **_SCENE_LAYOUT,
-        legend={"itemsizing": "constant"},
+        legend=LEGEND,
     )
+    fig.update_layout(scene_camera_eye=eye)  # the content fills the plot (see camera_for)
     return fig
 
 
-def _polyhedra_elements(polyhedra, structure, highlight) -> set[str]:
+def _polyhedra_elements(
+    polyhedra: bool | str | Iterable[str] | None, structure: Structure, highlight: str | None
+) -> set[str]:
     """Which cation elements get polyhedra (validated; roles are checked later)."""
     from pymatgen.core import Element
 
@@ -198,7 +221,9 @@ def _polyhedra_elements(polyhedra, structure, highlight) -> set[str]:
     return set(chosen)
 
 
-def _try_crystal_toolkit(structure, *, fig, **kwargs):
+def _try_crystal_toolkit(
+    structure: Structure, *, fig: go.Figure | None, **kwargs: Any
+) -> go.Figure | None:
     """Crystal Toolkit's figure, or None after a warning that says why and what to do."""
     try:
         import crystal_toolkit  # noqa: F401  (registers Structure.get_scene)
@@ -223,15 +248,17 @@ def _try_crystal_toolkit(structure, *, fig, **kwargs):
     return None
 
 
-def _crystal_toolkit_figure(structure, *, fig=None, **kwargs):
+def _crystal_toolkit_figure(
+    structure: Structure, *, fig: go.Figure | None = None, **kwargs: Any
+) -> go.Figure:
     """Crystal Toolkit's scene of ``structure`` as plotly traces (spheres, lines, cylinders)."""
     import crystal_toolkit  # noqa: F401  (registers Structure.get_scene)
 
-    scene = structure.get_scene()
-    spheres: dict[str, list] = {}
-    segments = []
+    scene = structure.get_scene()  # type: ignore[attr-defined,unused-ignore]  # added by crystal_toolkit
+    spheres: dict[str, list[tuple[Any, float, str]]] = {}
+    segments: list[Segment] = []
 
-    def walk(node):
+    def walk(node: Any) -> None:
         for child in getattr(node, "contents", []) or []:
             kind = type(child).__name__
             if kind == "Spheres":

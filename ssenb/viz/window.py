@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -13,41 +15,59 @@ from ..results import fmt_number
 from ._style import LINE_COLOR, STABLE_COLOR, new_figure
 from .publication import formula_html
 
+if TYPE_CHECKING:
+    from ..thermo import StabilityWindow
+
 #: The voltage axis covers at least this range (V): a 0–6 V control and the axis agree.
 DEFAULT_V_SPAN = (0.0, 6.0)
 #: A window narrower than this fraction of the axis gets a marker and its numbers.
 NARROW_FRACTION = 0.02
 
 
-def window_title(window) -> str:
-    """One line naming the material, the ion and the window, never an invented limit."""
-    ion, red = window.ion, fmt_number(window.reduction_v)
-    if math.isfinite(window.oxidation_v):
-        span = f"window {red}–{fmt_number(window.oxidation_v)} V"
-    else:
-        span = f"reduced below {red} V, no oxidation limit (no {ion} to release)"
+def window_title(window: StabilityWindow) -> str:
+    """One line naming the material, the ion and the window, never an invented limit.
+
+    Parameters
+    ----------
+    window : ssenb.thermo.StabilityWindow
+        The window to name.
+
+    Returns
+    -------
+    str
+        Plotly-ready text (subscripted formula): the window as
+        :func:`ssenb.thermo.window.window_text` writes it ("no window (decomposes at
+        1.72 V)" when the limits meet), "(metastable)" when above the hull.
+    """
+    from ..thermo.window import window_text  # the one formatter of a window
+
+    span = window_text(window.reduction_v, window.oxidation_v, ion=window.ion, reference=False)
+    if math.isfinite(window.oxidation_v) and not window.is_empty:
+        span = f"window {span}"
     note = " (metastable)" if window.metastable else ""
-    return f"{formula_html(window.formula)}: {ion} profile, {span}{note}"
+    return f"{formula_html(window.formula)}: {window.ion} profile, {span}{note}"
 
 
 def window_profile(
-    window,
+    window: StabilityWindow,
     *,
     voltage: float | None = None,
     fig: go.Figure | None = None,
     v_max: float | None = None,
-    **kwargs,
+    **kwargs: Any,
 ) -> go.Figure:
     """Ion uptake (+) / release (−) per formula unit vs voltage, as a step plot.
 
     Parameters
     ----------
     window : ssenb.thermo.StabilityWindow
+        The material's ion profile (ions per formula unit at each voltage, V vs the
+        ion's metal) and window limits.
     voltage : float, optional
         A voltage to mark (V vs the ion's metal): a vertical line labelled with the
         voltage and the phases stable there (e.g. a widget's slider value).
-    fig : plotly Figure, optional
-        Figure to draw into.
+    fig : plotly.graph_objects.Figure, optional
+        Figure to draw into; a new one by default.
     v_max : float, optional
         Right end of the voltage axis (V); default the larger of 6 V and 0.5 V past the
         last step, so the axis always covers 0–6 V.
@@ -58,7 +78,13 @@ def window_profile(
     -------
     plotly.graph_objects.Figure
         Shaded band: the stability window (to the axis end when there is no oxidation
-        limit); hover: ions per formula unit and products of each step.
+        limit; none when the window is empty); hover: ions per formula unit and products
+        of each step.
+
+    Raises
+    ------
+    InvalidInputError
+        ``voltage`` is not a finite number.
 
     Examples
     --------
@@ -122,7 +148,7 @@ def window_profile(
     return fig
 
 
-def _check_voltage(voltage, ion: str) -> float:
+def _check_voltage(voltage: Any, ion: str) -> float:
     try:
         v = float(voltage)
     except (TypeError, ValueError):
@@ -134,7 +160,7 @@ def _check_voltage(voltage, ion: str) -> float:
     return v
 
 
-def _mark_voltage(fig: go.Figure, window, v: float) -> None:
+def _mark_voltage(fig: go.Figure, window: StabilityWindow, v: float) -> None:
     phases = " + ".join(formula_html(p) for p in window.phases_at(v))
     fig.add_vline(
         x=v,
@@ -149,11 +175,11 @@ def _mark_voltage(fig: go.Figure, window, v: float) -> None:
 
 
 def window_bars(
-    windows,
+    windows: pd.DataFrame | Iterable[StabilityWindow],
     *,
     fig: go.Figure | None = None,
     v_range: tuple[float, float] | None = None,
-    **kwargs,
+    **kwargs: Any,
 ) -> go.Figure:
     """Stability windows of many materials side by side (Zhu et al. 2015, Fig. 2 style).
 
@@ -161,7 +187,9 @@ def window_bars(
     ----------
     windows : list of StabilityWindow, or DataFrame
         A DataFrame needs columns reduced_formula (or input), reduction_V, oxidation_V
-        (e.g. from :func:`ssenb.thermo.screen`).
+        (e.g. from :func:`ssenb.thermo.screen`); limits in V vs Li/Li⁺.
+    fig : plotly.graph_objects.Figure, optional
+        Figure to draw into; a new one by default.
     v_range : (float, float), optional
         Voltage axis (V vs Li/Li⁺). Default: 0 V to the larger of 6 V and the highest
         finite limit. Bars that go past the top (an oxidation limit above it, or none at
@@ -174,7 +202,13 @@ def window_bars(
     -------
     plotly.graph_objects.Figure
         Formulas with subscripts on the x axis; windows narrower than 2 % of the axis get
-        a marker and their limits written next to them; hover gives the true limits.
+        a marker and their limits written next to them (an empty window reads "no window
+        (decomposes at 1.72 V)"); hover gives the true limits.
+
+    Raises
+    ------
+    InvalidInputError
+        No windows, a frame without the limit columns, or ``v_range`` not (low, high).
 
     Examples
     --------
@@ -194,9 +228,10 @@ def window_bars(
     ox = frame[K.OXIDATION_V].clip(upper=top).fillna(top)
     red = frame[K.REDUCTION_V].clip(lower=bottom)
     names = list(frame["name"])
+    from ..thermo.window import window_text  # the one formatter of a window
+
     hover = [
-        f"{formula_html(n)}: {fmt_number(r)}–{fmt_number(o)} V"
-        + (" (no oxidation limit)" if not math.isfinite(o) else "")
+        f"{formula_html(n)}: {window_text(r, o, reference=False)}"
         for n, r, o in zip(names, frame[K.REDUCTION_V], frame[K.OXIDATION_V])
     ]
     fig = new_figure(fig)
@@ -212,7 +247,9 @@ def window_bars(
         **kwargs,
     )
     span = top - bottom
-    for name, lo, hi, true_hi in zip(names, red, ox, frame[K.OXIDATION_V]):
+    for name, lo, hi, true_lo, true_hi in zip(
+        names, red, ox, frame[K.REDUCTION_V], frame[K.OXIDATION_V]
+    ):
         if true_hi > top or not math.isfinite(true_hi):  # cut at the axis: say so
             fig.add_annotation(
                 x=name,
@@ -223,19 +260,22 @@ def window_bars(
                 font={"size": 10, "color": LINE_COLOR},
             )
         elif hi - lo < NARROW_FRACTION * span:  # a hairline: mark it and write its numbers
+            text = window_text(true_lo, true_hi, reference=False)
             fig.add_scatter(
                 x=[name],
                 y=[(lo + hi) / 2],
                 mode="markers",
                 marker={"symbol": "diamond-wide", "size": 14, "color": LINE_COLOR},
-                hovertext=[f"{formula_html(name)}: {fmt_number(lo)}–{fmt_number(hi)} V (narrow)"],
+                hovertext=[
+                    f"{formula_html(name)}: {text}" + ("" if "no window" in text else " (narrow)")
+                ],
                 hovertemplate="%{hovertext}<extra></extra>",
                 showlegend=False,
             )
             fig.add_annotation(
                 x=name,
                 y=hi,
-                text=f"{fmt_number(lo)}–{fmt_number(hi)} V",
+                text=text,
                 showarrow=False,
                 textangle=-90,  # upright next to its bar, not across the neighbours
                 yanchor="bottom",
@@ -256,7 +296,7 @@ def window_bars(
     return fig
 
 
-def _as_frame(windows) -> pd.DataFrame:
+def _as_frame(windows: pd.DataFrame | Iterable[StabilityWindow]) -> pd.DataFrame:
     if isinstance(windows, pd.DataFrame):
         need = {K.REDUCTION_V, K.OXIDATION_V}
         if not need <= set(windows.columns):

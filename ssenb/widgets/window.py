@@ -98,11 +98,7 @@ class WindowExplorer(w.VBox):
             # start inside the window, where the material itself is the stable phase
             top = ox if math.isfinite(ox) else min(result.reduction_v + 1.0, V_MAX)
             self.voltage.value = round(min((result.reduction_v + top) / 2, V_MAX), 2)
-            self.status.info(
-                f"{result.formula}: {result.reduction_v:.2f}–{ox:.2f} V vs {ion}/{ion}⁺"
-                if math.isfinite(ox)
-                else f"{result.formula}: reduced below {result.reduction_v:.2f} V; no oxidation limit (no {ion} to release)"
-            )
+            self.status.info(f"{result.formula}: {result.window_text()}")
             self._show_phases()
         if self.result is None:
             clear(self.figure, "no window: see the message above")

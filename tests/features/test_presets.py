@@ -8,7 +8,6 @@ from ssenb.features import (
     FAMILIES,
     PRESETS,
     LiAnionChemistry,
-    LiSiteFeatures,
     feature_family,
     featurize,
     get_preset,
@@ -44,28 +43,6 @@ def test_every_preset_on_real_rows(obelix, name):
         missing = values.isna().all(axis=1)  # a row with nothing has its reason
         assert table.loc[~no_structure].loc[missing, "error"].notna().all()
     assert preset.citations()
-
-
-def test_li_site_features_by_hand():
-    """Rock-salt LiF, a = 4 Å: Li-Li = a/√2, Li-F = a/2, 4 F per a³."""
-    s = Structure.from_spacegroup(
-        "Fm-3m", Lattice.cubic(4.0), ["Li", "F"], [[0, 0, 0], [0.5, 0.5, 0.5]]
-    )
-    values = dict(zip(LiSiteFeatures().feature_labels(), LiSiteFeatures().featurize(s)))
-    assert values["shortest Li-Li distance (Å)"] == pytest.approx(4 / np.sqrt(2))
-    assert values["shortest Li-anion distance (Å)"] == pytest.approx(2.0)
-    assert values["volume per anion (Å³)"] == pytest.approx(16.0)
-    assert values["Li per volume (nm⁻³)"] == pytest.approx(1000 * 4 / 64)
-    assert values["volume per atom (Å³)"] == pytest.approx(8.0)
-
-
-def test_li_site_features_on_a_disordered_cell():
-    """Half-occupied Li: Li per volume halves, Li sites per volume does not."""
-    s = Structure(Lattice.cubic(4.0), [{"Li": 0.5}, "Cl"], [[0, 0, 0], [0.5, 0.5, 0.5]])
-    values = dict(zip(LiSiteFeatures().feature_labels(), LiSiteFeatures().featurize(s)))
-    assert values["Li per volume (nm⁻³)"] == pytest.approx(
-        0.5 * values["Li sites per volume (nm⁻³)"]
-    )
 
 
 def test_li_anion_chemistry_by_hand():

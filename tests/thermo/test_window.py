@@ -130,3 +130,20 @@ def test_chemical_system_without_compounds(mp_table):
     )
     with pytest.raises(UnsupportedMaterialError, match="no compound"):
         phase_stability(f"Li{partner}")
+
+
+def test_window_text_says_no_window_when_the_limits_meet():
+    """Li4PS4 decomposes at 1.72 V both ways (Li2S + P below, Li3PS4 above): no range."""
+    from ssenb.thermo.window import window_text
+
+    w = stability_window("Li4PS4")
+    assert w.is_empty and not stability_window("Li3PS4").is_empty
+    assert w.window_text() == "no window (decomposes at 1.72 V vs Li/Li⁺)"
+    assert dict(w.summary())["window"] == "no window (decomposes at 1.72 V vs Li/Li⁺)"
+    assert "–" not in w._repr_html_()
+    # a real window, one without oxidation limit, and limits that round alike
+    assert window_text(0.69, 4.21) == "0.69–4.21 V vs Li/Li⁺"
+    assert window_text(0.0, math.inf, ion="Na") == (
+        "above 0.00 V vs Na/Na⁺ (no oxidation limit: no Na to release)"
+    )
+    assert window_text(2.2792, 2.2831, reference=False) == "2.279–2.283 V"

@@ -87,3 +87,43 @@ def test_titles_have_room_above_the_plot(explanation):
     ):
         assert fig.layout.margin.t >= TITLE_MARGIN
         assert fig.layout.yaxis.title.text is None or len(fig.layout.yaxis.title.text) < 40
+
+
+def _waterfall_toy():
+    """Base -5; SHAP f1 = -1.0, f2 = +0.4, f3 = -0.2 (by hand, log10 S/cm)."""
+    shap_vals = pd.DataFrame({"f1": [-1.0], "f2": [0.4], "f3": [-0.2]})
+    data = pd.DataFrame({"f1": [1.0], "f2": [2.0], "f3": [3.0]})
+    return Explanation(shap_vals, data, -5.0, np.array([-5.8]), ["toy"])
+
+
+def test_waterfall_x_range_fits_the_bars():
+    """Bars drawn bottom-up f3, f2, f1 run -5 -> -5.2 -> -4.8 -> -5.8: their ends span
+    -5.8 to -4.8 (1.0), plus 5 % of that on each side: [-5.85, -4.75]."""
+    fig = shap_waterfall(_waterfall_toy())
+    assert list(fig.data[0].x) == pytest.approx([-0.2, 0.4, -1.0])
+    assert list(fig.layout.xaxis.range) == pytest.approx([-5.85, -4.75])
+
+
+def test_waterfall_of_tiny_effects_keeps_a_minimum_span():
+    """SHAP a = +0.01, b = -0.02 on base -4, drawn a then b: -4 -> -3.99 -> -4.01; the
+    0.02 span is widened to 0.2 around its middle, -4.0."""
+    e = Explanation(
+        pd.DataFrame({"a": [0.01], "b": [-0.02]}),
+        pd.DataFrame({"a": [1.0], "b": [1.0]}),
+        -4.0,
+        np.array([-4.01]),
+        ["flat"],
+    )
+    lo, hi = shap_waterfall(e).layout.xaxis.range
+    assert hi - lo == pytest.approx(0.2)
+    assert (lo + hi) / 2 == pytest.approx(-4.0)
+
+
+def test_waterfall_range_on_real_rows_holds_every_bar_tightly(explanation):
+    for index in range(5):
+        w = shap_waterfall(explanation, index=index).data[0]
+        ends = w.base + np.concatenate([[0.0], np.cumsum(w.x)])
+        lo, hi = shap_waterfall(explanation, index=index).layout.xaxis.range
+        span = ends.max() - ends.min()
+        assert lo < ends.min() and hi > ends.max()
+        assert (hi - lo) <= max(1.1 * span + 1e-9, 0.2 + 1e-9)  # no room far beyond the bars

@@ -7,6 +7,7 @@ and a CIELAB conversion written out here from the sRGB and CIE 1976 definitions.
 """
 
 import itertools
+import math
 import sys
 
 import numpy as np
@@ -201,6 +202,70 @@ def test_thiophosphate_tetrahedra_and_the_switch(by_formula):
         structure_3d(s, polyhedra=["PS4"])
     with pytest.raises(InvalidInputError, match="polyhedra=4; pass True, False or a list"):
         structure_3d(s, polyhedra=4)
+
+
+# --- the picture fills the figure; the legend fits ---------------------------------------
+
+#: plotly.js gl3d: perspective camera with a 45° vertical field of view; with aspectmode
+#: "data" each axis is scaled to its range / the geometric mean of the three ranges and
+#: centred on the middle of the data's bounds. Default eye: (1.25, 1.25, 1.25).
+FOVY = math.pi / 4
+
+
+def screen_extent(fig) -> tuple[float, float]:
+    """Largest |vertical| and |horizontal| screen offset of any drawn point, as a fraction
+    of the half field of view (1 = the edge of a square plot), by plotly.js's projection."""
+    pts = np.array(
+        [
+            (x, y, z)
+            for t in fig.data
+            if t.type in ("scatter3d", "mesh3d")
+            for x, y, z in zip(t.x, t.y, t.z)
+            if x is not None
+        ],
+        float,
+    )
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    p = (pts - (lo + hi) / 2) / np.exp(np.log(hi - lo).mean())
+    e = fig.layout.scene.camera.eye
+    eye = np.array([1.25, 1.25, 1.25] if e.x is None else [e.x, e.y, e.z])
+    forward = -eye / np.linalg.norm(eye)
+    right = np.cross(forward, [0.0, 0.0, 1.0])
+    right /= np.linalg.norm(right)
+    up = np.cross(right, forward)
+    rel = p - eye
+    depth = rel @ forward
+    scale = math.tan(FOVY / 2) * depth
+    return float(np.abs(rel @ up / scale).max()), float(np.abs(rel @ right / scale).max())
+
+
+@pytest.mark.parametrize("formula", ["Li7La3Zr2O12", "Li26.4592Ge2.4584P1.5416S20I4", "Li3PS4"])
+def test_structure_fills_the_plot(by_formula, formula):
+    """The drawing reaches 85-95 % of the way to the edge of a square plot (plotly's
+    default camera left LLZO at 78 %, and pushed Li3PS4's corners to 98 %)."""
+    vertical, horizontal = screen_extent(structure_3d(by_formula[formula]))
+    assert 0.85 <= max(vertical, horizontal) <= 0.95
+
+
+def test_small_cell_fills_the_plot_too():
+    vertical, horizontal = screen_extent(structure_3d(lif()))
+    assert 0.85 <= max(vertical, horizontal) <= 0.95
+
+
+def test_legend_has_one_entry_per_element_and_fits(by_formula):
+    """LGPS-type Li-Ge-P-S-I CIF with occupancy bins 0.1-1: one legend entry per element
+    (it had 11 atom entries and was cut off at 450 px)."""
+    fig = structure_3d(by_formula["Li26.4592Ge2.4584P1.5416S20I4"])
+    atoms = [t for t in fig.data if t.meta and "occupancy" in t.meta]
+    shown = [t for t in atoms if t.showlegend is not False]
+    assert sorted(t.meta["element"] for t in shown) == ["Ge", "I", "Li", "P", "S"]
+    li = next(t for t in shown if t.meta["element"] == "Li")
+    assert li.name == "Li (occ. 0.1–0.4)"  # the range of its bins, as drawn
+    assert {t.legendgroup for t in atoms if t.meta["element"] == "Li"} == {"Li"}  # one toggle
+    entries = [t for t in fig.data if t.showlegend is not False and (t.x is None or len(t.x) > 0)]
+    # plotly needs about 20 px per 11 px legend line: 450 px high figure, 40 px title
+    assert fig.layout.legend.font.size <= 11 and len(entries) * 20 <= 450 - 40
+    assert fig.layout.legend.yanchor == "top" and fig.layout.legend.y == 1
 
 
 # --- disorder ---------------------------------------------------------------------------

@@ -134,6 +134,66 @@ def test_window_bars_mark_a_cap_and_a_narrow_window():
     assert any(a.x == "Li7P3S11" and a.text == "2.28–2.31 V" for a in fig.layout.annotations)
 
 
+def test_an_empty_window_reads_as_no_window():
+    """Li4PS4 (not in MP 2019) lies in the Li2S-P-Li3PS4 triangle: it is reduced to Li2S + P
+    and oxidised to Li3PS4 at the same 1.72 V (Li3PS4's reduction voltage, Zhu et al.
+    2015), so it has no window; nothing may read like a range "1.72–1.72 V"."""
+    w = stability_window("Li4PS4")
+    assert w.reduction_v == pytest.approx(w.oxidation_v)
+    title = window_profile(w).layout.title.text
+    assert "no window (decomposes at 1.72 V)" in title and "1.72–1.72" not in title
+    fig = window_bars([stability_window("Li3PS4"), w])
+    texts = [a.text for a in fig.layout.annotations if a.x == "Li4PS4"]
+    assert texts == ["no window (decomposes at 1.72 V)"]
+    hover = fig.data[0].hovertext[1]
+    assert "no window" in hover and "–" not in hover
+
+
+def test_window_bars_give_close_limits_enough_digits():
+    """Limits 2.2792 and 2.2831 V round alike at 2 decimals: written with 3."""
+    frame = pd.DataFrame({"input": ["X"], "reduction_V": [2.2792], "oxidation_V": [2.2831]})
+    fig = window_bars(frame)
+    assert [a.text for a in fig.layout.annotations] == ["2.279–2.283 V"]
+
+
+def test_reaction_curve_of_a_near_zero_reaction_is_nearly_flat():
+    """LLZO | LiCoO2 on MP 2019: about -1 meV/atom. The y axis spans at least 0.05 eV/atom
+    (0 and the minimum, 8 % margin, widened down to 0.05): [-0.054, 0.004]."""
+    r = interface_reactions("Li7La3Zr2O12", "LiCoO2")
+    assert -0.005 < r.min_energy < 0
+    lo, hi = reaction_energy_curve(r).layout.yaxis.range
+    assert (lo, hi) == (pytest.approx(-0.054), pytest.approx(0.004))
+    # a stable pair gets the same flat axis, 0 near its top
+    flat = reaction_energy_curve(interface_reactions("NaCl", "LiCoO2")).layout.yaxis.range
+    assert list(flat) == pytest.approx([-0.054, 0.004])
+
+
+def test_reaction_curve_of_a_large_reaction_fits_its_minimum():
+    """Li3PS4 | LiCoO2: minimum about -0.40 eV/atom; range [min - 8 %, 0 + 8 %] of the span."""
+    r = interface_reactions("Li3PS4", "LiCoO2")
+    lo, hi = reaction_energy_curve(r).layout.yaxis.range
+    span = -r.min_energy
+    assert (lo, hi) == (pytest.approx(r.min_energy - 0.08 * span), pytest.approx(0.08 * span))
+
+
+def test_reaction_curve_note_sits_above_the_plot():
+    """The metastable-reactant note is above the plot area (paper y >= 1), never over the
+    curve, and the top margin grows by a line for it."""
+    r = interface_reactions("Li6PS5Cl", "LiCoO2")
+    fig = reaction_energy_curve(r)
+    note = next(a for a in fig.layout.annotations if "not counted" in a.text)
+    assert note.yref == "paper" and note.y >= 1 and note.yanchor == "bottom"
+    plain = reaction_energy_curve(interface_reactions("Li3PS4", "LiCoO2"))
+    assert fig.layout.margin.t > plain.layout.margin.t
+
+
+def test_overlaid_reaction_curves_share_one_range():
+    fig = reaction_energy_curve(interface_reactions("Li3PS4", "LiCoO2"))
+    both = reaction_energy_curve(interface_reactions("Li7La3Zr2O12", "LiCoO2"), fig=fig)
+    lo, _ = both.layout.yaxis.range
+    assert lo < -0.4  # the deeper curve still fits
+
+
 def test_window_bars_bad_input():
     with pytest.raises(InvalidInputError, match="columns"):
         window_bars(pd.DataFrame({"x": [1]}))

@@ -42,3 +42,9 @@ def test_bad_formula_shows_a_message_and_clears_the_figure(bad):
     ex.formula.value = bad
     assert "⚠" in ex.status.text
     assert ex.result is None and len(ex.figure.data) == 0
+
+
+def test_an_empty_window_is_not_shown_as_a_range():
+    ex = WindowExplorer("Li4PS4")  # reduced and oxidised at the same 1.72 V
+    assert "no window (decomposes at 1.72 V vs Li/Li⁺)" in ex.status.message
+    assert "1.72–1.72" not in ex.status.message
