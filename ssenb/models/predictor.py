@@ -197,6 +197,8 @@ def default_model(
                     model = load_model(folder, expected=ConductivityModel)
                 except ModelFileError:
                     model = None
+    if model is not None and list(model.feature_names_in_) != _feature_labels(preset):
+        model = None  # cached by a version whose featurizers emitted other columns: refit
     if model is None:
         frame = load_obelix("train", structures="structure" in preset)
         model = ConductivityModel(preset=preset, **DEFAULT_PARAMS).fit(frame, progress=progress)
@@ -210,6 +212,16 @@ def default_model(
                 pass
     _MEMO[key] = model
     return model
+
+
+def _feature_labels(preset: str) -> list[str]:
+    """Columns today's featurizers give for a model preset (a cached model must match)."""
+    from ..features import get_preset
+    from ._inputs import check_model_preset
+
+    return [
+        label for name in check_model_preset(preset) for label in get_preset(name).feature_labels()
+    ]
 
 
 def model_dir() -> Path:
