@@ -106,20 +106,16 @@ def _edge_candidates(
         v = flat[boundary]
         u_higher = e[u] > e[v]
         crossing = np.where(u_higher[:, None], frac[u] + wrap[boundary], frac[v])
-        parts.append(
-            (
-                root[boundary],
-                ru[boundary],
-                image[boundary],
-                np.where(u_higher, e[u], e[v]),
-                crossing - shift[boundary],
-            )
+        a, b, img, where = _canonical(
+            root[boundary], ru[boundary], image[boundary], crossing - shift[boundary]
         )
+        saddle = np.where(u_higher, e[u], e[v])
+        keep = _lowest_per_edge(a, b, img, saddle)  # reduce per direction: bounded memory
+        parts.append((a[keep], b[keep], img[keep], saddle[keep], where[keep]))
     if not parts:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty, np.empty((0, 3), np.int64), np.empty(0), np.empty((0, 3))
     a, b, image, saddle, where = (np.concatenate(x) for x in zip(*parts))
-    a, b, image, where = _canonical(a, b, image, where)
     return a, b, image, saddle, where
 
 

@@ -101,8 +101,10 @@ def pathway_graph(
     crossing of their common boundary, for each lattice translation between them. This
     graph carries the same percolation as the grid (the same 1D/2D/3D barriers), so its
     ``in_pathway`` edges are the hops of the connected pathway at the landscape's
-    highest finite barrier. A few hundred nodes at most for OBELiX structures; about
-    1 s per million grid points (numpy, no compiled code).
+    highest finite barrier. A few hundred nodes at most for OBELiX structures. Cost
+    (numpy, no compiled code) grows with the grid: measured on a busy 2-core machine,
+    tetragonal LLZO takes about 1 s at 0.2 Å (254 k points) and 6.8 s with 290 MB of extra
+    memory at 0.1 Å (2.1 M points; the grid limit is 3 M).
 
     Parameters
     ----------

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from ..summary import MaterialSummary
 
 WAITING_FOR_MAP = "placing it among the OBELiX materials: computing their barriers …"
+PATHWAY_HEIGHT_PX = 650  # the 3D scene needs room next to its colour bar and legend
+MAP_HEIGHT_PX = 480
 
 
 @dataclass
@@ -196,7 +198,8 @@ class TransportTab(w.VBox):
                         self.map_note.value = ""
                     return
                 placed = self._placed()
-                swap(self.map, barrier_conductivity_scatter(table, highlight=placed))
+                fig = barrier_conductivity_scatter(table, highlight=placed)
+                swap(self.map, fig.update_layout(height=MAP_HEIGHT_PX))
                 self.map_note.value = html.escape(_map_caption(self._summary, placed))
             except Exception as err:  # no exception may escape a callback
                 clear(self.map, "no map")
@@ -214,7 +217,8 @@ class TransportTab(w.VBox):
         else:
             self.note.value = summary.transport._repr_html_()
             try:
-                swap(self.figure, landscape_pathway_3d(summary.transport))
+                fig = landscape_pathway_3d(summary.transport)
+                swap(self.figure, fig.update_layout(height=PATHWAY_HEIGHT_PX))
             except Exception as err:  # e.g. a cell too large to draw: the barriers still show
                 clear(self.figure, "no pathway figure")
                 self.note.value += _error(f"pathway figure: {type(err).__name__}: {err}")

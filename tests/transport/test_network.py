@@ -117,6 +117,35 @@ def test_tetragonal_cell_hops_differ_by_direction(hand_bvse):
     assert hops[K.SADDLE_ENERGY].max() == pytest.approx(land.barrier_3d, abs=1e-12)
 
 
+def test_a_hand_made_landscape_gives_its_saddles_exactly():
+    """E = (1 - cos 2πi/8) + 5 (1 - cos 2πj/4) + 5 (1 - cos 2πk/4) eV on an 8 x 4 x 4 grid.
+
+    One minimum at the origin; along a the lowest crossing is i = 4 (E = 2 eV), along b
+    and c it is j = 2 or k = 2 (E = 10 eV). With no pathway, no edge is on it.
+    """
+    from ssenb.transport import _graph
+
+    i, j, k = np.meshgrid(np.arange(8), np.arange(4), np.arange(4), indexing="ij")
+    energy = (
+        (1 - np.cos(2 * np.pi * i / 8))
+        + 5 * (1 - np.cos(2 * np.pi * j / 4))
+        + 5 * (1 - np.cos(2 * np.pi * k / 4))
+    )
+    none = np.zeros(energy.shape, dtype=bool)
+    nodes, edges, voxel_node, _ = _graph.network(energy, np.diag([8.0, 4.0, 4.0]), none, -np.inf)
+    assert nodes["energy"].tolist() == [0.0] and (voxel_node == 0).all()
+    by_image = {tuple(im): e for im, e in zip(edges["image"].tolist(), edges["saddle"])}
+    assert by_image[(1, 0, 0)] == pytest.approx(2.0, abs=1e-12)
+    assert by_image[(0, 1, 0)] == pytest.approx(10.0, abs=1e-12)
+    assert by_image[(0, 0, 1)] == pytest.approx(10.0, abs=1e-12)
+    assert min(by_image.values()) == pytest.approx(2.0)
+    assert not edges["in_pathway"].any()
+    # the hop along a: origin -> (4, 0, 0) -> next cell's origin, 8 Å
+    ka = edges["image"].tolist().index([1, 0, 0])
+    assert edges["saddle_frac"][ka] == pytest.approx([0.5, 0, 0])
+    assert edges["length"][ka] == pytest.approx(8.0)
+
+
 # --- the graph percolates exactly where the grid does --------------------------------
 @pytest.mark.parametrize("row_id", ["wyu", "nhq", "122", "9lo", "fwz"])
 def test_graph_percolates_at_the_landscape_barriers(obelix_by_id, row_id):

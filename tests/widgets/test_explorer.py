@@ -210,6 +210,15 @@ def test_an_upload_without_measured_sigma_is_a_line_at_its_barrier(obelix, small
         for a in ex.transport.map.layout.annotations
     )
     assert len(ex.transport.map.data) == 1  # no star: it has no measured σ
+    # the next material must remove the line in the browser too (a new layout without
+    # shapes leaves them out of its message: they are cleared explicitly)
+    sent = []
+    ex.transport.map.observe(
+        lambda ch: ch["new"] and sent.append(ch["new"]["relayout_data"]), names="_py2js_relayout"
+    )
+    ex.formula.value = "Li3PS4"
+    assert {"shapes": []} in sent and {"annotations": []} in sent
+    assert not ex.transport.map.layout.shapes
 
 
 def test_the_map_is_computed_once_in_the_background(obelix, monkeypatch, tmp_path):
