@@ -50,7 +50,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-TABS = ("Structure", "Conductivity", "Stability", "Window", "Interface")
+TABS = ("Structure", "Conductivity", "Stability", "Window", "Interface", "Transport")
 STATES = ("formula", "pick", "upload", "bad")
 NOTEBOOK = "explorer_states.ipynb"
 PRESETS = ("composition", "composition+lattice", "composition+structure")

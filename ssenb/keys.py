@@ -69,6 +69,14 @@ BVSE_ENERGY = "bvse_energy_eV"  # site energy above the landscape minimum, eV
 PATH_DISTANCE = "path_distance_A"  # distance along a migration path, Å
 OCCUPANCY = "occupancy"
 IN_PATHWAY = "in_pathway"
+NODE = "node"  # a site of the migration network: one BVSE basin (local minimum)
+NODE_KIND = "node_kind"  # "Li site" (a mobile-ion site lies in the basin) or "interstitial"
+ION_SITES = "ion_sites"  # structure indices of the mobile-ion sites in a node's basin
+FROM_NODE = "from_node"
+TO_NODE = "to_node"
+SADDLE_ENERGY = "saddle_energy_eV"  # lowest crossing between two basins, eV above the minimum
+HOP_BARRIER = "hop_barrier_eV"  # saddle minus the deeper end's energy, eV
+HOP_LENGTH = "hop_length_A"  # node -> saddle -> node distance, Å
 RUN_TIME = "time_s"  # wall time, s
 
 #: column -> (description, unit); unit "" for dimensionless or text columns.
@@ -115,6 +123,14 @@ COLUMNS: dict[str, tuple[str, str]] = {
     PATH_DISTANCE: ("distance along the path", "Å"),
     OCCUPANCY: ("site occupancy", ""),
     IN_PATHWAY: ("on the percolating pathway", ""),
+    NODE: ("network node", ""),
+    NODE_KIND: ("kind of node", ""),
+    ION_SITES: ("mobile-ion sites in the node's basin", ""),
+    FROM_NODE: ("from node", ""),
+    TO_NODE: ("to node", ""),
+    SADDLE_ENERGY: ("BVSE saddle energy above the minimum", "eV"),
+    HOP_BARRIER: ("BVSE hop barrier", "eV"),
+    HOP_LENGTH: ("hop length via the saddle", "Å"),
     RUN_TIME: ("wall time", "s"),
 }
 

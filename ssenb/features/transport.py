@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from matminer.featurizers.base import BaseFeaturizer
 
 from .. import keys as K
 from ..errors import InvalidInputError, SsenbError
 from .presets import TRANSPORT
+
+if TYPE_CHECKING:
+    from pymatgen.core import Structure
 
 NO_PATH_EV = 10.0  # a barrier with no percolating path below 10 eV is reported as 10 eV
 
@@ -49,12 +53,12 @@ class TransportFeatures(BaseFeaturizer):
 
     family = TRANSPORT
 
-    def __init__(self, ion: str = "Li", resolution: float = 0.2):
+    def __init__(self, ion: str = "Li", resolution: float = 0.2) -> None:
         self.ion = ion
         self.resolution = resolution
         self.last_error: str | None = None
 
-    def featurize(self, structure) -> list[float]:
+    def featurize(self, structure: Structure) -> list[float]:
         """Six numbers (eV, eV, eV, -, -, -); NaN where BVSE cannot treat the structure."""
         from ..transport import barrier_row
         from ..transport._framework import MOBILE_IONS

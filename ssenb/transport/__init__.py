@@ -12,14 +12,17 @@ from .landscape import (
     MigrationLandscape,
     migration_landscape,
 )
+from .network import PathwayGraph, pathway_graph
 
 __all__ = [
     "MAX_BARRIER_EV",
     "MAX_GRID_POINTS",
     "RESOLUTION_RANGE_A",
     "MigrationLandscape",
+    "PathwayGraph",
     "barrier_row",
     "migration_barriers",
     "migration_landscape",
+    "pathway_graph",
     "structure_key",
 ]

@@ -13,12 +13,16 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import InvalidInputError, UnsupportedMaterialError
 from ._kernels import KIND_COULOMB, KIND_MORSE
 from ._softbv import COVALENT_RADII, MORSE
+
+if TYPE_CHECKING:
+    from pymatgen.core import Composition, Structure
 
 #: mobile ion -> formal charge; the ions with softBV Morse parameters in ssenb.
 MOBILE_IONS: dict[str, int] = {"Li": 1, "Na": 1, "K": 1, "Mg": 2}
@@ -53,10 +57,10 @@ def principal_quantum_number(symbol: str) -> int:
     return int(Element(symbol).row)  # lanthanides 6, actinides 7 (checked against bvlain)
 
 
-def _decorated_charges(structure) -> list[dict[str, float]] | None:
+def _decorated_charges(structure: Structure) -> list[dict[str, float]] | None:
     out = []
     for site in structure:
-        charges = {}
+        charges: dict[str, float] = {}
         for sp in site.species:
             q = getattr(sp, "oxi_state", None)
             if q is None:
@@ -66,7 +70,7 @@ def _decorated_charges(structure) -> list[dict[str, float]] | None:
     return out
 
 
-def _bv_analyzer(structure) -> list[dict[str, float]] | None:
+def _bv_analyzer(structure: Structure) -> list[dict[str, float]] | None:
     from pymatgen.analysis.bond_valence import BVAnalyzer
 
     try:
@@ -78,7 +82,7 @@ def _bv_analyzer(structure) -> list[dict[str, float]] | None:
     return _decorated_charges(decorated)
 
 
-def scaled_integer_formula(composition) -> dict[str, int]:
+def scaled_integer_formula(composition: Composition) -> dict[str, int]:
     """Element amounts scaled to the smallest near-integer multiple (for charge balance).
 
     ``Li6.4La3Zr1.4Ta0.6O12`` -> ``{"Li": 32, "La": 15, "Zr": 7, "Ta": 3, "O": 60}``.
@@ -173,7 +177,7 @@ def charge_balance(
     return None
 
 
-def _composition_guess(structure, mobile: str | None = None) -> dict[str, float] | None:
+def _composition_guess(structure: Structure, mobile: str | None = None) -> dict[str, float] | None:
     from pymatgen.core import Composition
 
     amounts = {el.symbol: float(a) for el, a in structure.composition.element_composition.items()}
@@ -188,7 +192,9 @@ def _composition_guess(structure, mobile: str | None = None) -> dict[str, float]
     return {el: float(q) for el, q in guesses[0].items()} if guesses else None
 
 
-def oxidation_states(structure, mobile: str | None = None) -> tuple[list[dict[str, float]], str]:
+def oxidation_states(
+    structure: Structure, mobile: str | None = None
+) -> tuple[list[dict[str, float]], str]:
     """Formal charge of every species on every site, and which method gave it.
 
     Order: the structure's own oxidation states; charge balance of the formula scaled to
@@ -226,7 +232,7 @@ def _coulomb_cutoff(prefactor: float, screening: float) -> float:
     return float(r[big][-1] + 0.05) if big.any() else 0.5
 
 
-def build_framework(structure, ion: str) -> Framework:
+def build_framework(structure: Structure, ion: str) -> Framework:
     """Pair parameters for every framework species; raises on missing parameters."""
     if ion not in MOBILE_IONS:
         raise InvalidInputError(
@@ -248,7 +254,9 @@ def build_framework(structure, ion: str) -> Framework:
     table = MORSE[(ion, q_ion)]
     r_ion = COVALENT_RADII[ion]
     n_ion = principal_quantum_number(ion)
-    rows, missing, mean_q = [], set(), {}
+    rows: list[tuple] = []
+    missing: set[str] = set()
+    mean_q: dict[str, list[float]] = {}
     for site, site_q in zip(structure, charges):
         for sp, occ in site.species.items():
             el = sp.symbol

@@ -16,8 +16,24 @@ KIND_COULOMB = 1
 
 
 @numba.njit(cache=True, nogil=True)
-def energy_grid(shape, lattice, inv_lattice, positions, types, weights, tables, inv_step, cutoffs):
-    """Sum over atoms of their tabulated pair term, linear in r^2, on the periodic grid."""
+def energy_grid(
+    shape: np.ndarray,
+    lattice: np.ndarray,
+    inv_lattice: np.ndarray,
+    positions: np.ndarray,
+    types: np.ndarray,
+    weights: np.ndarray,
+    tables: np.ndarray,
+    inv_step: np.ndarray,
+    cutoffs: np.ndarray,
+) -> np.ndarray:
+    """Sum over atoms of their tabulated pair term, linear in r^2, on the periodic grid.
+
+    ``shape`` (3,) grid points; ``lattice`` rows are the cell vectors (Å) and
+    ``inv_lattice`` its inverse; ``positions`` (m, 3) Cartesian Å; ``types`` picks each
+    atom's row of ``tables`` (eV on a uniform r^2 grid, ``inv_step`` 1/Å^2 per point,
+    ``cutoffs`` Å); ``weights`` are site occupancies. Returns eV on the grid.
+    """
     n1, n2, n3 = shape[0], shape[1], shape[2]
     grid = np.zeros((n1, n2, n3))
     ca = lattice[0] / n1
@@ -72,7 +88,8 @@ def energy_grid(shape, lattice, inv_lattice, positions, types, weights, tables, 
 
 
 @numba.njit(cache=True, nogil=True)
-def _find(parent, off, v, out):
+def _find(parent: np.ndarray, off: np.ndarray, v: int, out: np.ndarray) -> int:
+    """Root of voxel ``v`` (union-find with path compression); its cell offset -> ``out``."""
     r = v
     t0 = 0
     t1 = 0
@@ -99,7 +116,8 @@ def _find(parent, off, v, out):
 
 
 @numba.njit(cache=True, nogil=True)
-def _add_winding(basis, rank, root, w0, w1, w2):
+def _add_winding(basis: np.ndarray, rank: np.ndarray, root: int, w0: int, w1: int, w2: int) -> None:
+    """Add the winding vector (w0, w1, w2) to ``root``'s basis if it raises the rank."""
     k = rank[root]
     if (w0 == 0 and w1 == 0 and w2 == 0) or k >= 3:
         return
@@ -127,8 +145,10 @@ def _add_winding(basis, rank, root, w0, w1, w2):
 
 
 @numba.njit(cache=True, nogil=True)
-def percolate(energy, order, emax):
-    """Scan voxels by energy up to ``emax``; thresholds (3,), roots, ranks."""
+def percolate(
+    energy: np.ndarray, order: np.ndarray, emax: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Scan voxels by energy up to ``emax`` (eV); thresholds (3,), roots, ranks, shifts."""
     n1, n2, n3 = energy.shape
     nvox = n1 * n2 * n3
     flat = energy.ravel()
@@ -224,7 +244,9 @@ def percolate(energy, order, emax):
 
 
 @numba.njit(cache=True, nogil=True)
-def winding_loop(member, shape, source):
+def winding_loop(
+    member: np.ndarray, shape: np.ndarray, source: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Shortest (in steps) closed loop from ``source`` that winds around the cell.
 
     BFS inside ``member`` (a boolean voxel mask); returns the voxel sequence and the

@@ -14,13 +14,16 @@ rank d is the d-dimensional percolation barrier.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 KIND_MORSE = 0
 KIND_COULOMB = 1
 
 
-def _compiled():
+def _compiled() -> tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]]:
     from . import _jit
 
     return _jit.energy_grid, _jit.percolate, _jit.winding_loop
@@ -30,23 +33,54 @@ TABLE_POINTS = 8192  # pair terms tabulated on a uniform r^2 grid (error < 1e-4 
 TABLE_R_MIN = 0.3  # Å: closer than this the term is held at its 0.3 Å value (> 50 eV anyway)
 
 
+#: fraction of the softBV Morse bond energy counted in the mobile ion's site energy; see
+#: :mod:`ssenb.transport.landscape` ("The Morse term") for why it is 1/2
+MORSE_SHARE = 0.5
+
+
+def morse_bond_energy(r: np.ndarray, r_min: float, alpha: float, d0: float) -> np.ndarray:
+    """The softBV Morse-type energy of one cation-anion bond at distances ``r`` (Å), in eV.
+
+    ``D0 [(exp(alpha (R_min - r)) - 1)^2 - 1]``: -D0 at r = R_min, -> 0 as r -> inf
+    (Adams & Rao, Phys. Status Solidi A 208 (2011) 1746; Chen, Wong & Adams, Acta
+    Cryst. B 75 (2019) 18). ``alpha`` = 1/b (1/Å), ``d0`` in eV.
+    """
+    r = np.asarray(r, dtype=float)
+    return d0 * ((np.exp(alpha * (r_min - r)) - 1.0) ** 2 - 1.0)
+
+
 def pair_term(kind: int, p1: float, p2: float, p3: float, r: np.ndarray) -> np.ndarray:
     """One framework atom's BVSE term at distances ``r`` (Å), in eV.
 
-    Morse (anion; p1 = R_min Å, p2 = alpha 1/Å, p3 = D0 eV):
-    D0/2 [(exp(alpha (R_min - r)) - 1)^2 - 1]. Screened Coulomb (cation; p1 = 14.4 q q' /
-    sqrt(n n') eV Å, p2 = f (r_c + r_c') Å): p1 / r erfc(r / p2).
+    Morse (anion; p1 = R_min Å, p2 = alpha 1/Å, p3 = D0 eV): ``MORSE_SHARE`` (1/2) x
+    :func:`morse_bond_energy`, i.e. -D0/2 at R_min. Screened Coulomb (cation; p1 = 14.4
+    q q' / sqrt(n n') eV Å, p2 = f (r_c + r_c') Å): p1 / r erfc(r / p2). Distances below
+    0.3 Å are held at 0.3 Å (the terms there exceed 50 eV anyway).
     """
     from scipy.special import erfc
 
     r = np.maximum(np.asarray(r, dtype=float), TABLE_R_MIN)
     if kind == KIND_MORSE:
-        return 0.5 * p3 * ((np.exp(p2 * (p1 - r)) - 1.0) ** 2 - 1.0)
+        return MORSE_SHARE * morse_bond_energy(r, p1, p2, p3)
     return p1 / r * erfc(r / p2)
 
 
-def energy_grid(shape, lattice, positions, kinds, p1, p2, p3, weights, cutoffs) -> np.ndarray:
-    """Sum of pair terms on the periodic grid (eV); see :mod:`ssenb.transport.landscape`."""
+def energy_grid(
+    shape: tuple[int, ...],
+    lattice: np.ndarray,
+    positions: np.ndarray,
+    kinds: np.ndarray,
+    p1: np.ndarray,
+    p2: np.ndarray,
+    p3: np.ndarray,
+    weights: np.ndarray,
+    cutoffs: np.ndarray,
+) -> np.ndarray:
+    """Sum of pair terms on the periodic grid (eV); see :mod:`ssenb.transport.landscape`.
+
+    Each distinct (kind, p1, p2, p3, cutoff) gets a table of :func:`pair_term` on a
+    uniform r^2 grid (Å^2), interpolated linearly by the compiled kernel.
+    """
     params = np.stack([kinds, p1, p2, p3, cutoffs], axis=1).astype(float)
     unique, types = np.unique(params, axis=0, return_inverse=True)
     tables = np.empty((len(unique), TABLE_POINTS))
@@ -70,13 +104,15 @@ def energy_grid(shape, lattice, positions, kinds, p1, p2, p3, weights, cutoffs) 
     )
 
 
-def percolate(energy: np.ndarray, emax: float):
+def percolate(
+    energy: np.ndarray, emax: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(thresholds (3,) eV or inf, root per voxel or -1, rank per root, cell shift per voxel)."""
     order = np.argsort(energy, axis=None, kind="stable")
     return _compiled()[1](np.ascontiguousarray(energy), order, float(emax))
 
 
-def winding_loop(member: np.ndarray, source: int):
+def winding_loop(member: np.ndarray, source: int) -> tuple[np.ndarray, np.ndarray]:
     """A short closed loop through ``member`` that winds around the periodic cell."""
     shape = np.asarray(member.shape, dtype=np.int64)
     return _compiled()[2](np.ascontiguousarray(member.ravel()), shape, int(source))

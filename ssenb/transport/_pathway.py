@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .. import keys as K
 from . import _kernels
 
+if TYPE_CHECKING:
+    import pandas as pd
+    from pymatgen.core import Structure
+
 CART = ("x_A", "y_A", "z_A")
 FRAC = ("a_frac", "b_frac", "c_frac")
 
 
-def pathway_and_profile(structure, energy, thresholds, roots, ranks, ion_sites, dim):
-    """(pathway voxel indices (n, 3), profile DataFrame, sites DataFrame)."""
+def pathway_and_profile(
+    structure: Structure,
+    energy: np.ndarray,
+    thresholds: np.ndarray,
+    roots: np.ndarray,
+    ranks: np.ndarray,
+    ion_sites: list[tuple[int, float]],
+    dim: int,
+) -> tuple[np.ndarray, pd.DataFrame, pd.DataFrame]:
+    """(pathway voxel indices (n, 3), profile DataFrame, sites DataFrame).
+
+    The pathway is every voxel of the clusters that percolate in ``dim`` directions at
+    the highest finite threshold (eV); a mobile-ion site is on it when its voxel or one
+    of the 26 around it is.
+    """
     import pandas as pd
 
     shape = np.asarray(energy.shape)
@@ -49,7 +68,7 @@ def pathway_and_profile(structure, energy, thresholds, roots, ranks, ion_sites, 
     return pathway, profile, pd.DataFrame(rows)
 
 
-def _profile(structure, energy, member):
+def _profile(structure: Structure, energy: np.ndarray, member: np.ndarray) -> pd.DataFrame:
     import pandas as pd
 
     columns = [K.PATH_DISTANCE, K.BVSE_ENERGY, *CART]

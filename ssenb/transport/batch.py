@@ -1,4 +1,11 @@
-"""Barriers for many structures at once: per-row failures, progress, cache."""
+"""Barriers for many structures at once: per-row failures, progress, cache.
+
+The disk cache is one small JSON file per structure (keyed by :func:`structure_key`) in
+``transport/`` under ssenb's derived-data folder (:func:`ssenb.data.mp_snapshot.
+derived_cache_dir`: ``$SSENB_CACHE_DIR`` or the OS cache, never a folder named by
+``$SSENB_DATA_DIR``), so an interrupted batch keeps what it finished. Files are read as
+plain JSON with a fixed set of keys; anything else is ignored and recomputed.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,9 @@ import hashlib
 import json
 import math
 import time
-from typing import Literal, get_args
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import numpy as np
 
@@ -14,10 +23,14 @@ from .. import keys as K
 from ..errors import InvalidInputError, SsenbError
 from .landscape import MAX_BARRIER_EV, migration_landscape
 
+if TYPE_CHECKING:
+    import pandas as pd
+    from pymatgen.core import Structure
+
 Errors = Literal["raise", "record"]
 Cache = Literal["memory", "disk", "none"]
 CACHE_VERSION = "bvse-1"  # bump when the method changes, so old cached rows are not reused
-CACHE_FOLDER = "transport"  # under ssenb's derived-data cache ($SSENB_CACHE_DIR)
+CACHE_FOLDER = "transport"  # under ssenb.data.mp_snapshot.derived_cache_dir()
 VALUE_COLUMNS = (
     K.BARRIER_1D,
     K.BARRIER_2D,
@@ -27,11 +40,22 @@ VALUE_COLUMNS = (
     K.PATHWAY_VOLUME_FRACTION,
 )
 
-_MEMORY: dict[str, dict] = {}
+_MEMORY: dict[str, dict[str, Any]] = {}
 
 
-def structure_key(structure, ion: str, resolution: float) -> str:
-    """sha256 of the lattice, species, occupancies and positions (1e-5 rounding) + method."""
+def structure_key(structure: Structure, ion: str, resolution: float) -> str:
+    """Identify a structure for the cache: sha256 of lattice, species, occupancies, positions.
+
+    Rounded to 1e-5 (Å, fractional), together with the ion, the grid spacing (Å) and
+    :data:`CACHE_VERSION`, so a changed method never reuses old rows.
+
+    Examples
+    --------
+    >>> from pymatgen.core import Lattice, Structure
+    >>> s = Structure(Lattice.cubic(2.4), ["F", "Li"], [[0, 0, 0], [0.5, 0.5, 0.5]])
+    >>> structure_key(s, "Li", 0.2) == structure_key(s.copy(), "Li", 0.2)
+    True
+    """
     sites = [
         (
             sorted((str(sp), round(float(o), 5)) for sp, o in site.species.items()),
@@ -53,11 +77,44 @@ def structure_key(structure, ion: str, resolution: float) -> str:
 
 
 def barrier_row(
-    structure, ion: str = "Li", *, resolution: float = 0.2, cache: Cache = "memory"
-) -> dict:
-    """One structure's barrier columns (raises ssenb errors); cached by :func:`structure_key`."""
+    structure: Structure, ion: str = "Li", *, resolution: float = 0.2, cache: Cache = "memory"
+) -> dict[str, Any]:
+    """One structure's barrier columns, from the cache when it has them.
+
+    Parameters
+    ----------
+    structure : pymatgen.core.Structure
+    ion : {"Li", "Na", "K", "Mg"}
+    resolution : float
+        Grid spacing in Å.
+    cache : {"memory", "disk", "none"}
+        See :func:`migration_barriers`.
+
+    Returns
+    -------
+    dict
+        ``formula``, ``barrier_1d_eV``, ``barrier_2d_eV``, ``barrier_3d_eV`` (eV, inf: no
+        path), ``pathway_dimension``, ``ion_site_connectivity``,
+        ``pathway_volume_fraction`` and ``time_s`` (s, of the original computation).
+
+    Raises
+    ------
+    SsenbError
+        Whatever :func:`migration_landscape` raises for this structure.
+
+    Examples
+    --------
+    >>> from pymatgen.core import Lattice, Structure
+    >>> lif = Structure(Lattice.cubic(2.4), ["F", "Li"], [[0, 0, 0], [0.5, 0.5, 0.5]])
+    >>> barrier_row(lif, cache="none")["pathway_dimension"]
+    3
+    """
     key = structure_key(structure, ion, resolution)
     if cache != "none" and key in _MEMORY:
+        if cache == "disk":  # computed earlier in this session: keep it for the next one
+            path = _disk_path(key)
+            if path is not None and not path.exists():
+                _write_disk(key, _MEMORY[key])
         return dict(_MEMORY[key])
     if cache == "disk":
         row = _read_disk(key)
@@ -84,14 +141,15 @@ def barrier_row(
 
 
 def migration_barriers(
-    data,
+    data: pd.DataFrame | Iterable[Structure],
     ion: str = "Li",
     *,
     resolution: float = 0.2,
     errors: Errors = "record",
     progress: bool = True,
     cache: Cache = "memory",
-):
+    on_row: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
     """BVSE percolation barriers of many structures, one row each, failures recorded.
 
     Parameters
@@ -103,15 +161,19 @@ def migration_barriers(
         Mobile ion.
     resolution : float
         Grid spacing in Å (default 0.2, bvlain's default: barriers within ~0.02 eV of
-        0.1 Å at a quarter of the cost; see :func:`migration_landscape`).
+        0.1 Å with an eighth of the grid points; see :func:`migration_landscape`).
     errors : {"record", "raise"}
         "record": a failed row gets NaN and a reason in ``error``; "raise": stop.
     progress : bool
         Show a tqdm progress bar.
     cache : {"memory", "disk", "none"}
         "memory": reuse results for identical structures in this session; "disk": also
-        keep them as JSON under ``ssenb.data.data_dir() / "transport_cache"`` (never in
-        your working folder; silently memory-only where that folder is read-only).
+        keep them as one JSON file per structure in ``transport/`` under ssenb's
+        derived-data folder (``$SSENB_CACHE_DIR``, default the OS cache; never your
+        working folder nor ``$SSENB_DATA_DIR``; memory-only where none is writable).
+    on_row : callable, optional
+        Called as ``on_row(done, total)`` after each row (e.g. to move a widget's
+        progress bar); an exception it raises stops the batch.
 
     Returns
     -------
@@ -152,9 +214,10 @@ def migration_barriers(
         structures = list(data)
         index = pd.RangeIndex(len(structures))
         reasons, ids = [None] * len(structures), None
-    rows = []
-    for structure, reason in tqdm(
-        list(zip(structures, reasons)), disable=not progress, desc=f"{ion} BVSE barriers"
+    rows: list[dict[str, Any]] = []
+    pairs = list(zip(structures, reasons))
+    for done, (structure, reason) in enumerate(
+        tqdm(pairs, disable=not progress, desc=f"{ion} BVSE barriers"), start=1
     ):
         try:
             if structure is None or (isinstance(structure, float) and math.isnan(structure)):
@@ -168,6 +231,8 @@ def migration_barriers(
             text = str(err) if isinstance(err, SsenbError) else f"{type(err).__name__}: {err}"
             formula = getattr(getattr(structure, "composition", None), "reduced_formula", None)
             rows.append({K.FORMULA: formula, K.ERROR: text})
+        if on_row is not None:
+            on_row(done, len(pairs))
     out = pd.DataFrame(rows, index=index)
     for col in (K.FORMULA, *VALUE_COLUMNS, K.RUN_TIME, K.ERROR):
         if col not in out:
@@ -178,15 +243,14 @@ def migration_barriers(
     return out
 
 
-def _disk_path(key: str):
-    # ssenb's cache of derived data, never $SSENB_DATA_DIR (often a read-only shared mirror)
+def _disk_path(key: str) -> Path | None:
     from ..data.mp_snapshot import derived_cache_dir
 
     folder = derived_cache_dir()
     return None if folder is None else folder / CACHE_FOLDER / f"{key}.json"
 
 
-def _read_disk(key: str) -> dict | None:
+def _read_disk(key: str) -> dict[str, Any] | None:
     path = _disk_path(key)
     if path is None:
         return None
@@ -204,7 +268,7 @@ def _read_disk(key: str) -> dict | None:
     return row
 
 
-def _write_disk(key: str, row: dict) -> None:
+def _write_disk(key: str, row: dict[str, Any]) -> None:
     path = _disk_path(key)
     if path is None:
         return
@@ -216,7 +280,7 @@ def _write_disk(key: str, row: dict) -> None:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(text)
         tmp.replace(path)
-    except OSError:  # read-only data folder (a shared mirror): keep the memory cache only
+    except OSError:  # a read-only or full cache folder: keep the memory cache only
         return
 
 

@@ -1,10 +1,37 @@
-"""Bond-valence site-energy (BVSE) migration landscapes and percolation barriers."""
+"""Bond-valence site-energy (BVSE) migration landscapes and percolation barriers.
+
+The Morse term, checked
+-----------------------
+softBV's bond between the mobile cation A and an anion X has the Morse-type energy
+``E(R) = D0 [(exp(alpha (R_min - R)) - 1)^2 - 1]``: -D0 at R = R_min, -> 0 at large R
+(Adams & Rao, Phys. Status Solidi A 208 (2011) 1746; Chen, Wong & Adams, Acta Cryst. B
+75 (2019) 18), with R_min, alpha = 1/b and D0 from Chen & Adams, IUCrJ 4 (2017) 614.
+ssenb's site energy counts half of each bond, ``D0/2 [...]`` (``_kernels.MORSE_SHARE``),
+plus the full screened Coulomb repulsion of the other cations. Why keep the half:
+
+- every open BVSE code built on the softBV parameters does the same with the same D0
+  table (Li+-O2- 0.98816 eV): bvlain 0.25 (``BVSEPotential.Morse`` returns ``energy / 2``;
+  its theory page writes D0/2), the BVSE code of the SPSE platform (He et al., Sci. Data
+  7 (2020) 151, S. Adams co-author; package ``ccnb``: ``0.5 * D0`` for BVSE, while its
+  older BVEL landscape uses the full D0) and bvsepath. All use f = 0.74 with this half;
+  doubling the Morse part alone would shift the attraction/repulsion balance that f sets.
+- the numbers (OBELiX training structures, 0.2 Å grid): with the full D0 the barriers of
+  fast conductors about double, 3D: LLZO (wyu) 0.53 -> 0.86 eV, Li6PS5Cl (122) 0.33 ->
+  0.60, beta-Li3PS4 (nhq) 0.37 -> 0.85, Li3N (gvd) 0.18 -> 0.36, against measured
+  activation energies of 0.3-0.5 eV; and the Spearman correlation of the 3D barrier with
+  measured log10 sigma over the 236 structures with a 3D path weakens from -0.53 (half)
+  to -0.41 (full).
+- not checked: the wording of the softBV paper itself (not reachable offline when this
+  was written). If softBV's own site energy counts the full bond, ssenb's absolute
+  energies are softBV's Morse part halved, and barriers differ from softBV's wherever
+  the Morse term dominates; the ranking of materials is what the tests and the model use.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,6 +47,13 @@ from ._framework import (
     SCREENING_F,
     build_framework,
 )
+from .network import MAX_SADDLE_EV, MIN_DEPTH_EV
+
+if TYPE_CHECKING:
+    from pymatgen.core import Structure
+
+    from ._framework import Framework
+    from .network import PathwayGraph
 
 RESOLUTION_RANGE_A = (0.05, 0.5)  # allowed grid spacing, Å
 MAX_GRID_POINTS = 3_000_000  # ~250 MB of working memory; a 14 Å cube at 0.1 Å
@@ -96,6 +130,14 @@ class MigrationLandscape(Result):
         """Fraction of the cell volume in the percolating region (the free volume of the path)."""
         return float(len(self.pathway) / self.energy.size)
 
+    def pathway_graph(
+        self, *, min_depth: float = MIN_DEPTH_EV, max_saddle: float = MAX_SADDLE_EV
+    ) -> PathwayGraph:
+        """The sites and saddle points of this landscape as a graph (see :func:`pathway_graph`)."""
+        from .network import pathway_graph
+
+        return pathway_graph(self, min_depth=min_depth, max_saddle=max_saddle)
+
     def summary(self) -> list[tuple[str, str]]:
         """Barriers first, then the grid and the method's inputs."""
         return [
@@ -126,7 +168,7 @@ class MigrationLandscape(Result):
 
 
 def migration_landscape(
-    structure,
+    structure: Structure,
     ion: str = "Li",
     *,
     resolution: float = 0.1,
@@ -142,8 +184,9 @@ def migration_landscape(
 
     with softBV's Morse parameters (R_min, α = 1/b, D0) of Chen & Adams (IUCrJ 4 (2017)
     614), formal charges q, principal quantum numbers n, Cordero covalent radii r and the
-    screening factor f = 0.74. The D0/2 and the radii follow bvlain 0.25 (Dembitskiy et al.),
-    whose barriers this reproduces. Terms below 1e-4 eV are cut (at most 10 Å). The mobile
+    screening factor f = 0.74. The mobile ion's share D0/2 of each bond (see the module
+    docstring for why) and the radii follow bvlain 0.25 (Dembitskiy et al.), whose
+    barriers this reproduces. Terms below 1e-4 eV are cut (at most 10 Å). The mobile
     ion is removed from the framework; partially occupied sites contribute their
     occupancy-weighted terms (mean field). Barriers are exact percolation thresholds of the
     grid (no bisection): the lowest energy above the minimum at which a 26-connected region
@@ -236,7 +279,9 @@ def migration_landscape(
     return _assemble(structure, ion, resolution, energy, frame)
 
 
-def _assemble(structure, ion, resolution, energy, frame) -> MigrationLandscape:
+def _assemble(
+    structure: Structure, ion: str, resolution: float, energy: np.ndarray, frame: Framework
+) -> MigrationLandscape:
     from ._pathway import pathway_and_profile
 
     thresholds, roots, ranks, _ = _kernels.percolate(energy, MAX_BARRIER_EV)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -15,12 +15,16 @@ from ._style import LINE_COLOR, new_figure
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
+    from ..transport import MigrationLandscape
+
 ENERGY_COLORSCALE = "Viridis"
+HIGHLIGHT_COLOR = "crimson"
+MAX_BARRIER_EV = 10.0  # ssenb.transport's "no path" cap (not imported: keeps viz light)
 DIM_COLORS = {K.BARRIER_1D: "#9ecae1", K.BARRIER_2D: "#4292c6", K.BARRIER_3D: "#08306b"}
 DIM_NAMES = {K.BARRIER_1D: "1D", K.BARRIER_2D: "2D", K.BARRIER_3D: "3D"}
 
 
-def _check_landscape(landscape, who: str) -> None:
+def _check_landscape(landscape: object, who: str) -> None:
     from ..transport import MigrationLandscape
 
     if not isinstance(landscape, MigrationLandscape):
@@ -31,15 +35,16 @@ def _check_landscape(landscape, who: str) -> None:
 
 
 def landscape_pathway_3d(
-    landscape,
+    landscape: MigrationLandscape,
     *,
-    fig=None,
+    fig: go.Figure | None = None,
     structure: bool = True,
+    network: bool = True,
     max_points: int = 6000,
     marker_size: float = 3.0,
-    **kwargs,
+    **kwargs: Any,
 ) -> go.Figure:
-    """The crystal with the mobile ion's percolating pathway drawn in it, coloured by energy.
+    """See where the mobile ion moves: the crystal with its percolating pathway, by energy.
 
     Parameters
     ----------
@@ -48,24 +53,42 @@ def landscape_pathway_3d(
         Figure to draw into.
     structure : bool
         Draw the crystal first with :func:`ssenb.viz.structure_3d` (mobile ion highlighted).
+    network : bool
+        Draw the migration network of :meth:`MigrationLandscape.pathway_graph`: its sites
+        (diamonds: basins holding a mobile-ion site; dots: interstitial minima) and each
+        hop of the percolating pathway as a line site -> saddle -> site, coloured by the
+        saddle energy (eV above the minimum). Hops that cross the cell face are drawn to
+        the neighbouring cell's site.
     max_points : int
         Draw at most this many pathway voxels (an even subsample; seeded, reproducible).
     marker_size : float
         Size of a pathway voxel marker (px).
     **kwargs
-        Forwarded to the pathway trace.
+        Forwarded to the pathway-voxel trace.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Pathway voxels (energy ≤ the highest finite barrier, eV above the minimum) with a
-        colour bar, and the closed path of :attr:`MigrationLandscape.profile` as a line.
+        Pathway voxels (energy <= the highest finite barrier, eV above the minimum) with a
+        colour bar, the network (same colour scale) and the closed path of
+        :attr:`MigrationLandscape.profile` as a line.
+
+    Examples
+    --------
+    >>> from pymatgen.core import Lattice, Structure
+    >>> from ssenb.transport import migration_landscape
+    >>> lif = Structure(Lattice.cubic(2.4), ["F", "Li"], [[0, 0, 0], [0.5, 0.5, 0.5]])
+    >>> fig = landscape_pathway_3d(migration_landscape(lif, resolution=0.2))
+    >>> [t.name for t in fig.data][-3:]
+    ['Li pathway (3D)', 'hops (3 on the pathway)', 'Li sites and minima']
     """
     _check_landscape(landscape, "landscape_pathway_3d")
     if structure:
         from .structure import structure_3d
 
-        fig = structure_3d(landscape.structure, highlight=landscape.ion, bonds=False, fig=fig)
+        fig = structure_3d(
+            landscape.structure, highlight=landscape.ion, bonds=False, polyhedra=False, fig=fig
+        )
     fig = new_figure(fig)
     path = landscape.pathway
     if len(path) > max_points:
@@ -74,7 +97,8 @@ def landscape_pathway_3d(
     shape = np.asarray(landscape.grid_shape)
     cart = (path / shape) @ landscape.structure.lattice.matrix
     energy = landscape.energy[tuple(path.T)] if len(path) else np.empty(0)
-    top = max(float(energy.max()) if len(energy) else 0.0, 1e-6)
+    finite = [b for b in landscape.barriers.values() if math.isfinite(b)]
+    top = max(max(finite) if finite else 0.0, float(energy.max()) if len(energy) else 0.0, 1e-6)
     kwargs.setdefault(
         "marker",
         {
@@ -83,7 +107,7 @@ def landscape_pathway_3d(
             "colorscale": ENERGY_COLORSCALE,
             "cmin": 0.0,
             "cmax": top,
-            "opacity": 0.35,
+            "opacity": 0.3 if network else 0.35,
             "colorbar": {"title": {"text": K.label(K.BVSE_ENERGY)}, "x": 1.02},
         },
     )
@@ -98,8 +122,10 @@ def landscape_pathway_3d(
         hovertemplate="%{text}<extra>pathway</extra>",
         **kwargs,
     )
+    if network:
+        _add_network(fig, landscape, top)
     prof = landscape.profile
-    if len(prof):
+    if len(prof) and not network:
         fig.add_scatter3d(
             x=prof["x_A"],
             y=prof["y_A"],
@@ -119,13 +145,81 @@ def landscape_pathway_3d(
     return fig
 
 
-def landscape_energy_profile(landscape, *, fig=None, **kwargs) -> go.Figure:
-    """BVSE energy along a closed path that carries the mobile ion once around the cell.
+def _add_network(fig: go.Figure, landscape: MigrationLandscape, top: float) -> None:
+    """The pathway's hops (coloured by saddle energy) and its sites, onto ``fig``."""
+    graph = landscape.pathway_graph()
+    lattice = landscape.structure.lattice.matrix
+    nodes = graph.nodes
+    hops = graph.pathway_edges
+    frac = nodes[["a_frac", "b_frac", "c_frac"]].to_numpy(float)
+    xyz: list[list[float | None]] = [[], [], []]
+    color: list[float] = []
+    text: list[str] = []
+    for row in hops.itertuples(index=False):
+        a, b = int(getattr(row, K.FROM_NODE)), int(getattr(row, K.TO_NODE))
+        image = np.array([row.image_a, row.image_b, row.image_c], dtype=float)
+        start = frac[a] @ lattice
+        end = (frac[b] + image) @ lattice
+        saddle = np.array([row.saddle_x_A, row.saddle_y_A, row.saddle_z_A])
+        e = float(getattr(row, K.SADDLE_ENERGY))
+        label = (
+            f"hop {a} → {b} {tuple(int(i) for i in image)}: saddle {e:.2f} eV, "
+            f"hop barrier {getattr(row, K.HOP_BARRIER):.2f} eV, {getattr(row, K.HOP_LENGTH):.2f} Å"
+        )
+        for point in (start, saddle, end, None):
+            for ax in range(3):
+                xyz[ax].append(None if point is None else float(point[ax]))
+            color.append(e)
+            text.append(label)
+    fig.add_scatter3d(
+        x=xyz[0],
+        y=xyz[1],
+        z=xyz[2],
+        mode="lines",
+        name=f"hops ({len(hops)} on the pathway)",
+        line={
+            "color": color,
+            "colorscale": ENERGY_COLORSCALE,
+            "cmin": 0.0,
+            "cmax": top,
+            "width": 7,
+        },
+        text=text,
+        hovertemplate="%{text}<extra></extra>",
+    )
+    on = nodes[nodes[K.IN_PATHWAY]]
+    cart = on[["x_A", "y_A", "z_A"]].to_numpy(float)
+    is_site = (on[K.NODE_KIND] != "interstitial").to_numpy()
+    fig.add_scatter3d(
+        x=cart[:, 0],
+        y=cart[:, 1],
+        z=cart[:, 2],
+        mode="markers",
+        name=f"{landscape.ion} sites and minima",
+        marker={
+            "size": np.where(is_site, 6, 3),
+            "symbol": np.where(is_site, "diamond", "circle"),
+            "color": "white",
+            "line": {"color": "black", "width": 1},
+        },
+        text=[
+            f"node {n}: {k}{f' ({s})' if s else ''}, {e:.2f} eV"
+            for n, k, s, e in zip(on[K.NODE], on[K.NODE_KIND], on[K.ION_SITES], on[K.BVSE_ENERGY])
+        ],
+        hovertemplate="%{text}<extra></extra>",
+    )
+
+
+def landscape_energy_profile(
+    landscape: MigrationLandscape, *, fig: go.Figure | None = None, **kwargs: Any
+) -> go.Figure:
+    """See the bottleneck: BVSE energy along a closed path once around the cell.
 
     Parameters
     ----------
     landscape : ssenb.transport.MigrationLandscape
     fig : plotly Figure, optional
+        Figure to draw into.
     **kwargs
         Forwarded to the profile line.
 
@@ -134,6 +228,15 @@ def landscape_energy_profile(landscape, *, fig=None, **kwargs) -> go.Figure:
     plotly.graph_objects.Figure
         Energy (eV above the landscape minimum) against distance along the path (Å), with
         the 1D/2D/3D percolation barriers as dashed lines.
+
+    Examples
+    --------
+    >>> from pymatgen.core import Lattice, Structure
+    >>> from ssenb.transport import migration_landscape
+    >>> lif = Structure(Lattice.cubic(2.4), ["F", "Li"], [[0, 0, 0], [0.5, 0.5, 0.5]])
+    >>> fig = landscape_energy_profile(migration_landscape(lif, resolution=0.2))
+    >>> fig.layout.yaxis.title.text
+    'BVSE energy above the minimum (eV)'
     """
     _check_landscape(landscape, "landscape_energy_profile")
     fig = new_figure(fig)
@@ -164,7 +267,7 @@ def landscape_energy_profile(landscape, *, fig=None, **kwargs) -> go.Figure:
     return fig
 
 
-def _need(frame, columns, who: str, fix: str) -> None:
+def _need(frame: object, columns: list[str], who: str, fix: str) -> None:
     if not isinstance(frame, pd.DataFrame):
         raise InvalidInputError(f"{who} needs a DataFrame, not {type(frame).__name__}")
     missing = [c for c in columns if c not in frame.columns]
@@ -172,21 +275,29 @@ def _need(frame, columns, who: str, fix: str) -> None:
         raise InvalidInputError(f"{who}: the frame lacks columns {missing}. Fix: {fix}")
 
 
-def _labels(frame) -> list[str]:
+def _labels(frame: pd.DataFrame) -> list[str]:
     formula = frame[K.FORMULA].astype(str) if K.FORMULA in frame else frame.index.astype(str)
     if K.ID in frame:
         return [f"{f} ({i})" for f, i in zip(formula, frame[K.ID])]
     return list(formula)
 
 
-def barrier_bars(frame, *, fig=None, sort: bool = True, cap_eV: float = 3.0, **kwargs) -> go.Figure:
-    """1D, 2D and 3D BVSE barriers of several materials side by side.
+def barrier_bars(
+    frame: pd.DataFrame,
+    *,
+    fig: go.Figure | None = None,
+    sort: bool = True,
+    cap_eV: float = 3.0,
+    **kwargs: Any,
+) -> go.Figure:
+    """Compare materials' 1D, 2D and 3D BVSE barriers side by side.
 
     Parameters
     ----------
     frame : pandas.DataFrame
         Output of :func:`ssenb.transport.migration_barriers` (rows with an error are left out).
     fig : plotly Figure, optional
+        Figure to draw into.
     sort : bool
         Order materials by their 3D barrier (lowest, the best conductor, first).
     cap_eV : float
@@ -198,6 +309,22 @@ def barrier_bars(frame, *, fig=None, sort: bool = True, cap_eV: float = 3.0, **k
     Returns
     -------
     plotly.graph_objects.Figure
+        Grouped bars, one group per material (label: formula and id).
+
+    Raises
+    ------
+    InvalidInputError
+        Missing barrier columns, or no row without an error.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame(
+    ...     {"formula": ["A", "B"], "barrier_1d_eV": [0.2, 0.4],
+    ...      "barrier_2d_eV": [0.3, 0.5], "barrier_3d_eV": [0.3, float("inf")]}
+    ... )
+    >>> [t.name for t in barrier_bars(frame).data]
+    ['1D barrier', '2D barrier', '3D barrier']
     """
     cols = [K.BARRIER_1D, K.BARRIER_2D, K.BARRIER_3D]
     _need(frame, cols, "barrier_bars", "pass the frame from ssenb.transport.migration_barriers")
@@ -235,10 +362,19 @@ def barrier_bars(frame, *, fig=None, sort: bool = True, cap_eV: float = 3.0, **k
     return fig
 
 
+#: a material placed on :func:`barrier_conductivity_scatter`: (label, 3D barrier in eV,
+#: measured log10 σ in S/cm or None when it has none)
+Placed = tuple[str, float, float | None]
+
+
 def barrier_conductivity_scatter(
-    frame, *, fig=None, highlight: str | None = None, **kwargs
+    frame: pd.DataFrame,
+    *,
+    fig: go.Figure | None = None,
+    highlight: str | Placed | None = None,
+    **kwargs: Any,
 ) -> go.Figure:
-    """Measured log10 σ against the 3D BVSE barrier, with Spearman's rank correlation.
+    """Check the barrier against experiment: measured log10 σ vs the 3D BVSE barrier.
 
     Parameters
     ----------
@@ -247,14 +383,32 @@ def barrier_conductivity_scatter(
         (e.g. joined from :func:`ssenb.data.load_obelix`). Rows without a finite 3D barrier
         are left out and counted in the title.
     fig : plotly Figure, optional
-    highlight : str, optional
-        An ``id`` or formula to mark with a star (where one material sits).
+    highlight : str or (label, barrier eV, log10 σ or None), optional
+        Where one material sits. A string: the ``id`` (or formula) of a row of ``frame``,
+        marked with a red star and its label. A tuple: a material that need not be in
+        ``frame`` (an uploaded CIF, the Explorer's current pick): a star at (barrier,
+        log10 σ); without a measured σ (None or NaN) a dashed vertical line at its
+        barrier; without a 3D path (barrier inf) a note in the corner.
     **kwargs
-        Forwarded to the scatter trace.
+        Forwarded to the scatter trace of the materials.
 
     Returns
     -------
     plotly.graph_objects.Figure
+        Title with Spearman's rank correlation ρ, its p value and the number of points.
+
+    Raises
+    ------
+    InvalidInputError
+        Missing columns, fewer than 3 usable rows, or a malformed ``highlight``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"barrier_3d_eV": [0.2, 0.5, 0.9], "log10_sigma": [-3, -6, -9]})
+    >>> fig = barrier_conductivity_scatter(frame, highlight=("my CIF", 0.4, None))
+    >>> "Spearman ρ = -1.00" in fig.layout.title.text
+    True
     """
     from scipy.stats import spearmanr
 
@@ -275,17 +429,17 @@ def barrier_conductivity_scatter(
     rho, p = spearmanr(x[ok], y[ok])
     labels = np.asarray(_labels(frame), dtype=object)
     fig = new_figure(fig)
-    kwargs.setdefault("marker", {"size": 8, "color": LINE_COLOR, "opacity": 0.7})
+    kwargs.setdefault("marker", {"size": 8, "color": LINE_COLOR, "opacity": 0.6})
     fig.add_scatter(
         x=x[ok],
         y=y[ok],
         mode="markers",
-        name="materials",
+        name="materials" if K.ID not in frame else "OBELiX materials",
         text=labels[ok],
         hovertemplate="%{text}<br>%{x:.2f} eV, log10 σ %{y:.2f}<extra></extra>",
         **kwargs,
     )
-    if highlight is not None:
+    if isinstance(highlight, str):
         keys = [str(v) for v in (frame[K.ID] if K.ID in frame else frame.get(K.FORMULA, []))]
         formulas = [str(v) for v in frame.get(K.FORMULA, [])]
         hit = np.array([k == highlight for k in keys]) | np.array(
@@ -293,25 +447,70 @@ def barrier_conductivity_scatter(
         )
         hit &= ok
         if hit.any():
-            fig.add_scatter(
-                x=x[hit],
-                y=y[hit],
-                mode="markers",
-                name=str(highlight),
-                marker={"symbol": "star", "size": 18, "color": "crimson"},
-                text=labels[hit],
-                hovertemplate="%{text}<extra></extra>",
-            )
+            i = int(np.flatnonzero(hit)[0])
+            _place(fig, (str(labels[i]), float(x[i]), float(y[i])))
+    elif highlight is not None:
+        _place(fig, _check_placed(highlight))
     dropped = int((~ok).sum())
     fig.update_layout(
-        title=f"Measured conductivity vs 3D BVSE barrier: Spearman ρ = {rho:.2f} "
+        title=f"Measured conductivity vs 3D BVSE barrier<br><sup>Spearman ρ = {rho:.2f} "
         f"(p = {p:.1g}, n = {int(ok.sum())}"
-        + (f"; {dropped} without a 3D path or σ left out)" if dropped else ")"),
+        + (f"; {dropped} without a 3D path or σ left out)" if dropped else ")")
+        + "</sup>",
         xaxis_title=K.label(K.BARRIER_3D),
         yaxis_title=K.label(K.LOG10_SIGMA),
         showlegend=highlight is not None,
     )
     return fig
+
+
+def _check_placed(value: Any) -> Placed:
+    try:
+        label, barrier, sigma = value
+        out = (str(label), float(barrier), None if sigma is None else float(sigma))
+    except (TypeError, ValueError):
+        raise InvalidInputError(
+            f"highlight={value!r}: give an id or formula of the frame, or a tuple "
+            "(label, 3D barrier in eV, measured log10 σ or None)"
+        ) from None
+    return out
+
+
+def _place(fig: go.Figure, placed: Placed) -> None:
+    """A star with its label, a vertical line (no measured σ) or a note (no 3D path)."""
+    label, barrier, sigma = placed
+    if not math.isfinite(barrier):
+        fig.add_annotation(
+            text=f"{label}: no 3D path below {MAX_BARRIER_EV:g} eV",
+            xref="paper",
+            yref="paper",
+            x=0.99,
+            y=0.99,
+            showarrow=False,
+            font={"color": HIGHLIGHT_COLOR},
+            xanchor="right",
+        )
+        return
+    if sigma is None or not math.isfinite(sigma):
+        fig.add_vline(
+            x=barrier,
+            line={"color": HIGHLIGHT_COLOR, "dash": "dash", "width": 2},
+            annotation_text=f"{label}: {barrier:.2f} eV (no measured σ)",
+            annotation_position="top right",
+            annotation_font_color=HIGHLIGHT_COLOR,
+        )
+        return
+    fig.add_scatter(
+        x=[barrier],
+        y=[sigma],
+        mode="markers+text",
+        name=label,
+        marker={"symbol": "star", "size": 18, "color": HIGHLIGHT_COLOR},
+        text=[label],
+        textposition="top center",
+        textfont={"color": HIGHLIGHT_COLOR},
+        hovertemplate=f"{label}<br>%{{x:.2f}} eV, log10 σ %{{y:.2f}}<extra></extra>",
+    )
 
 
 def _fmt(value: float) -> str:

@@ -29,6 +29,7 @@ def figure_widget(fig: go.Figure | None = None) -> go.FigureWidget:
 
 def swap(widget: go.FigureWidget, fig: go.Figure) -> None:
     """Replace the traces and layout of a FigureWidget with those of ``fig``."""
+    _drop_overlays(widget)
     with widget.batch_update():
         widget.data = ()
         widget.add_traces(list(fig.data))
@@ -48,9 +49,22 @@ def clear(widget: go.FigureWidget, message: str = "") -> None:
         else [],
         height=300,
     )
+    _drop_overlays(widget)
     with widget.batch_update():
         widget.data = ()
         widget.layout = _complete(layout)
+
+
+def _drop_overlays(widget: go.FigureWidget) -> None:
+    """Tell the browser to remove the current annotations and shapes.
+
+    A new layout without them does not: plotly leaves empty arrays out of the message,
+    so the browser would keep the old ones (a previous material's marker line).
+    """
+    if widget.layout.annotations:
+        widget.layout.annotations = []
+    if widget.layout.shapes:
+        widget.layout.shapes = []
 
 
 def _complete(layout: go.Layout) -> go.Layout:

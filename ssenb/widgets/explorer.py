@@ -15,13 +15,13 @@ import traitlets
 
 from ..errors import InvalidInputError
 from ._common import Status, clear, figure_widget, swap
+from ._transport import TransportTab
 from .window import WindowExplorer
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ..models._inputs import Material
-    from ..summary import MaterialSummary
     from ..thermo import InterfaceReactions
 
 TABS = ("Structure", "Conductivity", "Stability", "Window", "Interface", "Transport")
@@ -32,8 +32,10 @@ class Explorer(w.VBox):
     """Pick an OBELiX material, type a formula, or upload a CIF; see every analysis of it.
 
     Tabs: structure, predicted conductivity with the SHAP waterfall, hull distance,
-    stability window (ion and voltage are controls) and interface reactions with a
-    chosen electrode.
+    stability window (ion and voltage are controls), interface reactions with a
+    chosen electrode, and Li transport: the BVSE pathway, its 1D/2D/3D barriers and
+    where the material sits on the measured-σ-vs-barrier map of the OBELiX structures
+    (computed once in the background when the tab is first opened, then cached on disk).
 
     An ipywidgets widget: ``VBox([Explorer()])`` works, and ``summary`` (the current
     :class:`~ssenb.summary.MaterialSummary`) and ``material`` are traits to observe.
@@ -52,6 +54,10 @@ class Explorer(w.VBox):
         Hull data (default: offline MP ~2019 snapshot).
     predict : bool
         Predict conductivities (the Conductivity tab).
+    barriers : DataFrame, optional
+        OBELiX barriers for the Transport tab's σ-vs-barrier map
+        (:func:`ssenb.transport.migration_barriers` with a ``log10_sigma`` column); by
+        default they are computed from ``obelix`` in the background on first use.
     """
 
     summary = traitlets.Any(None, allow_none=True)
@@ -65,6 +71,7 @@ class Explorer(w.VBox):
         obelix: pd.DataFrame | None = None,
         source: Any = None,
         predict: bool = True,
+        barriers: pd.DataFrame | None = None,
         **kwargs: Any,
     ) -> None:
         from ..thermo import ELECTRODES
@@ -99,8 +106,9 @@ class Explorer(w.VBox):
         )
         self.interface_fig = figure_widget()
         self.interface_note = w.HTML()
-        self.transport_note = w.HTML()
-        self.transport_fig = figure_widget()
+        self.transport = TransportTab(lambda: self.obelix, self.status, barriers=barriers)
+        self.transport_note = self.transport.note
+        self.transport_fig = self.transport.figure
         self.tabs = w.Tab(
             children=[
                 w.VBox([self.structure_note, self.structure_fig]),
@@ -108,7 +116,7 @@ class Explorer(w.VBox):
                 self.stability,
                 self.window,
                 w.VBox([self.electrode, self.interface_note, self.interface_fig]),
-                w.VBox([self.transport_note, self.transport_fig]),
+                self.transport,
             ]
         )
         for i, title in enumerate(TABS):
@@ -127,6 +135,7 @@ class Explorer(w.VBox):
         self.formula.observe(self._on_formula, names="value")
         self.upload.observe(self._on_upload, names="value")
         self.electrode.observe(lambda _: self._interface(), names="value")
+        self.tabs.observe(self._on_tab, names="selected_index")
         self._reset("Pick an OBELiX material, type a formula or upload a CIF.")
         if material is not None:
             self.analyse(material)
@@ -240,16 +249,11 @@ class Explorer(w.VBox):
     def _reset(self, message: str) -> None:
         """Clear every tab, so nothing of a previous material stays on screen."""
         self.summary = None
-        for fig in (self.structure_fig, self.waterfall, self.interface_fig, self.transport_fig):
+        for fig in (self.structure_fig, self.waterfall, self.interface_fig):
             clear(fig, message)
-        for box in (
-            self.structure_note,
-            self.conductivity,
-            self.stability,
-            self.interface_note,
-            self.transport_note,
-        ):
+        for box in (self.structure_note, self.conductivity, self.stability, self.interface_note):
             box.value = html.escape(message)
+        self.transport.reset(message)
         self.window.result = None
         clear(self.window.figure, message)
         self.window.phases.value = ""
@@ -321,16 +325,12 @@ class Explorer(w.VBox):
         self.interface_note.value = result._repr_html_()
 
     def _transport(self) -> None:
-        """The BVSE pathway of the mobile ion and its 1D/2D/3D barriers (structures only)."""
-        from ..viz import landscape_pathway_3d
+        """The BVSE pathway, its 1D/2D/3D barriers and the σ map (see ``_transport.py``)."""
+        self.transport.show(self.summary, self.material)
 
-        s = self.summary
-        if s is None or s.transport is None:
-            clear(self.transport_fig, "no pathway")
-            self.transport_note.value = _transport_html(s) if s is not None else ""
-            return
-        swap(self.transport_fig, landscape_pathway_3d(s.transport))
-        self.transport_note.value = s.transport._repr_html_()
+    def _on_tab(self, change: dict[str, Any]) -> None:
+        if change["new"] == TABS.index("Transport"):
+            self.transport.activate()  # reports its own failures; never raises
 
     def _conductivity(self) -> None:
         s = self.summary
@@ -348,15 +348,6 @@ class Explorer(w.VBox):
         model = self.models.get(s.prediction.preset) or default_model(s.prediction.preset)
         X = self.material if hasattr(self.material, "iloc") else [self.material]
         swap(self.waterfall, shap_waterfall(explain(model, X)))
-
-
-def _transport_html(summary: MaterialSummary) -> str:
-    """What the Transport tab says when there is no landscape to draw."""
-    if not summary.has_structure:
-        return html.escape(
-            "Li migration pathways need a structure: pick an OBELiX entry with a CIF or upload one."
-        )
-    return _error_html(summary.errors.get("transport"))
 
 
 def _error_html(text: object) -> str:

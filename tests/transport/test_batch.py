@@ -72,13 +72,13 @@ def test_memory_cache_reuses_identical_structures(monkeypatch):
 
 
 def test_disk_cache_lives_in_the_cache_folder_and_survives_bad_files(monkeypatch, tmp_path):
-    data = tmp_path / "data"
+    data = tmp_path / "data"  # a data folder (often a shared mirror) is never written to
     data.mkdir()
-    monkeypatch.setenv("SSENB_DATA_DIR", str(data))  # the data folder is never written to
-    monkeypatch.setenv("SSENB_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("SSENB_DATA_DIR", str(data))
+    monkeypatch.setenv("SSENB_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(batch, "_MEMORY", {})
     first = migration_barriers([_li2o()], progress=False, cache="disk")
-    files = list((tmp_path / batch.CACHE_FOLDER).glob("*.json"))
+    files = list((tmp_path / "cache" / batch.CACHE_FOLDER).glob("*.json"))
     assert len(files) == 1 and not any(data.iterdir())
     monkeypatch.setattr(batch, "_MEMORY", {})
     monkeypatch.setattr(batch, "migration_landscape", lambda *a, **k: 1 / 0)
@@ -88,6 +88,48 @@ def test_disk_cache_lives_in_the_cache_folder_and_survives_bad_files(monkeypatch
     monkeypatch.setattr(batch, "_MEMORY", {})
     out = migration_barriers([_li2o()], progress=False, cache="disk")
     assert "ZeroDivisionError" in out[K.ERROR].iloc[0]
+    # a row computed earlier with the memory cache is written when disk is asked for
+    files[0].unlink()
+    monkeypatch.setattr(
+        batch,
+        "_MEMORY",
+        {
+            batch.structure_key(_li2o(), "Li", 0.2): first.iloc[0][
+                [K.FORMULA, *batch.VALUE_COLUMNS, K.RUN_TIME]
+            ].to_dict()
+        },
+    )
+    migration_barriers([_li2o()], progress=False, cache="disk")
+    assert files[0].exists()
+
+
+def test_read_only_cache_folder_keeps_memory_only(monkeypatch, tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    monkeypatch.setenv("SSENB_CACHE_DIR", str(folder / "sub"))
+    monkeypatch.setattr(batch, "_MEMORY", {})
+    try:
+        out = migration_barriers([_li2o()], progress=False, cache="disk")
+    finally:
+        folder.chmod(0o755)
+    assert out[K.ERROR].isna().all() and not any(folder.iterdir())
+
+
+def test_on_row_reports_progress_of_every_row():
+    seen = []
+    out = migration_barriers(
+        [_li2o(), _nacl(), _li2o()],
+        progress=False,
+        on_row=lambda done, total: seen.append((done, total)),
+    )
+    assert seen == [(1, 3), (2, 3), (3, 3)] and len(out) == 3  # failed rows count too
+
+    def stop(done, total):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        migration_barriers([_li2o()], progress=False, on_row=stop)
 
 
 @pytest.mark.slow

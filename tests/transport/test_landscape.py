@@ -14,22 +14,8 @@ from ssenb.errors import InvalidInputError, UnsupportedMaterialError
 from ssenb.transport import MigrationLandscape, migration_landscape
 from ssenb.transport._framework import scaled_integer_formula
 
-# softBV Li+-F- bond parameters, Chen & Adams, IUCrJ 4 (2017) 614, Table S1:
-# R0 = 1.08674 Å, b = 0.508 Å (alpha = 1/b), R_min = 1.87265 Å, D0 = 0.49611 eV
+# softBV Li+-F- bond parameters, Chen & Adams, IUCrJ 4 (2017) 614, Table S1
 LIF_RMIN, LIF_ALPHA, LIF_D0 = 1.87265, 1.968504, 0.49611
-
-
-def _morse_sum(point, lattice: Lattice, anion_frac, rcut=20.0) -> float:
-    """Brute-force BVSE of Li+ at ``point`` (Cartesian) over all F- images within rcut."""
-    n = [math.ceil(rcut / x) + 1 for x in lattice.abc]
-    grid = np.mgrid[-n[0] : n[0] + 1, -n[1] : n[1] + 1, -n[2] : n[2] + 1].reshape(3, -1).T
-    total = 0.0
-    for f in anion_frac:
-        cart = (grid + f) @ lattice.matrix
-        d = np.linalg.norm(cart - point, axis=1)
-        d = d[d < rcut]
-        total += np.sum(0.5 * LIF_D0 * ((np.exp(LIF_ALPHA * (LIF_RMIN - d)) - 1) ** 2 - 1))
-    return total
 
 
 def _cscl_lif(a: float, c: float) -> Structure:
@@ -37,15 +23,15 @@ def _cscl_lif(a: float, c: float) -> Structure:
     return Structure(Lattice.tetragonal(a, c), ["F", "Li"], [[0, 0, 0], [0.5, 0.5, 0.5]])
 
 
-def test_cubic_barrier_follows_from_bond_valence_parameters():
+def test_cubic_barrier_follows_from_bond_valence_parameters(hand_bvse):
     # simple cubic F- (a = 2.4 Å): Li+ sits at the cube centre (8 F at 2.08 Å, near
     # R_min) and hops through the face centre (4 F at 1.70 Å): by symmetry the
     # face centre is the saddle, so the barrier is E(face) - E(centre) in all 3 directions.
     a = 2.4
     s = _cscl_lif(a, a)
     lat = s.lattice
-    e_body = _morse_sum(np.array([0.5, 0.5, 0.5]) @ lat.matrix, lat, [[0, 0, 0]])
-    e_face = _morse_sum(np.array([0.5, 0.5, 0.0]) @ lat.matrix, lat, [[0, 0, 0]])
+    e_body = hand_bvse(np.array([0.5, 0.5, 0.5]) @ lat.matrix, lat, [[0, 0, 0]])
+    e_face = hand_bvse(np.array([0.5, 0.5, 0.0]) @ lat.matrix, lat, [[0, 0, 0]])
     expected = e_face - e_body
     assert 0.3 < expected < 3  # the hand numbers are a real barrier
     land = migration_landscape(s, resolution=0.096)  # 24 points per axis: both on the grid
@@ -57,20 +43,57 @@ def test_cubic_barrier_follows_from_bond_valence_parameters():
     assert land.sites[K.BVSE_ENERGY].iloc[0] == pytest.approx(0.0, abs=1e-9)
 
 
-def test_tetragonal_cell_opens_the_wide_window_first():
+def test_tetragonal_cell_opens_the_wide_window_first(hand_bvse):
     # a = b = 2.5 Å, c = 2.3 Å: the window normal to c is 2.5 x 2.5 (wide, 1D along c);
     # those normal to a and b are 2.5 x 2.3 (narrow): 1D barrier < 2D = 3D barrier.
     s = _cscl_lif(2.5, 2.3)
     lat = s.lattice
-    e_body = _morse_sum(np.array([0.5, 0.5, 0.5]) @ lat.matrix, lat, [[0, 0, 0]])
-    e_cface = _morse_sum(np.array([0.5, 0.5, 0.0]) @ lat.matrix, lat, [[0, 0, 0]])
-    e_aface = _morse_sum(np.array([0.0, 0.5, 0.5]) @ lat.matrix, lat, [[0, 0, 0]])
+    e_body = hand_bvse(np.array([0.5, 0.5, 0.5]) @ lat.matrix, lat, [[0, 0, 0]])
+    e_cface = hand_bvse(np.array([0.5, 0.5, 0.0]) @ lat.matrix, lat, [[0, 0, 0]])
+    e_aface = hand_bvse(np.array([0.0, 0.5, 0.5]) @ lat.matrix, lat, [[0, 0, 0]])
     land = migration_landscape(s, resolution=0.1)
     assert land.grid_shape == (24, 24, 22)  # even: the saddles lie on grid points
     assert land.barrier_1d == pytest.approx(e_cface - e_body, abs=0.005)
     assert land.barrier_3d == pytest.approx(e_aface - e_body, abs=0.005)
     assert land.barrier_2d == pytest.approx(land.barrier_3d, abs=1e-9)
     assert land.barrier_1d < land.barrier_3d - 0.05
+
+
+# --- one pair by hand: the Morse bond and the mobile ion's share of it ----------------
+def test_single_li_anion_pair_energy_by_hand():
+    from ssenb.transport._kernels import KIND_MORSE, MORSE_SHARE, morse_bond_energy, pair_term
+
+    # softBV Morse bond: D0 [(exp(alpha (R_min - R)) - 1)^2 - 1] is -D0 at R_min ...
+    assert morse_bond_energy(LIF_RMIN, LIF_RMIN, LIF_ALPHA, LIF_D0) == pytest.approx(-LIF_D0)
+    # ... and vanishes at large R: at 15 Å, x = alpha (R_min - R) = -25.85, E = D0 (e^2x - 2 e^x)
+    x = LIF_ALPHA * (LIF_RMIN - 15.0)
+    far = morse_bond_energy(15.0, LIF_RMIN, LIF_ALPHA, LIF_D0)
+    assert far == pytest.approx(LIF_D0 * (math.exp(2 * x) - 2 * math.exp(x)), rel=1e-9)
+    assert -1e-10 < far < 0
+    # the BVSE site energy counts the mobile ion's half of each bond (module docstring)
+    assert MORSE_SHARE == 0.5
+    assert pair_term(KIND_MORSE, LIF_RMIN, LIF_ALPHA, LIF_D0, LIF_RMIN) == pytest.approx(
+        -LIF_D0 / 2
+    )
+    # 1.5 Å (compressed bond): D0/2 [(e^{0.7335} - 1)^2 - 1] = 0.49611/2 * (1.08242^2 - 1)
+    assert pair_term(KIND_MORSE, LIF_RMIN, LIF_ALPHA, LIF_D0, 1.5) == pytest.approx(
+        0.49611 / 2 * ((math.exp(1.968504 * 0.37265) - 1) ** 2 - 1), rel=1e-12
+    )
+    assert pair_term(KIND_MORSE, LIF_RMIN, LIF_ALPHA, LIF_D0, 1.5) > 0
+
+
+def test_single_cation_repulsion_by_hand():
+    from ssenb.transport._framework import COULOMB_EV_A, SCREENING_F
+    from ssenb.transport._kernels import KIND_COULOMB, pair_term
+
+    # Li+ (n = 2, r = 1.28 Å) and La3+ (n = 6, r = 2.07 Å) at 3.4 Å:
+    # 14.4 * 1 * 3 / sqrt(2 * 6) / 3.4 * erfc(3.4 / (0.74 * 3.35))
+    pref = 14.4 * 3 / math.sqrt(12)
+    screening = 0.74 * (1.28 + 2.07)
+    want = pref / 3.4 * math.erfc(3.4 / screening)
+    assert COULOMB_EV_A == 14.4 and SCREENING_F == 0.74
+    assert pair_term(KIND_COULOMB, pref, screening, 0.0, 3.4) == pytest.approx(want, rel=1e-12)
+    assert 0 < pair_term(KIND_COULOMB, pref, screening, 0.0, 12.0) < 1e-10
 
 
 def test_profile_is_a_closed_path_over_the_barrier():
@@ -152,11 +175,6 @@ def test_result_frame_html_and_round_trip():
 # --- agreement with the reference implementation and published numbers ----------------
 # ordered OBELiX training structures small enough for bvlain to take a few seconds
 BVLAIN_CASES = ["gvd", "9lo", "fwz"]  # Li3N, Li3PO4, Li2SiS3
-
-
-@pytest.fixture(scope="module")
-def obelix_by_id(obelix):
-    return obelix.set_index("id")["structure"]
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # bvlain uses scipy.ndimage.measurements

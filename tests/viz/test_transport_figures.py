@@ -33,21 +33,36 @@ def test_pathway_is_drawn_over_the_structure(land):
     assert isinstance(fig, go.Figure)
     names = [t.name for t in fig.data]
     assert "Li" in names and "O" in names  # the structure_3d atoms are there
+    assert not any(t.type == "mesh3d" for t in fig.data)  # no polyhedra hiding the path
     path = next(t for t in fig.data if t.name.startswith("Li pathway"))
     assert "3D" in path.name and len(path.x) == 500  # subsampled to max_points
     colors = np.asarray(path.marker.color)
     assert colors.min() >= 0 and colors.max() <= land.barrier_3d + 1e-9
-    assert any(t.name.startswith("closed path") for t in fig.data)
 
 
-def test_pathway_overlays_and_forwards_kwargs(land):
-    base = go.Figure(go.Scatter3d(x=[0], y=[0], z=[0], name="mine"))
-    fig = landscape_pathway_3d(land, fig=base, structure=False, max_points=10**6, opacity=0.5)
-    assert fig.data[0].name == "mine"
-    path = next(t for t in fig.data if t.name.startswith("Li pathway"))
-    assert path.opacity == 0.5 and len(path.x) == len(land.pathway)
-    with pytest.raises(InvalidInputError, match="needs a MigrationLandscape"):
-        landscape_pathway_3d(land.structure)
+def test_network_hops_are_coloured_by_their_saddle(land):
+    graph = land.pathway_graph()
+    hops = graph.pathway_edges
+    fig = landscape_pathway_3d(land, structure=False)
+    lines = next(t for t in fig.data if t.name.startswith("hops"))
+    assert lines.name == f"hops ({len(hops)} on the pathway)"
+    assert len(lines.x) == 4 * len(hops)  # node, saddle, node, gap per hop
+    assert list(lines.line.color[::4]) == pytest.approx(list(hops[K.SADDLE_ENERGY]))
+    assert lines.line.cmax == pytest.approx(land.barrier_3d)
+    # every hop ends at its to-node, translated into the neighbouring cell
+    nodes = graph.nodes.set_index(K.NODE)
+    lattice = land.structure.lattice.matrix
+    for k, row in enumerate(hops.itertuples(index=False)):
+        to = nodes.loc[getattr(row, K.TO_NODE), ["a_frac", "b_frac", "c_frac"]].to_numpy(float)
+        end = (to + np.array([row.image_a, row.image_b, row.image_c])) @ lattice
+        assert [lines.x[4 * k + 2], lines.y[4 * k + 2], lines.z[4 * k + 2]] == pytest.approx(end)
+        assert lines.x[4 * k + 3] is None
+    sites = next(t for t in fig.data if t.name == "Li sites and minima")
+    assert len(sites.x) == int(graph.nodes[K.IN_PATHWAY].sum())
+    assert not any(t.name.startswith("closed path") for t in fig.data)
+    plain = landscape_pathway_3d(land, structure=False, network=False)
+    assert any(t.name.startswith("closed path") for t in plain.data)
+    assert not any(t.name.startswith("hops") for t in plain.data)
 
 
 def test_energy_profile_marks_the_barriers(land):
@@ -94,6 +109,30 @@ def test_scatter_prints_spearman_and_highlights():
     rho = spearmanr(finite[K.BARRIER_3D], finite[K.LOG10_SIGMA]).statistic
     assert f"ρ = {rho:.2f}" in fig.layout.title.text and "n = 4" in fig.layout.title.text
     star = fig.data[-1]
-    assert star.name == "c" and list(star.x) == [0.3]
+    assert star.name == "Li2O (c)" and list(star.x) == [0.3] and list(star.text) == ["Li2O (c)"]
     with pytest.raises(InvalidInputError, match="join the measured conductivities"):
         barrier_conductivity_scatter(frame.drop(columns=[K.LOG10_SIGMA]))
+
+
+def test_scatter_places_a_material_that_is_not_in_the_table():
+    frame = _frame()
+    fig = barrier_conductivity_scatter(frame, highlight=("my LLZO", 0.45, -3.5))
+    star = fig.data[-1]
+    assert (list(star.x), list(star.y), list(star.text)) == ([0.45], [-3.5], ["my LLZO"])
+    assert star.marker.symbol == "star" and len(fig.data) == 2
+    # no measured σ: a dashed vertical line at its barrier, labelled
+    line = barrier_conductivity_scatter(frame, highlight=("upload.cif", 0.62, None))
+    (shape,) = line.layout.shapes
+    assert shape.x0 == shape.x1 == 0.62 and shape.line.dash == "dash"
+    assert "upload.cif: 0.62 eV (no measured σ)" in [a.text for a in line.layout.annotations]
+    assert len(line.data) == 1
+    nan = barrier_conductivity_scatter(frame, highlight=("x", 0.62, float("nan")))
+    assert len(nan.layout.shapes) == 1
+    # no 3D path: said in the corner, nothing placed
+    none = barrier_conductivity_scatter(frame, highlight=("Li3PO4", float("inf"), -12.0))
+    assert "Li3PO4: no 3D path below 10 eV" in [a.text for a in none.layout.annotations]
+    assert len(none.data) == 1 and not none.layout.shapes
+    with pytest.raises(InvalidInputError, match=r"highlight=.*a tuple"):
+        barrier_conductivity_scatter(frame, highlight=("only a label",))
+    with pytest.raises(InvalidInputError, match=r"highlight=.*a tuple"):
+        barrier_conductivity_scatter(frame, highlight=("x", "high", None))

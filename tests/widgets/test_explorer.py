@@ -157,3 +157,127 @@ def test_errors_reach_the_status_line_when_the_output_area_swallows_them(explore
     assert "not a finite number" in explorer.status.message
     assert "UnboundLocalError" not in explorer.status.message
     assert explorer.window.figure.layout.title.text == ""  # no stale title in the browser
+
+
+# --- the Transport tab: pathway, barriers, and the σ-vs-barrier map --------------------
+TRANSPORT = 5  # tab index
+MAP_IDS = ["wyu", "nhq", "122", "9lo", "gvd", "fwz", "b4c"]  # b4c: no Li, recorded failure
+
+
+@pytest.fixture(scope="module")
+def small_map(obelix):
+    from ssenb.transport import migration_barriers
+
+    rows = obelix[obelix["id"].isin(MAP_IDS)]
+    table = migration_barriers(rows, progress=False)
+    table["log10_sigma"] = rows["log10_sigma"]
+    return table
+
+
+def _pick(explorer, obelix, row_id):
+    explorer.pick.value = obelix.index[obelix["id"] == row_id][0]
+
+
+def test_transport_tab_places_the_pick_on_the_sigma_map(obelix, small_map):
+    ex = Explorer(obelix=obelix, predict=False, barriers=small_map)
+    _pick(ex, obelix, "nhq")
+    assert "3D barrier" in ex.transport_note.value
+    assert any(t.name.startswith("hops") for t in ex.transport_fig.data)  # the network
+    ex.tabs.selected_index = TRANSPORT
+    assert ex.transport.job is None  # given barriers: nothing computed
+    star = ex.transport.map.data[-1]
+    barrier = ex.summary.transport.barrier_3d
+    sigma = float(obelix.loc[obelix["id"] == "nhq", "log10_sigma"].iloc[0])
+    assert (list(star.x), list(star.y)) == ([barrier], [sigma])
+    assert list(star.text) == ["OBELiX nhq"]
+    assert "n = 6" in ex.transport.map.layout.title.text  # b4c has no barrier
+    assert f"3D barrier {barrier:.2f} eV" in ex.transport.map_note.value
+    ex.formula.value = "Li3PS4"  # no structure: the map stays, nothing is placed
+    assert len(ex.transport.map.data) == 1 and "needs a structure" in ex.transport.map_note.value
+
+
+def test_an_upload_without_measured_sigma_is_a_line_at_its_barrier(obelix, small_map, mirror):
+    ex = Explorer(obelix=obelix, predict=False, barriers=small_map)
+    ex.tabs.selected_index = TRANSPORT
+    with tarfile.open(mirror / "obelix" / "train_cifs.tar.gz") as tf:
+        text = tf.extractfile("train_randomized_cifs/jqc.cif").read()
+    ex.load_cif(text, name="jqc.cif")
+    barrier = ex.summary.transport.barrier_3d
+    (line,) = ex.transport.map.layout.shapes
+    assert line.x0 == pytest.approx(barrier) and line.line.dash == "dash"
+    assert any(
+        "jqc.cif" in a.text and "no measured σ" in a.text
+        for a in ex.transport.map.layout.annotations
+    )
+    assert len(ex.transport.map.data) == 1  # no star: it has no measured σ
+    # the next material must remove the line in the browser too (a new layout without
+    # shapes leaves them out of its message: they are cleared explicitly)
+    sent = []
+    ex.transport.map.observe(
+        lambda ch: ch["new"] and sent.append(ch["new"]["relayout_data"]), names="_py2js_relayout"
+    )
+    ex.formula.value = "Li3PS4"
+    assert {"shapes": []} in sent and {"annotations": []} in sent
+    assert not ex.transport.map.layout.shapes
+
+
+def test_the_map_is_computed_once_in_the_background(obelix, monkeypatch, tmp_path):
+    """Opening the tab returns at once; the map appears when the thread is done."""
+    import threading
+
+    from ssenb import transport
+    from ssenb.widgets import _transport
+
+    monkeypatch.setenv("SSENB_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(_transport, "_JOBS", [])
+    release = threading.Event()
+    real = transport.migration_barriers
+    calls = []
+
+    def slow(rows, **kwargs):
+        calls.append(len(rows))
+        assert release.wait(60), "the test never released the job"
+        return real(rows, **kwargs)
+
+    monkeypatch.setattr(transport, "migration_barriers", slow)
+    frame = obelix[obelix["id"].isin(MAP_IDS)]
+    ex = Explorer(obelix=frame, predict=False)
+    _pick(ex, frame, "wyu")
+    assert ex.transport.job is None  # nothing runs until the tab is opened
+    ex.tabs.selected_index = TRANSPORT  # returns while the job waits
+    job = ex.transport.job
+    assert job is not None and not job.finished and job.thread.is_alive()
+    assert ex.transport.progress.layout.visibility == "visible"
+    assert "computing their barriers" in ex.transport.map.layout.annotations[0].text
+    again = Explorer(obelix=frame, predict=False)
+    again.tabs.selected_index = TRANSPORT
+    assert again.transport.job is job  # one job per OBELiX table, shared
+    release.set()
+    job.thread.join(120)
+    assert calls == [len(frame)] and job.table is not None
+    assert ex.transport.progress.layout.visibility == "hidden"
+    assert ex.transport.map.data[-1].text == ("OBELiX wyu",)
+    assert len(list((tmp_path / "transport").glob("*.json"))) == 6  # cached on disk
+
+
+def test_a_failing_map_is_a_message_not_an_exception(obelix, monkeypatch):
+    from ssenb import transport
+    from ssenb.widgets import _transport
+
+    monkeypatch.setattr(_transport, "_JOBS", [])
+
+    def broken(rows, **kwargs):
+        raise MemoryError("no room for the map")
+
+    monkeypatch.setattr(transport, "migration_barriers", broken)
+    frame = obelix[obelix["id"].isin(MAP_IDS)]
+    ex = Explorer(obelix=frame, predict=False)
+    _pick(ex, frame, "gvd")
+    ex.tabs.selected_index = TRANSPORT
+    ex.transport.job.thread.join(60)
+    assert (
+        "OBELiX barrier map failed: MemoryError: no room for the map" in ex.transport.map_note.value
+    )
+    assert len(ex.transport.map.data) == 0
+    assert "3D barrier" in ex.transport_note.value  # the pathway and barriers still show
+    assert "⚠" not in ex.status.text
