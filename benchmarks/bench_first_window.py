@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -73,16 +74,19 @@ print(json.dumps(later))
 """
 
 
-def run(code: str, env: dict) -> tuple[float, dict]:
-    """(wall seconds of the whole process, its JSON output)."""
+def run(code: str, env: dict) -> tuple[float, dict, float]:
+    """(wall s of the whole process, its JSON output, its CPU s: user + system)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
     )
     wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if out.returncode:
         raise SystemExit(out.stderr)
-    return wall, json.loads(out.stdout.strip().splitlines()[-1])
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, json.loads(out.stdout.strip().splitlines()[-1]), cpu
 
 
 def main() -> None:
@@ -95,6 +99,7 @@ def main() -> None:
         raise SystemExit("set SSENB_DATA_DIR to the data folder (e.g. ../shared/data)")
     load_before = os.getloadavg()[0]
     walls: dict[str, list[float]] = {}
+    cpus: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         if args.no_bytecode:
             base["PYTHONDONTWRITEBYTECODE"] = "1"
@@ -104,7 +109,7 @@ def main() -> None:
         warm = dict(base, SSENB_CACHE_DIR=os.path.join(tmp, "warm"))
         for code in (PANDAS, SSENB, REFERENCE):  # warm the index and the bytecode cache
             run(code, warm)
-        _, window = run(SSENB, warm)
+        _, window, _ = run(SSENB, warm)
         plan = [
             ("pandas read_csv", PANDAS, lambda k: base),
             ("ssenb first window", SSENB, lambda k: warm),
@@ -113,24 +118,30 @@ def main() -> None:
         ]
         for k in range(args.repeat):
             for name, code, env in plan:
-                walls.setdefault(name, []).append(run(code, env(k))[0])
+                wall, _, cpu = run(code, env(k))
+                walls.setdefault(name, []).append(wall)
+                cpus.setdefault(name, []).append(cpu)
         later = [run(LATER, warm)[1] for _ in range(3)]
     load_after = os.getloadavg()[0]
 
     med = {name: statistics.median(w) for name, w in walls.items()}
+    cpu = {name: statistics.median(c) for name, c in cpus.items()}
     state = "compiled from source" if args.no_bytecode else "bytecode cached"
     print(
         f"fresh-process wall time (s), median of {args.repeat} ({state}); "
         f"load average {load_before:.1f} before, {load_after:.1f} after, on {os.cpu_count()} cores"
     )
+    print(f"  {'':28}{'wall':>7}  {'(min-max)':>11}  {'CPU':>5}")
     for name, w in walls.items():
-        print(f"  {name:28}{med[name]:7.2f}   (min {min(w):.2f}, max {max(w):.2f})")
+        print(f"  {name:28}{med[name]:7.2f}  ({min(w):.2f}-{max(w):.2f})  {cpu[name]:5.2f}")
     lo, hi = window["window"]
     print(f"window Li10GeP2S12: {lo:.3f} to {hi:.3f} V vs Li/Li+")
     print("later calls in the same process (ms, median of 3 processes):")
     for key in later[0]:
         print(f"  {key:32}{statistics.median(r[key] for r in later):7.1f}")
     ratio = med["ssenb first window"] / med["pandas read_csv"]
+    cpu_ratio = cpu["ssenb first window"] / cpu["pandas read_csv"]
+    print(f"CPU ratio (user + system s; less sensitive to the machine's load): {cpu_ratio:.2f}x")
     print(
         f"RATIO first window / pandas CSV read: {ratio:.2f}x "
         f"(goal <= 1.5x: {'met' if ratio <= 1.5 else 'NOT met'}); "
