@@ -7,18 +7,81 @@ and no reaction balancing. The lower hull is a convex function, so the hull ener
 composition x is the largest facet plane there, ``max_f x·mu_f``, where ``mu_f`` are the
 facet's elemental chemical potentials; the facets whose plane attains it are those that
 contain x, and a phase assemblage is stable over the min..max of their ion voltages.
+
+For one composition's exact decomposition and for tie lines (the ion profile of a
+stability window) the hull also answers as pymatgen does, by barycentric coordinates in
+its facets (:meth:`FastHull.decomposition`, :meth:`FastHull.line_crossings`), with
+pymatgen's tolerances.
 """
 
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
 import math
+import sys
 from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 FORMATION_TOL = 1e-11  # eV/atom, pymatgen's PhaseDiagram.formation_energy_tol
 ATTAIN_TOL = 1e-9  # eV/atom: a facet plane within this of the hull contains the point
+# pymatgen's PhaseDiagram.numerical_tol (1e-8) and the tolerances derived from it:
+IN_FACET_TOL = 1e-9  # barycentric coordinate >= -this: the point is in the facet
+LINE_TOL = 1e-8  # a tie line's crossing with a facet; crossings this close are one
+PHASE_TOL = 1e-8  # atomic fraction above which a phase is part of a decomposition
+
+
+_QHULL = "scipy.spatial._qhull"
+
+
+def convex_hull_type() -> Any:
+    """The ``ConvexHull`` class of scipy, loading only its qhull extension where enough.
+
+    ``import scipy.spatial`` also imports KD-trees (and through them scipy.sparse),
+    distances and rotations, which a hull never uses: about 0.5 s of the 1.3 s a fresh
+    process needed for its first window on a loaded 2-core machine
+    (``benchmarks/bench_first_window.py``). While scipy.spatial is not imported yet, the
+    compiled ``scipy.spatial._qhull`` module is loaded alone, under its own name (a later
+    ``import scipy.spatial`` then uses this same module); if that fails in any way (a
+    scipy with another layout), the plain import is used.
+    """
+    module = sys.modules.get(_QHULL)
+    if module is None and "scipy.spatial" not in sys.modules:
+        module = _load_qhull_alone()
+    if module is not None:
+        return module.ConvexHull
+    from scipy.spatial import ConvexHull
+
+    return ConvexHull
+
+
+def _load_qhull_alone() -> Any:
+    """The ``scipy.spatial._qhull`` extension without its package ``__init__``, or None."""
+    try:
+        import scipy
+
+        folder = Path(scipy.__file__).parent / "spatial"
+        path = next(
+            p
+            for p in (folder / f"_qhull{s}" for s in importlib.machinery.EXTENSION_SUFFIXES)
+            if p.is_file()
+        )
+        spec = importlib.util.spec_from_file_location(_QHULL, path)
+        if spec is None or spec.loader is None:
+            return None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[_QHULL] = module
+        spec.loader.exec_module(module)
+        module.ConvexHull  # noqa: B018 - the class this loader is for must be there
+    except Exception:  # any surprise: forget the partial module, import the usual way
+        sys.modules.pop(_QHULL, None)
+        return None
+    return module
 
 
 class FastHull:
@@ -43,8 +106,6 @@ class FastHull:
         energies: ArrayLike,
         names: Sequence[str],
     ) -> None:
-        from scipy.spatial import ConvexHull
-
         self.elements = list(elements)
         fractions = np.asarray(fractions, float)
         energies = np.asarray(energies, float)
@@ -75,14 +136,92 @@ class FastHull:
         if n == 1:
             facets = np.array([[int(np.argmin(e))]])
         else:
-            simplices = ConvexHull(data, qhull_options="Qt i").simplices
+            simplices = convex_hull_type()(data, qhull_options="Qt i").simplices
             simplices = simplices[simplices.max(axis=1) < len(data) - 1]
             mats = data[simplices].copy()
             mats[..., -1] = 1.0
             facets = simplices[np.abs(np.linalg.det(mats)) > 1e-14]
         self.facets = facets
         self._x = x
+        self._e = e
         self.mu = np.linalg.solve(x[facets], e[facets][..., None])[..., 0]  # (n_facets, n) eV
+
+    @cached_property
+    def _inverse(self) -> np.ndarray:
+        """(n_facets, n, n): ``p @ _inverse[f]`` are the barycentric coordinates of p in f."""
+        return np.linalg.inv(self._x[self.facets])
+
+    @cached_property
+    def stable_names(self) -> list[str]:
+        """Every phase on the hull (elements included), sorted by name."""
+        return sorted({self.names[j] for j in np.unique(self.facets).tolist()})
+
+    def is_stable(self, fractions: ArrayLike) -> bool:
+        """Whether a hull vertex (a stable phase) has exactly these fractions."""
+        key = np.round(np.asarray(fractions, float), 10) + 0.0
+        vertices = np.round(self._x[np.unique(self.facets)], 10) + 0.0
+        return bool(np.any(np.all(vertices == key, axis=1)))
+
+    def facet_of(self, fractions: ArrayLike) -> tuple[int, np.ndarray]:
+        """(first facet containing the composition, its barycentric coordinates there).
+
+        As pymatgen's ``PhaseDiagram._get_facet_and_simplex``: the first facet whose
+        barycentric coordinates are all >= -1e-9.
+        """
+        x = np.asarray(fractions, float)
+        bary = np.einsum("k,fkj->fj", x, self._inverse)
+        inside = np.flatnonzero((bary >= -IN_FACET_TOL).all(axis=1))
+        if not len(inside):
+            raise ValueError(f"no facet of the {'-'.join(self.elements)} hull holds {x.tolist()}")
+        return int(inside[0]), bary[inside[0]]
+
+    def decomposition(self, fractions: ArrayLike) -> dict[int, float]:
+        """{hull vertex (index into :attr:`names`): atomic fraction} of the phase equilibrium.
+
+        As pymatgen's ``PhaseDiagram.get_decomposition``: phases of the first facet that
+        holds the composition, with fractions above 1e-8.
+        """
+        facet, bary = self.facet_of(fractions)
+        return {int(j): float(w) for j, w in zip(self.facets[facet], bary) if abs(w) > PHASE_TOL}
+
+    def hull_energy(self, fractions: ArrayLike) -> float:
+        """Hull energy (eV/atom) at the composition: that of its :meth:`decomposition`."""
+        return float(sum(self._e[j] * w for j, w in self.decomposition(fractions).items()))
+
+    def position(self, fractions: ArrayLike) -> tuple[bool, float]:
+        """(an entry has these fractions?, its energy above hull eV/atom, NaN if none).
+
+        The lowest entry of the composition, as pymatgen: 0 exactly for a hull vertex,
+        else its energy minus :meth:`hull_energy`, floored at 0.
+        """
+        own = self.energy_of(fractions)
+        if math.isnan(own):
+            return False, math.nan
+        if self.is_stable(fractions):
+            return True, 0.0
+        return True, max(own - self.hull_energy(fractions), 0.0)
+
+    def line_crossings(self, a: ArrayLike, b: ArrayLike) -> np.ndarray:
+        """Where the tie line from ``a`` to ``b`` crosses facet boundaries, as s in [0, 1].
+
+        The point at s is ``(1 - s) a + s b`` (atomic fractions); 0 and 1 are included,
+        sorted, crossings within 1e-8 (in composition distance) merged, as pymatgen's
+        ``PhaseDiagram.get_critical_compositions``.
+        """
+        a = np.asarray(a, float)
+        b = np.asarray(b, float)
+        ba = a @ self._inverse  # (F, n) barycentric coordinates of a in every facet
+        line = ba - b @ self._inverse
+        valid = np.abs(line) > 1e-10  # coordinates that change along the line
+        s = np.divide(ba, line, out=np.zeros_like(ba), where=valid)  # coordinate k is 0 at s
+        at_s = ba[:, None, :] - s[:, :, None] * line[:, None, :]  # (F, k, n)
+        inside = valid & (at_s >= -LINE_TOL).all(axis=2)
+        length = float(np.linalg.norm(b - a))
+        proj = np.sort(np.concatenate([[0.0, 1.0], s[inside]])) * length
+        proj = proj[(proj > -LINE_TOL) & (proj < length + LINE_TOL)]
+        keep = np.ones(len(proj), bool)
+        keep[1:] = proj[1:] > proj[:-1] + LINE_TOL
+        return proj[keep] / length
 
     def energy_of(self, fractions: ArrayLike) -> float:
         """Lowest energy per atom (eV/atom) of an entry with exactly these fractions, or NaN."""

@@ -19,6 +19,7 @@ from ..data.materials import display_formula, to_composition, to_element
 from ..errors import InvalidInputError
 from ..results import Result, fmt_number
 from ._hull import decompose
+from ._kinks import fast_kinks, kinks_frame, reference_kinks
 from .sources import get_source
 
 if TYPE_CHECKING:
@@ -159,12 +160,6 @@ def interface_reactions(
     >>> r.min_energy < -0.1
     True
     """
-    from pymatgen.analysis.interface_reactions import (
-        GrandPotentialInterfacialReactivity,
-        InterfacialReactivity,
-    )
-    from pymatgen.analysis.phase_diagram import GrandPotentialPhaseDiagram
-
     c1 = to_composition(electrolyte, argname="electrolyte")
     c2 = to_composition(
         ELECTRODES.get(electrode, electrode) if isinstance(electrode, str) else electrode,
@@ -179,41 +174,20 @@ def interface_reactions(
         raise InvalidInputError(
             "mu was given without open_element; say which element is open, e.g. open_element='Li'"
         )
-    pd_ = src.phase_diagram(elements)
-    own_e_hull = [decompose(pd_, c)[1] for c in (c1, c2)]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # pymatgen warns when it falls back to hull energies
+    if open_element is None and src.fast_hull_answers and not _same_ratio(c1, c2):
+        hull = src.fast_hull(elements)
+        own_e_hull = [
+            hull.position([c.get_atomic_fraction(el) for el in hull.elements])[1] for c in (c1, c2)
+        ]
+        table = fast_kinks(hull, c1, c2)
+    else:
+        pd_ = src.phase_diagram(elements)
+        own_e_hull = [decompose(pd_, c)[1] for c in (c1, c2)]
         if open_element is None:
-            ir = InterfacialReactivity(c1, c2, pd_, norm=True, use_hull_energy=True)
+            table = reference_kinks(pd_, c1, c2)
         else:
             mu = _check_mu(pd_, open_el, 0.0 if mu is None else mu)
-            mu_abs = pd_.el_refs[open_el].energy_per_atom + mu
-            gpd = GrandPotentialPhaseDiagram(pd_.all_entries, {open_el: mu_abs})
-            grand = [_without(c, open_el) for c in (c1, c2)]
-            if any(g.num_atoms == 0 for g in grand):
-                raise InvalidInputError(
-                    f"with open_element={open_element!r} a reactant made only of {open_element} is the reservoir "
-                    f"itself; for an electrolyte | {open_element}-metal contact use the closed interface "
-                    f"(open_element=None) or stability_window(...) for the reduction limit"
-                )
-            ir = GrandPotentialInterfacialReactivity(
-                c1,
-                c2,
-                gpd,
-                pd_non_grand=pd_,
-                include_no_mixing_energy=True,
-                norm=True,
-                use_hull_energy=True,
-            )
-        kinks = ir.get_kinks()
-    table = pd.DataFrame(
-        {
-            K.MIXING_RATIO: [float(k[1]) for k in kinks],
-            K.REACTION_ENERGY: [_clean(float(k[2])) for k in kinks],
-            K.REACTION: [str(k[3]) for k in kinks],
-            K.PRODUCTS: [sorted(display_formula(c) for c in k[3].products) for k in kinks],
-        }
-    )
+            table = _open_kinks(pd_, c1, c2, open_el, mu, open_element)
     i_min = int(table[K.REACTION_ENERGY].idxmin())
     return InterfaceReactions(
         electrolyte=display_formula(c1),
@@ -234,9 +208,49 @@ def interface_reactions(
     )
 
 
-def _clean(energy: float) -> float:
-    """Round-off (|E| < 1e-12 eV/atom) is exactly 0, so no "-2.4e-15" reaches a table."""
-    return 0.0 if abs(energy) < 1e-12 else energy
+def _same_ratio(c1: Composition, c2: Composition) -> bool:
+    """Whether the two reactants have the same atomic fractions (no mixing line)."""
+    return c1.fractional_composition.almost_equals(c2.fractional_composition, rtol=0, atol=1e-10)
+
+
+def _open_kinks(
+    pd_: PhaseDiagram,
+    c1: Composition,
+    c2: Composition,
+    open_el: Element,
+    mu: float,
+    open_element: str,
+) -> pd.DataFrame:
+    """Kinks of the interface open to ``open_el`` at ``mu`` (eV vs its element), by pymatgen."""
+    from pymatgen.analysis.interface_reactions import GrandPotentialInterfacialReactivity
+    from pymatgen.analysis.phase_diagram import GrandPotentialPhaseDiagram
+
+    mu_abs = pd_.el_refs[open_el].energy_per_atom + mu
+    gpd = GrandPotentialPhaseDiagram(pd_.all_entries, {open_el: mu_abs})
+    grand = [_without(c, open_el) for c in (c1, c2)]
+    if any(g.num_atoms == 0 for g in grand):
+        raise InvalidInputError(
+            f"with open_element={open_element!r} a reactant made only of {open_element} is the reservoir "
+            f"itself; for an electrolyte | {open_element}-metal contact use the closed interface "
+            f"(open_element=None) or stability_window(...) for the reduction limit"
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pymatgen warns when it falls back to hull energies
+        kinks = GrandPotentialInterfacialReactivity(
+            c1,
+            c2,
+            gpd,
+            pd_non_grand=pd_,
+            include_no_mixing_energy=True,
+            norm=True,
+            use_hull_energy=True,
+        ).get_kinks()
+    return kinks_frame(
+        [float(k[1]) for k in kinks],
+        [float(k[2]) for k in kinks],
+        [str(k[3]) for k in kinks],
+        [sorted(display_formula(c) for c in k[3].products) for k in kinks],
+    )
 
 
 def _check_mu(pd_: PhaseDiagram, element: Element, mu: Any) -> float:

@@ -99,6 +99,10 @@ class EntrySource:
     name: str = "entries"
     correction_scheme: str = "unspecified"
     energy_kind: EnergyKind = "total"
+    #: True where one material's phase stability and window come from
+    #: :meth:`fast_hull` (arrays, no pymatgen analysis import: the snapshot); False where
+    #: they come from pymatgen's ``PhaseDiagram`` (your entries, live MP), the reference.
+    fast_hull_answers: bool = False
 
     def __init__(self) -> None:
         self._pd_cache: dict[Any, Any] = {}
@@ -222,6 +226,7 @@ class MPSnapshot(EntrySource):
     """
 
     energy_kind = "formation"
+    fast_hull_answers = True
 
     def __init__(self) -> None:
         super().__init__()

@@ -17,7 +17,6 @@ from .decomposition import Decomposition
 from .sources import EntrySource, get_source
 
 if TYPE_CHECKING:
-    from pymatgen.analysis.phase_diagram import PhaseDiagram
     from pymatgen.core import Composition
 
 #: A user's energy this far below the hull (eV/atom) is refused as implausible: real new
@@ -133,9 +132,48 @@ def phase_stability(
     """
     src = get_source(source)
     comp = to_composition(material)
-    pd_ = src.phase_diagram(str(el) for el in comp.elements)
-    energy = _user_energy(pd_, comp, src, formation_energy, total_energy)
-    entry, e_hull, decomp = decompose(pd_, comp, energy)
+    return stability_of(
+        comp,
+        src,
+        formation_energy=formation_energy,
+        total_energy=total_energy,
+        reference=not src.fast_hull_answers,
+    )
+
+
+def stability_of(
+    comp: Composition,
+    src: EntrySource,
+    *,
+    formation_energy: float | None = None,
+    total_energy: float | None = None,
+    reference: bool = False,
+) -> PhaseStability:
+    """Phase stability from the FastHull, or (``reference``) from pymatgen's PhaseDiagram."""
+    elements = {str(el) for el in comp.elements}
+    if reference:
+        pd_ = src.phase_diagram(elements)
+        refs = {str(el): e.energy_per_atom for el, e in pd_.el_refs.items()}
+        energy = _user_energy(refs, comp, src, formation_energy, total_energy)
+        entry, e_hull, decomp = decompose(pd_, comp, energy)
+        decomposition = Decomposition.from_pymatgen(decomp)
+        stable = sorted(display_formula(e.composition) for e in pd_.stable_entries)
+        in_data = entry is not None and energy is None
+        hull_energy = float(pd_.get_hull_energy_per_atom(comp))
+    else:
+        hull = src.fast_hull(elements)
+        refs = dict(zip(hull.elements, hull.refs.tolist()))
+        energy = _user_energy(refs, comp, src, formation_energy, total_energy)
+        x = [comp.get_atomic_fraction(el) for el in hull.elements]
+        in_data, e_hull = hull.position(x)
+        decomp_ = hull.decomposition(x)
+        hull_energy = hull.hull_energy(x)
+        if energy is not None:  # the user's energy against the hull, allowed below it
+            in_data, e_hull = False, energy - hull_energy
+        elif in_data and hull.is_stable(x):  # a stable phase is itself, exactly (as pymatgen)
+            decomp_ = {max(decomp_, key=decomp_.__getitem__): 1.0}
+        decomposition = Decomposition({hull.names[j]: w for j, w in decomp_.items()})
+        stable = hull.stable_names
     if energy is not None and e_hull < -PLAUSIBLE_BELOW_HULL:
         given = "formation_energy" if formation_energy is not None else "total_energy"
         raise InvalidInputError(
@@ -149,23 +187,26 @@ def phase_stability(
         formula=display_formula(comp),
         chemsys=comp.chemical_system,
         e_above_hull=e_hull,
-        decomposition=Decomposition.from_pymatgen(decomp),
-        stable_phases=sorted(display_formula(e.composition) for e in pd_.stable_entries),
-        in_data=entry is not None and energy is None,
+        decomposition=decomposition,
+        stable_phases=stable,
+        in_data=in_data,
         source=src.name,
         correction_scheme=src.correction_scheme,
-        hull_energy_per_atom=float(pd_.get_hull_energy_per_atom(comp)),
+        hull_energy_per_atom=hull_energy,
     )
 
 
 def _user_energy(
-    pd_: PhaseDiagram,
+    refs: dict[str, float],
     comp: Composition,
     src: EntrySource,
     formation_energy: float | None,
     total_energy: float | None,
 ) -> float | None:
-    """The user's energy on the hull's own scale (eV/atom), or None."""
+    """The user's energy on the hull's own scale (eV/atom), or None.
+
+    ``refs`` are the hull's elemental energies (eV/atom) by symbol.
+    """
     if formation_energy is None and total_energy is None:
         return None
     if formation_energy is not None and total_energy is not None:
@@ -178,11 +219,9 @@ def _user_energy(
         raise InvalidInputError(f"{name}={value!r} is not a number (eV/atom)") from None
     if not math.isfinite(value):
         raise InvalidInputError(f"{name}={value!r} must be a finite energy in eV/atom")
-    refs = sum(
-        comp.get_atomic_fraction(el) * pd_.el_refs[el].energy_per_atom for el in comp.elements
-    )
+    ref = sum(comp.get_atomic_fraction(el) * refs[str(el)] for el in comp.elements)
     if formation_energy is not None:
-        return value + refs
+        return value + ref
     if getattr(src, "energy_kind", "total") == "formation":
         raise InvalidInputError(
             f"total_energy= was given, but the {src.name} data holds formation energies (its "
@@ -192,4 +231,4 @@ def _user_energy(
     return value
 
 
-__all__ = ["PLAUSIBLE_BELOW_HULL", "PhaseStability", "phase_stability"]
+__all__ = ["PLAUSIBLE_BELOW_HULL", "PhaseStability", "phase_stability", "stability_of"]

@@ -18,12 +18,15 @@ from .. import keys as K
 from ..data.materials import display_formula, to_composition, to_element
 from ..errors import InvalidInputError
 from ..results import Result, fmt_number
-from ._hull import TOL, decompose, ion_voltage
+from ._hull import TOL, decompose
+from ._profile import fast_ion_profile, reference_ion_profile
 from .sources import get_source
 
 if TYPE_CHECKING:
     from pymatgen.analysis.phase_diagram import PhaseDiagram
     from pymatgen.core import Composition
+
+    from .sources import EntrySource
 
 ION_PER_FU = K.ION_PER_FU  # >0: taken up (reduction), <0: released (oxidation)
 #: A window narrower than this (V) is empty: the material decomposes at one voltage.
@@ -182,6 +185,13 @@ def stability_window(material: Any, *, ion: str = "Li", source: Any = None) -> S
     source : None, "mp2019", "mp", list of entries, or EntrySource
         Hull data (default: offline MP ~2019 snapshot, legacy corrections).
 
+    Notes
+    -----
+    From the offline snapshot the window is computed from the hull's arrays
+    (:class:`~ssenb.thermo._fasthull.FastHull`), without pymatgen's phase-diagram
+    module; other sources use pymatgen's ``PhaseDiagram.get_element_profile``. Tests
+    hold the two equal (voltages to 1e-6 V, the same phases and reactions).
+
     Examples
     --------
     >>> w = stability_window("Li3PO4")
@@ -191,9 +201,23 @@ def stability_window(material: Any, *, ion: str = "Li", source: Any = None) -> S
     comp = to_composition(material)
     check_window_input(comp, ion)
     src = get_source(source)
-    pd_ = src.phase_diagram({str(el) for el in comp.elements} | {ion})
-    entry, e_hull, _ = decompose(pd_, comp)
-    profile = ion_profile(pd_, comp, ion)
+    return window_of(comp, ion, src, reference=not src.fast_hull_answers)
+
+
+def window_of(
+    comp: Composition, ion: str, src: EntrySource, *, reference: bool = False
+) -> StabilityWindow:
+    """The window of a checked composition: from the FastHull, or (``reference``) pymatgen."""
+    elements = {str(el) for el in comp.elements} | {ion}
+    if reference:
+        pd_ = src.phase_diagram(elements)
+        entry, e_hull, _ = decompose(pd_, comp)
+        in_data = entry is not None
+        profile = reference_ion_profile(pd_, comp, ion)
+    else:
+        hull = src.fast_hull(elements)
+        in_data, e_hull = hull.position([comp.get_atomic_fraction(el) for el in hull.elements])
+        profile = fast_ion_profile(hull, comp, ion)
     evolution = profile[ION_PER_FU].to_numpy()
     i_red = next(i for i, v in enumerate(evolution) if v <= TOL)
     i_ox = next((i for i, v in enumerate(evolution) if v < -TOL), None)
@@ -207,8 +231,8 @@ def stability_window(material: Any, *, ion: str = "Li", source: Any = None) -> S
         reduction_products=list(profile["products"].iloc[i_red - 1]) if i_red > 0 else [],
         oxidation_products=list(profile["products"].iloc[i_ox]) if i_ox is not None else [],
         e_above_hull=e_hull,
-        metastable=bool(e_hull > TOL) if entry is not None else True,
-        in_data=entry is not None,
+        metastable=bool(e_hull > TOL) if in_data else True,
+        in_data=in_data,
         source=src.name,
         correction_scheme=src.correction_scheme,
         profile=profile,
@@ -228,26 +252,32 @@ def check_window_input(comp: Composition, ion: str) -> None:
 def ion_profile(pd_: PhaseDiagram, comp: Composition, ion: str) -> pd.DataFrame:
     """The ion evolution profile of ``comp`` from ``PhaseDiagram.get_element_profile``.
 
-    Rows are sorted by increasing voltage; row i's phases are stable from its voltage_V up
-    to voltage_upper_V.
-    """
-    from pymatgen.core import Element
+    Why: a window of a hull you built yourself (any pymatgen ``PhaseDiagram``). Rows are
+    sorted by increasing voltage (V vs the ion's metal); row i's phases are stable from
+    its voltage_V up to voltage_upper_V; reactions are written by
+    :func:`ssenb.thermo._profile.reaction_text`.
 
-    raw = pd_.get_element_profile(Element(ion), comp)
-    ref = pd_.el_refs[Element(ion)].energy_per_atom
-    volts = [ion_voltage(step["chempot"], ref) for step in raw]
-    uppers = [*volts[1:], math.inf]
-    return pd.DataFrame(
-        {
-            K.VOLTAGE: volts,
-            K.VOLTAGE_UPPER: uppers,
-            ION_PER_FU: [float(step["evolution"]) + 0.0 for step in raw],
-            K.PRODUCTS: [
-                sorted(display_formula(e.composition) for e in step["entries"]) for step in raw
-            ],
-            K.REACTION: [str(step["reaction"]) for step in raw],
-        }
-    )
+    Parameters
+    ----------
+    pd_ : pymatgen PhaseDiagram
+        A hull that spans the elements of ``comp`` and the ion.
+    comp : pymatgen Composition
+    ion : str
+
+    Returns
+    -------
+    pandas.DataFrame
+        voltage_V, voltage_upper_V, ion_per_formula_unit, products, reaction.
+
+    Examples
+    --------
+    >>> from pymatgen.core import Composition
+    >>> from ssenb.thermo import get_source
+    >>> p = ion_profile(get_source().phase_diagram("Li-F"), Composition("LiF"), "Li")
+    >>> p["reaction"].iloc[-1]
+    'LiF -> 0.5 F2 + Li'
+    """
+    return reference_ion_profile(pd_, comp, ion)
 
 
 __all__ = [
@@ -257,5 +287,6 @@ __all__ = [
     "check_window_input",
     "ion_profile",
     "stability_window",
+    "window_of",
     "window_text",
 ]

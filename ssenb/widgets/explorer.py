@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 
 TABS = ("Structure", "Conductivity", "Stability", "Window", "Interface", "Transport")
 WAITING = "…"
+#: The SHAP waterfall (seconds: shap's import and the TreeExplainer) is drawn when its
+#: tab is first opened for a material, not before the first result is shown.
+_CONDUCTIVITY_TAB = TABS.index("Conductivity")
 
 
 class Explorer(w.VBox):
@@ -36,6 +39,8 @@ class Explorer(w.VBox):
     chosen electrode, and Li transport: the BVSE pathway, its 1D/2D/3D barriers and
     where the material sits on the measured-σ-vs-barrier map of the OBELiX structures
     (computed once in the background when the tab is first opened, then cached on disk).
+    The SHAP waterfall (seconds, for shap's import and the explainer) is drawn when the
+    Conductivity tab is opened, so the first result shows without waiting for it.
 
     An ipywidgets widget: ``VBox([Explorer()])`` works, and ``summary`` (the current
     :class:`~ssenb.summary.MaterialSummary`) and ``material`` are traits to observe.
@@ -136,9 +141,11 @@ class Explorer(w.VBox):
         self.upload.observe(self._on_upload, names="value")
         self.electrode.observe(lambda _: self._interface(), names="value")
         self.tabs.observe(self._on_tab, names="selected_index")
-        self._reset("Pick an OBELiX material, type a formula or upload a CIF.")
-        if material is not None:
-            self.analyse(material)
+        self._waterfall_of: Any = None  # the summary whose SHAP waterfall is drawn
+        if material is None:
+            self._reset("Pick an OBELiX material, type a formula or upload a CIF.")
+        else:
+            self.analyse(material)  # which clears every tab first
 
     # --- the picker ---------------------------------------------------------------
     @property
@@ -153,14 +160,31 @@ class Explorer(w.VBox):
     def _fill_picker(self) -> None:
         from ..data.materials import display_formula
 
+        table, has_cif = self._picker_rows()
         entries = []
-        for idx, row in self.obelix.iterrows():
+        for idx, row in table.iterrows():
             comp = row["reduced_composition"]
             formula = display_formula(comp) if comp is not None else "?"
-            cif = "CIF" if row.get("structure") is not None else "no CIF"
+            cif = "CIF" if has_cif[idx] else "no CIF"
             entries.append((f"{formula} ({row['family']}, {cif}) [{row['id']}]", idx))
         entries.sort(key=lambda e: e[0].lower())
         self.pick.options = [("(choose an OBELiX material)", None), *entries]
+
+    def _picker_rows(self) -> tuple[pd.DataFrame, pd.Series]:
+        """(OBELiX rows for the picker, whether each has a CIF) without parsing any CIF.
+
+        Parsing the 254 CIFs of OBELiX train takes seconds; the picker needs only which
+        rows have one (a member of the CIF archive), so the full table is read on the
+        first pick, not when the Explorer opens.
+        """
+        if self._obelix is not None:
+            return self._obelix, self._obelix["structure"].notna()
+        from ..data import fetch, load_obelix
+        from ..data.obelix import read_cif_archive
+
+        table = load_obelix("train", structures=False)
+        with_cif = set(read_cif_archive(fetch("obelix/train_cifs.tar.gz")))
+        return table, table["id"].isin(with_cif)
 
     # --- inputs: one current material, the other inputs cleared -----------------------
     def _on_pick(self, change: dict[str, Any]) -> None:
@@ -328,10 +352,6 @@ class Explorer(w.VBox):
         """The BVSE pathway, its 1D/2D/3D barriers and the σ map (see ``_transport.py``)."""
         self.transport.show(self.summary, self.material)
 
-    def _on_tab(self, change: dict[str, Any]) -> None:
-        if change["new"] == TABS.index("Transport"):
-            self.transport.activate()  # reports its own failures; never raises
-
     def _conductivity(self) -> None:
         s = self.summary
         if s.prediction is None:
@@ -340,14 +360,35 @@ class Explorer(w.VBox):
                 s.errors.get("prediction") or "prediction switched off (predict=False)"
             )
             return
+        self.conductivity.value = s.prediction._repr_html_()  # names its model
+        clear(self.waterfall, f"SHAP contributions {WAITING}")
+        if self.tabs.selected_index == _CONDUCTIVITY_TAB:
+            self._waterfall()
+
+    def _on_tab(self, change: dict[str, Any]) -> None:
+        if change["new"] == TABS.index("Transport"):
+            self.transport.activate()  # reports its own failures; never raises
+        elif change["new"] == _CONDUCTIVITY_TAB and self._waterfall_pending():
+            with self.status.working("SHAP contributions"):
+                self._waterfall()
+
+    def _waterfall_pending(self) -> bool:
+        s = self.summary
+        return s is not None and s.prediction is not None and self._waterfall_of is not s
+
+    def _waterfall(self) -> None:
+        """The SHAP waterfall of the current prediction (once per material)."""
+        if not self._waterfall_pending():
+            return
         from ..explain import explain
         from ..models import default_model
         from ..viz import shap_waterfall
 
-        self.conductivity.value = s.prediction._repr_html_()  # names its model
+        s = self.summary
         model = self.models.get(s.prediction.preset) or default_model(s.prediction.preset)
         X = self.material if hasattr(self.material, "iloc") else [self.material]
         swap(self.waterfall, shap_waterfall(explain(model, X)))
+        self._waterfall_of = s
 
 
 def _error_html(text: object) -> str:

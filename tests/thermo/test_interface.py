@@ -84,3 +84,57 @@ def test_chemical_potential_must_be_physical():
     for bad in (float("nan"), float("inf"), "abc"):
         with pytest.raises(InvalidInputError, match="mu="):
             interface_reactions("Li3PS4", "LiCoO2", open_element="Li", mu=bad)
+
+
+ELECTRODE_CASES = ["Li", "LiCoO2", "NMC811", "LiFePO4", "LiMn2O4", "LNMO", "Li4Ti5O12"]
+
+
+def test_fast_kinks_equal_pymatgen_reference(reference_cases):
+    """The closed-interface table from FastHull equals pymatgen's InterfacialReactivity
+    (norm=True, use_hull_energy=True): same kinks, energies to 1e-6 eV/atom, same reactions
+    and products, over the named electrolytes and the snapshot sample against 7 electrodes."""
+    import numpy as np
+
+    from ssenb.data.materials import to_composition
+    from ssenb.thermo import get_source
+    from ssenb.thermo._kinks import fast_kinks, reference_kinks
+
+    src = get_source()
+    mismatches, compared = {}, 0
+    for k, (formula, _) in enumerate(reference_cases[:60]):
+        electrode = ELECTRODE_CASES[k % len(ELECTRODE_CASES)]
+        c1, c2 = to_composition(formula), to_composition(ELECTRODES[electrode])
+        elements = {str(e) for e in c1.elements} | {str(e) for e in c2.elements}
+        if len(elements) > 7:  # pymatgen's 8-element hulls take seconds each
+            continue
+        fast = fast_kinks(src.fast_hull(elements), c1, c2)
+        ref = reference_kinks(src.phase_diagram(elements), c1, c2)
+        compared += 1
+        same = len(fast) == len(ref) and all(
+            np.allclose(fast[col], ref[col], atol=1e-6, rtol=0)
+            for col in ("mixing_ratio", "reaction_energy_eV_atom")
+        )
+        same = same and all(fast[c].tolist() == ref[c].tolist() for c in ("reaction", "products"))
+        if not same:
+            mismatches[(formula, electrode)] = (fast.to_dict("list"), ref.to_dict("list"))
+    assert not mismatches, mismatches
+    assert compared >= 45
+
+
+def test_closed_interface_needs_no_pymatgen_analysis():
+    """The default (snapshot) closed interface is computed without pymatgen.analysis."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from ssenb.thermo import interface_reactions;"
+        "r = interface_reactions('Li3PS4', 'Li');"
+        "print(sorted(m for m in sys.modules if m.startswith('pymatgen.analysis')));"
+        "print(r.table['reaction'][r.table['products'].map(len) == 2].tolist())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    modules, reactions = out.stdout.splitlines()
+    assert modules == "[]"
+    # Li3PS4 + 8 Li -> 4 Li2S + Li3P per one formula unit of reactants (1/9 + 8/9), by hand
+    assert "0.1111 Li3PS4 + 0.8889 Li -> 0.4444 Li2S + 0.1111 Li3P" in reactions

@@ -97,3 +97,44 @@ def test_live_client_library_imports():
     from mp_api.client import MPRester
 
     assert callable(MPRester)
+
+
+def stability_differences(fast, ref):
+    """What differs between two PhaseStability results beyond 1e-6 eV/atom (empty: none)."""
+    out = []
+    for name in ("e_above_hull", "hull_energy_per_atom"):
+        a, b = getattr(fast, name), getattr(ref, name)
+        if not (abs(a - b) <= 1e-6 or (math.isnan(a) and math.isnan(b))):
+            out.append(f"{name}: {a} vs {b}")
+    for name in ("formula", "chemsys", "stable_phases", "in_data", "source", "correction_scheme"):
+        if getattr(fast, name) != getattr(ref, name):
+            out.append(f"{name}: {getattr(fast, name)} vs {getattr(ref, name)}")
+    fd, rd = dict(fast.decomposition), dict(ref.decomposition)
+    if fd.keys() != rd.keys() or any(abs(fd[k] - rd[k]) > 1e-6 for k in fd):
+        out.append(f"decomposition: {fd} vs {rd}")
+    return out
+
+
+def test_fast_path_equals_pymatgen_reference(reference_cases):
+    """Hull distance, decomposition, hull energy and stable phases equal pymatgen's
+    PhaseDiagram on named electrolytes, a seeded snapshot sample and user energies."""
+    from ssenb.data.materials import to_composition
+    from ssenb.thermo.stability import stability_of
+
+    src = get_source()
+    cases = [(f, {}) for f, _ in reference_cases]
+    cases += [  # user energies: above, below and on the hull; an element
+        ("Li3YCl6", {"formation_energy": -1.0}),
+        ("Li3PS4", {"formation_energy": -1.3}),
+        ("Li10GeP2S12", {"formation_energy": -1.2991736599214279}),
+        ("S", {}),
+    ]
+    mismatches = {}
+    for formula, kwargs in cases:
+        comp = to_composition(formula)
+        fast = stability_of(comp, src, **kwargs)
+        ref = stability_of(comp, src, reference=True, **kwargs)
+        if diff := stability_differences(fast, ref):
+            mismatches[(formula, *kwargs.values())] = diff
+    assert not mismatches, mismatches
+    assert len(cases) > 80

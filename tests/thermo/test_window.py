@@ -147,3 +147,68 @@ def test_window_text_says_no_window_when_the_limits_meet():
         "above 0.00 V vs Na/Na⁺ (no oxidation limit: no Na to release)"
     )
     assert window_text(2.2792, 2.2831, reference=False) == "2.279–2.283 V"
+
+
+# ---- the default (FastHull) path against pymatgen's reference path ------------------------
+
+
+def window_differences(fast, ref):
+    """What differs between two StabilityWindows beyond 1e-6 V / eV/atom (empty: none)."""
+    out = []
+    close = lambda a, b: a == b or abs(a - b) <= 1e-6 or (math.isnan(a) and math.isnan(b))  # noqa: E731
+    for name in ("reduction_v", "oxidation_v", "e_above_hull"):
+        if not close(getattr(fast, name), getattr(ref, name)):
+            out.append(f"{name}: {getattr(fast, name)} vs {getattr(ref, name)}")
+    for name in ("reduction_products", "oxidation_products", "in_data", "metastable", "formula"):
+        if getattr(fast, name) != getattr(ref, name):
+            out.append(f"{name}: {getattr(fast, name)} vs {getattr(ref, name)}")
+    pf, pr = fast.profile, ref.profile
+    if list(pf.columns) != list(pr.columns) or len(pf) != len(pr):
+        return [*out, f"profile shape {pf.shape} vs {pr.shape}"]
+    for col in ("voltage_V", "voltage_upper_V", "ion_per_formula_unit"):
+        if not all(close(a, b) for a, b in zip(pf[col], pr[col])):
+            out.append(f"{col}: {pf[col].tolist()} vs {pr[col].tolist()}")
+    for col in ("products", "reaction"):
+        if pf[col].tolist() != pr[col].tolist():
+            out.append(f"{col}: {pf[col].tolist()} vs {pr[col].tolist()}")
+    return out
+
+
+def test_fast_path_equals_pymatgen_reference(reference_cases):
+    """Every number to 1e-6 V (eV/atom), the same phases and the same reactions, on the named
+    electrolytes and a seeded sample of the snapshot (about 80 materials)."""
+    from ssenb.data.materials import to_composition
+    from ssenb.thermo import get_source
+    from ssenb.thermo.window import window_of
+
+    src = get_source()
+    cases = reference_cases
+    assert len(cases) > 80
+    mismatches, compared = {}, 0
+    for formula, ion in cases:
+        comp = to_composition(formula)
+        ref = window_of(comp, ion, src, reference=True)
+        fast = window_of(comp, ion, src)
+        compared += 1
+        if diff := window_differences(fast, ref):
+            mismatches[formula] = diff
+    assert not mismatches, mismatches
+    assert compared == len(cases)
+
+
+def test_first_window_needs_no_pymatgen_analysis():
+    """In a fresh process, a window and a phase stability from the snapshot import neither
+    pymatgen.analysis (matplotlib, scipy.interpolate ...) nor all of scipy.spatial."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from ssenb.thermo import phase_stability, stability_window;"
+        "w = stability_window('Li10GeP2S12'); s = phase_stability('Li10GeP2S12');"
+        "bad = sorted(m for m in sys.modules if m.split('.')[:2] == ['pymatgen', 'analysis']"
+        " or m in ('scipy.spatial', 'matplotlib', 'scipy.interpolate'));"
+        "print(round(w.reduction_v, 3), round(w.oxidation_v, 3), bad)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["1.721", "2.291", "[]"]

@@ -45,10 +45,27 @@ def test_picker_is_sorted_and_readable(explorer):
     assert all(label[0].isupper() for label in labels)  # formulas first, ids last
 
 
+def test_default_picker_reads_no_cif(small_models, obelix):
+    """Without a table the picker lists the same entries, no CIF parsed until a pick."""
+    light = Explorer(models=small_models, predict=False)
+    assert light._obelix is None
+    full = Explorer(models=small_models, obelix=obelix, predict=False)
+    assert light.pick.options == full.pick.options
+
+
+def test_waterfall_is_drawn_at_once_when_its_tab_is_open(explorer):
+    explorer.tabs.selected_index = 1  # Conductivity
+    explorer.formula.value = "Li3PS4"
+    assert len(explorer.waterfall.data) == 1
+    assert explorer.status.message.endswith("done")
+
+
 def test_obelix_pick_fills_every_tab(explorer, obelix):
     explorer.pick.value = _row_with_cif(obelix)
     assert any(t.type == "scatter3d" for t in explorer.structure_fig.data)
     assert "composition+structure" in explorer.conductivity.value  # the model that answered
+    assert len(explorer.waterfall.data) == 0  # drawn when its tab opens, not before
+    explorer.tabs.selected_index = 1  # Conductivity
     assert len(explorer.waterfall.data) == 1
     assert "energy above hull" in explorer.stability.value
     assert explorer.window.result is not None

@@ -1,0 +1,83 @@
+"""FastHull's barycentric answers (decomposition, tie-line crossings) by hand and vs pymatgen."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from pymatgen.analysis.phase_diagram import PhaseDiagram
+from pymatgen.core import Composition
+
+from ssenb.thermo import get_source
+from ssenb.thermo._fasthull import FastHull, convex_hull_type
+
+# Li-S toy hull: Li2S (x_S = 1/3) at -1.5 eV/atom, LiS (x_S = 1/2) at -1.2 eV/atom, and
+# Li3S (x_S = 1/4) at -0.1 eV/atom, far above the Li-Li2S tie line (not on the hull).
+ELEMENTS = ["Li", "S"]
+FRACTIONS = [[1, 0], [0, 1], [2 / 3, 1 / 3], [1 / 2, 1 / 2], [3 / 4, 1 / 4]]
+ENERGIES = [0.0, 0.0, -1.5, -1.2, -0.1]
+NAMES = ["Li", "S", "Li2S", "LiS", "Li3S"]
+
+
+@pytest.fixture(scope="module")
+def toy():
+    return FastHull(ELEMENTS, FRACTIONS, ENERGIES, NAMES)
+
+
+def test_tie_line_crossings_by_hand(toy):
+    # Li -> S: the line meets the vertices Li2S (s = 1/3) and LiS (s = 1/2)
+    s = toy.line_crossings([1.0, 0.0], [0.0, 1.0])
+    assert s.tolist() == pytest.approx([0.0, 1 / 3, 1 / 2, 1.0], abs=1e-12)
+    # from Li2S to LiS: only the two ends
+    s = toy.line_crossings([2 / 3, 1 / 3], [1 / 2, 1 / 2])
+    assert s.tolist() == pytest.approx([0.0, 1.0], abs=1e-12)
+
+
+def test_decomposition_by_hand(toy):
+    # x_S = 0.4 between Li2S (1/3) and LiS (1/2): w/3 + (1 - w)/2 = 0.4 -> w(Li2S) = 0.6
+    d = {toy.names[j]: w for j, w in toy.decomposition([0.6, 0.4]).items()}
+    assert d == pytest.approx({"Li2S": 0.6, "LiS": 0.4}, abs=1e-12)
+    assert {toy.names[j] for j in toy.decomposition([2 / 3, 1 / 3])} == {"Li2S"}
+    # hull energy there: 0.6 (-1.5) + 0.4 (-1.2) = -1.38 eV/atom
+    assert toy.hull_energy([0.6, 0.4]) == pytest.approx(-1.38, abs=1e-12)
+
+
+def test_position_and_stable_phases(toy):
+    assert toy.stable_names == ["Li", "Li2S", "LiS", "S"]  # Li3S is above the hull
+    assert toy.position([2 / 3, 1 / 3]) == (True, 0.0)
+    # Li3S: the Li-Li2S tie line at x_S = 1/4 is (3/4)(-1.5) = -1.125; -0.1 is 1.025 above
+    in_data, e_hull = toy.position([3 / 4, 1 / 4])
+    assert in_data and e_hull == pytest.approx(1.025, abs=1e-12)
+    in_data, e_hull = toy.position([0.6, 0.4])
+    assert not in_data and np.isnan(e_hull)
+
+
+@pytest.mark.parametrize("system", ["Li-P-S", "Li-Ge-P-S", "Li-La-O-Zr", "Cl-Li-P-S"])
+def test_decomposition_matches_pymatgen(system):
+    src = get_source()
+    hull = src.fast_hull(system.split("-"))
+    pd_ = PhaseDiagram(src.entries(system.split("-")))
+    rng = np.random.default_rng(0)
+    for x in rng.dirichlet(np.ones(len(hull.elements)), size=40):
+        comp = Composition(dict(zip(hull.elements, x)))
+        ref = {e.composition.reduced_formula: w for e, w in pd_.get_decomposition(comp).items()}
+        ours = {hull.names[j]: w for j, w in hull.decomposition(x).items()}
+        ref = {Composition(k).reduced_composition: w for k, w in ref.items()}
+        ours = {Composition(k).reduced_composition: w for k, w in ours.items()}
+        assert ours.keys() == ref.keys()
+        assert [ours[k] for k in ref] == pytest.approx(list(ref.values()), abs=1e-9)
+        assert hull.hull_energy(x) == pytest.approx(pd_.get_hull_energy_per_atom(comp), abs=1e-9)
+
+
+def test_convex_hull_type_is_scipys_without_its_package():
+    """The qhull extension alone, in a fresh process: the same class scipy.spatial exports."""
+    code = (
+        "import sys; from ssenb.thermo._fasthull import convex_hull_type; C = convex_hull_type();"
+        "assert 'scipy.spatial' not in sys.modules, 'scipy.spatial was imported';"
+        "import numpy as np; h = C(np.vstack([np.eye(3), np.zeros(3)]), qhull_options='Qt i');"
+        "import scipy.spatial; assert scipy.spatial.ConvexHull is C; print(len(h.simplices))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "4"  # a tetrahedron has 4 triangular facets
+    assert convex_hull_type() is __import__("scipy.spatial").spatial.ConvexHull
