@@ -5,7 +5,8 @@ imports, data and model loading, the analysis, exit), median of --repeat runs:
 
 - Explorer: ``from ssenb.widgets import Explorer; Explorer("Li10GeP2S12")``: the widget
   is built and has analysed the formula (its status line says "done") — the first summary
-  a notebook user sees, with the cached default conductivity model (predict=True);
+  a notebook user sees, with the cached default conductivity model (predict=True; the
+  SHAP waterfall is drawn later, when the Conductivity tab is opened);
 - ``ssenb report Li10GeP2S12 --no-predict`` and ``ssenb report Li10GeP2S12`` (with the
   cached default model): the HTML file written.
 
@@ -105,8 +106,8 @@ def main() -> None:
             f"   goal < {GOAL_S:.0f} s wall: {verdict}"
         )
     print(
-        "  CPU = user + system seconds of the process: what its wall time would be on an idle "
-        "machine (single-threaded work), less sensitive to the load than wall time"
+        "  CPU = user + system seconds of the process: roughly its wall time on an idle "
+        "machine (most of the work is single-threaded); less sensitive to the load"
     )
 
 

@@ -16,6 +16,7 @@ pymatgen's tolerances.
 
 from __future__ import annotations
 
+import importlib
 import importlib.machinery
 import importlib.util
 import math
@@ -36,52 +37,69 @@ LINE_TOL = 1e-8  # a tie line's crossing with a facet; crossings this close are 
 PHASE_TOL = 1e-8  # atomic fraction above which a phase is part of a decomposition
 
 
-_QHULL = "scipy.spatial._qhull"
+#: The compiled modules a hull needs: qhull, and the LAPACK table its init imports.
+_EXTENSIONS = (("linalg", "cython_lapack"), ("spatial", "_qhull"))
+_CONVEX_HULL: list[Any] = []  # the class, once found
 
 
 def convex_hull_type() -> Any:
-    """The ``ConvexHull`` class of scipy, loading only its qhull extension where enough.
+    """The ``ConvexHull`` class of scipy, loading only the compiled modules it needs.
 
     ``import scipy.spatial`` also imports KD-trees (and through them scipy.sparse),
-    distances and rotations, which a hull never uses: about 0.5 s of the 1.3 s a fresh
-    process needed for its first window on a loaded 2-core machine
-    (``benchmarks/bench_first_window.py``). While scipy.spatial is not imported yet, the
-    compiled ``scipy.spatial._qhull`` module is loaded alone, under its own name (a later
-    ``import scipy.spatial`` then uses this same module); if that fails in any way (a
-    scipy with another layout), the plain import is used.
+    distances and rotations, and scipy.linalg its array-API layer, none of which a hull
+    uses: 0.3-0.5 s of a fresh process's first window (0.7 s in all on a 2-core machine,
+    ``benchmarks/bench_first_window.py``). While neither package is imported, the two
+    compiled modules qhull needs (``scipy.linalg.cython_lapack``, then
+    ``scipy.spatial._qhull``) are loaded from their files (20 ms; a module whose package
+    is already imported is imported as usual) and then taken out of ``sys.modules``
+    again, so that a later ``import scipy.spatial`` runs as usual and gets these same
+    module objects (Cython returns its existing module; the tests check it).
+    Any surprise (another scipy layout) falls back to ``from scipy.spatial import
+    ConvexHull``.
     """
-    module = sys.modules.get(_QHULL)
-    if module is None and "scipy.spatial" not in sys.modules:
-        module = _load_qhull_alone()
-    if module is not None:
-        return module.ConvexHull
-    from scipy.spatial import ConvexHull
+    if not _CONVEX_HULL:
+        cls = None if "scipy.spatial" in sys.modules else _load_qhull_alone()
+        if cls is None:
+            from scipy.spatial import ConvexHull
 
-    return ConvexHull
+            cls = ConvexHull
+        _CONVEX_HULL.append(cls)
+    return _CONVEX_HULL[0]
 
 
 def _load_qhull_alone() -> Any:
-    """The ``scipy.spatial._qhull`` extension without its package ``__init__``, or None."""
+    """``ConvexHull`` from the qhull extension without its packages' ``__init__``, or None."""
+    added: list[str] = []
     try:
         import scipy
 
-        folder = Path(scipy.__file__).parent / "spatial"
-        path = next(
-            p
-            for p in (folder / f"_qhull{s}" for s in importlib.machinery.EXTENSION_SUFFIXES)
-            if p.is_file()
-        )
-        spec = importlib.util.spec_from_file_location(_QHULL, path)
-        if spec is None or spec.loader is None:
-            return None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[_QHULL] = module
-        spec.loader.exec_module(module)
-        module.ConvexHull  # noqa: B018 - the class this loader is for must be there
-    except Exception:  # any surprise: forget the partial module, import the usual way
-        sys.modules.pop(_QHULL, None)
+        root = Path(scipy.__file__).parent
+        module = None
+        for package, name in _EXTENSIONS:
+            full = f"scipy.{package}.{name}"
+            if f"scipy.{package}" in sys.modules:  # its package is there: the usual import
+                module = importlib.import_module(full)
+                continue
+            path = next(
+                p
+                for p in (
+                    root / package / f"{name}{s}" for s in importlib.machinery.EXTENSION_SUFFIXES
+                )
+                if p.is_file()
+            )
+            spec = importlib.util.spec_from_file_location(full, path)
+            if spec is None or spec.loader is None:
+                return None
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[full] = module
+            added.append(full)
+            spec.loader.exec_module(module)
+        return module.ConvexHull if module is not None else None
+    except Exception:  # any surprise: import the usual way
         return None
-    return module
+    finally:  # a later import of scipy.linalg / scipy.spatial finds them the usual way
+        for full in added:
+            sys.modules.pop(full, None)
 
 
 class FastHull:

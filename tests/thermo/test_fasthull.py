@@ -69,15 +69,23 @@ def test_decomposition_matches_pymatgen(system):
         assert hull.hull_energy(x) == pytest.approx(pd_.get_hull_energy_per_atom(comp), abs=1e-9)
 
 
-def test_convex_hull_type_is_scipys_without_its_package():
-    """The qhull extension alone, in a fresh process: the same class scipy.spatial exports."""
-    code = (
-        "import sys; from ssenb.thermo._fasthull import convex_hull_type; C = convex_hull_type();"
-        "assert 'scipy.spatial' not in sys.modules, 'scipy.spatial was imported';"
-        "import numpy as np; h = C(np.vstack([np.eye(3), np.zeros(3)]), qhull_options='Qt i');"
-        "import scipy.spatial; assert scipy.spatial.ConvexHull is C; print(len(h.simplices))"
-    )
+def test_convex_hull_type_is_scipys_without_its_packages():
+    """In a fresh process: qhull without scipy.spatial's and scipy.linalg's __init__, and a
+    later ordinary import of both packages gets the same modules, attributes included."""
+    code = """
+import sys
+import numpy as np
+from ssenb.thermo._fasthull import convex_hull_type
+C = convex_hull_type()
+assert not {"scipy.spatial", "scipy.linalg"} & set(sys.modules), "a package was imported"
+h = C(np.vstack([np.eye(3), np.zeros(3)]), qhull_options="Qt i")
+import scipy.linalg.cython_lapack, scipy.spatial
+assert scipy.spatial.ConvexHull is C and scipy.spatial._qhull.ConvexHull is C
+assert scipy.linalg.cython_lapack.__pyx_capi__["dgetrf"] is not None
+from scipy.spatial import Delaunay
+print(len(h.simplices), len(Delaunay(np.eye(3)[:, :2]).simplices))
+"""
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "4"  # a tetrahedron has 4 triangular facets
+    assert out.stdout.split() == ["4", "1"]  # a tetrahedron has 4 facets; a triangle is 1
     assert convex_hull_type() is __import__("scipy.spatial").spatial.ConvexHull
