@@ -118,14 +118,13 @@ class FeatureTable:
     errors: pd.Series  # per-row failure of the required (composition) features, or None
     families: dict[str, str]
     optional: list[str]
-    not_applicable: list[str]  # NaN here means "does not apply", declared by the featurizer
 
 
 def material_features(frame: pd.DataFrame, preset: str, *, progress: bool = False) -> FeatureTable:
     """Features of a material frame for a model preset (the shared fit/predict/CV step)."""
     from ..features import featurize, get_preset
 
-    parts, families, optional, not_applicable = [], {}, [], []
+    parts, families, optional = [], {}, []
     errors = None
     for name in check_model_preset(preset):
         p = get_preset(name)
@@ -145,7 +144,6 @@ def material_features(frame: pd.DataFrame, preset: str, *, progress: bool = Fals
             errors = err if errors is None else errors.fillna(err)
         parts.append(part)
         families.update(p.families())
-        not_applicable += p.not_applicable()
     table = pd.concat(parts, axis=1)
     if errors is None:
         errors = pd.Series([None] * len(frame), index=frame.index, dtype=object)
@@ -154,7 +152,6 @@ def material_features(frame: pd.DataFrame, preset: str, *, progress: bool = Fals
         errors,
         {c: families.get(c, "other") for c in table.columns},
         optional,
-        not_applicable,
     )
 
 

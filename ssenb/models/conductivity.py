@@ -118,7 +118,6 @@ class _TreeEnsemble(BaseEstimator):
                 self.feature_names_in_ = np.asarray(table.columns, dtype=object)
                 self.n_features_in_ = table.shape[1]
                 self.feature_families_ = dict(ft.families)
-                self._not_applicable = tuple(ft.not_applicable)
             else:
                 self._check_fitted()
                 table = table.reindex(columns=list(self.feature_names_in_))
@@ -232,13 +231,24 @@ class _TreeEnsemble(BaseEstimator):
         self.n_features_in_ = X.shape[1]
         # NaN in a feature declared "not applicable" (e.g. Li per anion of an anion-free
         # hydride) is a value, not a missing input, even when no training row had it
-        declared = set(getattr(self, "_not_applicable", ()))
+        declared = set(self._not_applicable_labels())
         names = self._feature_names()
         self.nan_allowed_ = [
             bool(missing) or names[j] in declared
             for j, missing in enumerate(np.isnan(X).any(axis=0))
         ]
         return self
+
+    def _not_applicable_labels(self) -> list[str]:
+        """Labels the preset's featurizers declare "not applicable" when NaN (any fit path)."""
+        from ..features import get_preset
+        from ._inputs import check_model_preset
+
+        return [
+            label
+            for name in check_model_preset(self.preset)
+            for label in get_preset(name).not_applicable()
+        ]
 
     def _fit_common(
         self, X: ModelInput, y: ArrayLike | None, *, progress: bool

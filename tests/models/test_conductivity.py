@@ -165,3 +165,20 @@ def test_predict_takes_a_list_a_series_or_an_array_of_formulas(fitted):
     np.testing.assert_array_equal(fitted.predict(pd.Series(formulas)), expected)
     np.testing.assert_array_equal(fitted.predict(np.array(formulas, dtype=object)), expected)
     np.testing.assert_array_equal(fitted.predict(tuple(formulas)), expected)
+
+
+def test_a_declared_not_applicable_nan_is_answered_on_every_fit_path(obelix):
+    """Li per anion is NaN for an anion-free hydride: a value, even if no training row had it."""
+    from ssenb.models import ConductivityModel
+
+    oxides = obelix[obelix["reduced_composition"].map(lambda c: "O" in {e.symbol for e in c})]
+    small = {"n_estimators": 10, "n_models": 1, "random_state": 0}
+    from_materials = ConductivityModel(**small).fit(oxides.head(40))
+    table, _ = ConductivityModel(**small).feature_matrix(oxides.head(40), fitting=True)
+    from_table = ConductivityModel(**small).fit(table, oxides.head(40)["log10_sigma"].to_numpy())
+    for model in (from_materials, from_table):
+        assert np.isfinite(model.predict(["LiBH4"])).all()  # no anion: Li per anion is NaN
+    # a missing input that is not declared is still refused
+    lattice = ConductivityModel(preset="composition+lattice", **small).fit(oxides.head(40))
+    with pytest.raises(InvalidInputError, match="never missing in training"):
+        lattice.predict(["LiBH4"])
