@@ -48,7 +48,7 @@ class Explanation(Result):
     data: pd.DataFrame = field(repr=False)
     base_value: float
     prediction: np.ndarray = field(repr=False)
-    names: list[str]
+    names: list[str] = field(repr=False)
     families: dict[str, str] = field(default_factory=dict, repr=False)
     model: str = ""
 

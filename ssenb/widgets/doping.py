@@ -128,11 +128,12 @@ class DopingExplorer(w.VBox):
         name : str
             Its name in the host menu.
         cif : str
-            CIF text, parsed with :func:`ssenb.data.parse_cif`.
+            CIF text, read with :func:`ssenb.data.read_cif` (bounded; a bad file raises
+            :class:`~ssenb.errors.InvalidInputError` saying why, and no host is added).
         """
-        from ..data import parse_cif
+        from ..data import read_cif
 
-        self.hosts[name] = parse_cif(cif)
+        self.hosts[name] = read_cif(cif)
         self.host.options = list(self.hosts)
         self.host.value = name
 

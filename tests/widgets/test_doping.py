@@ -108,3 +108,19 @@ def test_without_hosts_the_widget_says_so(world):
     bench, *_ = world
     ex = DopingExplorer(bench)
     assert "no host structure" in ex.message
+
+
+def test_add_cif_adds_a_structure_host_and_refuses_a_bad_file(world):
+    from pymatgen.core import Lattice, Structure
+
+    from ssenb.errors import InvalidInputError
+
+    bench, *_ = world
+    ex = DopingExplorer(bench)
+    lif = Structure(Lattice.cubic(4.03), ["Li", "F"], [[0, 0, 0], [0.5, 0.5, 0.5]])
+    ex.add_cif("LiF", lif.to(fmt="cif"))
+    assert isinstance(ex.hosts["LiF"], Structure) and ex.host.value == "LiF"
+    assert ex.hosts["LiF"].composition.reduced_formula == "LiF"
+    with pytest.raises(InvalidInputError, match="CIF"):
+        ex.add_cif("broken", "data_x\n_cell_length_a 3\n")
+    assert "broken" not in ex.hosts and ex.host.value == "LiF"
