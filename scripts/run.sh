@@ -11,9 +11,9 @@ ssenb info
 ssenb report Li10GeP2S12 -o out/Li10GeP2S12.html --force
 ssenb screen Li3PS4 Li10GeP2S12 Li6PS5Cl Li7La3Zr2O12 Li3PO4 Li2PO2N Li3InCl6 LiF -q -o out/windows.csv --force
 cat out/windows.csv
-# Grouped 5-fold CV of the default ensemble on the OBELiX training split; progress bars
+# CV of the default ensemble drawn like the official OBELiX split (5 draws); progress bars
 # (featurization, then folds) show where it is, and the elapsed time is printed at the end.
-echo "cross-validation of the conductivity model (5 folds) ..."
+echo "cross-validation of the conductivity model (5 paper-grouped draws) ..."
 start=$SECONDS
 ssenb cv -o out/cv_predictions.csv --force
 echo "cross-validation took $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"
