@@ -371,8 +371,10 @@ def cross_validate_conductivity(
                 "baseline_mae": censored_mae(y[test], baseline, censored[test]),
             }
         )
-    idx = np.concatenate(idx_parts)
-    pred = np.concatenate(pred_parts)
+    # in row order (k-fold: one row per material, as in the frame; "paper": repeats adjacent)
+    order = np.argsort(np.concatenate(idx_parts), kind="stable")
+    idx = np.concatenate(idx_parts)[order]
+    pred = np.concatenate(pred_parts)[order]
     yt, ct = y[idx], censored[idx]
     exact = ~ct
     true_cls = yt >= SUPERIONIC_LOG10
@@ -380,7 +382,7 @@ def cross_validate_conductivity(
     summary = {
         "mae": censored_mae(yt, pred, ct),
         "r2": float(r2_score(yt[exact], pred[exact])),
-        "baseline_mae": censored_mae(yt, np.concatenate(base_parts), ct),
+        "baseline_mae": censored_mae(yt, np.concatenate(base_parts)[order], ct),
         "accuracy": float((true_cls == pred_cls).mean()),
         "baseline_accuracy": float(max(true_cls.mean(), 1 - true_cls.mean())),
         "mcc": float(matthews_corrcoef(true_cls, pred_cls)),
@@ -394,8 +396,8 @@ def cross_validate_conductivity(
             K.LOG10_SIGMA: yt,
             K.CENSORED: ct,
             K.PREDICTION: pred,
-            K.PREDICTION_STD: np.concatenate(std_parts),
-            "fold": np.concatenate(fold_parts),
+            K.PREDICTION_STD: np.concatenate(std_parts)[order],
+            "fold": np.concatenate(fold_parts)[order],
         }
     )
     folds = pd.DataFrame(rows).rename(columns={"mae": K.MAE, "baseline_mae": K.BASELINE_MAE})

@@ -40,6 +40,7 @@ def test_grouped_cv_is_reproducible_and_beats_the_baseline(obelix):
     for g in np.unique(groups):
         assert len(set(folds[groups == g])) == 1  # a near-duplicate group never straddles folds
     assert len(a.folds) == 5 and a.folds["n_test"].sum() == len(obelix)
+    assert a.predictions["id"].tolist() == obelix["id"].tolist()  # one row per material, in order
     assert "median predictor" in a._repr_html_()
 
 
