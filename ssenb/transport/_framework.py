@@ -108,7 +108,13 @@ def _icsd_occurrence() -> dict[tuple[str, int], float]:
     import pymatgen.core
     from monty.serialization import loadfn
 
-    data = loadfn(str(Path(pymatgen.core.__file__).parent / "icsd_bv.yaml"))["occurrence"]
+    # pymatgen moved the table from analysis/ to core/ in 2024/25; both are supported versions
+    package = Path(pymatgen.core.__file__).parent.parent
+    path = next(
+        (p for p in (package / "core", package / "analysis") if (p / "icsd_bv.yaml").is_file()),
+        package / "core",
+    )
+    data = loadfn(str(path / "icsd_bv.yaml"))["occurrence"]
     out = {}
     for name, count in data.items():
         el = name.rstrip("0123456789+-")
