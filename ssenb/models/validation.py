@@ -314,8 +314,7 @@ def cross_validate_conductivity(
     model = model if model is not None else ConductivityModel(random_state=random_state)
     table, _ = clone(model).feature_matrix(frame, fitting=True, progress=progress)
     X = table.to_numpy(float)
-    groups = near_duplicate_groups(list(frame[K.REDUCED_COMPOSITION]))
-    if cv == "paper":
+    if cv == "paper":  # paper_groups joins near-duplicates itself
         split_groups = paper_groups(frame)
         has_structure = frame[K.STRUCTURE].notna().to_numpy() if K.STRUCTURE in frame else None
         splits = paper_splits(
@@ -326,20 +325,20 @@ def cross_validate_conductivity(
             random_state=random_state,
         )
     elif cv in ("grouped", "random"):
+        split_groups = near_duplicate_groups(list(frame[K.REDUCED_COMPOSITION]))
         splitter = GroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
-        split_groups = groups
+        splits = list(splitter.split(X, y, split_groups))
     elif cv == "family":
         if K.FAMILY not in frame:
             raise InvalidInputError("cv='family' needs a 'family' column")
+        groups = near_duplicate_groups(list(frame[K.REDUCED_COMPOSITION]))
         family = frame[K.FAMILY].astype(str).to_numpy()
         # a near-duplicate group spanning families joins its first member's family
         first = {g: family[np.where(groups == g)[0][0]] for g in np.unique(groups)}
         split_groups = np.array([first[g] for g in groups])
-        splitter = LeaveOneGroupOut()
+        splits = list(LeaveOneGroupOut().split(X, y, split_groups))
     else:
         raise InvalidInputError(f"cv={cv!r}; use 'paper', 'grouped' or 'family'")
-    if cv != "paper":
-        splits = list(splitter.split(X, y, split_groups))
     # one record per (fold, test row): k-fold schemes test each row once, "paper" draws
     # may test a row several times or never
     idx_parts, pred_parts, std_parts, fold_parts, base_parts = [], [], [], [], []
