@@ -116,3 +116,18 @@ def test_paper_cv_is_the_default_and_reports_draws(obelix):
     assert rep.scheme == "paper" and len(rep.folds) == 2
     assert rep.folds["n_test"].sum() == len(rep.predictions)
     assert rep.summary_metrics["mae"] < rep.summary_metrics["baseline_mae"]
+
+
+def test_paper_splits_refuse_data_the_design_cannot_split():
+    import pytest
+
+    from ssenb.errors import InvalidInputError
+    from ssenb.models.validation import paper_splits
+
+    y = np.linspace(-8.0, -2.0, 12)
+    with pytest.raises(InvalidInputError, match="too few for a 25 % test draw"):
+        paper_splits(np.array([0, 0, 0, 1, 1, 1, 2, 2, 2, 2, 2, 2]), y)  # 3 groups
+    # one group holds 9 of 12 rows: no quarter of the groups holds 20-30 % of the rows
+    groups = np.array([0] * 9 + [1, 2, 3])
+    with pytest.raises(InvalidInputError, match="holds too much of the data"):
+        paper_splits(groups, y, n_splits=1)
