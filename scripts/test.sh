@@ -28,9 +28,7 @@ mypy  # files and strictness in pyproject.toml [tool.mypy]
 # never in the user's cache
 model_dir="$(mktemp -d)"; trap 'rm -rf "$model_dir"' EXIT
 export SSENB_MODEL_DIR="$model_dir"
-# both cores: pytest-xdist spreads tests (and below, notebooks) over two workers
-jobs="${SSENB_TEST_JOBS:-2}"
-python -m pytest -n "$jobs" tests "$@"
+python -m pytest tests "$@"
 # Examples in docstrings run offline
 python -m pytest -p no:cacheprovider --doctest-modules \
   ssenb/thermo ssenb/features ssenb/models ssenb/explain ssenb/results.py ssenb/summary.py \
@@ -39,5 +37,5 @@ python -m pytest -p no:cacheprovider --doctest-modules \
 shopt -s nullglob
 notebooks=(tutorials/*.ipynb notebooks/*.ipynb)
 if [ ${#notebooks[@]} -gt 0 ]; then
-  python -m pytest -n "$jobs" --dist loadfile --nbmake --nbmake-timeout=900 "${notebooks[@]}"
+  python -m pytest --nbmake --nbmake-timeout=900 "${notebooks[@]}"
 fi
