@@ -26,16 +26,41 @@ fi
 mypy  # files and strictness in pyproject.toml [tool.mypy]
 # Default models fitted by tests, doctests and notebooks are cached in a throwaway folder,
 # never in the user's cache
-model_dir="$(mktemp -d)"; trap 'rm -rf "$model_dir"' EXIT
+model_dir="$(mktemp -d)"
+side_log="$(mktemp)"
+side_pid=""
+trap '[ -n "$side_pid" ] && kill "$side_pid" 2>/dev/null; rm -rf "$model_dir" "$side_log"' EXIT
 export SSENB_MODEL_DIR="$model_dir"
-python -m pytest tests "$@"
-# Examples in docstrings run offline
-python -m pytest -p no:cacheprovider --doctest-modules \
-  ssenb/thermo ssenb/features ssenb/models ssenb/explain ssenb/results.py ssenb/summary.py \
-  ssenb/report.py ssenb/pipeline.py ssenb/widgets/window.py ssenb/mlip ssenb/widgets/doping.py ssenb/data ssenb/cli.py \
-  ssenb/transport ssenb/viz/transport.py
-shopt -s nullglob
-notebooks=(tutorials/*.ipynb notebooks/*.ipynb)
-if [ ${#notebooks[@]} -gt 0 ]; then
-  python -m pytest --nbmake --nbmake-timeout=900 "${notebooks[@]}"
+# The suite, and the doctests + notebooks, are two mostly single-threaded jobs of about the
+# same length: they run side by side on two cores (the second one's output is printed after).
+# SSENB_CI_SERIAL=1 runs them one after the other instead.
+side_job() {
+  # Examples in docstrings run offline
+  python -m pytest -p no:cacheprovider --doctest-modules \
+    ssenb/thermo ssenb/features ssenb/models ssenb/explain ssenb/results.py ssenb/summary.py \
+    ssenb/report.py ssenb/pipeline.py ssenb/widgets/window.py ssenb/mlip ssenb/widgets/doping.py ssenb/data ssenb/cli.py \
+    ssenb/transport ssenb/viz/transport.py || return
+  shopt -s nullglob
+  local notebooks=(tutorials/*.ipynb notebooks/*.ipynb)
+  if [ ${#notebooks[@]} -gt 0 ]; then
+    python -m pytest -p no:cacheprovider --nbmake --nbmake-timeout=900 "${notebooks[@]}"
+  fi
+}
+if [ "${SSENB_CI_SERIAL:-0}" = "1" ]; then
+  python -m pytest tests "$@"
+  side_job
+  exit
+fi
+side_job >"$side_log" 2>&1 &
+side_pid=$!
+tests_status=0
+python -m pytest tests "$@" || tests_status=$?
+side_status=0
+wait "$side_pid" || side_status=$?
+side_pid=""
+echo "=== doctests and notebooks (run beside the tests) ==="
+cat "$side_log"
+if [ "$tests_status" -ne 0 ] || [ "$side_status" -ne 0 ]; then
+  echo "FAILED: tests exit $tests_status, doctests/notebooks exit $side_status" >&2
+  exit 1
 fi
