@@ -51,6 +51,10 @@ if [ "${SSENB_CI_SERIAL:-0}" = "1" ]; then
   side_job
   exit
 fi
+# One thread each (XGBoost/OpenMP, numba, BLAS): two jobs of two threads on two cores
+# oversubscribe them, and OpenMP's spinning threads then run many times slower.
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" NUMBA_NUM_THREADS="${NUMBA_NUM_THREADS:-1}"
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" MKL_NUM_THREADS="${MKL_NUM_THREADS:-1}"
 side_job >"$side_log" 2>&1 &
 side_pid=$!
 tests_status=0

@@ -42,6 +42,22 @@ _Objective: TypeAlias = Callable[[np.ndarray, Any], tuple[np.ndarray, np.ndarray
 SUPERIONIC_LOG10 = -4.0  # sigma >= 1e-4 S/cm
 
 
+def _available_threads() -> int:
+    """Threads for ``n_jobs=None``: ``$OMP_NUM_THREADS`` if set, else the usable CPUs.
+
+    Why: XGBoost's own default honours ``$OMP_NUM_THREADS``; jobs that share a machine
+    (CI runs the suite beside the notebooks) keep to their share instead of
+    oversubscribing it, which slows OpenMP many times over.
+    """
+    env = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 class _TreeEnsemble(BaseEstimator):
     """Shared input handling, featurization and bootstrap ensemble of XGBoost boosters."""
 
@@ -181,7 +197,7 @@ class _TreeEnsemble(BaseEstimator):
 
     def _threads(self) -> int:
         if self.n_jobs is None or self.n_jobs == -1:
-            return os.cpu_count() or 1
+            return _available_threads()
         return int(self.n_jobs)
 
     def _fit_matrix(
@@ -379,7 +395,8 @@ class ConductivityModel(RegressorMixin, _TreeEnsemble):
     n_models : int
         Bootstrap ensemble size; the spread of the members is the uncertainty.
     n_jobs : int or None
-        Threads for XGBoost; None or -1 use every core (as XGBoost's own scikit-learn API).
+        Threads for XGBoost; None or -1 use every core this process may use, or
+        ``$OMP_NUM_THREADS`` when set (as XGBoost's own default).
     random_state : int or None
         Seed of the bootstraps and the boosters: same seed, same predictions.
 

@@ -1,4 +1,5 @@
 import json
+import os
 
 import numpy as np
 import pandas as pd
@@ -182,3 +183,13 @@ def test_a_declared_not_applicable_nan_is_answered_on_every_fit_path(obelix):
     lattice = ConductivityModel(preset="composition+lattice", **small).fit(oxides.head(40))
     with pytest.raises(InvalidInputError, match="never missing in training"):
         lattice.predict(["LiBH4"])
+
+
+def test_default_threads_keep_to_omp_num_threads(monkeypatch):
+    # CI runs the suite beside the notebooks with OMP_NUM_THREADS=1 each; XGBoost's own
+    # default honours it, and so must n_jobs=None (two 2-thread jobs on 2 cores crawl)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    assert ConductivityModel()._threads() == 3
+    assert ConductivityModel(n_jobs=2)._threads() == 2  # an explicit choice wins
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    assert ConductivityModel()._threads() == len(os.sched_getaffinity(0))
