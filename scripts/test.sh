@@ -31,15 +31,18 @@ side_log="$(mktemp)"
 side_pid=""
 trap '[ -n "$side_pid" ] && kill "$side_pid" 2>/dev/null; rm -rf "$model_dir" "$side_log"' EXIT
 export SSENB_MODEL_DIR="$model_dir"
-# The suite, and the doctests + notebooks, are two mostly single-threaded jobs of about the
-# same length: they run side by side on two cores (the second one's output is printed after).
-# SSENB_CI_SERIAL=1 runs them one after the other instead.
-side_job() {
+# The suite (then the doctests) and the notebooks are two mostly single-threaded jobs of
+# about the same length: they run side by side on two cores (the notebooks' output is
+# printed after). SSENB_CI_SERIAL=1 runs them one after the other instead.
+main_job() {
+  python -m pytest tests "$@" || return
   # Examples in docstrings run offline
   python -m pytest -p no:cacheprovider --doctest-modules \
     ssenb/thermo ssenb/features ssenb/models ssenb/explain ssenb/results.py ssenb/summary.py \
     ssenb/report.py ssenb/pipeline.py ssenb/widgets/window.py ssenb/mlip ssenb/widgets/doping.py ssenb/data ssenb/cli.py \
-    ssenb/transport ssenb/viz/transport.py || return
+    ssenb/transport ssenb/viz/transport.py
+}
+side_job() {
   shopt -s nullglob
   local notebooks=(tutorials/*.ipynb notebooks/*.ipynb)
   if [ ${#notebooks[@]} -gt 0 ]; then
@@ -47,7 +50,7 @@ side_job() {
   fi
 }
 if [ "${SSENB_CI_SERIAL:-0}" = "1" ]; then
-  python -m pytest tests "$@"
+  main_job "$@"
   side_job
   exit
 fi
@@ -58,13 +61,13 @@ export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" MKL_NUM_THREADS="${MKL_
 side_job >"$side_log" 2>&1 &
 side_pid=$!
 tests_status=0
-python -m pytest tests "$@" || tests_status=$?
+main_job "$@" || tests_status=$?
 side_status=0
 wait "$side_pid" || side_status=$?
 side_pid=""
-echo "=== doctests and notebooks (run beside the tests) ==="
+echo "=== notebooks (run beside the tests) ==="
 cat "$side_log"
 if [ "$tests_status" -ne 0 ] || [ "$side_status" -ne 0 ]; then
-  echo "FAILED: tests exit $tests_status, doctests/notebooks exit $side_status" >&2
+  echo "FAILED: tests/doctests exit $tests_status, notebooks exit $side_status" >&2
   exit 1
 fi
