@@ -9,6 +9,7 @@ Nothing here imports matminer until a preset's featurizers are built.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -91,13 +92,22 @@ class Preset:
         """Fresh featurizer objects (matminer's ``BaseFeaturizer`` contract), each with a family."""
         return self.build()
 
+    @functools.cached_property
+    def _described(self) -> list:
+        """One set of featurizers, kept to describe the preset (labels, families), never run.
+
+        Why: a prediction asks for labels, families and not-applicable labels several
+        times; building the featurizers again each time cost tenths of a second.
+        """
+        return self.build()
+
     def feature_labels(self) -> list[str]:
         """Column names of this preset's features, in order."""
-        return [label for f in self.featurizers() for label in f.feature_labels()]
+        return [label for f in self._described for label in f.feature_labels()]
 
     def families(self) -> dict[str, str]:
         """Feature label -> declared family."""
-        return {label: fam for f in self.featurizers() for label, fam in families_of(f).items()}
+        return {label: fam for f in self._described for label, fam in families_of(f).items()}
 
     def not_applicable(self) -> list[str]:
         """Labels whose NaN means "does not apply to this material", not "unknown".
@@ -108,14 +118,14 @@ class Preset:
         """
         return [
             label
-            for f in self.featurizers()
+            for f in self._described
             for label in f.feature_labels()
             if label in getattr(f, "not_applicable", ())
         ]
 
     def citations(self) -> list[str]:
         """BibTeX of the methods behind the features."""
-        return sorted({c for f in self.featurizers() for c in f.citations()})
+        return sorted({c for f in self._described for c in f.citations()})
 
 
 def families_of(featurizer: Featurizer) -> dict[str, str]:
@@ -132,11 +142,17 @@ def _with_family(featurizer: _F, family: str) -> _F:
     return featurizer
 
 
-def _magpie() -> list:
-    """Magpie statistics split by what the elemental property measures (same values)."""
+@functools.cache
+def _magpie_full() -> Any:
+    """The Magpie ElementProperty of matminer, built once (its element table costs 0.2 s)."""
     from matminer.featurizers.composition import ElementProperty
 
-    full = ElementProperty.from_preset("magpie")
+    return ElementProperty.from_preset("magpie")
+
+
+def _magpie() -> list:
+    """Magpie statistics split by what the elemental property measures (same values)."""
+    full = _magpie_full()
     groups = dict(_MAGPIE_FAMILIES)
     taken = {p for props in groups.values() for p in props}
     groups[SIZE] = tuple(p for p in full.features if p not in taken)

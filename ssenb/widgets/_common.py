@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,84 @@ def figure_widget(fig: go.Figure | None = None) -> go.FigureWidget:
     if fig is not None:
         swap(widget, fig)
     return widget
+
+
+class FigureSlot:
+    """Where a figure goes: its FigureWidget is made, and drawn, only when it is shown.
+
+    Why: plotly's FigureWidget import alone costs about 1.5 s (nbformat, jsonschema), and
+    building figures for tabs nobody has opened yet delays the first result. Until then
+    :attr:`box` (the widget to put in a layout) holds a one-line HTML message; a figure
+    already made is always kept up to date, so no stale picture stays on screen.
+
+    Parameters
+    ----------
+    shown : bool
+        Whether the slot is on screen now (a standalone widget's figure is; one in a
+        closed tab is not, until :meth:`show`).
+    """
+
+    def __init__(self, *, shown: bool = True) -> None:
+        import ipywidgets as w
+
+        self.box = w.VBox()
+        self._message = w.HTML()
+        self.box.children = (self._message,)
+        self._figure: go.FigureWidget | None = None
+        self._pending: Callable[[go.FigureWidget], None] | None = None
+        self._draws = False  # whether what is pending is a drawing (worth a widget)
+        self._shown = shown
+
+    @property
+    def made(self) -> bool:
+        """Whether the FigureWidget exists yet."""
+        return self._figure is not None
+
+    @property
+    def figure(self) -> go.FigureWidget:
+        """The FigureWidget, made and brought up to date on first access."""
+        if self._figure is None:
+            self._figure = figure_widget()
+            self.box.children = (self._figure,)
+        if self._pending is not None:
+            action, self._pending = self._pending, None
+            action(self._figure)
+        return self._figure
+
+    def show(self) -> None:
+        """The slot is on screen: draw what is waiting."""
+        self._shown = True
+        if self._pending is not None and (self._figure is not None or self._draws):
+            self.figure  # noqa: B018 (makes and draws)
+
+    def hide(self) -> None:
+        """The slot left the screen: later drawings wait for :meth:`show`."""
+        self._shown = False
+
+    def draw(self, make: Callable[[], go.Figure]) -> None:
+        """Show ``make()``'s figure now if the slot is on screen or already made, else later."""
+        self._pending = lambda widget: swap(widget, make())
+        self._draws = True
+        if self._shown or self._figure is not None:
+            self.figure  # noqa: B018
+
+    def clear(self, message: str = "") -> None:
+        """Empty the slot, leaving ``message`` (no FigureWidget is made for a message)."""
+        self._pending = lambda widget: clear(widget, message)
+        self._draws = False
+        if self._figure is None:
+            self._message.value = _message_html(message)
+        else:
+            self.figure  # noqa: B018
+
+
+def _message_html(message: str) -> str:
+    if not message:
+        return ""
+    return (
+        "<div style='padding:2em;text-align:center;color:#555;font-size:14px'>"
+        f"{html.escape(message)}</div>"
+    )
 
 
 def swap(widget: go.FigureWidget, fig: go.Figure) -> None:
@@ -127,6 +205,19 @@ class Status:
         else:
             if self.widget.value.endswith("…</span>"):
                 self.info("done")
+
+    @contextmanager
+    def briefly(self, text: str) -> Iterator[None]:
+        """Like :meth:`working`, but the line shown before comes back when all went well.
+
+        For steps that only draw what was computed (a tab opened): the status keeps
+        saying what the analysis found.
+        """
+        before = self.widget.value
+        with self.working(text):
+            yield
+        if not self.failed:
+            self.widget.value = before
 
     @property
     def failed(self) -> bool:

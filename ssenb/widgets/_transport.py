@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from .. import keys as K
-from ._common import Status, clear, figure_widget, swap
+from ._common import FigureSlot, Status
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -126,13 +126,31 @@ class TransportTab(w.VBox):
         self._material: Any = None
         self._draw_lock = threading.Lock()
         self.note = w.HTML()
-        self.figure = figure_widget()
+        # made and drawn when the tab is shown (the Explorer shows and hides them)
+        self.figure_slot = FigureSlot(shown=False)
         self.map_note = w.HTML()
         self.progress = w.IntProgress(
             value=0, min=0, max=1, description="OBELiX", layout=w.Layout(visibility="hidden")
         )
-        self.map = figure_widget()
-        super().__init__([self.note, self.figure, self.map_note, self.progress, self.map])
+        self.map_slot = FigureSlot(shown=False)
+        super().__init__(
+            [self.note, self.figure_slot.box, self.map_note, self.progress, self.map_slot.box]
+        )
+
+    @property
+    def slots(self) -> tuple[FigureSlot, FigureSlot]:
+        """The pathway and map figures' slots."""
+        return (self.figure_slot, self.map_slot)
+
+    @property
+    def figure(self) -> Any:
+        """FigureWidget of the BVSE pathway."""
+        return self.figure_slot.figure
+
+    @property
+    def map(self) -> Any:
+        """FigureWidget of the measured-σ-vs-barrier map."""
+        return self.map_slot.figure
 
     # --- the map ------------------------------------------------------------------------
     @property
@@ -191,18 +209,18 @@ class TransportTab(w.VBox):
                 if table is None:
                     job = self._job
                     if job is not None and job.error is not None:
-                        clear(self.map, "no map")
+                        self.map_slot.clear("no map")
                         self.map_note.value = _error(f"OBELiX barrier map failed: {job.error}")
                     else:
-                        clear(self.map, WAITING_FOR_MAP if job is not None else "")
+                        self.map_slot.clear(WAITING_FOR_MAP if job is not None else "")
                         self.map_note.value = ""
                     return
                 placed = self._placed()
                 fig = barrier_conductivity_scatter(table, highlight=placed)
-                swap(self.map, fig.update_layout(height=MAP_HEIGHT_PX))
+                self.map_slot.draw(lambda: fig.update_layout(height=MAP_HEIGHT_PX))
                 self.map_note.value = html.escape(_map_caption(self._summary, placed))
             except Exception as err:  # no exception may escape a callback
-                clear(self.map, "no map")
+                self.map_slot.clear("no map")
                 self.map_note.value = _error(f"{type(err).__name__}: {err}")
 
     # --- the material -------------------------------------------------------------------
@@ -212,23 +230,28 @@ class TransportTab(w.VBox):
 
         self._summary, self._material = summary, material
         if summary is None or summary.transport is None:
-            clear(self.figure, "no pathway")
+            self.figure_slot.clear("no pathway")
             self.note.value = _transport_html(summary) if summary is not None else ""
         else:
             self.note.value = summary.transport._repr_html_()
-            try:
-                fig = landscape_pathway_3d(summary.transport)
-                swap(self.figure, fig.update_layout(height=PATHWAY_HEIGHT_PX))
-            except Exception as err:  # e.g. a cell too large to draw: the barriers still show
-                clear(self.figure, "no pathway figure")
-                self.note.value += _error(f"pathway figure: {type(err).__name__}: {err}")
+            landscape = summary.transport
+
+            def make() -> Any:  # when the tab is shown
+                try:
+                    fig = landscape_pathway_3d(landscape)
+                except Exception as err:  # e.g. a cell too large to draw: barriers still show
+                    self.note.value += _error(f"pathway figure: {type(err).__name__}: {err}")
+                    return _empty_figure("no pathway figure")
+                return fig.update_layout(height=PATHWAY_HEIGHT_PX)
+
+            self.figure_slot.draw(make)
         if self._job is not None or self._barriers is not None:
             self._draw_map()
 
     def reset(self, message: str) -> None:
         """Clear the tab (a new material is on its way, or none)."""
         self._summary, self._material = None, None
-        clear(self.figure, message)
+        self.figure_slot.clear(message)
         self.note.value = html.escape(message)
         if self._job is not None or self._barriers is not None:
             self._draw_map()
@@ -257,6 +280,20 @@ def _transport_html(summary: MaterialSummary) -> str:
             "Li migration pathways need a structure: pick an OBELiX entry with a CIF or upload one."
         )
     return _error(f"Not computed: {summary.errors.get('transport') or ''}")
+
+
+def _empty_figure(message: str) -> Any:
+    import plotly.graph_objects as go
+
+    return go.Figure(
+        layout={
+            "template": "plotly_white",
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "annotations": [{"text": html.escape(message), "showarrow": False}],
+            "height": 300,
+        }
+    )
 
 
 def _error(text: str) -> str:

@@ -14,7 +14,7 @@ import ipywidgets as w
 import traitlets
 
 from ..errors import InvalidInputError
-from ._common import Status, clear, figure_widget, swap
+from ._common import FigureSlot, Status
 from ._transport import TransportTab
 from .window import WindowExplorer
 
@@ -100,27 +100,36 @@ class Explorer(w.VBox):
         self.upload = w.FileUpload(accept=".cif", multiple=False, description="CIF")
         self.status = Status()
         self.progress = w.Output()
-        self.structure_fig = figure_widget()
+        # figures are made and drawn when their tab is shown (see FigureSlot)
+        self._structure_slot = FigureSlot()
         self.structure_note = w.HTML()
         self.conductivity = w.HTML()
-        self.waterfall = figure_widget()
+        self._waterfall_slot = FigureSlot(shown=False)
         self.stability = w.HTML()
         self.window = WindowExplorer("", source=source)
+        self.window.slot.hide()
         self.electrode = w.Dropdown(
             options=list(ELECTRODES), value="LiCoO2", description="electrode"
         )
-        self.interface_fig = figure_widget()
+        self._interface_slot = FigureSlot(shown=False)
         self.interface_note = w.HTML()
         self.transport = TransportTab(lambda: self.obelix, self.status, barriers=barriers)
         self.transport_note = self.transport.note
-        self.transport_fig = self.transport.figure
+        self._tab_slots: tuple[tuple[FigureSlot, ...], ...] = (
+            (self._structure_slot,),
+            (self._waterfall_slot,),
+            (),
+            (self.window.slot,),
+            (self._interface_slot,),
+            self.transport.slots,
+        )
         self.tabs = w.Tab(
             children=[
-                w.VBox([self.structure_note, self.structure_fig]),
-                w.VBox([self.conductivity, self.waterfall]),
+                w.VBox([self.structure_note, self._structure_slot.box]),
+                w.VBox([self.conductivity, self._waterfall_slot.box]),
                 self.stability,
                 self.window,
-                w.VBox([self.electrode, self.interface_note, self.interface_fig]),
+                w.VBox([self.electrode, self.interface_note, self._interface_slot.box]),
                 self.transport,
             ]
         )
@@ -141,11 +150,33 @@ class Explorer(w.VBox):
         self.upload.observe(self._on_upload, names="value")
         self.electrode.observe(lambda _: self._interface(), names="value")
         self.tabs.observe(self._on_tab, names="selected_index")
+        self._shown_tab = self.tabs.selected_index or 0
         self._waterfall_of: Any = None  # the summary whose SHAP waterfall is drawn
         if material is None:
             self._reset("Pick an OBELiX material, type a formula or upload a CIF.")
         else:
             self.analyse(material)  # which clears every tab first
+
+    # --- figures (each made when its tab is first shown) ------------------------------
+    @property
+    def structure_fig(self) -> Any:
+        """FigureWidget of the Structure tab."""
+        return self._structure_slot.figure
+
+    @property
+    def waterfall(self) -> Any:
+        """FigureWidget of the SHAP waterfall (Conductivity tab)."""
+        return self._waterfall_slot.figure
+
+    @property
+    def interface_fig(self) -> Any:
+        """FigureWidget of the reaction-energy curve (Interface tab)."""
+        return self._interface_slot.figure
+
+    @property
+    def transport_fig(self) -> Any:
+        """FigureWidget of the BVSE pathway (Transport tab)."""
+        return self.transport.figure
 
     # --- the picker ---------------------------------------------------------------
     @property
@@ -273,13 +304,13 @@ class Explorer(w.VBox):
     def _reset(self, message: str) -> None:
         """Clear every tab, so nothing of a previous material stays on screen."""
         self.summary = None
-        for fig in (self.structure_fig, self.waterfall, self.interface_fig):
-            clear(fig, message)
+        for slot in (self._structure_slot, self._waterfall_slot, self._interface_slot):
+            slot.clear(message)
         for box in (self.structure_note, self.conductivity, self.stability, self.interface_note):
             box.value = html.escape(message)
         self.transport.reset(message)
         self.window.result = None
-        clear(self.window.figure, message)
+        self.window.slot.clear(message)
         self.window.phases.value = ""
 
     def _show(self) -> None:
@@ -309,7 +340,7 @@ class Explorer(w.VBox):
 
         m = self._thermo_input()
         if hasattr(m, "lattice"):
-            swap(self.structure_fig, structure_3d(m))
+            self._structure_slot.draw(lambda: structure_3d(m))
             self.structure_note.value = ""
         else:
             origin = (
@@ -317,7 +348,7 @@ class Explorer(w.VBox):
                 if self.summary and self.summary.label.startswith("OBELiX")
                 else "A formula has no structure"
             )
-            clear(self.structure_fig, "no structure")
+            self._structure_slot.clear("no structure")
             self.structure_note.value = html.escape(
                 f"{origin}: pick an OBELiX entry with a CIF or upload one to see {self.summary.formula}."
             )
@@ -342,10 +373,10 @@ class Explorer(w.VBox):
         from ..viz import reaction_energy_curve
 
         if result is None:
-            clear(self.interface_fig, "not computed")
+            self._interface_slot.clear("not computed")
             self.interface_note.value = _error_html(error)
             return
-        swap(self.interface_fig, reaction_energy_curve(result))
+        self._interface_slot.draw(lambda: reaction_energy_curve(result))
         self.interface_note.value = result._repr_html_()
 
     def _transport(self) -> None:
@@ -355,17 +386,26 @@ class Explorer(w.VBox):
     def _conductivity(self) -> None:
         s = self.summary
         if s.prediction is None:
-            clear(self.waterfall, "no prediction")
+            self._waterfall_slot.clear("no prediction")
             self.conductivity.value = _error_html(
                 s.errors.get("prediction") or "prediction switched off (predict=False)"
             )
             return
         self.conductivity.value = s.prediction._repr_html_()  # names its model
-        clear(self.waterfall, f"SHAP contributions {WAITING}")
+        self._waterfall_slot.clear(f"SHAP contributions {WAITING}")
         if self.tabs.selected_index == _CONDUCTIVITY_TAB:
             self._waterfall()
 
     def _on_tab(self, change: dict[str, Any]) -> None:
+        old, new = self._shown_tab, change["new"]
+        self._shown_tab = new
+        if old is not None and old != new:
+            for slot in self._tab_slots[old]:
+                slot.hide()
+        if new is not None:
+            with self.status.briefly(f"drawing the {TABS[new]} tab"):
+                for slot in self._tab_slots[new]:
+                    slot.show()
         if change["new"] == TABS.index("Transport"):
             self.transport.activate()  # reports its own failures; never raises
         elif change["new"] == _CONDUCTIVITY_TAB and self._waterfall_pending():
@@ -387,7 +427,8 @@ class Explorer(w.VBox):
         s = self.summary
         model = self.models.get(s.prediction.preset) or default_model(s.prediction.preset)
         X = self.material if hasattr(self.material, "iloc") else [self.material]
-        swap(self.waterfall, shap_waterfall(explain(model, X)))
+        explanation = explain(model, X)
+        self._waterfall_slot.draw(lambda: shap_waterfall(explanation))
         self._waterfall_of = s
 
 

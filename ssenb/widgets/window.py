@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 import traitlets
 
-from ._common import Status, clear, figure_widget, swap
+from ._common import FigureSlot, Status
 
 if TYPE_CHECKING:
     from pymatgen.core import Composition
@@ -64,12 +64,12 @@ class WindowExplorer(w.VBox):
         )
         self.phases = w.HTML()
         self.status = Status()
-        self.figure = figure_widget()
+        self.slot = FigureSlot()
         super().__init__(
             [
                 w.HBox([self.formula, self.ion]),
                 self.status.widget,
-                self.figure,
+                self.slot.box,
                 self.voltage,
                 self.phases,
             ],
@@ -80,6 +80,11 @@ class WindowExplorer(w.VBox):
         self.voltage.observe(lambda _: self._show_phases(), names="value")
         if material:
             self.compute()
+
+    @property
+    def figure(self) -> Any:
+        """The ion-profile FigureWidget (made on first use; see :class:`FigureSlot`)."""
+        return self.slot.figure
 
     def compute(self, material: str | Composition | None = None) -> None:
         """Recompute the window of the current formula (errors go to the status line)."""
@@ -92,17 +97,34 @@ class WindowExplorer(w.VBox):
         self.result = None
         with self.status.working(f"computing the window of {target}"):
             result = stability_window(target, ion=ion, source=self.source)
-            swap(self.figure, window_profile(result, v_max=V_MAX).update_layout(height=420))
+
+            def make() -> Any:  # drawn when on screen, with the voltage marker of then
+                fig = window_profile(result, v_max=V_MAX).update_layout(height=420)
+                return fig.update_layout(shapes=[*fig.layout.shapes, self._marker()])
+
             self.result = result
             ox = result.oxidation_v
             # start inside the window, where the material itself is the stable phase
             top = ox if math.isfinite(ox) else min(result.reduction_v + 1.0, V_MAX)
             self.voltage.value = round(min((result.reduction_v + top) / 2, V_MAX), 2)
+            self.slot.draw(make)
             self.status.info(f"{result.formula}: {result.window_text()}")
             self._show_phases()
         if self.result is None:
-            clear(self.figure, "no window: see the message above")
+            self.slot.clear("no window: see the message above")
             self.phases.value = ""
+
+    def _marker(self) -> dict[str, Any]:
+        return {
+            "type": "line",
+            "x0": self.voltage.value,
+            "x1": self.voltage.value,
+            "y0": 0,
+            "y1": 1,
+            "yref": "paper",
+            "name": "voltage",
+            "line": {"color": "crimson", "dash": "dot", "width": 2},
+        }
 
     def _show_phases(self) -> None:
         if self.result is None:
@@ -111,15 +133,7 @@ class WindowExplorer(w.VBox):
         ion = self.result.ion
         phases = " + ".join(self.result.phases_at(v))
         self.phases.value = f"Stable at {v:.2f} V vs {ion}/{ion}⁺: {phases}"
-        shapes = [s for s in self.figure.layout.shapes if s.name != "voltage"]
-        marker = {
-            "type": "line",
-            "x0": v,
-            "x1": v,
-            "y0": 0,
-            "y1": 1,
-            "yref": "paper",
-            "name": "voltage",
-            "line": {"color": "crimson", "dash": "dot", "width": 2},
-        }
-        self.figure.layout.shapes = [*shapes, marker]
+        if self.slot.made:  # else the marker is drawn with the figure
+            fig = self.slot.figure
+            shapes = [s for s in fig.layout.shapes if s.name != "voltage"]
+            fig.layout.shapes = [*shapes, self._marker()]
