@@ -397,20 +397,22 @@ class Explorer(w.VBox):
             self._waterfall()
 
     def _on_tab(self, change: dict[str, Any]) -> None:
+        """Draw the opened tab's figures; the status line keeps the analysis' message."""
         old, new = self._shown_tab, change["new"]
         self._shown_tab = new
         if old is not None and old != new:
             for slot in self._tab_slots[old]:
                 slot.hide()
-        if new is not None:
-            with self.status.briefly(f"drawing the {TABS[new]} tab"):
-                for slot in self._tab_slots[new]:
-                    slot.show()
-        if change["new"] == TABS.index("Transport"):
-            self.transport.activate()  # reports its own failures; never raises
-        elif change["new"] == _CONDUCTIVITY_TAB and self._waterfall_pending():
-            with self.status.working("SHAP contributions"):
+        if new is None:
+            return
+        if new == _CONDUCTIVITY_TAB and self._waterfall_pending():
+            with self.status.briefly("SHAP contributions"):
                 self._waterfall()
+        with self.status.briefly(f"drawing the {TABS[new]} tab"):
+            for slot in self._tab_slots[new]:
+                slot.show()
+        if new == TABS.index("Transport"):
+            self.transport.activate()  # reports its own failures; never raises
 
     def _waterfall_pending(self) -> bool:
         s = self.summary

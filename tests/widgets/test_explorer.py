@@ -298,3 +298,40 @@ def test_a_failing_map_is_a_message_not_an_exception(obelix, monkeypatch):
     assert len(ex.transport.map.data) == 0
     assert "3D barrier" in ex.transport_note.value  # the pathway and barriers still show
     assert "⚠" not in ex.status.text
+
+
+def test_first_result_makes_no_figure_widget_for_closed_tabs():
+    """A formula's first result (Structure tab open, nothing to draw there) imports no
+    plotly FigureWidget (its import alone is about 1.5 s); opening a tab draws its figure."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from ssenb.widgets import Explorer;"
+        "e = Explorer('Li3PS4', predict=False); first = 'plotly.basewidget' in sys.modules;"
+        "e.tabs.selected_index = 4; drawn = len(e._interface_slot.figure.data);"
+        "print(e.status.message, first, drawn > 0, e._structure_slot.made)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-1].split() == ["Li3PS4:", "done", "False", "True", "False"]
+
+
+def test_opening_tabs_keeps_the_analysis_message(explorer):
+    explorer.formula.value = "Li3PS4"
+    assert explorer.status.message == "Li3PS4: done"
+    for index in (1, 2, 3, 4, 5, 0):
+        explorer.tabs.selected_index = index
+        assert explorer.status.message == "Li3PS4: done", index
+    assert len(explorer.waterfall.data) == 1 and len(explorer.interface_fig.data) >= 1
+
+
+def test_a_figure_waiting_in_a_closed_tab_is_the_current_material(explorer):
+    explorer.formula.value = "Li3PS4"
+    explorer.tabs.selected_index = 4  # Interface: drawn for Li3PS4
+    explorer.tabs.selected_index = 0
+    explorer.formula.value = "Li7La3Zr2O12"  # drawn later, when the tab opens again
+    explorer.tabs.selected_index = 4
+    assert "Li<sub>7</sub>La<sub>3</sub>Zr<sub>2</sub>O<sub>12</sub>" in str(
+        explorer.interface_fig.layout.title.text
+    )
