@@ -164,6 +164,30 @@ class FastHull:
         self._e = e
         self.mu = np.linalg.solve(x[facets], e[facets][..., None])[..., 0]  # (n_facets, n) eV
 
+    @property
+    def fractions(self) -> np.ndarray:
+        """(k, n) atomic fractions of the hull's candidate phases (rows of :attr:`names`)."""
+        return self._x
+
+    @property
+    def energies(self) -> np.ndarray:
+        """(k,) energies per atom (eV/atom) of the rows of :attr:`names`."""
+        return self._e
+
+    @cached_property
+    def tie_lines(self) -> list[tuple[int, int]]:
+        """Pairs of hull vertices joined by a facet edge (indices into :attr:`names`).
+
+        As pymatgen's ``PDPlotter`` lines: every pair of phases of every facet.
+        """
+        pairs = {
+            (min(a, b), max(a, b))
+            for facet in self.facets.tolist()
+            for i, a in enumerate(facet)
+            for b in facet[i + 1 :]
+        }
+        return sorted(pairs)
+
     @cached_property
     def _inverse(self) -> np.ndarray:
         """(n_facets, n, n): ``p @ _inverse[f]`` are the barycentric coordinates of p in f."""

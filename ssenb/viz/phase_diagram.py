@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import plotly.graph_objects as go
 
 from ..errors import InvalidInputError
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from pymatgen.analysis.phase_diagram import PhaseDiagram
     from pymatgen.core import Composition
 
+    from ..thermo._fasthull import FastHull
     from ..thermo.sources import EntrySource
 
 HIGHLIGHT_COLOR = "crimson"
@@ -47,6 +49,11 @@ def hull_diagram(
 ) -> go.Figure:
     """Phase diagram of a chemical system, with the material of interest marked.
 
+    Drawn from ssenb's own hull (:class:`~ssenb.thermo._fasthull.FastHull`, held equal
+    to pymatgen's ``PhaseDiagram`` in the tests): the same stable phases, tie lines and
+    energies above the hull as pymatgen's ``PDPlotter``, without importing
+    pymatgen.analysis and matplotlib (1.5 s of a report's first result).
+
     Parameters
     ----------
     system : str, list of str, or pymatgen PhaseDiagram
@@ -58,19 +65,20 @@ def hull_diagram(
     source : None, "mp2019", "mp", list of entries, or EntrySource
         Hull data when ``system`` is not a PhaseDiagram (default: MP ~2019 snapshot).
     show_unstable : float
-        Also draw phases up to this energy above the hull (eV/atom).
+        Also draw phases up to this energy above the hull (eV/atom), coloured by it.
     fig : plotly.graph_objects.Figure, optional
         Figure to draw into (its traces are kept; the hull's layout replaces its layout).
     **kwargs
-        Forwarded to ``PDPlotter.get_plot``.
+        Passed to the stable phases' trace (e.g. ``marker={"color": "black"}``).
 
     Returns
     -------
     plotly.graph_objects.Figure
         Formation energy (eV/atom) vs composition for binaries; composition triangle or
-        tetrahedron above. Stable phases are labelled with subscripted formulas where the
-        labels do not overlap (quaternary: only the highlighted material's products and
-        the compounds with 3+ elements; all labels toggle from the legend).
+        tetrahedron above, with the hull's facets shaded. Stable phases are labelled with
+        subscripted formulas where the labels do not overlap (quaternary: only the
+        highlighted material's products and the compounds with 3+ elements; all labels
+        toggle from the legend).
 
     Raises
     ------
@@ -84,79 +92,300 @@ def hull_diagram(
     >>> fig.data[-1].name
     'Li<sub>7</sub>P<sub>3</sub>S<sub>11</sub>'
     """
-    from pymatgen.analysis.phase_diagram import PDPlotter, PhaseDiagram
-
-    from ..thermo import get_source
-
-    if isinstance(system, PhaseDiagram):
-        pd_ = system
+    hull, rows = _hull_of(system, source)
+    dim = len(hull.elements)
+    label = "-".join(sorted(hull.elements))
+    target = _target(hull, highlight) if highlight is not None else None
+    out = go.Figure(layout={"template": "plotly_white"})
+    _draw(out, hull, rows, show_unstable, kwargs)
+    keep = set(target["products"]) if target else set()
+    if dim == 2:
+        _label_binary(out, hull)
+    elif dim == 3:
+        _label_ternary(out, keep)
     else:
-        elements = system.split("-") if isinstance(system, str) else list(system)
+        _label_quaternary(out, keep)
+    if target:
+        _mark(out, hull, target, dim)
+    title = f"{label} convex hull"
+    if target:
+        title += f", {formula_html(target['name'])} marked"
+    out.update_layout(title=title, margin={"t": 70})
+    if fig is not None:  # overlay: keep the caller's traces, take the hull's layout
+        fig.add_traces(list(out.data))
+        fig.update_layout(out.layout)
+        return fig
+    return out
+
+
+def _hull_of(
+    system: str | Sequence[str] | PhaseDiagram, source: Any
+) -> tuple[FastHull, tuple[np.ndarray, np.ndarray, list[str]]]:
+    """(the hull, every entry as (fractions, energies eV/atom, names)) of the system."""
+    from ..thermo._fasthull import FastHull
+
+    if hasattr(system, "all_entries") and hasattr(system, "elements"):  # a PhaseDiagram
+        from ..data.materials import display_formula
+
+        elements = sorted(str(e) for e in system.elements)
+        entries = list(system.all_entries)
+        fractions = np.array(
+            [[e.composition.get_atomic_fraction(el) for el in elements] for e in entries]
+        )
+        energies = np.array([e.energy_per_atom for e in entries])
+        names = [display_formula(e.composition) for e in entries]
+    else:
         from pymatgen.core.periodic_table import Element
 
-        unknown = [e for e in elements if not Element.is_valid_symbol(str(e).strip())]
+        from ..thermo import get_source
+
+        symbols = system.split("-") if isinstance(system, str) else list(system)
+        unknown = [e for e in symbols if not Element.is_valid_symbol(str(e).strip())]
         if unknown:
             raise InvalidInputError(
                 f"system={system!r}: {', '.join(map(repr, unknown))} is not an element symbol; "
                 "write the system as element symbols joined by '-', e.g. 'Li-P-S'"
             )
-        elements = [str(e).strip() for e in elements]
-        if not 2 <= len(set(elements)) <= 4:
+        symbols = sorted({str(e).strip() for e in symbols})
+        if not 2 <= len(symbols) <= 4:
             raise InvalidInputError(f"system={system!r}: a hull diagram needs 2 to 4 elements")
-        pd_ = get_source(source).phase_diagram(elements)
-        kwargs.setdefault("label_unstable", False)
-    label = "-".join(sorted(str(e) for e in pd_.elements))
-    target = _target(pd_, highlight) if highlight is not None else None
-    hull: go.Figure = PDPlotter(pd_, backend="plotly", show_unstable=show_unstable).get_plot(
-        **kwargs
-    )
-    dim = len(pd_.elements)
-    keep = set(target["products"]) if target else set()
+        src = get_source(source)
+        src.fast_hull(symbols)  # the source's own checks: elements covered, a compound
+        elements, frac_list, energy_list, names = src.hull_arrays(symbols)
+        fractions, energies = np.asarray(frac_list, float), np.asarray(energy_list, float)
+    if not 2 <= len(elements) <= 4:
+        raise InvalidInputError(f"a hull diagram needs 2 to 4 elements, not {elements}")
+    # an element is named by its symbol (the corners' labels), not "O2" or "S8"
+    names = [
+        elements[int(np.argmax(x))] if np.isclose(x.max(), 1.0) else name
+        for x, name in zip(fractions, names)
+    ]
+    try:
+        hull = FastHull(elements, fractions, energies, names)
+    except ValueError as err:
+        raise InvalidInputError(f"cannot build the {'-'.join(elements)} hull: {err}") from err
+    return hull, (fractions, energies, list(names))
+
+
+def _coords(hull: FastHull, fractions: np.ndarray) -> np.ndarray:
+    """Plot coordinates: x fraction (binary), (a, b, c) fractions, or 3D tetrahedron."""
+    fractions = np.atleast_2d(fractions)
+    if len(hull.elements) == 4:  # pymatgen's tet_coord of (x1, x2, x3)
+        unit = np.array(
+            [
+                [1.0, 0.0, 0.0],
+                [0.5, math.sqrt(3) / 2, 0.0],
+                [0.5, math.sqrt(3) / 6, math.sqrt(6) / 3],
+            ]
+        )
+        return fractions[:, 1:] @ unit
+    return fractions
+
+
+def _formation(hull: FastHull, fractions: np.ndarray, energies: np.ndarray) -> np.ndarray:
+    """Formation energies (eV/atom) relative to the hull's elemental references."""
+    return np.asarray(energies) - np.atleast_2d(fractions) @ hull.refs
+
+
+def _draw(
+    fig: go.Figure,
+    hull: FastHull,
+    rows: tuple[np.ndarray, np.ndarray, list[str]],
+    show_unstable: float,
+    stable_style: dict[str, Any],
+) -> None:
+    """Facets, tie lines, stable phases and the phases within ``show_unstable`` eV/atom."""
+    dim = len(hull.elements)
+    vertices = sorted({int(j) for j in hull.facets.ravel()}, key=lambda j: hull.names[j])
+    x_all = hull.fractions
+    e_form = _formation(hull, x_all, hull.energies)
+    pts = _coords(hull, x_all)
     if dim == 3:
-        _label_ternary(hull, keep)
+        for k, facet in enumerate(hull.facets.tolist()):
+            a, b, c = (pts[facet + facet[:1], i] for i in range(3))
+            fig.add_scatterternary(
+                a=a, b=b, c=c, mode="lines", fill="toself", line={"width": 0},
+                fillcolor=_PASTEL[k % len(_PASTEL)], hoverinfo="skip", showlegend=False,
+            )  # fmt: skip
     elif dim == 4:
-        _label_quaternary(hull, keep)
-    if target:
-        _mark(hull, pd_, target, dim)
-    title = f"{label} convex hull"
-    if target:
-        title += f", {formula_html(target['name'])} marked"
-    # pymatgen leaves no top margin: the title would sit under the toolbar
-    hull.update_layout(title=title, template="plotly_white", margin={"t": 70})
-    if fig is not None:  # overlay: keep the caller's traces, take the hull's layout
-        fig.add_traces(list(hull.data))
-        fig.update_layout(hull.layout)
-        return fig
-    return hull
+        faces = sorted({tuple(sorted(f)) for facet in hull.facets.tolist() for f in _faces(facet)})
+        fig.add_mesh3d(
+            x=pts[:, 0], y=pts[:, 1], z=pts[:, 2],
+            i=[f[0] for f in faces], j=[f[1] for f in faces], k=[f[2] for f in faces],
+            facecolor=[_PASTEL[n % len(_PASTEL)] for n in range(len(faces))],
+            opacity=0.25, hoverinfo="skip", name="Hull surfaces", showlegend=True,
+        )  # fmt: skip
+    line: dict[str, list[float | None]] = {k: [] for k in "xyz"}
+    for ends in hull.tie_lines:
+        if dim == 2:
+            line["x"] += [float(pts[j, 1]) for j in ends] + [None]
+            line["y"] += [float(e_form[j]) for j in ends] + [None]
+        else:
+            for i, key in enumerate("xyz"):
+                line[key] += [float(pts[j, i]) for j in ends] + [None]
+    style = {"mode": "lines", "line": {"color": "black", "width": 2 if dim < 4 else 1},
+             "hoverinfo": "skip", "showlegend": False, "name": "tie lines"}  # fmt: skip
+    stable_hover = [
+        f"{hull.names[j]} (stable)<br>formation energy {fmt_number(float(e_form[j]), 'eV/atom', digits=3)}"
+        for j in vertices
+    ]
+    marker = {
+        "size": 12 if dim < 4 else 7,
+        "color": "darkgreen",
+        "line": {"color": "black", "width": 1},
+    }
+    unstable = _unstable(hull, rows, show_unstable)
+    u_pts = _coords(hull, unstable[0]) if len(unstable[0]) else np.zeros((0, max(dim - 1, 2)))
+    u_form = _formation(hull, unstable[0], unstable[1]) if len(unstable[0]) else np.zeros(0)
+    u_marker = {
+        "symbol": "diamond", "size": 8 if dim < 4 else 4, "color": unstable[3],
+        "colorscale": "Reds", "cmin": 0.0, "cmax": max(show_unstable, 1e-6),
+        "line": {"color": "grey", "width": 1},
+        "colorbar": {"title": {"text": "E above hull<br>(eV/atom)"}, "len": 0.6},
+    }  # fmt: skip
+    u_hover = [
+        f"{name} ({fmt_number(1000 * ea, 'meV/atom', digits=0)} above hull)<br>"
+        f"formation energy {fmt_number(float(ef), 'eV/atom', digits=3)}"
+        for name, ea, ef in zip(unstable[2], unstable[3], u_form)
+    ]
+    u_style = {"mode": "markers", "marker": u_marker, "name": "Above hull",
+               "hovertext": u_hover, "hoverinfo": "text"}  # fmt: skip
+    s_style = {"mode": "markers", "marker": marker, "name": "Stable",
+               "hovertext": stable_hover, "hoverinfo": "text"}  # fmt: skip
+    s_style.update(stable_style)
+    if dim == 2:
+        fig.add_scatter(x=line["x"], y=line["y"], **style)
+        if len(u_form):
+            fig.add_scatter(x=u_pts[:, 1], y=u_form, **u_style)
+        fig.add_scatter(x=pts[vertices, 1], y=e_form[vertices], **s_style)
+        fig.update_layout(
+            xaxis={"title": {"text": f"Composition (fraction {hull.elements[1]})"},
+                   "range": [-0.05, 1.05]},
+            yaxis={"title": {"text": "Formation energy (eV/atom)"}},
+            legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"},
+        )  # fmt: skip
+    elif dim == 3:
+        fig.add_scatterternary(a=line["x"], b=line["y"], c=line["z"], **style)
+        if len(u_form):
+            fig.add_scatterternary(
+                a=u_pts[:, 0], b=u_pts[:, 1], c=u_pts[:, 2], cliponaxis=False, **u_style
+            )
+        fig.add_scatterternary(
+            a=pts[vertices, 0], b=pts[vertices, 1], c=pts[vertices, 2], cliponaxis=False, **s_style
+        )
+        axis = {"showticklabels": False, "ticks": "", "linewidth": 1, "gridcolor": "#eee"}
+        fig.update_layout(
+            ternary={
+                "aaxis": {**axis, "title": {"text": hull.elements[0], "font": {"size": 22}}},
+                "baxis": {**axis, "title": {"text": hull.elements[1], "font": {"size": 22}}},
+                "caxis": {**axis, "title": {"text": hull.elements[2], "font": {"size": 22}}},
+                "bgcolor": "white",
+            },
+            legend={"x": 1.0, "y": 1.0, "xanchor": "right"},
+        )
+    else:
+        fig.add_scatter3d(x=line["x"], y=line["y"], z=line["z"], **style)
+        if len(u_form):
+            fig.add_scatter3d(x=u_pts[:, 0], y=u_pts[:, 1], z=u_pts[:, 2], **u_style)
+        fig.add_scatter3d(x=pts[vertices, 0], y=pts[vertices, 1], z=pts[vertices, 2], **s_style)
+        names = [hull.names[j] for j in vertices]
+        fig.add_scatter3d(
+            x=pts[vertices, 0], y=pts[vertices, 1], z=pts[vertices, 2], mode="text",
+            text=[formula_html(n) for n in names], name="Labels (stable)",
+            visible="legendonly", hoverinfo="skip",
+        )  # fmt: skip
+        corners = _coords(hull, np.eye(4))
+        hidden = {"visible": False, "showgrid": False, "zeroline": False, "showbackground": False}
+        fig.update_layout(
+            scene={
+                "xaxis": hidden, "yaxis": hidden, "zaxis": hidden, "aspectmode": "manual",
+                "aspectratio": {"x": 1.5, "y": 1.5, "z": 1.5},
+                # pymatgen's PDPlotter view of the tetrahedron
+                "camera": {"eye": {"x": 2, "y": 5, "z": 3}, "center": {"x": 0, "y": -0.2, "z": -0.2},
+                           "projection": {"type": "orthographic"}},
+                "annotations": [
+                    {"x": float(c[0]), "y": float(c[1]), "z": float(c[2]), "text": el,
+                     "showarrow": False, "font": {"size": 22}, "yshift": 14}
+                    for el, c in zip(hull.elements, corners)
+                ],
+            },
+            legend={"orientation": "h", "y": 0.0, "yanchor": "top", "x": 0.5, "xanchor": "center"},
+        )  # fmt: skip
 
 
-def _target(pd_: PhaseDiagram, material: str | Composition) -> dict[str, Any]:
-    from pymatgen.core import Composition
+def _faces(facet: list[int]) -> list[tuple[int, int, int]]:
+    """The four triangles of a tetrahedral facet."""
+    a, b, c, d = facet
+    return [(a, b, c), (a, b, d), (a, c, d), (b, c, d)]
 
+
+def _unstable(
+    hull: FastHull, rows: tuple[np.ndarray, np.ndarray, list[str]], show_unstable: float
+) -> tuple[np.ndarray, np.ndarray, list[str], list[float]]:
+    """Entries off the hull up to ``show_unstable`` eV/atom above it.
+
+    As pymatgen's ``unstable_entries`` with ``e_above_hull <= show_unstable``. Returns
+    (fractions, energies eV/atom, names, energy above hull eV/atom).
+    """
+    fractions, energies, names = rows
+    keep: list[int] = []
+    above: list[float] = []
+    taken: set[bytes] = set()
+    for i, (x, e) in enumerate(zip(fractions, energies)):
+        key = (np.round(x, 10) + 0.0).tobytes()
+        if key not in taken and hull.is_stable(x) and e <= hull.energy_of(x) + 1e-12:
+            taken.add(key)  # the phase on the hull itself (the first of equal energies)
+            continue
+        e_above = max(float(e) - hull.hull_energy(x), 0.0)
+        if e_above <= show_unstable:
+            keep.append(i)
+            above.append(e_above)
+    return fractions[keep], energies[keep], [names[i] for i in keep], above
+
+
+_PASTEL = [
+    "rgba(31,119,180,0.12)", "rgba(255,127,14,0.12)", "rgba(44,160,44,0.12)",
+    "rgba(214,39,40,0.12)", "rgba(148,103,189,0.12)", "rgba(140,86,75,0.12)",
+    "rgba(227,119,194,0.12)", "rgba(188,189,34,0.12)", "rgba(23,190,207,0.12)",
+]  # fmt: skip
+
+
+def _label_binary(fig: go.Figure, hull: FastHull) -> None:
+    """Formulas beside the stable compounds; the elements large at the two ends."""
+    stable = next(t for t in fig.data if t.name == "Stable")
+    points = [(x, y, _name(h)) for x, y, h in zip(stable.x, stable.y, stable.hovertext)]
+    inner = [p for p in points if p[2] not in hull.elements]
+    fig.add_scatter(
+        x=[p[0] for p in inner], y=[p[1] for p in inner], mode="markers+text",
+        marker={"size": 18, "opacity": 0},  # invisible: pushes the text clear of the point
+        text=[formula_html(p[2]) for p in inner], textposition="bottom right",
+        textfont={"size": LABEL_SIZE}, hoverinfo="skip", showlegend=False, name="labels",
+    )  # fmt: skip
+    for x, y, name in points:
+        if name in hull.elements:
+            fig.add_annotation(
+                x=x, y=y, text=name, showarrow=False, font={"size": 20},
+                xshift=-22 if x < 0.5 else 22, yshift=-8,
+            )  # fmt: skip
+
+
+def _target(hull: FastHull, material: str | Composition) -> dict[str, Any]:
     from ..data.materials import display_formula, to_composition
 
     comp = to_composition(material, argname="highlight")
-    els = {str(e) for e in pd_.elements}
+    els = set(hull.elements)
     if not {str(e) for e in comp.elements} <= els:
         raise InvalidInputError(
             f"highlight={material!r} has elements outside the system {sorted(els)}; "
             "give a material of this system or draw its own system"
         )
     reduced = comp.reduced_composition
-    same = [e for e in pd_.all_entries if e.composition.reduced_composition == reduced]
-    entry = min(same, key=lambda e: e.energy_per_atom) if same else None
-    e_above = pd_.get_e_above_hull(entry) if entry is not None else None
-    e_hull = float(e_above) if e_above is not None else math.nan
-    products = sorted(
-        display_formula(e.composition) for e in pd_.get_decomposition(Composition(reduced))
-    )
-    if entry is not None:
-        e_form = float(pd_.get_form_energy_per_atom(entry))
-    else:  # not in the data: drawn on the hull
-        e_form = float(pd_.get_hull_energy_per_atom(reduced)) - sum(
-            reduced.get_atomic_fraction(el) * pd_.el_refs[el].energy_per_atom for el in pd_.elements
-        )
-    if entry is None:
+    x = np.array([reduced.get_atomic_fraction(el) for el in hull.elements])
+    has_entry, e_hull = hull.position(x)
+    products = sorted(hull.names[j] for j in hull.decomposition(x))
+    own = hull.energy_of(x) if has_entry else hull.hull_energy(x)  # not in the data: at the hull
+    e_form = float(own - x @ hull.refs)
+    if not has_entry:
         state = "not in the data: drawn at the hull"
     elif e_hull > 1e-9:
         state = f"{fmt_number(1000 * e_hull, 'meV/atom', digits=0)} above hull"
@@ -164,15 +393,14 @@ def _target(pd_: PhaseDiagram, material: str | Composition) -> dict[str, Any]:
         state = "on the hull (stable)"
     return {
         "name": display_formula(comp),
-        "comp": Composition(reduced),
+        "x": x,
         "e_form": e_form,
         "state": state,
-        "products": products if entry is None or e_hull > 1e-9 else [],
+        "products": products if not has_entry or e_hull > 1e-9 else [],
     }
 
 
-def _mark(fig: go.Figure, pd_: PhaseDiagram, target: dict[str, Any], dim: int) -> None:
-    comp = target["comp"]
+def _mark(fig: go.Figure, hull: FastHull, target: dict[str, Any], dim: int) -> None:
     hover = (
         f"{formula_html(target['name'])}: {target['state']}<br>"
         f"formation energy {fmt_number(target['e_form'], 'eV/atom', digits=3)}"
@@ -195,23 +423,20 @@ def _mark(fig: go.Figure, pd_: PhaseDiagram, target: dict[str, Any], dim: int) -
         "color": HIGHLIGHT_COLOR,
         "line": {"color": "black", "width": 1},
     }
+    pt = _coords(hull, target["x"])[0]
     if dim == 2:
-        if not target["products"]:  # pymatgen labels stable phases already
+        if not target["products"]:  # a stable phase is labelled already
             style["mode"] = "markers"
-        x = comp.get_atomic_fraction(pd_.elements[1])
         fig.add_scatter(
-            x=[x], y=[target["e_form"]], marker=marker, textposition="top center", **style
+            x=[pt[1]], y=[target["e_form"]], marker=marker, textposition="top center", **style
         )
     elif dim == 3:
-        t = fig.layout.ternary
-        a, b, c = (comp.get_atomic_fraction(ax.title.text) for ax in (t.aaxis, t.baxis, t.caxis))
         fig.add_scatterternary(
-            a=[a], b=[b], c=[c], marker=marker, textposition="top right", cliponaxis=False, **style
-        )
+            a=[pt[0]], b=[pt[1]], c=[pt[2]], marker=marker, textposition="top right",
+            cliponaxis=False, **style,
+        )  # fmt: skip
     else:
-        from pymatgen.analysis.phase_diagram import tet_coord
-
-        x, y, z = tet_coord(pd_.pd_coords(comp)[0:3])
+        x, y, z = (float(v) for v in pt)
         style["mode"] = "markers"
         fig.add_scatter3d(x=[x], y=[y], z=[z], marker=marker, **style)
         fig.layout.scene.annotations += (

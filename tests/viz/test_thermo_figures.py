@@ -1,5 +1,6 @@
 import math
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -313,3 +314,86 @@ def test_hull_diagram_rejects_bad_input():
         hull_diagram("Li-Xx")  # issue 13: answered "not covered by MP data"
     with pytest.raises(InvalidInputError, match="outside the system"):
         hull_diagram("Li-S", highlight="Li3PO4")
+
+
+@pytest.mark.parametrize("system", ["Li-S", "Li-P-S", "Ge-Li-P-S", "La-Li-O-Zr"])
+def test_hull_diagram_draws_pymatgens_hull(system):
+    """ssenb draws the hull itself (no pymatgen.analysis import); pymatgen's PhaseDiagram of
+    the same entries is the reference: stable phases, formation energies, tie lines (every
+    pair of phases of a facet, as PDPlotter) and the phases within 50 meV/atom."""
+    from itertools import combinations
+
+    from ssenb.thermo import get_source
+
+    pd_ = get_source().phase_diagram(system.split("-"))
+    fig = hull_diagram(system, show_unstable=0.05)
+    stable = next(t for t in fig.data if t.name == "Stable")
+    names = [h.split(" (")[0] for h in stable.hovertext]
+    assert sorted(names) == sorted(e.name for e in pd_.stable_entries)
+    form = {e.name: pd_.get_form_energy_per_atom(e) for e in pd_.stable_entries}
+    drawn = {n: float(h.split("formation energy ")[1].split(" ")[0]) for n, h in zip(names, stable.hovertext)}
+    assert all(abs(drawn[n] - form[n]) < 6e-4 for n in names)  # 3 decimals in the hover
+    pairs = {
+        frozenset((pd_.qhull_entries[a].name, pd_.qhull_entries[b].name))
+        for facet in pd_.facets
+        for a, b in combinations(facet, 2)
+    }
+    lines = next(t for t in fig.data if t.name == "tie lines")
+    ends = lines.a if lines.type == "scatterternary" else lines.x
+    assert len(ends) == 3 * len(pairs)  # two ends and a gap per tie line
+    expected = sorted(
+        (e.name, round(pd_.get_e_above_hull(e), 6))
+        for e in pd_.unstable_entries
+        if pd_.get_e_above_hull(e) <= 0.05
+    )
+    above = next((t for t in fig.data if t.name == "Above hull"), None)
+    got = [] if above is None else [h.split(" (")[0] for h in above.hovertext]
+    assert sorted(got) == [name for name, _ in expected]
+    if above is not None:
+        drawn = sorted(zip(got, np.asarray(above.marker.color, float)))
+        assert [e for _, e in drawn] == pytest.approx([e for _, e in expected], abs=1e-6)
+
+
+def test_hull_tie_lines_are_pymatgens_facet_edges():
+    from itertools import combinations
+
+    from ssenb.thermo import get_source
+
+    src = get_source()
+    for system in (["Li", "P", "S"], ["Ge", "Li", "P", "S"]):
+        pd_ = src.phase_diagram(system)
+        hull = src.fast_hull(system)
+        ours = {frozenset((hull.names[a], hull.names[b])) for a, b in hull.tie_lines}
+        ref = {
+            frozenset((pd_.qhull_entries[a].name, pd_.qhull_entries[b].name))
+            for facet in pd_.facets
+            for a, b in combinations(facet, 2)
+        }
+        assert ours == ref and len(ref) > len(system)
+
+
+def test_hull_diagram_of_a_phase_diagram_equals_the_source_one():
+    from ssenb.thermo import get_source
+
+    pd_ = get_source().phase_diagram(["Li", "P", "S"])
+    a, b = hull_diagram(pd_, highlight="Li3PS4"), hull_diagram("Li-P-S", highlight="Li3PS4")
+    assert [t.name for t in a.data] == [t.name for t in b.data]
+    assert next(t for t in a.data if t.name == "Stable").hovertext == next(
+        t for t in b.data if t.name == "Stable"
+    ).hovertext
+    assert "on the hull" in a.data[-1].hovertext[0]
+
+
+def test_hull_diagram_imports_neither_pymatgen_analysis_nor_matplotlib():
+    """The report's phase diagram used pymatgen's PDPlotter: 1.5 s of imports (pyplot)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from ssenb.viz import hull_diagram;"
+        "f = hull_diagram('Ge-Li-P-S', highlight='Li10GeP2S12');"
+        "print(sorted(m for m in sys.modules if m.startswith(('pymatgen.analysis', 'matplotlib'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-1] == "[]"
