@@ -5,8 +5,10 @@ imports, data and model loading, the analysis, exit), median of --repeat runs:
 
 - Explorer: ``from ssenb.widgets import Explorer; Explorer("Li10GeP2S12")``: the widget
   is built and has analysed the formula (its status line says "done") — the first summary
-  a notebook user sees, with the cached default conductivity model (predict=True; the
-  SHAP waterfall is drawn later, when the Conductivity tab is opened);
+  a notebook user sees, with the cached default conductivity model (predict=True). Every
+  number of every tab is computed; figures are made when their tab is shown (the SHAP
+  waterfall, too), so the first result does not wait for plotly's FigureWidget import
+  (1.5 s) or for figures in closed tabs;
 - ``ssenb report Li10GeP2S12 --no-predict`` and ``ssenb report Li10GeP2S12`` (with the
   cached default model): the HTML file written.
 

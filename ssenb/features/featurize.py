@@ -76,8 +76,7 @@ def featurize(
     if engine not in ("auto", "fast", "matminer"):
         raise InvalidInputError(f"engine={engine!r}; use 'auto', 'fast' or 'matminer'")
     objects, index = _objects(materials, p.kind)
-    featurizers = p.featurizers()
-    labels = [lbl for f in featurizers for lbl in f.feature_labels()]
+    labels = p.feature_labels()
     values = np.full((len(objects), len(labels)), np.nan)
     reasons: list[str | None] = [None] * len(objects)
     keys = [None if isinstance(o, str) else (p.name, _key(o)) for o in objects]
@@ -89,7 +88,7 @@ def featurize(
     todo = [i for i, o in enumerate(objects) if reasons[i] is None and keys[i] not in _CACHE]
     if todo:
         _compute(
-            p, featurizers, [objects[i] for i in todo], todo, values, reasons, engine, progress
+            p, p.featurizers(), [objects[i] for i in todo], todo, values, reasons, engine, progress
         )
         for i in todo:
             if reasons[i] is None and len(_CACHE) < _CACHE_MAX:

@@ -89,15 +89,19 @@ class Preset:
     build: Callable[[], list]
 
     def featurizers(self) -> list:
-        """Fresh featurizer objects (matminer's ``BaseFeaturizer`` contract), each with a family."""
-        return self.build()
+        """Fresh featurizer objects (matminer's ``BaseFeaturizer`` contract), each with a family.
+
+        Shallow copies of one set built per process: each is its own object (set its
+        attributes freely), while the element tables inside are shared, read-only.
+        """
+        return [copy.copy(f) for f in self._described]
 
     @functools.cached_property
     def _described(self) -> list:
-        """One set of featurizers, kept to describe the preset (labels, families), never run.
+        """The preset's featurizers, built once: they describe it and are copied to run.
 
-        Why: a prediction asks for labels, families and not-applicable labels several
-        times; building the featurizers again each time cost tenths of a second.
+        Why: building them loads matminer's element tables (tenths of a second), and a
+        prediction asked for labels, families and featurizers several times.
         """
         return self.build()
 
