@@ -118,7 +118,7 @@ def snapshot_formulas(*, within: str | None = None, contains: str | None = None)
     Raises
     ------
     InvalidInputError
-        A part of ``within`` or ``contains`` is not written like an element symbol, or
+        A part of ``within`` or ``contains`` is not an element symbol (``"Xx"``), or
         ``contains`` names an element no compound of the snapshot has.
 
     Examples
@@ -132,7 +132,7 @@ def snapshot_formulas(*, within: str | None = None, contains: str | None = None)
         if text is None:
             continue
         symbols = [t.strip() for t in str(text).split(sep)]
-        bad = [t for t in symbols if not re.fullmatch(r"[A-Z][a-z]{0,2}", t)]
+        bad = [t for t in symbols if not _is_element(t)]
         if bad or not symbols:
             raise InvalidInputError(
                 f"{arg}={text!r} is malformed: {bad[0]!r} is not an element symbol; write e.g. "
@@ -153,6 +153,15 @@ def snapshot_formulas(*, within: str | None = None, contains: str | None = None)
             )
         keep &= rows
     return idx.formula[keep].tolist()
+
+
+def _is_element(symbol: str) -> bool:
+    """Whether ``symbol`` is written like an element symbol and names a real element."""
+    if not re.fullmatch(r"[A-Z][a-z]{0,2}", symbol):
+        return False
+    from pymatgen.core.periodic_table import Element
+
+    return bool(Element.is_valid_symbol(symbol))
 
 
 def snapshot_index() -> SnapshotIndex:

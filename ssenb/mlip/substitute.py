@@ -236,6 +236,13 @@ def substitute(
         max_atoms=max_atoms,
         max_orderings=max_orderings,
     )
+    if bench.n_skipped:  # said, never silent: a stable phase among them lowers the hull
+        notes = [
+            *notes,
+            f"{bench.n_skipped} competing phase(s) with more than {bench.max_atoms} sites were "
+            "not computed with the potential and are not on its hull; if one of them is "
+            "stable, every E_hull here is too low by its distance to the hull",
+        ]
     jobs = [Ordering("host", structure.copy(), math.nan, "1x1x1"), *orderings[:n_relax]]
     scheme = energy_scale(bench)
     rows, structures = _relax_all(

@@ -21,6 +21,7 @@ from ..data.materials import display_formula
 from ..errors import (
     IncompatibleSourcesError,
     InvalidInputError,
+    MissingExtraError,
     UnknownNameError,
     UnsupportedMaterialError,
 )
@@ -441,8 +442,9 @@ class MPLive(EntrySource):
             try:
                 from mp_api.client import MPRester
             except ImportError as err:
-                raise InvalidInputError(
-                    "source='mp' needs mp-api: pip install 'ssenb[mp]'"
+                raise MissingExtraError(
+                    "source='mp' needs mp-api, which is not installed: pip install 'ssenb[mp]' "
+                    "(or use the offline snapshot, source=None)"
                 ) from err
             self._client = MPRester(key)
         return self._client

@@ -69,6 +69,12 @@ def test_snapshot_formulas_by_chemistry(mp_table):
         snapshot_formulas(within="li-p-s")
     with pytest.raises(InvalidInputError, match=r"no compound of the snapshot has Og"):
         snapshot_formulas(contains="Li,Og")
+    # written like a symbol, but no element: refused in both queries, never ignored
+    for query in ({"within": "Li-Xx-S"}, {"contains": "Li,Xx"}):
+        with pytest.raises(InvalidInputError, match=r"'Xx' is not an element symbol"):
+            snapshot_formulas(**query)
+    # a real element no compound has narrows nothing: Li-S-Og holds what Li-S holds
+    assert sorted(snapshot_formulas(within="Li-S-Og")) == sorted(snapshot_formulas(within="Li-S"))
 
 
 def test_snapshot_index_rows_match_the_table(mp_table):

@@ -155,3 +155,16 @@ def test_result_round_trip(setup):
     assert back.entry_source().name == res.entry_source().name
     assert "Ni on Co" in res._repr_html_()
     assert res.to_frame().shape == res.table.shape
+
+
+def test_competing_phases_left_out_for_size_are_named_in_the_notes(setup, by_id):
+    host, pot, _ = setup
+    entries = [by_id[i] for i in IDS]
+    small = max(len(e.structure) for e in entries if len(e.composition.elements) == 1)
+    bench = benchmark_potential(entries, pot, max_atoms=small, progress=False)
+    assert bench.n_skipped > 0  # the premise: some compound is over the limit
+    res = substitute(
+        host, {"Co": {"Ni": 0.5}}, competing=bench, potential=pot, max_cells=2, progress=False
+    )
+    note = next(n for n in res.notes if "competing phase" in n)
+    assert f"{bench.n_skipped} competing phase(s) with more than {small} sites" in note

@@ -128,3 +128,16 @@ def test_snapshot_pickles_to_the_workers_own_copy():
     copy = pickle.loads(pickle.dumps(user))
     assert copy._pd_cache == {}  # hulls are not shipped to workers
     assert copy.energy_kind == "formation"
+
+
+def test_live_source_without_mp_api_names_the_extra(monkeypatch):
+    import sys
+
+    from ssenb.errors import MissingExtraError
+    from ssenb.thermo.sources import MPLive
+
+    monkeypatch.setitem(sys.modules, "mp_api", None)  # as if not installed
+    monkeypatch.setitem(sys.modules, "mp_api.client", None)
+    with pytest.raises(MissingExtraError, match=r"pip install 'ssenb\[mp\]'") as info:
+        MPLive(api_key="not-a-real-key")._rester()
+    assert isinstance(info.value, ImportError)  # the builtin a caller may already catch
