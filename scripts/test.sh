@@ -46,7 +46,7 @@ side_job() {
   shopt -s nullglob
   local notebooks=(tutorials/*.ipynb notebooks/*.ipynb)
   if [ ${#notebooks[@]} -gt 0 ]; then
-    python -m pytest -p no:cacheprovider --nbmake --nbmake-timeout=900 "${notebooks[@]}"
+    python -m pytest -p no:cacheprovider --nbmake --nbmake-timeout=900 --durations=5 "${notebooks[@]}"
   fi
 }
 if [ "${SSENB_CI_SERIAL:-0}" = "1" ]; then

@@ -300,8 +300,8 @@ def _draw(
             scene={
                 "xaxis": hidden, "yaxis": hidden, "zaxis": hidden, "aspectmode": "manual",
                 "aspectratio": {"x": 1.5, "y": 1.5, "z": 1.5},
-                # pymatgen's PDPlotter view of the tetrahedron
-                "camera": {"eye": {"x": 2, "y": 5, "z": 3}, "center": {"x": 0, "y": -0.2, "z": -0.2},
+                # pymatgen's PDPlotter view of the tetrahedron, a little closer
+                "camera": {"eye": {"x": 1.2, "y": 3.0, "z": 1.8}, "center": {"x": 0, "y": -0.2, "z": -0.2},
                            "projection": {"type": "orthographic"}},
                 "annotations": [
                     {"x": float(c[0]), "y": float(c[1]), "z": float(c[2]), "text": el,
