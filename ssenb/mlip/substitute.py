@@ -103,13 +103,10 @@ class DopingResult(Result):
         rows = [("candidates relaxed", str(int((self.table[CANDIDATE] != "host").sum())))]
         best = self.best()
         if best is not None:
-            err = fmt_number(best[K.E_HULL_ERR] * 1000, digits=0)
-            rows.append(
-                (
-                    f"lowest E_hull ({best[K.FORMULA]}, {best[CANDIDATE]})",
-                    f"{fmt_number(best[K.E_HULL_MLIP] * 1000, digits=0)} ± {err} meV/atom",
-                )
+            value = fmt_number(
+                best[K.E_HULL_MLIP] * 1000, "meV/atom", digits=0, spread=best[K.E_HULL_ERR] * 1000
             )
+            rows.append((f"lowest E_hull ({best[K.FORMULA]}, {best[CANDIDATE]})", value))
         bad = int((~self.table[K.CONVERGED]).sum())
         if bad:
             rows.append(("not converged (energies withheld)", str(bad)))

@@ -11,6 +11,7 @@ import ipywidgets as w
 import traitlets
 
 from .. import keys as K
+from ..results import fmt_number
 from ._common import Status, figure_widget, swap
 
 if TYPE_CHECKING:
@@ -249,12 +250,10 @@ class DopingExplorer(w.VBox):
             f"{win.reduction_v:.2f}–{ox} V vs Li/Li⁺ on the {html.escape(res.potential)} hull"
             + (" (metastable: window of its decomposition products)" if win.metastable else "")
         )
-        e = best[K.E_HULL_MLIP] * 1000
-        err = best[K.E_HULL_ERR] * 1000
-        self._info(
-            f"best: {best[K.FORMULA]} {best[CANDIDATE]}, E_hull {e:.0f} ± {err:.0f} meV/atom "
-            f"({res.potential})"
+        e_hull = fmt_number(
+            best[K.E_HULL_MLIP] * 1000, "meV/atom", digits=0, spread=best[K.E_HULL_ERR] * 1000
         )
+        self._info(f"best: {best[K.FORMULA]} {best[CANDIDATE]}, E_hull {e_hull} ({res.potential})")
 
 
 def _ours(err: BaseException) -> bool:
