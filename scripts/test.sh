@@ -28,8 +28,20 @@ mypy  # files and strictness in pyproject.toml [tool.mypy]
 # never in the user's cache
 model_dir="$(mktemp -d)"
 side_log="$(mktemp)"
-side_pid=""
-trap '[ -n "$side_pid" ] && kill "$side_pid" 2>/dev/null; rm -rf "$model_dir" "$side_log"' EXIT
+job_pids=()
+kill_tree() {  # a job and every process under it (pytest, its notebook kernels)
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+cleanup() {
+  local pid
+  for pid in "${job_pids[@]}"; do kill_tree "$pid"; done
+  rm -rf "$model_dir" "$side_log"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
 export SSENB_MODEL_DIR="$model_dir"
 # The suite (then the doctests) and the notebooks are two mostly single-threaded jobs of
 # about the same length: they run side by side on two cores (the notebooks' output is
@@ -58,13 +70,18 @@ fi
 # oversubscribe them, and OpenMP's spinning threads then run many times slower.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" NUMBA_NUM_THREADS="${NUMBA_NUM_THREADS:-1}"
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" MKL_NUM_THREADS="${MKL_NUM_THREADS:-1}"
+# both in the background, so a TERM or Ctrl-C reaches this script at once (bash runs a
+# trap only after a foreground command ends) and the cleanup stops both jobs
 side_job >"$side_log" 2>&1 &
 side_pid=$!
+main_job "$@" &
+main_pid=$!
+job_pids=("$side_pid" "$main_pid")
 tests_status=0
-main_job "$@" || tests_status=$?
+wait "$main_pid" || tests_status=$?
 side_status=0
 wait "$side_pid" || side_status=$?
-side_pid=""
+job_pids=()
 echo "=== notebooks (run beside the tests) ==="
 cat "$side_log"
 if [ "$tests_status" -ne 0 ] || [ "$side_status" -ne 0 ]; then

@@ -91,10 +91,11 @@ class Preset:
     def featurizers(self) -> list:
         """Fresh featurizer objects (matminer's ``BaseFeaturizer`` contract), each with a family.
 
-        Shallow copies of one set built per process: each is its own object (set its
-        attributes freely), while the element tables inside are shared, read-only.
+        Deep copies of one set built per process, sharing only matminer's element tables
+        (read-only data sources): change a copy's attributes or lists freely, the preset
+        and every other copy keep theirs.
         """
-        return [copy.copy(f) for f in self._described]
+        return [_fresh(f) for f in self._described]
 
     @functools.cached_property
     def _described(self) -> list:
@@ -130,6 +131,14 @@ class Preset:
     def citations(self) -> list[str]:
         """BibTeX of the methods behind the features."""
         return sorted({c for f in self._described for c in f.citations()})
+
+
+def _fresh(featurizer: Any) -> Any:
+    """A deep copy of ``featurizer`` that shares its matminer data tables (slow to build)."""
+    from matminer.utils.data import AbstractData
+
+    tables = {id(v): v for v in vars(featurizer).values() if isinstance(v, AbstractData)}
+    return copy.deepcopy(featurizer, memo=tables)
 
 
 def families_of(featurizer: Featurizer) -> dict[str, str]:

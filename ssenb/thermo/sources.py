@@ -10,6 +10,7 @@ and the hull size are checked here, once, before any hull is built.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -333,6 +334,12 @@ class UserEntries(EntrySource):
         if energy_kind not in (None, "formation", "total"):
             raise InvalidInputError(
                 f"energy_kind={energy_kind!r}; use 'formation' (elements at 0 eV/atom) or 'total'"
+            )
+        broken = next((e for e in entries if not math.isfinite(e.energy)), None)
+        if broken is not None:  # qhull would fail deep inside, or a hull would be nonsense
+            raise InvalidInputError(
+                f"entry {broken.composition.reduced_formula} has energy {broken.energy} eV; "
+                "every entry needs a finite energy: remove it or fix it"
             )
         schemes = {s for s in (_scheme_of(e) for e in entries) if s}
         if len(schemes) > 1:

@@ -92,15 +92,31 @@ def hull_diagram(
     >>> fig.data[-1].name
     'Li<sub>7</sub>P<sub>3</sub>S<sub>11</sub>'
     """
-    hull, rows = _hull_of(system, source)
+    try:
+        show_unstable = float(show_unstable)
+    except (TypeError, ValueError):
+        show_unstable = math.nan
+    if not math.isfinite(show_unstable) or show_unstable < 0:
+        raise InvalidInputError(
+            "show_unstable is the energy above the hull (eV/atom) up to which phases are "
+            "drawn: give a number >= 0, e.g. 0.05"
+        )
+    hull, rows, transformed = _hull_of(system, source)
     dim = len(hull.elements)
-    label = "-".join(sorted(hull.elements))
+    corners = _corners(hull)
+    _check_trace_kwargs(dim, kwargs)
+    if highlight is not None and transformed:
+        raise InvalidInputError(
+            "highlight needs a PhaseDiagram whose corners are the elements; a grand-potential "
+            "or compound diagram has transformed axes: draw it without highlight"
+        )
+    label = "-".join(corners if transformed else sorted(corners))
     target = _target(hull, highlight) if highlight is not None else None
     out = go.Figure(layout={"template": "plotly_white"})
-    _draw(out, hull, rows, show_unstable, kwargs)
+    _draw(out, hull, rows, corners, show_unstable, kwargs)
     keep = set(target["products"]) if target else set()
     if dim == 2:
-        _label_binary(out, hull)
+        _label_binary(out, corners)
     elif dim == 3:
         _label_ternary(out, keep)
     else:
@@ -120,10 +136,15 @@ def hull_diagram(
 
 def _hull_of(
     system: str | Sequence[str] | PhaseDiagram, source: Any
-) -> tuple[FastHull, tuple[np.ndarray, np.ndarray, list[str]]]:
-    """(the hull, every entry as (fractions, energies eV/atom, names)) of the system."""
+) -> tuple[FastHull, tuple[np.ndarray, np.ndarray, list[str]], bool]:
+    """(the hull, every entry as (fractions, energies eV/atom, names), transformed?).
+
+    A grand-potential or compound PhaseDiagram is "transformed": its corners are phases
+    (its entries' ``original_entry``), not elements, and they name its corners.
+    """
     from ..thermo._fasthull import FastHull
 
+    transformed = False
     if hasattr(system, "all_entries") and hasattr(system, "elements"):  # a PhaseDiagram
         from ..data.materials import display_formula
 
@@ -133,7 +154,14 @@ def _hull_of(
             [[e.composition.get_atomic_fraction(el) for el in elements] for e in entries]
         )
         energies = np.array([e.energy_per_atom for e in entries])
-        names = [display_formula(e.composition) for e in entries]
+        originals = [getattr(e, "original_entry", e) for e in entries]
+        transformed = any(o is not e for o, e in zip(originals, entries))
+        names = [
+            str(o.composition.elements[0])
+            if o.composition.is_element
+            else display_formula(o.composition)
+            for o in originals
+        ]
     else:
         from pymatgen.core.periodic_table import Element
 
@@ -153,18 +181,49 @@ def _hull_of(
         src.fast_hull(symbols)  # the source's own checks: elements covered, a compound
         elements, frac_list, energy_list, names = src.hull_arrays(symbols)
         fractions, energies = np.asarray(frac_list, float), np.asarray(energy_list, float)
+        # an element is named by its symbol (the corners' labels), not "O2" or "S8"
+        names = [
+            elements[int(np.argmax(x))] if np.isclose(x.max(), 1.0) else name
+            for x, name in zip(fractions, names)
+        ]
     if not 2 <= len(elements) <= 4:
         raise InvalidInputError(f"a hull diagram needs 2 to 4 elements, not {elements}")
-    # an element is named by its symbol (the corners' labels), not "O2" or "S8"
-    names = [
-        elements[int(np.argmax(x))] if np.isclose(x.max(), 1.0) else name
-        for x, name in zip(fractions, names)
-    ]
+    if not np.isfinite(energies).all():
+        raise InvalidInputError(
+            "an entry of the hull has a non-finite energy (NaN or inf); remove it or fix it"
+        )
     try:
         hull = FastHull(elements, fractions, energies, names)
     except ValueError as err:
         raise InvalidInputError(f"cannot build the {'-'.join(elements)} hull: {err}") from err
-    return hull, (fractions, energies, list(names))
+    return hull, (fractions, energies, list(names)), transformed
+
+
+def _corners(hull: FastHull) -> list[str]:
+    """The name of the phase at each corner: the element, or a grand/compound terminal."""
+    corners = list(hull.elements)
+    for j in np.unique(hull.facets).tolist():
+        x = hull.fractions[j]
+        if np.isclose(x.max(), 1.0):
+            corners[int(np.argmax(x))] = hull.names[j]
+    return corners
+
+
+def _check_trace_kwargs(dim: int, kwargs: dict[str, Any]) -> None:
+    """Refuse, in ssenb's words, keywords that are not properties of the stable phases' trace."""
+    if not kwargs:
+        return
+    trace = {2: go.Scatter, 3: go.Scatterternary, 4: go.Scatter3d}[dim]
+    try:
+        trace(**kwargs)
+    except (ValueError, TypeError) as err:
+        empty = trace()
+        bad = sorted(k for k in kwargs if not hasattr(empty, k))
+        raise InvalidInputError(
+            f"hull_diagram(**kwargs) are properties of the stable phases' {trace.__name__} "
+            f"trace; {', '.join(map(repr, bad)) or 'a value'} is not valid there "
+            "(pymatgen's PDPlotter options are not taken: ssenb draws the hull itself)"
+        ) from err
 
 
 def _coords(hull: FastHull, fractions: np.ndarray) -> np.ndarray:
@@ -191,6 +250,7 @@ def _draw(
     fig: go.Figure,
     hull: FastHull,
     rows: tuple[np.ndarray, np.ndarray, list[str]],
+    corners: list[str],
     show_unstable: float,
     stable_style: dict[str, Any],
 ) -> None:
@@ -259,7 +319,7 @@ def _draw(
             fig.add_scatter(x=u_pts[:, 1], y=u_form, **u_style)
         fig.add_scatter(x=pts[vertices, 1], y=e_form[vertices], **s_style)
         fig.update_layout(
-            xaxis={"title": {"text": f"Composition (fraction {hull.elements[1]})"},
+            xaxis={"title": {"text": f"Composition (fraction {corners[1]})"},
                    "range": [-0.05, 1.05]},
             yaxis={"title": {"text": "Formation energy (eV/atom)"}},
             legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"},
@@ -273,12 +333,14 @@ def _draw(
         fig.add_scatterternary(
             a=pts[vertices, 0], b=pts[vertices, 1], c=pts[vertices, 2], cliponaxis=False, **s_style
         )
-        axis = {"showticklabels": False, "ticks": "", "linewidth": 1, "gridcolor": "#eee"}
+        # black edges: they are tie lines too (between the binary phases)
+        axis = {"showticklabels": False, "ticks": "", "linewidth": 2, "linecolor": "black",
+                "gridcolor": "#eee"}  # fmt: skip
         fig.update_layout(
             ternary={
-                "aaxis": {**axis, "title": {"text": hull.elements[0], "font": {"size": 22}}},
-                "baxis": {**axis, "title": {"text": hull.elements[1], "font": {"size": 22}}},
-                "caxis": {**axis, "title": {"text": hull.elements[2], "font": {"size": 22}}},
+                "aaxis": {**axis, "title": {"text": corners[0], "font": {"size": 22}}},
+                "baxis": {**axis, "title": {"text": corners[1], "font": {"size": 22}}},
+                "caxis": {**axis, "title": {"text": corners[2], "font": {"size": 22}}},
                 "bgcolor": "white",
             },
             legend={"x": 1.0, "y": 1.0, "xanchor": "right"},
@@ -294,7 +356,7 @@ def _draw(
             text=[formula_html(n) for n in names], name="Labels (stable)",
             visible="legendonly", hoverinfo="skip",
         )  # fmt: skip
-        corners = _coords(hull, np.eye(4))
+        corner_xyz = _coords(hull, np.eye(4))
         hidden = {"visible": False, "showgrid": False, "zeroline": False, "showbackground": False}
         fig.update_layout(
             scene={
@@ -306,7 +368,7 @@ def _draw(
                 "annotations": [
                     {"x": float(c[0]), "y": float(c[1]), "z": float(c[2]), "text": el,
                      "showarrow": False, "font": {"size": 22}, "yshift": 14}
-                    for el, c in zip(hull.elements, corners)
+                    for el, c in zip(corners, corner_xyz)
                 ],
             },
             legend={"orientation": "h", "y": 0.0, "yanchor": "top", "x": 0.5, "xanchor": "center"},
@@ -350,11 +412,11 @@ _PASTEL = [
 ]  # fmt: skip
 
 
-def _label_binary(fig: go.Figure, hull: FastHull) -> None:
+def _label_binary(fig: go.Figure, corners: list[str]) -> None:
     """Formulas beside the stable compounds; the elements large at the two ends."""
     stable = next(t for t in fig.data if t.name == "Stable")
     points = [(x, y, _name(h)) for x, y, h in zip(stable.x, stable.y, stable.hovertext)]
-    inner = [p for p in points if p[2] not in hull.elements]
+    inner = [p for p in points if p[2] not in corners]
     fig.add_scatter(
         x=[p[0] for p in inner], y=[p[1] for p in inner], mode="markers+text",
         marker={"size": 18, "opacity": 0},  # invisible: pushes the text clear of the point
@@ -362,7 +424,7 @@ def _label_binary(fig: go.Figure, hull: FastHull) -> None:
         textfont={"size": LABEL_SIZE}, hoverinfo="skip", showlegend=False, name="labels",
     )  # fmt: skip
     for x, y, name in points:
-        if name in hull.elements:
+        if name in corners:
             fig.add_annotation(
                 x=x, y=y, text=name, showarrow=False, font={"size": 20},
                 xshift=-22 if x < 0.5 else 22, yshift=-8,
@@ -392,7 +454,7 @@ def _target(hull: FastHull, material: str | Composition) -> dict[str, Any]:
     else:
         state = "on the hull (stable)"
     return {
-        "name": display_formula(comp),
+        "name": str(comp.elements[0]) if comp.is_element else display_formula(comp),
         "x": x,
         "e_form": e_form,
         "state": state,

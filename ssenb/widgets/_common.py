@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -52,6 +53,8 @@ class FigureSlot:
         self._pending: Callable[[go.FigureWidget], None] | None = None
         self._draws = False  # whether what is pending is a drawing (worth a widget)
         self._shown = shown
+        # the Transport tab's map is drawn from a worker thread while the user switches tabs
+        self._lock = threading.RLock()
 
     @property
     def made(self) -> bool:
@@ -60,40 +63,53 @@ class FigureSlot:
 
     @property
     def figure(self) -> go.FigureWidget:
-        """The FigureWidget, made and brought up to date on first access."""
-        if self._figure is None:
-            self._figure = figure_widget()
-            self.box.children = (self._figure,)
-        if self._pending is not None:
-            action, self._pending = self._pending, None
-            action(self._figure)
-        return self._figure
+        """The FigureWidget, made and brought up to date on first access.
+
+        A drawing that fails leaves the figure empty (never the previous material's
+        picture) and raises, for the caller's status line.
+        """
+        with self._lock:
+            if self._figure is None:
+                self._figure = figure_widget()
+                self.box.children = (self._figure,)
+            if self._pending is not None:
+                action, self._pending = self._pending, None
+                try:
+                    action(self._figure)
+                except Exception:
+                    clear(self._figure, "could not draw this figure: see the status line")
+                    raise
+            return self._figure
 
     def show(self) -> None:
         """The slot is on screen: draw what is waiting."""
-        self._shown = True
-        if self._pending is not None and (self._figure is not None or self._draws):
-            self.figure  # noqa: B018 (makes and draws)
+        with self._lock:
+            self._shown = True
+            if self._pending is not None and (self._figure is not None or self._draws):
+                self.figure  # noqa: B018 (makes and draws)
 
     def hide(self) -> None:
         """The slot left the screen: later drawings wait for :meth:`show`."""
-        self._shown = False
+        with self._lock:
+            self._shown = False
 
     def draw(self, make: Callable[[], go.Figure]) -> None:
         """Show ``make()``'s figure now if the slot is on screen or already made, else later."""
-        self._pending = lambda widget: swap(widget, make())
-        self._draws = True
-        if self._shown or self._figure is not None:
-            self.figure  # noqa: B018
+        with self._lock:
+            self._pending = lambda widget: swap(widget, make())
+            self._draws = True
+            if self._shown or self._figure is not None:
+                self.figure  # noqa: B018
 
     def clear(self, message: str = "") -> None:
         """Empty the slot, leaving ``message`` (no FigureWidget is made for a message)."""
-        self._pending = lambda widget: clear(widget, message)
-        self._draws = False
-        if self._figure is None:
-            self._message.value = _message_html(message)
-        else:
-            self.figure  # noqa: B018
+        with self._lock:
+            self._pending = lambda widget: clear(widget, message)
+            self._draws = False
+            if self._figure is None:
+                self._message.value = _message_html(message)
+            else:
+                self.figure  # noqa: B018
 
 
 def _message_html(message: str) -> str:

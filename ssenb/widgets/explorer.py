@@ -358,16 +358,15 @@ class Explorer(w.VBox):
             return
         from ..thermo import interface_reactions
 
-        result, error = None, None
         with self.status.working(f"reactions with {self.electrode.value}"):
             try:
                 result = interface_reactions(
                     self._thermo_input(), self.electrode.value, source=self.source
                 )
             except Exception as err:
-                error = str(err)
+                self._show_interface(None, str(err))  # no curve of the previous electrode
                 raise
-        self._show_interface(result, error)
+            self._show_interface(result, None)  # a failure to draw goes to the status line
 
     def _show_interface(self, result: InterfaceReactions | None, error: str | None) -> None:
         from ..viz import reaction_energy_curve

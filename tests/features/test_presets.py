@@ -146,3 +146,17 @@ def test_importing_features_stays_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_featurizer_copy_changed_in_place_leaves_the_preset_alone():
+    """featurizers() are built once per process and copied: a copy's lists are its own."""
+    from ssenb.features import featurize, get_preset
+
+    preset = get_preset("magpie")
+    labels = preset.feature_labels()
+    mine = preset.featurizers()[0]
+    mine.stats.remove("mode")
+    mine.features.pop()
+    assert preset.feature_labels() == labels
+    assert list(featurize(["Li3PS4"], preset="magpie").columns[:-1]) == labels
+    assert mine.data_source is preset.featurizers()[0].data_source  # the tables are shared

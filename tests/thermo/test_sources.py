@@ -141,3 +141,11 @@ def test_live_source_without_mp_api_names_the_extra(monkeypatch):
     with pytest.raises(MissingExtraError, match=r"pip install 'ssenb\[mp\]'") as info:
         MPLive(api_key="not-a-real-key")._rester()
     assert isinstance(info.value, ImportError)  # the builtin a caller may already catch
+
+
+def test_an_entry_without_a_finite_energy_is_refused_by_name():
+    from pymatgen.analysis.phase_diagram import PDEntry
+
+    entries = [PDEntry("Li", 0.0), PDEntry("O2", 0.0), PDEntry("Li2O", -float("inf"))]
+    with pytest.raises(InvalidInputError, match=r"Li2O has energy -inf eV"):
+        stability_window("Li2O", source=entries)

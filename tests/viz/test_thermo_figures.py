@@ -397,3 +397,37 @@ def test_hull_diagram_imports_neither_pymatgen_analysis_nor_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines()[-1] == "[]"
+
+
+def test_hull_diagram_of_a_grand_potential_diagram_names_its_corner_phases():
+    """Open O: the corners are Li2O2 and SO3 (pymatgen's stable entries), not Li and S."""
+    from pymatgen.analysis.phase_diagram import GrandPotentialPhaseDiagram, PDEntry
+    from pymatgen.core import Element
+
+    entries = [
+        PDEntry(formula, energy)
+        for formula, energy in [
+            ("Li", -1.9), ("O2", -9.8), ("Li2O", -14.3), ("Li2O2", -20.0),
+            ("S", -4.1), ("Li2S", -12.0), ("SO3", -24.0),
+        ]
+    ]  # fmt: skip
+    gpd = GrandPotentialPhaseDiagram(entries, {Element("O"): -5.0})
+    fig = hull_diagram(gpd)
+    stable = next(t for t in fig.data if t.name == "Stable")
+    assert sorted(h.split(" (")[0] for h in stable.hovertext) == sorted(
+        e.original_entry.name for e in gpd.stable_entries
+    )
+    assert fig.layout.title.text.startswith("Li2O2-SO3")
+    with pytest.raises(InvalidInputError, match="transformed axes"):
+        hull_diagram(gpd, highlight="Li2S")
+
+
+def test_hull_diagram_refuses_bad_options_in_its_own_words():
+    with pytest.raises(InvalidInputError, match="'label_unstable' is not valid"):
+        hull_diagram("Li-O", label_unstable=True)  # a PDPlotter option of old
+    for bad in ("0.1 eV", -0.01, math.nan):
+        with pytest.raises(InvalidInputError, match="show_unstable"):
+            hull_diagram("Li-O", show_unstable=bad)
+    styled = hull_diagram("Li-O", marker={"color": "black"})
+    assert next(t for t in styled.data if t.name == "Stable").marker.color == "black"
+    assert "O marked" in hull_diagram("Li-O", highlight="O2").layout.title.text  # not O2

@@ -335,3 +335,51 @@ def test_a_figure_waiting_in_a_closed_tab_is_the_current_material(explorer):
     assert "Li<sub>7</sub>La<sub>3</sub>Zr<sub>2</sub>O<sub>12</sub>" in str(
         explorer.interface_fig.layout.title.text
     )
+
+
+def test_a_curve_that_cannot_be_drawn_says_so_and_leaves_no_old_curve(explorer, monkeypatch):
+    import ssenb.viz
+
+    explorer.formula.value = "Li3PS4"
+    explorer.tabs.selected_index = 4  # Interface: LiCoO2's curve is on screen
+    assert len(explorer.interface_fig.data) >= 1
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("drawing failed")
+
+    monkeypatch.setattr(ssenb.viz, "reaction_energy_curve", broken)
+    explorer.electrode.value = "Li"  # must not raise out of the observer
+    assert "drawing failed" in explorer.status.message
+    assert len(explorer.interface_fig.data) == 0
+    assert "LiCoO2" not in str(explorer.interface_fig.layout.title.text)
+
+
+def test_a_slot_drawn_from_two_threads_makes_one_widget(monkeypatch):
+    """The map is drawn from a worker thread while the user may open the tab: one widget."""
+    import threading
+    import time
+
+    import plotly.graph_objects as go
+
+    from ssenb.widgets import _common
+
+    made = []
+    making = threading.Event()
+    real = _common.figure_widget
+
+    def slow(fig=None):
+        making.set()
+        time.sleep(0.3)  # as the first FigureWidget import
+        widget = real(fig)
+        made.append(widget)
+        return widget
+
+    monkeypatch.setattr(_common, "figure_widget", slow)
+    slot = _common.FigureSlot()
+    worker = threading.Thread(target=slot.draw, args=(lambda: go.Figure(go.Scatter(y=[1, 2])),))
+    worker.start()
+    assert making.wait(10)  # the worker is making the widget; the user opens the tab now
+    slot.show()
+    worker.join()
+    assert len(made) == 1 and slot.box.children == (made[0],)
+    assert len(slot.figure.data) == 1
