@@ -120,7 +120,7 @@ def hull_diagram(
     elif dim == 3:
         _label_ternary(out, keep)
     else:
-        _label_quaternary(out, keep)
+        _label_quaternary(out, keep, _coords(hull, target["x"])[0] if target else None)
     if target:
         _mark(out, hull, target, dim)
     title = f"{label} convex hull"
@@ -363,12 +363,13 @@ def _draw(
                 "xaxis": hidden, "yaxis": hidden, "zaxis": hidden, "aspectmode": "manual",
                 "aspectratio": {"x": 1.5, "y": 1.5, "z": 1.5},
                 # pymatgen's PDPlotter view of the tetrahedron, a little closer
-                "camera": {"eye": {"x": 1.2, "y": 3.0, "z": 1.8}, "center": {"x": 0, "y": -0.2, "z": -0.2},
+                "camera": {"eye": dict(zip("xyz", _EYE)), "center": {"x": 0, "y": -0.2, "z": -0.2},
                            "projection": {"type": "orthographic"}},
                 "annotations": [
                     {"x": float(c[0]), "y": float(c[1]), "z": float(c[2]), "text": el,
-                     "showarrow": False, "font": {"size": 22}, "yshift": 14}
-                    for el, c in zip(corners, corner_xyz)
+                     "showarrow": False, "font": {"size": 22},
+                     "xshift": float(18 * d[0]), "yshift": float(18 * d[1])}
+                    for el, c, d in zip(corners, corner_xyz, _outwards(corner_xyz))
                 ],
             },
             legend={"orientation": "h", "y": 0.0, "yanchor": "top", "x": 0.5, "xanchor": "center"},
@@ -592,11 +593,13 @@ def _overlap(a: Sequence[float], b: Sequence[float]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _label_quaternary(fig: go.Figure, keep: set[str]) -> None:
-    """Label a readable subset with leader lines spread around the circle.
+def _label_quaternary(fig: go.Figure, keep: set[str], highlight: np.ndarray | None) -> None:
+    """Label a readable subset with leader lines, placed so that the labels do not overlap.
 
     Labelled: the highlighted material's products (or, without a highlight, the phases
-    of 3+ elements). pymatgen's full label set stays available from the legend.
+    of 3+ elements); all labels stay available from the legend. Placement is greedy on the
+    screen projection of the fixed camera: the first of eight directions, outwards first,
+    whose label box overlaps no label, no labelled point and not the highlight's label.
     """
     from pymatgen.core import Composition
 
@@ -612,8 +615,43 @@ def _label_quaternary(fig: go.Figure, keep: set[str]) -> None:
         for h, x, y, z in zip(stable.hovertext, stable.x, stable.y, stable.z)
         if (_name(h) in keep) or (not keep and len(Composition(_name(h)).elements) >= 3)
     ]
-    for k, (name, x, y, z) in enumerate(points):
-        angle = math.pi * (1.25 + 2 * k / max(len(points) + 1, 2))  # highlight takes 45 deg
+    if not points:
+        return
+    corners = _screen(_TETRAHEDRON)
+    scale = _TETRA_PX / float(np.ptp(corners[:, 0]))  # px per unit, roughly as drawn
+    centre = corners.mean(axis=0) * scale
+    at = _screen(np.array([p[1:] for p in points], float)) * scale
+    # obstacles in screen px (x right, y down): labelled points, the highlight's label
+    boxes = [(x - 6, -y - 6, x + 6, -y + 6) for x, y in at]
+    if highlight is not None:
+        hx, hy = _screen(np.asarray(highlight, float)[None, :])[0] * scale
+        boxes.append((hx + 20, -hy - 75, hx + 130, -hy - 45))  # its label sits up and right
+    for (name, x, y, z), (px, py) in zip(points, at):
+        w, h = 7.0 * len(name) + 10, 20.0
+        outward = math.atan2(py - centre[1], px - centre[0])
+        options = sorted(
+            (math.pi * k / 4 for k in range(8)),
+            key=lambda a: abs(math.remainder(a - outward, 2 * math.pi)),
+        )
+        chosen = None
+        for radius in (70.0, 110.0):
+            for angle in options:
+                cx, cy = px + radius * math.cos(angle), -py - radius * math.sin(angle)
+                box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+                if not any(_overlap(box, o) for o in boxes):
+                    chosen = (radius * math.cos(angle), -radius * math.sin(angle), box)
+                    break
+            if chosen:
+                break
+        if chosen is None:  # crowded: outwards, beyond the rest
+            ax, ay = 140 * math.cos(outward), -140 * math.sin(outward)
+            chosen = (
+                ax,
+                ay,
+                (px + ax - w / 2, -py + ay - h / 2, px + ax + w / 2, -py + ay + h / 2),
+            )
+        ax, ay, box = chosen
+        boxes.append(box)
         fig.layout.scene.annotations += (
             {
                 "x": x,
@@ -624,9 +662,40 @@ def _label_quaternary(fig: go.Figure, keep: set[str]) -> None:
                 "arrowhead": 0,
                 "arrowwidth": 1,
                 "arrowcolor": "#444",
-                "ax": 75 * math.cos(angle),
-                "ay": -55 * math.sin(angle),
+                "ax": ax,
+                "ay": ay,
                 "font": {"size": LABEL_SIZE, "color": "black"},
                 "bgcolor": "rgba(255,255,255,0.8)",
             },
         )
+
+
+#: The camera's eye (orthographic; pymatgen's PDPlotter direction, a little closer), the
+#: corners of the composition tetrahedron, and its width on screen (px, roughly).
+_EYE = (1.2, 3.0, 1.8)
+_TETRAHEDRON = np.array(
+    [[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.5, math.sqrt(3) / 2, 0.0],
+     [0.5, math.sqrt(3) / 6, math.sqrt(6) / 3]]
+)  # fmt: skip
+_TETRA_PX = 280.0
+
+
+def _outwards(points: np.ndarray) -> np.ndarray:
+    """Unit screen directions (x right, y up) from the points' centre to each point."""
+    flat = _screen(points)
+    d = flat - flat.mean(axis=0)
+    return d / np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-12)
+
+
+def _screen(points: np.ndarray) -> np.ndarray:
+    """(x right, y up) of 3D points as the fixed orthographic camera shows them.
+
+    The scene's aspect ratio is 1:1:1 over each axis' range, so each axis is first scaled
+    to the tetrahedron's extent along it.
+    """
+    points = points / np.ptp(_TETRAHEDRON, axis=0)
+    eye = np.asarray(_EYE, float) / np.linalg.norm(_EYE)
+    up = np.array([0.0, 0.0, 1.0]) - eye[2] * eye
+    up /= np.linalg.norm(up)
+    right = np.cross(up, eye)
+    return np.column_stack([points @ right, points @ up])

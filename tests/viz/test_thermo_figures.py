@@ -431,3 +431,21 @@ def test_hull_diagram_refuses_bad_options_in_its_own_words():
     styled = hull_diagram("Li-O", marker={"color": "black"})
     assert next(t for t in styled.data if t.name == "Stable").marker.color == "black"
     assert "O marked" in hull_diagram("Li-O", highlight="O2").layout.title.text  # not O2
+
+
+def test_quaternary_product_labels_do_not_overlap_on_screen():
+    """Li6PS5Cl -> Li3PS4 + Li2S + LiCl: the labels' boxes (approximate, on the fixed
+    camera's screen projection) are apart, though Li3PS4 and LiCl lie close on screen."""
+    from ssenb.viz.phase_diagram import _TETRA_PX, _TETRAHEDRON, _screen
+
+    fig = hull_diagram("Cl-Li-P-S", highlight="Li6PS5Cl")
+    notes = [a for a in fig.layout.scene.annotations if a.showarrow and a.arrowcolor == "#444"]
+    assert {a.text for a in notes} == {"Li<sub>3</sub>PS<sub>4</sub>", "Li<sub>2</sub>S", "LiCl"}
+    scale = _TETRA_PX / float(np.ptp(_screen(_TETRAHEDRON)[:, 0]))
+    centres = []
+    for a in notes:
+        x, y = _screen(np.array([[a.x, a.y, a.z]]))[0] * scale
+        centres.append((x + a.ax, -y + a.ay))  # screen px, y down
+    for i, (x1, y1) in enumerate(centres):
+        for x2, y2 in centres[i + 1 :]:
+            assert abs(x1 - x2) > 45 or abs(y1 - y2) > 20
