@@ -88,6 +88,12 @@ class FigureSlot:
             if self._pending is not None and (self._figure is not None or self._draws):
                 self.figure  # noqa: B018 (makes and draws)
 
+    def prepare(self) -> None:
+        """Draw what is waiting now, shown or not (before a notebook is saved or exported)."""
+        with self._lock:
+            if self._pending is not None and (self._figure is not None or self._draws):
+                self.figure  # noqa: B018
+
     def hide(self) -> None:
         """The slot left the screen: later drawings wait for :meth:`show`."""
         with self._lock:

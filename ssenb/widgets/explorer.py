@@ -39,8 +39,10 @@ class Explorer(w.VBox):
     chosen electrode, and Li transport: the BVSE pathway, its 1D/2D/3D barriers and
     where the material sits on the measured-σ-vs-barrier map of the OBELiX structures
     (computed once in the background when the tab is first opened, then cached on disk).
-    The SHAP waterfall (seconds, for shap's import and the explainer) is drawn when the
-    Conductivity tab is opened, so the first result shows without waiting for it.
+    Every number is computed at once; each tab's figures (the SHAP waterfall too) are
+    drawn when the tab is first opened, so the first result shows in about 2 s. Call
+    :meth:`draw_all` before saving or exporting a notebook, so that every tab keeps its
+    figure in the exported HTML.
 
     An ipywidgets widget: ``VBox([Explorer()])`` works, and ``summary`` (the current
     :class:`~ssenb.summary.MaterialSummary`) and ``material`` are traits to observe.
@@ -177,6 +179,20 @@ class Explorer(w.VBox):
     def transport_fig(self) -> Any:
         """FigureWidget of the BVSE pathway (Transport tab)."""
         return self.transport.figure
+
+    def draw_all(self) -> None:
+        """Draw every tab's figures now, the SHAP waterfall too (else each waits for its tab).
+
+        Why: a notebook exported to HTML has no kernel to draw a tab when a reader opens
+        it; call this before saving or exporting, and every tab shows its figure offline.
+        The Transport tab's OBELiX map is still computed only when its tab is opened.
+        """
+        with self.status.briefly("drawing every tab"):
+            if self._waterfall_pending():
+                self._waterfall()
+            for slots in self._tab_slots:
+                for slot in slots:
+                    slot.prepare()
 
     # --- the picker ---------------------------------------------------------------
     @property

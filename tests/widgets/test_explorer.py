@@ -383,3 +383,13 @@ def test_a_slot_drawn_from_two_threads_makes_one_widget(monkeypatch):
     worker.join()
     assert len(made) == 1 and slot.box.children == (made[0],)
     assert len(slot.figure.data) == 1
+
+
+def test_draw_all_draws_every_tab_for_an_exported_notebook(explorer):
+    explorer.analyse(explorer.obelix.loc[[_row_with_cif(explorer.obelix)]])
+    assert not explorer._interface_slot.made  # waiting for its tab
+    explorer.draw_all()
+    assert explorer.status.message.endswith("done")  # the analysis' message stays
+    for slot in (explorer._interface_slot, explorer.window.slot, explorer._waterfall_slot):
+        assert slot.made and len(slot.figure.data) >= 1
+    assert explorer.transport.figure_slot.made  # the BVSE pathway of the CIF
