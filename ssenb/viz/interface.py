@@ -265,8 +265,9 @@ def interface_heatmap(
     Raises
     ------
     InvalidInputError
-        An empty or oversized frame, a hover of another shape, a cell that is neither a
-        number nor a result, or an unknown unit.
+        An empty or oversized frame, a hover that is not a DataFrame of the same shape,
+        a cell that is neither a number nor a result, ``digits`` not in 0–12, or an
+        unknown unit.
 
     Examples
     --------
@@ -281,6 +282,14 @@ def interface_heatmap(
         )
     if frame.size > MAX_CELLS:
         raise InvalidInputError(f"frame has {frame.size} cells; the map draws at most {MAX_CELLS}")
+    if hover is not None and not isinstance(hover, pd.DataFrame):
+        raise InvalidInputError(
+            f"hover is a {type(hover).__name__}: give a DataFrame of the same shape as frame"
+        )
+    if digits is not None and (
+        isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 12
+    ):
+        raise InvalidInputError(f"digits={digits!r}; give an integer from 0 to 12, or None")
     if hover is not None and hover.shape != frame.shape:
         raise InvalidInputError(f"hover has shape {hover.shape}; it must match frame {frame.shape}")
     energies = np.full(frame.shape, np.nan)

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from .. import keys as K
 from ..errors import InvalidInputError
-from ._style import new_figure
+from ._style import new_figure, numeric
 from .window import window_bars
 
 _X_CHOICES = (K.OXIDATION_V, K.WINDOW_WIDTH_V, K.REDUCTION_V)
@@ -26,6 +26,15 @@ def _table(data: Any) -> pd.DataFrame:
             f"expected a screening table (DataFrame or CandidateTable), not {type(data).__name__}"
         )
     return frame
+
+
+def _need(frame: pd.DataFrame, columns: list[str]) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise InvalidInputError(
+            f"the screening table lacks columns {missing}: pass the table from "
+            "ssenb.pipeline.screen_candidates (column names in ssenb.keys)"
+        )
 
 
 def candidates_pareto(
@@ -59,12 +68,19 @@ def candidates_pareto(
         One marker per candidate (colour: energy above hull, eV/atom; hover: formula and
         values); Pareto-rank-1 candidates ringed. Rows with a missing or infinite value
         (e.g. no Li: no oxidation limit) are left out and counted in the title.
+
+    Raises
+    ------
+    InvalidInputError
+        Not a screening table, one without the formula, hull and limit columns or with
+        non-number cells in them, an unknown ``x`` or ``y``, or no row to draw.
     """
     frame = _table(data)
-    if x not in _X_CHOICES:
+    if not isinstance(x, str) or x not in _X_CHOICES:
         raise InvalidInputError(f"x={x!r}; use one of {', '.join(_X_CHOICES)}")
-    if y not in frame.columns:
+    if not isinstance(y, str) or y not in frame.columns:
         raise InvalidInputError(f"y={y!r} is not a column of the table")
+    _need(frame, [K.REDUCED_FORMULA, K.E_HULL, K.REDUCTION_V, K.OXIDATION_V])
     xs = pd.to_numeric(frame[x], errors="coerce").to_numpy(float)
     ys = pd.to_numeric(frame[y], errors="coerce").to_numpy(float)
     shown = np.isfinite(xs) & np.isfinite(ys)
@@ -72,15 +88,16 @@ def candidates_pareto(
         hint = " (give screen_candidates a fitted model)" if y == K.PREDICTION else ""
         raise InvalidInputError(f"no candidate has finite {x} and {y}{hint}")
     f = frame[shown]
-    ehull = f[K.E_HULL].to_numpy(float)
-    std = f[K.PREDICTION_STD].to_numpy(float) if y == K.PREDICTION else None
+    ehull = numeric(f, K.E_HULL, "candidates_pareto")
+    with_std = y == K.PREDICTION and K.PREDICTION_STD in f
+    std = numeric(f, K.PREDICTION_STD, "candidates_pareto") if with_std else None
     rank = f[K.PARETO_RANK] if K.PARETO_RANK in f else pd.Series(pd.NA, index=f.index)
     custom = np.column_stack(
         [
             f[K.REDUCED_FORMULA].astype(str),
             np.round(1000 * ehull, 1),
-            np.round(f[K.REDUCTION_V].to_numpy(float), 2),
-            np.round(f[K.OXIDATION_V].to_numpy(float), 2),
+            np.round(numeric(f, K.REDUCTION_V, "candidates_pareto"), 2),
+            np.round(numeric(f, K.OXIDATION_V, "candidates_pareto"), 2),
             rank.astype(str).replace("<NA>", "–"),
         ]
     )
@@ -175,17 +192,20 @@ def candidates_window_bars(
     Raises
     ------
     InvalidInputError
-        ``top`` outside 1–200, not a screening table, or no row without an error.
+        ``top`` outside 1–200, not a screening table (or one without the formula and
+        limit columns), or no row without an error.
     """
     frame = _table(data)
     if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= 200:
         raise InvalidInputError(f"top={top!r}; use an integer from 1 to 200")
+    _need(frame, [K.REDUCED_FORMULA, K.REDUCTION_V, K.OXIDATION_V])
     keys = [c for c in (K.PARETO_RANK, K.E_HULL) if c in frame]
     best = frame[frame[K.ERROR].isna()] if K.ERROR in frame else frame
     best = best.sort_values(keys, na_position="last").head(top)
     if best.empty:
         raise InvalidInputError("no candidate without an error to draw")
-    named = best.assign(**{K.INPUT: best[K.REDUCED_FORMULA].fillna(best[K.INPUT])})
+    formula = best[K.REDUCED_FORMULA]
+    named = best.assign(**{K.INPUT: formula.fillna(best[K.INPUT]) if K.INPUT in best else formula})
     fig = window_bars(named, fig=fig, **kwargs)
     fig.update_layout(title=f"Stability windows of the {len(best)} best-ranked candidates")
     return fig

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -10,7 +11,7 @@ import pandas as pd
 
 from .. import keys as K
 from ..errors import InvalidInputError
-from ._style import LINE_COLOR, new_figure
+from ._style import LINE_COLOR, new_figure, numeric
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -314,7 +315,8 @@ def barrier_bars(
     Raises
     ------
     InvalidInputError
-        Missing barrier columns, or no row without an error.
+        Missing or non-number barrier columns, no row without an error, every barrier
+        NaN, or ``cap_eV`` not a number > 0.
 
     Examples
     --------
@@ -331,14 +333,21 @@ def barrier_bars(
     data = frame[frame[K.ERROR].isna()] if K.ERROR in frame else frame
     if data.empty:
         raise InvalidInputError("barrier_bars: no row has barriers (every row has an error)")
+    if isinstance(cap_eV, bool) or not isinstance(cap_eV, numbers.Real) or not cap_eV > 0:
+        raise InvalidInputError(f"cap_eV={cap_eV!r}; give the axis top in eV, a number > 0")
+    cap_eV = float(cap_eV)
+    every = np.column_stack([numeric(data, c, "barrier_bars") for c in cols])
     if sort:
-        data = data.sort_values(K.BARRIER_3D, kind="stable")
+        order = np.argsort(every[:, 2], kind="stable")  # NaN last
+        data, every = data.iloc[order], every[order]
     labels = _labels(data)
-    every = data[cols].to_numpy(float)
-    top = cap_eV if (every > cap_eV).any() else float(np.nanmax(every))
+    seen = every[~np.isnan(every)]
+    if not seen.size:
+        raise InvalidInputError("barrier_bars: every barrier is NaN: nothing to draw")
+    top = cap_eV if (seen > cap_eV).any() else max(float(seen.max()), 0.1)
     fig = new_figure(fig)
-    for col in cols:
-        values = data[col].to_numpy(float)
+    for k, col in enumerate(cols):
+        values = every[:, k]
         capped = ~(values <= cap_eV)
         fig.add_bar(
             x=labels,
@@ -400,7 +409,8 @@ def barrier_conductivity_scatter(
     Raises
     ------
     InvalidInputError
-        Missing columns, fewer than 3 usable rows, or a malformed ``highlight``.
+        Missing or non-number columns, fewer than 3 usable rows, or a malformed
+        ``highlight``.
 
     Examples
     --------
@@ -418,8 +428,8 @@ def barrier_conductivity_scatter(
         "barrier_conductivity_scatter",
         "join the measured conductivities, e.g. barriers.join(load_obelix()[['log10_sigma']])",
     )
-    x = frame[K.BARRIER_3D].to_numpy(float)
-    y = frame[K.LOG10_SIGMA].to_numpy(float)
+    x = numeric(frame, K.BARRIER_3D, "barrier_conductivity_scatter")
+    y = numeric(frame, K.LOG10_SIGMA, "barrier_conductivity_scatter")
     ok = np.isfinite(x) & np.isfinite(y)
     if ok.sum() < 3:
         raise InvalidInputError(
@@ -440,11 +450,10 @@ def barrier_conductivity_scatter(
         **kwargs,
     )
     if isinstance(highlight, str):
-        keys = [str(v) for v in (frame[K.ID] if K.ID in frame else frame.get(K.FORMULA, []))]
-        formulas = [str(v) for v in frame.get(K.FORMULA, [])]
-        hit = np.array([k == highlight for k in keys]) | np.array(
-            [f == highlight for f in formulas] or [False] * len(frame)
-        )
+        hit = np.zeros(len(frame), dtype=bool)
+        for col in (K.ID, K.FORMULA):
+            if col in frame:
+                hit |= (frame[col].astype(str) == highlight).to_numpy(bool)
         hit &= ok
         if hit.any():
             i = int(np.flatnonzero(hit)[0])

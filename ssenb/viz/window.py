@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -12,7 +13,7 @@ import plotly.graph_objects as go
 from .. import keys as K
 from ..errors import InvalidInputError
 from ..results import fmt_number
-from ._style import LINE_COLOR, STABLE_COLOR, new_figure
+from ._style import LINE_COLOR, STABLE_COLOR, new_figure, numeric
 from .publication import formula_html
 
 if TYPE_CHECKING:
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
 DEFAULT_V_SPAN = (0.0, 6.0)
 #: A window narrower than this fraction of the axis gets a marker and its numbers.
 NARROW_FRACTION = 0.02
+#: :func:`window_bars` draws at most this many windows: more is unreadable, and each
+#: narrow or cut bar costs an annotation (100 000 rows took a minute).
+MAX_BARS = 500
 
 
 def window_title(window: StabilityWindow) -> str:
@@ -208,7 +212,8 @@ def window_bars(
     Raises
     ------
     InvalidInputError
-        No windows, a frame without the limit columns, or ``v_range`` not (low, high).
+        No windows, more than ``MAX_BARS`` (500), a frame without the limit or name
+        columns or with a non-number limit, or ``v_range`` not two finite (low, high).
 
     Examples
     --------
@@ -222,9 +227,15 @@ def window_bars(
     if v_range is None:
         top = max(DEFAULT_V_SPAN[1], float(finite.max()) + 0.3 if len(finite) else 0.0)
         v_range = (DEFAULT_V_SPAN[0], math.ceil(top * 2) / 2)
-    bottom, top = map(float, v_range)
-    if not bottom < top:
-        raise InvalidInputError(f"v_range={v_range!r} must be (low, high) with low < high, in V")
+    try:
+        bottom, top = map(float, v_range)
+    except (TypeError, ValueError):
+        bottom = top = math.nan
+    if not (math.isfinite(bottom) and math.isfinite(top) and bottom < top):
+        raise InvalidInputError(
+            f"v_range={v_range!r} must be two finite voltages (low, high) with low < high, in V "
+            "vs Li/Li⁺, e.g. (0, 6)"
+        )
     ox = frame[K.OXIDATION_V].clip(upper=top).fillna(top)
     red = frame[K.REDUCTION_V].clip(lower=bottom)
     names = list(frame["name"])
@@ -247,41 +258,52 @@ def window_bars(
         **kwargs,
     )
     span = top - bottom
+    notes: list[dict[str, Any]] = []  # added at once: one by one is quadratic in plotly
+    narrow: dict[str, list[Any]] = {"x": [], "y": [], "hovertext": []}
     for name, lo, hi, true_lo, true_hi in zip(
         names, red, ox, frame[K.REDUCTION_V], frame[K.OXIDATION_V]
     ):
         if true_hi > top or not math.isfinite(true_hi):  # cut at the axis: say so
-            fig.add_annotation(
-                x=name,
-                y=top,
-                text=("∞" if not math.isfinite(true_hi) else f"{fmt_number(true_hi)} V") + " ↑",
-                showarrow=False,
-                yanchor="bottom",
-                font={"size": 10, "color": LINE_COLOR},
+            notes.append(
+                {
+                    "x": name,
+                    "y": top,
+                    "text": ("∞" if not math.isfinite(true_hi) else f"{fmt_number(true_hi)} V")
+                    + " ↑",
+                    "showarrow": False,
+                    "yanchor": "bottom",
+                    "font": {"size": 10, "color": LINE_COLOR},
+                }
             )
         elif hi - lo < NARROW_FRACTION * span:  # a hairline: mark it and write its numbers
             text = window_text(true_lo, true_hi, reference=False)
-            fig.add_scatter(
-                x=[name],
-                y=[(lo + hi) / 2],
-                mode="markers",
-                marker={"symbol": "diamond-wide", "size": 14, "color": LINE_COLOR},
-                hovertext=[
-                    f"{formula_html(name)}: {text}" + ("" if "no window" in text else " (narrow)")
-                ],
-                hovertemplate="%{hovertext}<extra></extra>",
-                showlegend=False,
+            narrow["x"].append(name)
+            narrow["y"].append((lo + hi) / 2)
+            narrow["hovertext"].append(
+                f"{formula_html(name)}: {text}" + ("" if "no window" in text else " (narrow)")
             )
-            fig.add_annotation(
-                x=name,
-                y=hi,
-                text=text,
-                showarrow=False,
-                textangle=-90,  # upright next to its bar, not across the neighbours
-                yanchor="bottom",
-                yshift=8,
-                font={"size": 9, "color": LINE_COLOR},
+            notes.append(
+                {
+                    "x": name,
+                    "y": hi,
+                    "text": text,
+                    "showarrow": False,
+                    "textangle": -90,  # upright next to its bar, not across the neighbours
+                    "yanchor": "bottom",
+                    "yshift": 8,
+                    "font": {"size": 9, "color": LINE_COLOR},
+                }
             )
+    if narrow["x"]:
+        fig.add_scatter(
+            **narrow,
+            mode="markers",
+            marker={"symbol": "diamond-wide", "size": 14, "color": LINE_COLOR},
+            hovertemplate="%{hovertext}<extra></extra>",
+            showlegend=False,
+        )
+    if notes:
+        fig.update_layout(annotations=[*fig.layout.annotations, *notes])
     fig.update_layout(
         yaxis={"title": K.label(K.VOLTAGE), "range": [bottom, top]},
         xaxis={
@@ -304,11 +326,39 @@ def _as_frame(windows: pd.DataFrame | Iterable[StabilityWindow]) -> pd.DataFrame
                 f"window_bars needs columns {sorted(need)}; got {list(windows.columns)}"
             )
         name_col = "input" if "input" in windows else K.REDUCED_FORMULA
-        out = windows.rename(columns={name_col: "name"})[["name", K.REDUCTION_V, K.OXIDATION_V]]
-        return out.dropna(subset=[K.REDUCTION_V]).reset_index(drop=True)
-    items = list(windows)
+        if name_col not in windows:
+            raise InvalidInputError(
+                "window_bars needs a column naming each material: 'reduced_formula' or 'input'"
+            )
+        _check_count(len(windows))
+        out = pd.DataFrame(
+            {
+                "name": windows[name_col].astype(str).to_numpy(),
+                K.REDUCTION_V: numeric(windows, K.REDUCTION_V, "window_bars"),
+                K.OXIDATION_V: numeric(windows, K.OXIDATION_V, "window_bars"),
+            }
+        )
+        out = out.dropna(subset=[K.REDUCTION_V]).reset_index(drop=True)
+        if out.empty:
+            raise InvalidInputError(
+                f"window_bars: none of the {len(windows)} rows has a reduction limit to draw"
+            )
+        return out
+    if isinstance(windows, str) or not isinstance(windows, Iterable):
+        raise InvalidInputError(
+            f"window_bars takes a list of StabilityWindow or a DataFrame, not "
+            f"{type(windows).__name__}"
+        )
+    items = list(itertools.islice(windows, MAX_BARS + 1))
     if not items:
         raise InvalidInputError("window_bars got no windows")
+    _check_count(len(items), exact=False)
+    bad = [w for w in items if not hasattr(w, "reduction_v")]
+    if bad:
+        raise InvalidInputError(
+            f"window_bars got {type(bad[0]).__name__} {bad[0]!r:.60}: give StabilityWindow "
+            "results (ssenb.thermo.stability_window) or a DataFrame"
+        )
     return pd.DataFrame(
         {
             "name": [w.formula for w in items],
@@ -316,3 +366,12 @@ def _as_frame(windows: pd.DataFrame | Iterable[StabilityWindow]) -> pd.DataFrame
             K.OXIDATION_V: [w.oxidation_v for w in items],
         }
     )
+
+
+def _check_count(n: int, *, exact: bool = True) -> None:
+    if n > MAX_BARS:
+        got = n if exact else f"more than {MAX_BARS}"
+        raise InvalidInputError(
+            f"window_bars draws at most {MAX_BARS} windows, got {got}: pick the ones to "
+            "compare, e.g. frame.head(50)"
+        )

@@ -95,6 +95,11 @@ class WindowExplorer(w.VBox):
         ion = self.ion.value
         self.voltage.description = f"V vs {ion}/{ion}⁺"
         self.result = None
+        if isinstance(target, str) and not target.strip():  # e.g. the ion picked first
+            self.slot.clear("no window yet: type a formula")
+            self.phases.value = ""
+            self.status.info("Type a formula, e.g. Li3PS4.")
+            return
         with self.status.working(f"computing the window of {target}"):
             result = stability_window(target, ion=ion, source=self.source)
 

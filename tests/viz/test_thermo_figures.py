@@ -331,7 +331,10 @@ def test_hull_diagram_draws_pymatgens_hull(system):
     names = [h.split(" (")[0] for h in stable.hovertext]
     assert sorted(names) == sorted(e.name for e in pd_.stable_entries)
     form = {e.name: pd_.get_form_energy_per_atom(e) for e in pd_.stable_entries}
-    drawn = {n: float(h.split("formation energy ")[1].split(" ")[0]) for n, h in zip(names, stable.hovertext)}
+    drawn = {
+        n: float(h.split("formation energy ")[1].split(" ")[0])
+        for n, h in zip(names, stable.hovertext)
+    }
     assert all(abs(drawn[n] - form[n]) < 6e-4 for n in names)  # 3 decimals in the hover
     pairs = {
         frozenset((pd_.qhull_entries[a].name, pd_.qhull_entries[b].name))
@@ -378,9 +381,10 @@ def test_hull_diagram_of_a_phase_diagram_equals_the_source_one():
     pd_ = get_source().phase_diagram(["Li", "P", "S"])
     a, b = hull_diagram(pd_, highlight="Li3PS4"), hull_diagram("Li-P-S", highlight="Li3PS4")
     assert [t.name for t in a.data] == [t.name for t in b.data]
-    assert next(t for t in a.data if t.name == "Stable").hovertext == next(
-        t for t in b.data if t.name == "Stable"
-    ).hovertext
+    assert (
+        next(t for t in a.data if t.name == "Stable").hovertext
+        == next(t for t in b.data if t.name == "Stable").hovertext
+    )
     assert "on the hull" in a.data[-1].hovertext[0]
 
 
