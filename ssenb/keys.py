@@ -170,10 +170,41 @@ LABELS: dict[str, str] = {
 }
 
 
+#: Charge of the common mobile ions (the metal gives this many electrons per ion).
+ION_CHARGES = {"Li": 1, "Na": 1, "K": 1, "Rb": 1, "Cs": 1, "Ag": 1, "Cu": 1, "Mg": 2, "Ca": 2,
+               "Sr": 2, "Ba": 2, "Zn": 2, "Al": 3}  # fmt: skip
+
+
+def ion_charge(ion: str) -> int:
+    """Charge z of the mobile ion: the table above, else its lowest positive common state.
+
+    Why: a voltage is per electron, V = -(mu - mu0) / (z e); Mg²⁺ moves two electrons, so
+    its window in volts is half the chemical-potential span of Li's.
+    """
+    if ion in ION_CHARGES:
+        return ION_CHARGES[ion]
+    from pymatgen.core import Element
+
+    positive = [s for s in Element(ion).common_oxidation_states if s > 0]
+    return min(positive) if positive else 1
+
+
+def ion_symbol(ion: str) -> str:
+    """``Li⁺``, ``Mg²⁺``: the mobile ion with its charge."""
+    z = ion_charge(ion)
+    sup = "⁺" if z == 1 else str(z).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")) + "⁺"
+    return f"{ion}{sup}"
+
+
+def ion_label(ion: str) -> str:
+    """``Li/Li⁺``, ``Mg/Mg²⁺``: the reference electrode of voltages vs the ion's metal."""
+    return f"{ion}/{ion_symbol(ion)}"
+
+
 def unit(column: str, *, ion: str = "Li") -> str:
     """The unit of ``column`` ("" when dimensionless or unknown)."""
     text = COLUMNS.get(column, ("", ""))[1]
-    return text.replace("Li/Li⁺", f"{ion}/{ion}⁺") if ion != "Li" else text
+    return text.replace("Li/Li⁺", ion_label(ion)) if ion != "Li" else text
 
 
 def label(column: str, *, ion: str = "Li") -> str:

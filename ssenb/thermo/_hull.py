@@ -41,6 +41,9 @@ def decompose(
     return entry, float(e_hull), decomp
 
 
-def ion_voltage(chempot: float, ref_energy_per_atom: float) -> float:
-    """Voltage vs the ion's metal (V) of an ion chemical potential (eV): V = -(mu - mu0)/e."""
-    return -(chempot - ref_energy_per_atom) + 0.0
+def ion_voltage(chempot: float, ref_energy_per_atom: float, charge: int = 1) -> float:
+    """Voltage (V vs the ion's metal) of an ion chemical potential (eV per atom).
+
+    V = -(mu - mu0) / (z e), with z the ion's charge (:func:`ssenb.keys.ion_charge`).
+    """
+    return -(chempot - ref_energy_per_atom) / charge + 0.0

@@ -28,6 +28,7 @@ import pandas as pd
 
 from .. import keys as K
 from ..data.materials import display_formula
+from ..keys import ion_charge
 from ._hull import ion_voltage
 
 if TYPE_CHECKING:
@@ -109,6 +110,7 @@ def fast_ion_profile(hull: FastHull, comp: Composition, ion: str) -> pd.DataFram
     see the module docstring for the method.
     """
     col = hull.elements.index(ion)
+    charge = ion_charge(ion)
     amounts = {str(el): float(a) for el, a in comp.items()}
     ion_amount = amounts.pop(ion, 0.0)
     rest_atoms = sum(amounts.values())  # atoms per formula unit without the ion
@@ -124,7 +126,7 @@ def fast_ion_profile(hull: FastHull, comp: Composition, ion: str) -> pd.DataFram
         decomp = hull.decomposition((1 - s) * start + s * end)
         middle = (before + s) / 2  # any facet holding the segment has the same ion potential
         facet, _ = hull.facet_of((1 - middle) * start + middle * end)
-        volts.append(ion_voltage(float(hull.mu[facet, col]), float(hull.refs[col])))
+        volts.append(ion_voltage(float(hull.mu[facet, col]), float(hull.refs[col]), charge))
         taken_up = rest_atoms * (1 - s) / s - ion_amount  # ions per formula unit of comp
         evolution.append(taken_up)
         atoms = rest_atoms / s  # atoms of the products per formula unit of comp
@@ -156,7 +158,7 @@ def reference_ion_profile(pd_: PhaseDiagram, comp: Composition, ion: str) -> pd.
         # keeps that order, so the material is first and the ion last
         reactions.append(reaction_text(_ordered_terms(terms[0], dict(terms[1:-1]), terms[-1])))
     return profile_frame(
-        [ion_voltage(step["chempot"], ref) for step in raw],
+        [ion_voltage(step["chempot"], ref, ion_charge(ion)) for step in raw],
         [float(step["evolution"]) for step in raw],
         [sorted(display_formula(e.composition) for e in step["entries"]) for step in raw],
         reactions,

@@ -269,9 +269,15 @@ def _check_mu(pd_: PhaseDiagram, element: Element, mu: Any) -> float:
             f"mu={mu} eV is outside the physical range for {element} in this system, "
             f"{low:.2f} to 0 eV: above 0 the reservoir would plate {element} metal; below "
             f"{lowest:.2f} eV no {element} compound is stable, nothing changes further. For a "
-            f"voltage V vs {element}/{element}⁺ use mu = -V"
+            f"voltage V vs {K.ion_label(str(element))} use mu = -{_per_volt(str(element))}V (eV)"
         )
     return mu
+
+
+def _per_volt(element: str) -> str:
+    """ "" or "2" etc.: eV of chemical potential per volt for an ion of charge z (mu = -zV)."""
+    z = K.ion_charge(element)
+    return "" if z == 1 else str(z)
 
 
 def _without(comp: Composition, element: Element) -> Composition:

@@ -63,7 +63,7 @@ def window_text(
     >>> window_text(2.2793, 2.3118, reference=False)
     '2.28–2.31 V'
     """
-    unit = f"V vs {ion}/{ion}⁺" if reference else "V"
+    unit = f"V vs {K.ion_label(ion)}" if reference else "V"
     if not math.isfinite(oxidation_v):
         return f"above {fmt_number(reduction_v, unit)} (no oxidation limit: no {ion} to release)"
     if oxidation_v - reduction_v <= EMPTY_WINDOW_V:
@@ -146,7 +146,7 @@ class StabilityWindow(Result):
 
     def summary(self) -> list[tuple[str, str]]:
         """Reduction and oxidation limits (V vs ion/ion⁺), their products and a metastability note."""
-        ref = f"V vs {self.ion}/{self.ion}⁺"
+        ref = f"V vs {K.ion_label(self.ion)}"
         rows = [
             ("window", self.window_text()),
             ("reduction limit", fmt_number(self.reduction_v, ref)),

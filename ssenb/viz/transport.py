@@ -138,7 +138,7 @@ def landscape_pathway_3d(
             hovertemplate="%{text}<extra>path</extra>",
         )
     fig.update_layout(
-        title=f"{landscape.ion}⁺ pathway in {landscape.formula}: "
+        title=f"{K.ion_symbol(landscape.ion)} pathway in {landscape.formula}: "
         f"3D barrier {_fmt(landscape.barrier_3d)}, 1D {_fmt(landscape.barrier_1d)}",
         scene={"aspectmode": "data"},
         legend={"itemsizing": "constant", "orientation": "h", "x": 0, "y": -0.02},
@@ -260,7 +260,7 @@ def landscape_energy_profile(
                 annotation_position="top left" if col == K.BARRIER_1D else "top right",
             )
     fig.update_layout(
-        title=f"{landscape.ion}⁺ energy along a periodic path in {landscape.formula}",
+        title=f"{K.ion_symbol(landscape.ion)} energy along a periodic path in {landscape.formula}",
         xaxis_title=K.label(K.PATH_DISTANCE),
         yaxis_title=K.label(K.BVSE_ENERGY),
         showlegend=False,

@@ -157,7 +157,7 @@ def _check_voltage(voltage: Any, ion: str) -> float:
         v = float(voltage)
     except (TypeError, ValueError):
         raise InvalidInputError(
-            f"voltage={voltage!r} is not a number; give a voltage in V vs {ion}/{ion}⁺"
+            f"voltage={voltage!r} is not a number; give a voltage in V vs {K.ion_label(ion)}"
         ) from None
     if not math.isfinite(v):
         raise InvalidInputError(f"voltage={voltage!r} must be a finite voltage in V")

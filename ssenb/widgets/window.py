@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 import traitlets
 
+from .. import keys as K
 from ._common import FigureSlot, Status
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ class WindowExplorer(w.VBox):
 
         target = material if material is not None else self.formula.value
         ion = self.ion.value
-        self.voltage.description = f"V vs {ion}/{ion}⁺"
+        self.voltage.description = f"V vs {K.ion_label(ion)}"
         self.result = None
         if isinstance(target, str) and not target.strip():  # e.g. the ion picked first
             self.slot.clear("no window yet: type a formula")
@@ -137,7 +138,7 @@ class WindowExplorer(w.VBox):
         v = self.voltage.value
         ion = self.result.ion
         phases = " + ".join(self.result.phases_at(v))
-        self.phases.value = f"Stable at {v:.2f} V vs {ion}/{ion}⁺: {phases}"
+        self.phases.value = f"Stable at {v:.2f} V vs {K.ion_label(ion)}: {phases}"
         if self.slot.made:  # else the marker is drawn with the figure
             fig = self.slot.figure
             shapes = [s for s in fig.layout.shapes if s.name != "voltage"]

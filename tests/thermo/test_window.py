@@ -216,3 +216,26 @@ def test_first_window_needs_no_pymatgen_analysis():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["1.721", "2.291", "[]"]
+
+
+def test_a_divalent_ion_moves_two_electrons_per_atom():
+    """Hand case: Mg, S at 0 eV/atom and MgS at -1.8 eV/atom (-3.6 eV per formula unit).
+    MgS -> Mg²⁺ + 2e⁻ + S once mu_Mg < -3.6 eV: 3.6 eV over two electrons is 1.8 V vs
+    Mg/Mg²⁺ (a monovalent reading would say 3.6 V)."""
+    entries = [PDEntry("Mg", 0.0), PDEntry("S", 0.0), PDEntry("MgS", -3.6)]
+    assert entries[2].energy_per_atom == pytest.approx(-1.8)  # the premise
+    w = stability_window("MgS", ion="Mg", source=entries)
+    assert w.reduction_v == pytest.approx(0.0, abs=1e-9)
+    assert w.oxidation_v == pytest.approx(1.8, abs=1e-9)
+    assert "V vs Mg/Mg²⁺" in w.window_text()
+
+
+def test_divalent_windows_agree_between_the_fast_and_the_reference_path():
+    from ssenb.thermo import get_source
+    from ssenb.thermo._profile import fast_ion_profile, reference_ion_profile
+
+    src = get_source()
+    comp = Composition("MgPS3")
+    fast = fast_ion_profile(src.fast_hull(["Mg", "P", "S"]), comp, "Mg")
+    ref = reference_ion_profile(src.phase_diagram(["Mg", "P", "S"]), comp, "Mg")
+    assert fast["voltage_V"].tolist() == pytest.approx(ref["voltage_V"].tolist(), abs=1e-6)
