@@ -275,7 +275,7 @@ def _check_mu(pd_: PhaseDiagram, element: Element, mu: Any) -> float:
 
 
 def _per_volt(element: str) -> str:
-    """ "" or "2" etc.: eV of chemical potential per volt for an ion of charge z (mu = -zV)."""
+    """The z of mu = -zV (eV per volt for an ion of charge z), written "" when z is 1."""
     z = K.ion_charge(element)
     return "" if z == 1 else str(z)
 

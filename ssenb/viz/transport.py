@@ -436,7 +436,8 @@ def barrier_conductivity_scatter(
             f"barrier_conductivity_scatter needs at least 3 rows with a finite 3D barrier and "
             f"log10 σ; got {int(ok.sum())}"
         )
-    rho, p = spearmanr(x[ok], y[ok])
+    constant = np.ptp(x[ok]) == 0 or np.ptp(y[ok]) == 0
+    rho, p = (math.nan, math.nan) if constant else spearmanr(x[ok], y[ok])
     labels = np.asarray(_labels(frame), dtype=object)
     fig = new_figure(fig)
     kwargs.setdefault("marker", {"size": 8, "color": LINE_COLOR, "opacity": 0.6})
@@ -462,8 +463,13 @@ def barrier_conductivity_scatter(
         _place(fig, _check_placed(highlight))
     dropped = int((~ok).sum())
     fig.update_layout(
-        title=f"Measured conductivity vs 3D BVSE barrier<br><sup>Spearman ρ = {rho:.2f} "
-        f"(p = {p:.1g}, n = {int(ok.sum())}"
+        title="Measured conductivity vs 3D BVSE barrier<br><sup>"
+        + (
+            "Spearman ρ undefined: every barrier or every σ is the same "
+            if constant
+            else f"Spearman ρ = {rho:.2f} (p = {p:.1g}, "
+        )
+        + (f"n = {int(ok.sum())}" if not constant else f"(n = {int(ok.sum())}")
         + (f"; {dropped} without a 3D path or σ left out)" if dropped else ")")
         + "</sup>",
         xaxis_title=K.label(K.BARRIER_3D),

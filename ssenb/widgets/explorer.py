@@ -383,6 +383,8 @@ class Explorer(w.VBox):
                 self._show_interface(None, str(err))  # no curve of the previous electrode
                 raise
             self._show_interface(result, None)  # a failure to draw goes to the status line
+        if not self.status.failed:  # the line names the material again
+            self.status.info(f"{self.summary.label}: done (interface with {self.electrode.value})")
 
     def _show_interface(self, result: InterfaceReactions | None, error: str | None) -> None:
         from ..viz import reaction_energy_curve

@@ -136,3 +136,9 @@ def test_scatter_places_a_material_that_is_not_in_the_table():
         barrier_conductivity_scatter(frame, highlight=("only a label",))
     with pytest.raises(InvalidInputError, match=r"highlight=.*a tuple"):
         barrier_conductivity_scatter(frame, highlight=("x", "high", None))
+
+
+def test_equal_barriers_say_spearman_is_undefined_not_nan():
+    frame = pd.DataFrame({"barrier_3d_eV": [0.4, 0.4, 0.4], "log10_sigma": [-3.0, -4.0, -5.0]})
+    fig = barrier_conductivity_scatter(frame)
+    assert "Spearman ρ undefined" in fig.layout.title.text and "nan" not in fig.layout.title.text
