@@ -40,6 +40,8 @@ _CV_WHAT = {
 }
 #: Fold counts accepted by ``ssenb cv --splits`` (the OBELiX training split has 478 rows).
 MIN_SPLITS, MAX_SPLITS = 2, 20
+#: Largest ``ssenb cv --seed`` (numpy's and scikit-learn's seeds are 32-bit unsigned).
+MAX_SEED = 2**32 - 1
 _EXIT_USAGE = 2
 
 
@@ -425,7 +427,10 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: 5)",
     )
     cv.add_argument(
-        "--seed", type=int, default=0, help="seed of the folds and the model (default: 0)"
+        "--seed",
+        type=_bounded_int(0, MAX_SEED),
+        default=0,
+        help=f"seed of the folds and the model, 0 to {MAX_SEED} (default: 0)",
     )
     cv.add_argument(
         "--n-models",

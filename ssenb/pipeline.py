@@ -196,7 +196,7 @@ def screen_candidates(
     for n, start in enumerate(tqdm(starts, desc="chunks", disable=not progress or len(starts) < 2)):
         path = folder / f"chunk_{n:05d}.csv" if folder is not None else None
         if path is not None and path.is_file():
-            frames.append(_read_chunk(path))
+            frames.append(_read_chunk(path, items[start : start + chunk_size]))
             continue
         chunk = _chunk(
             items[start : start + chunk_size], src, model, cathode, ion, executor, progress
@@ -206,7 +206,7 @@ def screen_candidates(
             raise InvalidInputError(f"{bad[K.INPUT]}: {bad[K.ERROR]}")
         if path is not None:
             _write_atomic(path, partial(chunk.to_csv, index=False))
-            chunk = _read_chunk(path)
+            chunk = _read_chunk(path, items[start : start + chunk_size])
         frames.append(chunk)
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
     table = _normalise(table)
@@ -234,7 +234,34 @@ def pareto_rank(table: pd.DataFrame, *, use_sigma: bool = True) -> pd.Series:
     Objectives: predicted log10 σ high (if ``use_sigma``), window width high, and the
     worse of the two interface reaction energies small in magnitude. Rank 1 is the
     Pareto front. A row missing an objective gets no rank (<NA>).
+
+    Raises
+    ------
+    InvalidInputError
+        ``table`` is not a DataFrame with numeric objective columns.
     """
+    needed = [K.WINDOW_WIDTH_V, K.ANODE_REACTION_ENERGY, K.CATHODE_REACTION_ENERGY]
+    needed = [K.PREDICTION, *needed] if use_sigma else needed
+    if not isinstance(table, pd.DataFrame):
+        raise InvalidInputError(
+            f"pareto_rank needs a DataFrame such as screen_candidates(...).table, "
+            f"not {type(table).__name__}"
+        )
+    missing = [c for c in needed if c not in table.columns]
+    if missing:
+        raise InvalidInputError(
+            f"the table lacks the objective columns {missing}; pass screen_candidates(...).table"
+            + (" or use_sigma=False" if missing == [K.PREDICTION] else "")
+        )
+    for c in needed:
+        if not pd.api.types.is_numeric_dtype(table[c]):
+            try:
+                pd.to_numeric(table[c])
+            except (TypeError, ValueError):
+                raise InvalidInputError(
+                    f"column {c!r} holds non-numbers (e.g. {table[c].iloc[0]!r}); objectives "
+                    "must be numbers, NaN where missing"
+                ) from None
     cols = [
         table[K.WINDOW_WIDTH_V],
         np.minimum(table[K.ANODE_REACTION_ENERGY], table[K.CATHODE_REACTION_ENERGY]),
@@ -333,21 +360,41 @@ def _mixing_row(
 
 
 def _predict(table: pd.DataFrame, items: Sequence[Any], model: Any) -> None:
-    """Fill predicted log10 σ and its std; a row the model refuses gets an error note."""
+    """Fill predicted log10 σ and its std; a row the model refuses gets an error note.
+
+    The model's answer is checked: one finite mean and std per row asked (a model that
+    returns fewer values, NaN or inf is not broadcast or trusted; its rows say why).
+    """
     ok = list(table.index[table[K.ERROR].isna()])
     try:
-        mean, std = model.predict([items[i] for i in ok], return_std=True)
-        table.loc[ok, K.PREDICTION] = np.asarray(mean, float)
-        table.loc[ok, K.PREDICTION_STD] = np.asarray(std, float)
+        mean, std = _checked_prediction(model, [items[i] for i in ok])
+        table.loc[ok, K.PREDICTION] = mean
+        table.loc[ok, K.PREDICTION_STD] = std
         return
     except Exception:  # find the rows that fail, one by one
         pass
     for i in ok:
         try:
-            mean, std = model.predict([items[i]], return_std=True)
+            mean, std = _checked_prediction(model, [items[i]])
             table.loc[i, [K.PREDICTION, K.PREDICTION_STD]] = [float(mean[0]), float(std[0])]
         except Exception as err:
             table.loc[i, K.ERROR] = f"conductivity model: {type(err).__name__}: {err}"
+
+
+def _checked_prediction(model: Any, rows: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """``model.predict(rows, return_std=True)`` as two float arrays of len(rows), all finite."""
+    mean, std = model.predict(rows, return_std=True)
+    mean, std = np.asarray(mean, dtype=float), np.asarray(std, dtype=float)
+    if mean.shape != (len(rows),) or std.shape != (len(rows),):
+        raise InvalidInputError(
+            f"predict() returned {mean.size} means and {std.size} stds for {len(rows)} "
+            "materials; it must return one of each per material"
+        )
+    if not (np.isfinite(mean).all() and np.isfinite(std).all()):
+        raise InvalidInputError(
+            "predict() returned a NaN or infinite log10 σ or std for this material"
+        )
+    return mean, std
 
 
 def _cathode_fractions(cathode: str, ion: str) -> dict[str, float]:
@@ -368,15 +415,33 @@ def _normalise(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _read_chunk(path: Path) -> pd.DataFrame:
-    frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+def _read_chunk(path: Path, inputs: Sequence[Any]) -> pd.DataFrame:
+    """A finished chunk from its checkpoint file, checked to hold exactly ``inputs``' rows.
+
+    The file is untrusted (it may have been edited, truncated or replaced): anything that
+    does not parse as this run's chunk is refused by name, never half-used.
+    """
+    fix = f"delete {path.name} to recompute that chunk, or use a new checkpoint folder"
+    try:
+        frame = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={K.INPUT: str})
+    except (OSError, ValueError) as err:  # pandas' parser errors are ValueErrors
+        raise InvalidInputError(f"checkpoint file {path} cannot be read ({err}); {fix}") from err
     missing = set(COLUMNS) - set(frame.columns)
     if missing:
         raise InvalidInputError(
             f"checkpoint file {path} lacks columns {sorted(missing)}; it is not a chunk of this "
             "run: use a new checkpoint folder"
         )
-    return _normalise(frame)
+    expected = [str(getattr(m, "formula", m)) for m in inputs]
+    if len(frame) != len(expected) or frame[K.INPUT].fillna("").tolist() != expected:
+        raise InvalidInputError(
+            f"checkpoint file {path} holds {len(frame)} rows that are not this chunk's "
+            f"{len(expected)} candidates; {fix}"
+        )
+    try:
+        return _normalise(frame)
+    except (TypeError, ValueError) as err:
+        raise InvalidInputError(f"checkpoint file {path} is damaged ({err}); {fix}") from err
 
 
 def _fingerprint(
@@ -402,6 +467,10 @@ def _open_checkpoint(
     """The checkpoint folder, checked to be new, empty, or this run's own."""
     if checkpoint is None:
         return None
+    if not isinstance(checkpoint, str | os.PathLike) or "\x00" in str(checkpoint):
+        raise InvalidInputError(
+            f"checkpoint={checkpoint!r} is not a folder path; give a path such as 'run1/'"
+        )
     folder = Path(checkpoint)
     if folder.exists() and not folder.is_dir():
         raise InvalidInputError(f"checkpoint={str(folder)!r} is a file; give a folder")

@@ -240,7 +240,7 @@ def _coulomb_cutoff(prefactor: float, screening: float) -> float:
 
 def build_framework(structure: Structure, ion: str) -> Framework:
     """Pair parameters for every framework species; raises on missing parameters."""
-    if ion not in MOBILE_IONS:
+    if not isinstance(ion, str) or ion not in MOBILE_IONS:
         raise InvalidInputError(
             f"ion={ion!r} has no softBV parameters in ssenb; use one of {', '.join(MOBILE_IONS)}"
         )

@@ -15,7 +15,7 @@ import math
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
@@ -23,7 +23,8 @@ import numpy as np
 
 from .. import keys as K
 from ..errors import InvalidInputError, SsenbError
-from .landscape import MAX_BARRIER_EV, migration_landscape
+from ._framework import MOBILE_IONS
+from .landscape import MAX_BARRIER_EV, check_inputs, check_resolution, migration_landscape
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -101,6 +102,8 @@ def barrier_row(
 
     Raises
     ------
+    InvalidInputError
+        Not a Structure, a bad ``resolution`` or ``cache`` (before any cache look-up).
     SsenbError
         Whatever :func:`migration_landscape` raises for this structure.
 
@@ -111,6 +114,9 @@ def barrier_row(
     >>> barrier_row(lif, cache="none")["pathway_dimension"]
     3
     """
+    resolution = check_inputs(structure, resolution)
+    if cache not in get_args(Cache):
+        raise InvalidInputError(f"cache={cache!r}; use one of {', '.join(get_args(Cache))}")
     key = structure_key(structure, ion, resolution)
     if cache != "none" and key in _MEMORY:
         if cache == "disk":  # computed earlier in this session: keep it for the next one
@@ -185,6 +191,14 @@ def migration_barriers(
         10 eV), ``pathway_dimension``, ``ion_site_connectivity``,
         ``pathway_volume_fraction``, ``time_s`` and ``error``.
 
+    Raises
+    ------
+    InvalidInputError
+        ``data`` neither a frame with a ``structure`` column nor an iterable of
+        structures (a single Structure or a string is refused, not iterated), an unknown
+        ``ion``, ``resolution``, ``errors`` or ``cache``, or an ``on_row`` that is not
+        callable. Failures of single rows are recorded (``errors="record"``).
+
     Examples
     --------
     >>> from pymatgen.core import Lattice, Structure
@@ -196,12 +210,25 @@ def migration_barriers(
     ([3, 3], True)
     """
     import pandas as pd
+    from pymatgen.core import Structure
     from tqdm.auto import tqdm
 
     if errors not in get_args(Errors):
         raise InvalidInputError(f"errors={errors!r}; use one of {', '.join(get_args(Errors))}")
     if cache not in get_args(Cache):
         raise InvalidInputError(f"cache={cache!r}; use one of {', '.join(get_args(Cache))}")
+    if not isinstance(ion, str) or ion not in MOBILE_IONS:
+        raise InvalidInputError(
+            f"ion={ion!r} has no softBV parameters in ssenb; use one of {', '.join(MOBILE_IONS)}"
+        )
+    resolution = check_resolution(resolution)
+    if on_row is not None and not callable(on_row):
+        raise InvalidInputError(f"on_row={on_row!r} must be a function on_row(done, total)")
+    if isinstance(data, str | bytes | Mapping | Structure) or not isinstance(data, Iterable):
+        raise InvalidInputError(
+            f"data must be a DataFrame with a {K.STRUCTURE!r} column or a list of Structures, "
+            f"not {type(data).__name__}; wrap one structure in a list: [structure]"
+        )
     if isinstance(data, pd.DataFrame):
         if K.STRUCTURE not in data.columns:
             raise InvalidInputError(

@@ -58,6 +58,11 @@ if TYPE_CHECKING:
 RESOLUTION_RANGE_A = (0.05, 0.5)  # allowed grid spacing, Å
 MAX_GRID_POINTS = 3_000_000  # ~250 MB of working memory; a 14 Å cube at 0.1 Å
 MAX_BARRIER_EV = 10.0  # a path above this (bvlain's encut) counts as no path: inf
+#: pair terms one grid may sum (grid points within each framework atom's cutoff sphere):
+#: ~20 s at the ~2e8 terms/s measured on a 2-core machine; the largest OBELiX training
+#: cell at 0.1 Å needs 2.4e8. Reached only by absurd cells (thousands of atoms piled into
+#: a few Å³), where the sum would otherwise run for hours.
+MAX_PAIR_TERMS = 4_000_000_000
 METHOD = (
     "BVSE: softBV Morse bond terms to anions + screened Coulomb repulsion from cations "
     "(Adams & Rao 2011; Chen, Wong & Adams 2019), occupancy-weighted over disordered sites; "
@@ -219,7 +224,10 @@ def migration_landscape(
     Raises
     ------
     InvalidInputError
-        Not a Structure, unknown ion, resolution out of range, grid too large.
+        Not a Structure, a cell with non-finite, absurd (lengths outside 0.5-200 Å, volume
+        outside 1-1e6 Å³) or singular lattice, non-finite coordinates, placeholder species,
+        unknown ion, resolution out of range, grid too large, or more pair terms than
+        :data:`MAX_PAIR_TERMS`.
     UnsupportedMaterialError
         No mobile ion in the structure, oxidation states that cannot be guessed, species
         without softBV parameters (hydrides, unusual anions).
@@ -234,22 +242,11 @@ def migration_landscape(
     >>> land.pathway_dimension, bool(0 < land.barrier_3d < 2)
     (3, True)
     """
-    from pymatgen.core import Structure
-
-    if not isinstance(structure, Structure):
+    resolution = check_inputs(structure, resolution)
+    if isinstance(max_grid_points, bool) or not isinstance(max_grid_points, int | np.integer):
         raise InvalidInputError(
-            f"migration_landscape needs a pymatgen Structure, not {type(structure).__name__}; "
-            "read a CIF with Structure.from_file(path)"
-        )
-    try:
-        resolution = float(resolution)
-    except (TypeError, ValueError):
-        raise InvalidInputError(f"resolution={resolution!r} must be a number in Å") from None
-    lo, hi = RESOLUTION_RANGE_A
-    if not lo <= resolution <= hi:
-        raise InvalidInputError(
-            f"resolution={resolution} Å is outside {lo}-{hi} Å: finer grids cost memory "
-            f"without changing barriers, coarser ones miss saddle points. Use e.g. 0.1 or 0.2."
+            f"max_grid_points={max_grid_points!r} must be a whole number of grid points "
+            f"(default {MAX_GRID_POINTS:,})"
         )
     lengths = np.asarray(structure.lattice.abc, dtype=float)
     # bvlain's grid: floor(L / resolution) points from 0 to 1 inclusive, the last one a
@@ -264,6 +261,15 @@ def migration_landscape(
             "(structure.get_primitive_structure()), or raise max_grid_points."
         )
     frame = build_framework(structure, ion)
+    terms = npts / abs(structure.lattice.volume) * float(np.sum(4 / 3 * math.pi * frame.cutoffs**3))
+    if terms > MAX_PAIR_TERMS:
+        raise InvalidInputError(
+            f"{structure.composition.reduced_formula}: {len(frame.positions):,} framework atoms in "
+            f"{structure.lattice.volume:.3g} Å³ on a {resolution} Å grid need ~{terms:.2g} pair "
+            f"terms, above MAX_PAIR_TERMS={MAX_PAIR_TERMS:.0e} (ssenb.transport.landscape). "
+            "Fix: check the structure (overlapping or duplicated atoms, a wrong cell), or use "
+            "a coarser resolution."
+        )
     energy = _kernels.energy_grid(
         shape,
         structure.lattice.matrix,
@@ -277,6 +283,68 @@ def migration_landscape(
     )
     energy -= energy.min()
     return _assemble(structure, ion, resolution, energy, frame)
+
+
+def check_resolution(resolution: object) -> float:
+    """``resolution`` as a float (Å), refused outside :data:`RESOLUTION_RANGE_A`."""
+    try:
+        value = float(resolution)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"resolution={resolution!r} must be a number in Å") from None
+    lo, hi = RESOLUTION_RANGE_A
+    if not lo <= value <= hi:
+        raise InvalidInputError(
+            f"resolution={value} Å is outside {lo}-{hi} Å: finer grids cost memory "
+            f"without changing barriers, coarser ones miss saddle points. Use e.g. 0.1 or 0.2."
+        )
+    return value
+
+
+def check_inputs(structure: object, resolution: object) -> float:
+    """Refuse what no BVSE grid can be built on; return ``resolution`` as a float (Å).
+
+    A pymatgen ``Structure`` with finite cell lengths and volume within ssenb's CIF limits
+    (:data:`ssenb.data.cif.LATTICE_LENGTH_RANGE_A`, :data:`~ssenb.data.cif.VOLUME_RANGE_A3`),
+    finite coordinates and real elements only; ``resolution`` within
+    :data:`RESOLUTION_RANGE_A`.
+    """
+    from pymatgen.core import Structure
+    from pymatgen.core.periodic_table import DummySpecies
+
+    from ..data.cif import LATTICE_LENGTH_RANGE_A, VOLUME_RANGE_A3
+
+    if not isinstance(structure, Structure):
+        raise InvalidInputError(
+            f"migration_landscape needs a pymatgen Structure, not {type(structure).__name__}; "
+            "read a CIF with Structure.from_file(path)"
+        )
+    value = check_resolution(resolution)
+    lengths = np.asarray(structure.lattice.abc, dtype=float)
+    (lmin, lmax), (vmin, vmax) = LATTICE_LENGTH_RANGE_A, VOLUME_RANGE_A3
+    if not (np.isfinite(lengths).all() and ((lengths >= lmin) & (lengths <= lmax)).all()):
+        raise InvalidInputError(
+            f"cell lengths {lengths.round(4).tolist()} Å: each must be a finite {lmin:g}-{lmax:g} Å "
+            "(LATTICE_LENGTH_RANGE_A in ssenb.data.cif). Fix: check the lattice of the structure."
+        )
+    volume = abs(float(np.linalg.det(np.asarray(structure.lattice.matrix, dtype=float))))
+    if not (math.isfinite(volume) and vmin <= volume <= vmax):
+        raise InvalidInputError(
+            f"cell volume {volume:.3g} Å³ is outside {vmin:g}-{vmax:g} Å³ (VOLUME_RANGE_A3 in "
+            "ssenb.data.cif): the cell vectors are (nearly) coplanar. Fix: check the lattice angles."
+        )
+    if len(structure) and not np.isfinite(structure.frac_coords).all():
+        raise InvalidInputError(
+            "the structure has sites with NaN or infinite coordinates. Fix: check its positions."
+        )
+    dummies = sorted(
+        {str(sp) for site in structure for sp in site.species if isinstance(sp, DummySpecies)}
+    )
+    if dummies:
+        raise InvalidInputError(
+            f"the structure holds placeholder species {', '.join(dummies)}, not elements; BVSE "
+            "needs real elements. Fix: replace them (structure.replace_species)."
+        )
+    return value
 
 
 def _assemble(
