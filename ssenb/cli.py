@@ -291,12 +291,20 @@ def _lab(args: argparse.Namespace) -> int:
     return subprocess.call([sys.executable, "-m", "jupyter", "lab", str(folder)])
 
 
+def _path(text: str) -> str:
+    """An argparse ``type=`` for a file or folder name: not empty, not only spaces."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty name is not a path; give a file or folder name")
+    return text
+
+
 def _add_output(p: argparse.ArgumentParser, what: str, default: str | None = None) -> None:
     """The ``-o/--output`` and ``-f/--force`` options of a command that writes a file."""
     p.add_argument(
         "-o",
         "--output",
         default=default,
+        type=_path,
         metavar="FILE",
         help=f"{what}"
         + (f" (default: {default})" if default else "")
@@ -400,8 +408,12 @@ def build_parser() -> argparse.ArgumentParser:
         scr.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
         if name == "candidates":
             scr.add_argument("--cathode", default="LiCoO2", help="cathode formula (default LiCoO2)")
-            scr.add_argument("--model", help="folder of a saved ConductivityModel (save_model)")
-            scr.add_argument("--checkpoint", help="folder for resumable per-chunk results")
+            scr.add_argument(
+                "--model", type=_path, help="folder of a saved ConductivityModel (save_model)"
+            )
+            scr.add_argument(
+                "--checkpoint", type=_path, help="folder for resumable per-chunk results"
+            )
         scr.set_defaults(func=func)
     cv = sub.add_parser(
         "cv",

@@ -226,6 +226,22 @@ def test_cv_seed_out_of_range_is_one_line(seed, capsys):
     assert f"{seed} is outside 0..{2**32 - 1}" in err[0]
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["screen", "LiF", "-o", ""],
+        ["candidates", "LiF", "--model", " "],
+        ["candidates", "LiF", "--checkpoint", ""],
+        ["report", "LiF", "-o", ""],
+    ],
+)
+def test_an_empty_path_is_refused_not_ignored(argv, capsys):
+    """-o "" used to print the table instead of writing it; --model "" ran without a model."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("ssenb: error: argument") and "an empty name is not a path" in err[-1]
+
+
 def test_numpy_stays_quiet_on_a_nan_cell(recwarn):
     with pytest.raises(InvalidInputError, match="cell lengths"):
         migration_landscape(_lif(Lattice.from_parameters(math.nan, 3, 3, 90, 90, 90)))
