@@ -189,6 +189,9 @@ def screen_candidates(
     check_executor(executor)
     items = list(materials)
     src = get_source(source)
+    from .data.materials import to_element
+
+    to_element(ion, argname="ion")  # once, before any row (else every row records it)
     _cathode_fractions(cathode, ion)
     folder = _open_checkpoint(checkpoint, items, ion, cathode, src, model, chunk_size)
     starts = range(0, len(items), chunk_size)
@@ -447,11 +450,33 @@ def _read_chunk(path: Path, inputs: Sequence[Any]) -> pd.DataFrame:
 def _fingerprint(
     items: Sequence[Any], ion: str, cathode: str, src: EntrySource, model: Any, chunk_size: int
 ) -> str:
+    """What a checkpoint belongs to: the inputs themselves and the fitted model's state.
+
+    Why: two polymorphs share a formula, and two fitted models share a class; a run must
+    never resume another's results (structures are keyed by lattice, species and
+    positions; a model by its parameters and, for boosted trees, its trees).
+    """
+    from .transport.batch import structure_key
+
     h = hashlib.sha256()
     for part in (ion, cathode, src.name, src.correction_scheme, type(model).__name__, chunk_size):
         h.update(f"{part}\x1f".encode())
+    h.update(_model_key(model).encode())
     for m in items:
-        h.update(f"{getattr(m, 'formula', m)}\x1e".encode())
+        key = structure_key(m, ion, 0.0) if hasattr(m, "lattice") else str(getattr(m, "formula", m))
+        h.update(f"{key}\x1e".encode())
+    return h.hexdigest()
+
+
+def _model_key(model: Any) -> str:
+    """A digest of a fitted model: its parameters and its XGBoost trees, where it has them."""
+    if model is None:
+        return "none"
+    h = hashlib.sha256()
+    params = model.get_params() if callable(getattr(model, "get_params", None)) else {}
+    h.update(json.dumps(params, sort_keys=True, default=str).encode())
+    for booster in getattr(model, "boosters_", None) or []:
+        h.update(bytes(booster.save_raw("ubj")))
     return h.hexdigest()
 
 

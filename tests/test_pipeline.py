@@ -134,6 +134,40 @@ def test_checkpoint_never_mixes_runs_or_user_files(tmp_path):
     assert (mine / "notes.txt").read_text() == "keep me"
 
 
+def test_checkpoint_tells_polymorphs_and_fitted_models_apart(tmp_path):
+    """Same formula, other structure; same model class, other fit: another run, refused."""
+    from pymatgen.core import Lattice, Structure
+
+    rocksalt = Structure.from_spacegroup(
+        "Fm-3m", Lattice.cubic(4.03), ["Li", "F"], [[0, 0, 0], [0.5, 0.5, 0.5]]
+    )
+    strained = rocksalt.copy()
+    strained.scale_lattice(rocksalt.volume * 1.1)
+    assert strained.composition.reduced_formula == rocksalt.composition.reduced_formula
+    screen_candidates([rocksalt], checkpoint=tmp_path / "a", progress=False)
+    with pytest.raises(InvalidInputError, match="holds another run"):
+        screen_candidates([strained], checkpoint=tmp_path / "a", progress=False)
+
+    class Tuned(LinearModel):
+        def __init__(self, alpha):
+            super().__init__()
+            self.alpha = alpha
+
+        def get_params(self, deep=True):
+            return {"alpha": self.alpha}
+
+    screen_candidates(["LiF"], model=Tuned(1.0), checkpoint=tmp_path / "b", progress=False)
+    with pytest.raises(InvalidInputError, match="holds another run"):
+        screen_candidates(["LiF"], model=Tuned(2.0), checkpoint=tmp_path / "b", progress=False)
+    again = screen_candidates(["LiF"], model=Tuned(1.0), checkpoint=tmp_path / "b", progress=False)
+    assert len(again.table) == 1  # the same run resumes
+
+
+def test_an_unknown_ion_is_refused_once_not_per_row():
+    with pytest.raises(InvalidInputError, match="Xx"):
+        screen_candidates(["LiF", "Li2S"], ion="Xx", progress=False)
+
+
 def test_bad_arguments():
     with pytest.raises(InvalidInputError, match="not a list"):
         screen_candidates("Li3PS4", progress=False)
