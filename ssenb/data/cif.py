@@ -131,6 +131,7 @@ def read_cif(text: str | bytes) -> Structure:
         _check_size(len(text.encode("utf-8", errors="replace")))
     else:
         raise InvalidInputError(f"a CIF must be text or bytes, not {type(text).__name__}")
+    _check_is_cif_text(text)
     _precheck(text)
     from pymatgen.io.cif import CifParser
 
@@ -186,6 +187,22 @@ def _check_size(size: int) -> None:
             f"CIF is {size:,} bytes; ssenb reads CIFs up to {MAX_CIF_BYTES:,} bytes "
             "(MAX_CIF_BYTES in ssenb.data.cif). Remove diffraction data or other blocks, "
             "or give the structure as a pymatgen Structure"
+        )
+
+
+def _check_is_cif_text(text: str) -> None:
+    """Empty, binary (an image, an archive) or not a CIF at all: say which, before parsing."""
+    if not text.strip():
+        raise InvalidInputError("the CIF is empty; choose the .cif file of the structure")
+    if "\x00" in text or text.count("\ufffd") > 3 + len(text) // 100:
+        raise InvalidInputError(
+            "this is not a text file (binary content, e.g. an image or an archive); a CIF is "
+            "plain text: export the structure as .cif"
+        )
+    if not re.search(r"(?im)^[ \t]*data_", text):
+        raise InvalidInputError(
+            "no data_ block: this is not a CIF (a CIF starts each structure with a line "
+            "'data_<name>'); export the structure as .cif"
         )
 
 
@@ -251,6 +268,16 @@ def _check_length(name: str, value: float) -> None:
 
 
 def _check_structure(structure: Structure) -> None:
+    from pymatgen.core.periodic_table import DummySpecies
+
+    dummies = sorted(
+        {str(sp) for site in structure for sp in site.species if isinstance(sp, DummySpecies)}
+    )
+    if dummies:
+        raise InvalidInputError(
+            f"CIF sites of {', '.join(dummies)} are not elements; give each site a real element "
+            "in _atom_site_type_symbol (a vacancy is a partial occupancy, not a species)"
+        )
     if len(structure) > MAX_SITES:
         raise InvalidInputError(
             f"CIF expands to {len(structure):,} sites; ssenb reads at most {MAX_SITES:,} "

@@ -6,6 +6,7 @@ from pymatgen.core import Composition
 from ssenb.data import cif as C
 from ssenb.data import parse_cif, read_cif
 from ssenb.data.obelix import read_cif_archive
+from ssenb.errors import InvalidInputError
 
 ROCKSALT = """data_LiF
 _symmetry_space_group_name_H-M 'F m -3 m'
@@ -62,3 +63,38 @@ def test_loop_counter_counts_rows_not_tokens():
     """Two tags, three rows; a quoted value with spaces is one token."""
     text = "loop_\n_a\n_b\n1 'x, y, z'\n2 'p q'\n3 r\n_next 1\n"
     assert list(C._loops(text)) == [(["_a", "_b"], ["1", "'x, y, z'", "2", "'p q'", "3", "r"])]
+
+
+LIF_P1 = """data_LiF
+_symmetry_space_group_name_H-M 'P 1'
+_cell_length_a 4.03
+_cell_length_b 4.03
+_cell_length_c 4.03
+_cell_angle_alpha 90
+_cell_angle_beta 90
+_cell_angle_gamma 90
+loop_
+_atom_site_label
+_atom_site_type_symbol
+_atom_site_fract_x
+_atom_site_fract_y
+_atom_site_fract_z
+Li1 Li 0 0 0
+F1 F 0.5 0.5 0.5
+"""
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        ("", "the CIF is empty"),
+        ("   \n\t", "the CIF is empty"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(200), "not a text file"),
+        ("Li 0 0 0\nF 0.5 0.5 0.5\n", "no data_ block"),
+        (LIF_P1.replace("F1 F", "Xx1 Xx"), "Xx0\\+ are not elements"),
+    ],
+)
+def test_what_is_wrong_with_a_cif_is_said_in_ssenbs_words(content, match):
+    assert read_cif(LIF_P1).composition.reduced_formula == "LiF"  # the premise
+    with pytest.raises(InvalidInputError, match=match):
+        read_cif(content)
