@@ -267,12 +267,21 @@ def _check_length(name: str, value: float) -> None:
         )
 
 
-def _check_structure(structure: Structure) -> None:
+def placeholder_species(structure: Structure) -> list[str]:
+    """The sorted names of a structure's placeholder species (pymatgen ``DummySpecies``, "Xx").
+
+    Why: a CIF site or a hand-made structure may hold one; the CIF reader and BVSE both
+    refuse them, each in its own words.
+    """
     from pymatgen.core.periodic_table import DummySpecies
 
-    dummies = sorted(
+    return sorted(
         {str(sp) for site in structure for sp in site.species if isinstance(sp, DummySpecies)}
     )
+
+
+def _check_structure(structure: Structure) -> None:
+    dummies = placeholder_species(structure)
     if dummies:
         raise InvalidInputError(
             f"CIF sites of {', '.join(dummies)} are not elements; give each site a real element "

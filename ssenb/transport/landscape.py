@@ -309,9 +309,8 @@ def check_inputs(structure: object, resolution: object) -> float:
     :data:`RESOLUTION_RANGE_A`.
     """
     from pymatgen.core import Structure
-    from pymatgen.core.periodic_table import DummySpecies
 
-    from ..data.cif import LATTICE_LENGTH_RANGE_A, VOLUME_RANGE_A3
+    from ..data.cif import LATTICE_LENGTH_RANGE_A, VOLUME_RANGE_A3, placeholder_species
 
     if not isinstance(structure, Structure):
         raise InvalidInputError(
@@ -336,9 +335,7 @@ def check_inputs(structure: object, resolution: object) -> float:
         raise InvalidInputError(
             "the structure has sites with NaN or infinite coordinates. Fix: check its positions."
         )
-    dummies = sorted(
-        {str(sp) for site in structure for sp in site.species if isinstance(sp, DummySpecies)}
-    )
+    dummies = placeholder_species(structure)
     if dummies:
         raise InvalidInputError(
             f"the structure holds placeholder species {', '.join(dummies)}, not elements; BVSE "

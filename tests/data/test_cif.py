@@ -65,23 +65,7 @@ def test_loop_counter_counts_rows_not_tokens():
     assert list(C._loops(text)) == [(["_a", "_b"], ["1", "'x, y, z'", "2", "'p q'", "3", "r"])]
 
 
-LIF_P1 = """data_LiF
-_symmetry_space_group_name_H-M 'P 1'
-_cell_length_a 4.03
-_cell_length_b 4.03
-_cell_length_c 4.03
-_cell_angle_alpha 90
-_cell_angle_beta 90
-_cell_angle_gamma 90
-loop_
-_atom_site_label
-_atom_site_type_symbol
-_atom_site_fract_x
-_atom_site_fract_y
-_atom_site_fract_z
-Li1 Li 0 0 0
-F1 F 0.5 0.5 0.5
-"""
+LIF_P1 = ROCKSALT.format(ops="'x, y, z'")  # one LiF unit, the operations written out
 
 
 @pytest.mark.parametrize(
