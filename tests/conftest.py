@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -58,3 +61,20 @@ def small_models(obelix):
         )
         for preset in ("composition", "composition+lattice", "composition+structure")
     }
+
+
+@pytest.fixture
+def fresh_python() -> Callable[..., str]:
+    """Run code in a fresh interpreter (what a new kernel imports); its stdout.
+
+    Fails the test with the child's stderr when the code fails or runs past ``timeout`` s.
+    """
+
+    def run(code: str, timeout: float = 300) -> str:
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout
+        )
+        assert out.returncode == 0, out.stderr
+        return out.stdout
+
+    return run

@@ -134,18 +134,15 @@ def test_cell_features_by_hand():
     assert CellFeatures().featurize(record) == pytest.approx(from_structure)
 
 
-def test_importing_features_stays_light():
+def test_importing_features_stays_light(fresh_python):
     """Building presets needs matminer; importing the package does not."""
-    import subprocess
-    import sys
 
     code = (
         "import sys; import ssenb.features, ssenb.models, ssenb.thermo, ssenb.viz; "
         "from ssenb.features import featurize, PRESETS; "
         "print(sorted(m for m in ('matminer', 'sklearn', 'xgboost', 'shap', 'torch') if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert fresh_python(code).strip() == "[]"
 
 
 def test_a_featurizer_copy_changed_in_place_leaves_the_preset_alone():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 
 import numpy as np
@@ -12,10 +11,9 @@ from ssenb.errors import InvalidInputError, MissingExtraError, SsenbError, Unsup
 from ssenb.mlip.potential import check_potential, label
 
 
-def test_import_is_light_and_never_imports_torch():
+def test_import_is_light_and_never_imports_torch(fresh_python):
     code = "import sys, ssenb, ssenb.mlip, ssenb.thermo; print(sorted(m for m in ('torch', 'chgnet', 'ase') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert fresh_python(code).strip() == "[]"
 
 
 def test_missing_extra_gives_the_install_commands(monkeypatch):

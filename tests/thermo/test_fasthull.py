@@ -1,7 +1,5 @@
 """FastHull's barycentric answers (decomposition, tie-line crossings) by hand and vs pymatgen."""
 
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -69,7 +67,7 @@ def test_decomposition_matches_pymatgen(system):
         assert hull.hull_energy(x) == pytest.approx(pd_.get_hull_energy_per_atom(comp), abs=1e-9)
 
 
-def test_convex_hull_type_is_scipys_without_its_packages():
+def test_convex_hull_type_is_scipys_without_its_packages(fresh_python):
     """In a fresh process: qhull without scipy.spatial's and scipy.linalg's __init__, and a
     later ordinary import of both packages gets the same modules, attributes included."""
     code = """
@@ -85,7 +83,5 @@ assert scipy.linalg.cython_lapack.__pyx_capi__["dgetrf"] is not None
 from scipy.spatial import Delaunay
 print(len(h.simplices), len(Delaunay(np.eye(3)[:, :2]).simplices))
 """
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["4", "1"]  # a tetrahedron has 4 facets; a triangle is 1
+    assert fresh_python(code, timeout=120).split() == ["4", "1"]  # a tetrahedron has 4 facets; a triangle is 1
     assert convex_hull_type() is __import__("scipy.spatial").spatial.ConvexHull

@@ -121,10 +121,8 @@ def test_fast_kinks_equal_pymatgen_reference(reference_cases):
     assert compared >= 45
 
 
-def test_closed_interface_needs_no_pymatgen_analysis():
+def test_closed_interface_needs_no_pymatgen_analysis(fresh_python):
     """The default (snapshot) closed interface is computed without pymatgen.analysis."""
-    import subprocess
-    import sys
 
     code = (
         "import sys; from ssenb.thermo import interface_reactions;"
@@ -132,9 +130,7 @@ def test_closed_interface_needs_no_pymatgen_analysis():
         "print(sorted(m for m in sys.modules if m.startswith('pymatgen.analysis')));"
         "print(r.table['reaction'][r.table['products'].map(len) == 2].tolist())"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr
-    modules, reactions = out.stdout.splitlines()
+    modules, reactions = fresh_python(code).splitlines()
     assert modules == "[]"
     # Li3PS4 + 8 Li -> 4 Li2S + Li3P per one formula unit of reactants (1/9 + 8/9), by hand
     assert "0.1111 Li3PS4 + 0.8889 Li -> 0.4444 Li2S + 0.1111 Li3P" in reactions

@@ -196,12 +196,10 @@ def test_fast_path_equals_pymatgen_reference(reference_cases):
     assert compared == len(cases)
 
 
-def test_first_window_needs_no_pymatgen_analysis():
+def test_first_window_needs_no_pymatgen_analysis(fresh_python):
     """In a fresh process, a window and a phase stability from the snapshot import neither
     pymatgen.analysis (matplotlib, scipy.interpolate ...) nor the scipy.spatial and
     scipy.linalg packages (only qhull's compiled modules)."""
-    import subprocess
-    import sys
 
     code = (
         "import sys, pymatgen.core;"
@@ -213,9 +211,7 @@ def test_first_window_needs_no_pymatgen_analysis():
         " or m in {'scipy.spatial', 'scipy.linalg', 'matplotlib', 'scipy.interpolate'} - pre);"
         "print(round(w.reduction_v, 3), round(w.oxidation_v, 3), bad)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["1.721", "2.291", "[]"]
+    assert fresh_python(code).split() == ["1.721", "2.291", "[]"]
 
 
 def test_a_divalent_ion_moves_two_electrons_per_atom():

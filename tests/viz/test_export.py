@@ -64,17 +64,14 @@ def test_journal_files_have_print_size_and_dpi(tmp_path):
     assert b"<svg" in (tmp_path / "f.svg").read_bytes()[:400]
 
 
-def test_importing_ssenb_leaves_plotly_settings_alone():
-    import subprocess
-    import sys
+def test_importing_ssenb_leaves_plotly_settings_alone(fresh_python):
 
     code = (
         "import plotly.io as pio; before = (pio.renderers.default, pio.templates.default); "
         "import ssenb.viz, ssenb.viz.export, ssenb.viz.publication; "
         "assert (pio.renderers.default, pio.templates.default) == before, 'changed on import'"
     )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stderr
+    fresh_python(code, timeout=120)  # the child asserts; a failure fails this test
 
 
 def test_use_notebook_renderer_is_explicit_and_offline_by_default():

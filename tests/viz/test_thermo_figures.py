@@ -388,19 +388,15 @@ def test_hull_diagram_of_a_phase_diagram_equals_the_source_one():
     assert "on the hull" in a.data[-1].hovertext[0]
 
 
-def test_hull_diagram_imports_neither_pymatgen_analysis_nor_matplotlib():
+def test_hull_diagram_imports_neither_pymatgen_analysis_nor_matplotlib(fresh_python):
     """The report's phase diagram used pymatgen's PDPlotter: 1.5 s of imports (pyplot)."""
-    import subprocess
-    import sys
 
     code = (
         "import sys; from ssenb.viz import hull_diagram;"
         "f = hull_diagram('Ge-Li-P-S', highlight='Li10GeP2S12');"
         "print(sorted(m for m in sys.modules if m.startswith(('pymatgen.analysis', 'matplotlib'))))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.splitlines()[-1] == "[]"
+    assert fresh_python(code).splitlines()[-1] == "[]"
 
 
 def test_hull_diagram_of_a_grand_potential_diagram_names_its_corner_phases():

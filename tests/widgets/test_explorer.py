@@ -300,11 +300,9 @@ def test_a_failing_map_is_a_message_not_an_exception(obelix, monkeypatch):
     assert "⚠" not in ex.status.text
 
 
-def test_first_result_makes_no_figure_widget_for_closed_tabs():
+def test_first_result_makes_no_figure_widget_for_closed_tabs(fresh_python):
     """A formula's first result (Structure tab open, nothing to draw there) imports no
     plotly FigureWidget (its import alone is about 1.5 s); opening a tab draws its figure."""
-    import subprocess
-    import sys
 
     code = (
         "import sys; from ssenb.widgets import Explorer;"
@@ -312,9 +310,7 @@ def test_first_result_makes_no_figure_widget_for_closed_tabs():
         "e.tabs.selected_index = 4; drawn = len(e._interface_slot.figure.data);"
         "print(e.status.message, first, drawn > 0, e._structure_slot.made)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.splitlines()[-1].split() == ["Li3PS4:", "done", "False", "True", "False"]
+    assert fresh_python(code).splitlines()[-1].split() == ["Li3PS4:", "done", "False", "True", "False"]
 
 
 def test_opening_tabs_keeps_the_analysis_message(explorer):
