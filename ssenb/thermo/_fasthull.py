@@ -198,11 +198,16 @@ class FastHull:
         """Every phase on the hull (elements included), sorted by name."""
         return sorted({self.names[j] for j in np.unique(self.facets).tolist()})
 
+    @cached_property
+    def _vertex_keys(self) -> frozenset[bytes]:
+        """The hull vertices' fractions rounded to 10 decimals, as bytes (no -0.0)."""
+        rounded = np.round(self._x[np.unique(self.facets)], 10) + 0.0
+        return frozenset(row.tobytes() for row in rounded)
+
     def is_stable(self, fractions: ArrayLike) -> bool:
         """Whether a hull vertex (a stable phase) has exactly these fractions."""
         key = np.round(np.asarray(fractions, float), 10) + 0.0
-        vertices = np.round(self._x[np.unique(self.facets)], 10) + 0.0
-        return bool(np.any(np.all(vertices == key, axis=1)))
+        return key.tobytes() in self._vertex_keys
 
     def facet_of(self, fractions: ArrayLike) -> tuple[int, np.ndarray]:
         """(first facet containing the composition, its barycentric coordinates there).

@@ -259,6 +259,10 @@ def _blend(label: str) -> str:
     return "rgb({},{},{})".format(*np.rint(rgb).astype(int))
 
 
+#: Fractional corners of the unit cell, origin first.
+_UNIT_CORNERS = np.array([[i, j, k] for i in (0, 1) for j in (0, 1) for k in (0, 1)], float)
+
+
 def cell_corners(lattice: Lattice) -> np.ndarray:
     """The 8 corners of the unit cell, cartesian Å (origin first).
 
@@ -272,8 +276,7 @@ def cell_corners(lattice: Lattice) -> np.ndarray:
     numpy.ndarray
         (8, 3) cartesian coordinates, Å.
     """
-    corners = np.array([[i, j, k] for i in (0, 1) for j in (0, 1) for k in (0, 1)], float)
-    return np.asarray(corners @ lattice.matrix, float)
+    return np.asarray(_UNIT_CORNERS @ lattice.matrix, float)
 
 
 def cell_trace(lattice: Lattice) -> go.Scatter3d:
@@ -289,13 +292,12 @@ def cell_trace(lattice: Lattice) -> go.Scatter3d:
     plotly.graph_objects.Scatter3d
         The edges, named "unit cell".
     """
-    corners = np.array([[i, j, k] for i in (0, 1) for j in (0, 1) for k in (0, 1)], float)
     xyz = cell_corners(lattice)
     edges = [
         (xyz[a], xyz[b])
         for a in range(8)
         for b in range(a + 1, 8)
-        if np.abs(corners[a] - corners[b]).sum() == 1
+        if np.abs(_UNIT_CORNERS[a] - _UNIT_CORNERS[b]).sum() == 1
     ]
     return lines(edges, name="unit cell", color="black", width=2)
 

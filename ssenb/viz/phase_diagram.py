@@ -230,14 +230,7 @@ def _coords(hull: FastHull, fractions: np.ndarray) -> np.ndarray:
     """Plot coordinates: x fraction (binary), (a, b, c) fractions, or 3D tetrahedron."""
     fractions = np.atleast_2d(fractions)
     if len(hull.elements) == 4:  # pymatgen's tet_coord of (x1, x2, x3)
-        unit = np.array(
-            [
-                [1.0, 0.0, 0.0],
-                [0.5, math.sqrt(3) / 2, 0.0],
-                [0.5, math.sqrt(3) / 6, math.sqrt(6) / 3],
-            ]
-        )
-        return fractions[:, 1:] @ unit
+        return fractions[:, 1:] @ _TETRAHEDRON[1:]
     return fractions
 
 
@@ -356,7 +349,6 @@ def _draw(
             text=[formula_html(n) for n in names], name="Labels (stable)",
             visible="legendonly", hoverinfo="skip",
         )  # fmt: skip
-        corner_xyz = _coords(hull, np.eye(4))
         hidden = {"visible": False, "showgrid": False, "zeroline": False, "showbackground": False}
         fig.update_layout(
             scene={
@@ -369,7 +361,7 @@ def _draw(
                     {"x": float(c[0]), "y": float(c[1]), "z": float(c[2]), "text": el,
                      "showarrow": False, "font": {"size": 22},
                      "xshift": float(18 * d[0]), "yshift": float(18 * d[1])}
-                    for el, c, d in zip(corners, corner_xyz, _outwards(corner_xyz))
+                    for el, c, d in zip(corners, _TETRAHEDRON, _outwards(_TETRAHEDRON))
                 ],
             },
             legend={"orientation": "h", "y": 0.0, "yanchor": "top", "x": 0.5, "xanchor": "center"},
@@ -671,7 +663,8 @@ def _label_quaternary(fig: go.Figure, keep: set[str], highlight: np.ndarray | No
 
 
 #: The camera's eye (orthographic; pymatgen's PDPlotter direction, a little closer), the
-#: corners of the composition tetrahedron, and its width on screen (px, roughly).
+#: corners of the composition tetrahedron (the pure elements, in the hull's order), and
+#: its width on screen (px, roughly).
 _EYE = (1.2, 3.0, 1.8)
 _TETRAHEDRON = np.array(
     [[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.5, math.sqrt(3) / 2, 0.0],
