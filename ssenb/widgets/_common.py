@@ -85,14 +85,13 @@ class FigureSlot:
         """The slot is on screen: draw what is waiting."""
         with self._lock:
             self._shown = True
-            if self._pending is not None and (self._figure is not None or self._draws):
-                self.figure  # noqa: B018 (makes and draws)
+            self.prepare()
 
     def prepare(self) -> None:
         """Draw what is waiting now, shown or not (before a notebook is saved or exported)."""
         with self._lock:
             if self._pending is not None and (self._figure is not None or self._draws):
-                self.figure  # noqa: B018
+                self.figure  # noqa: B018 (makes and draws)
 
     def hide(self) -> None:
         """The slot left the screen: later drawings wait for :meth:`show`."""
