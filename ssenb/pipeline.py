@@ -435,7 +435,9 @@ def _read_chunk(path: Path, inputs: Sequence[Any]) -> pd.DataFrame:
             f"checkpoint file {path} lacks columns {sorted(missing)}; it is not a chunk of this "
             "run: use a new checkpoint folder"
         )
-    expected = [str(getattr(m, "formula", m)) for m in inputs]
+    from .thermo.screening import input_label
+
+    expected = [input_label(m) for m in inputs]
     if len(frame) != len(expected) or frame[K.INPUT].fillna("").tolist() != expected:
         raise InvalidInputError(
             f"checkpoint file {path} holds {len(frame)} rows that are not this chunk's "
@@ -456,6 +458,7 @@ def _fingerprint(
     never resume another's results (structures are keyed by lattice, species and
     positions; a model by its parameters and, for boosted trees, its trees).
     """
+    from .thermo.screening import input_label
     from .transport.batch import structure_key
 
     h = hashlib.sha256()
@@ -463,7 +466,7 @@ def _fingerprint(
         h.update(f"{part}\x1f".encode())
     h.update(_model_key(model).encode())
     for m in items:
-        key = structure_key(m, ion, 0.0) if hasattr(m, "lattice") else str(getattr(m, "formula", m))
+        key = structure_key(m, ion, 0.0) if hasattr(m, "lattice") else input_label(m)
         h.update(f"{key}\x1e".encode())
     return h.hexdigest()
 

@@ -207,9 +207,14 @@ def _screen_row(hull: FastHull, fractions: dict[str, float], *, ion: str) -> dic
     }
 
 
+def input_label(material: Any) -> str:
+    """How a screening table names an input in its ``input`` column: its formula, or itself."""
+    return str(getattr(material, "formula", material))
+
+
 def _empty_row(material: Any) -> dict:
     return {
-        K.INPUT: str(getattr(material, "formula", material)),
+        K.INPUT: input_label(material),
         K.REDUCED_FORMULA: None,
         K.CHEMSYS: None,
         K.IN_DATA: False,
