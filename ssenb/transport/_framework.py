@@ -238,12 +238,18 @@ def _coulomb_cutoff(prefactor: float, screening: float) -> float:
     return float(r[big][-1] + 0.05) if big.any() else 0.5
 
 
-def build_framework(structure: Structure, ion: str) -> Framework:
-    """Pair parameters for every framework species; raises on missing parameters."""
+def check_ion(ion: object) -> str:
+    """``ion`` if ssenb has softBV parameters for it, else an error listing those it has."""
     if not isinstance(ion, str) or ion not in MOBILE_IONS:
         raise InvalidInputError(
             f"ion={ion!r} has no softBV parameters in ssenb; use one of {', '.join(MOBILE_IONS)}"
         )
+    return ion
+
+
+def build_framework(structure: Structure, ion: str) -> Framework:
+    """Pair parameters for every framework species; raises on missing parameters."""
+    check_ion(ion)
     q_ion = MOBILE_IONS[ion]
     ion_sites = [
         (i, float(sum(occ for sp, occ in site.species.items() if sp.symbol == ion)))

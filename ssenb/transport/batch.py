@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import keys as K
 from ..errors import InvalidInputError, SsenbError
-from ._framework import MOBILE_IONS
+from ._framework import check_ion
 from .landscape import MAX_BARRIER_EV, check_inputs, check_resolution, migration_landscape
 
 if TYPE_CHECKING:
@@ -217,10 +217,7 @@ def migration_barriers(
         raise InvalidInputError(f"errors={errors!r}; use one of {', '.join(get_args(Errors))}")
     if cache not in get_args(Cache):
         raise InvalidInputError(f"cache={cache!r}; use one of {', '.join(get_args(Cache))}")
-    if not isinstance(ion, str) or ion not in MOBILE_IONS:
-        raise InvalidInputError(
-            f"ion={ion!r} has no softBV parameters in ssenb; use one of {', '.join(MOBILE_IONS)}"
-        )
+    check_ion(ion)
     resolution = check_resolution(resolution)
     if on_row is not None and not callable(on_row):
         raise InvalidInputError(f"on_row={on_row!r} must be a function on_row(done, total)")
