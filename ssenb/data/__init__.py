@@ -7,7 +7,9 @@ Nothing here is vendored: each file is known by URL and sha256 and cached under
 from ._cache import data_dir, fetch, file_status, is_present, offline
 from ._registry import DATASETS, REGISTRY
 from .cif import parse_cif, read_cif
+from .conductivity_extra import ROOM_TEMPERATURE_C, load_laskowski, load_liverpool_ionics
 from .hull_demos import load_alexandria_entries, load_mp2020_entries
+from .leaks import exclude_overlaps, overlap_reasons
 from .materials import display_formula, to_composition, to_element
 from .mp_snapshot import CORRECTION_SCHEME, SNAPSHOT_NAME, load_mp_snapshot
 from .obelix import load_obelix
@@ -16,17 +18,22 @@ __all__ = [
     "CORRECTION_SCHEME",
     "DATASETS",
     "REGISTRY",
+    "ROOM_TEMPERATURE_C",
     "SNAPSHOT_NAME",
     "data_dir",
     "display_formula",
+    "exclude_overlaps",
     "fetch",
     "file_status",
     "is_present",
     "load_alexandria_entries",
+    "load_laskowski",
+    "load_liverpool_ionics",
     "load_mp2020_entries",
     "load_mp_snapshot",
     "load_obelix",
     "offline",
+    "overlap_reasons",
     "parse_cif",
     "read_cif",
     "to_composition",

@@ -9,63 +9,22 @@ import numpy as np
 import pandas as pd
 
 from .. import keys as K
+from ..data.leaks import NEAR_DUPLICATE_TOL, components, near_duplicate_groups, split_dois
 from ..errors import InvalidInputError
 from ..results import Result, fmt_number
 from ._inputs import as_material_frame, targets
 from .conductivity import SUPERIONIC_LOG10, ConductivityModel, censored_mae
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from pymatgen.core import Composition
+    pass
 
 CVScheme = Literal["paper", "grouped", "random", "family"]
 OBELIX_TRAIN_VERSION = "OBELiX train split (NRC-Mila/OBELiX 4eaac88)"
-NEAR_DUPLICATE_TOL = 0.02  # max difference of any atomic fraction within one group
 #: The official OBELiX split's design (``data/misc/arguments_split.yaml`` upstream):
 #: a quarter of the groups in the test set, holding 20-30 % of the rows.
 PAPER_TEST_SHARE = 0.25
 PAPER_TEST_BOUNDS = (0.2, 0.3)
 PAPER_SPLIT_ITER = 2000  # Monte Carlo swaps per draw (upstream ran 10,000 for its one split)
-
-
-def near_duplicate_groups(
-    compositions: Sequence[Composition], tol: float = NEAR_DUPLICATE_TOL
-) -> np.ndarray:
-    """Group ids joining compositions with the same elements and every atomic fraction within ``tol``.
-
-    Doping series such as Li0.33La0.56Ti0.99Al0.01O2.99F0.01 / ...Al0.02... form one group,
-    so they never sit on both sides of a train/test split.
-    """
-    links: list[tuple[int, int]] = []
-    by_elements: dict[frozenset, list[int]] = {}
-    fracs = []
-    for i, c in enumerate(compositions):
-        f = {str(el): c.get_atomic_fraction(el) for el in c.elements}
-        fracs.append(f)
-        by_elements.setdefault(frozenset(f), []).append(i)
-    for members in by_elements.values():
-        for a_i, a in enumerate(members):
-            for b in members[a_i + 1 :]:
-                if max(abs(fracs[a][e] - fracs[b][e]) for e in fracs[a]) <= tol:
-                    links.append((a, b))
-    return _components(len(compositions), links)
-
-
-def _components(n: int, links: Sequence[tuple[int, int]]) -> np.ndarray:
-    """Connected-component ids (0..k-1, in order of first member) of ``n`` items joined by ``links``."""
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for a, b in links:
-        parent[find(a)] = find(b)
-    _, ids = np.unique([find(i) for i in range(n)], return_inverse=True)
-    return np.asarray(ids)
 
 
 def paper_groups(frame: pd.DataFrame, tol: float = NEAR_DUPLICATE_TOL) -> np.ndarray:
@@ -106,11 +65,9 @@ def paper_groups(frame: pd.DataFrame, tol: float = NEAR_DUPLICATE_TOL) -> np.nda
     dois = frame[K.DOI] if K.DOI in frame else pd.Series([None] * len(frame))
     for i, (g, doi) in enumerate(zip(near, dois)):
         link(("near", int(g)), i)
-        if isinstance(doi, str):
-            for paper in doi.split("|"):
-                if paper.strip():
-                    link(("doi", paper.strip().lower()), i)
-    return _components(len(frame), links)
+        for paper in split_dois(doi):
+            link(("doi", paper), i)
+    return components(len(frame), links)
 
 
 def _hist_distance(y: np.ndarray, edges: np.ndarray, test: np.ndarray) -> float:
