@@ -84,7 +84,7 @@ def test_paper_groups_join_a_paper_and_a_composition_by_hand():
 def test_paper_splits_follow_the_official_design(obelix):
     from ssenb.models import paper_groups
     from ssenb.models._inputs import targets
-    from ssenb.models.validation import _hist_distance, paper_splits
+    from ssenb.models._splits import _hist_distance, paper_splits
 
     groups = paper_groups(obelix)
     y, _ = targets(obelix)
