@@ -75,24 +75,39 @@ def obelix_measurements(split: str = "train", *, structures: bool = False) -> pd
     """OBELiX rows in the columns of the other sources (temperature: "room temperature")."""
     from .obelix import load_obelix
 
-    ob = load_obelix(split, structures=structures)  # type: ignore[arg-type]
+    return as_measurements(load_obelix(split, structures=structures))  # type: ignore[arg-type]
+
+
+def as_measurements(ob: pd.DataFrame) -> pd.DataFrame:
+    """An OBELiX-like frame (from :func:`ssenb.data.load_obelix`) as measurement rows.
+
+    source "obelix", source_id its ``id``, temperature NaN (reported as room
+    temperature); lattice, structure and source-id columns kept where present.
+    """
+    missing = {K.ID, K.REDUCED_COMPOSITION, K.LOG10_SIGMA} - set(ob.columns)
+    if missing:
+        raise InvalidInputError(
+            f"as_measurements needs an OBELiX-like frame; it lacks {sorted(missing)}"
+        )
+    n = len(ob)
+    empty = pd.Series([None] * n, index=ob.index, dtype=object)
     out = pd.DataFrame(
         {
             K.SOURCE: OBELIX,
             K.SOURCE_ID: ob[K.ID].astype(str),
             K.FORMULA: [
-                c.formula.replace(" ", "") if c is not None else None
+                c.formula.replace(" ", "") if hasattr(c, "formula") else c
                 for c in ob[K.REDUCED_COMPOSITION]
             ],
             K.REDUCED_COMPOSITION: ob[K.REDUCED_COMPOSITION],
-            K.SIGMA: ob[K.SIGMA],
-            K.LOG10_SIGMA: ob[K.LOG10_SIGMA],
-            K.CENSORED: ob[K.CENSORED],
+            K.SIGMA: 10.0 ** ob[K.LOG10_SIGMA].astype(float),
+            K.LOG10_SIGMA: ob[K.LOG10_SIGMA].astype(float),
+            K.CENSORED: ob[K.CENSORED].astype(bool) if K.CENSORED in ob else False,
             K.TEMPERATURE_C: np.nan,
             K.ROOM_TEMPERATURE: True,
-            K.DOI: ob[K.DOI].replace("", None),
-            K.FAMILY: ob[K.FAMILY],
-            K.PARSE_ERROR: ob[K.COMPOSITION_ERROR],
+            K.DOI: ob[K.DOI].replace("", None) if K.DOI in ob else empty,
+            K.FAMILY: ob[K.FAMILY] if K.FAMILY in ob else "unassigned",
+            K.PARSE_ERROR: ob[K.COMPOSITION_ERROR] if K.COMPOSITION_ERROR in ob else empty,
         }
     )
     for col in (*_OBELIX_EXTRA, K.STRUCTURE):

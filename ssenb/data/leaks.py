@@ -73,6 +73,31 @@ def near_duplicate_groups(
     return components(len(compositions), links)
 
 
+def paper_group_ids(
+    compositions: Sequence[Composition], dois: Sequence[Any], tol: float = NEAR_DUPLICATE_TOL
+) -> np.ndarray:
+    """Group ids joining rows that share a DOI, a composition, or are near-duplicates.
+
+    The leakage rule of the official OBELiX split (see
+    :func:`ssenb.models.paper_groups`): ``dois`` holds one cell per row (several DOIs
+    joined by "|"; None for none).
+    """
+    near = near_duplicate_groups(compositions, tol)
+    links: list[tuple[int, int]] = []
+    first: dict[object, int] = {}
+
+    def link(key: object, i: int) -> None:
+        j = first.setdefault(key, i)
+        if j != i:
+            links.append((j, i))
+
+    for i, (g, doi) in enumerate(zip(near, dois)):
+        link(("near", int(g)), i)
+        for paper in split_dois(doi):
+            link(("doi", paper), i)
+    return components(len(near), links)
+
+
 def components(n: int, links: Iterable[tuple[int, int]]) -> np.ndarray:
     """Connected-component ids (0..k-1, in order of first member) of ``n`` items joined by ``links``."""
     parent = list(range(n))

@@ -110,12 +110,20 @@ class _PropertyRegressor(RegressorMixin, _TreeEnsemble):
         y: ArrayLike | None = None,
         censored: ArrayLike | None = None,
         *,
+        groups: ArrayLike | None = None,
+        calibration_rows: ArrayLike | None = None,
         progress: bool = False,
     ) -> Self:
         """Fit on materials or a feature matrix; ``censored`` marks upper-bound labels.
 
         With a material frame and no ``y``, the labels come from the target's column
-        (``target_spec().label``) and the bounds from its censoring column.
+        (``target_spec().label``) and the bounds from its censoring column. ``groups``
+        (one id per row) says which rows must be held out together when the intervals
+        are calibrated; by default rows sharing a DOI, a composition or a near-duplicate
+        composition for a material frame, each row alone for a matrix.
+        ``calibration_rows`` (booleans, default all) marks the rows whose held-out
+        residuals calibrate the intervals, e.g. only curated measurements when noisier
+        tables are trained on too; every row is still trained on.
         """
         spec = self.target_spec()  # an unknown target fails before featurizing
         matrix, frame = self._fit_common(X, y, progress=progress)
@@ -155,11 +163,30 @@ class _PropertyRegressor(RegressorMixin, _TreeEnsemble):
         )
         self._fit_matrix(matrix, y, censored, progress=progress)
         self.train_mae_ = float(censored_mae(y, self._members(matrix).mean(axis=0), censored))
-        self.calibration_ = self._calibrate(matrix, y, censored, _groups(frame, len(y)))
+        if groups is None:
+            group_ids = _groups(frame, len(y))
+        else:
+            group_ids = np.unique(np.asarray(groups).ravel(), return_inverse=True)[1]
+            if len(group_ids) != len(y):
+                raise InvalidInputError(f"groups has {len(group_ids)} values for {len(y)} rows")
+        scored = ~censored
+        if calibration_rows is not None:
+            mask = np.asarray(calibration_rows, bool).ravel()
+            if len(mask) != len(y):
+                raise InvalidInputError(
+                    f"calibration_rows has {len(mask)} values for {len(y)} rows"
+                )
+            scored &= mask
+        self.calibration_ = self._calibrate(matrix, y, censored, scored, group_ids)
         return self
 
     def _calibrate(
-        self, X: np.ndarray, y: np.ndarray, censored: np.ndarray, groups: np.ndarray
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        censored: np.ndarray,
+        scored: np.ndarray,
+        groups: np.ndarray,
     ) -> dict[str, Any] | None:
         """Quantiles of held-out |residual| / widening, from test-like splits of the training rows.
 
@@ -169,13 +196,13 @@ class _PropertyRegressor(RegressorMixin, _TreeEnsemble):
         log10 σ histogram matched); where the groups cannot be split that way (one group
         too large; a plain matrix), k-fold over the groups instead. Each draw trains one
         booster (same settings) on the rest and predicts the held-out rows. Censored rows
-        are left out (their error is unknown). Split-conformal quantiles (rank
+        are left out (their error is unknown), and so are rows not in ``scored``.
+        Split-conformal quantiles (rank
         ceil((n+1)·level) of n held-out scores) at :data:`CALIBRATION_LEVELS`. None when
         there are too few rows or groups.
         """
         k = self.calibration_splits
-        exact_rows = ~censored
-        if k == 0 or exact_rows.sum() < MIN_CALIBRATION_ROWS or len(np.unique(groups)) < k:
+        if k == 0 or scored.sum() < MIN_CALIBRATION_ROWS or len(np.unique(groups)) < k:
             return None
         import xgboost as xgb
 
@@ -192,7 +219,7 @@ class _PropertyRegressor(RegressorMixin, _TreeEnsemble):
             if spec.clip:
                 pred = np.clip(pred, *spec.valid_range)
             factor = widening(Domain.fit(X[train]).distance_ratio(X[test]))
-            exact = exact_rows[test]
+            exact = scored[test]
             scores.append(np.abs(pred - y[test])[exact] / factor[exact])
         s = np.concatenate(scores)
         n = len(s)

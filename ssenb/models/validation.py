@@ -15,6 +15,7 @@ from ..results import Result, fmt_number
 from ._inputs import as_material_frame, targets
 from ._splits import paper_splits
 from .conductivity import SUPERIONIC_LOG10, ConductivityModel, censored_mae
+from .property import TWO_SIGMA
 
 if TYPE_CHECKING:
     pass
@@ -90,6 +91,11 @@ class CVReport(Result):
             ),
             ("R² (uncensored rows)", fmt_number(s["r2"])),
             (
+                "interval coverage (held out)",
+                f"1σ {s['coverage_1sigma']:.0%} (nominal 68 %), "
+                f"2σ {s['coverage_2sigma']:.0%} (nominal 95 %)",
+            ),
+            (
                 "superionic accuracy",
                 f"{fmt_number(s['accuracy'])} (majority class {fmt_number(s['baseline_accuracy'])})",
             ),
@@ -107,6 +113,7 @@ def cross_validate_conductivity(
     random_state: int | None = 0,
     progress: bool = True,
     data_version: str | None = None,
+    extra: pd.DataFrame | None = None,
 ) -> CVReport:
     """Cross-validate a conductivity model the way the official OBELiX test split scores it.
 
@@ -135,6 +142,17 @@ def cross_validate_conductivity(
         Seed of the fold assignment and of the default model. Same seed, same report.
     data_version : str, optional
         What ``frame`` is, for the report (default: the frame's ``attrs["data_version"]``).
+    extra : DataFrame, optional
+        More measurements to train on, e.g.
+        ``ssenb.data.conductivity_measurements(["liverpool", "laskowski"])``. Splits are
+        drawn on ``frame`` exactly as without them and only ``frame``'s held-out rows are
+        scored (against their own labels: a test-like score). Each fold trains on its
+        ``frame`` rows plus the ``extra`` rows that match no held-out row by
+        composition, near-duplicate composition, DOI or OBELiX source id
+        (:func:`ssenb.data.exclude_overlaps`: the same step that keeps the default model
+        off the official test split), repeats combined by
+        :func:`ssenb.data.combine_repeats`. So one DOI or one material never sits on
+        both sides, across sources.
 
     Returns
     -------
@@ -158,6 +176,7 @@ def cross_validate_conductivity(
     model = model if model is not None else ConductivityModel(random_state=random_state)
     table, _ = clone(model).feature_matrix(frame, fitting=True, progress=progress)
     X = table.to_numpy(float)
+    merged = _MergedTraining(frame, table, extra, model, progress) if extra is not None else None
     if cv == "paper":  # paper_groups joins near-duplicates itself
         split_groups = paper_groups(frame)
         has_structure = frame[K.STRUCTURE].notna().to_numpy() if K.STRUCTURE in frame else None
@@ -186,6 +205,8 @@ def cross_validate_conductivity(
     # one record per (fold, test row): k-fold schemes test each row once, "paper" draws
     # may test a row several times or never
     idx_parts, pred_parts, std_parts, fold_parts, base_parts = [], [], [], [], []
+    lo_parts: list[np.ndarray] = []
+    hi_parts: list[np.ndarray] = []
     rows: list[dict[str, Any]] = []
     for k, (train, test) in enumerate(
         tqdm(
@@ -195,8 +216,16 @@ def cross_validate_conductivity(
             leave=False,
         )
     ):
-        m = clone(model).fit(table.iloc[train], y[train], censored=censored[train])
+        if merged is not None:
+            x_fit, y_fit, c_fit, g_fit, scored = merged.fold(train, test)
+        else:
+            x_fit, y_fit, c_fit = table.iloc[train], y[train], censored[train]
+            g_fit, scored = split_groups[train], None
+        m = clone(model).fit(x_fit, y_fit, censored=c_fit, groups=g_fit, calibration_rows=scored)
         p, sd = m.predict(table.iloc[test], return_std=True)
+        lo2, hi2 = m.predict_interval(table.iloc[test], TWO_SIGMA)
+        lo_parts.append(lo2)
+        hi_parts.append(hi2)
         baseline = np.full(len(test), np.median(y[train][~censored[train]]))
         idx_parts.append(test)
         pred_parts.append(p)
@@ -222,8 +251,12 @@ def cross_validate_conductivity(
     exact = ~ct
     true_cls = yt >= SUPERIONIC_LOG10
     pred_cls = pred >= SUPERIONIC_LOG10
+    sd_all = np.concatenate(std_parts)[order]
+    lo_all, hi_all = np.concatenate(lo_parts)[order], np.concatenate(hi_parts)[order]
     summary = {
         "mae": censored_mae(yt, pred, ct),
+        "coverage_1sigma": _coverage(yt, ct, pred - sd_all, pred + sd_all),
+        "coverage_2sigma": _coverage(yt, ct, lo_all, hi_all),
         "r2": float(r2_score(yt[exact], pred[exact])),
         "baseline_mae": censored_mae(yt, np.concatenate(base_parts)[order], ct),
         "accuracy": float((true_cls == pred_cls).mean()),
@@ -239,11 +272,15 @@ def cross_validate_conductivity(
             K.LOG10_SIGMA: yt,
             K.CENSORED: ct,
             K.PREDICTION: pred,
-            K.PREDICTION_STD: np.concatenate(std_parts)[order],
+            K.PREDICTION_STD: sd_all,
+            "log10_sigma_low_2sigma": lo_all,
+            "log10_sigma_high_2sigma": hi_all,
             "fold": np.concatenate(fold_parts)[order],
         }
     )
     folds = pd.DataFrame(rows).rename(columns={"mae": K.MAE, "baseline_mae": K.BASELINE_MAE})
+    if merged is not None:
+        version = f"{version} + {merged.version}"
     return CVReport(
         "grouped" if cv == "random" else cv,
         len(splits),
@@ -254,3 +291,68 @@ def cross_validate_conductivity(
         version,
         f"{type(model).__name__}(preset={model.preset!r})",
     )
+
+
+def _coverage(y: np.ndarray, censored: np.ndarray, low: np.ndarray, high: np.ndarray) -> float:
+    """Share of rows inside [low, high]; an upper bound counts as inside when low <= bound."""
+    inside = np.where(censored, low <= y, (low <= y) & (y <= high))
+    return float(inside.mean())
+
+
+class _MergedTraining:
+    """Per-fold training tables: a fold's frame rows plus the extra rows that do not leak."""
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        table: pd.DataFrame,
+        extra: pd.DataFrame,
+        model: ConductivityModel,
+        progress: bool,
+    ) -> None:
+        from sklearn.base import clone
+
+        from ..data.conductivity_table import as_measurements
+
+        if not isinstance(extra, pd.DataFrame) or K.REDUCED_COMPOSITION not in extra:
+            raise InvalidInputError(
+                "extra must be a measurement frame such as "
+                "ssenb.data.conductivity_measurements(['liverpool', 'laskowski'])"
+            )
+        if K.ID not in frame:
+            raise InvalidInputError("cross-validation with extra= needs the frame's 'id' column")
+        self.frame = frame
+        self.measurements = as_measurements(frame)
+        self.extra = extra.reset_index(drop=True)
+        extra_table, _ = clone(model).feature_matrix(self.extra, fitting=True, progress=progress)
+        keys = [f"obelix:{i}" for i in frame[K.ID]] + [
+            f"{s}:{i}" for s, i in zip(self.extra[K.SOURCE], self.extra[K.SOURCE_ID])
+        ]
+        self.features = pd.concat(
+            [table.reset_index(drop=True), extra_table.reset_index(drop=True)], ignore_index=True
+        )
+        self.row = {k: j for j, k in enumerate(keys)}
+        self.version = str(extra.attrs.get("data_version", "extra measurements"))
+
+    def fold(
+        self, train: np.ndarray, test: np.ndarray
+    ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(features, log10 σ, censored, groups, calibration rows) of one fold's training table.
+
+        Intervals are calibrated on the rows holding a measurement of ``frame`` (the
+        curated source the score is taken on), trained on all.
+        """
+        from ..data import combine_repeats, exclude_overlaps
+        from ..data.leaks import paper_group_ids
+
+        kept = exclude_overlaps(self.extra, self.frame.iloc[test])
+        combined = combine_repeats(pd.concat([self.measurements.iloc[train], kept]))
+        rows = [self.row[i] for i in combined[K.ID]]
+        groups = paper_group_ids(list(combined[K.REDUCED_COMPOSITION]), list(combined[K.DOI]))
+        return (
+            self.features.iloc[rows],
+            combined[K.LOG10_SIGMA].to_numpy(float),
+            combined[K.CENSORED].to_numpy(bool),
+            groups,
+            combined[K.SOURCE].str.contains("obelix", regex=False).to_numpy(bool),
+        )
