@@ -20,7 +20,9 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import math
+import os
 import re
+import stat
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
@@ -61,6 +63,51 @@ _ADJUSTMENTS = (
     "TemperatureEnergyAdjustment",
     "ManualEnergyAdjustment",
 )
+
+
+def read_untrusted(path: str | os.PathLike[str], *, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``, read without blocking.
+
+    Every file ssenb loads from a place others can write (a results file, a cache entry)
+    is read here: the file is opened non-blocking and checked on the open descriptor, so
+    a named pipe, a device or a folder at that path is refused at once instead of
+    blocking forever or reading without end.
+
+    Raises
+    ------
+    InvalidInputError
+        Not a regular file, larger than ``max_bytes``, or unreadable (the message says why).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> fifo = os.path.join(tempfile.mkdtemp(), "pipe.json")
+    >>> os.mkfifo(fifo)
+    >>> read_untrusted(fifo, max_bytes=100)
+    Traceback (most recent call last):
+    ...
+    ssenb.errors.InvalidInputError: ... is not a regular file ...
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as err:
+        raise InvalidInputError(f"cannot read {os.fspath(path)!r}: {err.strerror or err}") from err
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InvalidInputError(
+                f"{os.fspath(path)!r} is not a regular file (a pipe, device or folder); "
+                "ssenb reads only plain files"
+            )
+        if info.st_size > max_bytes:
+            raise InvalidInputError(
+                f"{os.fspath(path)!r} has {info.st_size:,} bytes, more than the {max_bytes:,} "
+                "this kind of file can have"
+            )
+        data = fh.read(max_bytes + 1)
+    if len(data) > max_bytes:  # grew while read
+        raise InvalidInputError(f"{os.fspath(path)!r} is larger than {max_bytes:,} bytes")
+    return data
 
 
 def path_text(path: Where) -> str:

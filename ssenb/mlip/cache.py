@@ -105,16 +105,17 @@ def read_results(path: str | Path) -> dict[str, MLIPResult]:
     ...
     ssenb.errors.InvalidInputError: no MLIP cache at ...
     """
+    from .._decode import build_result, path_text, read_untrusted
+
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise InvalidInputError(
             f"no MLIP cache at {path}; make one with scripts/make_mlip_cache.py"
         )
-    if path.stat().st_size > MAX_BYTES:
-        raise InvalidInputError(f"{path} is larger than {MAX_BYTES} bytes: not an MLIP cache")
+    raw = read_untrusted(path, max_bytes=MAX_BYTES)  # a regular file, not a pipe
     try:
-        payload = json.loads(path.read_text())
-    except (ValueError, UnicodeDecodeError, RecursionError) as err:  # JSONDecodeError is one
+        payload = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError) as err:  # JSONDecodeError, UnicodeDecodeError are
         raise InvalidInputError(f"{path} is not valid JSON: {str(err)[:200]}") from err
     if not isinstance(payload, dict) or payload.get("ssenb_mlip_cache") != 1:
         raise InvalidInputError(f"{path} is not an ssenb MLIP cache (no 'ssenb_mlip_cache': 1)")
@@ -123,8 +124,6 @@ def read_results(path: str | Path) -> dict[str, MLIPResult]:
         raise InvalidInputError(
             f"{path}: 'results' must map names to results, not a {type(items).__name__}"
         )
-    from .._decode import build_result, path_text
-
     classes = _classes()
     out: dict[str, MLIPResult] = {}
     for name, d in items.items():

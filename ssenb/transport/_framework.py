@@ -10,6 +10,7 @@ where the landscape is probed, not part of it.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -95,7 +96,7 @@ def scaled_integer_formula(composition: Composition) -> dict[str, int]:
     return {el: max(1, n // max(divisor, 1)) for el, n in ints.items()}
 
 
-MAX_COMBINATIONS = 100_000  # oxidation-state combinations tried by the charge balance
+MAX_COMBINATIONS = 100_000  # oxidation-state combinations tried (ours or pymatgen's guesser)
 CHARGE_TOLERANCE = 0.03  # accepted net charge, as a fraction of the total anion charge
 MOBILE_SLACK = 0.6  # ... or as a fraction of the mobile ion's charge (incomplete Li sites)
 
@@ -153,7 +154,7 @@ def charge_balance(
     occ = _icsd_occurrence()
     elements = sorted(formula)
     options = [_candidate_states(el) for el in elements]
-    if any(not o for o in options) or math.prod(len(o) for o in options) > MAX_COMBINATIONS:
+    if any(not o for o in options) or charge_balance_cost(formula) > MAX_COMBINATIONS:
         return None
     amounts = np.array([float(formula[el]) for el in elements])
     combos = np.array(list(itertools.product(*options)), dtype=float)
@@ -183,13 +184,49 @@ def charge_balance(
     return None
 
 
+def charge_balance_cost(formula: Mapping[str, float]) -> int:
+    """Oxidation-state combinations :func:`charge_balance` tries.
+
+    The product, over elements, of each element's candidate states (for LiCoO2's Li, Co
+    and O: 1 x 4 x 1 = 4).
+    """
+    return math.prod(len(_candidate_states(el)) for el in formula)
+
+
+def guesser_cost(formula: Mapping[str, int]) -> int:
+    """Combinations pymatgen's ``Composition.oxi_state_guesses`` walks for an integer formula.
+
+    It enumerates, per element, every multiset of ``n`` states (``C(k + n - 1, n)`` for
+    ``k`` states) and then the product over elements of the distinct sums those give;
+    time and memory grow with that product (Li, 16 transition metals and O23: about
+    4 x 10^9, minutes and gigabytes). Counted exactly here in microseconds.
+    """
+    from pymatgen.core import Element
+
+    enumerated, product = 0, 1
+    for el, n in formula.items():
+        states = Element(el).icsd_oxidation_states or Element(el).common_oxidation_states
+        if not states:
+            return 0  # pymatgen finds nothing, at once
+        enumerated += math.comb(len(states) + n - 1, n)
+        sums = {0}
+        for _ in range(n):
+            sums = {t + q for t in sums for q in states}
+        product *= len(sums)
+    return enumerated + product
+
+
 def _composition_guess(structure: Structure, mobile: str | None = None) -> dict[str, float] | None:
     from pymatgen.core import Composition
 
     amounts = {el.symbol: float(a) for el, a in structure.composition.element_composition.items()}
     fast = charge_balance(amounts, mobile=mobile)
     formula = scaled_integer_formula(structure.composition)
-    if fast is not None or sum(formula.values()) > MAX_GUESS_ATOMS:
+    if (
+        fast is not None
+        or sum(formula.values()) > MAX_GUESS_ATOMS
+        or guesser_cost(formula) > MAX_COMBINATIONS  # minutes and gigabytes otherwise
+    ):
         return fast
     try:  # pymatgen's guesser also knows less common states; slow for large formulas
         guesses = Composition(formula).oxi_state_guesses(max_sites=-MAX_GUESS_ATOMS)
@@ -222,10 +259,20 @@ def oxidation_states(
                 return [
                     {sp.symbol: per_element[sp.symbol] for sp in site.species} for site in structure
                 ], name
+    formula = scaled_integer_formula(structure.composition)
+    cost = charge_balance_cost(formula)
+    if sum(formula.values()) <= MAX_GUESS_ATOMS:
+        cost = max(cost, guesser_cost(formula))
+    limit = (
+        f" (the formula's {len(formula)} elements need {cost:.1e} oxidation-state "
+        f"combinations, more than the {MAX_COMBINATIONS:,} tried)"
+        if cost > MAX_COMBINATIONS
+        else ""
+    )
     raise UnsupportedMaterialError(
         f"could not assign oxidation states to {structure.composition.reduced_formula}: neither "
-        "pymatgen's BVAnalyzer nor charge balance of the formula found an assignment. Fix: "
-        "decorate the structure yourself, e.g. structure.add_oxidation_state_by_element("
+        f"pymatgen's BVAnalyzer nor charge balance of the formula found an assignment{limit}. "
+        "Fix: decorate the structure yourself, e.g. structure.add_oxidation_state_by_element("
         "{'Li': 1, 'P': 5, 'S': -2})."
     )
 
