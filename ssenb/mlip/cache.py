@@ -41,7 +41,8 @@ def write_results(
     results : dict of str to PotentialBenchmark or DopingResult
         Results by name (e.g. ``{"benchmark": bench, "LiCoO2 Ni 0.5": doping}``).
     overwrite : bool
-        Replace an existing file; without it an existing file is refused.
+        Replace an existing file; without it an existing file (or a link, even a broken
+        one) is refused. Written whole or not at all (:func:`ssenb.batch.write_new_file`).
 
     Returns
     -------
@@ -53,16 +54,20 @@ def write_results(
     InvalidInputError
         When the file exists (and not ``overwrite``) or a value is not an MLIP result.
     """
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise InvalidInputError(f"{path} exists; pass overwrite=True to replace it")
+    from ..batch import check_output_path, write_new_file
+
+    check_output_path(path, overwrite=overwrite)  # before any work: the one rule
     known = tuple(_classes().values())
+    if not isinstance(results, dict):
+        raise InvalidInputError(
+            f"results must be a dict of name to result, not {type(results).__name__}"
+        )
     bad = [k for k, v in results.items() if not isinstance(v, known)]
     if bad:
         raise InvalidInputError(f"results {bad} are not PotentialBenchmark/DopingResult objects")
     payload = {"ssenb_mlip_cache": 1, "results": {k: v.as_dict() for k, v in results.items()}}
-    path.write_text(json.dumps(payload, allow_nan=True, default=_plain))
-    return path
+    text = json.dumps(payload, allow_nan=True, default=_plain)
+    return write_new_file(path, lambda tmp: tmp.write_text(text), overwrite=overwrite)
 
 
 def _plain(value: object) -> Any:
