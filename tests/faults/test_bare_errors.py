@@ -99,3 +99,78 @@ def test_read_results_on_json_nested_past_the_parser(tmp_path):
     path.write_text('{"ssenb_mlip_cache": 1, "results": ' + "[" * 100_000 + "]" * 100_000 + "}")
     with pytest.raises(InvalidInputError, match="is not valid JSON"):
         read_results(path)
+
+
+@pytest.mark.parametrize(
+    ("stem", "overwrite", "message"),
+    [
+        ("", False, "give a path without suffix"),
+        ("notes.txt/fig", False, "it is a file .*not a folder"),
+        ("plots/", False, "names a folder"),
+        ("fig", True, r"fig\.html' is a folder"),  # overwrite=True never replaces a folder
+    ],
+)
+def test_save_figure_on_paths_it_cannot_write(tmp_path, monkeypatch, stem, overwrite, message):
+    import plotly.graph_objects as go
+
+    from ssenb.viz import save_figure
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("the user's notes")
+    (tmp_path / "fig.html").mkdir()
+    with pytest.raises(InvalidInputError, match=message):
+        save_figure(go.Figure(), stem, formats=("html",), overwrite=overwrite)
+    assert (tmp_path / "notes.txt").read_text() == "the user's notes"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig.html", "notes.txt"]
+
+
+class _Failing:
+    name, version, energy_convention = "Broken", "0", "MP2020-corrected"
+
+    def calculate(self, structure):
+        raise RuntimeError("CUDA out of memory")
+
+
+def test_benchmark_with_a_potential_that_fails_everywhere_says_so():
+    from pymatgen.core import Lattice, Structure
+    from pymatgen.entries.computed_entries import ComputedStructureEntry
+
+    from ssenb.errors import SsenbError
+    from ssenb.mlip import benchmark_potential
+
+    li = Structure(Lattice.cubic(3.44), ["Li", "Li"], [[0, 0, 0], [0.5, 0.5, 0.5]])
+    o = Structure(Lattice.cubic(2.5), ["O"], [[0, 0, 0]])
+    li2o = Structure.from_spacegroup(
+        "Fm-3m", Lattice.cubic(4.61), ["O", "Li"], [[0, 0, 0], [0.25, 0.25, 0.25]]
+    )
+    entries = [
+        ComputedStructureEntry(s, e * len(s), entry_id=i)
+        for i, (s, e) in enumerate([(li, -1.9), (o, -4.9), (li2o, -4.8)])
+    ]
+    with pytest.raises(SsenbError, match=r"failed on every entry \(3\); first reason: .*memory"):
+        benchmark_potential(entries, _Failing(), progress=False)
+
+
+def test_doping_explorer_without_a_benchmark():
+    from ssenb.widgets.doping import DopingExplorer
+
+    with pytest.raises(InvalidInputError, match=r"needs a PotentialBenchmark .* not NoneType"):
+        DopingExplorer(None)
+
+
+def test_a_broken_torch_install_gets_the_install_hint(monkeypatch):
+    import importlib
+
+    from ssenb.errors import MissingExtraError
+    from ssenb.mlip._extra import require
+
+    real = importlib.import_module
+
+    def broken(name, *args):
+        if name == "torch":
+            raise OSError("libtorch_cpu.so: cannot open shared object file")
+        return real(name, *args)
+
+    monkeypatch.setattr(importlib, "import_module", broken)
+    with pytest.raises(MissingExtraError, match=r"does not load .*libtorch_cpu.*reinstall"):
+        require("torch")
