@@ -56,12 +56,8 @@ def write_results(
     """
     from ..batch import check_output_path, write_new_file
 
-    check_output_path(path, overwrite=overwrite)  # before any work: the one rule
+    path = check_output_path(path, overwrite=overwrite)  # the one rule for a user's file
     known = tuple(_classes().values())
-    if not isinstance(results, dict):
-        raise InvalidInputError(
-            f"results must be a dict of name to result, not {type(results).__name__}"
-        )
     bad = [k for k, v in results.items() if not isinstance(v, known)]
     if bad:
         raise InvalidInputError(f"results {bad} are not PotentialBenchmark/DopingResult objects")
