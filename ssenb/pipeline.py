@@ -26,7 +26,6 @@ import numpy as np
 import pandas as pd
 
 from . import keys as K
-from ._pareto import dominators
 from .errors import InvalidInputError
 from .results import Result
 
@@ -277,6 +276,8 @@ def pareto_rank(table: pd.DataFrame, *, use_sigma: bool = True) -> pd.Series:
     obj = np.column_stack([np.asarray(c, float) for c in cols])  # all "higher is better"
     ok = ~np.isnan(obj).any(axis=1)
     ranks = pd.Series(pd.NA, index=table.index, dtype="Int64")
+    from ._pareto import dominators
+
     ranks[ok] = dominators(obj[ok]) + 1  # by sorting, O(n log^2 n): see ssenb._pareto
     return ranks
 
