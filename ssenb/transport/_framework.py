@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..data.materials import MAX_OXIDATION_COMBINATIONS, oxidation_guess_cost
 from ..errors import InvalidInputError, UnsupportedMaterialError
 from ._kernels import KIND_COULOMB, KIND_MORSE
 from ._softbv import COVALENT_RADII, MORSE
@@ -96,7 +97,7 @@ def scaled_integer_formula(composition: Composition) -> dict[str, int]:
     return {el: max(1, n // max(divisor, 1)) for el, n in ints.items()}
 
 
-MAX_COMBINATIONS = 100_000  # oxidation-state combinations tried (ours or pymatgen's guesser)
+MAX_COMBINATIONS = MAX_OXIDATION_COMBINATIONS  # combinations tried (ours or pymatgen's guesser)
 CHARGE_TOLERANCE = 0.03  # accepted net charge, as a fraction of the total anion charge
 MOBILE_SLACK = 0.6  # ... or as a fraction of the mobile ion's charge (incomplete Li sites)
 
@@ -193,29 +194,6 @@ def charge_balance_cost(formula: Mapping[str, float]) -> int:
     return math.prod(len(_candidate_states(el)) for el in formula)
 
 
-def guesser_cost(formula: Mapping[str, int]) -> int:
-    """Combinations pymatgen's ``Composition.oxi_state_guesses`` walks for an integer formula.
-
-    It enumerates, per element, every multiset of ``n`` states (``C(k + n - 1, n)`` for
-    ``k`` states) and then the product over elements of the distinct sums those give;
-    time and memory grow with that product (Li, 16 transition metals and O23: about
-    4 x 10^9, minutes and gigabytes). Counted exactly here in microseconds.
-    """
-    from pymatgen.core import Element
-
-    enumerated, product = 0, 1
-    for el, n in formula.items():
-        states = Element(el).icsd_oxidation_states or Element(el).common_oxidation_states
-        if not states:
-            return 0  # pymatgen finds nothing, at once
-        enumerated += math.comb(len(states) + n - 1, n)
-        sums = {0}
-        for _ in range(n):
-            sums = {t + q for t in sums for q in states}
-        product *= len(sums)
-    return enumerated + product
-
-
 def _composition_guess(structure: Structure, mobile: str | None = None) -> dict[str, float] | None:
     from pymatgen.core import Composition
 
@@ -225,7 +203,7 @@ def _composition_guess(structure: Structure, mobile: str | None = None) -> dict[
     if (
         fast is not None
         or sum(formula.values()) > MAX_GUESS_ATOMS
-        or guesser_cost(formula) > MAX_COMBINATIONS  # minutes and gigabytes otherwise
+        or oxidation_guess_cost(formula) > MAX_COMBINATIONS  # minutes and gigabytes otherwise
     ):
         return fast
     try:  # pymatgen's guesser also knows less common states; slow for large formulas
@@ -262,7 +240,7 @@ def oxidation_states(
     formula = scaled_integer_formula(structure.composition)
     cost = charge_balance_cost(formula)
     if sum(formula.values()) <= MAX_GUESS_ATOMS:
-        cost = max(cost, guesser_cost(formula))
+        cost = max(cost, oxidation_guess_cost(formula))
     limit = (
         f" (the formula's {len(formula)} elements need {cost:.1e} oxidation-state "
         f"combinations, more than the {MAX_COMBINATIONS:,} tried)"

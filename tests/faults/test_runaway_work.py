@@ -82,7 +82,7 @@ def test_a_barrier_batch_records_it_and_a_report_or_upload_too(many_element_cif,
 
 
 def test_the_guesser_bound_counts_what_pymatgen_walks():
-    from ssenb.transport._framework import guesser_cost
+    from ssenb.data.materials import oxidation_guess_cost as guesser_cost
 
     # LiCoO2, by hand: Li {+1}, Co {+1,+2,+3,+4} (pymatgen's ICSD states), O {-2} twice:
     # multisets of states 1 + 4 + 1, distinct sums 1 x 4 x 1
@@ -166,3 +166,21 @@ def test_pareto_rank_scales():
     counts = dominators(points)
     assert time.perf_counter() - start < 20  # pairwise: minutes
     assert counts.min() == 0 and counts.max() > 1000
+
+
+def test_a_doping_host_from_a_many_element_cif_fails_fast(
+    many_element_cif, no_slow_guesser, monkeypatch
+):
+    from pymatgen.analysis.bond_valence import BVAnalyzer
+
+    from ssenb.data.cif import read_cif
+    from ssenb.mlip.substitutions import with_oxidation_states
+
+    def no_assignment(self, structure):  # as bond valence analysis fails on many hosts
+        raise ValueError("Valences cannot be assigned!")
+
+    monkeypatch.setattr(BVAnalyzer, "get_oxi_state_decorated_structure", no_assignment)
+    start = time.perf_counter()
+    with pytest.raises(UnsupportedMaterialError, match=r"2\.8e\+07 combinations"):
+        with_oxidation_states(read_cif(many_element_cif))
+    assert time.perf_counter() - start < 30
