@@ -300,7 +300,7 @@ def _adjustment(kind: Kind, value: dict, path: Where) -> Any:
     """An energy adjustment; its ``cls`` (which correction scheme) is kept as plain data."""
     import inspect
 
-    from pymatgen.core import entries
+    from pymatgen.entries import computed_entries as entries  # older pymatgen: only here
 
     cls = getattr(entries, kind[1])
     params = set(inspect.signature(cls.__init__).parameters) - {"self"}
@@ -332,7 +332,7 @@ def _structure_cls() -> type:
 
 def _entry_cls(name: str) -> Callable[[], type]:
     def get() -> type:
-        from pymatgen.core import entries
+        from pymatgen.entries import computed_entries as entries  # older pymatgen: only here
 
         return getattr(entries, name)
 

@@ -134,7 +134,7 @@ def test_read_results_names_the_item_and_the_place(tmp_path, cache, probe):
 
 
 def test_the_shipped_cache_and_mp2020_adjustments_round_trip(tmp_path, doping):
-    from pymatgen.core.entries import CompositionEnergyAdjustment, ComputedEntry
+    from pymatgen.entries.computed_entries import CompositionEnergyAdjustment, ComputedEntry
 
     _, d = doping
     result = DopingResult.from_dict(d)
