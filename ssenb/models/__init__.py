@@ -34,6 +34,7 @@ _NAMES = {
     "ConductivityPrediction": "predictor",
     "default_model": "predictor",
     "predict_conductivity": "predictor",
+    "training_table": "predictor",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,7 +46,12 @@ if TYPE_CHECKING:  # pragma: no cover
         SuperionicClassifier,
     )
     from .io import load_model, save_model
-    from .predictor import ConductivityPrediction, default_model, predict_conductivity
+    from .predictor import (
+        ConductivityPrediction,
+        default_model,
+        predict_conductivity,
+        training_table,
+    )
     from .property import PropertyModel, censored_mae
     from .validation import (
         CVReport,
@@ -84,4 +90,5 @@ __all__ = [
     "register_model_preset",
     "register_target",
     "save_model",
+    "training_table",
 ]
