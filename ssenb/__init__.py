@@ -19,6 +19,7 @@ _SUBPACKAGES = (
     "features",
     "thermo",
     "models",
+    "design",
     "explain",
     "viz",
     "widgets",
@@ -27,7 +28,7 @@ _SUBPACKAGES = (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import data, errors, explain, features, keys, models, thermo, viz, widgets  # noqa: F401
+    from . import data, design, errors, explain, features, keys, models, thermo, viz, widgets  # noqa: F401
 
 
 def __getattr__(name: str) -> types.ModuleType:

@@ -51,6 +51,7 @@ _SSENB_RESULTS = {
     "ssenb.mlip.relaxation": ("Relaxation",),
     "ssenb.mlip.benchmark": ("PotentialBenchmark",),
     "ssenb.mlip.substitute": ("DopingResult",),
+    "ssenb.design.propose": ("SubstitutionCandidates",),
     "ssenb.transport.landscape": ("MigrationLandscape",),
     "ssenb.transport.network": ("PathwayGraph",),
     "ssenb.summary": ("MaterialSummary",),

@@ -164,6 +164,46 @@ COLUMNS.update(
     }
 )
 
+# --- substitution candidates (ssenb.design) -----------------------------------------
+SITE = "site"  # host element whose sites the dopant takes
+SITE_OXIDATION_STATE = "site_oxidation_state"
+DOPANT = "dopant"
+DOPANT_OXIDATION_STATE = "dopant_oxidation_state"
+SUBSTITUTION_PROBABILITY = "substitution_probability"  # P(dopant | site species), data-mined
+COORDINATION = "coordination"  # of the site, where a structure gives it
+SITE_RADIUS = "site_radius_A"  # Shannon ionic radius, Å
+DOPANT_RADIUS = "dopant_radius_A"
+RADIUS_MISMATCH = "radius_mismatch_pct"  # (dopant - site) / site radius, %
+LI_PER_DOPANT = "li_per_dopant"  # change of Li per dopant: + interstitials, - vacancies/replaced
+COMPENSATION = "compensation"
+DOPED_FORMULA = "doped_formula"  # e.g. Li7-xLa3Zr2-xTaxO12, x dopants per formula unit
+SITE_FRACTIONS = "site_fractions"  # grid fractions of the site a cell within the bound realises
+MIN_CELL_ATOMS = "min_cell_atoms"  # atoms of the smallest such cell
+CHARGE_BALANCED = "charge_balanced"
+REASONS = "reasons"
+RANK = "rank"
+COLUMNS.update(
+    {
+        SITE: ("substituted site (host element)", ""),
+        SITE_OXIDATION_STATE: ("oxidation state of the site", "e"),
+        DOPANT: ("dopant", ""),
+        DOPANT_OXIDATION_STATE: ("oxidation state of the dopant", "e"),
+        SUBSTITUTION_PROBABILITY: ("data-mined substitution probability P(dopant | site)", ""),
+        COORDINATION: ("coordination number of the site", ""),
+        SITE_RADIUS: ("Shannon ionic radius of the site", "Å"),
+        DOPANT_RADIUS: ("Shannon ionic radius of the dopant", "Å"),
+        RADIUS_MISMATCH: ("ionic radius mismatch, dopant vs site", "%"),
+        LI_PER_DOPANT: ("Li gained per dopant, a replaced Li site included (- = fewer Li)", ""),
+        COMPENSATION: ("charge compensation", ""),
+        DOPED_FORMULA: ("doped formula (x dopants per formula unit)", ""),
+        SITE_FRACTIONS: ("fractions of the site realised in a cell within the bound", ""),
+        MIN_CELL_ATOMS: ("atoms in the smallest cell realising a fraction", ""),
+        CHARGE_BALANCED: ("charge balanced", ""),
+        REASONS: ("reasons", ""),
+        RANK: ("rank (1 = most likely)", ""),
+    }
+)
+
 #: Human-readable axis titles with units (derived from :data:`COLUMNS`).
 LABELS: dict[str, str] = {
     name: f"{desc} ({unit})" if unit else desc for name, (desc, unit) in COLUMNS.items()

@@ -4,6 +4,7 @@ Depends only on :mod:`ssenb.data`; heavy imports (numba, pymatgen.analysis) happ
 first use.
 """
 
+from ._framework import charge_balance
 from .batch import barrier_row, migration_barriers, structure_key
 from .landscape import (
     MAX_BARRIER_EV,
@@ -21,6 +22,7 @@ __all__ = [
     "MigrationLandscape",
     "PathwayGraph",
     "barrier_row",
+    "charge_balance",
     "migration_barriers",
     "migration_landscape",
     "pathway_graph",
