@@ -160,8 +160,9 @@ def propose_substitutions(
     Examples
     --------
     >>> c = propose_substitutions("Li7La3Zr2O12", dopants=["Ta"], sites=["Zr"])
-    >>> c.table.loc[0, "doped_formula"], c.table.loc[0, "li_per_dopant"]
-    ('Li7-xLa3Zr2-xTaxO12', -1.0)
+    >>> row = c.table.iloc[0]
+    >>> row["doped_formula"], row["compensation"]
+    ('Li7-xLa3Zr2-xTaxO12', '1 Li vacancy per dopant')
     """
     import pandas as pd
 
