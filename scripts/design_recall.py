@@ -32,7 +32,7 @@ def main() -> None:
         print(
             f"\nrank_by={rank_by!r} ({time.perf_counter() - t:.0f} s; parents refused: {refused})"
         )
-        print(recall_at_k(ranks).to_string(index=False))
+        print(recall_at_k(ranks).to_string(index=False, float_format="{:.3f}".format))
         if args.out and rank_by == "probability_then_radius":
             with open(args.out, "x") as fh:  # never overwrite
                 ranks.to_csv(fh, index=False)

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 PARENT = "parent"
 VARIANT = "variant"
 DOPANT_AMOUNT = "dopant_per_formula_unit"
+N_CHOICES = "n_choices"  # distinct charge-balanced (site, dopant) choices for the parent
 SITE_RANK = "rank_site_and_dopant"
 DOPANT_RANK = "rank_dopant_any_site"
 KS = (5, 10, 20)
@@ -155,14 +156,15 @@ def dopant_ranks(
     -------
     DataFrame
         ``pairs`` plus rank_site_and_dopant, rank_dopant_any_site (1 = first; NaN when
-        not proposed) and error.
+        not proposed), n_choices (distinct charge-balanced (site, dopant) choices of the
+        parent) and error.
     """
     import math
 
     from .propose import propose_substitutions
 
     out = pairs.copy()
-    site_rank, any_rank, errors = [], [], []
+    site_rank, any_rank, errors, n_choices = [], [], [], []
     cache: dict[str, Any] = {}
     for parent, dopant, site in zip(pairs[PARENT], pairs[K.DOPANT], pairs[K.SITE]):
         if parent not in cache:
@@ -179,7 +181,10 @@ def dopant_ranks(
         )
         any_rank.append(elements.index(dopant) + 1 if dopant in elements else math.nan)
         errors.append(error)
-    return out.assign(**{SITE_RANK: site_rank, DOPANT_RANK: any_rank, K.ERROR: errors})
+        n_choices.append(len(choices))
+    return out.assign(
+        **{SITE_RANK: site_rank, DOPANT_RANK: any_rank, N_CHOICES: n_choices, K.ERROR: errors}
+    )
 
 
 def recall_at_k(ranks: pd.DataFrame, ks: Sequence[int] = KS) -> pd.DataFrame:
@@ -195,7 +200,9 @@ def recall_at_k(ranks: pd.DataFrame, ks: Sequence[int] = KS) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        k, n (triples), recall on (site, dopant) and recall on the dopant at any site.
+        k, n (triples), recall on (site, dopant), recall on the dopant at any site, and
+        the recall of a random ranking of the same choices, mean(min(k / n_choices, 1))
+        (when ``ranks`` has n_choices; 0 for a parent with none).
 
     Examples
     --------
@@ -212,17 +219,25 @@ def recall_at_k(ranks: pd.DataFrame, ks: Sequence[int] = KS) -> pd.DataFrame:
         raise InvalidInputError(f"ks={ks!r}; give positive whole numbers")
     unique = ranks.drop_duplicates([PARENT, K.DOPANT, K.SITE])
     n = len(unique)
+
+    def share(column: str, k: int) -> float:
+        return float((unique[column] <= k).sum() / n) if n else float("nan")
+
     rows = [
         {
             "k": k,
             "n_pairs": n,
-            "recall_site_and_dopant": float((unique[SITE_RANK] <= k).sum() / n)
-            if n
-            else float("nan"),
-            "recall_dopant_any_site": float((unique[DOPANT_RANK] <= k).sum() / n)
-            if n
-            else float("nan"),
+            "recall_site_and_dopant": share(SITE_RANK, k),
+            "recall_dopant_any_site": share(DOPANT_RANK, k),
+            "random_site_and_dopant": _random(unique, k),
         }
         for k in ks
     ]
     return pd.DataFrame(rows)
+
+
+def _random(unique: pd.DataFrame, k: int) -> float:
+    if N_CHOICES not in unique or not len(unique):
+        return float("nan")
+    n = unique[N_CHOICES].astype(float)
+    return float((k / n.where(n > 0)).clip(upper=1).fillna(0).mean())

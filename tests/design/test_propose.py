@@ -132,5 +132,20 @@ def test_recall_counts_distinct_triples_and_refused_parents_as_misses():
     assert ranks.loc[0, "rank_site_and_dopant"] >= 1 and ranks.loc[0, "error"] == ""
     assert math.isnan(ranks.loc[1, "rank_site_and_dopant"])
     assert "has no Li" in ranks.loc[1, "error"]
+    assert ranks.loc[0, "n_choices"] > 50 and ranks.loc[1, "n_choices"] == 0
     r = recall_at_k(ranks, ks=[1000])
     assert r.loc[0, "n_pairs"] == 2 and r.loc[0, "recall_site_and_dopant"] == 0.5
+    # random ranking: the first parent's choices all fit in 1000, the refused one has none
+    assert r.loc[0, "random_site_and_dopant"] == 0.5
+
+
+def test_random_baseline_is_k_over_the_number_of_choices():
+    r = pd.DataFrame(
+        {"parent": ["A", "B"], "dopant": ["X", "Y"], "site": ["Zr", "P"],
+         "rank_site_and_dopant": [1, 40], "rank_dopant_any_site": [1, 30], "n_choices": [10, 100]}
+    )  # fmt: skip
+    got = recall_at_k(r, ks=[5, 20])
+    assert got["random_site_and_dopant"].tolist() == pytest.approx(
+        [(0.5 + 0.05) / 2, (1 + 0.2) / 2]
+    )
+    assert got["recall_site_and_dopant"].tolist() == [0.5, 0.5]
