@@ -5,6 +5,7 @@ import math
 import pandas as pd
 import pytest
 from pymatgen.core import Lattice, Structure
+from pymatgen.io.cif import CifWriter
 
 from ssenb.design import mine_dopant_pairs, propose_substitutions, recall_at_k
 from ssenb.design.recall import dopant_ranks
@@ -149,3 +150,23 @@ def test_random_baseline_is_k_over_the_number_of_choices():
         [(0.5 + 0.05) / 2, (1 + 0.2) / 2]
     )
     assert got["recall_site_and_dopant"].tolist() == [0.5, 0.5]
+
+
+def test_ga_on_li_in_llzo_replaces_one_li_and_leaves_two_vacancies():
+    c = propose_substitutions("Li7La3Zr2O12", dopants=["Ga"], sites=["Li"], top=None)
+    row = c.table[c.table["dopant_oxidation_state"] == 3].iloc[0]
+    assert row["doped_formula"] == "Li7-3xGaxLa3Zr2O12"  # 7 - 3x + 3x = 7 positive charges
+    assert row["compensation"] == "replaces 1 Li and 2 Li vacancies per dopant"
+
+
+def test_a_cif_path_is_read_through_the_bounded_reader(tmp_path):
+    s = Structure.from_spacegroup(
+        "Fm-3m", Lattice.cubic(4.2), ["Li", "O"], [[0, 0, 0], [0.5, 0.5, 0.5]]
+    )
+    s.replace(0, "Mg")
+    s.replace(1, "Zr")
+    path = tmp_path / "Li2MgZrO4.cif"
+    CifWriter(s).write_file(str(path))  # P1, no symmetry search
+    c = propose_substitutions(path, dopants=["Zn"], sites=["Mg"])
+    assert c.host == "Li2MgZrO4"
+    assert c.table.loc[0, "coordination"] == 6  # octahedral rock salt site
