@@ -164,6 +164,39 @@ COLUMNS.update(
     }
 )
 
+# --- interphases and coatings (ssenb.thermo.interphase, ssenb.thermo.coating) ----------
+BAND_GAP_PBE = "band_gap_pbe_eV"  # DFT (PBE/GGA+U) band gap, eV (Materials Project)
+ELECTRONIC_CHARACTER = "electronic_character"  # insulator / semiconductor / metal / unknown
+ION_FRACTION = "ion_atomic_fraction"  # atomic fraction of the mobile ion in a phase
+MOLE_FRACTION = "mole_fraction"  # formula units of a product / all product formula units
+VERDICT = "verdict"
+REASONS = "reasons"
+COATING = "coating"
+CATHODE_VOLTAGE = "cathode_voltage_V"  # the cathode's working potential, V vs Li/Li+
+OXIDATION_MARGIN = "oxidation_margin_V"  # coating's oxidation limit minus the cathode potential
+ELECTROLYTE_REACTION_ENERGY = "electrolyte_reaction_energy_eV_atom"  # most negative, vs electrolyte
+PASSES = "passes"  # every hard criterion of the coating screen is met
+FAILED_CRITERIA = "failed_criteria"
+COLUMNS.update(
+    {
+        BAND_GAP_PBE: ("PBE band gap", "eV"),
+        ELECTRONIC_CHARACTER: ("electronic character from the PBE gap", ""),
+        ION_FRACTION: ("atomic fraction of the mobile ion", ""),
+        MOLE_FRACTION: ("mole fraction among the products", ""),
+        VERDICT: ("verdict", ""),
+        REASONS: ("reasons", ""),
+        COATING: ("coating candidate", ""),
+        CATHODE_VOLTAGE: ("cathode working potential", "V vs Li/Li⁺"),
+        OXIDATION_MARGIN: ("oxidation limit above the cathode potential", "V"),
+        ELECTROLYTE_REACTION_ENERGY: (
+            "most negative reaction energy with the electrolyte",
+            "eV/atom",
+        ),
+        PASSES: ("meets every hard criterion", ""),
+        FAILED_CRITERIA: ("criteria not met", ""),
+    }
+)
+
 #: Human-readable axis titles with units (derived from :data:`COLUMNS`).
 LABELS: dict[str, str] = {
     name: f"{desc} ({unit})" if unit else desc for name, (desc, unit) in COLUMNS.items()

@@ -11,13 +11,14 @@ from ssenb.results import Result, fmt_number
 
 
 def _thermo_results():
-    from ssenb.thermo import interface_reactions, phase_stability, stability_window
+    from ssenb.thermo import interface_reactions, interphase, phase_stability, stability_window
 
     return {
         "PhaseStability": lambda: phase_stability("Li10GeP2S12"),
         "StabilityWindow": lambda: stability_window("Li3PS4"),
         "StabilityWindow(no ion)": lambda: stability_window("NaCl"),
         "InterfaceReactions": lambda: interface_reactions("Li3PS4", "LiCoO2"),
+        "Interphase": lambda: interphase("Li3PS4", "Li", band_gaps={"Li2S": 3.39, "Li3P": 0.70}),
     }
 
 

@@ -6,6 +6,7 @@ corrections) and never mix sources in one hull.
 
 from .decomposition import Decomposition
 from .interface import CONVENTION, ELECTRODES, InterfaceReactions, interface_reactions
+from .interphase import Interphase, interphase
 from .screening import screen
 from .sources import (
     MAX_HULL_ELEMENTS,
@@ -26,6 +27,7 @@ __all__ = [
     "Decomposition",
     "EntrySource",
     "InterfaceReactions",
+    "Interphase",
     "MPLive",
     "MPSnapshot",
     "PhaseStability",
@@ -34,6 +36,7 @@ __all__ = [
     "check_elements",
     "get_source",
     "interface_reactions",
+    "interphase",
     "ion_profile",
     "phase_stability",
     "screen",
