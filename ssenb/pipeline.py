@@ -271,17 +271,11 @@ def pareto_rank(table: pd.DataFrame, *, use_sigma: bool = True) -> pd.Series:
     ]
     if use_sigma:
         cols.insert(0, table[K.PREDICTION])
+    from .batch import dominance_rank
+
     obj = np.column_stack([np.asarray(c, float) for c in cols])  # all "higher is better"
-    ok = ~np.isnan(obj).any(axis=1)
-    ranks = pd.Series(pd.NA, index=table.index, dtype="Int64")
-    pts = obj[ok]
-    count = np.zeros(len(pts), int)
-    for lo in range(0, len(pts), 2048):  # blocks keep memory at 2048 x n booleans
-        blk = pts[lo : lo + 2048, None, :]
-        dominated = (pts[None, :, :] >= blk).all(axis=2) & (pts[None, :, :] > blk).any(axis=2)
-        count[lo : lo + 2048] = dominated.sum(axis=1)
-    ranks[ok] = count + 1
-    return ranks
+    ranks = dominance_rank(obj)
+    return pd.Series(ranks, index=table.index, dtype="Int64").mask(ranks == 0)
 
 
 def _chunk(

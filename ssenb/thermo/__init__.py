@@ -4,6 +4,7 @@ All functions take ``source=`` (default: the offline MP ~2019 snapshot with lega
 corrections) and never mix sources in one hull.
 """
 
+from .coating import CoatingScreen, coating_screen
 from .decomposition import Decomposition
 from .interface import CONVENTION, ELECTRODES, InterfaceReactions, interface_reactions
 from .interphase import Interphase, interphase
@@ -24,6 +25,7 @@ __all__ = [
     "CONVENTION",
     "ELECTRODES",
     "MAX_HULL_ELEMENTS",
+    "CoatingScreen",
     "Decomposition",
     "EntrySource",
     "InterfaceReactions",
@@ -34,6 +36,7 @@ __all__ = [
     "StabilityWindow",
     "UserEntries",
     "check_elements",
+    "coating_screen",
     "get_source",
     "interface_reactions",
     "interphase",
