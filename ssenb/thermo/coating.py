@@ -210,7 +210,7 @@ def coating_screen(
     Examples
     --------
     >>> r = coating_screen("LiCoO2", "Li3PS4", candidates=["Li3PO4", "LiCoO2"], progress=False)
-    >>> r.table.set_index("coating").loc["Li3PO4", "cathode_reaction_energy_eV_atom"]
+    >>> float(r.table.set_index("coating").loc["Li3PO4", "cathode_reaction_energy_eV_atom"])
     0.0
     """
     from tqdm.auto import tqdm
@@ -219,6 +219,11 @@ def coating_screen(
     check_executor(executor)
     to_element(ion, argname="ion")
     src = get_source(source)
+    if candidates is None and not src.fast_hull_answers:
+        raise InvalidInputError(
+            f"candidates=None screens every compound of the offline snapshot; with "
+            f"source {src.name!r} give candidates=[...]"
+        )
     c_cat = _electrode(cathode, "cathode")
     c_ely = to_composition(electrolyte, argname="electrolyte")
     if not any(str(el) == ion for el in c_cat.elements) and cathode_voltage is None:
@@ -348,11 +353,6 @@ def _candidates(
     rows: list[dict[str, Any]] = []
     fractions: dict[int, dict[str, float]] = {}
     if candidates is None:
-        if not src.fast_hull_answers:
-            raise InvalidInputError(
-                f"candidates=None screens every compound of the offline snapshot; with "
-                f"source {src.name!r} give candidates=[...]"
-            )
         from ..data import load_mp_snapshot
 
         table = load_mp_snapshot()
