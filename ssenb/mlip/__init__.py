@@ -20,6 +20,7 @@ from .elastic import ElasticModuli, elastic_moduli, vrh_moduli
 from .entries import mlip_entry, mlip_source
 from .potential import Calculation, CHGNetPotential, Potential, load_chgnet
 from .relaxation import Relaxation, relax
+from .sevennet import SevenNetPotential, load_sevennet
 from .substitute import DopingResult, substitute
 
 __all__ = [
@@ -31,9 +32,11 @@ __all__ = [
     "Potential",
     "PotentialBenchmark",
     "Relaxation",
+    "SevenNetPotential",
     "benchmark_potential",
     "elastic_moduli",
     "load_chgnet",
+    "load_sevennet",
     "mlip_entry",
     "mlip_source",
     "read_results",

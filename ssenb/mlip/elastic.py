@@ -308,7 +308,7 @@ def fit_tensor(strains: np.ndarray, stresses: np.ndarray) -> tuple[np.ndarray, f
 
 def elastic_moduli(
     structure: Structure,
-    potential: Potential | None = None,
+    potential: Potential | str | None = None,
     *,
     strains: tuple[float, ...] = DEFAULT_STRAINS,
     relax_first: bool = True,
@@ -325,8 +325,9 @@ def elastic_moduli(
     ----------
     structure : pymatgen Structure
         Ordered, at most :data:`MAX_ELASTIC_ATOMS` (64) sites.
-    potential : Potential, optional
-        Default CHGNet 0.3.0 (:func:`ssenb.mlip.load_chgnet`).
+    potential : Potential or str, optional
+        Default CHGNet 0.3.0 (:func:`ssenb.mlip.load_chgnet`); or a shipped potential's
+        name (``"7net-0"``: SevenNet-0).
     strains : tuple of float
         Strain magnitudes applied to each of the six Voigt components (fraction, each
         between 1e-4 and 0.05 in size; at least two distinct values).
