@@ -70,6 +70,11 @@ class ElasticModuli(Result):
     min_eigenvalue_gpa : float
     fit_rms_gpa, asymmetry_gpa : float
         Numerical noise: rms stress residual of the linear fit, largest |C_ij − C_ji| (GPa).
+    strain_sensitivity_gpa : float
+        How much G_VRH and K_VRH move when the tensor is fitted to the smaller and to the
+        larger half of the strain magnitudes separately (half the larger difference, GPa):
+        the noise of the potential's stress seen in the moduli themselves. NaN when fewer
+        than four distinct strains were used.
     strains : tuple of float
         Magnitudes applied to each Voigt component (fraction).
     n_unconverged : int
@@ -94,6 +99,7 @@ class ElasticModuli(Result):
     min_eigenvalue_gpa: float
     fit_rms_gpa: float
     asymmetry_gpa: float
+    strain_sensitivity_gpa: float
     strains: tuple[float, ...]
     n_unconverged: int
     relaxation_converged: bool
@@ -128,7 +134,9 @@ class ElasticModuli(Result):
             (
                 "numerical noise",
                 f"fit rms {fmt_number(self.fit_rms_gpa, 'GPa', digits=3)}, asymmetry "
-                f"{fmt_number(self.asymmetry_gpa, 'GPa', digits=3)}",
+                f"{fmt_number(self.asymmetry_gpa, 'GPa', digits=3)}; moduli move by "
+                f"±{fmt_number(self.strain_sensitivity_gpa, 'GPa', digits=1)} between small "
+                "and large strains",
             ),
             ("strains", ", ".join(f"{s:+.2%}" for s in self.strains) + " per Voigt component"),
             ("potential", self.potential),
@@ -401,9 +409,10 @@ def elastic_moduli(
         flag = f"{unconverged} strained cell(s) did not converge within {steps} steps: no moduli"
     nan6 = tuple(tuple(math.nan for _ in range(6)) for _ in range(6))
     if flag:
-        return _result(formula, nan6, None, False, math.nan, math.nan, math.nan, mags,
-                       unconverged, relaxed_ok, flag, potential, start)  # fmt: skip
+        return _result(formula, nan6, None, False, math.nan, math.nan, math.nan, math.nan,
+                       mags, unconverged, relaxed_ok, flag, potential, start)  # fmt: skip
     c, rms, asym = fit_tensor(np.array(rows_e), np.array(rows_s))
+    sensitivity = _strain_sensitivity(np.array(rows_e), np.array(rows_s))
     stable, min_eig = born_stable(c)
     tensor = tuple(tuple(float(x) for x in row) for row in c)
     if not stable:
@@ -412,8 +421,8 @@ def elastic_moduli(
             "no modulus is reported"
         )
     moduli = vrh_moduli(c) if stable else None
-    return _result(formula, tensor, moduli, stable, min_eig, rms, asym, mags, unconverged,
-                   relaxed_ok, flag, potential, start)  # fmt: skip
+    return _result(formula, tensor, moduli, stable, min_eig, rms, asym, sensitivity, mags,
+                   unconverged, relaxed_ok, flag, potential, start)  # fmt: skip
 
 
 def _result(
@@ -424,6 +433,7 @@ def _result(
     min_eig: float,
     rms: float,
     asym: float,
+    sensitivity: float,
     mags: tuple[float, ...],
     unconverged: int,
     relaxed_ok: bool,
@@ -445,6 +455,7 @@ def _result(
         min_eigenvalue_gpa=min_eig,
         fit_rms_gpa=rms,
         asymmetry_gpa=asym,
+        strain_sensitivity_gpa=sensitivity,
         strains=mags,
         n_unconverged=unconverged,
         relaxation_converged=relaxed_ok,
@@ -452,6 +463,18 @@ def _result(
         potential=label(potential),
         time_s=time.perf_counter() - start,
     )
+
+
+def _strain_sensitivity(strains: np.ndarray, stresses: np.ndarray) -> float:
+    """Half the largest change of G_VRH or K_VRH between small- and large-strain fits (GPa)."""
+    size = np.abs(strains).max(axis=1)
+    cut = np.median(np.unique(np.round(size, 12)))
+    parts = [size <= cut, size > cut]
+    try:
+        fits = [vrh_moduli(fit_tensor(strains[p], stresses[p])[0]) for p in parts]
+    except InvalidInputError:  # fewer than two distinct strains in a half
+        return math.nan
+    return max(abs(fits[0][q] - fits[1][q]) for q in ("G_VRH", "K_VRH")) / 2
 
 
 def _check_strains(strains: Any) -> tuple[float, ...]:

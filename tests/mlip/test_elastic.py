@@ -99,6 +99,7 @@ def test_fit_recovers_a_linear_tensor_exactly(rocksalt):
     assert isinstance(r, ElasticModuli) and r.ok and r.stable
     np.testing.assert_allclose(r.tensor, c, atol=1e-9)
     assert r.fit_rms_gpa < 1e-9 and r.asymmetry_gpa < 1e-9
+    assert r.strain_sensitivity_gpa < 1e-6  # a linear response: small = large strains
     assert r.shear_modulus_gpa == pytest.approx(vrh_moduli(c)["G_VRH"])
     assert r.to_frame().loc["xx", "xy"] == pytest.approx(7.0)
 
