@@ -164,8 +164,47 @@ COLUMNS.update(
     }
 )
 
-# --- interphases and coatings (ssenb.thermo.interphase, ssenb.thermo.coating) ----------
+# --- electronic and mechanical properties (band gap, elastic moduli) -------------------
 BAND_GAP_PBE = "band_gap_pbe_eV"  # DFT (PBE/GGA+U) band gap, eV (Materials Project)
+BAND_GAP_EXPT = "band_gap_expt_eV"  # measured band gap, eV
+LOG10_G = "log10_G_VRH_GPa"  # log10 of the Voigt-Reuss-Hill shear modulus in GPa
+LOG10_K = "log10_K_VRH_GPa"  # log10 of the Voigt-Reuss-Hill bulk modulus in GPa
+G_VRH = "G_VRH_GPa"  # Voigt-Reuss-Hill shear modulus, GPa
+K_VRH = "K_VRH_GPa"  # Voigt-Reuss-Hill bulk modulus, GPa
+BAND_GAP = "band_gap_eV"  # band gap from the best source at hand (see BAND_GAP_SOURCE)
+BAND_GAP_STD = "band_gap_std_eV"  # its uncertainty (model: 1 std; data: 0 or polymorph spread)
+BAND_GAP_SOURCE = "band_gap_source"  # "MP (PBE) data", "experiment", "model", ...
+LOG10_G_STD = "log10_G_VRH_std"  # uncertainty of log10 G (1 std, log10 GPa)
+LOG10_K_STD = "log10_K_VRH_std"
+MODULI_SOURCE = "moduli_source"  # where G and K came from
+G_OVER_G_LI = "G_over_G_Li"  # Monroe-Newman ratio, shear modulus over Li metal's
+MONROE_NEWMAN = "monroe_newman_verdict"  # plain-language verdict on dendrite suppression
+N_ENTRIES = "n_entries"  # rows of the data that share the composition (polymorphs)
+COLUMNS.update(
+    {
+        BAND_GAP_PBE: ("band gap, DFT (PBE)", "eV"),
+        BAND_GAP_EXPT: ("band gap, experiment", "eV"),
+        LOG10_G: ("log10 shear modulus G_VRH", "log10 GPa"),
+        LOG10_K: ("log10 bulk modulus K_VRH", "log10 GPa"),
+        G_VRH: ("shear modulus G_VRH", "GPa"),
+        K_VRH: ("bulk modulus K_VRH", "GPa"),
+        BAND_GAP: ("band gap", "eV"),
+        BAND_GAP_STD: ("uncertainty of the band gap", "eV"),
+        BAND_GAP_SOURCE: ("source of the band gap", ""),
+        LOG10_G_STD: ("uncertainty of log10 G, 1 std", "log10 GPa"),
+        LOG10_K_STD: ("uncertainty of log10 K, 1 std", "log10 GPa"),
+        MODULI_SOURCE: ("source of G and K", ""),
+        G_OVER_G_LI: ("G / G_Li (Monroe–Newman ratio)", ""),
+        MONROE_NEWMAN: ("Monroe–Newman verdict", ""),
+        N_ENTRIES: ("entries sharing the composition", ""),
+    }
+)
+for _col in (BAND_GAP_PBE, BAND_GAP_EXPT, LOG10_G, LOG10_K):
+    _desc, _unit = COLUMNS[_col]
+    COLUMNS[f"{_col}_min"] = (f"{_desc}, lowest entry", _unit)
+    COLUMNS[f"{_col}_max"] = (f"{_desc}, highest entry", _unit)
+
+# --- interphases and coatings (ssenb.thermo.interphase, ssenb.thermo.coating) ----------
 ELECTRONIC_CHARACTER = "electronic_character"  # insulator / semiconductor / metal / unknown
 ION_FRACTION = "ion_atomic_fraction"  # atomic fraction of the mobile ion in a phase
 MOLE_FRACTION = "mole_fraction"  # formula units of a product / all product formula units
@@ -179,7 +218,6 @@ PASSES = "passes"  # every hard criterion of the coating screen is met
 FAILED_CRITERIA = "failed_criteria"
 COLUMNS.update(
     {
-        BAND_GAP_PBE: ("PBE band gap", "eV"),
         ELECTRONIC_CHARACTER: ("electronic character from the PBE gap", ""),
         ION_FRACTION: ("atomic fraction of the mobile ion", ""),
         MOLE_FRACTION: ("mole fraction among the products", ""),

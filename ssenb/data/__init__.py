@@ -9,12 +9,19 @@ from ._registry import DATASETS, REGISTRY
 from .cif import parse_cif, read_cif
 from .hull_demos import load_alexandria_entries, load_mp2020_entries
 from .materials import display_formula, to_composition, to_element
+from .mp_properties import (
+    PROPERTY_NAMES,
+    load_mp_properties,
+    lookup_properties,
+    property_table,
+)
 from .mp_snapshot import CORRECTION_SCHEME, SNAPSHOT_NAME, load_mp_snapshot
 from .obelix import load_obelix
 
 __all__ = [
     "CORRECTION_SCHEME",
     "DATASETS",
+    "PROPERTY_NAMES",
     "REGISTRY",
     "SNAPSHOT_NAME",
     "data_dir",
@@ -24,10 +31,13 @@ __all__ = [
     "is_present",
     "load_alexandria_entries",
     "load_mp2020_entries",
+    "load_mp_properties",
     "load_mp_snapshot",
     "load_obelix",
+    "lookup_properties",
     "offline",
     "parse_cif",
+    "property_table",
     "read_cif",
     "to_composition",
     "to_element",
