@@ -12,9 +12,9 @@ labelled "semiconductor" here may be an insulator, never the other way round, an
 "metal" (PBE gap < 0.1 eV) may have a small true gap. Labels say which gap they used.
 
 Gaps come from an injectable lookup (``band_gaps=``): a mapping formula -> eV, a callable
-formula -> eV or None, or None for the default data lookup (the MP PBE band-gap table of
-:mod:`ssenb.data` when that loader is installed; otherwise every gap is unknown and the
-verdicts say so). Gaps are never guessed.
+formula -> eV or None, or None for the default data lookup (the MP PBE band-gap table,
+:func:`ssenb.data.property_table` ``("pbe_gap")``, median over polymorphs). A formula the
+lookup lacks has an unknown gap and the verdicts say so: gaps are never guessed.
 """
 
 from __future__ import annotations
@@ -117,15 +117,13 @@ def band_gap_lookup(band_gaps: Any = None) -> BandGaps:
 
 def _data_gaps() -> BandGaps:
     """The default lookup: MP PBE gaps of :mod:`ssenb.data` (median over polymorphs)."""
-    try:
-        from ..data import property_table  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        return BandGaps(lambda formula: None, "no band-gap data (ssenb.data has no gap loader)")
-    table = property_table("pbe_gap")
-    column = next(c for c in table.columns if c.startswith("band_gap"))
-    values = table[column].to_dict()
+    from .. import keys as K
+    from ..data import property_table
+    from ..data.mp_properties import MP_DATA_VERSION
+
+    values = property_table("pbe_gap")[K.BAND_GAP_PBE].to_dict()
     return BandGaps(
-        values.get, "Materials Project PBE band gaps (matbench_mp_gap), median over polymorphs"
+        values.get, f"Materials Project PBE gaps, median over polymorphs ({MP_DATA_VERSION})"
     )
 
 

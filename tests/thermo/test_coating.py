@@ -49,11 +49,19 @@ def test_rank_of_the_established_coatings_is_explained(established):
     assert table.loc["Li3PO4", K.PARETO_RANK] == 1
     assert "window covers cathode" in table.loc["Li4Ti5O12", K.FAILED_CRITERIA]
     assert "oxidized at 2.51 V < cathode 3.39 V" in table.loc["Li4Ti5O12", K.REASONS]
-    # no gap data given here: nobody passes the insulator criterion, and the row says why
-    assert not table[K.PASSES].any()
-    assert all("band gap unknown" in why for why in table[K.REASONS])
+    # with MP PBE gaps: Li3PO4 (5.77 eV) meets every criterion; LiNbO3 reacts with the sulfide
+    assert table.loc["Li3PO4", K.PASSES] and r.table[K.COATING].iloc[0] == "Li3PO4"
+    assert table.loc["LiNbO3", K.FAILED_CRITERIA] == "inert to electrolyte"
+    assert "reacts with the electrolyte (-0.109 eV/atom)" in table.loc["LiNbO3", K.REASONS]
     assert list(r.to_frame().columns) == COATING_COLUMNS
     assert all(c in K.COLUMNS for c in COATING_COLUMNS)
+
+
+def test_unknown_gaps_fail_the_insulator_criterion_with_a_reason():
+    r = coating_screen("LiCoO2", "Li6PS5Cl", candidates=["Li3PO4"], band_gaps={}, progress=False)
+    row = r.table.iloc[0]
+    assert not row[K.PASSES] and row[K.ELECTRONIC_CHARACTER] == "unknown"
+    assert row[K.FAILED_CRITERIA] == "electronic insulator" and "band gap unknown" in row[K.REASONS]
 
 
 def test_gaps_decide_the_insulator_criterion_and_the_best_rows_come_first():

@@ -158,3 +158,13 @@ def test_product_fractions_read_pymatgen_formulas():
     assert sorted(made) == ["CoP2O6", "CoS2"]  # the ion (reservoir) is not a product
     assert made["CoP2O6"][0] == pytest.approx(4.5 / 6)  # 0.5 * 9 atoms of 0.5 * 9 + 0.5 * 3
     assert made["CoS2"][1] == pytest.approx(0.5)
+
+
+def test_default_gaps_are_the_mp_pbe_table():
+    """matbench_mp_gap rows Li2S1 (3.3862 eV) and Li6P2 (0.6996 eV), read by hand."""
+    r = interphase("Li3PS4", "Li")
+    gaps = r.products.set_index("phase")["band_gap_pbe_eV"]
+    assert gaps["Li2S"] == pytest.approx(3.3862) and gaps["Li3P"] == pytest.approx(0.6996)
+    assert "Materials Project PBE" in r.gap_source and r.verdict == "passivating"
+    lgps = interphase("Li10GeP2S12", "Li")  # Li15Ge4 is a metal in the data too
+    assert lgps.verdict == "mixed-conducting: keeps reacting"
