@@ -168,6 +168,37 @@ def _screen(args: argparse.Namespace) -> int:
     return 0
 
 
+def _coatings(args: argparse.Namespace) -> int:
+    """``ssenb coatings``: every compound of the snapshot ranked as a cathode coating."""
+    from .data.materials import to_composition
+    from .thermo import coating_screen
+
+    _refuse_existing(args.output, args.force)
+    for text in args.candidates:  # a typo on the command line is fixed, not recorded
+        to_composition(text, argname="formula")
+    result = coating_screen(
+        args.cathode,
+        args.electrolyte,
+        candidates=args.candidates or None,
+        ion=args.ion,
+        cathode_voltage=args.cathode_voltage,
+        exclude=["radioactive", *args.exclude],
+        progress=not args.quiet,
+        executor=args.jobs,
+    )
+    frame = result.table
+    if args.output:
+        _write_new_csv(frame, args.output, args.force)
+        print(
+            f"wrote {args.output} ({len(frame)} rows, {int(frame['passes'].sum())} meet every "
+            f"criterion; cathode potential {result.cathode_voltage:.2f} V)"
+        )
+    else:
+        shown = frame if args.candidates else frame.head(args.top)
+        print(shown.drop(columns=["chemsys", "in_data"]).to_string(index=False))
+    return 0
+
+
 def _candidates(args: argparse.Namespace) -> int:
     """``ssenb candidates``: the decision table with a Pareto rank."""
     from .pipeline import screen_candidates
@@ -331,7 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     Returns
     -------
     argparse.ArgumentParser
-        One subcommand each for info, report, screen, candidates, cv, fetch and lab;
+        One subcommand each for info, report, screen, candidates, coatings, cv, fetch and lab;
         every option has its help text. A usage error prints one line
         ``ssenb: error: ...`` and exits with code 2.
 
@@ -415,6 +446,39 @@ def build_parser() -> argparse.ArgumentParser:
                 "--checkpoint", type=_path, help="folder for resumable per-chunk results"
             )
         scr.set_defaults(func=func)
+    coat = sub.add_parser(
+        "coatings",
+        help="rank every snapshot compound as a coating between a cathode and an electrolyte",
+        description="Coating screen (Xiao, Miara, Wang & Ceder, Joule 2019): stability, window "
+        "vs the cathode's potential (V vs the ion's metal), reaction energies with the cathode "
+        "and the electrolyte (eV/atom), PBE band gap (eV), Li content; Pareto rank and reasons.",
+    )
+    coat.add_argument("cathode", help="cathode formula or name (LiCoO2, NMC811)")
+    coat.add_argument("electrolyte", help="electrolyte formula (Li6PS5Cl)")
+    coat.add_argument(
+        "candidates", nargs="*", metavar="FORMULA", help="coatings to score (default: all)"
+    )
+    coat.add_argument(
+        "--cathode-voltage",
+        type=float,
+        default=None,
+        metavar="V",
+        help="potential the coating must withstand, V vs the ion's metal (default: the "
+        "cathode's own ion-extraction potential from the hull)",
+    )
+    coat.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="EL",
+        help="leave out an element or a set (toxic, precious); repeat the option",
+    )
+    coat.add_argument("--top", type=_bounded_int(1, 100000), default=30, help="rows to print")
+    _add_output(coat, "CSV file to write (default: print the top rows)")
+    _add_ion(coat)
+    coat.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: 1)")
+    coat.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    coat.set_defaults(func=_coatings)
     cv = sub.add_parser(
         "cv",
         help="cross-validate the conductivity model on the OBELiX training split",
