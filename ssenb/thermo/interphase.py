@@ -281,6 +281,11 @@ def interphase(
     verdict, reasons = passivation_verdict(
         dict(zip(products[K.PHASE], products[K.ELECTRONIC_CHARACTER])), ion
     )
+    if not {str(e) for e in c_ely.elements} & {str(e) for e in c_el.elements}:
+        reasons.append(
+            f"{display_formula(c_ely)} and {display_formula(c_el)} share no element: only "
+            "compounds across the two systems could form, and the data's hull decides"
+        )
     return Interphase(
         electrolyte=display_formula(c_ely),
         electrode=name or display_formula(c_el),
