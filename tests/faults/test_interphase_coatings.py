@@ -9,7 +9,7 @@ from ssenb.thermo import coating_screen, interphase
 
 
 def test_electrode_and_electrolyte_that_share_no_chemistry():
-    r = interphase("LiF", "Au", voltages=(3.0, 4.0), band_gaps={})
+    r = interphase("LiF", "Au", voltages=[4.0], band_gaps={})
     assert r.verdict == "no reaction" and len(r.table) == 0
     assert "LiF and Au share no element" in r.reasons[-1]
     with pytest.raises(UnsupportedMaterialError, match=r"Xe are not covered by the MP ~2019"):
