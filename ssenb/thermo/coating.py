@@ -572,13 +572,21 @@ def _criteria(
         "electronic insulator": table[K.BAND_GAP_PBE] >= INSULATOR_GAP_EV,
     }
     passed = {c: v.to_numpy(bool) for c, v in checks.items()}
+    # a reaction energy not computed (funnel) is neither met nor failed: it is unknown
+    never = np.zeros(len(table), bool)
+    unknown = {
+        "inert to cathode": table[K.CATHODE_REACTION_ENERGY].isna().to_numpy(),
+        "inert to electrolyte": table[K.ELECTROLYTE_REACTION_ENERGY].isna().to_numpy(),
+    }
     failed: list[str | None] = [None] * len(table)
     reasons = table[K.REASONS].where(table[K.REASONS].notna(), table[K.ERROR]).tolist()
     records = table.to_dict("records")
     for i in np.flatnonzero(okay):
-        names = [c for c in CRITERIA if not passed[c][i]]
+        names = [c for c in CRITERIA if not passed[c][i] and not unknown.get(c, never)[i]]
         failed[i] = ", ".join(names)
         reasons[i] = _reason(records[i], names, volts, tol)
+        if any(u[i] for u in unknown.values()):
+            failed[i] = failed[i] or None  # not all criteria known: never "passes"
     table[K.FAILED_CRITERIA] = failed
     table[K.REASONS] = reasons
     table[K.PASSES] = [f == "" for f in failed]

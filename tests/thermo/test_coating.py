@@ -152,3 +152,15 @@ def test_whole_source_needs_the_snapshot():
     entries = [PDEntry(Composition(el), 0.0) for el in ("Li", "O", "Co")]
     with pytest.raises(InvalidInputError, match=r"give candidates=\[\.\.\.\]"):
         coating_screen("LiCoO2", "Li2O", source=entries, progress=False)
+
+
+def test_a_reaction_not_computed_is_unknown_not_failed():
+    """With the funnel on, a coating oxidized below the cathode gets no electrolyte energy."""
+    r = coating_screen(
+        "LiCoO2", "Li6PS5Cl", candidates=["Li4Ti5O12", "Li3PO4"], funnel=True, progress=False
+    )
+    row = r.table.set_index(K.COATING).loc["Li4Ti5O12"]
+    assert np.isnan(row[K.ELECTROLYTE_REACTION_ENERGY])
+    assert "inert to electrolyte" not in row[K.FAILED_CRITERIA]
+    assert "window covers cathode" in row[K.FAILED_CRITERIA] and not row[K.PASSES]
+    assert "reaction with the electrolyte not computed" in row[K.REASONS]
