@@ -107,6 +107,7 @@ def build_report(
         )
     for electrode, r in s.interfaces.items():
         figures.append((f"Interface with {electrode}", reaction_energy_curve(r), r._repr_html_()))
+    figures.extend(_interphase_section(s.formula, ion, src))
     n_el = len(s.stability.chemsys.split("-")) if s.stability else 0
     if 2 <= n_el <= 4:
         figures.append(("Phase diagram", _hull(hull_diagram, s, src), s.stability._repr_html_()))
@@ -134,6 +135,19 @@ def build_report(
         )
     parts.append(_footer(src))
     return "\n".join(parts) + "\n</body></html>\n"
+
+
+def _interphase_section(formula: str, ion: str, src: Any) -> list[tuple[str, Any, str]]:
+    """What forms on the ion-metal anode and whether it passivates (empty when not computed)."""
+    from .errors import SsenbError
+    from .thermo import interphase
+    from .viz import interphase_table
+
+    try:
+        r = interphase(formula, ion, source=src)
+    except SsenbError:
+        return []
+    return [(f"Interphase with {ion} metal", interphase_table(r), r._repr_html_())]
 
 
 def _structure_of(material: Material | pd.DataFrame) -> Structure | None:

@@ -160,9 +160,15 @@ class Interphase(Result):
                 f"electrolyte at {fmt_number(self.lower_v, unit)}",
                 " + ".join(self.anode_decomposition),
             ),
-            (
-                f"electrolyte at {fmt_number(self.upper_v, unit)}",
-                " + ".join(self.cathode_decomposition),
+            *(
+                [
+                    (
+                        f"electrolyte at {fmt_number(self.upper_v, unit)}",
+                        " + ".join(self.cathode_decomposition),
+                    )
+                ]
+                if self.upper_v > self.lower_v
+                else []
             ),
             ("band gaps", f"{self.gap_source}; {self.thresholds}"),
         ]

@@ -269,9 +269,12 @@ def coating_map(
             text=formula_html(row[K.COATING]),
             showarrow=True,
             arrowhead=0,
-            arrowwidth=0.6,
-            ax=(18, -28, 22, -30)[k % 4],  # alternate sides: coatings at (0, 0) pile up
-            ay=(-16, -14, 14, 16)[k % 4],
+            arrowwidth=0.5,
+            arrowcolor="#777",
+            # the best coatings pile up near (0, 0), top right: fan the labels out below
+            # and to the left, one line each, with a leader line to the point
+            ax=-80 - 50 * (k % 2),
+            ay=18 + 15 * k,
             font={"size": 10},
         )
     x = t[K.CATHODE_REACTION_ENERGY].to_numpy(float)
