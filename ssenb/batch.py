@@ -6,7 +6,6 @@ exist once:
 
 - :data:`ErrorMode` / :func:`check_errors`: the one ``errors="raise" | "record"`` option;
 - :func:`failure_reason`: how a failed row's ``error`` column reads;
-- :func:`dominance_rank`: the Pareto rank of a batch's rows on its objectives;
 - :func:`check_output_path` / :func:`write_new_file`: a user's output file is written
   through a hidden temporary file in the same folder and renamed onto the target
   (``os.replace``, atomic on one file system) only when writing succeeded; an existing
@@ -20,8 +19,6 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal, TypeAlias, get_args
-
-import numpy as np
 
 from .errors import InvalidInputError
 
@@ -55,39 +52,6 @@ def failure_reason(err: BaseException) -> str:
     """
     text = str(err).strip().splitlines()[0] if str(err).strip() else ""
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
-
-
-def dominance_rank(objectives: np.ndarray) -> np.ndarray:
-    """Pareto rank of each row: 1 + how many rows dominate it (Fonseca & Fleming 1993).
-
-    Why: one ranking rule for every screen (candidate electrolytes, coatings).
-
-    Parameters
-    ----------
-    objectives : (n, k) array
-        Every objective "higher is better"; rows with a NaN get rank 0 (no rank).
-
-    Returns
-    -------
-    (n,) int array
-        1 for the Pareto front (dominated by none); 0 where an objective is missing.
-
-    Examples
-    --------
-    >>> dominance_rank(np.array([[1.0, 1.0], [0.0, 2.0], [0.0, 0.0], [np.nan, 5.0]])).tolist()
-    [1, 1, 3, 0]
-    """
-    obj = np.asarray(objectives, float)
-    ok = ~np.isnan(obj).any(axis=1)
-    pts = obj[ok]
-    count = np.zeros(len(pts), int)
-    for lo in range(0, len(pts), 2048):  # blocks keep memory at 2048 x n booleans
-        blk = pts[lo : lo + 2048, None, :]
-        dominated = (pts[None, :, :] >= blk).all(axis=2) & (pts[None, :, :] > blk).any(axis=2)
-        count[lo : lo + 2048] = dominated.sum(axis=1)
-    ranks = np.zeros(len(obj), int)
-    ranks[ok] = count + 1
-    return ranks
 
 
 def check_output_path(path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:

@@ -11,7 +11,13 @@ from ssenb.results import Result, fmt_number
 
 
 def _thermo_results():
-    from ssenb.thermo import interface_reactions, interphase, phase_stability, stability_window
+    from ssenb.thermo import (
+        coating_screen,
+        interface_reactions,
+        interphase,
+        phase_stability,
+        stability_window,
+    )
 
     return {
         "PhaseStability": lambda: phase_stability("Li10GeP2S12"),
@@ -19,6 +25,9 @@ def _thermo_results():
         "StabilityWindow(no ion)": lambda: stability_window("NaCl"),
         "InterfaceReactions": lambda: interface_reactions("Li3PS4", "LiCoO2"),
         "Interphase": lambda: interphase("Li3PS4", "Li", band_gaps={"Li2S": 3.39, "Li3P": 0.70}),
+        "CoatingScreen": lambda: coating_screen(
+            "LiCoO2", "Li3PS4", candidates=["Li3PO4", "LiF"], progress=False
+        ),
     }
 
 

@@ -7,7 +7,7 @@ working potential (its own window's oxidation limit at or above it), (3) hardly 
 with the cathode and (4) with the electrolyte (most negative pseudo-binary reaction
 energy near 0 eV/atom), (5) be an electronic insulator and (6) conduct Li (contain it).
 Every criterion is a column with its unit; rows are ranked by Pareto dominance on the two
-reaction energies, the oxidation margin and the Li content.
+reaction energies and the oxidation margin (Li content is a criterion, not ranked).
 
 Numbers are those of :func:`~ssenb.thermo.interface_reactions` (closed interfaces, both
 reactants at their hull energies) and :func:`~ssenb.thermo.stability_window`, computed in
@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 from .. import keys as K
-from ..batch import ErrorMode, check_errors, dominance_rank, failure_reason
+from .._pareto import dominators
+from ..batch import ErrorMode, check_errors, failure_reason
 from ..data.materials import display_formula, to_composition, to_element
 from ..errors import InvalidInputError
 from ..results import Result, fmt_number
@@ -595,11 +596,12 @@ def _criteria(
             table[K.CATHODE_REACTION_ENERGY].to_numpy(float),
             table[K.ELECTROLYTE_REACTION_ENERGY].to_numpy(float),
             np.minimum(table[K.OXIDATION_MARGIN].to_numpy(float), 10.0),
-            table[K.ION_FRACTION].to_numpy(float),
         ]
     )
-    ranks = dominance_rank(objectives)
-    table[K.PARETO_RANK] = pd.array(np.where(ranks > 0, ranks, 0), dtype="Int64")
+    ranked = ~np.isnan(objectives).any(axis=1)
+    ranks = np.zeros(len(table), np.int64)
+    ranks[ranked] = dominators(objectives[ranked]) + 1  # Fonseca & Fleming, by sorting
+    table[K.PARETO_RANK] = pd.array(ranks, dtype="Int64")
     table[K.PARETO_RANK] = table[K.PARETO_RANK].mask(ranks == 0)
     worse = np.minimum(
         table[K.CATHODE_REACTION_ENERGY].fillna(-np.inf),
