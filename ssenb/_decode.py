@@ -46,7 +46,7 @@ _SSENB_RESULTS = {
     "ssenb.thermo.stability": ("PhaseStability",),
     "ssenb.thermo.window": ("StabilityWindow",),
     "ssenb.thermo.interface": ("InterfaceReactions",),
-    "ssenb.thermo.interphase": ("Interphase",),
+    "ssenb.thermo.interphases": ("Interphase",),
     "ssenb.thermo.coating": ("CoatingScreen",),
     "ssenb.models.predictor": ("ConductivityPrediction",),
     "ssenb.models.validation": ("CVReport",),

@@ -204,7 +204,7 @@ for _col in (BAND_GAP_PBE, BAND_GAP_EXPT, LOG10_G, LOG10_K):
     COLUMNS[f"{_col}_min"] = (f"{_desc}, lowest entry", _unit)
     COLUMNS[f"{_col}_max"] = (f"{_desc}, highest entry", _unit)
 
-# --- interphases and coatings (ssenb.thermo.interphase, ssenb.thermo.coating) ----------
+# --- interphases and coatings (ssenb.thermo.interphases, ssenb.thermo.coating) ----------
 ELECTRONIC_CHARACTER = "electronic_character"  # insulator / semiconductor / metal / unknown
 ION_FRACTION = "ion_atomic_fraction"  # atomic fraction of the mobile ion in a phase
 MOLE_FRACTION = "mole_fraction"  # formula units of a product / all product formula units

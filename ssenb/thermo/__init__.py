@@ -7,7 +7,7 @@ corrections) and never mix sources in one hull.
 from .coating import CoatingScreen, coating_screen
 from .decomposition import Decomposition
 from .interface import CONVENTION, ELECTRODES, InterfaceReactions, interface_reactions
-from .interphase import Interphase, interphase
+from .interphases import Interphase, interphase
 from .screening import screen
 from .sources import (
     MAX_HULL_ELEMENTS,

@@ -13,7 +13,7 @@ from ssenb.thermo.electronic import (
     electronic_character,
     passivation_verdict,
 )
-from ssenb.thermo.interphase import Interphase, _product_fractions, chempot_of_voltage, interphase
+from ssenb.thermo.interphases import Interphase, _product_fractions, chempot_of_voltage, interphase
 
 # PBE gaps of the Materials Project (matbench_mp_gap rows "Li2S1" and "Li6P2"), eV
 MP_GAPS = {"Li2S": 3.3862, "Li3P": 0.6996}

@@ -1,5 +1,8 @@
 """What forms at an electrolyte | electrode interface at the voltages a cell sees.
 
+(The module is ``interphases`` so that its name never shadows the function
+:func:`ssenb.thermo.interphase` on the package.)
+
 At an applied potential V (vs the ion's metal) the interface is open to the mobile ion at
 chemical potential mu = -zV (eV vs the metal): the grand-potential pseudo-binary of
 Richards et al., Chem. Mater. 28, 266 (2016) and Zhu, He & Mo, J. Mater. Chem. A 4, 3253
