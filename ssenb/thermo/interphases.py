@@ -256,6 +256,8 @@ def interphase(
     (['Li2S', 'Li3P'], 'passivating')
     """
     to_element(ion, argname="ion")
+    if voltage is not None:  # refused before any hull is built
+        _checked_voltage(voltage, "voltage", ion)
     c_ely = to_composition(electrolyte, argname="electrolyte")
     name = electrode if isinstance(electrode, str) and electrode in ELECTRODES else None
     c_el = to_composition(
