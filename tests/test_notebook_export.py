@@ -49,3 +49,37 @@ def test_exported_tutorial_carries_its_figures_offline(tmp_path):
     # offline: plotly.js is embedded once, not loaded from a CDN
     assert html.count("* plotly.js v") == 1 and 'src="https://cdn.plot.ly' not in html
     (tmp_path / "01.html").write_text(html)
+
+
+def _check_export():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "check_export", REPO / "scripts" / "check_export.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_export_check_tells_drawn_from_blank_figures_offline(tmp_path):
+    """scripts/check_export.py (CI's check of exported tutorial 06) on a page of known content."""
+    import shutil
+
+    import plotly.graph_objects as go
+
+    check_export = _check_export()
+    if not any(shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")):
+        pytest.skip("no Chromium (apt-get install chromium); CI installs it")
+    bar, line = go.Figure(go.Bar(y=[1, 3])), go.Figure(go.Scatter(y=[2, 1]))
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body>"
+        + bar.to_html(include_plotlyjs=True, full_html=False)  # plotly.js once, inline
+        + line.to_html(include_plotlyjs=False, full_html=False)
+        + '<div class="plotly-graph-div" id="never-drawn"></div>'  # a blank widget's place
+        + "</body></html>"
+    )
+    divs, drawn, svgs = check_export.drawn_figures(page)
+    assert (divs, drawn) == (3, 2)
+    assert svgs >= 2  # each drawn figure has its main-svg layers
