@@ -80,7 +80,11 @@ binder_env() {
   rm -rf .venv-binder
   "${uv_cmd[@]}" venv --quiet --seed --python "$binder_py" .venv-binder
   "${uv_cmd[@]}" pip install --quiet --python .venv-binder/bin/python -r binder/requirements.txt
-  (export PATH="$ROOT/.venv-binder/bin:$PATH"; bash binder/postBuild >/dev/null)
+  rm -rf build/lib  # setuptools' scratch copy: a module deleted since must not reach the wheel
+  local log; log="$(mktemp)"
+  (export PATH="$ROOT/.venv-binder/bin:$PATH"; bash binder/postBuild >"$log" 2>&1) \
+    || { cat "$log" >&2; rm -f "$log"; return 1; }
+  rm -f "$log"
   "${uv_cmd[@]}" pip install --quiet --python .venv-binder/bin/python "pytest>=8" "nbmake>=1.5"
 }
 side_job() {

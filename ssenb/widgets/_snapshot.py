@@ -81,8 +81,8 @@ def snapshot_items(widget: Any) -> list[str | go.Figure]:
 
     Walks the widget tree: a FigureWidget becomes a ``go.Figure`` with the same data and
     layout; an HTML widget its (non-empty) HTML; the controls of one row one line
-    ``description: value``; a Tab each child under its title. Buttons, uploads and
-    progress outputs are left out (nothing to read in a printout).
+    ``description: value``; a Tab each child under its title. Buttons, uploads,
+    progress bars and Output areas are left out (nothing to read in a printout).
     """
     return list(_walk(widget))
 
@@ -91,6 +91,8 @@ def _walk(widget: Any) -> Iterator[str | go.Figure]:
     import ipywidgets as w
     import plotly.graph_objects as go
 
+    if _hidden(widget):
+        return
     if isinstance(widget, go.FigureWidget):
         yield go.Figure(widget)
     elif isinstance(widget, w.Tab):
@@ -116,13 +118,30 @@ def _walk(widget: Any) -> Iterator[str | go.Figure]:
             yield "<p>" + " · ".join(row) + "</p>"
 
 
+def _hidden(widget: Any) -> bool:
+    """Whether the widget is not on screen (its ipywidgets layout hides it)."""
+    import ipywidgets as w
+
+    layout = getattr(widget, "layout", None)  # a FigureWidget's is plotly's, not a w.Layout
+    return isinstance(layout, w.Layout) and (
+        layout.display == "none" or layout.visibility == "hidden"
+    )
+
+
+def _not_settings() -> tuple[type, ...]:
+    import ipywidgets as w
+
+    # text is walked as HTML; buttons, uploads and progress bars say nothing in a printout
+    return (w.HTML, w.HTMLMath, w.Label, w.FileUpload, w.Button, w.IntProgress, w.FloatProgress)
+
+
 def _setting(widget: Any) -> str | None:
     """``description: value`` of a control (a Dropdown by its label), else None."""
     import ipywidgets as w
 
-    if isinstance(widget, w.FileUpload | w.Button) or not isinstance(widget, w.ValueWidget):
+    if not isinstance(widget, w.ValueWidget) or isinstance(widget, _not_settings()):
         return None
-    if isinstance(widget, w.HTML | w.HTMLMath | w.Label):
+    if _hidden(widget):
         return None
     value = widget.label if isinstance(widget, w.Dropdown) else widget.value
     if value is None or value == "":

@@ -45,7 +45,7 @@ def test_items_are_what_the_widget_shows_in_screen_order(window):
     assert items[-1] == "Stable at 2.00 V vs Li/Li⁺: Li3PS4"
 
 
-def test_tabs_give_their_titles_and_buttons_uploads_empty_fields_are_left_out():
+def test_tabs_give_their_titles_and_what_says_nothing_in_print_is_left_out():
     fig = go.FigureWidget(go.Bar(y=[1, 2]))
     tabs = w.Tab(children=[w.VBox([w.HTML("<b>σ</b>"), fig]), w.HTML("")])
     tabs.set_title(0, "Conductivity")
@@ -54,6 +54,8 @@ def test_tabs_give_their_titles_and_buttons_uploads_empty_fields_are_left_out():
         [
             w.HBox([w.Dropdown(options=[("LLZO (garnet)", 3)], value=3, description="pick")]),
             w.HBox([w.Text(value="", description="formula"), w.Button(), w.FileUpload()]),
+            w.IntProgress(value=1, description="fitting"),
+            w.HTML("hidden note", layout=w.Layout(display="none")),
             tabs,
         ]
     )
