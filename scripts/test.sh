@@ -101,9 +101,11 @@ side_job() {
   (cd "$nb_dir" && "$ROOT/.venv-binder/bin/python" -m pytest -p no:cacheprovider --rootdir . \
     --nbmake --overwrite --nbmake-timeout=900 --durations=5 "${notebooks[@]#"$nb_dir"/}") || return
   if [ "${SSENB_SKIP_BROWSER_CHECK:-0}" != "1" ]; then
+    # six figures: the Explorer's five tabs with a figure (draw_all) and the WindowExplorer
     .venv-binder/bin/python scripts/check_export.py "$nb_dir/tutorials/06_explorer.ipynb" \
-      --min-figures 6 --out out/export_check
+      --min-figures 6 --out out/export_check || return
   fi
+  echo "notebook job (Binder environment, notebooks, export check): $((SECONDS - start)) s"
 }
 if [ "${SSENB_CI_SERIAL:-0}" = "1" ]; then
   main_job "$@"
