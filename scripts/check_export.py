@@ -67,7 +67,13 @@ def run_chromium(page: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Open ``page`` in headless Chromium with a throwaway profile; its stdout (the DOM)."""
     with tempfile.TemporaryDirectory(prefix="ssenb-chromium-") as profile:
         return subprocess.run(
-            [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args, page.as_uri()],
+            [
+                chromium(),
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                *args,
+                page.resolve().as_uri(),
+            ],
             capture_output=True,
             text=True,
             timeout=CHROMIUM_TIMEOUT_S,
