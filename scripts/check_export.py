@@ -9,7 +9,8 @@ exporter as ``jupyter nbconvert --to html`` does, without the widget state (Jupy
 not save it by default, and offline the widget manager it needs cannot load anyway: the
 widgets' figures must come from their static snapshots). The page is opened by headless
 Chromium with every host name unresolvable (no network), its DOM after the scripts ran is
-read back, and every plotly figure div must have been drawn by plotly.js (its
+read back: every plotly output of the notebook must be a figure in the page (plotly.js
+embedded once), and every figure must have been drawn by plotly.js (its
 ``js-plotly-plot`` class and a ``main-svg`` inside). A screenshot of the top of the page
 is written beside the HTML to look at. Exit status 1 with the reason when a check fails.
 """
@@ -52,15 +53,24 @@ def chromium() -> str:
     raise SystemExit("check_export: no Chromium found: apt-get install chromium")
 
 
-def export_html(notebook: Path) -> str:
-    """The notebook as ``jupyter nbconvert --to html`` writes it, without widget state."""
+def export_html(notebook: Path) -> tuple[str, int]:
+    """The notebook as ``jupyter nbconvert --to html`` writes it, without widget state.
+
+    Returns the HTML and the number of plotly figure outputs the notebook holds.
+    """
     import nbformat
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(notebook, as_version=4)
     nb.metadata.pop("widgets", None)
+    outputs = sum(
+        "application/vnd.plotly.v1+json" in out.get("data", {})
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.outputs
+    )
     body, _ = HTMLExporter().from_notebook_node(nb)
-    return body
+    return body, outputs
 
 
 def run_chromium(page: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -95,7 +105,7 @@ def check(notebook: Path, *, min_figures: int, out: Path) -> list[str]:
     """Export ``notebook`` into ``out`` and return what is wrong with the page (empty: fine)."""
     out.mkdir(parents=True, exist_ok=True)
     page = out / f"{notebook.stem}.html"
-    body = export_html(notebook)
+    body, outputs = export_html(notebook)
     page.write_text(body, encoding="utf-8")
     problems = []
     size_mb = page.stat().st_size / 1e6
@@ -107,6 +117,8 @@ def check(notebook: Path, *, min_figures: int, out: Path) -> list[str]:
         problems.append(f"plotly.js embedded {body.count('* plotly.js v')} times, not once")
     divs, drawn, svgs = drawn_figures(page)
     print(f"{divs} plotly figures in the page, {drawn} drawn by plotly.js, {svgs} main-svg layers")
+    if divs != outputs:
+        problems.append(f"{outputs} plotly outputs in the notebook, {divs} figures in the page")
     if drawn < divs:
         problems.append(f"{divs - drawn} of {divs} figures were not drawn")
     if drawn < min_figures:
