@@ -35,7 +35,13 @@ from ..data.materials import display_formula, to_composition, to_element
 from ..errors import InvalidInputError
 from ..results import Result, fmt_number
 from ._fasthull import FastHull
-from .electronic import INSULATOR_GAP_EV, THRESHOLDS_TEXT, band_gap_lookup, electronic_character
+from .electronic import (
+    INSULATOR_GAP_EV,
+    THRESHOLDS_TEXT,
+    band_gap_lookup,
+    electronic_character,
+    measured_conductivity,
+)
 from .interface import ELECTRODES
 from .screening import (
     MAX_TASKS,
@@ -81,6 +87,7 @@ COATING_COLUMNS = [
     K.ELECTROLYTE_REACTION_ENERGY,
     K.BAND_GAP_PBE,
     K.ELECTRONIC_CHARACTER,
+    K.SIGMA,
     K.PASSES,
     K.FAILED_CRITERIA,
     K.REASONS,
@@ -563,6 +570,9 @@ def _criteria(
     table[K.BAND_GAP_PBE] = gap_values
     table[K.ELECTRONIC_CHARACTER] = [
         electronic_character(g) if good else None for g, good in zip(gap_values, okay)
+    ]
+    table[K.SIGMA] = [  # measured, for reading; not a criterion (most coatings lack one)
+        measured_conductivity(f)[0] if good else math.nan for f, good in zip(table[K.COATING], okay)
     ]
     checks = {
         "stable": table[K.IN_DATA] & (table[K.E_HULL] <= max_hull + 1e-9),

@@ -127,6 +127,55 @@ def _data_gaps() -> BandGaps:
     )
 
 
+#: Where measured conductivities come from (shown with every value).
+SIGMA_SOURCE = "OBELiX train split (Therrien et al. 2025), room temperature, highest entry"
+
+
+def measured_conductivity(formula: str) -> tuple[float, bool]:
+    """(σ S/cm, censored) measured for a composition in OBELiX, or (NaN, False) if absent.
+
+    Why: whether an interphase product or a coating is a *known* Li conductor (Li3P:
+    7e-4 S/cm, Li3N: 6e-4 S/cm) or a known poor one (crystalline Li3PO4: 1e-13 S/cm)
+    is data, not a guess. The highest room-temperature value among the entries of the
+    reduced composition is returned; ``censored`` is True when that value is an upper
+    bound (below detection). Without the OBELiX files the answer is (NaN, False).
+
+    Examples
+    --------
+    >>> measured_conductivity("Li3P")
+    (0.000703, False)
+    """
+    table = _sigma_table()
+    return table.get(formula, (math.nan, False))
+
+
+def _sigma_table() -> dict[str, tuple[float, bool]]:
+    if not _SIGMA:
+        from .. import keys as K
+        from ..data import load_obelix
+        from ..errors import DataUnavailableError
+
+        out: dict[str, tuple[float, bool]] = {}
+        try:
+            rows = load_obelix("train", structures=False)
+        except DataUnavailableError:
+            rows = None
+        if rows is not None:
+            for comp, sigma, censored in zip(
+                rows[K.REDUCED_COMPOSITION], rows[K.SIGMA], rows[K.CENSORED]
+            ):
+                if comp is None or not math.isfinite(sigma):
+                    continue
+                name = display_formula(comp)
+                if name not in out or sigma > out[name][0]:
+                    out[name] = (float(sigma), bool(censored))
+        _SIGMA.append(out)
+    return _SIGMA[0]
+
+
+_SIGMA: list[dict[str, tuple[float, bool]]] = []
+
+
 def electronic_character(gap: float) -> Character:
     """Insulator, semiconductor or metal from a PBE gap (eV); NaN gives "unknown".
 
@@ -205,6 +254,7 @@ __all__ = [
     "CHARACTERS",
     "INSULATOR_GAP_EV",
     "METAL_GAP_EV",
+    "SIGMA_SOURCE",
     "THRESHOLDS_TEXT",
     "BandGaps",
     "Character",
@@ -212,5 +262,6 @@ __all__ = [
     "band_gap_lookup",
     "electronic_character",
     "ion_fraction",
+    "measured_conductivity",
     "passivation_verdict",
 ]

@@ -36,6 +36,7 @@ from .electronic import (
     band_gap_lookup,
     electronic_character,
     ion_fraction,
+    measured_conductivity,
     passivation_verdict,
 )
 from .interface import ELECTRODES, InterfaceReactions, interface_reactions
@@ -103,7 +104,9 @@ class Interphase(Result):
         The full reaction-energy curve at ``voltage``.
     products : pandas.DataFrame
         The interface products at ``voltage`` with their labels: phase,
-        atomic_fraction, band_gap_pbe_eV, electronic_character, ion_atomic_fraction.
+        atomic_fraction, band_gap_pbe_eV, electronic_character, ion_atomic_fraction,
+        sigma_S_cm (measured room-temperature σ in OBELiX, highest entry; NaN: not
+        measured there).
     electrolyte_window : str
         The electrolyte's window in words.
     anode_decomposition, cathode_decomposition : list[str]
@@ -292,6 +295,9 @@ def interphase(
     verdict, reasons = passivation_verdict(
         dict(zip(products[K.PHASE], products[K.ELECTRONIC_CHARACTER])), ion
     )
+    for phase, sigma in zip(products[K.PHASE], products[K.SIGMA]):
+        if math.isfinite(sigma) and phase != ion:
+            reasons.append(f"{phase}: measured Li⁺ conductivity {sigma:.1e} S/cm (OBELiX)")
     if not {str(e) for e in c_ely.elements} & {str(e) for e in c_el.elements}:
         reasons.append(
             f"{display_formula(c_ely)} and {display_formula(c_el)} share no element: only "
@@ -457,6 +463,7 @@ def _labelled(rows: pd.DataFrame, gaps: Any, ion: str) -> pd.DataFrame:
             K.BAND_GAP_PBE: gap_values,
             K.ELECTRONIC_CHARACTER: [electronic_character(g) for g in gap_values],
             K.ION_FRACTION: [ion_fraction(p, ion) for p in phases],
+            K.SIGMA: [measured_conductivity(p)[0] for p in phases],
         }
     )
 

@@ -168,3 +168,11 @@ def test_default_gaps_are_the_mp_pbe_table():
     assert "Materials Project PBE" in r.gap_source and r.verdict == "passivating"
     lgps = interphase("Li10GeP2S12", "Li")  # Li15Ge4 is a metal in the data too
     assert lgps.verdict == "mixed-conducting: keeps reacting"
+
+
+def test_products_carry_their_measured_conductivity():
+    """OBELiX: Li3P 7.03e-4 S/cm; Li2S is not in it (NaN, no guess)."""
+    r = interphase("Li3PS4", "Li", band_gaps=MP_GAPS)
+    sigma = r.products.set_index("phase")["sigma_S_cm"]
+    assert sigma["Li3P"] == pytest.approx(7.03e-4) and math.isnan(sigma["Li2S"])
+    assert "Li3P: measured Li⁺ conductivity 7.0e-04 S/cm (OBELiX)" in r.reasons
