@@ -78,3 +78,11 @@ def fresh_python() -> Callable[..., str]:
         return out.stdout
 
     return run
+
+
+@pytest.fixture(scope="session")
+def polymer_data(mirror):
+    """Bradford et al.'s polymer-electrolyte table (shared, read-only)."""
+    from ssenb.data import load_polymer_electrolytes
+
+    return load_polymer_electrolytes()

@@ -11,6 +11,7 @@ from .hull_demos import load_alexandria_entries, load_mp2020_entries
 from .materials import display_formula, to_composition, to_element
 from .mp_snapshot import CORRECTION_SCHEME, SNAPSHOT_NAME, load_mp_snapshot
 from .obelix import load_obelix
+from .polymer_electrolytes import load_polymer_electrolytes
 
 __all__ = [
     "CORRECTION_SCHEME",
@@ -26,6 +27,7 @@ __all__ = [
     "load_mp2020_entries",
     "load_mp_snapshot",
     "load_obelix",
+    "load_polymer_electrolytes",
     "offline",
     "parse_cif",
     "read_cif",
