@@ -90,3 +90,41 @@ def explain_polymer(
         families,
         f"PolymerConductivityModel(law={model.law!r}, T0={model.T0_K:g} K)",
     )
+
+
+def by_family(explanation: Explanation) -> Explanation:
+    """SHAP summed per mechanism family, labelled with what each family holds.
+
+    ``Explanation.grouped()`` puts mean z-scores in ``data``, which for one row are all 0;
+    here ``data`` says instead how many features a family sums ("12 features"), and the
+    temperature family gives the temperature (K), so a waterfall's labels read true.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> e = Explanation(pd.DataFrame({"a": [0.1], "b": [0.2]}), pd.DataFrame({"a": [1.0], "b": [2.0]}),
+    ...                 -5.0, [-4.7], ["x"], {"a": "f1", "b": "f1"})
+    >>> by_family(e).data.iloc[0].to_dict()
+    {'f1': '2 features'}
+    """
+    grouped = explanation.grouped()
+    families = [explanation.families.get(c, c) for c in explanation.values.columns]
+    counts = pd.Series(families).value_counts()
+    data = pd.DataFrame(
+        {f: [f"{counts[f]} features"] * len(grouped.values) for f in grouped.values.columns},
+        index=grouped.values.index,
+    )
+    if TEMPERATURE_TERM in explanation.data:
+        from ..features.polymer import TEMPERATURE
+
+        if TEMPERATURE in data:
+            data[TEMPERATURE] = [f"{t:.0f} K" for t in explanation.data[TEMPERATURE_TERM]]
+    return Explanation(
+        grouped.values,
+        data,
+        grouped.base_value,
+        grouped.prediction,
+        grouped.names,
+        grouped.families,
+        grouped.model,
+    )
