@@ -354,3 +354,30 @@ def polymer_features(frame: pd.DataFrame, *, errors: str = "raise") -> pd.DataFr
     if errors == "record":
         table[K.ERROR] = reasons
     return table
+
+
+def nearest_polymers(smiles: str, candidates: list[str], *, k: int = 3) -> pd.DataFrame:
+    """The ``k`` candidate repeat units closest to ``smiles`` in repeat-unit descriptor space.
+
+    Distances are Euclidean over the :class:`RepeatUnitFeatures` standardised across the
+    candidates (so each descriptor weighs the same); the query itself, when among the
+    candidates, comes first at distance 0.
+
+    Examples
+    --------
+    >>> nearest_polymers("*CCO*", ["*CCCO*", "*CC(c1ccccc1)*", "*CCO*"], k=2)["polymer"].tolist()
+    ['*CCO*', '*CCCO*']
+    """
+    from ..data.polymer_smiles import canonical_polymer
+
+    if not candidates:
+        raise InvalidInputError("nearest_polymers needs at least one candidate repeat unit")
+    query = canonical_polymer(smiles)
+    pool = list(dict.fromkeys(candidates))
+    x = np.asarray([_repeat_unit_row(p) for p in pool], float)
+    q = np.asarray(_repeat_unit_row(query), float)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    d = np.linalg.norm((x - mean) / scale - (q - mean) / scale, axis=1)
+    order = np.argsort(d, kind="stable")[: max(int(k), 1)]
+    return pd.DataFrame({K.POLYMER: [pool[i] for i in order], "distance": d[order]})

@@ -360,6 +360,25 @@ class PolymerConductivityModel(RegressorMixin, BaseEstimator):
         return out
 
 
+_DEFAULT: dict[str, PolymerConductivityModel] = {}
+
+
+def default_polymer_model() -> PolymerConductivityModel:
+    """A small model on all of Bradford et al.'s data, fitted once per session (~10 s).
+
+    Three bootstrap members of 150 trees (VTF, T0 = 150 K, seed 0): enough for the
+    explorer and the tutorial; :func:`ssenb.models.cross_validate_polymer` measures how
+    well such a model predicts polymers it has not seen (docs/polymer_model.md).
+    """
+    if "model" not in _DEFAULT:
+        from ..data import load_polymer_electrolytes
+
+        frame = load_polymer_electrolytes()
+        model = PolymerConductivityModel(n_models=3, n_estimators=150, random_state=0)
+        _DEFAULT["model"] = model.fit(frame[frame[K.SMILES_ERROR] == ""])
+    return _DEFAULT["model"]
+
+
 def _vtf_objective(y: np.ndarray, g: np.ndarray, offset: np.ndarray) -> Any:
     """Squared loss of log10 σ = a - b g for XGBoost's two outputs (a, b), Gauss-Newton hessian."""
 

@@ -48,7 +48,9 @@ def conductivity_arrhenius(
         dashed, "extrapolated") and ``label`` or ``row`` (one curve per value), as
         :meth:`ssenb.models.PolymerConductivityModel.predict_curve` returns.
     measured : DataFrame, optional
-        Points with ``temperature_K``, ``log10_sigma`` and optionally ``label``.
+        Points with ``temperature_K``, ``log10_sigma`` and optionally ``label``: points
+        whose label is a curve's take its colour, other labels get a trace (and colour)
+        of their own, e.g. the measured curves of the nearest polymers.
     band : bool
         Shade ±1 std around each curve.
     fig : plotly.graph_objects.Figure, optional
@@ -113,17 +115,20 @@ def conductivity_arrhenius(
         ym = numeric(measured, K.LOG10_SIGMA, who)
         mlabels = _label_column(measured).to_numpy() if "label" in measured else None
         names = list(dict.fromkeys(labels))
-        colors = [
-            COLORS[names.index(m) % len(COLORS)] if mlabels is not None and m in names else "#444"
-            for m in (mlabels if mlabels is not None else [None] * len(tm))
-        ]
-        fig.add_scatter(
-            x=1000.0 / tm, y=ym, mode="markers", name="measured",
-            marker={"color": colors, "size": 7, "symbol": "circle-open", "line": {"width": 2}},
-            customdata=np.c_[tm, tm - ZERO_CELSIUS_K],
-            hovertemplate="measured at %{customdata[0]:.0f} K (%{customdata[1]:.0f} °C)<br>"
-            "log10 σ = %{y:.2f}<extra></extra>",
-        )  # fmt: skip
+        groups = list(dict.fromkeys(mlabels)) if mlabels is not None else ["measured"]
+        for j, group in enumerate(groups):
+            sel = mlabels == group if mlabels is not None else np.ones(len(tm), bool)
+            k = names.index(group) if group in names else len(names) + j
+            fig.add_scatter(
+                x=1000.0 / tm[sel], y=ym[sel], mode="markers",
+                name="measured" if mlabels is None or group in names else str(group),
+                legendgroup=str(group),
+                marker={"color": COLORS[k % len(COLORS)], "size": 7, "symbol": "circle-open",
+                        "line": {"width": 2}},
+                customdata=np.c_[tm[sel], tm[sel] - ZERO_CELSIUS_K],
+                hovertemplate="measured at %{customdata[0]:.0f} K (%{customdata[1]:.0f} °C)<br>"
+                "log10 σ = %{y:.2f}<extra>%{fullData.name}</extra>",
+            )  # fmt: skip
     fig.update_layout(
         xaxis_title=K.label(K.INVERSE_TEMPERATURE),
         yaxis_title=K.label(K.LOG10_SIGMA),
@@ -202,3 +207,24 @@ def _rgba(hex_color: str, alpha: float) -> str:
     h = hex_color.lstrip("#")
     r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def repeat_unit_svg(smiles: str, *, width: int = 320, height: int = 160) -> str:
+    """A 2D drawing (SVG text) of a polymer repeat unit, chain ends drawn as ``*``.
+
+    Not a figure function: the SVG goes into an HTML widget or a notebook cell.
+
+    Raises
+    ------
+    InvalidInputError
+        As :func:`ssenb.data.polymer_smiles.repeat_unit` (bad SMILES, missing chain ends).
+    """
+    from rdkit.Chem.Draw import rdMolDraw2D
+
+    from ..data.polymer_smiles import repeat_unit
+
+    mol = repeat_unit(smiles)
+    drawer = rdMolDraw2D.MolDraw2DSVG(int(width), int(height))
+    rdMolDraw2D.PrepareAndDrawMolecule(drawer, mol)
+    drawer.FinishDrawing()
+    return str(drawer.GetDrawingText())
