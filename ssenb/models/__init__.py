@@ -31,6 +31,7 @@ _NAMES = {
     "vtf_log10_sigma": "polymer",
     "PolymerCVReport": "polymer_validation",
     "cross_validate_polymer": "polymer_validation",
+    "composite_bounds": "polymer_composite",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from .io import load_model, save_model
     from .polymer import PolymerConductivityModel, vtf_log10_sigma
+    from .polymer_composite import composite_bounds
     from .polymer_validation import PolymerCVReport, cross_validate_polymer
     from .predictor import ConductivityPrediction, default_model, predict_conductivity
     from .validation import (
@@ -70,6 +72,7 @@ __all__ = [
     "PolymerConductivityModel",
     "SuperionicClassifier",
     "censored_mae",
+    "composite_bounds",
     "cross_validate_conductivity",
     "cross_validate_polymer",
     "default_model",
