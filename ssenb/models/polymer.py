@@ -163,15 +163,10 @@ class PolymerConductivityModel(RegressorMixin, BaseEstimator):
         """The descriptors the boosters see (one row per input row; no temperature)."""
         from ..features.polymer import polymer_features
 
-        if not isinstance(X, pd.DataFrame):
-            raise InvalidInputError(
-                f"X must be a DataFrame of polymer electrolytes, got {type(X).__name__}: use "
-                "ssenb.data.load_polymer_electrolytes() or a frame with its columns"
-            )
-        return polymer_features(X)
+        return polymer_features(_check_frame(X))
 
     def _temperatures(self, X: pd.DataFrame) -> np.ndarray:
-        if K.TEMPERATURE_K not in X:
+        if K.TEMPERATURE_K not in _check_frame(X):
             raise InvalidInputError("X needs a temperature_K column (K) to predict log10 σ at")
         t = pd.to_numeric(X[K.TEMPERATURE_K], errors="coerce").to_numpy(float)
         if not np.isfinite(t).all():
@@ -358,6 +353,15 @@ class PolymerConductivityModel(RegressorMixin, BaseEstimator):
         out["in_domain"] = [not n for n in notes]
         out["domain_notes"] = ["; ".join(n) for n in notes]
         return out
+
+
+def _check_frame(X: object) -> pd.DataFrame:
+    if not isinstance(X, pd.DataFrame):
+        raise InvalidInputError(
+            f"X must be a DataFrame of polymer electrolytes, got {type(X).__name__}: use "
+            "ssenb.data.load_polymer_electrolytes() or a frame with its columns"
+        )
+    return X
 
 
 _DEFAULT: dict[str, PolymerConductivityModel] = {}
