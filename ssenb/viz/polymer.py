@@ -13,12 +13,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import keys as K
+from ..data.polymer_electrolytes import ZERO_CELSIUS_K
 from ..errors import InvalidInputError
 from ._style import new_figure, numeric
 
 #: Qualitative colours for curves (plotly's default cycle, one home for this module).
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
-ZERO_CELSIUS_K = 273.15
 
 
 def _label_column(frame: pd.DataFrame) -> pd.Series:

@@ -11,12 +11,12 @@ import pandas as pd
 import traitlets
 
 from .. import keys as K
+from ..data.polymer_electrolytes import ZERO_CELSIUS_K
 from ._common import FigureSlot, Status
 
 if TYPE_CHECKING:
     from ..models.polymer import PolymerConductivityModel
 
-ZERO_CELSIUS_K = 273.15
 #: The temperature slider's span, °C (the data cover -30 to 190 °C; beyond is flagged).
 T_SLIDER_C = (-60.0, 250.0)
 N_TEMPERATURES = 60
