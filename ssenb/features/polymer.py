@@ -20,13 +20,16 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .. import keys as K
 from ..errors import InvalidInputError, UnknownNameError
+
+if TYPE_CHECKING:
+    from ..batch import ErrorMode
 
 COORDINATION = "Li coordination"
 SEGMENTAL = "segmental mobility"
@@ -282,7 +285,7 @@ def polymer_feature_families() -> dict[str, str]:
     return {**RepeatUnitFeatures().families, **SaltFeatures().families, **_CONDITION_FAMILIES}
 
 
-def polymer_features(frame: pd.DataFrame, *, errors: str = "raise") -> pd.DataFrame:
+def polymer_features(frame: pd.DataFrame, *, errors: ErrorMode = "raise") -> pd.DataFrame:
     """Descriptor table of polymer electrolytes (one row per input row, same index).
 
     Parameters
@@ -308,8 +311,9 @@ def polymer_features(frame: pd.DataFrame, *, errors: str = "raise") -> pd.DataFr
     >>> round(float(polymer_features(row)["Li per coordinating site"].iloc[0]), 4)
     0.0441
     """
-    if errors not in ("raise", "record"):
-        raise InvalidInputError(f"errors={errors!r}; use 'raise' or 'record'")
+    from ..batch import check_errors, failure_reason
+
+    errors = check_errors(errors)
     poly_col = K.POLYMER if K.POLYMER in frame else K.POLYMER_SMILES
     missing = [c for c in (poly_col, K.SALT_SMILES, K.MOLALITY, K.MW) if c not in frame]
     if missing:
@@ -338,7 +342,7 @@ def polymer_features(frame: pd.DataFrame, *, errors: str = "raise") -> pd.DataFr
             if errors == "raise":
                 raise
             rows.append((math.nan,) * (n_unit + n_salt))
-            reasons.append(str(err))
+            reasons.append(failure_reason(err))
     table = pd.DataFrame(
         np.asarray(rows, float).reshape(len(rows), n_unit + n_salt),
         columns=unit.feature_labels() + salt.feature_labels(),
