@@ -204,8 +204,7 @@ class PolymerConductivityModel(RegressorMixin, BaseEstimator):
             raise InvalidInputError(f"y needs {len(table)} finite log10 σ values (S/cm)")
         matrix = table.to_numpy(float)
         g = self._g(t)
-        design = np.c_[np.ones_like(g), -g]
-        self.offset_ = np.linalg.lstsq(design, y, rcond=None)[0]
+        self.offset_ = _line_fit(-g, y)
         rng = np.random.default_rng(self.random_state)
         params = {
             "tree_method": "hist",
@@ -381,6 +380,18 @@ def default_polymer_model() -> PolymerConductivityModel:
         model = PolymerConductivityModel(n_models=3, n_estimators=150, random_state=0)
         _DEFAULT["model"] = model.fit(frame[frame[K.SMILES_ERROR] == ""])
     return _DEFAULT["model"]
+
+
+def _line_fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Least-squares (intercept, slope) of y on x in closed form.
+
+    Why not ``np.linalg.lstsq``: its SVD fails at random with some OpenBLAS builds, and a
+    straight line needs none. A constant x gives slope 0.
+    """
+    xm, ym = float(x.mean()), float(y.mean())
+    sxx = float(((x - xm) ** 2).sum())
+    slope = float(((x - xm) * (y - ym)).sum()) / sxx if sxx > 0 else 0.0
+    return np.array([ym - slope * xm, slope])
 
 
 def _vtf_objective(y: np.ndarray, g: np.ndarray, offset: np.ndarray) -> Any:

@@ -140,6 +140,7 @@ class PolymerExplorer(w.VBox):
         from ..viz.polymer import repeat_unit_svg
 
         self.result = None
+        self.drawing.value = ""  # never the previous polymer's drawing beside an error
         smiles = self.polymer.value.strip()
         with self.status.working(f"predicting σ(T) of {smiles} + {self.salt.value}"):
             self.drawing.value = repeat_unit_svg(smiles)

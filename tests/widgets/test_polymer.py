@@ -58,5 +58,7 @@ def test_bad_input_shows_a_message_and_clears_the_figure(explorer, field, value,
     getattr(explorer, field).value = value
     assert "⚠" in explorer.status.text and match in explorer.status.message
     assert explorer.result is None and len(explorer.figure.data) == 0
+    if field == "polymer":
+        assert explorer.drawing.value == ""
     getattr(explorer, field).value = old
     assert explorer.result is not None
