@@ -15,6 +15,7 @@ predicted σ(T) curve is monotonically non-decreasing (strictly increasing where
 from __future__ import annotations
 
 import math
+import os
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, get_args, overload
 
 import numpy as np
@@ -27,12 +28,16 @@ from ._domain import Domain
 from ._params import Constraint, validate_params
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from numpy.typing import ArrayLike
 
 Law = Literal["vtf", "arrhenius"]
 LN10 = math.log(10.0)
 #: B is learned in units of this many kelvin, so its Newton steps are of order one.
 B_UNIT_K = 1000.0
+#: Which data a saved model learned from (stored in its metadata).
+POLYMER_DATA_VERSION = "Bradford et al. 2023, Chem-prop-pred@39b0c16 clean_train_data.csv"
 #: Temperatures closer than this to T0 are refused (the law diverges at T0), K.
 T0_MARGIN_K = 10.0
 
@@ -352,6 +357,67 @@ class PolymerConductivityModel(RegressorMixin, BaseEstimator):
         out["in_domain"] = [not n for n in notes]
         out["domain_notes"] = ["; ".join(n) for n in notes]
         return out
+
+    # --- persistence (ssenb.models.save_model / load_model: JSON, no pickle) --------
+    def save(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
+        """Save to a folder: XGBoost JSON per member plus ``metadata.json`` (no pickle)."""
+        from .io import save_model
+
+        return save_model(self, path, data_version=POLYMER_DATA_VERSION, overwrite=overwrite)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> PolymerConductivityModel:
+        """Read a model written by :meth:`save` (files are checked, never trusted)."""
+        from .io import load_model
+
+        return load_model(path, cls)
+
+    def _export_state(self) -> tuple[dict[str, Any], list]:
+        self._check_fitted()
+        state = {
+            "feature_names_in": [str(c) for c in self.feature_names_in_],
+            "domain": self.domain_.as_dict(),
+            "offset": [float(v) for v in self.offset_],
+            "temperature_range_K": list(self.temperature_range_K_),
+            "molality_max": None if math.isnan(self.molality_max_) else self.molality_max_,
+            "salts": list(self.salts_),
+        }
+        return state, list(self.boosters_)
+
+    def _import_state(self, state: dict, boosters: list) -> None:
+        from ..features.polymer import polymer_feature_families
+
+        families = polymer_feature_families()
+        if state.get("feature_names_in") != list(families):
+            raise InvalidInputError(
+                "the saved model's descriptors differ from this ssenb's polymer features; "
+                "re-train the model with this version"
+            )
+        numbers = [*state.get("offset", []), *state.get("temperature_range_K", [])]
+        if len(numbers) != 4 or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+            for v in numbers
+        ):
+            raise InvalidInputError(
+                "offset and temperature_range_K must be two finite numbers each"
+            )
+        m = state.get("molality_max")
+        if m is not None and (isinstance(m, bool) or not isinstance(m, int | float)):
+            raise InvalidInputError("molality_max must be a number or null")
+        salts = state.get("salts")
+        if not isinstance(salts, list) or not all(isinstance(x, str) for x in salts):
+            raise InvalidInputError("salts must be a list of SMILES strings")
+        if len(boosters) != self.n_models:
+            raise InvalidInputError(f"{len(boosters)} boosters for n_models={self.n_models}")
+        self.boosters_ = boosters
+        self.n_features_in_ = len(families)
+        self.feature_names_in_ = np.asarray(list(families), dtype=object)
+        self.feature_families_ = families
+        self.domain_ = Domain.from_dict(state.get("domain"))
+        self.offset_ = np.asarray(numbers[:2], float)
+        self.temperature_range_K_ = (float(numbers[2]), float(numbers[3]))
+        self.molality_max_ = math.nan if m is None else float(m)
+        self.salts_ = salts
 
 
 def _check_frame(X: object) -> pd.DataFrame:

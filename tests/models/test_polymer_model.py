@@ -123,3 +123,28 @@ def test_cv_holds_out_whole_polymers(polymer_data):
     assert report.summary_metrics["n_rows"] == len(part)
     assert report.by_temperature["n_rows"].sum() == len(part)
     assert "MAE of log10 σ" in report._repr_html_()
+
+
+def test_save_and_load_give_the_same_predictions(polymer_model, polymer_data, tmp_path):
+    rows = polymer_data.sample(20, random_state=2)
+    folder = polymer_model.save(tmp_path / "polymer_model")
+    back = PolymerConductivityModel.load(folder)
+    assert np.array_equal(back.predict(rows), polymer_model.predict(rows))
+    assert back.applicability(rows).equals(polymer_model.applicability(rows))
+    from ssenb.errors import ModelFileError
+
+    with pytest.raises(ModelFileError, match="already holds files"):
+        polymer_model.save(folder)
+
+
+def test_tampered_saved_state_is_refused(polymer_model, tmp_path):
+    import json
+
+    from ssenb.errors import ModelFileError
+
+    folder = polymer_model.save(tmp_path / "m")
+    meta = json.loads((folder / "metadata.json").read_text())
+    meta["state"]["salts"] = [1, 2]
+    (folder / "metadata.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelFileError, match="salts must be a list"):
+        PolymerConductivityModel.load(folder)
