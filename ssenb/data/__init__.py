@@ -1,7 +1,8 @@
 """Data layer: registered upstream files, a verified cache, and loaders.
 
 Nothing here is vendored: each file is known by URL and sha256 and cached under
-``$SSENB_DATA_DIR`` (default: the OS cache folder).
+``$SSENB_DATA_DIR`` (default: ``../shared/data`` beside a source checkout when it exists,
+else the OS cache folder; see :func:`data_dir`).
 """
 
 from ._cache import data_dir, fetch, file_status, is_present, offline
