@@ -50,6 +50,7 @@ _SSENB_RESULTS = {
     "ssenb.thermo.coating": ("CoatingScreen",),
     "ssenb.models.predictor": ("ConductivityPrediction",),
     "ssenb.models.validation": ("CVReport",),
+    "ssenb.models.polymer_validation": ("PolymerCVReport",),
     "ssenb.mlip.relaxation": ("Relaxation",),
     "ssenb.mlip.elastic": ("ElasticModuli",),  # from the props branch (merged here)
     "ssenb.mlip.benchmark": ("PotentialBenchmark",),

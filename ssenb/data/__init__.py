@@ -18,6 +18,7 @@ from .mp_properties import (
 )
 from .mp_snapshot import CORRECTION_SCHEME, SNAPSHOT_NAME, load_mp_snapshot
 from .obelix import load_obelix
+from .polymer_electrolytes import load_polymer_electrolytes
 
 __all__ = [
     "CORRECTION_SCHEME",
@@ -35,6 +36,7 @@ __all__ = [
     "load_mp_properties",
     "load_mp_snapshot",
     "load_obelix",
+    "load_polymer_electrolytes",
     "lookup_properties",
     "offline",
     "parse_cif",
