@@ -535,6 +535,6 @@ class CheckpointStore:
             )
         except (OSError, ValueError) as err:  # pandas' parser errors are ValueErrors
             raise InvalidInputError(
-                f"checkpoint file {path} cannot be read ({failure_reason(err)}); delete it "
-                "to recompute that chunk, or use a new checkpoint folder"
+                f"checkpoint file {path} cannot be read ({failure_reason(err)}); delete "
+                f"{path.name} to recompute that chunk, or use a new checkpoint folder"
             ) from err
