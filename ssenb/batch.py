@@ -414,7 +414,8 @@ class CheckpointStore:
     result must equal an uninterrupted one bit for bit. Chunks are CSV files written with
     :func:`atomic_write` (a chunk is there whole or not at all) and read back with
     Python's own float parser (``float_precision="round_trip"``), so every float is the
-    same double that was written. The folder holds a manifest naming the run (a key the
+    same double that was written; a missing value is written ``\\N`` (the convention of
+    PostgreSQL's and MySQL's text dumps), so an empty text stays empty text. The folder holds a manifest naming the run (a key the
     caller derives from its inputs and settings); a folder of another run, or a non-empty
     folder that is not a checkpoint, is refused: nothing of the user's is overwritten.
 
@@ -442,7 +443,8 @@ class CheckpointStore:
     """
 
     MANIFEST = "ssenb-checkpoint.json"
-    FORMAT = 1
+    FORMAT = 2  # 1: missing values written as empty cells (an empty text came back None)
+    NA = "\\N"
 
     def __init__(
         self, folder: str | os.PathLike[str], *, run: str, info: dict[str, Any] | None = None
@@ -504,7 +506,7 @@ class CheckpointStore:
             The folder became unwritable (read-only, full disk).
         """
         try:
-            atomic_write(self.path(name), lambda p: frame.to_csv(p, index=False))
+            atomic_write(self.path(name), lambda p: frame.to_csv(p, index=False, na_rep=self.NA))
         except OSError as err:
             raise InvalidInputError(
                 f"cannot write checkpoint file {self.path(name)} ({err.strerror or err}); "
@@ -514,8 +516,8 @@ class CheckpointStore:
     def load(self, name: str, *, text_columns: Sequence[str] = ()) -> pd.DataFrame:
         """Chunk ``name`` as written: every float the same double (round-trip parser).
 
-        Empty cells are NaN/None; ``text_columns`` are read as text (a formula ``"NaN"``
-        stays text). The file is untrusted: what does not parse is refused by name.
+        ``\\N`` cells are NaN/None; ``text_columns`` are read as text (a formula
+        ``"NaN"`` stays text, an empty text stays empty). The file is untrusted: what does not parse is refused by name.
 
         Raises
         ------
@@ -529,7 +531,7 @@ class CheckpointStore:
             return pd.read_csv(
                 path,
                 keep_default_na=False,
-                na_values=[""],
+                na_values=[self.NA],
                 dtype=dict.fromkeys(text_columns, str),
                 float_precision="round_trip",
             )
