@@ -27,11 +27,11 @@ import json
 import os
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, get_args
 
-from .errors import InvalidInputError, TaskLostError
+from .errors import InvalidInputError, SsenbWarning, TaskLostError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -203,6 +203,12 @@ def run_tasks(
     ------
     InvalidInputError
         The executor is shut down (it accepts no work).
+
+    Warns
+    -----
+    SsenbWarning
+        The executor is broken before this call (a process pool whose worker died in an
+        earlier step): the tasks run in this process instead, so the batch still ends.
     """
     check_executor(executor)
     if executor is None or executor == 1 or not tasks:
@@ -214,6 +220,18 @@ def run_tasks(
     try:
         try:
             futures = {pool.submit(fn, *args, task): task for task in tasks}
+        except BrokenExecutor as err:  # broken earlier: none of these tasks broke it
+            import warnings
+
+            warnings.warn(
+                f"the executor is broken ({failure_reason(err)}), so the {len(tasks)} tasks "
+                "of this step run in this process; pass a new executor to run them in parallel",
+                SsenbWarning,
+                stacklevel=3,
+            )
+            for task in tasks:
+                yield task, fn(*args, task), None
+            return
         except RuntimeError as err:  # "cannot schedule new futures after shutdown"
             raise InvalidInputError(
                 f"the executor accepts no work ({err}); it was shut down: pass a running "
