@@ -78,9 +78,7 @@ def failure_reason(err: BaseException) -> str:
     return reason if len(reason) <= MAX_REASON else reason[: MAX_REASON - 1] + "…"
 
 
-def run_row(
-    fn: Callable[[], _T], errors: ErrorMode
-) -> tuple[_T, None] | tuple[None, str]:
+def run_row(fn: Callable[[], _T], errors: ErrorMode) -> tuple[_T, None] | tuple[None, str]:
     """Run one row of a batch under the one row policy: ``(value, None)`` or ``(None, reason)``.
 
     Why: every batch records the same failures the same way. Any ``Exception`` (a bad
@@ -426,16 +424,17 @@ def atomic_write(
 
 
 class CheckpointStore:
-    """A folder of one run's finished chunks, so an interrupted run resumes where it stopped.
+    r"""A folder of one run's finished chunks, so an interrupted run resumes where it stopped.
 
     Why: a run of hours must survive Ctrl-C, a crash or a lost node, and the resumed
     result must equal an uninterrupted one bit for bit. Chunks are CSV files written with
     :func:`atomic_write` (a chunk is there whole or not at all) and read back with
     Python's own float parser (``float_precision="round_trip"``), so every float is the
-    same double that was written; a missing value is written ``\\N`` (the convention of
-    PostgreSQL's and MySQL's text dumps), so an empty text stays empty text. The folder holds a manifest naming the run (a key the
-    caller derives from its inputs and settings); a folder of another run, or a non-empty
-    folder that is not a checkpoint, is refused: nothing of the user's is overwritten.
+    same double that was written; a missing value is written ``\N`` (the convention of
+    PostgreSQL's and MySQL's text dumps), so an empty text stays empty text. The folder
+    holds a manifest naming the run (a key the caller derives from its inputs and
+    settings); a folder of another run, or a non-empty folder that is not a checkpoint,
+    is refused: nothing of the user's is overwritten.
 
     Parameters
     ----------
@@ -532,10 +531,11 @@ class CheckpointStore:
             ) from err
 
     def load(self, name: str, *, text_columns: Sequence[str] = ()) -> pd.DataFrame:
-        """Chunk ``name`` as written: every float the same double (round-trip parser).
+        r"""Chunk ``name`` as written: every float the same double (round-trip parser).
 
-        ``\\N`` cells are NaN/None; ``text_columns`` are read as text (a formula
-        ``"NaN"`` stays text, an empty text stays empty). The file is untrusted: what does not parse is refused by name.
+        ``\N`` cells are NaN/None; ``text_columns`` are read as text (a formula ``"NaN"``
+        stays text, an empty text stays empty). The file is untrusted: what does not
+        parse is refused by name.
 
         Raises
         ------

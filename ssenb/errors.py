@@ -76,9 +76,11 @@ class ModelFileError(SsenbError, OSError):
 
 
 class TaskLostError(SsenbError, RuntimeError):
-    """A batch task never came back: its worker died (a broken process pool, Dask's
-    ``KilledWorker``, a pre-empted node) or its future was cancelled. Its rows are
-    recorded as failed; rerunning those inputs retries them."""
+    """A batch task never came back: its worker died, or its future was cancelled.
+
+    E.g. a broken process pool, Dask's ``KilledWorker``, a pre-empted node. Its rows are
+    recorded as failed; rerunning those inputs retries them.
+    """
 
 
 class MissingExtraError(SsenbError, ImportError):

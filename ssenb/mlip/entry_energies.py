@@ -12,8 +12,8 @@ structure at a time).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, TypedDict, TypeVar
 
 from ..batch import ErrorMode, run_row
@@ -93,7 +93,7 @@ def mlip_energies(
         return out
     for e in tqdm(entries, desc=f"{potential.name} relaxing DFT entries", disable=not progress):
         r, failure = _row(
-            e, potential, errors, lambda e=e: relax(e.structure, potential, fmax=fmax, steps=steps)
+            e, potential, errors, partial(relax, e.structure, potential, fmax=fmax, steps=steps)
         )
         if r is None:
             out.append(_failed(failure))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -309,7 +310,7 @@ def _relax_all(
     structures: list[Structure] = []
     for cid, s, ewald, cell in tqdm(jobs, desc="relaxing", disable=not progress):
         r, failure = run_row(
-            lambda s=s: relax(s, potential, fmax=fmax, steps=steps, relax_cell=relax_cell),
+            partial(relax, s, potential, fmax=fmax, steps=steps, relax_cell=relax_cell),
             errors,
         )
         if r is None:

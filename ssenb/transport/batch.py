@@ -237,6 +237,7 @@ def migration_barriers(
         structures = list(data)
         index = pd.RangeIndex(len(structures))
         reasons, ids = [None] * len(structures), None
+
     def one(pair: tuple[Any, str | None]) -> dict[str, Any]:
         structure, reason = pair
         if structure is None or (isinstance(structure, float) and math.isnan(structure)):
