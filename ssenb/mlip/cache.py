@@ -53,16 +53,16 @@ def write_results(
     InvalidInputError
         When the file exists (and not ``overwrite``) or a value is not an MLIP result.
     """
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise InvalidInputError(f"{path} exists; pass overwrite=True to replace it")
+    from ..batch import check_output_path, write_new_file
+
+    path = check_output_path(path, overwrite=overwrite)  # the one rule for a user's file
     known = tuple(_classes().values())
     bad = [k for k, v in results.items() if not isinstance(v, known)]
     if bad:
         raise InvalidInputError(f"results {bad} are not PotentialBenchmark/DopingResult objects")
     payload = {"ssenb_mlip_cache": 1, "results": {k: v.as_dict() for k, v in results.items()}}
-    path.write_text(json.dumps(payload, allow_nan=True, default=_plain))
-    return path
+    text = json.dumps(payload, allow_nan=True, default=_plain)
+    return write_new_file(path, lambda tmp: tmp.write_text(text), overwrite=overwrite)
 
 
 def _plain(value: object) -> Any:
