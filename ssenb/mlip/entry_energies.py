@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, TypedDict, TypeVar
 
-from ..batch import ErrorMode, run_row
+from ..batch import ErrorMode, check_errors, run_row
 from ..errors import SsenbError
 from .potential import Potential, energies
 from .relaxation import relax
@@ -76,6 +76,7 @@ def mlip_energies(
     """
     from tqdm.auto import tqdm
 
+    check_errors(errors)
     out: list[EntryEnergy] = []
     if not relaxed:  # batches are much faster; a failing batch is redone one by one
         bar = tqdm(
