@@ -201,6 +201,20 @@ def ion_label(ion: str) -> str:
     return f"{ion}/{ion_symbol(ion)}"
 
 
+def table_ion(data: object, default: str = "Li") -> str:
+    """The mobile ion a result or table was computed for: its ``ion``, else ``attrs["ion"]``.
+
+    Why: a figure labels its voltage axis from the data it draws (V vs Mg/Mg²⁺ for a Mg
+    screen), never from a default. ``screen`` and ``screen_candidates`` put the ion in
+    their table's ``attrs``.
+    """
+    ion = getattr(data, "ion", None)
+    if not isinstance(ion, str):
+        attrs = getattr(data, "attrs", None)
+        ion = attrs.get("ion") if isinstance(attrs, dict) else None
+    return ion if isinstance(ion, str) and ion else default
+
+
 def unit(column: str, *, ion: str = "Li") -> str:
     """The unit of ``column`` ("" when dimensionless or unknown)."""
     text = COLUMNS.get(column, ("", ""))[1]
@@ -208,8 +222,17 @@ def unit(column: str, *, ion: str = "Li") -> str:
 
 
 def label(column: str, *, ion: str = "Li") -> str:
-    """Axis title for ``column`` with its unit; voltages are referenced to ``ion`` metal."""
+    """Axis title for ``column`` with its unit; voltages are referenced to ``ion`` metal.
+
+    The one label function of every figure: a voltage reads "V vs Mg/Mg²⁺" for Mg
+    (:func:`ion_label`), never a copy of the reference electrode.
+
+    Examples
+    --------
+    >>> label(VOLTAGE, ion="Mg")
+    'voltage (V vs Mg/Mg²⁺)'
+    """
     text = LABELS.get(column, column.replace("_", " "))
     if ion != "Li":
-        text = text.replace("Li/Li⁺", f"{ion}/{ion}⁺").replace("Li taken", f"{ion} taken")
+        text = text.replace("Li/Li⁺", ion_label(ion)).replace("Li taken", f"{ion} taken")
     return text

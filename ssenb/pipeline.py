@@ -214,6 +214,7 @@ def screen_candidates(
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
     table = _normalise(table)
     table[K.PARETO_RANK] = pareto_rank(table, use_sigma=model is not None)
+    table.attrs["ion"] = ion  # figures label their voltage axes from it (keys.table_ion)
     notes = []
     if model is None:
         notes.append(

@@ -134,7 +134,9 @@ def screen(
             bar.update(len(results))
     if errors == "raise" and failures:
         raise failures[min(failures)]  # the first failing input, whatever finished first
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    table.attrs["ion"] = ion  # figures label their voltage axes from it (keys.table_ion)
+    return table
 
 
 def run_groups(
