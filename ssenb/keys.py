@@ -173,6 +173,9 @@ LABELS: dict[str, str] = {
 #: Charge of the common mobile ions (the metal gives this many electrons per ion).
 ION_CHARGES = {"Li": 1, "Na": 1, "K": 1, "Rb": 1, "Cs": 1, "Ag": 1, "Cu": 1, "Mg": 2, "Ca": 2,
                "Sr": 2, "Ba": 2, "Zn": 2, "Al": 3}  # fmt: skip
+#: The mobile ions ssenb names, in the order a material's own ion is chosen by
+#: :func:`ssenb.thermo.choose_ion`; the ion controls of the widgets offer these.
+MOBILE_IONS: tuple[str, ...] = tuple(ION_CHARGES)
 
 
 def ion_charge(ion: str) -> int:

@@ -17,12 +17,13 @@ from .sources import (
     get_source,
 )
 from .stability import PhaseStability, phase_stability
-from .window import StabilityWindow, ion_profile, stability_window
+from .window import MOBILE_IONS, StabilityWindow, choose_ion, ion_profile, stability_window
 
 __all__ = [
     "CONVENTION",
     "ELECTRODES",
     "MAX_HULL_ELEMENTS",
+    "MOBILE_IONS",
     "Decomposition",
     "EntrySource",
     "InterfaceReactions",
@@ -32,6 +33,7 @@ __all__ = [
     "StabilityWindow",
     "UserEntries",
     "check_elements",
+    "choose_ion",
     "get_source",
     "interface_reactions",
     "ion_profile",
