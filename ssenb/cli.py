@@ -123,7 +123,8 @@ def _report(args: argparse.Namespace) -> int:
     from .report import resolve_material, write_report
 
     check_output_path(args.output, overwrite=args.force)
-    to_element(args.ion, argname="--ion")
+    if args.ion is not None:
+        to_element(args.ion, argname="--ion")
     material, label = resolve_material(args.material)
     if isinstance(material, str):
         to_composition(material)
@@ -315,13 +316,17 @@ def _add_output(p: argparse.ArgumentParser, what: str, default: str | None = Non
     )
 
 
-def _add_ion(p: argparse.ArgumentParser) -> None:
-    """The ``--ion`` option (mobile ion; voltages vs its metal)."""
+def _add_ion(p: argparse.ArgumentParser, *, own: bool = False) -> None:
+    """The ``--ion`` option (mobile ion; voltages vs its metal).
+
+    ``own``: one material, whose own mobile ion is the default (the page says which).
+    """
     p.add_argument(
         "--ion",
-        default="Li",
+        default=None if own else "Li",
         metavar="SYMBOL",
-        help="mobile ion, an element symbol; voltages are given vs its metal (default: Li)",
+        help="mobile ion, an element symbol; voltages are given vs its metal (default: "
+        + ("the material's own mobile ion, else Li; the report says which)" if own else "Li)"),
     )
 
 
@@ -372,7 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
         "about a minute on 2 cores, then it is cached)",
     )
     _add_output(rep, "HTML file to write", "report.html")
-    _add_ion(rep)
+    _add_ion(rep, own=True)
     rep.set_defaults(func=_report)
     for name, func, text in (
         ("screen", _screen, "hull distance and window of many formulas, ranked (CSV)"),
