@@ -52,7 +52,6 @@ PARETO_RANK = "pareto_rank"  # 1 = on the Pareto front
 # --- model outputs -------------------------------------------------------------------
 PREDICTION = "log10_sigma_pred"
 PREDICTION_STD = "log10_sigma_std"
-FEATURE = "feature"
 SHAP_VALUE = "shap_log10_sigma"
 FOLD = "fold"
 MAE = "mae_log10_sigma"

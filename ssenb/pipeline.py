@@ -29,7 +29,7 @@ from .errors import InvalidInputError
 from .results import Result
 
 if TYPE_CHECKING:
-    from .thermo._fasthull import FastHull
+    from .thermo import FastHull
     from .thermo.sources import EntrySource
 
 #: Candidates per checkpoint chunk (one CSV file each).

@@ -4,6 +4,7 @@ All functions take ``source=`` (default: the offline MP ~2019 snapshot with lega
 corrections) and never mix sources in one hull.
 """
 
+from ._fasthull import FastHull  # public: the hull a figure draws (facets, tie lines)
 from .decomposition import Decomposition
 from .interface import CONVENTION, ELECTRODES, InterfaceReactions, interface_reactions
 from .screening import screen
@@ -26,6 +27,7 @@ __all__ = [
     "MOBILE_IONS",
     "Decomposition",
     "EntrySource",
+    "FastHull",
     "InterfaceReactions",
     "MPLive",
     "MPSnapshot",
