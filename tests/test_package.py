@@ -199,13 +199,25 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-def test_no_import_circles():
-    """Modules import each other one way at import time (a circle breaks on reordering).
+#: Import circles a comment justifies (through imports inside functions only).
+CIRCLES_ALLOWED = [
+    # MigrationLandscape.graph() is a convenience that calls network.pathway_graph, and
+    # pathway_graph checks that it got a MigrationLandscape: both imports are inside the
+    # functions; at import time the arrow goes one way (landscape -> network, whose
+    # constants, the no-path cap among them, the landscape uses)
+    ["ssenb.transport.landscape", "ssenb.transport.network"],
+]
 
-    Imports inside functions may point back up within a subpackage (a convenience method
-    such as ``MigrationLandscape.graph()``), never across layers (the test above).
+
+def test_no_import_circles():
+    """Modules import each other one way, at import time and inside functions alike.
+
+    A circle at import time breaks on reordering; one through function-level imports
+    hides a design knot (e.g. feature family names defined in the presets module that
+    imports the featurizers which need them: now a leaf module, ``features/families``).
     """
     assert _cycles(_module_graph(top_level_only=True)) == []
+    assert _cycles(_module_graph(top_level_only=False)) == CIRCLES_ALLOWED
 
 
 def test_the_cycle_finder_finds_a_circle():
