@@ -111,6 +111,7 @@ class WindowExplorer(w.VBox):
 
         target = material if material is not None else self.formula.value
         self.result = None
+        self.voltage.description = f"V vs {K.ion_label(self.ion.value)}"
         if isinstance(target, str) and not target.strip():  # e.g. the ion picked first
             self.slot.clear("no window yet: type a formula")
             self.phases.value = ""
