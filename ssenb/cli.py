@@ -144,6 +144,7 @@ def _screen(args: argparse.Namespace) -> int:
     """``ssenb screen``: hull distance and window of many formulas, ranked."""
     from .data.materials import to_composition, to_element
     from .thermo import screen
+    from .thermo.screening import missing_ion_note
 
     _refuse_existing(args.output, args.force)
     for text in args.materials:  # a typo on the command line is fixed, not recorded
@@ -161,6 +162,9 @@ def _screen(args: argparse.Namespace) -> int:
     if not args.materials:
         frame = frame.loc[order]
     frame["decomposition"] = [None if d is None else str(d) for d in frame["decomposition"]]
+    note = missing_ion_note(frame, args.ion)
+    if note:  # a default ion is never applied silently where a material holds another
+        print(f"note: {note}", file=sys.stderr)
     if args.output:
         _write_new_csv(frame, args.output, args.force)
         print(f"wrote {args.output} ({len(frame)} rows, ranked by hull distance then window width)")

@@ -215,7 +215,9 @@ def screen_candidates(
     table = _normalise(table)
     table[K.PARETO_RANK] = pareto_rank(table, use_sigma=model is not None)
     table.attrs["ion"] = ion  # figures label their voltage axes from it (keys.table_ion)
-    notes = []
+    from .thermo.screening import missing_ion_note
+
+    notes = [n for n in [missing_ion_note(table, ion)] if n]
     if model is None:
         notes.append(
             "no conductivity model given: log10 σ columns are NaN and the Pareto rank uses "

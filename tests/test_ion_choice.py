@@ -57,3 +57,15 @@ def test_cli_report_defaults_to_the_materials_ion(tmp_path):
     out = tmp_path / "nacl.html"
     assert main(["report", "NaCl", "--no-predict", "-o", str(out)]) == 0
     assert "V vs Na/Na⁺" in out.read_text(encoding="utf-8")
+
+
+def test_a_screen_says_which_materials_hold_no_ion(capsys):
+    from ssenb.cli import main
+    from ssenb.pipeline import screen_candidates
+
+    notes = screen_candidates(["Li3PS4", "Na3PS4", "NaCl"], progress=False).notes
+    assert "2 of 3 materials hold no Li (Na3PS4, NaCl)" in notes[0]
+    assert main(["screen", "Li3PS4", "Na3PS4", "--quiet"]) == 0
+    assert "note: 1 of 2 materials hold no Li (Na3PS4)" in capsys.readouterr().err
+    assert main(["screen", "Li3PS4", "--quiet"]) == 0
+    assert "note" not in capsys.readouterr().err

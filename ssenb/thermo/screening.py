@@ -139,6 +139,30 @@ def screen(
     return table
 
 
+def missing_ion_note(table: pd.DataFrame, ion: str) -> str:
+    """What a reader of a screen must know about rows without the ion ("" when none).
+
+    Why: a material without the mobile ion still gets a window (no oxidation limit), so a
+    Na conductor in a Li screen must be pointed out, never passed silently.
+
+    Examples
+    --------
+    >>> t = screen(["Li3PS4", "Na3PS4"], progress=False)
+    >>> missing_ion_note(t, "Li")
+    '1 of 2 materials hold no Li (Na3PS4): no Li to release, so no oxidation limit; screen them with ion= set to their own mobile ion'
+    """
+    ok = table[K.ERROR].isna() & table[K.CHEMSYS].notna()
+    rows = table.loc[ok, [K.REDUCED_FORMULA, K.CHEMSYS]].astype(str).itertuples(index=False)
+    without = [formula for formula, system in rows if ion not in system.split("-")]
+    if not without:
+        return ""
+    shown = ", ".join(without[:5]) + (" ..." if len(without) > 5 else "")
+    return (
+        f"{len(without)} of {len(table)} materials hold no {ion} ({shown}): no {ion} to "
+        "release, so no oxidation limit; screen them with ion= set to their own mobile ion"
+    )
+
+
 def run_groups(
     tasks: list[Task],
     src: EntrySource,
@@ -263,4 +287,4 @@ def bundle_groups(
     return [t for t in tasks if t]
 
 
-__all__ = ["MAX_TASKS", "screen"]
+__all__ = ["MAX_TASKS", "missing_ion_note", "screen"]
