@@ -30,8 +30,11 @@ class WindowExplorer(w.VBox):
     ----------
     material : str
         Initial formula.
-    ion : str
-        Mobile ion (Li, Na, K, Mg); the ion is a control wherever a window is shown.
+    ion : str, optional
+        Mobile ion, one of :data:`ssenb.keys.MOBILE_IONS` (Li, Na, K, ..., Mg, Ca, Zn,
+        Al); the ion is a control wherever a window is shown. None (default): each
+        material's own mobile ion (:func:`ssenb.thermo.choose_ion`), said in the status
+        line, until the user picks one.
     source : optional
         Hull data (default: offline MP ~2019 snapshot).
 
