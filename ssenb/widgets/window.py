@@ -11,6 +11,7 @@ import traitlets
 from .. import keys as K
 from ..errors import InvalidInputError
 from ._common import FigureSlot, Status
+from ._snapshot import Snapshot
 
 if TYPE_CHECKING:
     from pymatgen.core import Composition
@@ -19,7 +20,7 @@ IONS = K.MOBILE_IONS  # the ion control's choices: every ion ssenb names (Ca, Zn
 V_MAX = 6.0  # V: the slider's range and the figure's axis agree
 
 
-class WindowExplorer(w.VBox):
+class WindowExplorer(Snapshot, w.VBox):
     """Type a formula and pick the ion; see the window and the phases stable at a voltage.
 
     An ipywidgets widget: place it in layouts, ``observe`` its ``result`` trait (the
