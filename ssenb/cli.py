@@ -123,7 +123,8 @@ def _report(args: argparse.Namespace) -> int:
     from .report import resolve_material, write_report
 
     check_output_path(args.output, overwrite=args.force)
-    to_element(args.ion, argname="--ion")
+    if args.ion is not None:
+        to_element(args.ion, argname="--ion")
     material, label = resolve_material(args.material)
     if isinstance(material, str):
         to_composition(material)
@@ -143,6 +144,7 @@ def _screen(args: argparse.Namespace) -> int:
     """``ssenb screen``: hull distance and window of many formulas, ranked."""
     from .data.materials import to_composition, to_element
     from .thermo import screen
+    from .thermo.screening import missing_ion_note
 
     _refuse_existing(args.output, args.force)
     for text in args.materials:  # a typo on the command line is fixed, not recorded
@@ -160,6 +162,9 @@ def _screen(args: argparse.Namespace) -> int:
     if not args.materials:
         frame = frame.loc[order]
     frame["decomposition"] = [None if d is None else str(d) for d in frame["decomposition"]]
+    note = missing_ion_note(frame, args.ion)
+    if note:  # a default ion is never applied silently where a material holds another
+        print(f"note: {note}", file=sys.stderr)
     if args.output:
         _write_new_csv(frame, args.output, args.force)
         print(f"wrote {args.output} ({len(frame)} rows, ranked by hull distance then window width)")
@@ -346,13 +351,17 @@ def _add_output(p: argparse.ArgumentParser, what: str, default: str | None = Non
     )
 
 
-def _add_ion(p: argparse.ArgumentParser) -> None:
-    """The ``--ion`` option (mobile ion; voltages vs its metal)."""
+def _add_ion(p: argparse.ArgumentParser, *, own: bool = False) -> None:
+    """The ``--ion`` option (mobile ion; voltages vs its metal).
+
+    ``own``: one material, whose own mobile ion is the default (the page says which).
+    """
     p.add_argument(
         "--ion",
-        default="Li",
+        default=None if own else "Li",
         metavar="SYMBOL",
-        help="mobile ion, an element symbol; voltages are given vs its metal (default: Li)",
+        help="mobile ion, an element symbol; voltages are given vs its metal (default: "
+        + ("the material's own mobile ion, else Li; the report says which)" if own else "Li)"),
     )
 
 
@@ -403,7 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
         "about a minute on 2 cores, then it is cached)",
     )
     _add_output(rep, "HTML file to write", "report.html")
-    _add_ion(rep)
+    _add_ion(rep, own=True)
     rep.set_defaults(func=_report)
     for name, func, text in (
         ("screen", _screen, "hull distance and window of many formulas, ranked (CSV)"),

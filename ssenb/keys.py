@@ -52,7 +52,6 @@ PARETO_RANK = "pareto_rank"  # 1 = on the Pareto front
 # --- model outputs -------------------------------------------------------------------
 PREDICTION = "log10_sigma_pred"
 PREDICTION_STD = "log10_sigma_std"
-FEATURE = "feature"
 SHAP_VALUE = "shap_log10_sigma"
 FOLD = "fold"
 MAE = "mae_log10_sigma"
@@ -276,6 +275,9 @@ LABELS: dict[str, str] = {
 #: Charge of the common mobile ions (the metal gives this many electrons per ion).
 ION_CHARGES = {"Li": 1, "Na": 1, "K": 1, "Rb": 1, "Cs": 1, "Ag": 1, "Cu": 1, "Mg": 2, "Ca": 2,
                "Sr": 2, "Ba": 2, "Zn": 2, "Al": 3}  # fmt: skip
+#: The mobile ions ssenb names, in the order a material's own ion is chosen by
+#: :func:`ssenb.thermo.choose_ion`; the ion controls of the widgets offer these.
+MOBILE_IONS: tuple[str, ...] = tuple(ION_CHARGES)
 
 
 def ion_charge(ion: str) -> int:
@@ -304,6 +306,20 @@ def ion_label(ion: str) -> str:
     return f"{ion}/{ion_symbol(ion)}"
 
 
+def table_ion(data: object, default: str = "Li") -> str:
+    """The mobile ion a result or table was computed for: its ``ion``, else ``attrs["ion"]``.
+
+    Why: a figure labels its voltage axis from the data it draws (V vs Mg/Mg²⁺ for a Mg
+    screen), never from a default. ``screen`` and ``screen_candidates`` put the ion in
+    their table's ``attrs``.
+    """
+    ion = getattr(data, "ion", None)
+    if not isinstance(ion, str):
+        attrs = getattr(data, "attrs", None)
+        ion = attrs.get("ion") if isinstance(attrs, dict) else None
+    return ion if isinstance(ion, str) and ion else default
+
+
 def unit(column: str, *, ion: str = "Li") -> str:
     """The unit of ``column`` ("" when dimensionless or unknown)."""
     text = COLUMNS.get(column, ("", ""))[1]
@@ -311,8 +327,17 @@ def unit(column: str, *, ion: str = "Li") -> str:
 
 
 def label(column: str, *, ion: str = "Li") -> str:
-    """Axis title for ``column`` with its unit; voltages are referenced to ``ion`` metal."""
+    """Axis title for ``column`` with its unit; voltages are referenced to ``ion`` metal.
+
+    The one label function of every figure: a voltage reads "V vs Mg/Mg²⁺" for Mg
+    (:func:`ion_label`), never a copy of the reference electrode.
+
+    Examples
+    --------
+    >>> label(VOLTAGE, ion="Mg")
+    'voltage (V vs Mg/Mg²⁺)'
+    """
     text = LABELS.get(column, column.replace("_", " "))
     if ion != "Li":
-        text = text.replace("Li/Li⁺", f"{ion}/{ion}⁺").replace("Li taken", f"{ion} taken")
+        text = text.replace("Li/Li⁺", ion_label(ion)).replace("Li taken", f"{ion} taken")
     return text

@@ -5,7 +5,7 @@ Nothing here is vendored: each file is known by URL and sha256 and cached under
 else the OS cache folder; see :func:`data_dir`).
 """
 
-from ._cache import data_dir, fetch, file_status, is_present, offline
+from ._cache import data_dir, fetch, file_status, is_present, offline, sha256sum
 from ._registry import DATASETS, REGISTRY
 from .cif import parse_cif, read_cif
 from .hull_demos import load_alexandria_entries, load_mp2020_entries
@@ -42,6 +42,7 @@ __all__ = [
     "parse_cif",
     "property_table",
     "read_cif",
+    "sha256sum",
     "to_composition",
     "to_element",
 ]
