@@ -103,7 +103,7 @@ def build_report(
         )
     for electrode, r in s.interfaces.items():
         figures.append((f"Interface with {electrode}", reaction_energy_curve(r), r._repr_html_()))
-    figures.extend(_interphase_section(s.formula, ion, src))
+    figures.extend(_interphase_section(s.formula, s.ion, src))
     n_el = len(s.stability.chemsys.split("-")) if s.stability else 0
     if 2 <= n_el <= 4:
         figures.append(("Phase diagram", _hull(hull_diagram, s, src), s.stability._repr_html_()))

@@ -30,7 +30,7 @@ import pandas as pd
 
 from .. import keys as K
 from .._pareto import dominators
-from ..batch import ErrorMode, check_errors, failure_reason
+from ..batch import ErrorMode, check_errors, check_executor, failure_reason, run_tasks
 from ..data.materials import display_formula, to_composition, to_element
 from ..errors import InvalidInputError
 from ..results import Result, fmt_number
@@ -43,14 +43,7 @@ from .electronic import (
     measured_conductivity,
 )
 from .interface import ELECTRODES
-from .screening import (
-    MAX_TASKS,
-    bundle_groups,
-    check_executor,
-    group_by_hull,
-    over_groups,
-    run_tasks,
-)
+from .screening import MAX_TASKS, bundle_groups, group_by_hull, run_groups
 from .sources import MAX_HULL_ELEMENTS, EntrySource, get_source
 from .window import stability_window
 
@@ -433,7 +426,7 @@ def _run(
         systems[i] = system
     bar.update(len(out))
     tasks = bundle_groups(group_by_hull(systems), {i: fractions[i] for i in systems})
-    for results in run_tasks(tasks, over_groups, (src, per_member), executor):
+    for results in run_groups(tasks, src, per_member, executor):
         for i, values, error in results:
             out[i] = (values, error)
         bar.update(len(results))
@@ -469,10 +462,12 @@ def _run_lp(
     tasks: list[list[Any]] = [[] for _ in range(n_tasks)]
     for k, (system, members) in enumerate(ordered):
         tasks[k % n_tasks].append((tuple(sorted(system)), members))
-    for results in run_tasks(tasks, _lp_task, (src, partner, e_partner), executor):
-        for i, values, error in results:
+    for task, results, lost in run_tasks(tasks, _lp_task, (src, partner, e_partner), executor):
+        # a task lost with its worker fails its rows (the reason says to rerun them)
+        done = results if lost is None else [(i, None, lost) for _, m in task for i, *_ in m]
+        for i, values, error in done or []:
             out[i] = (values, error)
-        bar.update(len(results))
+        bar.update(len(done or []))
     return out
 
 
