@@ -170,3 +170,26 @@ def test_a_cif_path_is_read_through_the_bounded_reader(tmp_path):
     c = propose_substitutions(path, dopants=["Zn"], sites=["Mg"])
     assert c.host == "Li2MgZrO4"
     assert c.table.loc[0, "coordination"] == 6  # octahedral rock salt site
+
+
+def test_probability_table_equals_pymatgens_cond_prob():
+    """The numpy table (built once) against pymatgen's SubstitutionProbability, its reference."""
+    from pymatgen.analysis.structure_prediction.substitution_probability import (
+        SubstitutionProbability,
+    )
+    from pymatgen.core import Species
+
+    from ssenb.design.propose import _lambda_table
+
+    index, cond = _lambda_table()
+    ref = SubstitutionProbability()
+    assert set(index) == {str(s) for s in ref.species}
+    for dop, site in [
+        ("Ta5+", "Zr4+"),
+        ("Ge4+", "P5+"),
+        ("Ga3+", "Li+"),
+        ("Br-", "Cl-"),
+        ("Xe2+", "O2-"),
+    ]:
+        expected = ref.cond_prob(Species.from_str(dop), Species.from_str(site))
+        assert cond[index[dop], index[site]] == pytest.approx(expected, rel=1e-12)
