@@ -149,23 +149,68 @@ def _screen(args: argparse.Namespace) -> int:
         to_composition(text, argname="formula")
     to_element(args.ion, argname="--ion")
     formulas = _selected(args)
-    frame = screen(formulas, ion=args.ion, progress=not args.quiet, executor=args.jobs)
-    # rank 1: on the hull with the widest window. Formulas you name keep your order; a
-    # snapshot query (no order of its own) comes back best first.
-    order = frame.sort_values(
-        ["e_above_hull_eV_atom", "window_width_V"], ascending=[True, False], na_position="last"
-    ).index
-    frame.insert(0, "rank", 0)
-    frame.loc[order, "rank"] = range(1, len(frame) + 1)
-    if not args.materials:
-        frame = frame.loc[order]
-    frame["decomposition"] = [None if d is None else str(d) for d in frame["decomposition"]]
+    frame = _ranked(screen(formulas, ion=args.ion, progress=not args.quiet, executor=args.jobs), args.ion)
     if args.output:
         _write_new_csv(frame, args.output, args.force)
-        print(f"wrote {args.output} ({len(frame)} rows, ranked by hull distance then window width)")
+        print(f"wrote {args.output} ({len(frame)} rows, {RANKED_BY}; {PRECISION})")
     else:
-        print(frame.to_string(index=False))
+        print(_table_text(frame))
     return 0
+
+
+#: How ``ssenb screen`` ranks (said in its help and after writing a CSV).
+RANKED_BY = "ranked by hull distance, then window width; compounds without the ion last"
+#: The precision of every number the CLI prints or writes (:func:`ssenb.results.for_people`).
+PRECISION = "energies to 1 meV/atom, voltages to 1 mV"
+
+
+def _ranked(frame: pd.DataFrame, ion: str) -> pd.DataFrame:
+    """The screen table best first, with a ``rank`` column (1 = best) and people's numbers.
+
+    Rank 1 is on the hull with the widest window. A compound without the mobile ion is
+    no conductor of it: its oxidation limit is ∞ only because it has no ion to release,
+    so its "window" is not comparable and it ranks after every compound with the ion
+    (a note on stderr says so). Rows that failed come last.
+    """
+    import numpy as np
+
+    from . import keys as K
+    from .data.materials import to_composition
+    from .results import for_people
+
+    def has_ion(formula: object) -> bool:
+        return isinstance(formula, str) and to_composition(formula)[ion] > 0
+
+    frame = frame.copy()
+    without = ~frame[K.REDUCED_FORMULA].map(has_ion) & frame[K.REDUCED_FORMULA].notna()
+    order = (
+        frame.assign(_no_ion=without.astype(int))
+        .sort_values(
+            ["_no_ion", K.E_HULL, K.WINDOW_WIDTH_V],
+            ascending=[True, True, False],
+            na_position="last",
+            kind="stable",
+        )
+        .index
+    )
+    frame = frame.loc[order]
+    frame.insert(0, "rank", np.arange(1, len(frame) + 1))
+    frame[K.DECOMPOSITION] = [None if d is None else str(d) for d in frame[K.DECOMPOSITION]]
+    if without.any():
+        names = ", ".join(frame.loc[without.loc[order].to_numpy(), K.REDUCED_FORMULA].head(6))
+        more = " ..." if without.sum() > 6 else ""
+        print(
+            f"note: {int(without.sum())} compound(s) without {ion} ({names}{more}) conduct no "
+            f"{ion}: their oxidation limit is inf only because there is no {ion} to release, "
+            f"so they rank after every {ion} compound",
+            file=sys.stderr,
+        )
+    return for_people(frame)
+
+
+def _table_text(frame: pd.DataFrame) -> str:
+    """A table as the CLI prints it: no index, numbers as :func:`_ranked` rounded them."""
+    return frame.to_string(index=False, na_rep="")
 
 
 def _candidates(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ from monty.json import MSONable
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Result", "fmt_number", "html_table"]
+__all__ = ["DIGITS_BY_UNIT", "Result", "fmt_number", "for_people", "html_table"]
 
 _FRAME = "@frame"
 _TRUSTED_MODULES = ("ssenb.", "pymatgen.")
@@ -65,6 +65,95 @@ def fmt_number(value: Any, unit: str = "", *, digits: int = 2, spread: Any = Non
     if math.isfinite(err) and float(f"{err:.{digits}f}") > 0:
         text += f" ± {err:.{digits}f}"
     return f"{text} {unit}".strip()
+
+
+#: Decimals a number is shown with, by the unit of its column (:data:`ssenb.keys.COLUMNS`):
+#: 1 meV/atom for energies per atom (below DFT's accuracy, above its round-off), 1 mV for
+#: voltages, 0.01 for log10 σ, 0.001 for fractions and per-formula-unit amounts, 0.01 Å,
+#: 0.001 eV for barriers. A unit not listed keeps 4 significant digits; σ in S/cm keeps 3
+#: (it spans ten decades, so decimals would erase the small ones).
+DIGITS_BY_UNIT: dict[str, int] = {
+    "eV/atom": 3,
+    "eV": 3,
+    "V": 3,
+    "V vs Li/Li⁺": 3,
+    "log10 S/cm": 2,
+    "Å": 2,
+    "eV/Å": 3,
+    "s": 1,
+    "": 3,
+}
+#: Significant digits of a column whose unit has no fixed decimals (σ in S/cm, unknown).
+SIGNIFICANT_DIGITS = 3
+
+
+def for_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose numbers read as people write them, for every table view.
+
+    Why: a CSV or a printed table with ``2.775558e-17`` or ``1.7207352900714306`` states a
+    precision the data do not have. Every float column is rounded to the decimals of its
+    unit (:data:`DIGITS_BY_UNIT`, looked up in :data:`ssenb.keys.COLUMNS`; a voltage column
+    named ``*_V`` is in volts), which also turns hull-solver round-off (|x| below half the
+    last decimal) into exactly 0 and ``-0.0`` into ``0.0``; ``inf`` and NaN stay as they are.
+    Columns of σ in S/cm and columns ssenb does not know keep 3 significant digits. Text,
+    integer and boolean columns are untouched. The CLI (``screen``, ``window``,
+    ``interface``, ``predict``), the widgets' tables and the report all call this one helper.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A table with ssenb's column names (others are allowed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame; the input is not modified.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = for_people(pd.DataFrame({"e_above_hull_eV_atom": [2.775558e-17, -1e-16, 0.0045294],
+    ...                              "reduction_V": [1.7207352900714306, 0.0, float("inf")]}))
+    >>> t["e_above_hull_eV_atom"].tolist(), t["reduction_V"].tolist()
+    ([0.0, 0.0, 0.005], [1.721, 0.0, inf])
+    """
+    import numpy as np
+
+    out = frame.copy()
+    for name in out.columns:
+        column = out[name]
+        if not np.issubdtype(column.dtype, np.floating):
+            continue
+        digits = column_digits(str(name))
+        values = column.to_numpy(dtype=float)
+        if digits is None:
+            out[name] = [_significant(v, SIGNIFICANT_DIGITS) for v in values]
+        else:
+            out[name] = np.round(values, digits) + 0.0  # + 0.0: no -0.0
+    return out
+
+
+def column_digits(name: str) -> int | None:
+    """Decimals a column is shown with (:data:`DIGITS_BY_UNIT`), None for significant digits."""
+    from .keys import COLUMNS
+
+    if name.startswith("log10") or (name in COLUMNS and "log10" in COLUMNS[name][0]):
+        return DIGITS_BY_UNIT["log10 S/cm"]  # keys gives log10 σ the unit of σ, S/cm
+    if name in COLUMNS:
+        return DIGITS_BY_UNIT.get(COLUMNS[name][1])
+    if name.endswith("_V"):
+        return DIGITS_BY_UNIT["V"]
+    if name.endswith("_eV_atom"):
+        return DIGITS_BY_UNIT["eV/atom"]
+    if name.endswith("_eV"):
+        return DIGITS_BY_UNIT["eV"]
+    return None
+
+
+def _significant(value: float, digits: int) -> float:
+    if not math.isfinite(value) or value == 0:
+        return value + 0.0
+    return float(f"{value:.{digits}g}") + 0.0
 
 
 def html_table(rows: list[tuple[str, Any]], *, caption: str = "", note: str = "") -> str:

@@ -26,13 +26,33 @@ def test_report_bad_formula_is_a_clean_error(tmp_path, capsys):
     assert not (tmp_path / "x.html").exists()
 
 
-def test_screen_writes_csv(tmp_path):
+def test_screen_writes_csv_ranked_with_peoples_numbers(tmp_path):
+    """issue 19: rows follow their own rank column; no 16-digit floats in the CSV."""
     import pandas as pd
 
     out = tmp_path / "s.csv"
     assert main(["screen", "Li3PS4", "LiF", "-q", "-o", str(out)]) == 0
+    text = out.read_text()
     frame = pd.read_csv(out)
-    assert frame["input"].tolist() == ["Li3PS4", "LiF"]
+    # LiF (0-6.36 V) is wider than Li3PS4 (1.72-2.36 V, Richards et al. 2016), both on the hull
+    assert frame["input"].tolist() == ["LiF", "Li3PS4"]
+    assert frame["rank"].tolist() == [1, 2]
+    assert "1.721," in text and "2.361," in text  # 1 mV, as the message says
+    assert "1.7207" not in text
+
+
+def test_screen_chemsys_ranks_ion_free_compounds_last(capsys):
+    """issue 19: P4S7 (no Li, oxidation limit inf) ranked first in a Li-P-S screen."""
+    assert main(["screen", "--chemsys", "Li-P-S", "-q"]) == 0
+    captured = capsys.readouterr()
+    rows = [line.split() for line in captured.out.splitlines()[1:]]
+    has_li = ["Li" in row[2] for row in rows]  # reduced_formula column
+    assert has_li[0] and not has_li[-1]
+    assert has_li == sorted(has_li, reverse=True)  # every Li compound before any Li-free one
+    assert [int(row[0]) for row in rows] == list(range(1, len(rows) + 1))
+    assert "e-" not in captured.out  # no 2.775558e-17 (LiP7's hull distance is round-off)
+    assert "-0.000" not in captured.out
+    assert "without Li (P4S7" in captured.err and "no Li to release" in captured.err
 
 
 def test_cv_command(tmp_path, capsys):
