@@ -149,7 +149,9 @@ def _screen(args: argparse.Namespace) -> int:
         to_composition(text, argname="formula")
     to_element(args.ion, argname="--ion")
     formulas = _selected(args)
-    frame = _ranked(screen(formulas, ion=args.ion, progress=not args.quiet, executor=args.jobs), args.ion)
+    frame = _ranked(
+        screen(formulas, ion=args.ion, progress=not args.quiet, executor=args.jobs), args.ion
+    )
     if args.output:
         _write_new_csv(frame, args.output, args.force)
         print(f"wrote {args.output} ({len(frame)} rows, {RANKED_BY}; {PRECISION})")
