@@ -183,6 +183,19 @@ class Result(MSONable):
         """(label, value text) pairs, most important first; values carry their units."""
         return []
 
+    def summary_frame(self) -> pd.DataFrame:
+        """:meth:`summary` as a two-column table (quantity, value), for print or display.
+
+        Why: ``print(result.summary())`` shows a list of tuples; this reads as a table
+        (``display(result)`` shows the same rows as HTML with the provenance).
+        """
+        import pandas as pd
+
+        rows = self.summary()
+        frame = pd.DataFrame({"quantity": [k for k, _ in rows], "value": [v for _, v in rows]})
+        frame.attrs["title"] = self.title()
+        return frame
+
     def provenance(self) -> str:
         """Which data, correction scheme or model produced the numbers."""
         parts = []
@@ -198,15 +211,8 @@ class Result(MSONable):
 
     def to_frame(self) -> pd.DataFrame:
         """The main table as a new DataFrame (columns named in :mod:`ssenb.keys`)."""
-        import pandas as pd
-
         if self._table is None:
-            return pd.DataFrame(
-                {
-                    "quantity": [k for k, _ in self.summary()],
-                    "value": [v for _, v in self.summary()],
-                }
-            )
+            return self.summary_frame()
         return getattr(self, self._table).copy()
 
     def _repr_html_(self) -> str:

@@ -46,6 +46,9 @@ def _check(result):
     assert isinstance(frame, pd.DataFrame) and len(frame) > 0
     assert frame is not result.to_frame()  # a copy every time
     html = result._repr_html_()
+    rows = result.summary_frame()  # issue 19: a table, not a list of tuples
+    assert list(rows.columns) == ["quantity", "value"]
+    assert rows.values.tolist() == [list(pair) for pair in result.summary()]
     assert html.startswith("<table") and result.title() in html.replace("&#x27;", "'")
     # strict jsanitize (jobflow/atomate2 outputs) and a JSON round trip
     blob = json.dumps(jsanitize(result, strict=True))
