@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import math
+import re
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from monty.json import MSONable
@@ -26,9 +27,19 @@ from monty.json import MSONable
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DIGITS_BY_UNIT", "Result", "fmt_number", "for_people", "html_table"]
+__all__ = [
+    "DIGITS_BY_UNIT",
+    "Result",
+    "fmt_number",
+    "for_people",
+    "formula_html",
+    "html_table",
+]
 
 _FRAME = "@frame"
+_TOKEN = re.compile(r"[A-Za-z0-9().\[\]]+")
+_PART = re.compile(r"([A-Z][a-z]?|\(|\)|\[|\])(\d+(?:\.\d+)?)?")
+_NUMBER = re.compile(r"(?<=[A-Za-z)\]])(\d+(?:\.\d+)?)")
 _TRUSTED_MODULES = ("ssenb.", "pymatgen.")
 
 
@@ -156,15 +167,78 @@ def _significant(value: float, digits: int) -> float:
     return float(f"{value:.{digits}g}") + 0.0
 
 
+def formula_html(text: str) -> str:
+    """Chemical formulas with subscripts, for plotly labels: ``Li7P3S11`` -> ``Li<sub>7</sub>P<sub>3</sub>S<sub>11</sub>``.
+
+    Only words that are made entirely of element symbols, brackets and numbers are
+    changed (``NMC111`` and ``LNMO`` stay as written, since M and L are not elements), and
+    not a word just before ``/`` or ``_`` (space groups such as ``P63/mmc``, ``P4_2/nmc``);
+    everything else is HTML-escaped, so the result is safe inside a plotly label or an
+    HTML page. The one helper for subscripts: figures, result tables
+    (:func:`html_table`), the report and the widgets all call it.
+
+    Parameters
+    ----------
+    text : str
+        A formula, or text with formulas in it (``"Li3PS4 + Li4GeS4"``).
+
+    Returns
+    -------
+    str
+        Plotly-compatible HTML.
+
+    Examples
+    --------
+    >>> formula_html("Li7P3S11")
+    'Li<sub>7</sub>P<sub>3</sub>S<sub>11</sub>'
+    >>> formula_html("LiTi2(PO4)3 | NMC111")
+    'LiTi<sub>2</sub>(PO<sub>4</sub>)<sub>3</sub> | NMC111'
+    """
+    text = str(text)
+    out, last = [], 0
+    for m in _TOKEN.finditer(text):
+        out.append(html.escape(text[last : m.start()]))
+        word = m.group(0)
+        formula = _is_formula(word) and text[m.end() : m.end() + 1] not in ("/", "_")
+        out.append(_NUMBER.sub(r"<sub>\1</sub>", word) if formula else html.escape(word))
+        last = m.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def _is_formula(word: str) -> bool:
+    from pymatgen.core.periodic_table import Element
+
+    if not word[:1].isupper() and not word.startswith("("):
+        return False
+    pos, symbols = 0, []
+    for m in _PART.finditer(word):
+        if m.start() != pos:
+            return False
+        pos = m.end()
+        if m.group(1) not in "()[]":
+            symbols.append(m.group(1))
+    return (
+        pos == len(word)
+        and bool(symbols)
+        and all(Element.is_valid_symbol(s) for s in symbols)
+        and any(c.isdigit() for c in word)
+    )
+
+
 def html_table(rows: list[tuple[str, Any]], *, caption: str = "", note: str = "") -> str:
-    """An escaped two-column HTML table; every string is escaped here, once."""
+    """An escaped two-column HTML table; every string is escaped here, once.
+
+    Formulas in the caption and cells are subscripted (:func:`formula_html`, which
+    escapes everything else), the note is only escaped.
+    """
     body = "".join(
-        f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(str(k))}</th>"
-        f"<td style='text-align:left'>{html.escape(str(v))}</td></tr>"
+        f"<tr><th style='text-align:left;padding-right:1em'>{formula_html(str(k))}</th>"
+        f"<td style='text-align:left'>{formula_html(str(v))}</td></tr>"
         for k, v in rows
     )
     cap = (
-        f"<caption style='text-align:left'><b>{html.escape(caption)}</b></caption>"
+        f"<caption style='text-align:left'><b>{formula_html(caption)}</b></caption>"
         if caption
         else ""
     )

@@ -15,8 +15,16 @@ from pathlib import Path
 
 from ..errors import InvalidInputError
 
+#: How a Python caller allows replacing a file; the command line says "add --force".
+PYTHON_REPLACE_HINT = "pass overwrite=True"
 
-def check_output_path(path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
+
+def check_output_path(
+    path: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+    replace_hint: str = PYTHON_REPLACE_HINT,
+) -> Path:
     """Refuse an output path that cannot or must not be written, before any work is done.
 
     Why: a command that computes for minutes should fail at once on ``-o`` pointing at a
@@ -28,6 +36,9 @@ def check_output_path(path: str | os.PathLike[str], *, overwrite: bool = False) 
         The file to write.
     overwrite : bool
         Allow replacing an existing file (``--force`` on the command line).
+    replace_hint : str
+        How the caller's user allows replacing it, for the message ("pass overwrite=True"
+        in Python; the command line says "add --force").
 
     Returns
     -------
@@ -61,7 +72,7 @@ def check_output_path(path: str | os.PathLike[str], *, overwrite: bool = False) 
         if not overwrite:
             raise InvalidInputError(
                 f"{str(out)!r} already exists and ssenb never overwrites a file by surprise: "
-                "choose another name, or pass overwrite=True (--force on the command line)"
+                f"choose another name, or {replace_hint}"
             )
         if not out.is_file():
             raise InvalidInputError(f"{str(out)!r} exists and is not a regular file")
@@ -69,7 +80,11 @@ def check_output_path(path: str | os.PathLike[str], *, overwrite: bool = False) 
 
 
 def write_new_file(
-    path: str | os.PathLike[str], write: Callable[[Path], object], *, overwrite: bool = False
+    path: str | os.PathLike[str],
+    write: Callable[[Path], object],
+    *,
+    overwrite: bool = False,
+    replace_hint: str = PYTHON_REPLACE_HINT,
 ) -> Path:
     """Write a file through ``write(temporary_path)``, then move it onto ``path``.
 
@@ -85,6 +100,8 @@ def write_new_file(
         there (e.g. ``lambda p: frame.to_csv(p, index=False)``).
     overwrite : bool
         Replace an existing file (default: refuse).
+    replace_hint : str
+        See :func:`check_output_path`.
 
     Returns
     -------
@@ -103,7 +120,7 @@ def write_new_file(
     >>> write_new_file(target, lambda p: p.write_text("hi")).read_text()
     'hi'
     """
-    out = check_output_path(path, overwrite=overwrite)
+    out = check_output_path(path, overwrite=overwrite, replace_hint=replace_hint)
     tmp = out.parent / f".{out.name}.{secrets.token_hex(6)}.part"
     try:
         with open(tmp, "xb"):  # created with the user's umask, unlike mkstemp's 0600
@@ -116,7 +133,7 @@ def write_new_file(
     try:
         write(tmp)
         if not overwrite and (out.exists() or out.is_symlink()):  # appeared meanwhile
-            check_output_path(out, overwrite=False)
+            check_output_path(out, overwrite=False, replace_hint=replace_hint)
         os.replace(tmp, out)
     except BaseException:
         tmp.unlink(missing_ok=True)

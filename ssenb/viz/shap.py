@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..errors import InvalidInputError
-from ..results import fmt_number
+from ..results import fmt_number, formula_html
 from ._style import LINE_COLOR, new_figure
 
 if TYPE_CHECKING:
@@ -214,7 +214,7 @@ def shap_waterfall(
     )
     pred = float(explanation.prediction[index])
     fig.update_layout(
-        title=f"{explanation.names[index]}: predicted {fmt_number(pred)} "
+        title=f"{formula_html(str(explanation.names[index]))}: predicted {fmt_number(pred)} "
         f"(base {fmt_number(explanation.base_value)}) {UNIT}",
         xaxis={"title": UNIT, "range": waterfall_range(explanation.base_value, drawn)},
         yaxis={"automargin": True},

@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import keys as K
 from ..errors import InvalidInputError
+from ..results import formula_html
 from ._style import LINE_COLOR, new_figure, numeric
 
 if TYPE_CHECKING:
@@ -138,7 +139,7 @@ def landscape_pathway_3d(
             hovertemplate="%{text}<extra>path</extra>",
         )
     fig.update_layout(
-        title=f"{K.ion_symbol(landscape.ion)} pathway in {landscape.formula}: "
+        title=f"{K.ion_symbol(landscape.ion)} pathway in {formula_html(landscape.formula)}: "
         f"3D barrier {_fmt(landscape.barrier_3d)}, 1D {_fmt(landscape.barrier_1d)}",
         scene={"aspectmode": "data"},
         legend={"itemsizing": "constant", "orientation": "h", "x": 0, "y": -0.02},
@@ -260,7 +261,7 @@ def landscape_energy_profile(
                 annotation_position="top left" if col == K.BARRIER_1D else "top right",
             )
     fig.update_layout(
-        title=f"{K.ion_symbol(landscape.ion)} energy along a periodic path in {landscape.formula}",
+        title=f"{K.ion_symbol(landscape.ion)} energy along a periodic path in {formula_html(landscape.formula)}",
         xaxis_title=K.label(K.PATH_DISTANCE),
         yaxis_title=K.label(K.BVSE_ENERGY),
         showlegend=False,
