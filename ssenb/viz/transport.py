@@ -391,7 +391,10 @@ def barrier_conductivity_scatter(
     frame : pandas.DataFrame
         Barriers (:func:`ssenb.transport.migration_barriers`) with a ``log10_sigma`` column
         (e.g. joined from :func:`ssenb.data.load_obelix`). Rows without a finite 3D barrier
-        are left out and counted in the title.
+        are left out and counted in the title. With a ``censored`` column, a censored row's
+        σ is an upper bound (OBELiX's "<1E-10", below the instrument's limit): it is drawn
+        as an open downward triangle (the true σ is at or below it) and left out of
+        Spearman's ρ, which ranks exact values only (a bound has no rank among them).
     fig : plotly Figure, optional
     highlight : str or (label, barrier eV, log10 σ or None), optional
         Where one material sits. A string: the ``id`` (or formula) of a row of ``frame``,
@@ -431,11 +434,17 @@ def barrier_conductivity_scatter(
     )
     x = numeric(frame, K.BARRIER_3D, "barrier_conductivity_scatter")
     y = numeric(frame, K.LOG10_SIGMA, "barrier_conductivity_scatter")
-    ok = np.isfinite(x) & np.isfinite(y)
+    finite = np.isfinite(x) & np.isfinite(y)
+    bound = finite & (
+        frame[K.CENSORED].fillna(False).astype(bool).to_numpy()
+        if K.CENSORED in frame
+        else np.zeros(len(frame), bool)
+    )
+    ok = finite & ~bound
     if ok.sum() < 3:
         raise InvalidInputError(
             f"barrier_conductivity_scatter needs at least 3 rows with a finite 3D barrier and "
-            f"log10 σ; got {int(ok.sum())}"
+            f"a measured (not censored) log10 σ; got {int(ok.sum())}"
         )
     constant = np.ptp(x[ok]) == 0 or np.ptp(y[ok]) == 0
     rho, p = (math.nan, math.nan) if constant else spearmanr(x[ok], y[ok])
@@ -451,18 +460,35 @@ def barrier_conductivity_scatter(
         hovertemplate="%{text}<br>%{x:.2f} eV, log10 σ %{y:.2f}<extra></extra>",
         **kwargs,
     )
+    if bound.any():
+        fig.add_scatter(
+            x=x[bound],
+            y=y[bound],
+            mode="markers",
+            name="σ upper bound (censored)",
+            text=labels[bound],
+            marker={
+                "symbol": "triangle-down-open",
+                "size": 9,
+                "color": LINE_COLOR,
+                "line": {"width": 1.5},
+            },
+            hovertemplate="%{text}<br>%{x:.2f} eV, log10 σ ≤ %{y:.2f} (upper bound, not in ρ)"
+            "<extra></extra>",
+        )
     if isinstance(highlight, str):
         hit = np.zeros(len(frame), dtype=bool)
         for col in (K.ID, K.FORMULA):
             if col in frame:
                 hit |= (frame[col].astype(str) == highlight).to_numpy(bool)
-        hit &= ok
+        hit &= finite
         if hit.any():
             i = int(np.flatnonzero(hit)[0])
             _place(fig, (str(labels[i]), float(x[i]), float(y[i])))
     elif highlight is not None:
         _place(fig, _check_placed(highlight))
-    dropped = int((~ok).sum())
+    dropped = int((~finite).sum())
+    bounds = f"; {int(bound.sum())} upper bounds ▽ not in ρ" if bound.any() else ""
     fig.update_layout(
         title="Measured conductivity vs 3D BVSE barrier<br><sup>"
         + (
@@ -471,11 +497,12 @@ def barrier_conductivity_scatter(
             else f"Spearman ρ = {rho:.2f} (p = {p:.1g}, "
         )
         + (f"n = {int(ok.sum())}" if not constant else f"(n = {int(ok.sum())}")
+        + bounds
         + (f"; {dropped} without a 3D path or σ left out)" if dropped else ")")
         + "</sup>",
         xaxis_title=K.label(K.BARRIER_3D),
         yaxis_title=K.label(K.LOG10_SIGMA),
-        showlegend=highlight is not None,
+        showlegend=highlight is not None or bool(bound.any()),
     )
     return fig
 

@@ -88,8 +88,9 @@ def _run(job: _MapJob, rows: pd.DataFrame) -> None:
         table = migration_barriers(
             rows, resolution=TRANSPORT_RESOLUTION_A, progress=False, cache="disk", on_row=step
         )
-        if K.LOG10_SIGMA in rows:
-            table[K.LOG10_SIGMA] = rows[K.LOG10_SIGMA]
+        for col in (K.LOG10_SIGMA, K.CENSORED):  # a censored σ is drawn as a bound
+            if col in rows:
+                table[col] = rows[col]
         job.table = table
     except Exception as err:  # nothing may escape a background thread unseen
         job.error = f"{type(err).__name__}: {err}"

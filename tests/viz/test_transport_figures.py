@@ -142,3 +142,21 @@ def test_equal_barriers_say_spearman_is_undefined_not_nan():
     frame = pd.DataFrame({"barrier_3d_eV": [0.4, 0.4, 0.4], "log10_sigma": [-3.0, -4.0, -5.0]})
     fig = barrier_conductivity_scatter(frame)
     assert "Spearman ρ undefined" in fig.layout.title.text and "nan" not in fig.layout.title.text
+
+
+def test_scatter_draws_censored_sigma_as_bounds_and_leaves_them_out_of_rho():
+    """issue 19: "<1E-10" rows were drawn as exact values and counted in Spearman's ρ."""
+    frame = pd.DataFrame(
+        {
+            K.BARRIER_3D: [0.2, 0.4, 0.6, 0.8, 0.1],
+            K.LOG10_SIGMA: [-3.0, -5.0, -4.0, -9.0, -10.0],
+            K.CENSORED: [False, False, False, False, True],
+        }
+    )
+    fig = barrier_conductivity_scatter(frame)
+    exact, bounds = fig.data
+    assert list(exact.x) == [0.2, 0.4, 0.6, 0.8] and list(bounds.x) == [0.1]
+    assert bounds.marker.symbol == "triangle-down-open"
+    # by hand over the 4 exact rows: ranks x (1,2,3,4), y (4,2,3,1), d² = 18: 1 - 6*18/60
+    assert "ρ = -0.80" in fig.layout.title.text and "n = 4" in fig.layout.title.text
+    assert "1 upper bounds ▽ not in ρ" in fig.layout.title.text
