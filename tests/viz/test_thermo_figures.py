@@ -449,3 +449,25 @@ def test_quaternary_product_labels_do_not_overlap_on_screen():
     for i, (x1, y1) in enumerate(centres):
         for x2, y2 in centres[i + 1 :]:
             assert abs(x1 - x2) > 45 or abs(y1 - y2) > 20
+
+
+def test_reaction_curve_names_the_products_at_every_kink():
+    """issue 19: a printed curve carries its chemistry, as pymatgen's plot labels each kink.
+    Li6PS5Cl | LiCoO2 (MP 2019): 8 kinks; at the minimum (x = 0.530) Co9S8 + Li2S + Li2SO4 +
+    Li3PO4 + LiCl."""
+    r = interface_reactions("Li6PS5Cl", "LiCoO2")
+    fig = reaction_energy_curve(r)
+    assert list(fig.data[0].text) == [str(i) for i in range(1, len(r.table) + 1)]
+    (listing,) = [a for a in fig.layout.annotations if "x = 0.530" in a.text]
+    lines = listing.text.split("<br>")
+    assert len(lines) == len(r.table) == 8
+    assert lines[4] == (
+        "<b>5</b>  x = 0.530, -0.320 eV/atom: Co<sub>9</sub>S<sub>8</sub> + Li<sub>2</sub>S + "
+        "Li<sub>2</sub>SO<sub>4</sub> + Li<sub>3</sub>PO<sub>4</sub> + LiCl"
+    )
+    assert listing.y == 0 and listing.yanchor == "top"  # under the plot, not over the curve
+    assert fig.layout.margin.b >= 14 * 8
+    # kinks 2 and 3 (x = 0.188, 0.196) sit 5 px apart: their numbers go to different sides
+    assert fig.data[0].textposition[1] != fig.data[0].textposition[2]
+    overlaid = reaction_energy_curve(interface_reactions("Li3PS4", "LiCoO2"), fig=fig)
+    assert overlaid.data[-2].text is None  # an overlaid curve adds no second list
