@@ -142,3 +142,22 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
 def _outside(box: tuple[float, ...], width: float, height: float) -> float:
     inside = _overlap(box, (0.0, 0.0, width, height))
     return (box[2] - box[0]) * (box[3] - box[1]) - inside
+
+
+def annotation_anchor(position: str, gap_px: float = 10.0) -> dict[str, object]:
+    """Plotly annotation anchors and shifts that put a label at ``position`` of its point.
+
+    For a label that must stay readable over a point cloud: an annotation can have a
+    background (``bgcolor``), a scatter trace's text cannot.
+
+    Examples
+    --------
+    >>> annotation_anchor("top center")
+    {'xanchor': 'center', 'yanchor': 'bottom', 'xshift': 0.0, 'yshift': 10.0}
+    """
+    vertical, horizontal = position.split()
+    xanchor = {"center": "center", "right": "left", "left": "right"}[horizontal]
+    yanchor = {"top": "bottom", "bottom": "top", "middle": "middle"}[vertical]
+    xshift = {"center": 0.0, "right": gap_px, "left": -gap_px}[horizontal]
+    yshift = {"top": gap_px, "bottom": -gap_px, "middle": 0.0}[vertical]
+    return {"xanchor": xanchor, "yanchor": yanchor, "xshift": xshift, "yshift": yshift}

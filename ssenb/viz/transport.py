@@ -484,9 +484,9 @@ def barrier_conductivity_scatter(
         hit &= finite
         if hit.any():
             i = int(np.flatnonzero(hit)[0])
-            _place(fig, (str(labels[i]), float(x[i]), float(y[i])))
+            _place(fig, (str(labels[i]), float(x[i]), float(y[i])), cloud=(x[finite], y[finite]))
     elif highlight is not None:
-        _place(fig, _check_placed(highlight))
+        _place(fig, _check_placed(highlight), cloud=(x[finite], y[finite]))
     dropped = int((~finite).sum())
     bounds = f"; {int(bound.sum())} upper bounds ▽ not in ρ" if bound.any() else ""
     fig.update_layout(
@@ -519,8 +519,14 @@ def _check_placed(value: Any) -> Placed:
     return out
 
 
-def _place(fig: go.Figure, placed: Placed) -> None:
-    """A star with its label, a vertical line (no measured σ) or a note (no 3D path)."""
+def _place(
+    fig: go.Figure, placed: Placed, *, cloud: tuple[np.ndarray, np.ndarray] | None = None
+) -> None:
+    """A star with its label, a vertical line (no measured σ) or a note (no 3D path).
+
+    The star's label goes where it covers the fewest points of ``cloud`` (the other
+    materials), by :func:`ssenb.viz._labels.label_positions`.
+    """
     label, barrier, sigma = placed
     if not math.isfinite(barrier):
         fig.add_annotation(
@@ -543,17 +549,44 @@ def _place(fig: go.Figure, placed: Placed) -> None:
             annotation_font_color=HIGHLIGHT_COLOR,
         )
         return
+    from ._labels import annotation_anchor
+
     fig.add_scatter(
         x=[barrier],
         y=[sigma],
-        mode="markers+text",
+        mode="markers",
         name=label,
         marker={"symbol": "star", "size": 18, "color": HIGHLIGHT_COLOR},
-        text=[label],
-        textposition="top center",
-        textfont={"color": HIGHLIGHT_COLOR},
         hovertemplate=f"{label}<br>%{{x:.2f}} eV, log10 σ %{{y:.2f}}<extra></extra>",
     )
+    fig.add_annotation(  # a background keeps it readable where the cloud is dense
+        x=barrier,
+        y=sigma,
+        text=label,
+        showarrow=False,
+        font={"color": HIGHLIGHT_COLOR},
+        bgcolor="rgba(255, 255, 255, 0.85)",
+        **annotation_anchor(_star_label_position(label, barrier, sigma, cloud), gap_px=12),
+    )
+
+
+def _star_label_position(
+    label: str, x: float, y: float, cloud: tuple[np.ndarray, np.ndarray] | None
+) -> str:
+    from ._labels import label_positions
+
+    xs, ys = (np.array([x]), np.array([y])) if cloud is None else cloud
+    xs, ys = np.append(xs, x), np.append(ys, y)
+    pad_x, pad_y = 0.05 * (np.ptp(xs) or 1.0), 0.05 * (np.ptp(ys) or 1.0)
+    return label_positions(
+        [x],
+        [y],
+        [label],
+        x_range=(xs.min() - pad_x, xs.max() + pad_x),
+        y_range=(ys.min() - pad_y, ys.max() + pad_y),
+        size_px=(560.0, 380.0),
+        obstacles=list(zip(xs[:-1], ys[:-1])),
+    )[0]
 
 
 def _fmt(value: float) -> str:
