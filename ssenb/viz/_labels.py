@@ -36,7 +36,7 @@ GAP_PX = 6.0
 def label_box(x: float, y: float, text: str, position: str) -> tuple[float, float, float, float]:
     """The box (x0, y0, x1, y1) in px, y up, a label takes at ``position`` around (x, y) px."""
     lines = str(text).split("<br>")
-    w = max(len(_plain(line)) for line in lines) * CHAR_PX
+    w = max(len(plain_text(line)) for line in lines) * CHAR_PX
     h = len(lines) * LINE_PX
     vertical, horizontal = position.split()
     if horizontal == "center":
@@ -127,7 +127,7 @@ def label_positions(
     return out
 
 
-def _plain(text: str) -> str:
+def plain_text(text: str) -> str:
     import re
 
     return re.sub(r"<[^>]+>", "", text)

@@ -132,10 +132,11 @@ def window_profile(
         hi = min(row[K.VOLTAGE_UPPER], v_max)
         if hi - row[K.VOLTAGE] < min_width:
             continue
+        text = "<br>".join(formula_html(p) for p in row[K.PRODUCTS])
         fig.add_annotation(
-            x=(row[K.VOLTAGE] + hi) / 2,
+            **_step_label_x(row[K.VOLTAGE], hi, text, voltage, v_max - v_min),
             y=row[K.ION_PER_FU],
-            text="<br>".join(formula_html(p) for p in row[K.PRODUCTS]),
+            text=text,
             showarrow=False,
             yanchor="bottom",  # above the step, not across it
             yshift=3,
@@ -143,13 +144,96 @@ def window_profile(
         )
     if voltage is not None:
         _mark_voltage(fig, window, voltage)
+    y_range = _bounded_y_range(fig, window, min_width, v_max)
     fig.update_layout(
         title=window_title(window),
         xaxis={"title": K.label(K.VOLTAGE, ion=window.ion), "range": [v_min, v_max]},
         yaxis_title=f"{window.ion} taken up per formula unit",
         showlegend=False,
     )
+    if y_range is not None:
+        fig.update_yaxes(range=y_range)
     return fig
+
+
+#: A step narrower than the label threshold whose ion count is more than this many times
+#: the largest of the readable steps is drawn off scale (the axis is not stretched to it).
+OFF_SCALE_FACTOR = 3.0
+
+
+#: Width of the profile's plot area (px, an estimate) to size labels in volts.
+PLOT_WIDTH_PX = 700.0
+
+
+def _step_label_x(
+    lo: float, hi: float, text: str, voltage: float | None, span: float
+) -> dict[str, Any]:
+    """Where a step's product label goes: its middle, or beside the voltage marker.
+
+    The marked voltage's dashed line must not run through a label (issue 19): when it
+    would cross the centred label, the label moves to the wider side of the line.
+    """
+    from ._labels import CHAR_PX, plain_text
+
+    mid = (lo + hi) / 2
+    if voltage is None or not lo <= voltage <= hi:
+        return {"x": mid, "xanchor": "center"}
+    half = max(len(plain_text(line)) for line in text.split("<br>")) * CHAR_PX / 2
+    half_v = half / PLOT_WIDTH_PX * span
+    if abs(voltage - mid) > half_v + 0.01 * span:
+        return {"x": mid, "xanchor": "center"}
+    gap = 0.01 * span
+    if hi - voltage >= voltage - lo:
+        return {"x": voltage + gap, "xanchor": "left"}
+    return {"x": voltage - gap, "xanchor": "right"}
+
+
+def _bounded_y_range(
+    fig: go.Figure, window: StabilityWindow, min_width: float, v_max: float
+) -> list[float] | None:
+    """Keep the y axis on the readable steps; say which narrow steps run off it, and why.
+
+    A hull can hold dilute-alloy cells (the MP 2019 snapshot's ``Mg149Sc``, ``Mg149Se``)
+    that take up hundreds of ions per formula unit within a few mV of 0 V: drawn to
+    scale they flatten every other step to a line at 0. Such a step (narrower than
+    ``min_width`` V and ``OFF_SCALE_FACTOR`` times the largest readable step) is cut at
+    the axis, and a note names its count, voltage span and phases. Returns the y range,
+    or None when every step fits.
+    """
+    prof = window.profile
+    width = prof[K.VOLTAGE_UPPER].clip(upper=v_max) - prof[K.VOLTAGE]
+    amounts = prof[K.ION_PER_FU].astype(float)
+    readable = amounts[width >= min_width]
+    if readable.empty:
+        return None
+    top = max(float(readable.abs().max()), 1.0)
+    off = prof[(width < min_width) & (amounts.abs() > OFF_SCALE_FACTOR * top)]
+    if off.empty:
+        return None
+    lo = min(0.0, float(readable.min()))
+    hi = max(0.0, float(readable.max()))
+    pad = 0.25 * (hi - lo or 1.0)
+    notes = [
+        f"off scale: {fmt_number(row[K.ION_PER_FU], digits=0)} {window.ion}/f.u. at "
+        f"{fmt_number(row[K.VOLTAGE], digits=3)}–{fmt_number(row[K.VOLTAGE_UPPER], digits=3)} V "
+        f"→ {' + '.join(formula_html(p) for p in row[K.PRODUCTS])}"
+        for _, row in off.iterrows()
+    ]
+    fig.add_annotation(
+        x=1,
+        y=1,
+        xref="paper",
+        yref="paper",
+        xanchor="right",
+        yanchor="top",
+        align="right",
+        showarrow=False,
+        bgcolor="rgba(255, 255, 255, 0.85)",
+        font={"size": 10, "color": "#555"},
+        text="<br>".join(notes)
+        + "<br>(dilute-alloy cells of the data within mV of 0 V; see the hover)",
+    )
+    return [lo - pad, hi + pad]
 
 
 def _check_voltage(voltage: Any, ion: str) -> float:

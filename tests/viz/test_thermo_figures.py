@@ -471,3 +471,31 @@ def test_reaction_curve_names_the_products_at_every_kink():
     assert fig.data[0].textposition[1] != fig.data[0].textposition[2]
     overlaid = reaction_energy_curve(interface_reactions("Li3PS4", "LiCoO2"), fig=fig)
     assert overlaid.data[-2].text is None  # an overlaid curve adds no second list
+
+
+def test_window_profile_keeps_dilute_alloy_steps_off_scale():
+    """issue 19: MgSc2Se4 (ion Mg) on MP 2019 takes up 893 Mg per f.u. below 0.005 V (the
+    snapshot's Mg149Sc / Mg149Se cells); the axis stays on the readable steps (0 to -1 Mg)
+    and a note names the off-scale steps."""
+    w = stability_window("MgSc2Se4", ion="Mg")
+    assert w.profile["ion_per_formula_unit"].max() == pytest.approx(893)
+    fig = window_profile(w)
+    lo, hi = fig.layout.yaxis.range
+    assert -2 < lo < -1 and 0 < hi < 1
+    (note,) = [a for a in fig.layout.annotations if "off scale" in a.text]
+    assert "893 Mg/f.u." in note.text and "Mg<sub>149</sub>Sc" in note.text
+    # an ordinary profile keeps plotly's own range and no note
+    plain = window_profile(stability_window("Li3PS4"))
+    assert plain.layout.yaxis.range is None
+    assert not [a for a in plain.layout.annotations if "off scale" in a.text]
+
+
+def test_voltage_marker_does_not_run_through_the_in_window_label():
+    """issue 19: the dashed line at 2.00 V crossed the centred "Li3PS4" label of the
+    1.72-2.36 V step; the label moves beside the line."""
+    fig = window_profile(stability_window("Li3PS4"), voltage=2.0)
+    (label,) = [a for a in fig.layout.annotations if a.text == "Li<sub>3</sub>PS<sub>4</sub>"]
+    assert label.xanchor == "left" and label.x > 2.0
+    centred = window_profile(stability_window("Li3PS4"), voltage=4.0)
+    (label,) = [a for a in centred.layout.annotations if a.text == "Li<sub>3</sub>PS<sub>4</sub>"]
+    assert label.xanchor == "center" and label.x == pytest.approx((1.7207 + 2.3607) / 2, abs=1e-3)
