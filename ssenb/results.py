@@ -148,7 +148,7 @@ def column_digits(name: str) -> int | None:
     """Decimals a column is shown with (:data:`DIGITS_BY_UNIT`), None for significant digits."""
     from .keys import COLUMNS
 
-    if name.startswith("log10") or (name in COLUMNS and "log10" in COLUMNS[name][0]):
+    if name.startswith("log10") or (name in COLUMNS and "log₁₀" in COLUMNS[name][0]):
         return DIGITS_BY_UNIT["log10 S/cm"]  # keys gives log10 σ the unit of σ, S/cm
     if name in COLUMNS:
         return DIGITS_BY_UNIT.get(COLUMNS[name][1])

@@ -15,7 +15,7 @@ from ._style import LINE_COLOR, new_figure
 if TYPE_CHECKING:
     from ..explain import Explanation
 
-UNIT = "log10 σ (S/cm)"
+UNIT = "log₁₀ σ (S/cm)"  # typeset: a figure is read, not parsed
 #: Room above the plot for the title (px), so no axis or colour-bar title runs into it.
 TITLE_MARGIN = 80
 #: Margin on each side of a waterfall's bars, as a fraction of their span.

@@ -161,6 +161,8 @@ def window_profile(
 OFF_SCALE_FACTOR = 3.0
 
 
+#: Most bars of window_bars whose formulas are written upright under them.
+HORIZONTAL_TICKS = 6
 #: Width of the profile's plot area (px, an estimate) to size labels in volts.
 PLOT_WIDTH_PX = 700.0
 
@@ -394,6 +396,8 @@ def window_bars(
             "tickmode": "array",
             "tickvals": names,
             "ticktext": [formula_html(n) for n in names],
+            # upright up to HORIZONTAL_TICKS bars; beyond, 45° (plotly's own choice is 90°)
+            "tickangle": 0 if len(names) <= HORIZONTAL_TICKS else -45,
         },
         title="Electrochemical stability windows",
         bargap=0.35,

@@ -499,3 +499,15 @@ def test_voltage_marker_does_not_run_through_the_in_window_label():
     centred = window_profile(stability_window("Li3PS4"), voltage=4.0)
     (label,) = [a for a in centred.layout.annotations if a.text == "Li<sub>3</sub>PS<sub>4</sub>"]
     assert label.xanchor == "center" and label.x == pytest.approx((1.7207 + 2.3607) / 2, abs=1e-3)
+
+
+def test_window_bars_never_turn_formulas_on_their_side():
+    """issue 19: plotly turned crowded category labels by 90° in the paper figure."""
+    few = window_bars([stability_window(f) for f in ("Li3PO4", "LiF")])
+    assert few.layout.xaxis.tickangle == 0
+    many = window_bars(
+        pd.DataFrame(
+            {"input": list("ABCDEFGH"), "reduction_V": [0.0] * 8, "oxidation_V": [4.0] * 8}
+        )
+    )
+    assert many.layout.xaxis.tickangle == -45
