@@ -243,7 +243,6 @@ def doping_bars(result: DopingResult, *, fig: go.Figure | None = None, **kwargs:
         yaxis_title=K.label(K.E_HULL_MLIP),
         margin={"t": 80, "b": 120},
         showlegend=False,
-        width=720,
         height=480,
     )
     return fig

@@ -181,6 +181,9 @@ def _complete(layout: go.Layout) -> go.Layout:
         out.shapes = []
     if out.annotations is None or len(out.annotations) == 0:
         out.annotations = []
+    for axis in (out.xaxis, out.yaxis):  # clear() hid them; a new figure shows its axes
+        if axis.visible is None:
+            axis.visible = True
     return out
 
 

@@ -84,13 +84,19 @@ class DopingExplorer(w.VBox):
         self.host = w.Dropdown(options=list(self.hosts), description="host")
         self.site = w.Dropdown(options=[], description="site")
         self.dopant = w.Dropdown(options=elements, description="dopant")
-        self.fraction = w.FloatSlider(
+        self.dopant_note = w.HTML(
+            "<small>Dopants: the elements of the potential's competing phases ("
+            + html.escape(", ".join(elements))
+            + "). Another dopant needs a benchmark whose entries cover its chemical system "
+            "(ssenb.mlip.benchmark_potential), or its hull would miss every phase with it. "
+            "Fractions: those a supercell of up to "
+            f"{self._limits()[0]} host cells and {self._limits()[1]} atoms holds in whole "
+            "atoms.</small>"
+        )
+        self.fraction = w.SelectionSlider(
+            options=[("1/2", 0.5)],
             value=0.5,
-            min=0.125,
-            max=1.0,
-            step=0.125,
             description="fraction",
-            readout_format=".3f",
             continuous_update=False,
         )
         self.compute_button = w.Button(
@@ -106,11 +112,13 @@ class DopingExplorer(w.VBox):
         for control in (self.site, self.dopant, self.fraction):
             control.observe(lambda _: self._guarded(self.show), names="value")
         self.host.observe(lambda _: self._guarded(self._host_changed), names="value")
+        self.site.observe(lambda _: self._guarded(self._offer_fractions), names="value")
         self.compute_button.on_click(lambda _: self._guarded(self.compute))
         super().__init__(
             [
                 w.HBox([self.host, self.site]),
                 w.HBox([self.dopant, self.fraction, self.compute_button]),
+                self.dopant_note,
                 self.status.widget,
                 self.figure,
                 self.table,
@@ -201,7 +209,34 @@ class DopingExplorer(w.VBox):
         s = self.hosts[self.host.value]
         sites = sorted({el.symbol for el in s.composition.elements})
         self.site.options = sites
+        self._offer_fractions()
         self.show()
+
+    def _limits(self) -> tuple[int, int]:
+        """Largest supercell (host cells, atoms) the computation will try."""
+        import inspect
+
+        from ..mlip import substitute
+
+        params = inspect.signature(substitute).parameters
+        kw = self.substitute_kwargs
+        return (
+            int(kw.get("max_cells", params["max_cells"].default)),
+            int(kw.get("max_atoms", params["max_atoms"].default)),
+        )
+
+    def _offer_fractions(self) -> None:
+        """Offer only fractions of the site a supercell within the limits realises."""
+        if not self.host.value or not self.site.value:
+            return
+        options = realisable_fractions(
+            self.hosts[self.host.value], self.site.value, *self._limits()
+        )
+        old = float(self.fraction.value)
+        values = [v for _, v in options]
+        keep = min(values, key=lambda v: (abs(v - old), v))
+        self.fraction.options = options
+        self.fraction.value = keep
 
     def _cached(self) -> DopingResult | None:
         """The cached result of the current selection, if any."""
@@ -256,6 +291,34 @@ class DopingExplorer(w.VBox):
         self._info(f"best: {best[K.FORMULA]} {best[CANDIDATE]}, E_hull {e_hull} ({res.potential})")
 
 
+def realisable_fractions(
+    structure: Structure, site: str, max_cells: int, max_atoms: int
+) -> list[tuple[str, float]]:
+    """Fractions of ``site`` a supercell holds in whole atoms, as (label, value) options.
+
+    A supercell of m host cells (m ≤ ``max_cells``, m × sites ≤ ``max_atoms``) has
+    m × n sites of the element; it holds the fractions k / (m n), k = 1 … m n. Others
+    (3/8 of one Co per cell within 4 cells) would only fail after Compute.
+
+    Examples
+    --------
+    >>> from pymatgen.core import Lattice, Structure
+    >>> lco = Structure(Lattice.cubic(3), ["Li", "Co", "O", "O"], [[0, 0, 0], [.5, .5, .5],
+    ...                 [.25, .25, .25], [.75, .75, .75]])
+    >>> [label for label, _ in realisable_fractions(lco, "Co", 4, 32)]
+    ['1/4', '1/3', '1/2', '2/3', '3/4', '1']
+    """
+    from fractions import Fraction
+
+    n = round(structure.composition[site])
+    found: set[Fraction] = set()
+    for m in range(1, max_cells + 1):
+        if m * len(structure) > max_atoms or n == 0:
+            break
+        found.update(Fraction(k, m * n) for k in range(1, m * n + 1))
+    return [(str(f), float(f)) for f in sorted(found)]
+
+
 def _ours(err: BaseException) -> bool:
     """Whether ssenb raised it on purpose (its message is then shown as it is)."""
     from ..errors import SsenbError
@@ -289,7 +352,19 @@ def _table_html(res: DopingResult) -> str:
         K.CONVERGED,
         K.ERROR,
     ]
-    return res.table[cols].to_html(index=False, float_format=lambda x: f"{x:.3f}", escape=True)
+    from ..results import for_people
+
+    table = for_people(res.table[cols])  # 1 meV/atom; round-off is 0, never "-0.000"
+    table.columns = [_header(c) for c in cols]
+    return table.to_html(index=False, escape=True, na_rep="", float_format=lambda x: f"{x:.3f}")
+
+
+def _header(column: str) -> str:
+    """A column's name for a reader: its label with unit from keys, else words."""
+    from ..mlip.substitute import CANDIDATE, SUPERCELL
+
+    own = {CANDIDATE: "candidate", SUPERCELL: "supercell (copies of the host cell)"}
+    return own.get(column) or K.LABELS.get(column) or column.replace("_", " ")
 
 
 __all__ = ["DopingExplorer"]

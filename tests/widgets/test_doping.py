@@ -94,15 +94,29 @@ def test_changing_fraction_clears_then_compute_fills(world):
 def test_errors_go_to_the_status_line(world):
     bench, pot, hosts, cache = world
     ex = DopingExplorer(bench, hosts=hosts, cache=cache, potential=pot)
-    ex.site.value, ex.dopant.value, ex.fraction.value = "Co", "Ni", 0.375
-    ex.compute_button.click()  # 3/8 needs 8 Co sites: beyond the default 4 cells -> message
-    assert "⚠" in ex.status.text and "whole atoms" in ex.message
+    ex.site.value, ex.dopant.value = "Co", "Ni"
+    # issue 19: 3/8 needs 8 Co sites, beyond the default 4 cells: not offered at all
+    offered = [v for _, v in ex.fraction.options]
+    assert 0.375 not in offered and offered == [0.25, 1 / 3, 0.5, 2 / 3, 0.75, 1.0]
     ex.dopant.value = "Li"
     ex.site.value = "O"
     ex.fraction.value = 0.5
     ex.compute_button.click()  # Li+ on O2- leaves the cell charged
     assert "⚠" in ex.status.text
     assert ex.result is None
+
+
+def test_table_reads_for_people_and_dopants_say_why(world):
+    """issue 19: snake_case headers and "-0.000" in the table; dopants unexplained."""
+    bench, pot, hosts, cache = world
+    ex = DopingExplorer(bench, hosts=hosts, cache=cache, potential=pot)
+    ex.site.value, ex.dopant.value, ex.fraction.value = "Co", "Ni", 0.5
+    table = ex.table.value
+    assert "MLIP energy above hull (eV/atom)" in table and "e_above_hull_mlip" not in table
+    assert "-0.000" not in table and "e-1" not in table
+    assert "Co, Li, Ni, O" in ex.dopant_note.value and "benchmark" in ex.dopant_note.value
+    # an empty figure hid the axes; the bars that replace it show them (x tick labels)
+    assert ex.figure.layout.xaxis.visible is True
 
 
 def test_without_hosts_the_widget_says_so(world):

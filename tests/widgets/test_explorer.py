@@ -310,7 +310,13 @@ def test_first_result_makes_no_figure_widget_for_closed_tabs(fresh_python):
         "e.tabs.selected_index = 4; drawn = len(e._interface_slot.figure.data);"
         "print(e.status.message, first, drawn > 0, e._structure_slot.made)"
     )
-    assert fresh_python(code).splitlines()[-1].split() == ["Li3PS4:", "done", "False", "True", "False"]
+    assert fresh_python(code).splitlines()[-1].split() == [
+        "Li3PS4:",
+        "done",
+        "False",
+        "True",
+        "False",
+    ]
 
 
 def test_opening_tabs_keeps_the_analysis_message(explorer):
