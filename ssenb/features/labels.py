@@ -38,7 +38,7 @@ MATMINER_NAMES = {
     "max ionic char": "max ionic character of a bond",
     "avg ionic char": "mean ionic character",
     "density": "density (g/cm³)",
-    "spacegroup_num": "space group number",
+    "spacegroup_num": "space group number (from the CIF)",  # the cell preset has the table's
     "crystal_system_int": "crystal system (1 triclinic to 7 cubic)",
     "is_centrosymmetric": "centrosymmetric",
     "n_symmetry_ops": "symmetry operations",

@@ -124,10 +124,13 @@ def test_no_raw_matminer_name_reaches_a_figure():
     assert readable_label("avg ionic char") == "mean ionic character"
     assert readable_label("0-norm") == "number of elements"
     assert readable_label("frac p valence electrons") == "share of valence electrons in p orbitals"
+    from ssenb.models import MODEL_PRESETS
+
+    for name, parts in MODEL_PRESETS.items():  # what one model (and its SHAP figure) sees
+        texts = [readable_label(label) for p in parts for label in get_preset(p).feature_labels()]
+        assert len(set(texts)) == len(texts), name  # two features never share a name
     for name in PRESETS:
         labels = get_preset(name).feature_labels()
-        texts = [readable_label(label) for label in labels]
-        assert len(set(texts)) == len(texts), name  # two features never share a name
         for label in labels:
             text = readable_label(label)
             assert "_" not in text and "Magpie" not in text, (name, label, text)
