@@ -49,3 +49,13 @@ def test_exported_tutorial_carries_its_figures_offline(tmp_path):
     # offline: plotly.js is embedded once, not loaded from a CDN
     assert html.count("* plotly.js v") == 1 and 'src="https://cdn.plot.ly' not in html
     (tmp_path / "01.html").write_text(html)
+
+
+@pytest.mark.parametrize("path", OWNED, ids=lambda p: p.name)
+def test_every_cell_has_an_id_and_the_notebook_validates(path):
+    """issue 19: nbformat warned about cells without ids (MissingIDFieldWarning)."""
+    nbformat = pytest.importorskip("nbformat")
+    nb = json.loads(path.read_text())
+    ids = [c.get("id") for c in nb["cells"]]
+    assert all(ids) and len(set(ids)) == len(ids)
+    nbformat.validate(nbformat.from_dict(nb))
