@@ -511,3 +511,22 @@ def test_window_bars_never_turn_formulas_on_their_side():
         )
     )
     assert many.layout.xaxis.tickangle == -45
+
+
+def test_ternary_highlight_label_is_placed_with_the_others():
+    """issue 19: the highlighted Li7P3S11's label sat on Li3PS4's; a stable highlighted
+    phase was labelled twice."""
+    from ssenb.viz.phase_diagram import _place
+
+    # Li7P3S11 sits just below Li3PS4 (plot fractions): placed first, the star's label takes
+    # the free side and Li3PS4's label goes elsewhere, never on the same box
+    placed = _place(
+        [(0.50, 0.40, "Li3PS4"), (0.50, 0.38, "Li7P3S11")],
+        keep=set(),
+        center=(0.5, 0.29),
+        first="Li7P3S11",
+    )
+    assert placed["Li7P3S11"][1] != placed["Li3PS4"][1]
+    stable = hull_diagram(["Li", "P", "S"], highlight="Li3PS4")
+    labels = next(t for t in stable.data if t.name == "labels")
+    assert "Li<sub>3</sub>PS<sub>4</sub>" not in labels.text  # once, by the highlight
