@@ -42,6 +42,8 @@ MIN_REACTION_SPAN_EV = 0.05
 #: Room above the curve's plot area (px): the title, then one line per note.
 TOP_MARGIN_PX = 80
 NOTE_LINE_PX = 14
+#: Height of a reaction curve's plot area and margins without the kink list (px).
+PLOT_HEIGHT_PX = 460
 #: Room below the plot area for the x axis and its title (px); the kink list goes under it.
 AXIS_MARGIN_PX = 60
 
@@ -301,6 +303,8 @@ def reaction_energy_curve(
             "t": TOP_MARGIN_PX + NOTE_LINE_PX * lines,
             **({"b": AXIS_MARGIN_PX + NOTE_LINE_PX * len(kinks) + 8} if kinks else {}),
         },
+        # the kink list takes room from the plot, not from its height
+        **({"height": PLOT_HEIGHT_PX + NOTE_LINE_PX * (len(kinks) + lines)} if kinks else {}),
     )
     return fig
 

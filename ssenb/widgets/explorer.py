@@ -121,6 +121,7 @@ class Explorer(w.VBox):
         # the Explorer's material drives the window tab: no second formula box to go stale
         self.window.formula.disabled = True
         self.window.formula.layout.display = "none"
+        self.window_note = w.HTML()
         self.electrode = w.Dropdown(
             options=list(ELECTRODES), value="LiCoO2", description="electrode"
         )
@@ -141,7 +142,7 @@ class Explorer(w.VBox):
                 w.VBox([self.structure_note, self._structure_slot.box]),
                 w.VBox([self.conductivity, self._waterfall_slot.box]),
                 w.VBox([self.stability, self._hull_slot.box]),
-                self.window,
+                w.VBox([self.window_note, self.window]),
                 w.VBox([self.electrode, self.interface_note, self._interface_slot.box]),
                 self.transport,
             ]
@@ -366,6 +367,7 @@ class Explorer(w.VBox):
         self.window.slot.clear(message)
         self.window.phases.value = ""
         self.window.status.info(message)
+        self.window_note.value = ""
 
     def _show(self) -> None:
         s = self.summary
@@ -378,6 +380,7 @@ class Explorer(w.VBox):
             self.window.formula.value = s.formula  # (its observer computes)
         else:
             self.window.compute()
+        self.window_note.value = _off_stoichiometry_note(s.formula, self.window.result)
         self._show_interface(
             s.interfaces.get(self.electrode.value),
             s.errors.get(f"interface:{self.electrode.value}"),
@@ -502,6 +505,35 @@ class Explorer(w.VBox):
         explanation = explain(model, X)
         self._waterfall_slot.draw(lambda: shap_waterfall(explanation))
         self._waterfall_of = s
+
+
+def _off_stoichiometry_note(formula: str, window: Any) -> str:
+    """Why a CIF's composition can have no window where its ideal formula has one.
+
+    A disordered CIF's occupancies sum to a composition slightly off the ideal one
+    (OBELiX's LGPS: Li20.06Ge2P4S24, not Li20Ge2P4S24). On the hull that excess is
+    already a little of the reduction products (here 0.3 % Li2S and P), so the material
+    is at its reduction limit at every voltage: "no window", while Li10GeP2S12 typed as a
+    formula has 1.72-2.29 V. Said where the user sees it (issue 19), not hidden.
+    """
+    from ..data.materials import to_composition
+
+    if window is None or not window.is_empty:
+        return ""
+    comp = to_composition(formula)
+    if all(abs(amount - round(amount)) < 1e-6 for amount in comp.values()):
+        return ""
+    return (
+        "<small>⚠ "
+        + html.escape(
+            f"{formula} is the composition of the CIF's partial occupancies, not a whole-number "
+            "formula. Its small excess or deficit over the ideal compound already contains a "
+            "little of the decomposition products, so it decomposes at any voltage: no window. "
+            "Type the ideal formula (for OBELiX's LGPS, Li10GeP2S12) for the window of the "
+            "phase itself."
+        )
+        + "</small>"
+    )
 
 
 def _error_html(text: object) -> str:

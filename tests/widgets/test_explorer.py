@@ -429,3 +429,16 @@ def test_stability_tab_draws_the_phase_diagram_and_no_stale_formula(explorer):
     explorer.formula.value = "Li3Xq"  # refused
     assert "⚠" in explorer.status.text
     assert explorer.window.formula.value == "" and explorer.window.result is None
+
+
+def test_a_cif_composition_without_a_window_is_explained(explorer):
+    """issue 19: OBELiX's LGPS CIF (Li20.06Ge2P4S24) got "no window" where the typed
+    Li10GeP2S12 gets 1.72-2.29 V, with no word why."""
+    from pymatgen.core import Composition
+
+    explorer.analyse(Composition("Li20.06Ge2P4S24"), label="upload.cif")
+    assert explorer.window.result.is_empty
+    assert "partial occupancies" in explorer.window_note.value
+    assert "Li10GeP2S12" in explorer.window_note.value
+    explorer.formula.value = "Li10GeP2S12"
+    assert not explorer.window.result.is_empty and explorer.window_note.value == ""
