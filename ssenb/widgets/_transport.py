@@ -234,7 +234,7 @@ class TransportTab(w.VBox):
             self.figure_slot.clear("no pathway")
             self.note.value = _transport_html(summary) if summary is not None else ""
         else:
-            self.note.value = summary.transport._repr_html_()
+            self.note.value = summary.transport._repr_html_() + _disorder_caveat(summary.transport)
             landscape = summary.transport
 
             def make() -> Any:  # when the tab is shown
@@ -272,6 +272,29 @@ def _map_caption(summary: MaterialSummary | None, placed: tuple | None) -> str:
         return base + f"{label}: no 3D pathway below 10 eV."
     where = f"measured log10 σ {sigma:.2f}" if sigma is not None else "no measured σ: dashed line"
     return base + f"{label}: 3D barrier {barrier:.2f} eV, {where}."
+
+
+def _disorder_caveat(landscape: Any) -> str:
+    """What a BVSE barrier of a disordered structure can and cannot say (issue 19).
+
+    LGPS (OBELiX j8q) gets 0.69 eV, above cubic LLZO's 0.53 eV, though LGPS conducts
+    better (measured activation energies about 0.25 eV against 0.3-0.4 eV). BVSE moves one
+    ion through a static, occupancy-averaged framework; fast conductors move by concerted
+    hops through partly filled sites, which this picture misses. Said beside the number.
+    """
+    if not any("disordered" in str(n) for n in getattr(landscape, "notes", [])):
+        return ""
+    return (
+        "<small>"
+        + html.escape(
+            "Disordered structure: the barrier is that of one Li⁺ in an occupancy-averaged, "
+            "static framework. It ranks materials within a family; across families it can "
+            "mislead, because fast conductors such as LGPS move by concerted hops that this "
+            "picture misses (LGPS gets 0.69 eV here, above cubic LLZO's 0.53 eV, though its "
+            "measured activation energy, about 0.25 eV, is lower)."
+        )
+        + "</small>"
+    )
 
 
 def _transport_html(summary: MaterialSummary) -> str:

@@ -442,3 +442,17 @@ def test_a_cif_composition_without_a_window_is_explained(explorer):
     assert "Li10GeP2S12" in explorer.window_note.value
     explorer.formula.value = "Li10GeP2S12"
     assert not explorer.window.result.is_empty and explorer.window_note.value == ""
+
+
+def test_a_disordered_structures_barrier_carries_its_caveat():
+    """issue 19: LGPS's BVSE barrier (0.69 eV) above LLZO's (0.53 eV), unexplained."""
+    from types import SimpleNamespace
+
+    from ssenb.widgets._transport import _disorder_caveat
+
+    disordered = SimpleNamespace(
+        notes=["disordered sites: occupancy-weighted (mean-field) bond terms"]
+    )
+    assert "concerted hops" in _disorder_caveat(disordered)
+    assert "LGPS gets 0.69 eV" in _disorder_caveat(disordered)
+    assert _disorder_caveat(SimpleNamespace(notes=[])) == ""
