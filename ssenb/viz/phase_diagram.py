@@ -510,8 +510,7 @@ def _mark(
                 "showarrow": True,
                 "arrowhead": 0,
                 "arrowcolor": HIGHLIGHT_COLOR,
-                "ax": 60,
-                "ay": -60,
+                **dict(zip(("ax", "ay"), highlight_offset(pt))),
                 "font": {"size": LABEL_SIZE + 2, "color": HIGHLIGHT_COLOR},
                 "bgcolor": "rgba(255,255,255,0.8)",
             },
@@ -641,7 +640,8 @@ def _label_quaternary(fig: go.Figure, keep: set[str], highlight: np.ndarray | No
     boxes = [(x - 6, -y - 6, x + 6, -y + 6) for x, y in at]
     if highlight is not None:
         hx, hy = _screen(np.asarray(highlight, float)[None, :])[0] * scale
-        boxes.append((hx + 20, -hy - 75, hx + 130, -hy - 45))  # its label sits up and right
+        ax, ay = highlight_offset(highlight)  # where its label sits (px, y down)
+        boxes.append((hx + ax - 55, -hy + ay - 15, hx + ax + 55, -hy + ay + 15))
     for (name, x, y, z), (px, py) in zip(points, at):
         w, h = 7.0 * len(name) + 10, 20.0
         outward = math.atan2(py - centre[1], px - centre[0])
@@ -702,6 +702,27 @@ def _outwards(points: np.ndarray) -> np.ndarray:
     flat = _screen(points)
     d = flat - flat.mean(axis=0)
     return d / np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-12)
+
+
+def highlight_offset(point: Any, radius: float = 75.0) -> tuple[float, float]:
+    """Where the highlighted material's label goes in a tetrahedron (px from the point).
+
+    Of eight directions, the one whose label centre lies farthest from the four corner
+    labels (issue 19: LLZO's label covered "La"), ties broken upwards-right.
+    """
+    corners = _screen(_TETRAHEDRON)
+    scale = _TETRA_PX / float(np.ptp(corners[:, 0]))
+    px, py = _screen(np.asarray(point, float)[None, :])[0] * scale
+    corner_px = [(cx * scale, -cy * scale) for cx, cy in corners]  # y down
+    best, best_d = (radius, -radius), -1.0
+    for k in (1, 0, 2, 7, 3, 6, 4, 5):  # up-right first
+        angle = math.pi * k / 4
+        ax, ay = radius * math.cos(angle), -radius * math.sin(angle)
+        cx, cy = px + ax, -py + ay
+        d = min(math.hypot(cx - x, cy - y) for x, y in corner_px)
+        if d > best_d + 1.0:
+            best, best_d = (ax, ay), d
+    return best
 
 
 def _screen(points: np.ndarray) -> np.ndarray:

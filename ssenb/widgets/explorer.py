@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 TABS = ("Structure", "Conductivity", "Stability", "Window", "Interface", "Transport")
 WAITING = "…"
+#: Height of the Stability tab's phase diagram by number of elements (px).
+HULL_HEIGHT_PX = {2: 450, 3: 520, 4: 600}
 #: The SHAP waterfall (seconds: shap's import and the TreeExplainer) is drawn when its
 #: tab is first opened for a material, not before the first result is shown.
 _CONDUCTIVITY_TAB = TABS.index("Conductivity")
@@ -423,7 +425,12 @@ class Explorer(w.VBox):
         from ..viz import hull_diagram
 
         elements, source, formula = s.stability.chemsys.split("-"), self.source, s.formula
-        self._hull_slot.draw(lambda: hull_diagram(elements, source=source, highlight=formula))
+        height = HULL_HEIGHT_PX[n_el]  # a tetrahedron needs room for its labels
+        self._hull_slot.draw(
+            lambda: hull_diagram(elements, source=source, highlight=formula).update_layout(
+                height=height
+            )
+        )
 
     def _interface(self) -> None:
         if self.material is None or self.summary is None:

@@ -530,3 +530,22 @@ def test_ternary_highlight_label_is_placed_with_the_others():
     stable = hull_diagram(["Li", "P", "S"], highlight="Li3PS4")
     labels = next(t for t in stable.data if t.name == "labels")
     assert "Li<sub>3</sub>PS<sub>4</sub>" not in labels.text  # once, by the highlight
+
+
+def test_quaternary_highlight_label_keeps_off_the_corner_labels():
+    """issue 19: the LLZO highlight's label (fixed up-right) covered the "La" vertex."""
+    import math
+
+    from ssenb.viz.phase_diagram import _TETRA_PX, _TETRAHEDRON, _screen, highlight_offset
+
+    fig = hull_diagram(["Li", "La", "Zr", "O"], highlight="Li7La3Zr2O12")
+    (label,) = [a for a in fig.layout.scene.annotations if "Li<sub>7</sub>" in a.text]
+    star = next(t for t in fig.data if t.name and "Li<sub>7</sub>La" in t.name)
+    point = (star.x[0], star.y[0], star.z[0])
+    assert (label.ax, label.ay) == highlight_offset(point)
+    corners = _screen(_TETRAHEDRON)
+    scale = _TETRA_PX / float(np.ptp(corners[:, 0]))
+    px, py = _screen(np.asarray(point, float)[None, :])[0] * scale
+    centre = (px + label.ax, -py + label.ay)
+    nearest = min(math.hypot(centre[0] - x * scale, centre[1] + y * scale) for x, y in corners)
+    assert nearest > 60  # px: a label (about 110 x 30 px) clear of every corner's letter
