@@ -128,20 +128,33 @@ def window_profile(
         **kwargs,
     )
     min_width = 0.04 * (v_max - v_min)  # label only steps wide enough to read; hover shows all
+    amounts = prof[K.ION_PER_FU].astype(float)
+    y_span = float(amounts.max() - amounts.min()) or 1.0
+    previous: tuple[float, float, float] | None = None  # right edge (V), y, lines
     for _, row in prof.iterrows():
         hi = min(row[K.VOLTAGE_UPPER], v_max)
         if hi - row[K.VOLTAGE] < min_width:
             continue
         text = "<br>".join(formula_html(p) for p in row[K.PRODUCTS])
+        place = _step_label_x(row[K.VOLTAGE], hi, text, voltage, v_max - v_min)
+        left, right = _label_span(place, text, v_max - v_min)
+        lines = text.count("<br>") + 1
+        # a label that would run into the previous one (close in x and in y) goes under its step
+        below = (
+            previous is not None
+            and left < previous[0]
+            and abs(row[K.ION_PER_FU] - previous[1]) < 0.06 * y_span * max(lines, previous[2])
+        )
         fig.add_annotation(
-            **_step_label_x(row[K.VOLTAGE], hi, text, voltage, v_max - v_min),
+            **place,
             y=row[K.ION_PER_FU],
             text=text,
             showarrow=False,
-            yanchor="bottom",  # above the step, not across it
-            yshift=3,
+            yanchor="top" if below else "bottom",  # beside the step, not across it
+            yshift=-3 if below else 3,
             font={"size": 10},
         )
+        previous = (right, float(row[K.ION_PER_FU]), lines)
     if voltage is not None:
         _mark_voltage(fig, window, voltage)
     y_range = _bounded_y_range(fig, window, min_width, v_max)
@@ -188,6 +201,20 @@ def _step_label_x(
     if hi - voltage >= voltage - lo:
         return {"x": voltage + gap, "xanchor": "left"}
     return {"x": voltage - gap, "xanchor": "right"}
+
+
+def _label_span(place: dict[str, Any], text: str, span: float) -> tuple[float, float]:
+    """The x extent (V) of a step label placed by :func:`_step_label_x`."""
+    from ._labels import CHAR_PX, plain_text
+
+    width = max(len(plain_text(line)) for line in text.split("<br>")) * CHAR_PX
+    width_v = width / PLOT_WIDTH_PX * span
+    x = float(place["x"])
+    if place["xanchor"] == "left":
+        return x, x + width_v
+    if place["xanchor"] == "right":
+        return x - width_v, x
+    return x - width_v / 2, x + width_v / 2
 
 
 def _bounded_y_range(
