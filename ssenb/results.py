@@ -34,6 +34,7 @@ __all__ = [
     "for_people",
     "formula_html",
     "html_table",
+    "styled",
 ]
 
 _FRAME = "@frame"
@@ -142,6 +143,32 @@ def for_people(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             out[name] = np.round(values, digits) + 0.0  # + 0.0: no -0.0
     return out
+
+
+def styled(frame: pd.DataFrame) -> Any:
+    """:func:`for_people` for a notebook: a pandas Styler that writes each number as rounded.
+
+    pandas prints a column of σ values as ``1.580000e-06``, six digits the data do not have;
+    the Styler writes ``1.58e-06`` (3 significant digits) and each other float column with
+    the decimals of its unit (:data:`DIGITS_BY_UNIT`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> html = styled(pd.DataFrame({"sigma_S_cm": [1.58e-06], "log10_sigma": [-5.800001]})).to_html()
+    >>> "1.58e-06" in html and "-5.80" in html and "-5.800001" not in html
+    True
+    """
+    import numpy as np
+
+    formats = {}
+    for name in frame.columns:
+        if np.issubdtype(frame[name].dtype, np.floating):
+            digits = column_digits(str(name))
+            formats[name] = (
+                f"{{:.{SIGNIFICANT_DIGITS}g}}" if digits is None else f"{{:.{digits}f}}"
+            )
+    return for_people(frame).style.format(formats, na_rep="")
 
 
 def column_digits(name: str) -> int | None:
