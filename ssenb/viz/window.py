@@ -135,10 +135,10 @@ def window_profile(
         hi = min(row[K.VOLTAGE_UPPER], v_max)
         if hi - row[K.VOLTAGE] < min_width:
             continue
-        text = "<br>".join(formula_html(p) for p in row[K.PRODUCTS])
-        place = _step_label_x(row[K.VOLTAGE], hi, text, voltage, v_max - v_min)
-        left, right = _label_span(place, text, v_max - v_min)
-        lines = text.count("<br>") + 1
+        label_text = "<br>".join(formula_html(p) for p in row[K.PRODUCTS])
+        place = _step_label_x(row[K.VOLTAGE], hi, label_text, voltage, v_max - v_min)
+        left, right = _label_span(place, label_text, v_max - v_min)
+        lines = label_text.count("<br>") + 1
         # a label that would run into the previous one (close in x and in y) goes under its step
         below = (
             previous is not None
@@ -148,7 +148,7 @@ def window_profile(
         fig.add_annotation(
             **place,
             y=row[K.ION_PER_FU],
-            text=text,
+            text=label_text,
             showarrow=False,
             yanchor="top" if below else "bottom",  # beside the step, not across it
             yshift=-3 if below else 3,
