@@ -25,7 +25,7 @@ RANK = {
     "pipeline": 6,  # thermo + a conductivity model -> decision table
     "cli": 7,
 }
-SHARED = {"errors", "keys", "results", "_lazy", "__init__"}
+SHARED = {"errors", "keys", "results", "_decode", "_pareto", "batch", "_lazy", "__init__"}
 
 
 def _layer(path: Path) -> str:

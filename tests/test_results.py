@@ -22,7 +22,13 @@ def _thermo_results():
 
 
 RESULTS = _thermo_results()
-MODEL_RESULTS = ["CVReport", "Explanation", "ConductivityPrediction", "MaterialSummary"]
+MODEL_RESULTS = [
+    "CVReport",
+    "Explanation",
+    "ConductivityPrediction",
+    "MaterialSummary",
+    "PolymerCVReport",
+]
 
 
 def _model_result(name, obelix, small_models):
@@ -35,6 +41,14 @@ def _model_result(name, obelix, small_models):
         return cross_validate_conductivity(obelix, model=small, n_splits=2, progress=False)
     if name == "Explanation":
         return explain(small_models["composition"], obelix.head(5))
+    if name == "PolymerCVReport":
+        from ssenb.data import load_polymer_electrolytes
+        from ssenb.models import PolymerConductivityModel, cross_validate_polymer
+
+        df = load_polymer_electrolytes()
+        part = df[df["polymer"].isin(df["polymer"].unique()[:12])]
+        tiny = PolymerConductivityModel(n_models=1, n_estimators=10, random_state=0)
+        return cross_validate_polymer(part, tiny, n_splits=2)
     if name == "ConductivityPrediction":
         return predict_conductivity("Na3PS4", models=small_models)
     return summarize("Li3PS4", models=small_models)

@@ -27,6 +27,11 @@ _NAMES = {
     "ConductivityPrediction": "predictor",
     "default_model": "predictor",
     "predict_conductivity": "predictor",
+    "PolymerConductivityModel": "polymer",
+    "vtf_log10_sigma": "polymer",
+    "PolymerCVReport": "polymer_validation",
+    "cross_validate_polymer": "polymer_validation",
+    "composite_bounds": "polymer_composite",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,6 +43,9 @@ if TYPE_CHECKING:  # pragma: no cover
         censored_mae,
     )
     from .io import load_model, save_model
+    from .polymer import PolymerConductivityModel, vtf_log10_sigma
+    from .polymer_composite import composite_bounds
+    from .polymer_validation import PolymerCVReport, cross_validate_polymer
     from .predictor import ConductivityPrediction, default_model, predict_conductivity
     from .validation import (
         CVReport,
@@ -60,9 +68,13 @@ __all__ = [
     "CVReport",
     "ConductivityModel",
     "ConductivityPrediction",
+    "PolymerCVReport",
+    "PolymerConductivityModel",
     "SuperionicClassifier",
     "censored_mae",
+    "composite_bounds",
     "cross_validate_conductivity",
+    "cross_validate_polymer",
     "default_model",
     "load_model",
     "material_features",
@@ -71,4 +83,5 @@ __all__ = [
     "predict_conductivity",
     "register_model_preset",
     "save_model",
+    "vtf_log10_sigma",
 ]

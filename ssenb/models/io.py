@@ -40,6 +40,7 @@ MAX_JSON_DEPTH = 64
 ESTIMATORS = {
     "ConductivityModel": ("ssenb.models.conductivity", "ConductivityModel"),
     "SuperionicClassifier": ("ssenb.models.conductivity", "SuperionicClassifier"),
+    "PolymerConductivityModel": ("ssenb.models.polymer", "PolymerConductivityModel"),
 }
 
 

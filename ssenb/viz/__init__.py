@@ -4,6 +4,7 @@ from .export import save_figure, use_notebook_renderer
 from .interface import interface_heatmap, reaction_energy_curve
 from .mlip import benchmark_hull_parity, benchmark_parity, doping_bars
 from .phase_diagram import hull_diagram
+from .polymer import conductivity_arrhenius, polymer_parity
 from .publication import formula_html, publication_style
 from .screening import candidates_pareto, candidates_window_bars
 from .shap import shap_bar, shap_beeswarm, shap_dependence, shap_waterfall
@@ -23,6 +24,7 @@ __all__ = [
     "benchmark_parity",
     "candidates_pareto",
     "candidates_window_bars",
+    "conductivity_arrhenius",
     "doping_bars",
     "element_color",
     "formula_html",
@@ -30,6 +32,7 @@ __all__ = [
     "interface_heatmap",
     "landscape_energy_profile",
     "landscape_pathway_3d",
+    "polymer_parity",
     "publication_style",
     "reaction_energy_curve",
     "save_figure",

@@ -13,6 +13,7 @@ import traitlets
 from .. import keys as K
 from ..results import fmt_number
 from ._common import Status, figure_widget, swap
+from ._snapshot import Snapshot
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from ..mlip import DopingResult, Potential, PotentialBenchmark
 
 
-class DopingExplorer(w.VBox):
+class DopingExplorer(Snapshot, w.VBox):
     """Dope a host, rank the relaxed orderings on an MLIP hull, and show the best one's window.
 
     Energies come from the potential of ``benchmark`` (never from DFT); the error bars are
@@ -69,6 +70,23 @@ class DopingExplorer(w.VBox):
         potential: Potential | None = None,
         substitute_kwargs: Mapping[str, Any] | None = None,
     ) -> None:
+        from ..errors import InvalidInputError
+        from ..mlip import PotentialBenchmark
+
+        if not isinstance(benchmark, PotentialBenchmark):
+            raise InvalidInputError(
+                f"DopingExplorer needs a PotentialBenchmark (its MLIP energies are the "
+                f"competing phases), not {type(benchmark).__name__}: pass "
+                "ssenb.mlip.benchmark_potential(...) or read_results(...)['benchmark']"
+            )
+        if hosts is not None and not isinstance(hosts, Mapping):
+            raise InvalidInputError(
+                f"hosts must map names to Structures, not {type(hosts).__name__}"
+            )
+        if cache is not None and not isinstance(cache, Mapping):
+            raise InvalidInputError(
+                f"cache must map names to results (read_results), not {type(cache).__name__}"
+            )
         self.benchmark = benchmark
         self.hosts = dict(hosts or {})
         # a cache from read_results also holds the benchmark: keep the doping results only
