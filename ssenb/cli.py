@@ -3,7 +3,7 @@
 Every user error (a bad argument, formula or output path) ends in one line
 ``ssenb: error: ...`` on stderr and exit code 2, never a traceback. Output files are
 never overwritten without ``--force`` and never left half-written (see
-:mod:`ssenb.data._files`). Every table printed or written goes through
+:mod:`ssenb.batch`). Every table printed or written goes through
 :func:`ssenb.results.for_people` (energies to 1 meV/atom, voltages to 1 mV), and a command
 that writes a file writes what its name says (``report`` refuses ``-o out.pdf``).
 """
