@@ -53,6 +53,7 @@ def failure_reason(err: BaseException) -> str:
     text = str(err).strip().splitlines()[0] if str(err).strip() else ""
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
+
 #: How a Python caller allows replacing a file; the command line says "add --force".
 PYTHON_REPLACE_HINT = "pass overwrite=True"
 

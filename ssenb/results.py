@@ -166,9 +166,7 @@ def styled(frame: pd.DataFrame) -> Any:
     for name in frame.columns:
         if np.issubdtype(frame[name].dtype, np.floating):
             digits = column_digits(str(name))
-            formats[name] = (
-                f"{{:.{SIGNIFICANT_DIGITS}g}}" if digits is None else f"{{:.{digits}f}}"
-            )
+            formats[name] = f"{{:.{SIGNIFICANT_DIGITS}g}}" if digits is None else f"{{:.{digits}f}}"
     return for_people(frame).style.format(formats, na_rep="")
 
 
