@@ -49,6 +49,9 @@ class DopingExplorer(Snapshot, w.VBox):
         Used when a candidate is not cached (default: CHGNet, loaded on first use).
     substitute_kwargs : dict, optional
         Passed to :func:`ssenb.mlip.substitute` (max_cells, n_relax, steps ...).
+    background : bool
+        Compute in a thread (default): the kernel stays free, the elapsed time shows and
+        Cancel stops waiting. False computes in the callback (scripts, tests).
 
     Examples
     --------
@@ -69,6 +72,7 @@ class DopingExplorer(Snapshot, w.VBox):
         cache: Mapping[str, object] | None = None,
         potential: Potential | None = None,
         substitute_kwargs: Mapping[str, Any] | None = None,
+        background: bool = True,
     ) -> None:
         from ..errors import InvalidInputError
         from ..mlip import PotentialBenchmark
@@ -131,11 +135,22 @@ class DopingExplorer(Snapshot, w.VBox):
             control.observe(lambda _: self._guarded(self.show), names="value")
         self.host.observe(lambda _: self._guarded(self._host_changed), names="value")
         self.site.observe(lambda _: self._guarded(self._offer_fractions), names="value")
-        self.compute_button.on_click(lambda _: self._guarded(self.compute))
+        self.background = background
+        self.job: Any = None  # the running computation's thread, when one runs
+        self._cancelled = False
+        self.cancel_button = w.Button(
+            description="Cancel",
+            disabled=True,
+            tooltip="stop waiting; a relaxation under way finishes and is discarded",
+        )
+        self.progress = w.HTML()  # elapsed time of a running computation
+        self.compute_button.on_click(lambda _: self._guarded(self._compute_clicked))
+        self.cancel_button.on_click(lambda _: self._guarded(self.cancel))
         super().__init__(
             [
                 w.HBox([self.host, self.site]),
-                w.HBox([self.dopant, self.fraction, self.compute_button]),
+                w.HBox([self.dopant, self.fraction, self.compute_button, self.cancel_button]),
+                self.progress,
                 self.dopant_note,
                 self.status.widget,
                 self.figure,
@@ -188,12 +203,29 @@ class DopingExplorer(Snapshot, w.VBox):
         self._set(found)
 
     def compute(self) -> None:
-        """Run :func:`ssenb.mlip.substitute` for the current selection (slow)."""
-        from ..mlip import substitute
-
+        """Run :func:`ssenb.mlip.substitute` for the current selection (slow), here and now."""
         host, site, dopant, frac = self.selection()
         self._info(f"relaxing {dopant} {frac:g} on {site} in {host} …")
-        res = substitute(
+        res = self._substitute(host, site, dopant, frac)
+        self.cache.append(res)
+        self._set(res)
+
+    def cancel(self) -> None:
+        """Stop waiting for the running computation: its result, when it comes, is dropped.
+
+        The potential's relaxation cannot be interrupted from outside; the one under way
+        finishes in the background and is discarded, and the controls are free at once.
+        """
+        if self.job is None or not self.job.is_alive():
+            return
+        self._cancelled = True
+        self._busy(False)
+        self._info("cancelled: the relaxation under way finishes in the background, unused")
+
+    def _substitute(self, host: str, site: str, dopant: str, frac: float) -> DopingResult:
+        from ..mlip import substitute
+
+        return substitute(
             self.hosts[host],
             {site: {dopant: frac}},
             competing=self.benchmark,
@@ -201,8 +233,63 @@ class DopingExplorer(Snapshot, w.VBox):
             progress=False,
             **self.substitute_kwargs,
         )
-        self.cache.append(res)
-        self._set(res)
+
+    def _compute_clicked(self) -> None:
+        """Compute: in a thread with elapsed time and Cancel (the kernel stays free)."""
+        if not self.background:
+            self.compute()
+            return
+        import threading
+        import time
+
+        if self.job is not None and self.job.is_alive():
+            return
+        host, site, dopant, frac = self.selection()
+        what = f"{dopant} {frac:g} on {site} in {host}"
+        self._cancelled = False
+        self._busy(True)
+        self._info(f"relaxing {what} in the background (minutes on CPU; Cancel stops waiting)")
+        start = time.monotonic()
+
+        def run() -> None:
+            done = threading.Event()
+
+            def tick() -> None:
+                while not done.wait(1.0):
+                    if not self._cancelled:
+                        self.progress.value = (
+                            f"<small>relaxing {html.escape(what)}: "
+                            f"{time.monotonic() - start:.0f} s</small>"
+                        )
+
+            threading.Thread(target=tick, daemon=True).start()
+            try:
+                res = self._substitute(host, site, dopant, frac)
+            except Exception as err:  # reported on the status line, never lost
+                done.set()
+                if not self._cancelled:
+                    self._busy(False)
+                    self.status.error(str(err) if _ours(err) else f"{type(err).__name__}: {err}")
+                    self.message = self.status.message
+                return
+            done.set()
+            if self._cancelled:
+                return
+            self.cache.append(res)
+            self._busy(False)
+            if self.selection() == (host, site, dopant, frac):
+                self._guarded(lambda: self._set(res))
+            else:
+                self._info(f"{what} computed in {time.monotonic() - start:.0f} s (cached)")
+
+        self.job = threading.Thread(target=run, daemon=True)
+        self.job.start()
+
+    def _busy(self, running: bool) -> None:
+        self.compute_button.disabled = running
+        self.cancel_button.disabled = not running
+        if not running:
+            self.progress.value = ""
 
     # --- internals -------------------------------------------------------------------
     def _guarded(self, fn: Callable[[], None]) -> None:

@@ -77,6 +77,7 @@ def test_changing_fraction_clears_then_compute_fills(world):
         cache=cache,
         potential=pot,
         substitute_kwargs={"max_cells": 4, "max_atoms": 16, "n_relax": 2},
+        background=False,
     )
     ex.site.value, ex.dopant.value, ex.fraction.value = "Co", "Ni", 0.5
     seen = []
@@ -93,7 +94,7 @@ def test_changing_fraction_clears_then_compute_fills(world):
 
 def test_errors_go_to_the_status_line(world):
     bench, pot, hosts, cache = world
-    ex = DopingExplorer(bench, hosts=hosts, cache=cache, potential=pot)
+    ex = DopingExplorer(bench, hosts=hosts, cache=cache, potential=pot, background=False)
     ex.site.value, ex.dopant.value = "Co", "Ni"
     # issue 19: 3/8 needs 8 Co sites, beyond the default 4 cells: not offered at all
     offered = [v for _, v in ex.fraction.options]
@@ -139,3 +140,47 @@ def test_add_cif_adds_a_structure_host_and_refuses_a_bad_file(world):
     with pytest.raises(InvalidInputError, match="CIF"):
         ex.add_cif("broken", "data_x\n_cell_length_a 3\n")
     assert "broken" not in ex.hosts and ex.host.value == "LiF"
+
+
+def test_compute_runs_in_the_background_and_can_be_cancelled(world):
+    """issue 19: a real Compute blocked the kernel for 76 s with no progress and no cancel."""
+    import threading
+
+    bench, pot, hosts, cache = world
+    gate = threading.Event()
+
+    class Slow(type(pot)):
+        def calculate(self, s):
+            gate.wait(30)
+            return super().calculate(s)
+
+    slow = Slow(pot.table, pot.mix)
+    kwargs = {"max_cells": 4, "max_atoms": 16, "n_relax": 1}
+    ex = DopingExplorer(bench, hosts=hosts, potential=slow, substitute_kwargs=kwargs)
+    ex.site.value, ex.dopant.value, ex.fraction.value = "Co", "Ni", 0.25
+    ex.compute_button.click()  # returns at once: the work is in ex.job
+    assert ex.job.is_alive() and ex.compute_button.disabled and not ex.cancel_button.disabled
+    assert "in the background" in ex.message
+    gate.set()
+    ex.job.join(60)
+    assert ex.result is not None and ex.result.substitutions == {"Co": {"Ni": 0.25}}
+    assert not ex.compute_button.disabled and ex.cancel_button.disabled
+    # cancelled: the result that arrives later is dropped, the controls are free at once
+    gate.clear()
+    ex.fraction.value = 0.75
+    ex.compute_button.click()
+    ex.cancel_button.click()
+    assert "cancelled" in ex.message and not ex.compute_button.disabled
+    gate.set()
+    ex.job.join(60)
+    assert ex.result is None  # 3/4 was never shown
+
+
+def test_a_background_failure_reaches_the_status_line(world):
+    bench, pot, hosts, cache = world
+    ex = DopingExplorer(bench, hosts=hosts, potential=pot)
+    ex.site.value, ex.dopant.value, ex.fraction.value = "O", "Li", 0.5
+    ex.compute_button.click()  # Li+ on O2- leaves the cell charged
+    ex.job.join(60)
+    assert "⚠" in ex.status.text and "oxidation state" in ex.message  # ssenb's own words
+    assert not ex.compute_button.disabled and ex.cancel_button.disabled
