@@ -146,7 +146,7 @@ def test_compute_runs_in_the_background_and_can_be_cancelled(world):
     """issue 19: a real Compute blocked the kernel for 76 s with no progress and no cancel."""
     import threading
 
-    bench, pot, hosts, cache = world
+    bench, pot, hosts, _cache = world
     gate = threading.Event()
 
     class Slow(type(pot)):
@@ -177,7 +177,7 @@ def test_compute_runs_in_the_background_and_can_be_cancelled(world):
 
 
 def test_a_background_failure_reaches_the_status_line(world):
-    bench, pot, hosts, cache = world
+    bench, pot, hosts, _cache = world
     ex = DopingExplorer(bench, hosts=hosts, potential=pot)
     ex.site.value, ex.dopant.value, ex.fraction.value = "O", "Li", 0.5
     ex.compute_button.click()  # Li+ on O2- leaves the cell charged
