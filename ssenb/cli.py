@@ -130,7 +130,8 @@ def _report(args: argparse.Namespace) -> int:
 
     check_output_path(args.output, overwrite=args.force, replace_hint=FORCE_HINT)
     _check_report_suffix(args.output)
-    to_element(args.ion, argname="--ion")
+    if args.ion is not None:
+        to_element(args.ion, argname="--ion")
     material, label = resolve_material(args.material)
     if isinstance(material, str):
         to_composition(material)
@@ -164,6 +165,7 @@ def _screen(args: argparse.Namespace) -> int:
     """``ssenb screen``: hull distance and window of many formulas, ranked."""
     from .data.materials import to_composition, to_element
     from .thermo import screen
+    from .thermo.screening import missing_ion_note
 
     _refuse_existing(args.output, args.force)
     for text in args.materials:  # a typo on the command line is fixed, not recorded
@@ -198,14 +200,16 @@ def _ranked(frame: pd.DataFrame, ion: str) -> pd.DataFrame:
     import numpy as np
 
     from . import keys as K
-    from .data.materials import to_composition
     from .results import for_people
-
-    def has_ion(formula: object) -> bool:
-        return isinstance(formula, str) and to_composition(formula)[ion] > 0
+    from .thermo.screening import missing_ion_note
 
     frame = frame.copy()
-    without = ~frame[K.REDUCED_FORMULA].map(has_ion) & frame[K.REDUCED_FORMULA].notna()
+    # the rows missing_ion_note names: computed, and the ion not in their chemical system
+    without = (
+        frame[K.ERROR].isna()
+        & frame[K.CHEMSYS].notna()
+        & ~frame[K.CHEMSYS].astype(str).map(lambda system: ion in system.split("-"))
+    )
     order = (
         frame.assign(_no_ion=without.astype(int))
         .sort_values(
@@ -219,21 +223,46 @@ def _ranked(frame: pd.DataFrame, ion: str) -> pd.DataFrame:
     frame = frame.loc[order]
     frame.insert(0, "rank", np.arange(1, len(frame) + 1))
     frame[K.DECOMPOSITION] = [None if d is None else str(d) for d in frame[K.DECOMPOSITION]]
-    if without.any():
-        names = ", ".join(frame.loc[without.loc[order].to_numpy(), K.REDUCED_FORMULA].head(6))
-        more = " ..." if without.sum() > 6 else ""
-        print(
-            f"note: {int(without.sum())} compound(s) without {ion} ({names}{more}) conduct no "
-            f"{ion}: their oxidation limit is inf only because there is no {ion} to release, "
-            f"so they rank after every {ion} compound",
-            file=sys.stderr,
-        )
+    note = missing_ion_note(frame, ion)
+    if note:  # a default ion is never applied silently where a material holds another
+        print(f"note: {note}; they rank after every {ion} compound", file=sys.stderr)
     return for_people(frame)
 
 
 def _table_text(frame: pd.DataFrame) -> str:
     """A table as the CLI prints it: no index, numbers as :func:`_ranked` rounded them."""
     return frame.to_string(index=False, na_rep="")
+
+
+def _coatings(args: argparse.Namespace) -> int:
+    """``ssenb coatings``: every compound of the snapshot ranked as a cathode coating."""
+    from .data.materials import to_composition
+    from .thermo import coating_screen
+
+    _refuse_existing(args.output, args.force)
+    for text in args.candidates:  # a typo on the command line is fixed, not recorded
+        to_composition(text, argname="formula")
+    result = coating_screen(
+        args.cathode,
+        args.electrolyte,
+        candidates=args.candidates or None,
+        ion=args.ion,
+        cathode_voltage=args.cathode_voltage,
+        exclude=["radioactive", *args.exclude],
+        progress=not args.quiet,
+        executor=args.jobs,
+    )
+    frame = result.table
+    if args.output:
+        _write_new_csv(frame, args.output, args.force)
+        print(
+            f"wrote {args.output} ({len(frame)} rows, {int(frame['passes'].sum())} meet every "
+            f"criterion; cathode potential {result.cathode_voltage:.2f} V)"
+        )
+    else:
+        shown = frame if args.candidates else frame.head(args.top)
+        print(shown.drop(columns=["chemsys", "in_data"]).to_string(index=False))
+    return 0
 
 
 def _candidates(args: argparse.Namespace) -> int:
@@ -493,13 +522,17 @@ def _add_output(p: argparse.ArgumentParser, what: str, default: str | None = Non
     )
 
 
-def _add_ion(p: argparse.ArgumentParser) -> None:
-    """The ``--ion`` option (mobile ion; voltages vs its metal)."""
+def _add_ion(p: argparse.ArgumentParser, *, own: bool = False) -> None:
+    """The ``--ion`` option (mobile ion; voltages vs its metal).
+
+    ``own``: one material, whose own mobile ion is the default (the page says which).
+    """
     p.add_argument(
         "--ion",
-        default="Li",
+        default=None if own else "Li",
         metavar="SYMBOL",
-        help="mobile ion, an element symbol; voltages are given vs its metal (default: Li)",
+        help="mobile ion, an element symbol; voltages are given vs its metal (default: "
+        + ("the material's own mobile ion, else Li; the report says which)" if own else "Li)"),
     )
 
 
@@ -509,8 +542,9 @@ def build_parser() -> argparse.ArgumentParser:
     Returns
     -------
     argparse.ArgumentParser
-        One subcommand each for info, report, screen, candidates, window, interface,
-        predict, cv, fetch and lab, and ``--version``; every option has its help text. A usage error prints one line
+        One subcommand each for info, report, screen, candidates, coatings, window,
+        interface, predict, cv, fetch and lab, and ``--version``; every option has its help
+        text. A usage error prints one line
         ``ssenb: error: ...`` and exits with code 2.
 
     Examples
@@ -555,7 +589,7 @@ def build_parser() -> argparse.ArgumentParser:
         "about a minute on 2 cores, then it is cached)",
     )
     _add_output(rep, "HTML file to write", "report.html")
-    _add_ion(rep)
+    _add_ion(rep, own=True)
     rep.set_defaults(func=_report)
     for name, func, text in (
         ("screen", _screen, "hull distance and window of many formulas, ranked (CSV)"),
@@ -598,6 +632,39 @@ def build_parser() -> argparse.ArgumentParser:
                 "--checkpoint", type=_path, help="folder for resumable per-chunk results"
             )
         scr.set_defaults(func=func)
+    coat = sub.add_parser(
+        "coatings",
+        help="rank every snapshot compound as a coating between a cathode and an electrolyte",
+        description="Coating screen (Xiao, Miara, Wang & Ceder, Joule 2019): stability, window "
+        "vs the cathode's potential (V vs the ion's metal), reaction energies with the cathode "
+        "and the electrolyte (eV/atom), PBE band gap (eV), Li content; Pareto rank and reasons.",
+    )
+    coat.add_argument("cathode", help="cathode formula or name (LiCoO2, NMC811)")
+    coat.add_argument("electrolyte", help="electrolyte formula (Li6PS5Cl)")
+    coat.add_argument(
+        "candidates", nargs="*", metavar="FORMULA", help="coatings to score (default: all)"
+    )
+    coat.add_argument(
+        "--cathode-voltage",
+        type=float,
+        default=None,
+        metavar="V",
+        help="potential the coating must withstand, V vs the ion's metal (default: the "
+        "cathode's own ion-extraction potential from the hull)",
+    )
+    coat.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="EL",
+        help="leave out an element or a set (toxic, precious); repeat the option",
+    )
+    coat.add_argument("--top", type=_bounded_int(1, 100000), default=30, help="rows to print")
+    _add_output(coat, "CSV file to write (default: print the top rows)")
+    _add_ion(coat)
+    coat.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: 1)")
+    coat.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    coat.set_defaults(func=_coatings)
     _add_thermo_commands(sub)
     pred = sub.add_parser(
         "predict",

@@ -52,7 +52,6 @@ PARETO_RANK = "pareto_rank"  # 1 = on the Pareto front
 # --- model outputs -------------------------------------------------------------------
 PREDICTION = "log10_sigma_pred"
 PREDICTION_STD = "log10_sigma_std"
-FEATURE = "feature"
 SHAP_VALUE = "shap_log10_sigma"
 FOLD = "fold"
 MAE = "mae_log10_sigma"
@@ -164,6 +163,77 @@ COLUMNS.update(
     }
 )
 
+# --- electronic and mechanical properties (band gap, elastic moduli) -------------------
+BAND_GAP_PBE = "band_gap_pbe_eV"  # DFT (PBE/GGA+U) band gap, eV (Materials Project)
+BAND_GAP_EXPT = "band_gap_expt_eV"  # measured band gap, eV
+LOG10_G = "log10_G_VRH_GPa"  # log10 of the Voigt-Reuss-Hill shear modulus in GPa
+LOG10_K = "log10_K_VRH_GPa"  # log10 of the Voigt-Reuss-Hill bulk modulus in GPa
+G_VRH = "G_VRH_GPa"  # Voigt-Reuss-Hill shear modulus, GPa
+K_VRH = "K_VRH_GPa"  # Voigt-Reuss-Hill bulk modulus, GPa
+BAND_GAP = "band_gap_eV"  # band gap from the best source at hand (see BAND_GAP_SOURCE)
+BAND_GAP_STD = "band_gap_std_eV"  # its uncertainty (model: 1 std; data: 0 or polymorph spread)
+BAND_GAP_SOURCE = "band_gap_source"  # "MP (PBE) data", "experiment", "model", ...
+LOG10_G_STD = "log10_G_VRH_std"  # uncertainty of log10 G (1 std, log10 GPa)
+LOG10_K_STD = "log10_K_VRH_std"
+MODULI_SOURCE = "moduli_source"  # where G and K came from
+G_OVER_G_LI = "G_over_G_Li"  # Monroe-Newman ratio, shear modulus over Li metal's
+MONROE_NEWMAN = "monroe_newman_verdict"  # plain-language verdict on dendrite suppression
+N_ENTRIES = "n_entries"  # rows of the data that share the composition (polymorphs)
+COLUMNS.update(
+    {
+        BAND_GAP_PBE: ("band gap, DFT (PBE)", "eV"),
+        BAND_GAP_EXPT: ("band gap, experiment", "eV"),
+        LOG10_G: ("log10 shear modulus G_VRH", "log10 GPa"),
+        LOG10_K: ("log10 bulk modulus K_VRH", "log10 GPa"),
+        G_VRH: ("shear modulus G_VRH", "GPa"),
+        K_VRH: ("bulk modulus K_VRH", "GPa"),
+        BAND_GAP: ("band gap", "eV"),
+        BAND_GAP_STD: ("uncertainty of the band gap", "eV"),
+        BAND_GAP_SOURCE: ("source of the band gap", ""),
+        LOG10_G_STD: ("uncertainty of log10 G, 1 std", "log10 GPa"),
+        LOG10_K_STD: ("uncertainty of log10 K, 1 std", "log10 GPa"),
+        MODULI_SOURCE: ("source of G and K", ""),
+        G_OVER_G_LI: ("G / G_Li (Monroe–Newman ratio)", ""),
+        MONROE_NEWMAN: ("Monroe–Newman verdict", ""),
+        N_ENTRIES: ("entries sharing the composition", ""),
+    }
+)
+for _col in (BAND_GAP_PBE, BAND_GAP_EXPT, LOG10_G, LOG10_K):
+    _desc, _unit = COLUMNS[_col]
+    COLUMNS[f"{_col}_min"] = (f"{_desc}, lowest entry", _unit)
+    COLUMNS[f"{_col}_max"] = (f"{_desc}, highest entry", _unit)
+
+# --- interphases and coatings (ssenb.thermo.interphases, ssenb.thermo.coating) ----------
+ELECTRONIC_CHARACTER = "electronic_character"  # insulator / semiconductor / metal / unknown
+ION_FRACTION = "ion_atomic_fraction"  # atomic fraction of the mobile ion in a phase
+MOLE_FRACTION = "mole_fraction"  # formula units of a product / all product formula units
+VERDICT = "verdict"
+REASONS = "reasons"
+COATING = "coating"
+CATHODE_VOLTAGE = "cathode_voltage_V"  # the cathode's working potential, V vs Li/Li+
+OXIDATION_MARGIN = "oxidation_margin_V"  # coating's oxidation limit minus the cathode potential
+ELECTROLYTE_REACTION_ENERGY = "electrolyte_reaction_energy_eV_atom"  # most negative, vs electrolyte
+PASSES = "passes"  # every hard criterion of the coating screen is met
+FAILED_CRITERIA = "failed_criteria"
+COLUMNS.update(
+    {
+        ELECTRONIC_CHARACTER: ("electronic character from the PBE gap", ""),
+        ION_FRACTION: ("atomic fraction of the mobile ion", ""),
+        MOLE_FRACTION: ("mole fraction among the products", ""),
+        VERDICT: ("verdict", ""),
+        REASONS: ("reasons", ""),
+        COATING: ("coating candidate", ""),
+        CATHODE_VOLTAGE: ("cathode working potential", "V vs Li/Li⁺"),
+        OXIDATION_MARGIN: ("oxidation limit above the cathode potential", "V"),
+        ELECTROLYTE_REACTION_ENERGY: (
+            "most negative reaction energy with the electrolyte",
+            "eV/atom",
+        ),
+        PASSES: ("meets every hard criterion", ""),
+        FAILED_CRITERIA: ("criteria not met", ""),
+    }
+)
+
 # --- polymer electrolytes (Bradford et al. 2023; ssenb.data.load_polymer_electrolytes) ---
 POLYMER_SMILES = "polymer_smiles"  # repeat unit as given, with its two chain-end markers
 POLYMER = "polymer"  # canonical repeat-unit SMILES with * chain ends (the grouping key)
@@ -205,6 +275,9 @@ LABELS: dict[str, str] = {
 #: Charge of the common mobile ions (the metal gives this many electrons per ion).
 ION_CHARGES = {"Li": 1, "Na": 1, "K": 1, "Rb": 1, "Cs": 1, "Ag": 1, "Cu": 1, "Mg": 2, "Ca": 2,
                "Sr": 2, "Ba": 2, "Zn": 2, "Al": 3}  # fmt: skip
+#: The mobile ions ssenb names, in the order a material's own ion is chosen by
+#: :func:`ssenb.thermo.choose_ion`; the ion controls of the widgets offer these.
+MOBILE_IONS: tuple[str, ...] = tuple(ION_CHARGES)
 
 
 def ion_charge(ion: str) -> int:
@@ -233,6 +306,20 @@ def ion_label(ion: str) -> str:
     return f"{ion}/{ion_symbol(ion)}"
 
 
+def table_ion(data: object, default: str = "Li") -> str:
+    """The mobile ion a result or table was computed for: its ``ion``, else ``attrs["ion"]``.
+
+    Why: a figure labels its voltage axis from the data it draws (V vs Mg/Mg²⁺ for a Mg
+    screen), never from a default. ``screen`` and ``screen_candidates`` put the ion in
+    their table's ``attrs``.
+    """
+    ion = getattr(data, "ion", None)
+    if not isinstance(ion, str):
+        attrs = getattr(data, "attrs", None)
+        ion = attrs.get("ion") if isinstance(attrs, dict) else None
+    return ion if isinstance(ion, str) and ion else default
+
+
 def unit(column: str, *, ion: str = "Li") -> str:
     """The unit of ``column`` ("" when dimensionless or unknown)."""
     text = COLUMNS.get(column, ("", ""))[1]
@@ -240,8 +327,17 @@ def unit(column: str, *, ion: str = "Li") -> str:
 
 
 def label(column: str, *, ion: str = "Li") -> str:
-    """Axis title for ``column`` with its unit; voltages are referenced to ``ion`` metal."""
+    """Axis title for ``column`` with its unit; voltages are referenced to ``ion`` metal.
+
+    The one label function of every figure: a voltage reads "V vs Mg/Mg²⁺" for Mg
+    (:func:`ion_label`), never a copy of the reference electrode.
+
+    Examples
+    --------
+    >>> label(VOLTAGE, ion="Mg")
+    'voltage (V vs Mg/Mg²⁺)'
+    """
     text = LABELS.get(column, column.replace("_", " "))
     if ion != "Li":
-        text = text.replace("Li/Li⁺", f"{ion}/{ion}⁺").replace("Li taken", f"{ion} taken")
+        text = text.replace("Li/Li⁺", ion_label(ion)).replace("Li taken", f"{ion} taken")
     return text

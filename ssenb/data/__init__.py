@@ -5,11 +5,17 @@ Nothing here is vendored: each file is known by URL and sha256 and cached under
 else the OS cache folder; see :func:`data_dir`).
 """
 
-from ._cache import data_dir, fetch, file_status, is_present, offline
+from ._cache import data_dir, fetch, file_status, is_present, offline, sha256sum
 from ._registry import DATASETS, REGISTRY
 from .cif import parse_cif, read_cif
 from .hull_demos import load_alexandria_entries, load_mp2020_entries
 from .materials import display_formula, to_composition, to_element
+from .mp_properties import (
+    PROPERTY_NAMES,
+    load_mp_properties,
+    lookup_properties,
+    property_table,
+)
 from .mp_snapshot import CORRECTION_SCHEME, SNAPSHOT_NAME, load_mp_snapshot
 from .obelix import load_obelix
 from .polymer_electrolytes import load_polymer_electrolytes
@@ -17,6 +23,7 @@ from .polymer_electrolytes import load_polymer_electrolytes
 __all__ = [
     "CORRECTION_SCHEME",
     "DATASETS",
+    "PROPERTY_NAMES",
     "REGISTRY",
     "SNAPSHOT_NAME",
     "data_dir",
@@ -26,12 +33,16 @@ __all__ = [
     "is_present",
     "load_alexandria_entries",
     "load_mp2020_entries",
+    "load_mp_properties",
     "load_mp_snapshot",
     "load_obelix",
     "load_polymer_electrolytes",
+    "lookup_properties",
     "offline",
     "parse_cif",
+    "property_table",
     "read_cif",
+    "sha256sum",
     "to_composition",
     "to_element",
 ]

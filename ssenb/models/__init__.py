@@ -1,4 +1,6 @@
-"""Conductivity models: scikit-learn estimators, honest validation, pickle-free persistence.
+"""Property models (conductivity, band gaps, moduli): estimators, validation, persistence.
+
+scikit-learn estimators, honest validation, pickle-free persistence.
 
 Names load on first use, so ``import ssenb.models`` does not import scikit-learn,
 XGBoost or matminer until a model is built.
@@ -14,7 +16,12 @@ _NAMES = {
     "SUPERIONIC_LOG10": "conductivity",
     "ConductivityModel": "conductivity",
     "SuperionicClassifier": "conductivity",
-    "censored_mae": "conductivity",
+    "censored_mae": "property",
+    "PropertyModel": "property",
+    "Target": "_targets",
+    "TARGETS": "_targets",
+    "get_target": "_targets",
+    "register_target": "_targets",
     "MODEL_PRESETS": "_inputs",
     "material_features": "_inputs",
     "register_model_preset": "_inputs",
@@ -36,17 +43,18 @@ _NAMES = {
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._inputs import MODEL_PRESETS, material_features, register_model_preset
+    from ._targets import TARGETS, Target, get_target, register_target
     from .conductivity import (
         SUPERIONIC_LOG10,
         ConductivityModel,
         SuperionicClassifier,
-        censored_mae,
     )
     from .io import load_model, save_model
     from .polymer import PolymerConductivityModel, vtf_log10_sigma
     from .polymer_composite import composite_bounds
     from .polymer_validation import PolymerCVReport, cross_validate_polymer
     from .predictor import ConductivityPrediction, default_model, predict_conductivity
+    from .property import PropertyModel, censored_mae
     from .validation import (
         CVReport,
         cross_validate_conductivity,
@@ -65,23 +73,28 @@ def __dir__() -> list[str]:
 __all__ = [
     "MODEL_PRESETS",
     "SUPERIONIC_LOG10",
+    "TARGETS",
     "CVReport",
     "ConductivityModel",
     "ConductivityPrediction",
     "PolymerCVReport",
     "PolymerConductivityModel",
+    "PropertyModel",
     "SuperionicClassifier",
+    "Target",
     "censored_mae",
     "composite_bounds",
     "cross_validate_conductivity",
     "cross_validate_polymer",
     "default_model",
+    "get_target",
     "load_model",
     "material_features",
     "near_duplicate_groups",
     "paper_groups",
     "predict_conductivity",
     "register_model_preset",
+    "register_target",
     "save_model",
     "vtf_log10_sigma",
 ]

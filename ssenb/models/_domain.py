@@ -1,11 +1,18 @@
 """Applicability domain: whether a material is like the ones the model learned from.
 
-Three checks, each with a reason a reader can act on: the material has the mobile ion
-(the model predicts Li-ion conductivity and learned from Li compounds only); all its
-elements occur in the training set; and it lies near the training data in feature space
-(distance to the nearest training material, after standardising the features and
+Three checks, each with a reason a reader can act on: the material holds the elements the
+target requires (Li for Li-ion conductivity: that model learned from Li compounds only);
+all its elements occur in the training set; and it lies near the training data in feature
+space (distance to the nearest training material, after standardising the features and
 projecting on their first principal components, against the 99th percentile of the
 training materials' own nearest-neighbour distances).
+
+The principal axes come from an SVD of the standardised matrix. LAPACK's SVD can fail to
+converge (it did, with some OpenBLAS builds and ``OMP_NUM_THREADS=1``, on a valid OBELiX
+training matrix); the domain then falls back to the eigenvectors of the covariance
+matrix, then to no projection (raw standardised features), and says which it used in
+``method``. A domain check that cannot be computed never kills a fit: with no usable
+feature distance, only the element checks remain and ``method`` says so.
 """
 
 from __future__ import annotations
@@ -25,6 +32,42 @@ if TYPE_CHECKING:
 
 N_COMPONENTS = 10
 QUANTILE = 0.99
+REQUIRED_LI_REASON = "the model predicts Li-ion conductivity and learned from Li compounds only"
+
+
+def principal_axes(z: np.ndarray, k: int) -> tuple[np.ndarray, str]:
+    """(the first ``k`` principal axes of the centred matrix ``z`` as rows, method used).
+
+    SVD first; if LAPACK does not converge, the eigenvectors of ``z.T @ z`` (the same
+    axes, found by another driver); if that fails too, the first ``k`` standardised
+    features themselves ("identity"): distances in a subspace that is not the principal
+    one are still distances, and the fit goes on.
+    """
+    try:
+        _, _, vt = np.linalg.svd(z, full_matrices=False)
+        if np.isfinite(vt).all():
+            return vt[:k], "svd"
+    except np.linalg.LinAlgError:
+        pass
+    try:
+        w, v = np.linalg.eigh(z.T @ z)
+        if np.isfinite(v).all():
+            return v[:, np.argsort(w)[::-1][:k]].T, "eigh"
+    except np.linalg.LinAlgError:
+        pass
+    return np.eye(z.shape[1])[:k], "identity"
+
+
+def _nearest(pts: np.ndarray, ref: np.ndarray, *, exclude_self: bool = False) -> np.ndarray:
+    """Distance from each row of ``pts`` to its nearest row of ``ref`` (in chunks: bounded memory)."""
+    out = np.empty(len(pts))
+    for start in range(0, len(pts), 512):
+        block = pts[start : start + 512]
+        d = np.linalg.norm(block[:, None, :] - ref[None, :, :], axis=2)
+        if exclude_self:
+            d[np.arange(len(block)), np.arange(start, start + len(block))] = np.inf
+        out[start : start + 512] = d.min(axis=1)
+    return out
 
 
 def _compositions(items: Iterable[Any] | None) -> list[Composition | None]:
@@ -51,27 +94,47 @@ class Domain:
     components: list[list[float]] = field(default_factory=list)
     points: list[list[float]] = field(default_factory=list)
     threshold: float = math.inf
+    required: list[str] = field(default_factory=lambda: ["Li"])
+    required_reason: str = REQUIRED_LI_REASON
+    method: str = "svd"  # how the axes were found: svd, eigh, identity, none (see module doc)
 
     @classmethod
-    def fit(cls, matrix: np.ndarray, compositions: Iterable[Any] | None = None) -> Domain:
-        """Learn the domain from a training feature matrix and the materials' compositions."""
+    def fit(
+        cls,
+        matrix: np.ndarray,
+        compositions: Iterable[Any] | None = None,
+        *,
+        required: Iterable[str] = ("Li",),
+        required_reason: str = REQUIRED_LI_REASON,
+    ) -> Domain:
+        """Learn the domain from a training feature matrix and the materials' compositions.
+
+        ``required`` lists elements every in-domain material must hold (``required_reason``
+        says why, for the note). Never raises on a matrix LAPACK cannot decompose: see the
+        module doc and ``method``.
+        """
         elements = sorted(
             {str(el) for c in _compositions(compositions) if c is not None for el in c.elements}
         )
+        need = list(required)
         cols = np.where(np.isfinite(matrix).all(axis=0))[0]
         if len(cols) == 0 or len(matrix) < 3:
-            return cls(elements=elements)
+            return cls(
+                elements=elements, method="none", required=need, required_reason=required_reason
+            )
         x = matrix[:, cols]
         mean, scale = x.mean(axis=0), x.std(axis=0)
         scale[scale == 0] = 1.0
         z = (x - mean) / scale
         k = min(N_COMPONENTS, z.shape[1], len(z) - 1)
-        _, _, vt = np.linalg.svd(z, full_matrices=False)
-        comps = vt[:k]
+        comps, method = principal_axes(z, k)
         pts = z @ comps.T
-        d = np.linalg.norm(pts[:, None, :] - pts[None, :, :], axis=2)
-        np.fill_diagonal(d, np.inf)
-        threshold = float(np.quantile(d.min(axis=1), QUANTILE))
+        if not np.isfinite(pts).all():
+            return cls(
+                elements=elements, method="none", required=need, required_reason=required_reason
+            )
+        d = _nearest(pts, pts, exclude_self=True)
+        threshold = float(np.quantile(d, QUANTILE))
         return cls(
             elements,
             cols.tolist(),
@@ -80,6 +143,9 @@ class Domain:
             comps.tolist(),
             pts.tolist(),
             threshold,
+            method=method,
+            required=need,
+            required_reason=required_reason,
         )
 
     def assess(
@@ -98,10 +164,9 @@ class Domain:
                 if c is None:
                     continue
                 symbols = {str(el) for el in c.elements}
-                if "Li" not in symbols:
-                    notes[i].append(
-                        "contains no Li: the model predicts Li-ion conductivity and learned from Li compounds only"
-                    )
+                lacking = [e for e in self.required if e not in symbols]
+                if lacking:
+                    notes[i].append(f"contains no {', '.join(lacking)}: {self.required_reason}")
                 unseen = sorted(symbols - known)
                 if unseen:
                     notes[i].append(f"elements never seen in training: {', '.join(unseen)}")
@@ -110,8 +175,7 @@ class Domain:
             x = matrix[:, self.columns]
             z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
             pts = z @ np.asarray(self.components).T
-            ref = np.asarray(self.points)
-            d = np.linalg.norm(pts[:, None, :] - ref[None, :, :], axis=2).min(axis=1)
+            d = _nearest(pts, np.asarray(self.points))
             dist = np.where(np.isfinite(x).all(axis=1), d, np.nan)
             for i, value in enumerate(dist):
                 if value > self.threshold:
@@ -148,6 +212,10 @@ class Domain:
                 components=[[float(v) for v in row] for row in d.get("components", [])],
                 points=[[float(v) for v in row] for row in d.get("points", [])],
                 threshold=float(d.get("threshold", math.inf)),
+                # a model saved before targets were declared is a Li-ion conductivity model
+                required=[str(e) for e in d.get("required", ["Li"])],
+                required_reason=str(d.get("required_reason", REQUIRED_LI_REASON)),
+                method=str(d.get("method", "svd")),
             )
         except (TypeError, ValueError) as err:
             raise InvalidInputError(f"domain holds non-numeric values: {err}") from err

@@ -155,16 +155,26 @@ def material_features(frame: pd.DataFrame, preset: str, *, progress: bool = Fals
     )
 
 
-def targets(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(log10 sigma, censored) from an OBELiX-like frame."""
-    if K.LOG10_SIGMA not in frame:
+def targets(
+    frame: pd.DataFrame, label: str = K.LOG10_SIGMA, censored: str | None = K.CENSORED
+) -> tuple[np.ndarray, np.ndarray]:
+    """(labels, censored flags) from a material frame: column ``label``, flags from ``censored``.
+
+    The defaults read an OBELiX-like frame (log10 σ in S/cm, upper bounds flagged in
+    ``censored``); a :class:`~ssenb.models.Target` names other columns. A missing flag
+    column (or ``censored=None``) means no label is a bound.
+    """
+    if label not in frame:
         raise InvalidInputError(
-            f"the frame has no {K.LOG10_SIGMA!r} column to learn from; pass y= explicitly or a frame from load_obelix"
+            f"the frame has no {label!r} column to learn from; pass y= explicitly or a frame "
+            f"that has it (for log10 σ: a frame from load_obelix)"
         )
-    y = pd.to_numeric(frame[K.LOG10_SIGMA], errors="coerce").to_numpy(float)
+    y = pd.to_numeric(frame[label], errors="coerce").to_numpy(float)
     if np.isnan(y).any():
-        raise InvalidInputError(
-            f"{int(np.isnan(y).sum())} rows have no {K.LOG10_SIGMA}; drop them first"
-        )
-    censored = frame[K.CENSORED].to_numpy(bool) if K.CENSORED in frame else np.zeros(len(y), bool)
-    return y, censored
+        raise InvalidInputError(f"{int(np.isnan(y).sum())} rows have no {label}; drop them first")
+    flags = (
+        frame[censored].to_numpy(bool)
+        if censored is not None and censored in frame
+        else np.zeros(len(y), bool)
+    )
+    return y, flags

@@ -24,6 +24,7 @@ from ..errors import InvalidInputError, ModelFileError
 
 if TYPE_CHECKING:  # types only: io imports no estimator at run time
     from .conductivity import ConductivityModel, SuperionicClassifier
+    from .property import PropertyModel
 
 _Model = TypeVar("_Model")
 
@@ -40,6 +41,7 @@ MAX_JSON_DEPTH = 64
 ESTIMATORS = {
     "ConductivityModel": ("ssenb.models.conductivity", "ConductivityModel"),
     "SuperionicClassifier": ("ssenb.models.conductivity", "SuperionicClassifier"),
+    "PropertyModel": ("ssenb.models.property", "PropertyModel"),
     "PolymerConductivityModel": ("ssenb.models.polymer", "PolymerConductivityModel"),
 }
 
@@ -50,7 +52,7 @@ def member_name(k: int) -> str:
 
 
 def save_model(
-    model: ConductivityModel | SuperionicClassifier,
+    model: ConductivityModel | PropertyModel | SuperionicClassifier,
     path: str | os.PathLike[str],
     *,
     data_version: str | None = None,
@@ -63,7 +65,7 @@ def save_model(
 
     Parameters
     ----------
-    model : ConductivityModel or SuperionicClassifier
+    model : ConductivityModel, PropertyModel or SuperionicClassifier
         A fitted estimator.
     path : str or Path
         Folder to create. An existing empty folder is used; a non-empty one is refused
@@ -133,7 +135,7 @@ def save_model(
 @overload
 def load_model(
     path: str | os.PathLike[str], expected: None = None
-) -> ConductivityModel | SuperionicClassifier: ...
+) -> ConductivityModel | PropertyModel | SuperionicClassifier: ...
 
 
 @overload

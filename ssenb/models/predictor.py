@@ -162,8 +162,7 @@ def default_model(
     about a second. ``$SSENB_MODEL_DIR`` chooses the folder (default: the OS cache).
     """
     from .. import __version__
-    from ..data import load_obelix
-    from ..data._cache import fetch, sha256sum
+    from ..data import fetch, load_obelix, sha256sum
     from ._inputs import check_model_preset
     from .conductivity import ConductivityModel
     from .io import FORMAT_VERSION, load_model, save_model

@@ -361,7 +361,7 @@ def cross_validate_conductivity(
         base_parts.append(baseline)
         rows.append(
             {
-                "fold": k,
+                K.FOLD: k,
                 "test_group": str(split_groups[test][0])
                 if cv == "family"
                 else f"{len(np.unique(split_groups[test]))} groups",
@@ -396,7 +396,7 @@ def cross_validate_conductivity(
             K.CENSORED: ct,
             K.PREDICTION: pred,
             K.PREDICTION_STD: np.concatenate(std_parts)[order],
-            "fold": np.concatenate(fold_parts)[order],
+            K.FOLD: np.concatenate(fold_parts)[order],
         }
     )
     folds = pd.DataFrame(rows).rename(columns={"mae": K.MAE, "baseline_mae": K.BASELINE_MAE})

@@ -2,6 +2,7 @@
 
 from .export import save_figure, use_notebook_renderer
 from .interface import interface_heatmap, reaction_energy_curve
+from .interphase import coating_map, interphase_bands, interphase_table
 from .mlip import benchmark_hull_parity, benchmark_parity, doping_bars
 from .phase_diagram import hull_diagram
 from .polymer import conductivity_arrhenius, polymer_parity
@@ -24,12 +25,15 @@ __all__ = [
     "benchmark_parity",
     "candidates_pareto",
     "candidates_window_bars",
+    "coating_map",
     "conductivity_arrhenius",
     "doping_bars",
     "element_color",
     "formula_html",
     "hull_diagram",
     "interface_heatmap",
+    "interphase_bands",
+    "interphase_table",
     "landscape_energy_profile",
     "landscape_pathway_3d",
     "polymer_parity",

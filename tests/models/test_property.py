@@ -1,0 +1,131 @@
+"""PropertyModel: one estimator, targets as declared specs; conductivity is one of them."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from ssenb.errors import InvalidInputError, UnknownNameError
+from ssenb.models import (
+    TARGETS,
+    ConductivityModel,
+    PropertyModel,
+    Target,
+    get_target,
+    load_model,
+    register_target,
+)
+
+SMALL = {"n_estimators": 30, "n_models": 2, "random_state": 0, "n_jobs": 1}
+
+# Experimental band gaps (eV, room temperature; CRC Handbook / Kittel): hand-checkable labels.
+GAPS = pd.DataFrame(
+    {
+        "formula": ["LiF", "NaCl", "Si", "GaAs", "MgO", "ZnO", "Ge", "InSb", "KCl", "AlN"],
+        "band_gap_expt_eV": [13.6, 8.5, 1.12, 1.42, 7.8, 3.37, 0.66, 0.17, 8.4, 6.2],
+    }
+)
+
+
+@parametrize_with_checks([PropertyModel(target="log10_shear_modulus", **SMALL)])
+def test_sklearn_contract(estimator, check):
+    check(estimator)
+
+
+def test_conductivity_model_is_the_property_model_with_the_conductivity_target(obelix):
+    """Same seed, same data: the two spellings give identical predictions."""
+    head = obelix.head(60)
+    a = ConductivityModel(**SMALL).fit(head).predict(obelix.tail(10), return_std=True)
+    b = PropertyModel(target="log10_sigma", **SMALL).fit(head).predict(obelix.tail(10), True)
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+    assert "target" not in ConductivityModel().get_params()  # fixed, not a parameter
+
+
+def test_a_band_gap_model_learns_its_own_column_and_never_predicts_a_negative_gap():
+    model = PropertyModel(target="band_gap_expt", **SMALL).fit(GAPS)
+    assert model.target_spec().unit == "eV"
+    pred = model.predict(["LiCl", "Sn", "CsI"])
+    assert (pred >= 0).all()
+    table = model.predict_frame(["LiCl"])
+    assert list(table.columns) == ["band_gap_expt_eV_pred", "band_gap_expt_eV_std"]
+    # no Li required for a band gap: a Li-free material is in this model's domain
+    assert bool(model.applicability(["NaF"])["in_domain"].iloc[0])
+
+
+def test_the_conductivity_target_flags_a_material_without_li(fitted):
+    row = fitted.applicability(["NaCl"]).iloc[0]
+    assert not row["in_domain"] and "contains no Li" in row["domain_notes"]
+
+
+def test_labels_outside_the_declared_range_are_refused():
+    bad = GAPS.assign(band_gap_expt_eV=GAPS["band_gap_expt_eV"] - 1.0)  # InSb at -0.83 eV
+    with pytest.raises(InvalidInputError, match="outside the valid range"):
+        PropertyModel(target="band_gap_expt", **SMALL).fit(bad)
+    with pytest.raises(InvalidInputError, match="band_gap_pbe_eV"):  # the frame lacks the column
+        PropertyModel(target="band_gap_pbe", **SMALL).fit(GAPS)
+
+
+def test_unknown_target_lists_the_declared_ones():
+    with pytest.raises(UnknownNameError, match="band_gap_pbe"):
+        PropertyModel(target="melting_point").fit(GAPS)
+    with pytest.raises(UnknownNameError, match="register_target"):
+        get_target("melting_point")
+
+
+def test_a_new_target_is_a_declared_spec(tmp_path):
+    spec = Target(
+        name="test_density",
+        label="density_g_cm3",
+        quantity="density",
+        unit="g/cm³",
+        valid_range=(0.0, math.inf),
+        clip=True,
+    )
+    try:
+        register_target(spec)
+        assert register_target(spec) is spec  # declaring the same spec again is harmless
+        with pytest.raises(InvalidInputError, match="replace=True"):
+            register_target(Target(name="test_density", label="other", quantity="x", unit="x"))
+        frame = pd.DataFrame(
+            {
+                "formula": ["LiF", "NaCl", "Si", "Fe", "Al", "Cu"],
+                "density_g_cm3": [2.64, 2.17, 2.33, 7.87, 2.70, 8.96],
+            }
+        )
+        model = PropertyModel(target="test_density", **SMALL).fit(frame)
+        again = load_model(model.save(tmp_path / "m"))
+        assert isinstance(again, PropertyModel) and again.target == "test_density"
+        np.testing.assert_array_equal(again.predict(["Ni"]), model.predict(["Ni"]))
+    finally:
+        TARGETS.pop("test_density", None)
+
+
+def test_domain_survives_an_svd_that_does_not_converge(monkeypatch):
+    """LAPACK's SVD failed on a valid OBELiX matrix with OMP_NUM_THREADS=1: fall back, never fail."""
+    from ssenb.models._domain import Domain
+
+    def no_svd(*args, **kwargs):
+        raise np.linalg.LinAlgError("SVD did not converge")
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 6))
+    reference = Domain.fit(x)
+    monkeypatch.setattr(np.linalg, "svd", no_svd)
+    fallback = Domain.fit(x)
+    assert (reference.method, fallback.method) == ("svd", "eigh")
+    # the same principal subspace, found by another driver: the same distances
+    probe = rng.normal(size=(5, 6)) * 3
+    np.testing.assert_allclose(
+        reference.assess(probe)["nn_distance"], fallback.assess(probe)["nn_distance"], rtol=1e-6
+    )
+
+    def no_eigh(*args, **kwargs):
+        raise np.linalg.LinAlgError("Eigenvalues did not converge")
+
+    monkeypatch.setattr(np.linalg, "eigh", no_eigh)
+    assert Domain.fit(x).method == "identity"
+    model = ConductivityModel(n_estimators=5, n_models=1, random_state=0).fit(x, x[:, 0])
+    assert model.domain_.method == "identity"  # the fit went on
