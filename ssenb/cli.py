@@ -165,7 +165,6 @@ def _screen(args: argparse.Namespace) -> int:
     """``ssenb screen``: hull distance and window of many formulas, ranked."""
     from .data.materials import to_composition, to_element
     from .thermo import screen
-    from .thermo.screening import missing_ion_note
 
     _refuse_existing(args.output, args.force)
     for text in args.materials:  # a typo on the command line is fixed, not recorded
