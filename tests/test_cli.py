@@ -52,7 +52,7 @@ def test_screen_chemsys_ranks_ion_free_compounds_last(capsys):
     assert [int(row[0]) for row in rows] == list(range(1, len(rows) + 1))
     assert "e-" not in captured.out  # no 2.775558e-17 (LiP7's hull distance is round-off)
     assert "-0.000" not in captured.out
-    assert "without Li (P4S7" in captured.err and "no Li to release" in captured.err
+    assert "hold no Li (P4S7" in captured.err and "rank after every Li compound" in captured.err
 
 
 def test_cv_command(tmp_path, capsys):
