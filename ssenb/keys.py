@@ -81,9 +81,9 @@ RUN_TIME = "time_s"  # wall time, s
 #: column -> (description, unit); unit "" for dimensionless or text columns.
 COLUMNS: dict[str, tuple[str, str]] = {
     SIGMA: ("σ", "S/cm"),
-    LOG10_SIGMA: ("log10 σ", "S/cm"),
-    PREDICTION: ("predicted log10 σ", "S/cm"),
-    PREDICTION_STD: ("uncertainty of log10 σ, 1 std", "S/cm"),
+    LOG10_SIGMA: ("log₁₀ σ", "S/cm"),
+    PREDICTION: ("predicted log₁₀ σ", "S/cm"),
+    PREDICTION_STD: ("uncertainty of log₁₀ σ, 1 std", "S/cm"),
     E_FORM: ("formation energy", "eV/atom"),
     E_DECOMP: ("decomposition energy", "eV/atom"),
     E_HULL: ("energy above hull", "eV/atom"),
@@ -100,8 +100,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     PARETO_RANK: ("Pareto rank (1 = not dominated)", ""),
     ATOMIC_FRACTION: ("atomic fraction", ""),
     SHAP_VALUE: ("SHAP value", "log10 S/cm"),
-    MAE: ("MAE of log10 σ", "log10 S/cm"),
-    BASELINE_MAE: ("median-predictor MAE of log10 σ", "log10 S/cm"),
+    MAE: ("MAE of log₁₀ σ", "log10 S/cm"),
+    BASELINE_MAE: ("median-predictor MAE of log₁₀ σ", "log10 S/cm"),
     INPUT: ("input", ""),
     FORMULA: ("formula", ""),
     REDUCED_FORMULA: ("reduced formula", ""),
