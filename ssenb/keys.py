@@ -60,7 +60,6 @@ PARETO_RANK = "pareto_rank"  # 1 = on the Pareto front
 # --- model outputs -------------------------------------------------------------------
 PREDICTION = "log10_sigma_pred"
 PREDICTION_STD = "log10_sigma_std"
-FEATURE = "feature"
 SHAP_VALUE = "shap_log10_sigma"
 FOLD = "fold"
 MAE = "mae_log10_sigma"
@@ -90,10 +89,10 @@ RUN_TIME = "time_s"  # wall time, s
 #: column -> (description, unit); unit "" for dimensionless or text columns.
 COLUMNS: dict[str, tuple[str, str]] = {
     SIGMA: ("σ", "S/cm"),
-    LOG10_SIGMA: ("log10 σ", "S/cm"),
+    LOG10_SIGMA: ("log₁₀ σ", "S/cm"),
     TEMPERATURE_C: ("measurement temperature", "°C"),
-    PREDICTION: ("predicted log10 σ", "S/cm"),
-    PREDICTION_STD: ("calibrated 1σ of log10 σ (68 % interval half-width)", "S/cm"),
+    PREDICTION: ("predicted log₁₀ σ", "S/cm"),
+    PREDICTION_STD: ("calibrated 1σ of log₁₀ σ (68 % interval half-width)", "S/cm"),
     E_FORM: ("formation energy", "eV/atom"),
     E_DECOMP: ("decomposition energy", "eV/atom"),
     E_HULL: ("energy above hull", "eV/atom"),
@@ -110,8 +109,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     PARETO_RANK: ("Pareto rank (1 = not dominated)", ""),
     ATOMIC_FRACTION: ("atomic fraction", ""),
     SHAP_VALUE: ("SHAP value", "log10 S/cm"),
-    MAE: ("MAE of log10 σ", "log10 S/cm"),
-    BASELINE_MAE: ("median-predictor MAE of log10 σ", "log10 S/cm"),
+    MAE: ("MAE of log₁₀ σ", "log10 S/cm"),
+    BASELINE_MAE: ("median-predictor MAE of log₁₀ σ", "log10 S/cm"),
     INPUT: ("input", ""),
     FORMULA: ("formula", ""),
     REDUCED_FORMULA: ("reduced formula", ""),
@@ -173,6 +172,147 @@ COLUMNS.update(
     }
 )
 
+# --- electronic and mechanical properties (band gap, elastic moduli) -------------------
+BAND_GAP_PBE = "band_gap_pbe_eV"  # DFT (PBE/GGA+U) band gap, eV (Materials Project)
+BAND_GAP_EXPT = "band_gap_expt_eV"  # measured band gap, eV
+LOG10_G = "log10_G_VRH_GPa"  # log10 of the Voigt-Reuss-Hill shear modulus in GPa
+LOG10_K = "log10_K_VRH_GPa"  # log10 of the Voigt-Reuss-Hill bulk modulus in GPa
+G_VRH = "G_VRH_GPa"  # Voigt-Reuss-Hill shear modulus, GPa
+K_VRH = "K_VRH_GPa"  # Voigt-Reuss-Hill bulk modulus, GPa
+BAND_GAP = "band_gap_eV"  # band gap from the best source at hand (see BAND_GAP_SOURCE)
+BAND_GAP_STD = "band_gap_std_eV"  # its uncertainty (model: 1 std; data: 0 or polymorph spread)
+BAND_GAP_SOURCE = "band_gap_source"  # "MP (PBE) data", "experiment", "model", ...
+LOG10_G_STD = "log10_G_VRH_std"  # uncertainty of log10 G (1 std, log10 GPa)
+LOG10_K_STD = "log10_K_VRH_std"
+MODULI_SOURCE = "moduli_source"  # where G and K came from
+G_OVER_G_LI = "G_over_G_Li"  # Monroe-Newman ratio, shear modulus over Li metal's
+MONROE_NEWMAN = "monroe_newman_verdict"  # plain-language verdict on dendrite suppression
+N_ENTRIES = "n_entries"  # rows of the data that share the composition (polymorphs)
+COLUMNS.update(
+    {
+        BAND_GAP_PBE: ("band gap, DFT (PBE)", "eV"),
+        BAND_GAP_EXPT: ("band gap, experiment", "eV"),
+        LOG10_G: ("log10 shear modulus G_VRH", "log10 GPa"),
+        LOG10_K: ("log10 bulk modulus K_VRH", "log10 GPa"),
+        G_VRH: ("shear modulus G_VRH", "GPa"),
+        K_VRH: ("bulk modulus K_VRH", "GPa"),
+        BAND_GAP: ("band gap", "eV"),
+        BAND_GAP_STD: ("uncertainty of the band gap", "eV"),
+        BAND_GAP_SOURCE: ("source of the band gap", ""),
+        LOG10_G_STD: ("uncertainty of log10 G, 1 std", "log10 GPa"),
+        LOG10_K_STD: ("uncertainty of log10 K, 1 std", "log10 GPa"),
+        MODULI_SOURCE: ("source of G and K", ""),
+        G_OVER_G_LI: ("G / G_Li (Monroe–Newman ratio)", ""),
+        MONROE_NEWMAN: ("Monroe–Newman verdict", ""),
+        N_ENTRIES: ("entries sharing the composition", ""),
+    }
+)
+for _col in (BAND_GAP_PBE, BAND_GAP_EXPT, LOG10_G, LOG10_K):
+    _desc, _unit = COLUMNS[_col]
+    COLUMNS[f"{_col}_min"] = (f"{_desc}, lowest entry", _unit)
+    COLUMNS[f"{_col}_max"] = (f"{_desc}, highest entry", _unit)
+
+# --- interphases and coatings (ssenb.thermo.interphases, ssenb.thermo.coating) ----------
+ELECTRONIC_CHARACTER = "electronic_character"  # insulator / semiconductor / metal / unknown
+ION_FRACTION = "ion_atomic_fraction"  # atomic fraction of the mobile ion in a phase
+MOLE_FRACTION = "mole_fraction"  # formula units of a product / all product formula units
+VERDICT = "verdict"
+REASONS = "reasons"
+COATING = "coating"
+CATHODE_VOLTAGE = "cathode_voltage_V"  # the cathode's working potential, V vs Li/Li+
+OXIDATION_MARGIN = "oxidation_margin_V"  # coating's oxidation limit minus the cathode potential
+ELECTROLYTE_REACTION_ENERGY = "electrolyte_reaction_energy_eV_atom"  # most negative, vs electrolyte
+PASSES = "passes"  # every hard criterion of the coating screen is met
+FAILED_CRITERIA = "failed_criteria"
+COLUMNS.update(
+    {
+        ELECTRONIC_CHARACTER: ("electronic character from the PBE gap", ""),
+        ION_FRACTION: ("atomic fraction of the mobile ion", ""),
+        MOLE_FRACTION: ("mole fraction among the products", ""),
+        VERDICT: ("verdict", ""),
+        REASONS: ("reasons", ""),
+        COATING: ("coating candidate", ""),
+        CATHODE_VOLTAGE: ("cathode working potential", "V vs Li/Li⁺"),
+        OXIDATION_MARGIN: ("oxidation limit above the cathode potential", "V"),
+        ELECTROLYTE_REACTION_ENERGY: (
+            "most negative reaction energy with the electrolyte",
+            "eV/atom",
+        ),
+        PASSES: ("meets every hard criterion", ""),
+        FAILED_CRITERIA: ("criteria not met", ""),
+    }
+)
+
+# --- polymer electrolytes (Bradford et al. 2023; ssenb.data.load_polymer_electrolytes) ---
+POLYMER_SMILES = "polymer_smiles"  # repeat unit as given, with its two chain-end markers
+POLYMER = "polymer"  # canonical repeat-unit SMILES with * chain ends (the grouping key)
+SALT_SMILES = "salt_smiles"  # canonical salt SMILES ("" for a single-ion polymer)
+SALT = "salt"  # salt name (LiTFSI ...), else the canonical SMILES
+SMILES_ERROR = "smiles_error"  # why a row's polymer or salt SMILES was refused ("" if fine)
+MOLALITY = "molality_mol_kg"  # mol salt per kg polymer
+MW = "mw_g_mol"  # polymer molecular weight, g/mol
+TEMPERATURE_C = "temperature_C"
+TEMPERATURE_K = "temperature_K"
+INVERSE_TEMPERATURE = "inverse_temperature_1000_per_K"  # 1000/T, 1/K
+VTF_LOG10_A = "vtf_log10_A"  # VTF prefactor, log10 S/cm
+VTF_B = "vtf_B_K"  # VTF pseudo-activation B, K: σ = A exp(-B/(T - T0)), B = E_a/k_B
+VTF_T0 = "vtf_T0_K"  # VTF ideal glass temperature T0, K
+COLUMNS.update(
+    {
+        POLYMER_SMILES: ("polymer repeat unit (SMILES)", ""),
+        POLYMER: ("polymer repeat unit (canonical SMILES)", ""),
+        SALT_SMILES: ("salt (SMILES)", ""),
+        SALT: ("salt", ""),
+        SMILES_ERROR: ("why the SMILES was refused", ""),
+        MOLALITY: ("salt molality", "mol/kg"),
+        MW: ("polymer molecular weight", "g/mol"),
+        TEMPERATURE_C: ("temperature", "°C"),
+        TEMPERATURE_K: ("temperature", "K"),
+        INVERSE_TEMPERATURE: ("1000/T", "1/K"),
+        VTF_LOG10_A: ("VTF prefactor log10 A", "log10 S/cm"),
+        VTF_B: ("VTF pseudo-activation B", "K"),
+        VTF_T0: ("VTF T0", "K"),
+    }
+)
+
+# --- substitution candidates (ssenb.design) -----------------------------------------
+SITE = "site"  # host element whose sites the dopant takes
+SITE_OXIDATION_STATE = "site_oxidation_state"
+DOPANT = "dopant"
+DOPANT_OXIDATION_STATE = "dopant_oxidation_state"
+SUBSTITUTION_PROBABILITY = "substitution_probability"  # P(dopant | site species), data-mined
+COORDINATION = "coordination"  # of the site, where a structure gives it
+SITE_RADIUS = "site_radius_A"  # Shannon ionic radius, Å
+DOPANT_RADIUS = "dopant_radius_A"
+RADIUS_MISMATCH = "radius_mismatch_pct"  # (dopant - site) / site radius, %
+LI_PER_DOPANT = "li_per_dopant"  # change of Li per dopant: + interstitials, - vacancies/replaced
+COMPENSATION = "compensation"
+DOPED_FORMULA = "doped_formula"  # e.g. Li7-xLa3Zr2-xTaxO12, x dopants per formula unit
+SITE_FRACTIONS = "site_fractions"  # grid fractions of the site a cell within the bound realises
+MIN_CELL_ATOMS = "min_cell_atoms"  # atoms of the smallest such cell
+CHARGE_BALANCED = "charge_balanced"
+RANK = "rank"  # REASONS is shared with the coating screen (above)
+COLUMNS.update(
+    {
+        SITE: ("substituted site (host element)", ""),
+        SITE_OXIDATION_STATE: ("oxidation state of the site", "e"),
+        DOPANT: ("dopant", ""),
+        DOPANT_OXIDATION_STATE: ("oxidation state of the dopant", "e"),
+        SUBSTITUTION_PROBABILITY: ("data-mined substitution probability P(dopant | site)", ""),
+        COORDINATION: ("coordination number of the site", ""),
+        SITE_RADIUS: ("Shannon ionic radius of the site", "Å"),
+        DOPANT_RADIUS: ("Shannon ionic radius of the dopant", "Å"),
+        RADIUS_MISMATCH: ("ionic radius mismatch, dopant vs site", "%"),
+        LI_PER_DOPANT: ("Li gained per dopant, a replaced Li site included (- = fewer Li)", ""),
+        COMPENSATION: ("charge compensation", ""),
+        DOPED_FORMULA: ("doped formula (x dopants per formula unit)", ""),
+        SITE_FRACTIONS: ("fractions of the site realised in a cell within the bound", ""),
+        MIN_CELL_ATOMS: ("atoms in the smallest cell realising a fraction", ""),
+        CHARGE_BALANCED: ("charge balanced", ""),
+        RANK: ("rank (1 = most likely)", ""),
+    }
+)
+
 #: Human-readable axis titles with units (derived from :data:`COLUMNS`).
 LABELS: dict[str, str] = {
     name: f"{desc} ({unit})" if unit else desc for name, (desc, unit) in COLUMNS.items()
@@ -182,6 +322,9 @@ LABELS: dict[str, str] = {
 #: Charge of the common mobile ions (the metal gives this many electrons per ion).
 ION_CHARGES = {"Li": 1, "Na": 1, "K": 1, "Rb": 1, "Cs": 1, "Ag": 1, "Cu": 1, "Mg": 2, "Ca": 2,
                "Sr": 2, "Ba": 2, "Zn": 2, "Al": 3}  # fmt: skip
+#: The mobile ions ssenb names, in the order a material's own ion is chosen by
+#: :func:`ssenb.thermo.choose_ion`; the ion controls of the widgets offer these.
+MOBILE_IONS: tuple[str, ...] = tuple(ION_CHARGES)
 
 
 def ion_charge(ion: str) -> int:
@@ -210,6 +353,20 @@ def ion_label(ion: str) -> str:
     return f"{ion}/{ion_symbol(ion)}"
 
 
+def table_ion(data: object, default: str = "Li") -> str:
+    """The mobile ion a result or table was computed for: its ``ion``, else ``attrs["ion"]``.
+
+    Why: a figure labels its voltage axis from the data it draws (V vs Mg/Mg²⁺ for a Mg
+    screen), never from a default. ``screen`` and ``screen_candidates`` put the ion in
+    their table's ``attrs``.
+    """
+    ion = getattr(data, "ion", None)
+    if not isinstance(ion, str):
+        attrs = getattr(data, "attrs", None)
+        ion = attrs.get("ion") if isinstance(attrs, dict) else None
+    return ion if isinstance(ion, str) and ion else default
+
+
 def unit(column: str, *, ion: str = "Li") -> str:
     """The unit of ``column`` ("" when dimensionless or unknown)."""
     text = COLUMNS.get(column, ("", ""))[1]
@@ -217,8 +374,17 @@ def unit(column: str, *, ion: str = "Li") -> str:
 
 
 def label(column: str, *, ion: str = "Li") -> str:
-    """Axis title for ``column`` with its unit; voltages are referenced to ``ion`` metal."""
+    """Axis title for ``column`` with its unit; voltages are referenced to ``ion`` metal.
+
+    The one label function of every figure: a voltage reads "V vs Mg/Mg²⁺" for Mg
+    (:func:`ion_label`), never a copy of the reference electrode.
+
+    Examples
+    --------
+    >>> label(VOLTAGE, ion="Mg")
+    'voltage (V vs Mg/Mg²⁺)'
+    """
     text = LABELS.get(column, column.replace("_", " "))
     if ion != "Li":
-        text = text.replace("Li/Li⁺", f"{ion}/{ion}⁺").replace("Li taken", f"{ion} taken")
+        text = text.replace("Li/Li⁺", ion_label(ion)).replace("Li taken", f"{ion} taken")
     return text

@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     from .thermo import StabilityWindow
     from .thermo.sources import EntrySource
 
-REPORT_ELECTRODES = ("Li", "LiCoO2")
-
 
 def resolve_material(text: str) -> tuple[Material | pd.DataFrame, str]:
     """A formula, a CIF file path, or an OBELiX id (``obelix:jqc``) -> what to analyse.
@@ -64,7 +62,7 @@ def resolve_material(text: str) -> tuple[Material | pd.DataFrame, str]:
 def build_report(
     material: Material | pd.DataFrame,
     *,
-    ion: str = "Li",
+    ion: str | None = None,
     source: Any = None,
     predict: bool = True,
     label: str | None = None,
@@ -74,22 +72,21 @@ def build_report(
     Parameters
     ----------
     material : str, Composition, Structure, or a one-row OBELiX frame
-    ion : str
-        Mobile ion for the window (voltages vs its metal).
+    ion : str, optional
+        Mobile ion for the window (voltages vs its metal), the anode and the pathway;
+        None: the material's own, said on the page (:func:`ssenb.thermo.choose_ion`).
     source : None, "mp2019", "mp", list of entries, or EntrySource
         Hull data (default: offline MP ~2019 snapshot, legacy corrections).
     predict : bool
         Include the conductivity prediction (fits the default model once, with progress).
     """
+    from .results import formula_html
     from .summary import summarize
     from .thermo import get_source
     from .viz import hull_diagram, reaction_energy_curve, window_profile
 
     src = get_source(source)
-    electrodes = REPORT_ELECTRODES if ion == "Li" else (ion,)
-    s = summarize(
-        material, label=label, ion=ion, electrodes=electrodes, source=src, predict=predict
-    )
+    s = summarize(material, label=label, ion=ion, source=src, predict=predict)
     parts = [_head(s.formula), _overview(s)]
     figures = []
     structure = _structure_of(material)
@@ -107,6 +104,7 @@ def build_report(
         )
     for electrode, r in s.interfaces.items():
         figures.append((f"Interface with {electrode}", reaction_energy_curve(r), r._repr_html_()))
+    figures.extend(_interphase_section(s.formula, s.ion, src))
     n_el = len(s.stability.chemsys.split("-")) if s.stability else 0
     if 2 <= n_el <= 4:
         figures.append(("Phase diagram", _hull(hull_diagram, s, src), s.stability._repr_html_()))
@@ -116,13 +114,13 @@ def build_report(
         )
     for i, (title, fig, text) in enumerate(figures):
         fig_html = fig.to_html(full_html=False, include_plotlyjs=(i == 0), default_height="480px")
-        parts.append(f"<h2>{html.escape(title)}</h2>{text}{fig_html}")
+        parts.append(f"<h2>{formula_html(title)}</h2>{text}{fig_html}")
     if s.transport is not None:
         from .viz import landscape_pathway_3d
 
         fig = landscape_pathway_3d(s.transport)
         parts.append(
-            "<h2>Li migration pathway (BVSE)</h2>"
+            f"<h2>{s.ion} migration pathway (BVSE)</h2>"
             + s.transport._repr_html_()
             + fig.to_html(full_html=False, include_plotlyjs=not figures, default_height="520px")
         )
@@ -134,6 +132,19 @@ def build_report(
         )
     parts.append(_footer(src))
     return "\n".join(parts) + "\n</body></html>\n"
+
+
+def _interphase_section(formula: str, ion: str, src: Any) -> list[tuple[str, Any, str]]:
+    """What forms on the ion-metal anode and whether it passivates (empty when not computed)."""
+    from .errors import SsenbError
+    from .thermo import interphase
+    from .viz import interphase_table
+
+    try:
+        r = interphase(formula, ion, source=src)
+    except SsenbError:
+        return []
+    return [(f"Interphase with {ion} metal", interphase_table(r), r._repr_html_())]
 
 
 def _structure_of(material: Material | pd.DataFrame) -> Structure | None:
@@ -206,12 +217,14 @@ def write_report(
 
 
 def _head(formula: str) -> str:
+    from .results import formula_html
+
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>ssenb report: {html.escape(formula)}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;color:#222}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 10px;text-align:left}}
 .err{{color:#a00}} small{{color:#666}}</style></head><body>
-<h1>{html.escape(formula)}: solid-electrolyte thermodynamics</h1>"""
+<h1>{formula_html(formula)}: solid-electrolyte thermodynamics</h1>"""
 
 
 def _window_text(win: StabilityWindow) -> str:

@@ -7,22 +7,38 @@ import pandas as pd
 import pytest
 from monty.json import MontyDecoder, jsanitize
 
-from ssenb.results import Result, fmt_number
+from ssenb.results import Result, fmt_number, formula_html, html_table
 
 
 def _thermo_results():
-    from ssenb.thermo import interface_reactions, phase_stability, stability_window
+    from ssenb.thermo import (
+        coating_screen,
+        interface_reactions,
+        interphase,
+        phase_stability,
+        stability_window,
+    )
 
     return {
         "PhaseStability": lambda: phase_stability("Li10GeP2S12"),
         "StabilityWindow": lambda: stability_window("Li3PS4"),
         "StabilityWindow(no ion)": lambda: stability_window("NaCl"),
         "InterfaceReactions": lambda: interface_reactions("Li3PS4", "LiCoO2"),
+        "Interphase": lambda: interphase("Li3PS4", "Li", band_gaps={"Li2S": 3.39, "Li3P": 0.70}),
+        "CoatingScreen": lambda: coating_screen(
+            "LiCoO2", "Li3PS4", candidates=["Li3PO4", "LiF"], progress=False
+        ),
     }
 
 
 RESULTS = _thermo_results()
-MODEL_RESULTS = ["CVReport", "Explanation", "ConductivityPrediction", "MaterialSummary"]
+MODEL_RESULTS = [
+    "CVReport",
+    "Explanation",
+    "ConductivityPrediction",
+    "MaterialSummary",
+    "PolymerCVReport",
+]
 
 
 def _model_result(name, obelix, small_models):
@@ -35,6 +51,14 @@ def _model_result(name, obelix, small_models):
         return cross_validate_conductivity(obelix, model=small, n_splits=2, progress=False)
     if name == "Explanation":
         return explain(small_models["composition"], obelix.head(5))
+    if name == "PolymerCVReport":
+        from ssenb.data import load_polymer_electrolytes
+        from ssenb.models import PolymerConductivityModel, cross_validate_polymer
+
+        df = load_polymer_electrolytes()
+        part = df[df["polymer"].isin(df["polymer"].unique()[:12])]
+        tiny = PolymerConductivityModel(n_models=1, n_estimators=10, random_state=0)
+        return cross_validate_polymer(part, tiny, n_splits=2)
     if name == "ConductivityPrediction":
         return predict_conductivity("Na3PS4", models=small_models)
     return summarize("Li3PS4", models=small_models)
@@ -46,12 +70,15 @@ def _check(result):
     assert isinstance(frame, pd.DataFrame) and len(frame) > 0
     assert frame is not result.to_frame()  # a copy every time
     html = result._repr_html_()
-    assert html.startswith("<table") and result.title() in html.replace("&#x27;", "'")
+    rows = result.summary_frame()  # issue 19: a table, not a list of tuples
+    assert list(rows.columns) == ["quantity", "value"]
+    assert rows.values.tolist() == [list(pair) for pair in result.summary()]
+    assert html.startswith("<table") and formula_html(result.title()) in html
     # strict jsanitize (jobflow/atomate2 outputs) and a JSON round trip
     blob = json.dumps(jsanitize(result, strict=True))
     back = MontyDecoder().decode(blob)
     assert type(back) is type(result)
-    assert back.as_dict() == result.as_dict()
+    assert json.dumps(back.as_dict()) == json.dumps(result.as_dict())  # NaN cells: as text
 
 
 @pytest.mark.parametrize("name", list(RESULTS))
@@ -91,6 +118,17 @@ def test_html_escapes_every_string():
     hostile = dataclasses.replace(w, source="<script>alert(1)</script>")
     html = hostile._repr_html_()
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_html_tables_subscript_formulas_once():
+    """issue 19: formulas in result tables (and so the report and widgets) are subscripted."""
+    html = html_table(
+        [("decomposition", "0.640 Li3PS4 + 0.360 Li4GeS4"), ("space group", "P63/mmc, C2/c")],
+        caption="Window of Li10GeP2S12 <b>",
+    )
+    assert "Li<sub>10</sub>GeP<sub>2</sub>S<sub>12</sub> &lt;b&gt;" in html
+    assert "0.640 Li<sub>3</sub>PS<sub>4</sub> + 0.360 Li<sub>4</sub>GeS<sub>4</sub>" in html
+    assert "P63/mmc, C2/c" in html  # space groups are not formulas
 
 
 def test_from_dict_refuses_unknown_fields_and_foreign_modules():

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 _OBELIX = "https://raw.githubusercontent.com/NRC-Mila/OBELiX/4eaac889809dd489e3bae468c45d5c0e02b9147a/data/downloads/"
 _OBELIX_MISC = "https://raw.githubusercontent.com/NRC-Mila/OBELiX/4eaac889809dd489e3bae468c45d5c0e02b9147a/data/misc/"
 _CRABNET = "https://raw.githubusercontent.com/anthony-wang/CrabNet/457b4d4835737ecbe4dd33e53174bd818bd82143/data/"
+_CHEMPROPPRED = "https://raw.githubusercontent.com/learningmatter-mit/Chem-prop-pred/39b0c16f70c4142b32a67531a093718c767ad43d/data/"
 _MATTERVIZ = "https://raw.githubusercontent.com/janosh/matterviz/e45d1bad399d4d518a19d4f2e91c812873ae9eed/src/site/"
 
 
@@ -110,6 +111,28 @@ REGISTRY: dict[str, RemoteFile] = {
         "90e895635c96447c5be4e9070d26f26e1b4d17925102a6597ae3c4d79c32555b",
         "mp2019",
     ),
+    # Materials Project band gaps and elastic moduli, composition level (matbench copies kept by
+    # CrabNet, MIT; MP data CC BY 4.0). File names with parentheses are URL-encoded upstream.
+    "mp-properties/mp_gap.csv": RemoteFile(
+        _CRABNET + "matbench/mp_gap.csv",
+        "4084e584467e6f81ec8bf12c438eeb2c049ae39e11401bae694ef6a9983b9d9f",
+        "mp-properties",
+    ),
+    "mp-properties/expt_gap.csv": RemoteFile(
+        _CRABNET + "matbench/expt_gap.csv",
+        "3de82c37f1db3ab9bbd92366c96633f131913ded5db0969eb36216bdd11cef2f",
+        "mp-properties",
+    ),
+    "mp-properties/elasticity_log10(G_VRH).csv": RemoteFile(
+        _CRABNET + "matbench/elasticity_log10%28G_VRH%29.csv",
+        "6eda504f98a3b98308bb4f1353810f2703475daa85540b15aebe1fedf313304a",
+        "mp-properties",
+    ),
+    "mp-properties/elasticity_log10(K_VRH).csv": RemoteFile(
+        _CRABNET + "matbench/elasticity_log10%28K_VRH%29.csv",
+        "b4e2620ca797b9eca83a6633d4b94dc3ae047bba3f0eacd5cdb446a75d07d087",
+        "mp-properties",
+    ),
     # matterviz demo hulls (MIT repo; MP and Alexandria data CC BY 4.0)
     "matterviz-hull-demos/mp_Li-Co-Ni-O.json.gz": RemoteFile(
         _MATTERVIZ + "convex-hull/quaternaries/Li-Co-Ni-O.json.gz",
@@ -141,6 +164,12 @@ REGISTRY: dict[str, RemoteFile] = {
         "0979567669960067c0c0c23f40d19ca6c8cb203506ec309939260ce4323b68d9",
         "matterviz",
     ),
+    # Bradford et al. 2023 (ACS Cent. Sci.), polymer electrolytes, MIT
+    "polymer-electrolytes/clean_train_data.csv": RemoteFile(
+        _CHEMPROPPRED + "clean_train_data.csv",
+        "6b6de5979e2b0fe592e9c75b98cdccc6a77c579bd9332e3633301f6f6392ca74",
+        "polymer-electrolytes",
+    ),
 }
 
 #: Files each dataset needs, for ``ssenb info`` and pre-fetching (Binder).
@@ -152,4 +181,6 @@ DATASETS: dict[str, tuple[str, ...]] = {
     "mp2019": tuple(k for k in REGISTRY if k.startswith("mp2019-allmp/Crit")),
     "mp2019-matbench": ("mp2019-allmp/matbench/mp_e_form.csv",),
     "matterviz": tuple(k for k in REGISTRY if k.startswith("matterviz-hull-demos/")),
+    "mp-properties": tuple(k for k in REGISTRY if k.startswith("mp-properties/")),
+    "polymer-electrolytes": ("polymer-electrolytes/clean_train_data.csv",),
 }

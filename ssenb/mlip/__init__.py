@@ -9,30 +9,39 @@ Importing ``ssenb.mlip`` is light: torch and CHGNet load only when a potential i
    and places them on a hull computed with the same potential and corrections, with the
    benchmark's E_hull error as uncertainty; :meth:`DopingResult.entry_source` hands the result to
    :mod:`ssenb.thermo` (windows, interface reactions) as a user entry source.
+3. :func:`elastic_moduli` fits the elastic tensor from strained cells and gives the
+   Voigt–Reuss–Hill shear and bulk moduli (GPa) with a Born stability check.
 """
 
 from ..errors import MissingExtraError
 from .benchmark import PotentialBenchmark, benchmark_potential
 from .cache import read_results, write_results
+from .elastic import ElasticModuli, elastic_moduli, vrh_moduli
 from .entries import mlip_entry, mlip_source
 from .potential import Calculation, CHGNetPotential, Potential, load_chgnet
 from .relaxation import Relaxation, relax
+from .sevennet import SevenNetPotential, load_sevennet
 from .substitute import DopingResult, substitute
 
 __all__ = [
     "CHGNetPotential",
     "Calculation",
     "DopingResult",
+    "ElasticModuli",
     "MissingExtraError",
     "Potential",
     "PotentialBenchmark",
     "Relaxation",
+    "SevenNetPotential",
     "benchmark_potential",
+    "elastic_moduli",
     "load_chgnet",
+    "load_sevennet",
     "mlip_entry",
     "mlip_source",
     "read_results",
     "relax",
     "substitute",
+    "vrh_moduli",
     "write_results",
 ]

@@ -34,6 +34,11 @@ _NAMES = {
     "ConductivityPrediction": "predictor",
     "default_model": "predictor",
     "predict_conductivity": "predictor",
+    "PolymerConductivityModel": "polymer",
+    "vtf_log10_sigma": "polymer",
+    "PolymerCVReport": "polymer_validation",
+    "cross_validate_polymer": "polymer_validation",
+    "composite_bounds": "polymer_composite",
     "training_table": "predictor",
 }
 
@@ -46,6 +51,9 @@ if TYPE_CHECKING:  # pragma: no cover
         SuperionicClassifier,
     )
     from .io import load_model, save_model
+    from .polymer import PolymerConductivityModel, vtf_log10_sigma
+    from .polymer_composite import composite_bounds
+    from .polymer_validation import PolymerCVReport, cross_validate_polymer
     from .predictor import (
         ConductivityPrediction,
         default_model,
@@ -75,11 +83,15 @@ __all__ = [
     "CVReport",
     "ConductivityModel",
     "ConductivityPrediction",
+    "PolymerCVReport",
+    "PolymerConductivityModel",
     "PropertyModel",
     "SuperionicClassifier",
     "Target",
     "censored_mae",
+    "composite_bounds",
     "cross_validate_conductivity",
+    "cross_validate_polymer",
     "default_model",
     "get_target",
     "load_model",
@@ -91,4 +103,5 @@ __all__ = [
     "register_target",
     "save_model",
     "training_table",
+    "vtf_log10_sigma",
 ]

@@ -10,13 +10,13 @@ import plotly.graph_objects as go
 
 from .. import keys as K
 from ..errors import InvalidInputError
+from ._labels import label_positions
 from ._style import new_figure, numeric
 from .window import window_bars
 
 _X_CHOICES = (K.OXIDATION_V, K.WINDOW_WIDTH_V, K.REDUCTION_V)
 #: Pareto-front points named on the figure (best by y first); hover names every point.
 MAX_LABELS = 12
-_SIDES = ("middle right", "middle left", "top center", "bottom center")
 
 
 def _table(data: Any) -> pd.DataFrame:
@@ -76,6 +76,7 @@ def candidates_pareto(
         non-number cells in them, an unknown ``x`` or ``y``, or no row to draw.
     """
     frame = _table(data)
+    ion = K.table_ion(data, K.table_ion(frame))
     if not isinstance(x, str) or x not in _X_CHOICES:
         raise InvalidInputError(f"x={x!r}; use one of {', '.join(_X_CHOICES)}")
     if not isinstance(y, str) or y not in frame.columns:
@@ -126,7 +127,7 @@ def candidates_pareto(
         customdata=custom,
         hovertemplate=(
             "<b>%{customdata[0]}</b><br>"
-            + f"{K.label(y)}: %{{y:.2f}}<br>"
+            + f"{K.label(y, ion=ion)}: %{{y:.2f}}<br>"
             + "window %{customdata[2]}–%{customdata[3]} V<br>"
             + "E above hull %{customdata[1]} meV/atom<br>Pareto rank %{customdata[4]}<extra></extra>"
         ),
@@ -140,7 +141,15 @@ def candidates_pareto(
         labels = np.full(len(names), "", dtype=object)
         labels[order[:MAX_LABELS]] = names[order[:MAX_LABELS]]
         sides = np.empty(len(names), dtype=object)
-        sides[order] = [_SIDES[k % len(_SIDES)] for k in range(len(names))]
+        sides[order] = label_positions(  # best first, clear of each other and of every marker
+            fx[order],
+            fy[order],
+            [str(t) for t in labels[order]],
+            x_range=_padded(xs[shown]),
+            y_range=_padded(ys[shown]),
+            size_px=(560.0, 380.0),
+            obstacles=list(zip(xs[shown], ys[shown])),
+        )
         fig.add_scatter(
             x=fx,
             y=fy,
@@ -156,12 +165,19 @@ def candidates_pareto(
     note = f" ({left_out} without finite values not shown)" if left_out else ""
     fig.update_layout(
         title=f"{int(shown.sum())} candidates{note}",
-        xaxis_title=K.label(x),
-        yaxis_title=K.label(y),
+        xaxis_title=K.label(x, ion=ion),
+        yaxis_title=K.label(y, ion=ion),
         legend={"orientation": "h", "y": -0.18},
         margin={"t": 70},
     )
     return fig
+
+
+def _padded(values: np.ndarray) -> tuple[float, float]:
+    """The axis range plotly's autorange gives about (data span plus 5 % each side)."""
+    lo, hi = float(np.min(values)), float(np.max(values))
+    pad = 0.05 * ((hi - lo) or 1.0)
+    return lo - pad, hi + pad
 
 
 def candidates_window_bars(
@@ -206,6 +222,7 @@ def candidates_window_bars(
         raise InvalidInputError("no candidate without an error to draw")
     formula = best[K.REDUCED_FORMULA]
     named = best.assign(**{K.INPUT: formula.fillna(best[K.INPUT]) if K.INPUT in best else formula})
+    named.attrs["ion"] = K.table_ion(data, K.table_ion(frame))
     fig = window_bars(named, fig=fig, **kwargs)
     fig.update_layout(title=f"Stability windows of the {len(best)} best-ranked candidates")
     return fig
