@@ -22,7 +22,13 @@ def _thermo_results():
 
 
 RESULTS = _thermo_results()
-MODEL_RESULTS = ["CVReport", "Explanation", "ConductivityPrediction", "MaterialSummary"]
+MODEL_RESULTS = [
+    "CVReport",
+    "Explanation",
+    "ConductivityPrediction",
+    "MaterialSummary",
+    "MaterialProperties",
+]
 
 
 def _model_result(name, obelix, small_models):
@@ -35,6 +41,10 @@ def _model_result(name, obelix, small_models):
         return cross_validate_conductivity(obelix, model=small, n_splits=2, progress=False)
     if name == "Explanation":
         return explain(small_models["composition"], obelix.head(5))
+    if name == "MaterialProperties":
+        from ssenb.models import material_properties
+
+        return material_properties("Li2O", predict=False)  # every value from data
     if name == "ConductivityPrediction":
         return predict_conductivity("Na3PS4", models=small_models)
     return summarize("Li3PS4", models=small_models)

@@ -47,6 +47,9 @@ DEFAULT_STRAINS: tuple[float, ...] = (-0.01, -0.005, 0.005, 0.01)
 STRAIN_LIMITS = (1e-4, 0.05)
 #: largest cell (sites) elastic_moduli accepts: 25 relaxations of it must stay minutes on CPU
 MAX_ELASTIC_ATOMS = 64
+#: MAE of each potential in (log10 G, log10 K) (log10 GPa) on the moduli benchmark
+#: (benchmarks/potential_moduli.py; docs/electronic_mechanical.md), keyed by potential name
+POTENTIAL_LOG10_MAE: dict[str, tuple[float, float]] = {}
 #: Voigt order of the six strain/stress components
 VOIGT = ("xx", "yy", "zz", "yz", "xz", "xy")
 _PAIRS = ((0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1))
@@ -120,6 +123,21 @@ class ElasticModuli(Result):
     def title(self) -> str:
         """Heading: the formula."""
         return f"Elastic moduli of {self.formula}"
+
+    def log10_uncertainty(self) -> tuple[float, float]:
+        """1σ of (log10 G, log10 K): the potential's benchmark MAE and the strain sensitivity.
+
+        The two add in quadrature; the sensitivity (GPa) enters relative to the modulus.
+        NaN when the potential was not benchmarked (:data:`POTENTIAL_LOG10_MAE`).
+        """
+        name = self.potential.split(" (")[0]  # "CHGNet 0.3.0", "SevenNet 7net-0"
+        mae_g, mae_k = POTENTIAL_LOG10_MAE.get(name, (math.nan, math.nan))
+        sens = self.strain_sensitivity_gpa if math.isfinite(self.strain_sensitivity_gpa) else 0.0
+        out = []
+        for mae, value in ((mae_g, self.shear_modulus_gpa), (mae_k, self.bulk_modulus_gpa)):
+            rel = math.log10(1 + sens / value) if value > 0 else math.nan
+            out.append(math.hypot(mae, rel))
+        return out[0], out[1]
 
     def summary(self) -> list[tuple[str, str]]:
         """Moduli (GPa), stability, noise, protocol and the potential."""
@@ -511,6 +529,7 @@ def _strained(structure: Structure, eps: np.ndarray) -> Structure:
 __all__ = [
     "DEFAULT_STRAINS",
     "MAX_ELASTIC_ATOMS",
+    "POTENTIAL_LOG10_MAE",
     "STRAIN_LIMITS",
     "ElasticModuli",
     "born_stable",
