@@ -23,6 +23,7 @@ RANK = {
     "widgets": 5,
     "report": 6,
     "pipeline": 6,  # thermo + a conductivity model -> decision table
+    "li_table": 6,  # screen + property models -> the multi-property table
     "cli": 7,
 }
 SHARED = {"errors", "keys", "results", "_lazy", "__init__"}

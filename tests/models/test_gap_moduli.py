@@ -2,30 +2,15 @@
 
 import math
 
-import pandas as pd
 import pytest
 
-from ssenb.models import PropertyModel, material_properties, monroe_newman
+from ssenb.models import material_properties, monroe_newman
 from ssenb.models.gap_moduli import G_LI_GPA, gap_verdict, property_predictions
-
-SMALL = {"n_estimators": 20, "n_models": 2, "random_state": 0, "n_jobs": 1}
 
 
 @pytest.fixture(scope="module")
-def tiny_models():
-    """Models fitted on 400 rows of each composition table (wiring, not accuracy)."""
-    from ssenb.data import property_table
-
-    out = {}
-    for name, target, col in (
-        ("pbe_gap", "band_gap_pbe", "band_gap_pbe_eV"),
-        ("log10_g", "log10_shear_modulus", "log10_G_VRH_GPa"),
-        ("log10_k", "log10_bulk_modulus", "log10_K_VRH_GPa"),
-    ):
-        t = property_table(name).reset_index().sample(400, random_state=1)
-        frame = pd.DataFrame({"formula": t["reduced_formula"], col: t[col]})
-        out[name] = PropertyModel(target=target, **SMALL).fit(frame)
-    return out
+def tiny_models(tiny_property_models):
+    return tiny_property_models
 
 
 def test_monroe_newman_ratio_and_graded_verdict():
@@ -76,3 +61,18 @@ def test_batch_predictions_share_features_and_flag_the_domain(tiny_models):
     assert list(out.columns[:2]) == ["band_gap_pbe_eV_pred", "band_gap_pbe_eV_std"]
     assert (out["band_gap_pbe_eV_pred"] >= 0).all()  # clipped at 0 eV
     assert not out["in_domain"].iloc[2]  # oganesson: never seen in training
+
+
+def test_batch_table_equals_the_single_material_path(tiny_models):
+    from ssenb.models.gap_moduli import properties_frame
+
+    formulas = ["Li2O", "LiF", "Li3PS4", "Li7La3Zr2O12", "LiCoO2"]
+    frame = properties_frame(formulas, models=tiny_models)
+    for i, f in enumerate(formulas):
+        one = material_properties(f, models=tiny_models).row()
+        for key, value in one.items():
+            got = frame[key].iloc[i]
+            if isinstance(value, float):
+                assert got == pytest.approx(value, rel=1e-9, nan_ok=True), (f, key)
+            else:
+                assert got == value, (f, key)
