@@ -234,7 +234,7 @@ def default_property_model(name: str, *, cache: bool = True) -> PropertyModel:
                 sha256sum(fetch(spec.file)),
             ],
             sort_keys=True,
-        ).encode()  # fmt: skip
+        ).encode()
     ).hexdigest()[:16]
     if (name, digest) in _MEMO:
         return _MEMO[(name, digest)]
