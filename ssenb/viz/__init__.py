@@ -4,6 +4,7 @@ from .export import save_figure, use_notebook_renderer
 from .interface import interface_heatmap, reaction_energy_curve
 from .mlip import benchmark_hull_parity, benchmark_parity, doping_bars
 from .phase_diagram import hull_diagram
+from .properties import property_map, property_parity
 from .publication import formula_html, publication_style
 from .screening import candidates_pareto, candidates_window_bars
 from .shap import shap_bar, shap_beeswarm, shap_dependence, shap_waterfall
@@ -30,6 +31,8 @@ __all__ = [
     "interface_heatmap",
     "landscape_energy_profile",
     "landscape_pathway_3d",
+    "property_map",
+    "property_parity",
     "publication_style",
     "reaction_energy_curve",
     "save_figure",
