@@ -76,7 +76,8 @@ def property_map(table: pd.DataFrame, *, fig: go.Figure | None = None, **kwargs:
     }
     fig.add_trace(go.Scatter(**{**trace, **kwargs}))
     fig.add_hline(y=_MN_GPA, line={"dash": "dash", "color": "#b22222"},
-                  annotation_text="Monroe–Newman: G = 2 G_Li")  # fmt: skip
+                  annotation_text="Monroe–Newman: G = 2 G_Li",
+                  annotation_position="bottom right")  # fmt: skip
     fig.add_vline(x=3.0, line={"dash": "dot", "color": "#555"}, annotation_text="3 eV")
     fig.update_layout(
         xaxis_title=K.label(K.BAND_GAP),
@@ -84,6 +85,9 @@ def property_map(table: pd.DataFrame, *, fig: go.Figure | None = None, **kwargs:
         yaxis_type="log",
         title="Band gap, shear modulus and window of Li compounds",
     )
+    if keep.any():  # a log axis: an explicit range, so the line's label cannot stretch it
+        lo, hi = np.log10(min(g[keep].min(), _MN_GPA)), np.log10(max(g[keep].max(), _MN_GPA))
+        fig.update_yaxes(range=[lo - 0.15, hi + 0.15])
     return fig
 
 
