@@ -51,7 +51,7 @@ main_job() {
   # Examples in docstrings run offline
   python -m pytest -p no:cacheprovider --doctest-modules \
     ssenb/thermo ssenb/features ssenb/models ssenb/explain ssenb/results.py ssenb/summary.py \
-    ssenb/report.py ssenb/pipeline.py ssenb/widgets/window.py ssenb/mlip ssenb/widgets/doping.py ssenb/data ssenb/cli.py \
+    ssenb/report.py ssenb/batch.py ssenb/pipeline.py ssenb/widgets/window.py ssenb/mlip ssenb/widgets/doping.py ssenb/data ssenb/cli.py \
     ssenb/transport ssenb/viz/transport.py
 }
 side_job() {

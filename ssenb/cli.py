@@ -118,7 +118,7 @@ def _info(_args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     """``ssenb report``: one material's HTML page."""
-    from .data._files import check_output_path
+    from .batch import check_output_path
     from .data.materials import to_composition, to_element
     from .report import resolve_material, write_report
 
@@ -235,7 +235,7 @@ def _selected(args: argparse.Namespace) -> list[str]:
 
 def _refuse_existing(output: str | None, force: bool) -> None:
     """Fail at once on an output path that cannot be written, before minutes of work."""
-    from .data._files import check_output_path
+    from .batch import check_output_path
 
     if output:
         check_output_path(output, overwrite=force)
@@ -243,7 +243,7 @@ def _refuse_existing(output: str | None, force: bool) -> None:
 
 def _write_new_csv(frame: pd.DataFrame, output: str, force: bool) -> None:
     """Write a CSV through a temporary file in the same folder, then rename it into place."""
-    from .data._files import write_new_file
+    from .batch import write_new_file
 
     write_new_file(output, lambda tmp: frame.to_csv(tmp, index=False), overwrite=force)
 

@@ -21,6 +21,14 @@ SPACE_GROUP_NUMBER = "space_group_number"
 STRUCTURE = "structure"
 STRUCTURE_ERROR = "structure_error"
 DOI = "doi"
+# --- conductivity sources merged with OBELiX (ssenb.data.conductivity_extra) ---------
+SOURCE = "source"  # which table a row comes from (obelix, liverpool, laskowski)
+SOURCE_ID = "source_id"  # the row's id in that table
+TEMPERATURE_C = "temperature_C"  # measurement temperature, °C (NaN: "room temperature")
+ROOM_TEMPERATURE = "room_temperature"  # measured within the declared room-temperature window
+PARSE_ERROR = "parse_error"  # why a source line could not be read (None when it was)
+LIVERPOOL_ID = "liverpool_id"  # OBELiX's "Liion ID": the Liverpool Ionics row it came from
+LASKOWSKI_REF = "laskowski_ref"  # OBELiX's "Laskowski ID": the Laskowski et al. reference number
 ERROR = "error"  # per-row failure reason in batch results
 
 # --- thermodynamics ------------------------------------------------------------------
@@ -83,6 +91,7 @@ RUN_TIME = "time_s"  # wall time, s
 COLUMNS: dict[str, tuple[str, str]] = {
     SIGMA: ("σ", "S/cm"),
     LOG10_SIGMA: ("log10 σ", "S/cm"),
+    TEMPERATURE_C: ("measurement temperature", "°C"),
     PREDICTION: ("predicted log10 σ", "S/cm"),
     PREDICTION_STD: ("uncertainty of log10 σ, 1 std", "S/cm"),
     E_FORM: ("formation energy", "eV/atom"),

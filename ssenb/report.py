@@ -207,7 +207,7 @@ def write_report(
     >>> out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     True
     """
-    from .data._files import check_output_path, write_new_file
+    from .batch import check_output_path, write_new_file
 
     check_output_path(path, overwrite=overwrite)  # fail before minutes of work
     text = build_report(material, **kwargs)

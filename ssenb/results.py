@@ -8,7 +8,9 @@ code of its own beyond :meth:`Result.summary`:
 - ``_repr_html_()``: a small, escaped summary table that notebooks, widgets and the
   HTML report all reuse (one renderer, not three);
 - ``as_dict()`` / ``from_dict()``: MSONable, so results travel through JSON, monty's
-  ``jsanitize(strict=True)`` and workflow managers (jobflow, atomate2).
+  ``jsanitize(strict=True)`` and workflow managers (jobflow, atomate2); ``from_dict``
+  decodes through one closed allow-list (:mod:`ssenb._decode`), so a file from someone
+  else cannot name code to run.
 
 Subclasses declare ``@dataclass(frozen=True, eq=False)`` (frames do not compare with
 ``==``) and override :meth:`Result.summary` to list what a reader needs first.
@@ -29,7 +31,6 @@ if TYPE_CHECKING:
 __all__ = ["Result", "fmt_number", "html_table"]
 
 _FRAME = "@frame"
-_TRUSTED_MODULES = ("ssenb.", "pymatgen.")
 
 
 def fmt_number(value: Any, unit: str = "", *, digits: int = 2, spread: Any = None) -> str:
@@ -139,20 +140,15 @@ class Result(MSONable):
 
     @classmethod
     def from_dict(cls, d: dict) -> Self:
-        """Rebuild a result from :meth:`as_dict` output; unknown keys are refused."""
-        from .errors import InvalidInputError
+        """Rebuild a result from :meth:`as_dict` output, which may come from an untrusted file.
 
-        if not isinstance(d, dict):
-            raise InvalidInputError(
-                f"{cls.__name__}.from_dict needs a dict, not {type(d).__name__}"
-            )
-        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type, unused-ignore]  # as above
-        unknown = sorted(k for k in d if not k.startswith("@") and k not in names)
-        if unknown:
-            raise InvalidInputError(
-                f"{cls.__name__}.from_dict got unknown fields {unknown}; expected {sorted(names)}"
-            )
-        return cls(**{k: _decode(v) for k, v in d.items() if k in names})
+        The whole tree is checked (:mod:`ssenb._decode`): unknown or missing fields, wrong
+        types and any object not on ssenb's closed allow-list are refused with an
+        :class:`~ssenb.errors.InvalidInputError` naming where in the dict they are.
+        """
+        from ._decode import build_result
+
+        return build_result(cls, d)
 
 
 def _encode(value: Any) -> Any:
@@ -189,36 +185,4 @@ def _encode(value: Any) -> Any:
         return [_encode(v) for v in value]
     if isinstance(value, set | frozenset):
         return sorted(_encode(v) for v in value)
-    return value
-
-
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict):
-        if _FRAME in value:
-            import pandas as pd
-
-            spec = value[_FRAME]
-            frame = pd.DataFrame(
-                [[_decode(c) for c in row] for row in spec["data"]],
-                columns=spec["columns"],
-                index=[_decode(i) for i in spec["index"]] or None,
-            )
-            if spec.get("series"):
-                return frame.iloc[:, 0]
-            return frame
-        if "@module" in value and "@class" in value:
-            module = str(value["@module"])
-            if not module.startswith(_TRUSTED_MODULES):  # a file names what gets imported
-                from .errors import InvalidInputError
-
-                raise InvalidInputError(
-                    f"refusing to rebuild an object of module {module!r}: results decode only "
-                    f"{', '.join(_TRUSTED_MODULES)} objects"
-                )
-            from monty.json import MontyDecoder
-
-            return MontyDecoder().process_decoded(value)
-        return {k: _decode(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
     return value

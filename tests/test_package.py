@@ -26,7 +26,7 @@ RANK = {
     "li_table": 6,  # screen + property models -> the multi-property table
     "cli": 7,
 }
-SHARED = {"errors", "keys", "results", "_lazy", "__init__"}
+SHARED = {"errors", "keys", "results", "_decode", "_pareto", "batch", "_lazy", "__init__"}
 
 
 def _layer(path: Path) -> str:

@@ -7,7 +7,17 @@ Nothing here is vendored: each file is known by URL and sha256 and cached under
 from ._cache import data_dir, fetch, file_status, is_present, offline
 from ._registry import DATASETS, REGISTRY
 from .cif import parse_cif, read_cif
+from .conductivity_extra import ROOM_TEMPERATURE_C, load_laskowski, load_liverpool_ionics
+from .conductivity_table import (
+    ConductivityDataCard,
+    combine_repeats,
+    conductivity_data_card,
+    conductivity_measurements,
+    load_conductivity_table,
+    repeat_scatter,
+)
 from .hull_demos import load_alexandria_entries, load_mp2020_entries
+from .leaks import exclude_overlaps, overlap_reasons
 from .materials import display_formula, to_composition, to_element
 from .mp_properties import (
     PROPERTY_NAMES,
@@ -23,22 +33,33 @@ __all__ = [
     "DATASETS",
     "PROPERTY_NAMES",
     "REGISTRY",
+    "ROOM_TEMPERATURE_C",
     "SNAPSHOT_NAME",
+    "ConductivityDataCard",
+    "combine_repeats",
+    "conductivity_data_card",
+    "conductivity_measurements",
     "data_dir",
     "display_formula",
+    "exclude_overlaps",
     "fetch",
     "file_status",
     "is_present",
     "load_alexandria_entries",
+    "load_conductivity_table",
+    "load_laskowski",
+    "load_liverpool_ionics",
     "load_mp2020_entries",
     "load_mp_properties",
     "load_mp_snapshot",
     "load_obelix",
     "lookup_properties",
     "offline",
+    "overlap_reasons",
     "parse_cif",
     "property_table",
     "read_cif",
+    "repeat_scatter",
     "to_composition",
     "to_element",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 _OBELIX = "https://raw.githubusercontent.com/NRC-Mila/OBELiX/4eaac889809dd489e3bae468c45d5c0e02b9147a/data/downloads/"
+_OBELIX_MISC = "https://raw.githubusercontent.com/NRC-Mila/OBELiX/4eaac889809dd489e3bae468c45d5c0e02b9147a/data/misc/"
 _CRABNET = "https://raw.githubusercontent.com/anthony-wang/CrabNet/457b4d4835737ecbe4dd33e53174bd818bd82143/data/"
 _MATTERVIZ = "https://raw.githubusercontent.com/janosh/matterviz/e45d1bad399d4d518a19d4f2e91c812873ae9eed/src/site/"
 
@@ -55,6 +56,23 @@ REGISTRY: dict[str, RemoteFile] = {
         _OBELIX + "all_cifs.tar.gz",
         "bfa2a3c92e3b8ca1b9859992e686c9e19f98924e7ff369c05db7006548217d49",
         "obelix",
+    ),
+    # Liverpool Ionics (Hargreaves et al. 2023) and Laskowski et al. 2023, as kept in the
+    # OBELiX repository; no licence stated: never vendored, cite both papers
+    "conductivity-extra/LiIonDatabase.csv": RemoteFile(
+        _OBELIX_MISC + "LiIonDatabase.csv",
+        "d24ed972b88c3aba14194b6f9347fb3c8e8f9249b82fec22d961e709c1c06e5d",
+        "conductivity-extra",
+    ),
+    "conductivity-extra/laskowski_semi-fromatted.csv": RemoteFile(
+        _OBELIX_MISC + "laskowski_semi-fromatted.csv",
+        "606926c22779b71b82d98f833cfde8e31d540739decee3ff872f779902f75e61",
+        "conductivity-extra",
+    ),
+    "conductivity-extra/doi_lookup_table.csv": RemoteFile(
+        _OBELIX_MISC + "doi_lookup_table.csv",
+        "b890a2d06752613d2be77e3cf7562a14718b892c516d15d4c88686d9a122313d",
+        "conductivity-extra",
     ),
     # Materials Project ~2019 via Bartel et al. 2020 / CrabNet, MIT + CC BY 4.0
     "mp2019-allmp/CritExam__Ef/train.csv": RemoteFile(
@@ -152,6 +170,7 @@ DATASETS: dict[str, tuple[str, ...]] = {
     "obelix-train": ("obelix/train.csv", "obelix/train_cifs.tar.gz"),
     "obelix-test": ("obelix/test.csv", "obelix/test_cifs.tar.gz"),
     "obelix-all": ("obelix/all.csv", "obelix/all_cifs.tar.gz"),
+    "conductivity-extra": tuple(k for k in REGISTRY if k.startswith("conductivity-extra/")),
     "mp2019": tuple(k for k in REGISTRY if k.startswith("mp2019-allmp/Crit")),
     "mp2019-matbench": ("mp2019-allmp/matbench/mp_e_form.csv",),
     "matterviz": tuple(k for k in REGISTRY if k.startswith("matterviz-hull-demos/")),

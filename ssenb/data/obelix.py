@@ -57,8 +57,10 @@ def load_obelix(split: ObelixSplit = "train", *, structures: bool = True) -> pd.
     pandas.DataFrame
         Columns: id, reduced_composition and true_composition (pymatgen ``Composition``),
         z, sigma_S_cm, log10_sigma, censored, family, space_group, space_group_number,
-        a, b, c (Å), alpha, beta, gamma (degrees), doi, composition_error, structure,
-        structure_error. A row whose formula cannot be parsed keeps ``None`` in the
+        a, b, c (Å), alpha, beta, gamma (degrees), doi, liverpool_id and laskowski_ref
+        (OBELiX's "Liion ID" and "Laskowski ID": the Liverpool Ionics row and the
+        Laskowski et al. reference it took the entry from, or None), composition_error,
+        structure, structure_error. A row whose formula cannot be parsed keeps ``None`` in the
         composition column(s) and the reason in ``composition_error`` (hydrate notation
         such as ``Li3(Mo8S8O8(OH)8(HWO5(H2O)))*(H2O)18`` is parsed); a row without a
         usable CIF keeps ``structure=None`` and the reason in ``structure_error``.
@@ -209,6 +211,10 @@ def parse_obelix_table(raw: pd.DataFrame) -> pd.DataFrame:
     for col in LATTICE:
         out[col] = pd.to_numeric(raw[col], errors="coerce")
     out[K.DOI] = raw["DOI"]
+    # where OBELiX took the row from (optional columns: kept for leak checks)
+    for column, key in (("Liion ID", K.LIVERPOOL_ID), ("Laskowski ID", K.LASKOWSKI_REF)):
+        if column in raw:
+            out[key] = raw[column].replace("", None)
     out[K.COMPOSITION_ERROR] = [
         "; ".join(e for e in (r, t) if e) or None for (_, r), (_, t) in zip(reduced, true)
     ]

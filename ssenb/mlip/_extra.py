@@ -40,6 +40,11 @@ def require(*modules: str) -> None:
                 f"ssenb.mlip needs {name!r}, which is not installed ({err}). Install the "
                 f"'mlip' extra:\n    {INSTALL}"
             ) from err
+        except OSError as err:  # a broken install: a shared library that does not load
+            raise MissingExtraError(
+                f"ssenb.mlip needs {name!r}, which is installed but does not load "
+                f"({type(err).__name__}: {err}); reinstall it:\n    {INSTALL}"
+            ) from err
 
 
 __all__ = ["INSTALL", "MissingExtraError", "require"]

@@ -276,9 +276,14 @@ def benchmark_potential(
         else math.nan
         for e, m in zip(chosen, mlip)
     ]
+    if not any(math.isfinite(c) for c in corrected):  # before a hull of no entries is built
+        reasons = sorted({m["error"] for m in mlip if m["error"]})
+        raise SsenbError(
+            f"the potential failed on every entry ({len(chosen)}); "
+            f"first reason: {reasons[0] if reasons else 'NaN energies'}. "
+            "See each error with errors='raise'"
+        )
     table = hull_columns(_table(chosen, mlip, corrected))
-    if table[K.E_MLIP].notna().sum() == 0:
-        raise SsenbError("the potential failed on every entry; see the errors with errors='raise'")
     return _result(
         table,
         name,

@@ -41,7 +41,8 @@ def write_results(
     results : dict of str to PotentialBenchmark or DopingResult
         Results by name (e.g. ``{"benchmark": bench, "LiCoO2 Ni 0.5": doping}``).
     overwrite : bool
-        Replace an existing file; without it an existing file is refused.
+        Replace an existing file; without it an existing file (or a link, even a broken
+        one) is refused. Written whole or not at all (:func:`ssenb.batch.write_new_file`).
 
     Returns
     -------
@@ -53,16 +54,16 @@ def write_results(
     InvalidInputError
         When the file exists (and not ``overwrite``) or a value is not an MLIP result.
     """
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise InvalidInputError(f"{path} exists; pass overwrite=True to replace it")
+    from ..batch import check_output_path, write_new_file
+
+    path = check_output_path(path, overwrite=overwrite)  # the one rule for a user's file
     known = tuple(_classes().values())
     bad = [k for k, v in results.items() if not isinstance(v, known)]
     if bad:
         raise InvalidInputError(f"results {bad} are not PotentialBenchmark/DopingResult objects")
     payload = {"ssenb_mlip_cache": 1, "results": {k: v.as_dict() for k, v in results.items()}}
-    path.write_text(json.dumps(payload, allow_nan=True, default=_plain))
-    return path
+    text = json.dumps(payload, allow_nan=True, default=_plain)
+    return write_new_file(path, lambda tmp: tmp.write_text(text), overwrite=overwrite)
 
 
 def _plain(value: object) -> Any:
@@ -79,7 +80,9 @@ def _plain(value: object) -> Any:
 def read_results(path: str | Path) -> dict[str, MLIPResult]:
     """Named results from a file written by :func:`write_results`, shown without rerunning torch.
 
-    Only ssenb's own MLIP result classes are rebuilt; nothing else in the file is imported.
+    Only ssenb's own MLIP result classes are rebuilt, and inside them only the pymatgen
+    structures and entries they hold: the whole file is checked against one closed
+    allow-list (:mod:`ssenb._decode`), so nothing else it names is imported.
 
     Parameters
     ----------
@@ -103,26 +106,39 @@ def read_results(path: str | Path) -> dict[str, MLIPResult]:
     ...
     ssenb.errors.InvalidInputError: no MLIP cache at ...
     """
+    from .._decode import build_result, path_text, read_untrusted
+
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise InvalidInputError(
             f"no MLIP cache at {path}; make one with scripts/make_mlip_cache.py"
         )
-    if path.stat().st_size > MAX_BYTES:
-        raise InvalidInputError(f"{path} is larger than {MAX_BYTES} bytes: not an MLIP cache")
+    raw = read_untrusted(path, max_bytes=MAX_BYTES)  # a regular file, not a pipe
     try:
-        payload = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise InvalidInputError(f"{path} is not valid JSON: {err}") from err
+        payload = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError) as err:  # JSONDecodeError, UnicodeDecodeError are
+        raise InvalidInputError(f"{path} is not valid JSON: {str(err)[:200]}") from err
     if not isinstance(payload, dict) or payload.get("ssenb_mlip_cache") != 1:
         raise InvalidInputError(f"{path} is not an ssenb MLIP cache (no 'ssenb_mlip_cache': 1)")
+    items = payload.get("results", {})
+    if not isinstance(items, dict):
+        raise InvalidInputError(
+            f"{path}: 'results' must map names to results, not a {type(items).__name__}"
+        )
     classes = _classes()
     out: dict[str, MLIPResult] = {}
-    for name, d in dict(payload.get("results", {})).items():
+    for name, d in items.items():
+        where = ("results", name)
         cls = classes.get(str(d.get("@class"))) if isinstance(d, dict) else None
-        if cls is None or d.get("@module", "").split(".")[:2] != ["ssenb", "mlip"]:
-            raise InvalidInputError(f"{path}: item {name!r} is not an MLIP result")
-        out[name] = cls.from_dict(d)
+        if cls is None or d.get("@module") != cls.__module__:
+            raise InvalidInputError(
+                f"{path}: item {path_text(where)} is not an MLIP result "
+                f"(expected one of {sorted(classes)})"
+            )
+        try:  # the whole item is checked against one closed allow-list (ssenb._decode)
+            out[name] = build_result(cls, d, where)
+        except InvalidInputError as err:
+            raise InvalidInputError(f"{path}: {err}") from err
     return out
 
 

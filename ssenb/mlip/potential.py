@@ -33,6 +33,11 @@ CONVENTIONS: tuple[str, ...] = ("MP2020-corrected", "raw")
 MAX_ATOMS = 200
 #: potentials that ship their weights in their wheel, by the name check_potential accepts
 POTENTIAL_NAMES: tuple[str, ...] = ("chgnet", "7net-0", "7net-l3i5")
+#: closer than this (Å) two atoms are one position counted twice (the shortest real
+#: bond, H-H, is 0.74 Å)
+MIN_DISTANCE_A = 0.5
+#: neighbour cutoff (Å) assumed for a potential that does not state its ``cutoff_A``
+DEFAULT_CUTOFF_A = 5.0
 
 
 @dataclass(frozen=True)
@@ -157,9 +162,11 @@ class CHGNetPotential:
         self.device = device
         # elements CHGNet was trained on: atomic numbers 1..94
         self._max_z = 94
+        #: neighbour cutoff of CHGNet's atom graph (Å)
+        self.cutoff_A = float(getattr(self.model.graph_converter, "atom_graph_cutoff", 6.0))
 
     def _check(self, structure: Structure) -> None:
-        check_structure(structure)
+        check_structure(structure, cutoff_A=cutoff_of(self))
         bad = sorted({el.symbol for el in structure.composition.elements if el.Z > self._max_z})
         if bad:
             raise UnsupportedMaterialError(
@@ -182,7 +189,7 @@ class CHGNetPotential:
         # one structure in, one dict of tensors out (CHGNet's return type covers both cases)
         out = cast("dict[str, Any]", self.model.predict_structure(structure, task="efs"))
         return Calculation(
-            energy_eV=float(out["e"]) * len(structure),
+            energy_eV=_finite(float(out["e"]) * len(structure), structure),
             forces_eV_A=np.asarray(out["f"], dtype=float),
             stress_GPa=np.asarray(out["s"], dtype=float),
         )
@@ -206,7 +213,7 @@ class CHGNetPotential:
         out = self.model.predict_structure(list(structures), task="e", batch_size=batch_size)
         if isinstance(out, dict):  # chgnet unwraps a list of one
             out = [out]
-        return [float(o["e"]) * len(s) for o, s in zip(out, structures)]
+        return [_finite(float(o["e"]) * len(s), s) for o, s in zip(out, structures)]
 
     def ase_calculator(self) -> Calculator:
         """CHGNet's own ASE calculator, faster in relaxations than a generic adapter.
@@ -222,6 +229,17 @@ class CHGNetPotential:
 
     def __repr__(self) -> str:
         return f"CHGNetPotential(version={self.version!r}, device={self.device!r})"
+
+
+def _finite(energy_eV: float, structure: Structure) -> float:
+    """A potential's energy, or an error where it gave NaN/inf (never a silent NaN)."""
+    if not np.isfinite(energy_eV):
+        raise UnsupportedMaterialError(
+            f"the potential gave energy {energy_eV} eV for "
+            f"{structure.composition.reduced_formula} although the structure passed "
+            "check_structure; check the cell by eye"
+        )
+    return energy_eV
 
 
 _CHGNET: dict[str, CHGNetPotential] = {}
@@ -245,20 +263,49 @@ def load_chgnet(model_name: str = "0.3.0") -> CHGNetPotential:
     return _CHGNET[model_name]
 
 
-def check_structure(structure: object) -> None:
+def cutoff_of(potential: object) -> float:
+    """The radius (Å) within which ``potential`` sees neighbours: its ``cutoff_A``, else 5 Å.
+
+    5 Å is the smallest cutoff of the common universal potentials (SevenNet-0 5 Å;
+    CHGNet and MACE-MP 6 Å), so an atom alone within it is alone for all of them.
+    """
+    cutoff = getattr(potential, "cutoff_A", None)
+    return float(cutoff) if isinstance(cutoff, int | float) and cutoff > 0 else DEFAULT_CUTOFF_A
+
+
+def check_structure(structure: object, *, cutoff_A: float | None = None) -> None:
     """Refuse what no potential can take before any time is spent on it.
+
+    A potential given two atoms on one spot, a NaN coordinate or an atom with no
+    neighbour within its cutoff does not fail: it returns NaN or a meaningless energy
+    (CHGNet: ``energy_eV = nan`` for overlapping atoms). Every entry point of
+    :mod:`ssenb.mlip` (a single point, a relaxation, entry energies, substitutions)
+    checks its structures here first.
 
     Parameters
     ----------
     structure : pymatgen Structure
-        Ordered, at most :data:`MAX_ATOMS` sites.
+        Ordered, at most :data:`MAX_ATOMS` sites, finite coordinates and lattice, no two
+        atoms closer than :data:`MIN_DISTANCE_A`, every atom with a neighbour (or its own
+        periodic image) within the cutoff.
+    cutoff_A : float, optional
+        The potential's neighbour cutoff (Å; :func:`cutoff_of`); default 5 Å.
 
     Raises
     ------
     InvalidInputError
-        Not a ``Structure``, or more than :data:`MAX_ATOMS` sites.
+        Not a ``Structure``, more than :data:`MAX_ATOMS` sites, a NaN or infinite
+        coordinate or lattice, overlapping atoms, or an atom isolated by vacuum.
     UnsupportedMaterialError
         A disordered structure (partial occupancies).
+
+    Examples
+    --------
+    >>> from pymatgen.core import Lattice, Structure
+    >>> check_structure(Structure(Lattice.cubic(30), ["Li"], [[0, 0, 0]]))
+    Traceback (most recent call last):
+    ...
+    ssenb.errors.InvalidInputError: Li: atom 0 (Li) has no neighbour within 5.0 Å ...
     """
     from pymatgen.core import Structure
 
@@ -277,6 +324,40 @@ def check_structure(structure: object) -> None:
             f"structure has {len(structure)} sites; ssenb.mlip works on cells of at most "
             f"{MAX_ATOMS} sites on CPU (use a smaller cell or a GPU and call the model directly)"
         )
+    _check_geometry(structure, DEFAULT_CUTOFF_A if cutoff_A is None else float(cutoff_A))
+
+
+def _check_geometry(structure: Structure, cutoff: float) -> None:
+    """NaN coordinates, overlapping atoms and vacuum-isolated atoms (see check_structure)."""
+    formula = structure.composition.reduced_formula
+    matrix = structure.lattice.matrix
+    if not (np.isfinite(matrix).all() and np.isfinite(structure.frac_coords).all()):
+        bad = [i for i, f in enumerate(structure.frac_coords) if not np.isfinite(f).all()]
+        where = f"site {bad[0]} ({structure[bad[0]].specie}) has" if bad else "the lattice has"
+        raise InvalidInputError(
+            f"{formula}: {where} a NaN or infinite coordinate; fix the structure (a CIF with "
+            "'?' or '.' coordinates, or a failed relaxation, gives these)"
+        )
+    if not abs(structure.volume) > 1e-6:
+        raise InvalidInputError(f"{formula}: the lattice has no volume ({structure.volume} Å³)")
+    centers, neighbors, _, distances = structure.get_neighbor_list(r=max(cutoff, MIN_DISTANCE_A))
+    close = distances < MIN_DISTANCE_A
+    if close.any():
+        i, j, d = int(centers[close][0]), int(neighbors[close][0]), float(distances[close][0])
+        raise InvalidInputError(
+            f"{formula}: atoms {i} ({structure[i].specie}) and {j} ({structure[j].specie}) are "
+            f"{d:.3f} Å apart, closer than {MIN_DISTANCE_A} Å: two atoms on one position "
+            "(a duplicated site?); a potential gives NaN or nonsense there. Remove the "
+            "duplicate (Structure.merge_sites(mode='delete'))"
+        )
+    alone = sorted(set(range(len(structure))) - set(centers[distances <= cutoff].tolist()))
+    if alone:
+        i = alone[0]
+        raise InvalidInputError(
+            f"{formula}: atom {i} ({structure[i].specie}) has no neighbour within {cutoff} Å "
+            f"(the potential's cutoff; {len(alone)} such atoms): it sits in vacuum, where the "
+            "potential's energy means nothing. Use the bulk cell, or less vacuum"
+        )
 
 
 def energies(potential: Potential, structures: list[Structure]) -> list[float]:
@@ -292,6 +373,9 @@ def energies(potential: Potential, structures: list[Structure]) -> list[float]:
     list of float
         Total energy of each structure (eV, in the potential's convention).
     """
+    cutoff = cutoff_of(potential)
+    for s in structures:  # every entry point's structures, before the potential runs
+        check_structure(s, cutoff_A=cutoff)
     if hasattr(potential, "energies"):
         return list(potential.energies(structures))
     return [potential.calculate(s).energy_eV for s in structures]
@@ -299,14 +383,17 @@ def energies(potential: Potential, structures: list[Structure]) -> list[float]:
 
 __all__ = [
     "CONVENTIONS",
+    "DEFAULT_CUTOFF_A",
     "MAX_ATOMS",
     "POTENTIAL_NAMES",
+    "MIN_DISTANCE_A",
     "CHGNetPotential",
     "Calculation",
     "EnergyConvention",
     "Potential",
     "check_potential",
     "check_structure",
+    "cutoff_of",
     "energies",
     "label",
     "load_chgnet",

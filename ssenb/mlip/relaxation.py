@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import InvalidInputError
 from ..results import Result, fmt_number
 from ._extra import require
-from .potential import Potential, check_potential, check_structure, label
+from .potential import Potential, check_potential, check_structure, cutoff_of, label
 
 if TYPE_CHECKING:
     from ase.calculators.calculator import Calculator
@@ -115,7 +115,7 @@ def relax(
     True
     """
     potential = check_potential(potential)
-    check_structure(structure)
+    check_structure(structure, cutoff_A=cutoff_of(potential))
     if not (isinstance(fmax, int | float) and fmax > 0):
         raise InvalidInputError(f"fmax={fmax!r} must be a positive force in eV/Å (e.g. 0.05)")
     if not (isinstance(steps, int) and 0 < steps <= MAX_STEPS):

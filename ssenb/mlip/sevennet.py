@@ -22,7 +22,7 @@ import numpy as np
 
 from ..errors import UnknownNameError, UnsupportedMaterialError
 from ._extra import require
-from .potential import Calculation, check_structure
+from .potential import Calculation, _finite, check_structure
 
 if TYPE_CHECKING:
     from ase.calculators.calculator import Calculator
@@ -51,6 +51,8 @@ class SevenNetPotential:
 
     energy_convention = "raw"
     name = "SevenNet"
+    #: neighbour cutoff of the shipped checkpoints (Å)
+    cutoff_A = 5.0
 
     def __init__(self, model_name: str = "7net-0", *, device: str = "cpu") -> None:
         if model_name not in SEVENNET_MODELS:
@@ -67,7 +69,7 @@ class SevenNetPotential:
         self._known = frozenset(int(z) for z in self._calc.type_map)
 
     def _check(self, structure: Structure) -> None:
-        check_structure(structure)
+        check_structure(structure, cutoff_A=self.cutoff_A)
         bad = sorted(
             {el.symbol for el in structure.composition.elements if el.Z not in self._known}
         )
@@ -95,7 +97,7 @@ class SevenNetPotential:
 
         atoms = AseAtomsAdaptor.get_atoms(structure)
         atoms.calc = self._calc
-        energy = float(atoms.get_potential_energy())
+        energy = _finite(float(atoms.get_potential_energy()), structure)
         forces = np.asarray(atoms.get_forces(), dtype=float)
         stress = np.asarray(atoms.get_stress(voigt=False), dtype=float) / units.GPa
         return Calculation(energy_eV=energy, forces_eV_A=forces, stress_GPa=stress)

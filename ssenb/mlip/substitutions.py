@@ -117,10 +117,21 @@ def with_oxidation_states(structure: Structure) -> Structure:
     """
     from pymatgen.analysis.bond_valence import BVAnalyzer
 
+    from ..data.materials import MAX_OXIDATION_COMBINATIONS, oxidation_guess_cost
+
     s = structure.copy()
     try:
         s = BVAnalyzer().get_oxi_state_decorated_structure(s)
     except ValueError:
+        formula = {el.symbol: round(n) for el, n in s.composition.element_composition.items()}
+        cost = oxidation_guess_cost(formula)
+        if cost > MAX_OXIDATION_COMBINATIONS:  # pymatgen would take minutes and gigabytes
+            raise UnsupportedMaterialError(
+                f"cannot assign oxidation states to {structure.composition.reduced_formula}: "
+                f"bond valence analysis failed, and guessing from the formula would walk "
+                f"{cost:.1e} combinations (more than {MAX_OXIDATION_COMBINATIONS:,}): too "
+                "many elements and valences for a host to dope"
+            ) from None
         try:
             s.add_oxidation_state_by_guess()
         except ValueError as err:

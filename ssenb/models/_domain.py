@@ -192,6 +192,20 @@ class Domain:
             index=index,
         )
 
+    def distance_ratio(self, matrix: np.ndarray) -> np.ndarray:
+        """Nearest-training-material distance over the 99th-percentile threshold, per row.
+
+        Above 1: farther from the training data than 99 % of the training materials are
+        from each other. NaN where no distance can be computed (no projection learned, or a
+        feature the projection uses is missing).
+        """
+        if not self.points or not np.isfinite(self.threshold) or self.threshold <= 0:
+            return np.full(len(matrix), np.nan)
+        x = matrix[:, self.columns]
+        z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
+        d = _nearest(z @ np.asarray(self.components).T, np.asarray(self.points))
+        return np.where(np.isfinite(x).all(axis=1), d / self.threshold, np.nan)
+
     def as_dict(self) -> dict:
         """JSON-able fields (stored in a saved model's metadata)."""
         return {k: getattr(self, k) for k in self.__dataclass_fields__}

@@ -23,6 +23,7 @@ from ._domain import Domain
 from ._inputs import (
     as_material_frame,
     check_model_preset,
+    first_non_material,
     is_material_input,
     material_features,
 )
@@ -136,6 +137,14 @@ class _TreeEnsemble(BaseEstimator):
             return table, frame
         from sklearn.utils.validation import validate_data
 
+        stray = first_non_material(X)
+        if stray is not None:
+            i, item = stray
+            raise InvalidInputError(
+                f"material {i} is {item!r} ({type(item).__name__}), not a formula, pymatgen "
+                "Composition or Structure; drop or fix it (a list given to a model holds "
+                "materials only, or numbers only)"
+            )
         if not fitting:
             self._check_fitted()
         try:
@@ -204,10 +213,34 @@ class _TreeEnsemble(BaseEstimator):
         *,
         progress: bool = False,
     ) -> Self:
+        rng = np.random.default_rng(self.random_state)
+        boosters = self._train_boosters(X, y, censored, self.n_models, rng, progress=progress)
+        self.boosters_ = boosters
+        self.n_features_in_ = X.shape[1]
+        # NaN in a feature declared "not applicable" (e.g. Li per anion of an anion-free
+        # hydride) is a value, not a missing input, even when no training row had it
+        declared = set(self._not_applicable_labels())
+        names = self._feature_names()
+        self.nan_allowed_ = [
+            bool(missing) or names[j] in declared
+            for j, missing in enumerate(np.isnan(X).any(axis=0))
+        ]
+        return self
+
+    def _train_boosters(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        censored: np.ndarray | None,
+        n_models: int,
+        rng: np.random.Generator,
+        *,
+        progress: bool = False,
+    ) -> list:
+        """``n_models`` boosters, each on a bootstrap of the rows (all rows when one)."""
         import xgboost as xgb
         from tqdm.auto import tqdm
 
-        rng = np.random.default_rng(self.random_state)
         n = len(y)
         params = {
             "eta": self.learning_rate,
@@ -222,13 +255,13 @@ class _TreeEnsemble(BaseEstimator):
         }
         boosters = []
         members = tqdm(
-            range(self.n_models),
-            desc=f"fitting {type(self).__name__} ({self.n_models} x {self.n_estimators} trees)",
+            range(n_models),
+            desc=f"fitting {type(self).__name__} ({n_models} x {self.n_estimators} trees)",
             disable=not progress,
             leave=False,
         )
         for _k in members:
-            rows = np.arange(n) if self.n_models == 1 else rng.integers(0, n, n)
+            rows = np.arange(n) if n_models == 1 else rng.integers(0, n, n)
             seed = int(rng.integers(0, 2**31 - 1))
             dtrain = xgb.DMatrix(X[rows], label=y[rows], missing=np.nan)
             obj = self._custom_objective(censored[rows]) if censored is not None else None
@@ -239,17 +272,7 @@ class _TreeEnsemble(BaseEstimator):
             except xgb.core.XGBoostError as err:  # a parameter XGBoost refuses
                 raise InvalidInputError(f"XGBoost refused the settings: {err}") from err
             boosters.append(booster)
-        self.boosters_ = boosters
-        self.n_features_in_ = X.shape[1]
-        # NaN in a feature declared "not applicable" (e.g. Li per anion of an anion-free
-        # hydride) is a value, not a missing input, even when no training row had it
-        declared = set(self._not_applicable_labels())
-        names = self._feature_names()
-        self.nan_allowed_ = [
-            bool(missing) or names[j] in declared
-            for j, missing in enumerate(np.isnan(X).any(axis=0))
-        ]
-        return self
+        return boosters
 
     def _not_applicable_labels(self) -> list[str]:
         """Labels the preset's featurizers declare "not applicable" when NaN (any fit path)."""

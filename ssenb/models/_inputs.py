@@ -75,6 +75,26 @@ def is_material_input(X: ModelInput) -> bool:
     return bool(items) and all(isinstance(x, material) for x in items)
 
 
+def first_non_material(X: ModelInput) -> tuple[int, Any] | None:
+    """(position, item) of the first non-material in a sequence that also holds materials.
+
+    Why: ``["Li3PS4", None]`` is neither all materials nor a numeric matrix; without this
+    check it reaches the matrix path and fails with "could not convert string to float".
+    """
+    from pymatgen.core import Composition, Structure
+
+    if isinstance(X, pd.Series) or (isinstance(X, np.ndarray) and X.ndim == 1):
+        items = list(X)
+    elif isinstance(X, list | tuple):
+        items = list(X)
+    else:
+        return None
+    material = (str, Composition, Structure)
+    if not any(isinstance(x, material) for x in items):
+        return None
+    return next(((i, x) for i, x in enumerate(items) if not isinstance(x, material)), None)
+
+
 def as_material_frame(X: ModelInput) -> pd.DataFrame:
     """A frame with ``reduced_composition`` (and ``structure`` where known)."""
     from pymatgen.core import Composition, Structure

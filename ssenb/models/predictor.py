@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .. import keys as K
-from ..errors import ModelFileError
+from ..errors import ModelFileError, SsenbWarning
 
 if TYPE_CHECKING:
     from .conductivity import ConductivityModel
@@ -26,6 +28,8 @@ from ..results import Result, fmt_number
 
 #: The default models' settings (grouped CV on OBELiX train; see ConductivityModel).
 DEFAULT_PARAMS: dict[str, Any] = {"n_estimators": 600, "n_models": 5, "random_state": 0}
+#: Conductivity tables the default models learn from (ssenb.data.conductivity_measurements).
+DEFAULT_SOURCES = ("obelix", "liverpool", "laskowski")
 DATA_VERSION = "OBELiX train split (NRC-Mila/OBELiX 4eaac88)"
 _MEMO: dict[tuple, Any] = {}
 
@@ -38,7 +42,12 @@ class ConductivityPrediction(Result):
     ----------
     formula : str
     log10_sigma, log10_sigma_std : float
-        Ensemble mean and spread of log10 σ (σ in S/cm).
+        Ensemble mean of log10 σ (σ in S/cm) and its calibrated 1σ: the half-width that
+        held 68 % of held-out OBELiX materials in test-like splits (wider out of domain;
+        the raw ensemble spread for a model fitted with ``calibration_splits=0``).
+    log10_sigma_low, log10_sigma_high : float
+        The calibrated 2σ interval (95 % of held-out materials), log10 S/cm; NaN when
+        the model has no calibration.
     preset : str
         Model preset that answered ("composition" for a bare formula, ...).
     model : str
@@ -55,6 +64,8 @@ class ConductivityPrediction(Result):
     model: str
     in_domain: bool
     domain_notes: list[str] = field(default_factory=list)
+    log10_sigma_low: float = float("nan")
+    log10_sigma_high: float = float("nan")
 
     @property
     def superionic(self) -> bool:
@@ -71,7 +82,18 @@ class ConductivityPrediction(Result):
         """Predicted log10 σ (S/cm) with its ensemble spread, superionic verdict, model and domain."""
         value = fmt_number(self.log10_sigma, spread=self.log10_sigma_std)  # no "± 0.00"
         rows = [
-            ("predicted log10 σ", f"{value} (S/cm{', ensemble spread' if '±' in value else ''})"),
+            ("predicted log10 σ", f"{value} (S/cm{', 1σ: 68 % interval' if '±' in value else ''})"),
+            *(
+                [
+                    (
+                        "2σ interval (95 %)",
+                        f"{fmt_number(self.log10_sigma_low)} to "
+                        f"{fmt_number(self.log10_sigma_high)} (log10 S/cm)",
+                    )
+                ]
+                if math.isfinite(self.log10_sigma_low)
+                else []
+            ),
             ("superionic (σ ≥ 1e-4 S/cm)", "likely" if self.superionic else "unlikely"),
             ("answered by", f"{self.preset} model"),
         ]
@@ -127,7 +149,15 @@ def predict_conductivity(
     if isinstance(material, pd.Series):
         material = material.to_frame().T
     X = material if isinstance(material, pd.DataFrame) else [material]
-    mean, std = model.predict(X, return_std=True)
+    from .property import TWO_SIGMA
+
+    with warnings.catch_warnings():  # the domain is reported in the result instead
+        warnings.simplefilter("ignore", SsenbWarning)
+        mean, std = model.predict(X, return_std=True)
+        if getattr(model, "calibration_", None) is not None:
+            low, high = (float(v[0]) for v in model.predict_interval(X, TWO_SIGMA))
+        else:
+            low = high = math.nan
     domain = model.applicability(X).iloc[0]
     from ..data.materials import display_formula, to_composition
 
@@ -148,28 +178,114 @@ def predict_conductivity(
         f"trained on {getattr(model, 'data_version_', None) or DATA_VERSION}",
         in_domain=bool(domain["in_domain"]),
         domain_notes=[n for n in str(domain["domain_notes"]).split("; ") if n],
+        log10_sigma_low=low,
+        log10_sigma_high=high,
     )
 
 
+def training_table(
+    preset: str = "composition",
+    *,
+    sources: tuple[str, ...] = DEFAULT_SOURCES,
+    exclude_test: bool = True,
+) -> tuple[pd.DataFrame, str]:
+    """The default model's training table (one row per composition) and what it is.
+
+    OBELiX's training split plus, by default, the room-temperature rows of the Liverpool
+    Ionics dataset (Hargreaves et al. 2023) and Laskowski et al. (2023), repeats combined
+    (:func:`ssenb.data.combine_repeats`). With ``exclude_test`` (default) every row
+    matching the official OBELiX test split (composition, near-duplicate composition,
+    DOI, OBELiX's Liverpool/Laskowski ids; :func:`ssenb.data.exclude_overlaps`) is
+    dropped when the test split can be loaded (downloaded by URL + sha256 online). When
+    it cannot (offline, not in the data folder), nothing is dropped and the description
+    says so: such a model has seen test-split materials through the extra tables and
+    must not be compared with OBELiX test-split results. ``exclude_test=False`` trains
+    on everything, on purpose.
+
+    Returns
+    -------
+    (DataFrame, str)
+        The combined table and its data version (sources, filtering, what was dropped).
+    """
+    from ..data import combine_repeats, conductivity_measurements, exclude_overlaps, load_obelix
+    from ..errors import DataUnavailableError
+
+    measurements = conductivity_measurements(
+        sources,  # type: ignore[arg-type]
+        obelix_split="train",
+        structures="structure" in preset,
+    )
+    note = "not filtered against the OBELiX test split (exclude_test=False)"
+    if exclude_test:
+        try:
+            test = load_obelix("test", structures=False)
+        except DataUnavailableError:
+            note = (
+                "NOT filtered against the OBELiX test split (unavailable offline): do not "
+                "compare with OBELiX test-split results"
+            )
+        else:
+            before = len(measurements)
+            measurements = exclude_overlaps(measurements, test)
+            note = (
+                f"leak-filtered against the OBELiX test split ({before - len(measurements)} "
+                "measurements dropped: same or near-duplicate composition, DOI, source id)"
+            )
+    table = combine_repeats(measurements)
+    version = f"{measurements.attrs.get('data_version', '+'.join(sources))}; {note}"
+    table.attrs["data_version"] = version
+    return table, version
+
+
 def default_model(
-    preset: str = "composition", *, progress: bool = True, cache: bool = True
+    preset: str = "composition",
+    *,
+    progress: bool = True,
+    cache: bool = True,
+    sources: tuple[str, ...] = DEFAULT_SOURCES,
+    exclude_test: bool = True,
 ) -> ConductivityModel:
     """The default conductivity model for ``preset``, fitted once and cached on disk.
 
-    The first call fits it on the OBELiX training split (with a progress bar) and saves
-    it (JSON, no pickle) in the model cache folder, keyed by the data's sha256, the
-    preset, the settings and ssenb's version; later calls, in any process, load it in
-    about a second. ``$SSENB_MODEL_DIR`` chooses the folder (default: the OS cache).
+    The first call fits it on :func:`training_table` (OBELiX train + Liverpool Ionics +
+    Laskowski et al., leak-filtered against the OBELiX test split when that can be
+    loaded; see there for what happens when it cannot) with a progress bar, and saves it
+    (JSON, no pickle) in the model cache folder, keyed by the data files' sha256 (the
+    test split's too, or its absence), the sources, the preset, the settings and ssenb's
+    version; later calls, in any process, load it in about a second.
+    ``$SSENB_MODEL_DIR`` chooses the folder (default: the OS cache). Its intervals are
+    calibrated on held-out OBELiX measurements (``calibration_``); ``data_version_``
+    says what it was trained on and whether the test split was excluded.
+
+    Parameters
+    ----------
+    preset : str
+        Model preset (``ssenb.models.MODEL_PRESETS``).
+    sources : tuple of str
+        Conductivity tables to train on; ``("obelix",)`` reproduces the OBELiX-only model.
+    exclude_test : bool
+        Drop training rows that match the official OBELiX test split (when it can be
+        loaded). False trains on everything.
     """
     from .. import __version__
-    from ..data import load_obelix
+    from ..data import REGISTRY
     from ..data._cache import fetch, sha256sum
+    from ..errors import DataUnavailableError
     from ._inputs import check_model_preset
     from .conductivity import ConductivityModel
     from .io import FORMAT_VERSION, load_model, save_model
 
     check_model_preset(preset)
     files = ["obelix/train.csv"] + (["obelix/train_cifs.tar.gz"] if "structure" in preset else [])
+    files += (
+        [k for k in REGISTRY if k.startswith("conductivity-extra/")] if len(sources) > 1 else []
+    )
+    test_state = "off"
+    if exclude_test:
+        try:  # downloads it (URL + sha256) unless offline
+            test_state = sha256sum(fetch("obelix/test.csv"))
+        except DataUnavailableError:
+            test_state = "absent"
     digest = hashlib.sha256(
         json.dumps(
             [
@@ -178,6 +294,8 @@ def default_model(
                 __version__,
                 FORMAT_VERSION,
                 [sha256sum(fetch(f)) for f in files],
+                sorted(sources),
+                test_state,
             ],
             sort_keys=True,
         ).encode()
@@ -200,14 +318,17 @@ def default_model(
     if model is not None and list(model.feature_names_in_) != _feature_labels(preset):
         model = None  # cached by a version whose featurizers emitted other columns: refit
     if model is None:
-        frame = load_obelix("train", structures="structure" in preset)
-        model = ConductivityModel(preset=preset, **DEFAULT_PARAMS).fit(frame, progress=progress)
-        model.data_version_ = DATA_VERSION
+        frame, version = training_table(preset, sources=sources, exclude_test=exclude_test)
+        curated = frame[K.SOURCE].str.contains("obelix", regex=False).to_numpy(bool)
+        model = ConductivityModel(preset=preset, **DEFAULT_PARAMS).fit(
+            frame, calibration_rows=curated if curated.any() else None, progress=progress
+        )
+        model.data_version_ = version
         if cache:
             try:
                 folder.parent.mkdir(parents=True, exist_ok=True)
                 if not folder.exists():
-                    save_model(model, folder, data_version=DATA_VERSION)
+                    save_model(model, folder, data_version=version)
             except (OSError, ModelFileError):  # a read-only cache only costs a refit next time
                 pass
     _MEMO[key] = model
@@ -240,4 +361,5 @@ __all__ = [
     "model_dir",
     "predict_conductivity",
     "preset_for",
+    "training_table",
 ]

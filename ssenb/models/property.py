@@ -12,6 +12,7 @@ treated as exact nor dropped.
 
 from __future__ import annotations
 
+import itertools
 import os
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, overload
 
@@ -19,7 +20,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import RegressorMixin
 
-from ..errors import InvalidInputError
+from .. import keys as K
+from ..errors import InvalidInputError, SsenbWarning
 from ._ensemble import _as_1d, _finite_float, _Objective, _TreeEnsemble
 from ._inputs import as_material_frame, is_material_input, targets
 from ._params import Constraint
@@ -33,6 +35,21 @@ if TYPE_CHECKING:
     from ._inputs import ModelInput
 
 
+#: Central coverages of the calibrated intervals: 1σ and 2σ of a normal distribution
+#: (68.27 %, 95.45 %), and others for reliability plots.
+ONE_SIGMA = 0.6827
+TWO_SIGMA = 0.9545
+CALIBRATION_LEVELS = (0.5, ONE_SIGMA, 0.8, 0.9, TWO_SIGMA, 0.99)
+#: Fewer uncensored training rows than this: no calibration (the spread is reported raw).
+MIN_CALIBRATION_ROWS = 30
+
+
+def widening(ratio: np.ndarray) -> np.ndarray:
+    """Interval factor from the domain distance ratio: 1 inside, the ratio beyond (never < 1)."""
+    r = np.asarray(ratio, float)
+    return np.where(np.isfinite(r), np.maximum(1.0, r), 1.0)
+
+
 def censored_mae(y: ArrayLike, pred: ArrayLike, censored: ArrayLike) -> float:
     """MAE where a censored (upper-bound) row counts only the excess above its bound."""
     y, pred, censored = (np.asarray(a) for a in (y, pred, censored))
@@ -43,6 +60,41 @@ def censored_mae(y: ArrayLike, pred: ArrayLike, censored: ArrayLike) -> float:
 
 class _PropertyRegressor(RegressorMixin, _TreeEnsemble):
     """Regression on a declared target; subclasses say which (``target``: a parameter or fixed)."""
+
+    _parameter_constraints: ClassVar[dict[str, Constraint]] = {
+        **_TreeEnsemble._parameter_constraints,
+        "calibration_splits": Constraint(int, 0, 50, exclude=(1,)),
+    }
+
+    def __init__(
+        self,
+        preset: str = "composition",
+        n_estimators: int = 600,
+        learning_rate: float = 0.05,
+        max_depth: int = 3,
+        subsample: float = 0.8,
+        colsample_bytree: float = 0.5,
+        min_child_weight: float = 1.0,
+        reg_lambda: float = 1.0,
+        n_models: int = 5,
+        n_jobs: int | None = None,
+        random_state: int | None = None,
+        calibration_splits: int = 5,
+    ) -> None:
+        super().__init__(
+            preset=preset,
+            n_estimators=n_estimators,
+            learning_rate=learning_rate,
+            max_depth=max_depth,
+            subsample=subsample,
+            colsample_bytree=colsample_bytree,
+            min_child_weight=min_child_weight,
+            reg_lambda=reg_lambda,
+            n_models=n_models,
+            n_jobs=n_jobs,
+            random_state=random_state,
+        )
+        self.calibration_splits = calibration_splits
 
     def target_spec(self) -> Target:
         """The declared :class:`Target` this model learns (label, unit, censoring, domain)."""
@@ -58,12 +110,20 @@ class _PropertyRegressor(RegressorMixin, _TreeEnsemble):
         y: ArrayLike | None = None,
         censored: ArrayLike | None = None,
         *,
+        groups: ArrayLike | None = None,
+        calibration_rows: ArrayLike | None = None,
         progress: bool = False,
     ) -> Self:
         """Fit on materials or a feature matrix; ``censored`` marks upper-bound labels.
 
         With a material frame and no ``y``, the labels come from the target's column
-        (``target_spec().label``) and the bounds from its censoring column.
+        (``target_spec().label``) and the bounds from its censoring column. ``groups``
+        (one id per row) says which rows must be held out together when the intervals
+        are calibrated; by default rows sharing a DOI, a composition or a near-duplicate
+        composition for a material frame, each row alone for a matrix.
+        ``calibration_rows`` (booleans, default all) marks the rows whose held-out
+        residuals calibrate the intervals, e.g. only curated measurements when noisier
+        tables are trained on too; every row is still trained on.
         """
         spec = self.target_spec()  # an unknown target fails before featurizing
         matrix, frame = self._fit_common(X, y, progress=progress)
@@ -103,7 +163,95 @@ class _PropertyRegressor(RegressorMixin, _TreeEnsemble):
         )
         self._fit_matrix(matrix, y, censored, progress=progress)
         self.train_mae_ = float(censored_mae(y, self._members(matrix).mean(axis=0), censored))
+        if groups is None:
+            group_ids = _groups(frame, len(y))
+        else:
+            group_ids = np.unique(np.asarray(groups).ravel(), return_inverse=True)[1]
+            if len(group_ids) != len(y):
+                raise InvalidInputError(f"groups has {len(group_ids)} values for {len(y)} rows")
+        scored = ~censored
+        if calibration_rows is not None:
+            mask = np.asarray(calibration_rows, bool).ravel()
+            if len(mask) != len(y):
+                raise InvalidInputError(
+                    f"calibration_rows has {len(mask)} values for {len(y)} rows"
+                )
+            scored &= mask
+        self.calibration_ = self._calibrate(matrix, y, censored, scored, group_ids)
         return self
+
+    def _calibrate(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        censored: np.ndarray,
+        scored: np.ndarray,
+        groups: np.ndarray,
+    ) -> dict[str, Any] | None:
+        """Quantiles of held-out |residual| / widening, from test-like splits of the training rows.
+
+        ``calibration_splits`` draws, each made as the official OBELiX test split was
+        (:func:`~ssenb.models.validation.paper_splits`: a quarter of the groups of rows
+        that share a DOI, a composition or a near-duplicate, holding 20-30 % of the rows,
+        log10 σ histogram matched); where the groups cannot be split that way (one group
+        too large; a plain matrix), k-fold over the groups instead. Each draw trains one
+        booster (same settings) on the rest and predicts the held-out rows. Censored rows
+        are left out (their error is unknown), and so are rows not in ``scored``.
+        Split-conformal quantiles (rank
+        ceil((n+1)·level) of n held-out scores) at :data:`CALIBRATION_LEVELS`. None when
+        there are too few rows or groups.
+        """
+        k = self.calibration_splits
+        if k == 0 or scored.sum() < MIN_CALIBRATION_ROWS or len(np.unique(groups)) < k:
+            return None
+        import xgboost as xgb
+
+        from ._domain import Domain
+
+        splits, how = _calibration_splits(groups, y, k, self.random_state)
+        seed = None if self.random_state is None else [int(self.random_state), 7]
+        rng = np.random.default_rng(seed)
+        spec = self.target_spec()
+        scores = []
+        for train, test in splits:
+            (booster,) = self._train_boosters(X[train], y[train], censored[train], 1, rng)
+            pred = booster.predict(xgb.DMatrix(X[test], missing=np.nan), output_margin=True)
+            if spec.clip:
+                pred = np.clip(pred, *spec.valid_range)
+            factor = widening(Domain.fit(X[train]).distance_ratio(X[test]))
+            exact = scored[test]
+            scores.append(np.abs(pred - y[test])[exact] / factor[exact])
+        s = np.concatenate(scores)
+        n = len(s)
+        quantiles = [
+            float(np.quantile(s, min(1.0, np.ceil((n + 1) * level) / n), method="higher"))
+            for level in CALIBRATION_LEVELS
+        ]
+        return {
+            "method": f"{how}, one booster per split",
+            "levels": list(CALIBRATION_LEVELS),
+            "quantiles": quantiles,
+            "n": n,
+        }
+
+    def _half_width(self, matrix: np.ndarray, members: np.ndarray, level: float) -> np.ndarray:
+        """Half-width of the central ``level`` interval per row (target units)."""
+        from scipy.stats import norm
+
+        spread = members.std(axis=0)
+        cal = getattr(self, "calibration_", None)
+        if cal is None:  # uncalibrated: the ensemble spread read as a normal σ
+            return float(norm.ppf(0.5 + level / 2)) * spread
+        levels, q = cal["levels"], cal["quantiles"]
+        if not levels[0] <= level <= levels[-1]:
+            raise InvalidInputError(
+                f"level={level!r}: calibrated intervals exist for central coverages from "
+                f"{levels[0]} to {levels[-1]}"
+            )
+        base = float(np.interp(level, levels, q))
+        factor = widening(self.domain_.distance_ratio(matrix))
+        # never narrower than the members disagree (scaled as a normal σ would be)
+        return np.maximum(base * factor, float(norm.ppf(0.5 + level / 2)) * spread)
 
     def _params(self, y: np.ndarray) -> dict:
         return {"base_score": self.base_score_}
@@ -139,16 +287,61 @@ class _PropertyRegressor(RegressorMixin, _TreeEnsemble):
     def predict(
         self, X: ModelInput, return_std: bool = False
     ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
-        """Mean prediction of the target (its unit); with ``return_std``, also the member spread."""
+        """Mean prediction of the target (its unit); with ``return_std``, its calibrated 1σ.
+
+        The 1σ is the half-width of the interval that held out 68.27 % of the training
+        materials in grouped cross-validation (``calibration_``), widened by the distance
+        ratio for inputs farther from the training data than 99 % of it; without
+        calibration (``calibration_splits=0`` or too few rows), the ensemble spread.
+        Material inputs outside the model's domain (a missing required element such as
+        Li, elements never seen in training, far from the training data) raise a
+        :class:`~ssenb.errors.SsenbWarning` naming the reason; see :meth:`applicability`.
+        """
+        mean, members, matrix = self._predict_members(X)
+        if return_std:
+            return mean, self._half_width(matrix, members, ONE_SIGMA)
+        return mean
+
+    def predict_interval(
+        self, X: ModelInput, level: float = TWO_SIGMA
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(low, high) of the calibrated central ``level`` interval (target units).
+
+        ``level=0.9545`` is the 2σ interval, ``0.6827`` the 1σ one; calibrated levels run
+        from 0.5 to 0.99. Out-of-domain inputs get wider intervals, never narrower.
+        """
+        if isinstance(level, bool) or not isinstance(level, int | float):
+            raise InvalidInputError(f"level={level!r} must be a coverage between 0 and 1")
+        mean, members, matrix = self._predict_members(X)
+        half = self._half_width(matrix, members, float(level))
+        return mean - half, mean + half
+
+    def _predict_members(self, X: ModelInput) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(mean, member predictions, feature matrix), warning once for out-of-domain materials."""
         self._check_fitted()
-        table, _ = self.feature_matrix(X)
+        table, frame = self.feature_matrix(X)
         matrix = table.to_numpy(float)
         self._validate_predict_matrix(matrix)
+        if frame is not None:
+            self._warn_out_of_domain(matrix, frame)
         members = self._members(matrix)
-        mean = members.mean(axis=0)
-        if return_std:
-            return mean, members.std(axis=0)
-        return mean
+        return members.mean(axis=0), members, matrix
+
+    def _warn_out_of_domain(self, matrix: np.ndarray, frame: pd.DataFrame) -> None:
+        import warnings
+
+        domain = self.domain_.assess(matrix, list(frame[K.REDUCED_COMPOSITION]))
+        outside = ~domain["in_domain"].to_numpy(bool)
+        if outside.any():
+            first = int(np.flatnonzero(outside)[0])
+            warnings.warn(
+                f"{int(outside.sum())} of {len(outside)} material(s) lie outside the "
+                f"{type(self).__name__}'s domain, e.g. row {first}: "
+                f"{domain['domain_notes'].iloc[first]}; their predictions are extrapolations "
+                "(intervals widened by distance where it can be measured; see applicability())",
+                SsenbWarning,
+                stacklevel=3,
+            )
 
     def predict_frame(self, X: ModelInput) -> pd.DataFrame:
         """Predictions as a table: the target's prediction and 1σ columns."""
@@ -171,12 +364,17 @@ class _PropertyRegressor(RegressorMixin, _TreeEnsemble):
         return r2_score(y, self.predict(X), sample_weight=sample_weight)
 
     def _extra_state(self) -> dict:
-        return {"base_score": self.base_score_, "train_mae": self.train_mae_}
+        return {
+            "base_score": self.base_score_,
+            "train_mae": self.train_mae_,
+            "calibration": getattr(self, "calibration_", None),
+        }
 
     def _import_state(self, state: dict, boosters: list) -> None:
         super()._import_state(state, boosters)
         self.base_score_ = _finite_float(state, "base_score")
         self.train_mae_ = _finite_float(state, "train_mae")
+        self.calibration_ = _calibration(state.get("calibration"))
 
     # persistence lives in ssenb.models.io; thin wrappers for discoverability
     def save(
@@ -197,6 +395,61 @@ class _PropertyRegressor(RegressorMixin, _TreeEnsemble):
         from .io import load_model
 
         return load_model(path, expected=cls)
+
+
+def _calibration_splits(
+    groups: np.ndarray, y: np.ndarray, k: int, random_state: int | None
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], str]:
+    """(train/test index pairs, description): OBELiX-split-like draws, else group k-fold."""
+    from sklearn.model_selection import GroupKFold
+
+    from ._splits import paper_splits
+
+    try:
+        draws = paper_splits(groups, y, n_splits=k, random_state=random_state, n_iter=500)
+        return draws, f"{k} OBELiX-split-like draws (25 % of paper/composition groups held out)"
+    except InvalidInputError:
+        folds = GroupKFold(n_splits=k, shuffle=True, random_state=random_state)
+        return list(folds.split(y, y, groups)), f"grouped {k}-fold over the rows' groups"
+
+
+def _groups(frame: pd.DataFrame | None, n: int) -> np.ndarray:
+    """Calibration groups: shared DOI, composition or near-duplicate (rows alone for a matrix)."""
+    if frame is None or K.REDUCED_COMPOSITION not in frame:
+        return np.arange(n)
+    from ..data.leaks import paper_group_ids
+    from ._domain import _compositions
+
+    comps = _compositions(list(frame[K.REDUCED_COMPOSITION]))
+    if any(c is None for c in comps):
+        return np.arange(n)
+    dois = list(frame[K.DOI]) if K.DOI in frame else [None] * n
+    return paper_group_ids(comps, dois)  # type: ignore[arg-type]  # None excluded above
+
+
+def _calibration(value: object) -> dict[str, Any] | None:
+    """A saved calibration, checked field by field (None: none was saved)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise InvalidInputError("calibration must be an object or null")
+    levels, q = value.get("levels"), value.get("quantiles")
+    ok = (
+        isinstance(levels, list)
+        and isinstance(q, list)
+        and len(levels) == len(q) >= 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in levels + q)
+        and all(0 < a < b < 1 for a, b in itertools.pairwise(levels))
+        and all(np.isfinite(v) and v >= 0 for v in q)
+    )
+    if not ok or not isinstance(levels, list) or not isinstance(q, list):
+        raise InvalidInputError("calibration needs increasing levels in (0, 1) and quantiles >= 0")
+    return {
+        "method": str(value.get("method", "")),
+        "levels": [float(v) for v in levels],
+        "quantiles": [float(v) for v in q],
+        "n": int(value.get("n", 0)),
+    }
 
 
 class PropertyModel(_PropertyRegressor):
@@ -232,7 +485,7 @@ class PropertyModel(_PropertyRegressor):
     """
 
     _parameter_constraints: ClassVar[dict[str, Constraint]] = {
-        **_TreeEnsemble._parameter_constraints,
+        **_PropertyRegressor._parameter_constraints,
         "target": Constraint(check=get_target),
     }
 
@@ -250,6 +503,7 @@ class PropertyModel(_PropertyRegressor):
         n_models: int = 5,
         n_jobs: int | None = None,
         random_state: int | None = None,
+        calibration_splits: int = 5,
     ) -> None:
         self.target = target
         super().__init__(
@@ -264,4 +518,5 @@ class PropertyModel(_PropertyRegressor):
             n_models=n_models,
             n_jobs=n_jobs,
             random_state=random_state,
+            calibration_splits=calibration_splits,
         )

@@ -9,63 +9,19 @@ import numpy as np
 import pandas as pd
 
 from .. import keys as K
+from ..data.leaks import NEAR_DUPLICATE_TOL, near_duplicate_groups, paper_group_ids
 from ..errors import InvalidInputError
 from ..results import Result, fmt_number
 from ._inputs import as_material_frame, targets
+from ._splits import paper_splits
 from .conductivity import SUPERIONIC_LOG10, ConductivityModel, censored_mae
+from .property import TWO_SIGMA
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from pymatgen.core import Composition
+    pass
 
 CVScheme = Literal["paper", "grouped", "random", "family"]
 OBELIX_TRAIN_VERSION = "OBELiX train split (NRC-Mila/OBELiX 4eaac88)"
-NEAR_DUPLICATE_TOL = 0.02  # max difference of any atomic fraction within one group
-#: The official OBELiX split's design (``data/misc/arguments_split.yaml`` upstream):
-#: a quarter of the groups in the test set, holding 20-30 % of the rows.
-PAPER_TEST_SHARE = 0.25
-PAPER_TEST_BOUNDS = (0.2, 0.3)
-PAPER_SPLIT_ITER = 2000  # Monte Carlo swaps per draw (upstream ran 10,000 for its one split)
-
-
-def near_duplicate_groups(
-    compositions: Sequence[Composition], tol: float = NEAR_DUPLICATE_TOL
-) -> np.ndarray:
-    """Group ids joining compositions with the same elements and every atomic fraction within ``tol``.
-
-    Doping series such as Li0.33La0.56Ti0.99Al0.01O2.99F0.01 / ...Al0.02... form one group,
-    so they never sit on both sides of a train/test split.
-    """
-    links: list[tuple[int, int]] = []
-    by_elements: dict[frozenset, list[int]] = {}
-    fracs = []
-    for i, c in enumerate(compositions):
-        f = {str(el): c.get_atomic_fraction(el) for el in c.elements}
-        fracs.append(f)
-        by_elements.setdefault(frozenset(f), []).append(i)
-    for members in by_elements.values():
-        for a_i, a in enumerate(members):
-            for b in members[a_i + 1 :]:
-                if max(abs(fracs[a][e] - fracs[b][e]) for e in fracs[a]) <= tol:
-                    links.append((a, b))
-    return _components(len(compositions), links)
-
-
-def _components(n: int, links: Sequence[tuple[int, int]]) -> np.ndarray:
-    """Connected-component ids (0..k-1, in order of first member) of ``n`` items joined by ``links``."""
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for a, b in links:
-        parent[find(a)] = find(b)
-    _, ids = np.unique([find(i) for i in range(n)], return_inverse=True)
-    return np.asarray(ids)
 
 
 def paper_groups(frame: pd.DataFrame, tol: float = NEAR_DUPLICATE_TOL) -> np.ndarray:
@@ -93,119 +49,8 @@ def paper_groups(frame: pd.DataFrame, tol: float = NEAR_DUPLICATE_TOL) -> np.nda
         One group id per row.
     """
     frame = as_material_frame(frame)
-    comps = list(frame[K.REDUCED_COMPOSITION])
-    near = near_duplicate_groups(comps, tol)
-    links: list[tuple[int, int]] = []
-    first: dict[object, int] = {}
-
-    def link(key: object, i: int) -> None:
-        j = first.setdefault(key, i)
-        if j != i:
-            links.append((j, i))
-
-    dois = frame[K.DOI] if K.DOI in frame else pd.Series([None] * len(frame))
-    for i, (g, doi) in enumerate(zip(near, dois)):
-        link(("near", int(g)), i)
-        if isinstance(doi, str):
-            for paper in doi.split("|"):
-                if paper.strip():
-                    link(("doi", paper.strip().lower()), i)
-    return _components(len(frame), links)
-
-
-def _hist_distance(y: np.ndarray, edges: np.ndarray, test: np.ndarray) -> float:
-    """Mean absolute difference of the train and test histograms of log10 σ (OBELiX's metric)."""
-    if test.all() or not test.any():
-        return np.inf
-    h_test = np.histogram(y[test], edges)[0] / test.sum()
-    h_train = np.histogram(y[~test], edges)[0] / (~test).sum()
-    return float(np.mean(np.abs(h_test - h_train)))
-
-
-def paper_splits(
-    groups: np.ndarray,
-    y: np.ndarray,
-    *,
-    has_structure: np.ndarray | None = None,
-    n_splits: int = 5,
-    random_state: int | None = 0,
-    n_iter: int = PAPER_SPLIT_ITER,
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Train/test draws made the way the official OBELiX split was made.
-
-    Each draw puts a quarter of the groups in the test set, keeps it only if it holds 20-30 %
-    of the rows (and of the rows with a structure), then swaps one test group for one
-    training group at a time, keeping swaps that bring the train and test histograms of
-    log10 σ (25 bins) closer (Monte Carlo, as ``train_test_split.py --monte_carlo
-    --hist_dist --ratio 0.6`` upstream). The 20-30 % bound is why a group holding a fifth of
-    the data almost never lands in a test set; k-fold over the same groups would hold it out
-    and score a far harder task than the official split poses.
-
-    Parameters
-    ----------
-    groups : ndarray of int
-        Group id per row (:func:`paper_groups`).
-    y : ndarray of float
-        log10 σ (S/cm) per row, censored rows at their bound.
-    has_structure : ndarray of bool, optional
-        Rows with a crystal structure; their test share is bounded and matched too.
-    n_splits : int
-        Independent draws (each a full train/test split; a row may be tested in several).
-    random_state : int or None
-        Seed; the same seed gives the same draws.
-    n_iter : int
-        Monte Carlo swaps per draw.
-
-    Returns
-    -------
-    list of (train indices, test indices)
-    """
-    rng = np.random.default_rng(random_state)
-    ids, members = np.unique(groups, return_inverse=True)
-    n_groups = len(ids)
-    n_test = int(n_groups * PAPER_TEST_SHARE)
-    if n_test < 1 or n_test >= n_groups:
-        raise InvalidInputError(
-            f"{n_groups} paper/composition groups are too few for a 25 % test draw; "
-            "use cv='grouped' on a frame this small"
-        )
-    lo, hi = PAPER_TEST_BOUNDS
-    cif = has_structure if has_structure is not None and has_structure.any() else None
-    edges = np.histogram_bin_edges(y, bins=25)
-
-    def score(order: np.ndarray) -> float:
-        test = np.isin(members, order[:n_test])
-        shares = [test.mean()] + ([test[cif].mean()] if cif is not None else [])
-        if any(not lo <= sh <= hi for sh in shares):
-            return np.inf
-        d = _hist_distance(y, edges, test)
-        if cif is None:
-            return d
-        return 0.6 * d + 0.4 * _hist_distance(y[cif], edges, test[cif])
-
-    draws = []
-    for _ in range(n_splits):
-        for _attempt in range(1000):  # a first order that satisfies the share bounds
-            order = rng.permutation(n_groups)
-            best = score(order)
-            if np.isfinite(best):
-                break
-        else:
-            raise InvalidInputError(
-                "no draw of a quarter of the groups holds 20-30 % of the rows: one group "
-                "holds too much of the data for cv='paper'; use cv='grouped'"
-            )
-        for _ in range(n_iter):
-            i, j = rng.integers(0, n_test), rng.integers(n_test, n_groups)
-            order[i], order[j] = order[j], order[i]
-            trial = score(order)
-            if trial < best:
-                best = trial
-            else:
-                order[i], order[j] = order[j], order[i]
-        test = np.isin(members, order[:n_test])
-        draws.append((np.flatnonzero(~test), np.flatnonzero(test)))
-    return draws
+    dois = frame[K.DOI] if K.DOI in frame else [None] * len(frame)
+    return paper_group_ids(list(frame[K.REDUCED_COMPOSITION]), list(dois), tol)
 
 
 @dataclass(frozen=True, eq=False)
@@ -246,6 +91,11 @@ class CVReport(Result):
             ),
             ("R² (uncensored rows)", fmt_number(s["r2"])),
             (
+                "interval coverage (held out)",
+                f"1σ {s['coverage_1sigma']:.0%} (nominal 68 %), "
+                f"2σ {s['coverage_2sigma']:.0%} (nominal 95 %)",
+            ),
+            (
                 "superionic accuracy",
                 f"{fmt_number(s['accuracy'])} (majority class {fmt_number(s['baseline_accuracy'])})",
             ),
@@ -263,6 +113,7 @@ def cross_validate_conductivity(
     random_state: int | None = 0,
     progress: bool = True,
     data_version: str | None = None,
+    extra: pd.DataFrame | None = None,
 ) -> CVReport:
     """Cross-validate a conductivity model the way the official OBELiX test split scores it.
 
@@ -291,6 +142,17 @@ def cross_validate_conductivity(
         Seed of the fold assignment and of the default model. Same seed, same report.
     data_version : str, optional
         What ``frame`` is, for the report (default: the frame's ``attrs["data_version"]``).
+    extra : DataFrame, optional
+        More measurements to train on, e.g.
+        ``ssenb.data.conductivity_measurements(["liverpool", "laskowski"])``. Splits are
+        drawn on ``frame`` exactly as without them and only ``frame``'s held-out rows are
+        scored (against their own labels: a test-like score). Each fold trains on its
+        ``frame`` rows plus the ``extra`` rows that match no held-out row by
+        composition, near-duplicate composition, DOI or OBELiX source id
+        (:func:`ssenb.data.exclude_overlaps`: the same step that keeps the default model
+        off the official test split), repeats combined by
+        :func:`ssenb.data.combine_repeats`. So one DOI or one material never sits on
+        both sides, across sources.
 
     Returns
     -------
@@ -314,6 +176,7 @@ def cross_validate_conductivity(
     model = model if model is not None else ConductivityModel(random_state=random_state)
     table, _ = clone(model).feature_matrix(frame, fitting=True, progress=progress)
     X = table.to_numpy(float)
+    merged = _MergedTraining(frame, table, extra, model, progress) if extra is not None else None
     if cv == "paper":  # paper_groups joins near-duplicates itself
         split_groups = paper_groups(frame)
         has_structure = frame[K.STRUCTURE].notna().to_numpy() if K.STRUCTURE in frame else None
@@ -342,6 +205,8 @@ def cross_validate_conductivity(
     # one record per (fold, test row): k-fold schemes test each row once, "paper" draws
     # may test a row several times or never
     idx_parts, pred_parts, std_parts, fold_parts, base_parts = [], [], [], [], []
+    lo_parts: list[np.ndarray] = []
+    hi_parts: list[np.ndarray] = []
     rows: list[dict[str, Any]] = []
     for k, (train, test) in enumerate(
         tqdm(
@@ -351,8 +216,16 @@ def cross_validate_conductivity(
             leave=False,
         )
     ):
-        m = clone(model).fit(table.iloc[train], y[train], censored=censored[train])
+        if merged is not None:
+            x_fit, y_fit, c_fit, g_fit, scored = merged.fold(train, test)
+        else:
+            x_fit, y_fit, c_fit = table.iloc[train], y[train], censored[train]
+            g_fit, scored = split_groups[train], None
+        m = clone(model).fit(x_fit, y_fit, censored=c_fit, groups=g_fit, calibration_rows=scored)
         p, sd = m.predict(table.iloc[test], return_std=True)
+        lo2, hi2 = m.predict_interval(table.iloc[test], TWO_SIGMA)
+        lo_parts.append(lo2)
+        hi_parts.append(hi2)
         baseline = np.full(len(test), np.median(y[train][~censored[train]]))
         idx_parts.append(test)
         pred_parts.append(p)
@@ -378,8 +251,12 @@ def cross_validate_conductivity(
     exact = ~ct
     true_cls = yt >= SUPERIONIC_LOG10
     pred_cls = pred >= SUPERIONIC_LOG10
+    sd_all = np.concatenate(std_parts)[order]
+    lo_all, hi_all = np.concatenate(lo_parts)[order], np.concatenate(hi_parts)[order]
     summary = {
         "mae": censored_mae(yt, pred, ct),
+        "coverage_1sigma": _coverage(yt, ct, pred - sd_all, pred + sd_all),
+        "coverage_2sigma": _coverage(yt, ct, lo_all, hi_all),
         "r2": float(r2_score(yt[exact], pred[exact])),
         "baseline_mae": censored_mae(yt, np.concatenate(base_parts)[order], ct),
         "accuracy": float((true_cls == pred_cls).mean()),
@@ -395,11 +272,15 @@ def cross_validate_conductivity(
             K.LOG10_SIGMA: yt,
             K.CENSORED: ct,
             K.PREDICTION: pred,
-            K.PREDICTION_STD: np.concatenate(std_parts)[order],
+            K.PREDICTION_STD: sd_all,
+            "log10_sigma_low_2sigma": lo_all,
+            "log10_sigma_high_2sigma": hi_all,
             "fold": np.concatenate(fold_parts)[order],
         }
     )
     folds = pd.DataFrame(rows).rename(columns={"mae": K.MAE, "baseline_mae": K.BASELINE_MAE})
+    if merged is not None:
+        version = f"{version} + {merged.version}"
     return CVReport(
         "grouped" if cv == "random" else cv,
         len(splits),
@@ -410,3 +291,68 @@ def cross_validate_conductivity(
         version,
         f"{type(model).__name__}(preset={model.preset!r})",
     )
+
+
+def _coverage(y: np.ndarray, censored: np.ndarray, low: np.ndarray, high: np.ndarray) -> float:
+    """Share of rows inside [low, high]; an upper bound counts as inside when low <= bound."""
+    inside = np.where(censored, low <= y, (low <= y) & (y <= high))
+    return float(inside.mean())
+
+
+class _MergedTraining:
+    """Per-fold training tables: a fold's frame rows plus the extra rows that do not leak."""
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        table: pd.DataFrame,
+        extra: pd.DataFrame,
+        model: ConductivityModel,
+        progress: bool,
+    ) -> None:
+        from sklearn.base import clone
+
+        from ..data.conductivity_table import as_measurements
+
+        if not isinstance(extra, pd.DataFrame) or K.REDUCED_COMPOSITION not in extra:
+            raise InvalidInputError(
+                "extra must be a measurement frame such as "
+                "ssenb.data.conductivity_measurements(['liverpool', 'laskowski'])"
+            )
+        if K.ID not in frame:
+            raise InvalidInputError("cross-validation with extra= needs the frame's 'id' column")
+        self.frame = frame
+        self.measurements = as_measurements(frame)
+        self.extra = extra.reset_index(drop=True)
+        extra_table, _ = clone(model).feature_matrix(self.extra, fitting=True, progress=progress)
+        keys = [f"obelix:{i}" for i in frame[K.ID]] + [
+            f"{s}:{i}" for s, i in zip(self.extra[K.SOURCE], self.extra[K.SOURCE_ID])
+        ]
+        self.features = pd.concat(
+            [table.reset_index(drop=True), extra_table.reset_index(drop=True)], ignore_index=True
+        )
+        self.row = {k: j for j, k in enumerate(keys)}
+        self.version = str(extra.attrs.get("data_version", "extra measurements"))
+
+    def fold(
+        self, train: np.ndarray, test: np.ndarray
+    ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(features, log10 σ, censored, groups, calibration rows) of one fold's training table.
+
+        Intervals are calibrated on the rows holding a measurement of ``frame`` (the
+        curated source the score is taken on), trained on all.
+        """
+        from ..data import combine_repeats, exclude_overlaps
+        from ..data.leaks import paper_group_ids
+
+        kept = exclude_overlaps(self.extra, self.frame.iloc[test])
+        combined = combine_repeats(pd.concat([self.measurements.iloc[train], kept]))
+        rows = [self.row[i] for i in combined[K.ID]]
+        groups = paper_group_ids(list(combined[K.REDUCED_COMPOSITION]), list(combined[K.DOI]))
+        return (
+            self.features.iloc[rows],
+            combined[K.LOG10_SIGMA].to_numpy(float),
+            combined[K.CENSORED].to_numpy(bool),
+            groups,
+            combined[K.SOURCE].str.contains("obelix", regex=False).to_numpy(bool),
+        )

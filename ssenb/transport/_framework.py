@@ -10,6 +10,7 @@ where the landscape is probed, not part of it.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..data.materials import MAX_OXIDATION_COMBINATIONS, oxidation_guess_cost
 from ..errors import InvalidInputError, UnsupportedMaterialError
 from ._kernels import KIND_COULOMB, KIND_MORSE
 from ._softbv import COVALENT_RADII, MORSE
@@ -95,7 +97,7 @@ def scaled_integer_formula(composition: Composition) -> dict[str, int]:
     return {el: max(1, n // max(divisor, 1)) for el, n in ints.items()}
 
 
-MAX_COMBINATIONS = 100_000  # oxidation-state combinations tried by the charge balance
+MAX_COMBINATIONS = MAX_OXIDATION_COMBINATIONS  # combinations tried (ours or pymatgen's guesser)
 CHARGE_TOLERANCE = 0.03  # accepted net charge, as a fraction of the total anion charge
 MOBILE_SLACK = 0.6  # ... or as a fraction of the mobile ion's charge (incomplete Li sites)
 
@@ -153,7 +155,7 @@ def charge_balance(
     occ = _icsd_occurrence()
     elements = sorted(formula)
     options = [_candidate_states(el) for el in elements]
-    if any(not o for o in options) or math.prod(len(o) for o in options) > MAX_COMBINATIONS:
+    if any(not o for o in options) or charge_balance_cost(formula) > MAX_COMBINATIONS:
         return None
     amounts = np.array([float(formula[el]) for el in elements])
     combos = np.array(list(itertools.product(*options)), dtype=float)
@@ -183,13 +185,26 @@ def charge_balance(
     return None
 
 
+def charge_balance_cost(formula: Mapping[str, float]) -> int:
+    """Oxidation-state combinations :func:`charge_balance` tries.
+
+    The product, over elements, of each element's candidate states (for LiCoO2's Li, Co
+    and O: 1 x 4 x 1 = 4).
+    """
+    return math.prod(len(_candidate_states(el)) for el in formula)
+
+
 def _composition_guess(structure: Structure, mobile: str | None = None) -> dict[str, float] | None:
     from pymatgen.core import Composition
 
     amounts = {el.symbol: float(a) for el, a in structure.composition.element_composition.items()}
     fast = charge_balance(amounts, mobile=mobile)
     formula = scaled_integer_formula(structure.composition)
-    if fast is not None or sum(formula.values()) > MAX_GUESS_ATOMS:
+    if (
+        fast is not None
+        or sum(formula.values()) > MAX_GUESS_ATOMS
+        or oxidation_guess_cost(formula) > MAX_COMBINATIONS  # minutes and gigabytes otherwise
+    ):
         return fast
     try:  # pymatgen's guesser also knows less common states; slow for large formulas
         guesses = Composition(formula).oxi_state_guesses(max_sites=-MAX_GUESS_ATOMS)
@@ -222,10 +237,20 @@ def oxidation_states(
                 return [
                     {sp.symbol: per_element[sp.symbol] for sp in site.species} for site in structure
                 ], name
+    formula = scaled_integer_formula(structure.composition)
+    cost = charge_balance_cost(formula)
+    if sum(formula.values()) <= MAX_GUESS_ATOMS:
+        cost = max(cost, oxidation_guess_cost(formula))
+    limit = (
+        f" (the formula's {len(formula)} elements need {cost:.1e} oxidation-state "
+        f"combinations, more than the {MAX_COMBINATIONS:,} tried)"
+        if cost > MAX_COMBINATIONS
+        else ""
+    )
     raise UnsupportedMaterialError(
         f"could not assign oxidation states to {structure.composition.reduced_formula}: neither "
-        "pymatgen's BVAnalyzer nor charge balance of the formula found an assignment. Fix: "
-        "decorate the structure yourself, e.g. structure.add_oxidation_state_by_element("
+        f"pymatgen's BVAnalyzer nor charge balance of the formula found an assignment{limit}. "
+        "Fix: decorate the structure yourself, e.g. structure.add_oxidation_state_by_element("
         "{'Li': 1, 'P': 5, 'S': -2})."
     )
 

@@ -34,6 +34,7 @@ Errors = Literal["raise", "record"]
 Cache = Literal["memory", "disk", "none"]
 CACHE_VERSION = "bvse-1"  # bump when the method changes, so old cached rows are not reused
 CACHE_FOLDER = "transport"  # under ssenb.data.mp_snapshot.derived_cache_dir()
+MAX_CACHE_BYTES = 4096  # a cached row is about 300 bytes
 VALUE_COLUMNS = (
     K.BARRIER_1D,
     K.BARRIER_2D,
@@ -280,15 +281,19 @@ def _read_disk(key: str) -> dict[str, Any] | None:
     path = _disk_path(key)
     if path is None:
         return None
-    try:
-        raw = json.loads(path.read_text())
-    except (OSError, ValueError):
+    from .._decode import read_untrusted
+
+    try:  # a regular file of a row's size (never a pipe, never 1 MB of brackets)
+        raw = json.loads(read_untrusted(path, max_bytes=MAX_CACHE_BYTES))
+    except (InvalidInputError, OSError, ValueError, RecursionError):
         return None
     if not isinstance(raw, dict) or set(raw) != {K.FORMULA, *VALUE_COLUMNS, K.RUN_TIME}:
         return None  # not ours, or from another version: recompute
     try:
         row = {k: (str(v) if k == K.FORMULA else float(v)) for k, v in raw.items()}
     except (TypeError, ValueError):
+        return None
+    if row[K.PATHWAY_DIMENSION] not in (0, 1, 2, 3):  # "nan", "inf", 2.5: not a row we wrote
         return None
     row[K.PATHWAY_DIMENSION] = int(row[K.PATHWAY_DIMENSION])
     return row

@@ -1,5 +1,6 @@
 """Plotly figures: one module per kind of chart, plain functions returning a Figure."""
 
+from .conductivity_data import conductivity_data_figure, cv_leaderboard, reliability_figure
 from .export import save_figure, use_notebook_renderer
 from .interface import interface_heatmap, reaction_energy_curve
 from .mlip import benchmark_hull_parity, benchmark_parity, doping_bars
@@ -24,6 +25,8 @@ __all__ = [
     "benchmark_parity",
     "candidates_pareto",
     "candidates_window_bars",
+    "conductivity_data_figure",
+    "cv_leaderboard",
     "doping_bars",
     "element_color",
     "formula_html",
@@ -35,6 +38,7 @@ __all__ = [
     "property_parity",
     "publication_style",
     "reaction_energy_curve",
+    "reliability_figure",
     "save_figure",
     "shap_bar",
     "shap_beeswarm",

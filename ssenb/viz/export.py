@@ -7,7 +7,9 @@ when called.
 from __future__ import annotations
 
 import math
+import os
 import warnings
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,7 +60,11 @@ def save_figure(
         Raster scale factor when ``dpi`` is not given (2 = sharp on screens).
     overwrite : bool
         Replace existing files (default False: an existing file raises, nothing is
-        written).
+        written). Every target is checked before anything is written, by the one rule of
+        :func:`ssenb.batch.check_output_path` (a symlink, even a broken one, counts as
+        existing; a folder is never replaced), and each file is written whole or not at
+        all (:func:`ssenb.batch.write_new_file`: a temporary file, then a rename). A
+        missing folder is created only after every check passed.
 
     Returns
     -------
@@ -68,7 +74,8 @@ def save_figure(
     Raises
     ------
     InvalidInputError
-        An unknown format, a dpi outside 72–1200, or a file that exists while
+        Not a plotly figure, an unknown format, a dpi outside 72–1200, an empty stem or
+        one under a file, a target that is a folder, or a file that exists while
         ``overwrite`` is False.
 
     Examples
@@ -78,6 +85,16 @@ def save_figure(
     >>> [p.name for p in save_figure(go.Figure(go.Bar(y=[1])), stem, formats=("html",))]
     ['bar.html']
     """
+    from plotly.basedatatypes import BaseFigure
+
+    from ..batch import check_output_path, write_new_file
+
+    if not isinstance(fig, BaseFigure):
+        raise InvalidInputError(
+            f"save_figure needs a plotly figure (e.g. from ssenb.viz), not {type(fig).__name__}"
+        )
+    if isinstance(formats, str) or not isinstance(formats, tuple | list):
+        raise InvalidInputError(f"formats={formats!r}: a tuple of names from {FORMATS}")
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise InvalidInputError(f"formats={formats!r}: choose from {FORMATS}")
@@ -85,21 +102,25 @@ def save_figure(
         if not (isinstance(dpi, int | float) and math.isfinite(dpi) and 72 <= dpi <= MAX_DPI):
             raise InvalidInputError(f"dpi={dpi!r} must be a number from 72 to {MAX_DPI}")
         scale = dpi / CSS_PX_PER_INCH
-    stem = Path(stem)
-    paths = [stem.with_name(f"{stem.name}.{fmt}") for fmt in formats]
-    existing = [str(p) for p in paths if p.exists()]
-    if existing and not overwrite:
-        raise InvalidInputError(
-            f"save_figure will not overwrite {existing}; pass overwrite=True or another stem"
-        )
-    stem.parent.mkdir(parents=True, exist_ok=True)
+    folder, paths = _output_paths(stem, formats)
+    if folder.is_dir():  # every target checked before anything is written (ssenb.batch's rule)
+        for path in paths:
+            check_output_path(path, overwrite=overwrite)
+    folder.mkdir(parents=True, exist_ok=True)  # only after every check passed
     written: list[Path] = []
     for fmt, path in zip(formats, paths):
         if fmt == "html":
-            fig.write_html(path, include_plotlyjs=True)
+            write_new_file(
+                path, partial(fig.write_html, include_plotlyjs=True), overwrite=overwrite
+            )
         else:
+            raster = 1.0 if fmt in ("svg", "pdf") else scale
             try:
-                fig.write_image(path, format=fmt, scale=1.0 if fmt in ("svg", "pdf") else scale)
+                write_new_file(
+                    path, partial(_write_image, fig, fmt, raster, dpi), overwrite=overwrite
+                )
+            except InvalidInputError:
+                raise
             except Exception as err:  # kaleido missing, or no Chrome for it to drive
                 warnings.warn(
                     f"{path.name} not written ({type(err).__name__}: {str(err)[:160]}); static export "
@@ -109,10 +130,35 @@ def save_figure(
                     stacklevel=2,
                 )
                 continue
-            if fmt == "png" and dpi is not None:
-                _set_png_dpi(path, dpi)
         written.append(path)
     return written
+
+
+def _output_paths(stem: object, formats: tuple[str, ...]) -> tuple[Path, list[Path]]:
+    """The folder and ``<stem>.<format>`` files, refused at once where no file can go."""
+    if not isinstance(stem, str | os.PathLike) or not os.fspath(stem).strip():
+        raise InvalidInputError(f"stem={stem!r}: give a path without suffix, e.g. 'figures/window'")
+    text = os.fspath(stem)
+    path = Path(text)
+    if text.endswith(("/", os.sep)) or path.name in ("", ".", "..") or path.is_dir():
+        raise InvalidInputError(
+            f"stem={text!r} names a folder; add a file name, e.g. {str(path / 'figure')!r}"
+        )
+    ancestor = path.parent
+    while not (ancestor.exists() or ancestor.is_symlink()) and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise InvalidInputError(
+            f"cannot write under {str(ancestor)!r}: it is a file (or a broken link), not a "
+            "folder; choose another stem"
+        )
+    return path.parent, [path.with_name(f"{path.name}.{fmt}") for fmt in formats]
+
+
+def _write_image(fig: go.Figure, fmt: str, scale: float, dpi: float | None, path: Path) -> None:
+    fig.write_image(path, format=fmt, scale=scale)
+    if fmt == "png" and dpi is not None:
+        _set_png_dpi(path, dpi)
 
 
 def _set_png_dpi(path: Path, dpi: float) -> None:

@@ -69,6 +69,23 @@ class DopingExplorer(w.VBox):
         potential: Potential | None = None,
         substitute_kwargs: Mapping[str, Any] | None = None,
     ) -> None:
+        from ..errors import InvalidInputError
+        from ..mlip import PotentialBenchmark
+
+        if not isinstance(benchmark, PotentialBenchmark):
+            raise InvalidInputError(
+                f"DopingExplorer needs a PotentialBenchmark (its MLIP energies are the "
+                f"competing phases), not {type(benchmark).__name__}: pass "
+                "ssenb.mlip.benchmark_potential(...) or read_results(...)['benchmark']"
+            )
+        if hosts is not None and not isinstance(hosts, Mapping):
+            raise InvalidInputError(
+                f"hosts must map names to Structures, not {type(hosts).__name__}"
+            )
+        if cache is not None and not isinstance(cache, Mapping):
+            raise InvalidInputError(
+                f"cache must map names to results (read_results), not {type(cache).__name__}"
+            )
         self.benchmark = benchmark
         self.hosts = dict(hosts or {})
         # a cache from read_results also holds the benchmark: keep the doping results only

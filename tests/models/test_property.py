@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from ssenb.errors import InvalidInputError, UnknownNameError
+from ssenb.errors import InvalidInputError, SsenbWarning, UnknownNameError
 from ssenb.models import (
     TARGETS,
     ConductivityModel,
@@ -37,8 +37,8 @@ def test_sklearn_contract(estimator, check):
 def test_conductivity_model_is_the_property_model_with_the_conductivity_target(obelix):
     """Same seed, same data: the two spellings give identical predictions."""
     head = obelix.head(60)
-    a = ConductivityModel(**SMALL).fit(head).predict(obelix.tail(10), return_std=True)
-    b = PropertyModel(target="log10_sigma", **SMALL).fit(head).predict(obelix.tail(10), True)
+    a = ConductivityModel(**SMALL).fit(head).predict(head.tail(10), return_std=True)
+    b = PropertyModel(target="log10_sigma", **SMALL).fit(head).predict(head.tail(10), True)
     np.testing.assert_array_equal(a[0], b[0])
     np.testing.assert_array_equal(a[1], b[1])
     assert "target" not in ConductivityModel().get_params()  # fixed, not a parameter
@@ -47,7 +47,8 @@ def test_conductivity_model_is_the_property_model_with_the_conductivity_target(o
 def test_a_band_gap_model_learns_its_own_column_and_never_predicts_a_negative_gap():
     model = PropertyModel(target="band_gap_expt", **SMALL).fit(GAPS)
     assert model.target_spec().unit == "eV"
-    pred = model.predict(["LiCl", "Sn", "CsI"])
+    with pytest.warns(SsenbWarning, match="elements never seen in training: Sn"):
+        pred = model.predict(["LiCl", "Sn", "CsI"])  # an out-of-domain input is named
     assert (pred >= 0).all()
     table = model.predict_frame(["LiCl"])
     assert list(table.columns) == ["band_gap_expt_eV_pred", "band_gap_expt_eV_std"]
@@ -98,7 +99,7 @@ def test_a_new_target_is_a_declared_spec(tmp_path):
         model = PropertyModel(target="test_density", **SMALL).fit(frame)
         again = load_model(model.save(tmp_path / "m"))
         assert isinstance(again, PropertyModel) and again.target == "test_density"
-        np.testing.assert_array_equal(again.predict(["Ni"]), model.predict(["Ni"]))
+        np.testing.assert_array_equal(again.predict(["LiCu"]), model.predict(["LiCu"]))
     finally:
         TARGETS.pop("test_density", None)
 
@@ -129,3 +130,36 @@ def test_domain_survives_an_svd_that_does_not_converge(monkeypatch):
     assert Domain.fit(x).method == "identity"
     model = ConductivityModel(n_estimators=5, n_models=1, random_state=0).fit(x, x[:, 0])
     assert model.domain_.method == "identity"  # the fit went on
+
+
+def test_bad_materials_name_the_real_cause(fitted):
+    """Issue 21: predict(["Li3PS4", None]) said "could not convert string to float"."""
+    with pytest.raises(InvalidInputError, match=r"material 1 is None \(NoneType\)"):
+        fitted.predict(["Li3PS4", None])
+    with pytest.raises(InvalidInputError, match=r"material 0 is 3\.5"):
+        fitted.predict(pd.Series([3.5, "LiF"]))
+    # Og has no Li and was never seen: flagged, not silently answered (it was log σ = 2.36)
+    with pytest.warns(SsenbWarning, match="contains no Li.*elements never seen in training: Og"):
+        fitted.predict(["Og"])
+
+
+def test_calibrated_intervals_cover_held_out_rows_and_widen_far_away():
+    """A noisy linear toy: the 1σ and 2σ intervals from the fit's own held-out splits cover
+    about 68 % and 95 % of fresh rows; a row far outside the training cloud gets a wider one."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 3))
+    noise = rng.standard_t(df=4, size=400) * 0.5  # heavy tails, like conductivity repeats
+    y = X[:, 0] + noise
+    model = PropertyModel(target="log10_shear_modulus", **SMALL).fit(X[:300], y[:300])
+    assert model.calibration_ is not None and model.calibration_["n"] > 250
+    mean, std = model.predict(X[300:], return_std=True)
+    inside1 = np.abs(y[300:] - mean) <= std
+    lo, hi = model.predict_interval(X[300:], level=0.9545)
+    inside2 = (lo <= y[300:]) & (y[300:] <= hi)
+    assert 0.55 < inside1.mean() < 0.82 and 0.88 < inside2.mean() <= 1.0
+    far = np.array([[12.0, 12.0, 12.0]])
+    assert model.predict(far, return_std=True)[1][0] > 2 * np.median(std)
+    with pytest.raises(InvalidInputError, match=r"from 0\.5 to 0\.99"):
+        model.predict_interval(X[:2], level=0.999)
+    uncal = PropertyModel(target="log10_shear_modulus", calibration_splits=0, **SMALL).fit(X, y)
+    assert uncal.calibration_ is None  # the ensemble spread, as before

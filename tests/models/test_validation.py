@@ -84,7 +84,7 @@ def test_paper_groups_join_a_paper_and_a_composition_by_hand():
 def test_paper_splits_follow_the_official_design(obelix):
     from ssenb.models import paper_groups
     from ssenb.models._inputs import targets
-    from ssenb.models.validation import _hist_distance, paper_splits
+    from ssenb.models._splits import _hist_distance, paper_splits
 
     groups = paper_groups(obelix)
     y, _ = targets(obelix)
@@ -131,3 +131,44 @@ def test_paper_splits_refuse_data_the_design_cannot_split():
     groups = np.array([0] * 9 + [1, 2, 3])
     with pytest.raises(InvalidInputError, match="holds too much of the data"):
         paper_splits(groups, y, n_splits=1)
+
+
+def test_cv_with_extra_data_never_trains_on_a_held_out_material_or_paper(obelix):
+    """Each fold's extra rows match no held-out row (composition, near-duplicate, DOI, id)."""
+    from ssenb.data import conductivity_measurements, overlap_reasons
+    from ssenb.data.leaks import composition_key
+    from ssenb.models._splits import paper_splits
+    from ssenb.models.validation import _MergedTraining, paper_groups
+
+    extra = conductivity_measurements(["liverpool", "laskowski"]).iloc[::8]  # a sample, fast
+    model = ConductivityModel(n_estimators=5, n_models=1, random_state=0)
+    table, _ = model.feature_matrix(obelix, fitting=True)
+    merged = _MergedTraining(obelix, table, extra, model, progress=False)
+    y = obelix["log10_sigma"].to_numpy()
+    (train, test), *_ = paper_splits(paper_groups(obelix), y, n_splits=1, random_state=0)
+    X, y_fit, censored, groups, scored = merged.fold(train, test)
+    assert len(X) == len(y_fit) == len(censored) == len(groups) == len(scored)
+    held_out = obelix.iloc[test]
+    held_keys = {composition_key(c) for c in held_out["reduced_composition"]}
+    used = extra[overlap_reasons(extra, held_out).isna()]
+    assert len(used) < len(extra)  # some extra rows were held-out materials or papers
+    assert not {composition_key(c) for c in used["reduced_composition"]} & held_keys
+    # the training rows' features are those of their first member, OBELiX or extra
+    assert X.shape[1] == table.shape[1] and np.isfinite(y_fit).all()
+    assert scored.sum() == len(set(obelix.iloc[train]["reduced_composition"].map(composition_key)))
+
+
+def test_cv_report_has_interval_coverage(obelix):
+    from ssenb.data import conductivity_measurements
+
+    extra = conductivity_measurements(["liverpool"]).iloc[::4]
+    model = ConductivityModel(n_estimators=20, n_models=2, learning_rate=0.3, random_state=0)
+    report = cross_validate_conductivity(
+        obelix, model=model, n_splits=2, extra=extra, progress=False
+    )
+    s = report.summary_metrics
+    assert 0 < s["coverage_1sigma"] < s["coverage_2sigma"] <= 1
+    assert "liverpool" in report.data_version
+    p = report.predictions
+    assert (p["log10_sigma_low_2sigma"] < p["log10_sigma_pred"]).all()
+    assert "interval coverage" in report._repr_html_()

@@ -16,7 +16,7 @@ def test_html_always_written(tmp_path):
 def test_never_overwrites_unless_asked(tmp_path):
     fig = go.Figure(go.Bar(x=["a"], y=[1]))
     (tmp_path / "f.html").write_text("the user's file")
-    with pytest.raises(InvalidInputError, match="will not overwrite"):
+    with pytest.raises(InvalidInputError, match="never overwrites a file"):
         save_figure(fig, tmp_path / "f", formats=("html",))
     assert (tmp_path / "f.html").read_text() == "the user's file"
     save_figure(fig, tmp_path / "f", formats=("html",), overwrite=True)

@@ -1,9 +1,15 @@
-"""Write a user's output file safely: never overwrite by surprise, never leave a partial file.
+"""The one batch kernel of ssenb: error modes, failure reasons, safe writes.
 
-One helper for every file ssenb writes on request (``ssenb report``/``screen``/``cv``
-outputs, :func:`ssenb.report.write_report`): the content goes to a hidden temporary file
-in the same folder, which is renamed onto the target (``os.replace``, atomic on one file
-system) only when writing succeeded.
+Every batch function (screening, BVSE batches, potential energies, the candidate
+pipeline, featurization) and every file ssenb writes goes through here, so the rules
+exist once:
+
+- :data:`ErrorMode` / :func:`check_errors`: the one ``errors="raise" | "record"`` option;
+- :func:`failure_reason`: how a failed row's ``error`` column reads;
+- :func:`check_output_path` / :func:`write_new_file`: a user's output file is written
+  through a hidden temporary file in the same folder and renamed onto the target
+  (``os.replace``, atomic on one file system) only when writing succeeded; an existing
+  file is never overwritten by surprise.
 """
 
 from __future__ import annotations
@@ -12,8 +18,40 @@ import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal, TypeAlias, get_args
 
-from ..errors import InvalidInputError
+from .errors import InvalidInputError
+
+#: What a batch does when one row fails: stop ("raise") or record NaN and a reason.
+ErrorMode: TypeAlias = Literal["raise", "record"]
+ERROR_MODES: tuple[str, ...] = get_args(ErrorMode)
+
+
+def check_errors(errors: object) -> ErrorMode:
+    """The ``errors=`` option of every batch function, checked in one place.
+
+    Examples
+    --------
+    >>> check_errors("record")
+    'record'
+    """
+    if errors not in ERROR_MODES:
+        raise InvalidInputError(
+            f"errors={errors!r}; use one of {', '.join(repr(m) for m in ERROR_MODES)}"
+        )
+    return errors  # type: ignore[return-value]
+
+
+def failure_reason(err: BaseException) -> str:
+    """The short reason a failed row carries in its ``error`` column: ``"Type: message"``.
+
+    Examples
+    --------
+    >>> failure_reason(ValueError("bad formula 'Xx'"))
+    "ValueError: bad formula 'Xx'"
+    """
+    text = str(err).strip().splitlines()[0] if str(err).strip() else ""
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
 def check_output_path(path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:

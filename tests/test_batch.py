@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from ssenb.data._files import check_output_path, write_new_file
+from ssenb.batch import check_output_path, write_new_file
 from ssenb.errors import InvalidInputError
 
 

@@ -1,0 +1,81 @@
+"""Leak exclusion: training rows matching a reference table by composition, DOI or source id."""
+
+import pandas as pd
+import pytest
+from pymatgen.core import Composition
+
+from ssenb.data import exclude_overlaps, overlap_reasons
+from ssenb.data.leaks import near_duplicate_groups
+from ssenb.errors import InvalidInputError
+
+
+def _frame(formulas, **cols):
+    return pd.DataFrame({"reduced_composition": [Composition(f) for f in formulas], **cols})
+
+
+REFERENCE = _frame(
+    ["Li7La3Zr2O12", "Li0.33La0.56TiO3"],
+    id=["t1", "t2"],
+    doi=["10.1000/garnet", "10.1000/LLTO|10.1000/other"],
+    liverpool_id=["12", None],
+    laskowski_ref=[None, "30.0"],
+)
+
+
+def test_each_rule_by_hand():
+    train = _frame(
+        ["Li14La6Zr4O24", "Li0.34La0.56TiO3", "Li3PS4", "Li6PS5Cl", "Li10GeP2S12", "LiF", "Li3N"],
+        source=["obelix", "liverpool", "liverpool", "laskowski", "liverpool", "laskowski", "x"],
+        source_id=["a", "5", "6", "line 3", "12", "line 9", "q"],
+        reference=[None, None, None, "7", None, "30", None],
+        doi=[None, None, "https://doi.org/10.1000/OTHER", None, None, None, "10.1000/new"],
+    )
+    reasons = list(overlap_reasons(train, REFERENCE))
+    assert reasons == [
+        "same composition as t1",  # Li14La6Zr4O24 reduces to the garnet
+        "near-duplicate composition (fractions within 0.02) of t2",  # Li 0.33 -> 0.34
+        "same DOI (10.1000/other) as t2",  # the reference cell joins two DOIs
+        None,
+        "same liverpool entry (12) as t1",  # OBELiX's Liion ID names Liverpool row 12
+        "same laskowski entry (30) as t2",  # Laskowski ID 30.0 = reference number 30
+        None,
+    ]
+    kept = exclude_overlaps(train, REFERENCE)
+    assert list(kept["source_id"]) == ["line 3", "q"]
+    assert kept.attrs["excluded"]["same composition"] == 1
+    assert len(train) == 7  # the caller's frame is untouched
+
+
+def test_rules_can_be_chosen_and_the_tolerance_is_stated():
+    train = _frame(["Li0.36La0.56TiO3"])  # fraction of Li differs by 0.012 from t2's
+    assert overlap_reasons(train, REFERENCE).iloc[0] is not None
+    assert overlap_reasons(train, REFERENCE, tol=0.005).iloc[0] is None
+    assert overlap_reasons(train, REFERENCE, by=["composition", "doi"]).iloc[0] is None
+    with pytest.raises(InvalidInputError, match="not a matching rule"):
+        overlap_reasons(train, REFERENCE, by=["formula"])
+    with pytest.raises(InvalidInputError, match="tol=2"):
+        overlap_reasons(train, REFERENCE, tol=2)
+
+
+def test_near_duplicate_groups_join_doping_steps_only():
+    comps = [Composition(f) for f in ("Li7La3Zr2O12", "Li6.9La3Zr2O12", "Li6La3Zr2O12", "LiF")]
+    groups = near_duplicate_groups(comps)
+    assert groups[0] == groups[1] != groups[2] != groups[3]
+
+
+def test_on_the_training_split(obelix, mirror):
+    """Against itself every row leaks; the extra tables lose exactly the rows OBELiX took."""
+    from ssenb.data import conductivity_measurements
+
+    assert overlap_reasons(obelix, obelix).notna().all()
+    extra = conductivity_measurements(["liverpool", "laskowski"])
+    reasons = overlap_reasons(extra, obelix)
+    keys = {c.reduced_formula for c in obelix["reduced_composition"].dropna()}
+    same = extra["reduced_composition"].map(lambda c: c.reduced_formula in keys)
+    assert reasons[same].notna().all()  # every composition of the split is gone
+    by_id = reasons.dropna().str.startswith("same liverpool entry")
+    ids = {str(int(float(v))) for v in obelix["liverpool_id"].dropna()}
+    assert set(extra.loc[by_id[by_id].index, "source_id"]) <= ids
+    kept = exclude_overlaps(extra, obelix)
+    assert 0.3 * len(extra) < len(kept) < 0.8 * len(extra)
+    assert overlap_reasons(kept, obelix).isna().all()
