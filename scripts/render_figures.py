@@ -7,7 +7,10 @@
     python scripts/render_figures.py --only figures  # the screen figures, as Chromium shows them
 
 Paper figures are drawn exactly as notebooks/fig_*.ipynb draw them (journal style, one or
-two columns) and written by kaleido as PNG at 300 dpi, the file a journal gets. Reports
+two columns) and written by kaleido as PNG at 300 dpi, the file a journal gets (kaleido is
+the ``figures`` extra and drives Chromium: without either the script stops at once and says
+which). A step that writes nothing, or warns that a file was not written, makes the exit
+status 1. Reports
 are built with :func:`ssenb.report.build_report`, written to HTML and screenshotted by
 headless Chromium (``apt-get install chromium``), as a reader sees them. The SHAP figures
 fit the default model first (about 2 min on a quiet 2-core machine, longer when busy).
@@ -29,8 +32,11 @@ import shutil
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
+
+from ssenb.errors import SsenbWarning
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MATERIALS = ("Li10GeP2S12", "Li7La3Zr2O12", "NaCl")
@@ -210,13 +216,39 @@ def main(argv=None) -> int:
         jobs.append(("reports", lambda: reports(out, args.materials)))
     if args.only in (None, "extra"):
         jobs += [(f"extra: {f.__name__}", lambda f=f: f(out)) for f in EXTRA_RENDERERS]
+    if args.only in (None, "paper"):
+        _require_static_export()  # before minutes of model fitting, not after
+    failed = []
     for name, job in jobs:
         t0 = time.perf_counter()
         print(f"{name} ...", flush=True)
-        for path in job():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SsenbWarning)
+            paths = job()
+        for path in paths:
             print(f"  wrote {path}")
+        problems = [str(w.message) for w in caught if issubclass(w.category, SsenbWarning)]
+        for problem in problems:
+            print(f"  not written: {problem}", file=sys.stderr)
+        if problems or not paths:
+            failed.append(name)
         print(f"  ({time.perf_counter() - t0:.0f} s)", flush=True)
+    if failed:  # a picture script that writes nothing (or less) must not look like success
+        print(f"render_figures: failed: {'; '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _require_static_export() -> None:
+    """Stop with the fix when kaleido or a Chromium for it is missing (PNGs need both)."""
+    try:
+        import kaleido  # noqa: F401
+    except ImportError:
+        raise SystemExit(
+            "render_figures: the paper figures are PNGs written by kaleido, which is not "
+            "installed: pip install 'ssenb[figures]' (scripts/setup.sh installs it)"
+        ) from None
+    chromium()  # kaleido drives it; exits with "apt-get install chromium" when absent
 
 
 if __name__ == "__main__":

@@ -6,28 +6,46 @@ cd "$ROOT"
 export SSENB_OFFLINE=1 MPLBACKEND=Agg
 ruff check ssenb tests benchmarks scripts
 # Binder (repo2docker) builds with the Python in binder/runtime.txt: binder/requirements.txt
-# must list the package's core dependencies and resolve for that Python (needs PyPI; set
-# SSENB_SKIP_BINDER_CHECK=1 on a machine without it).
+# must be the package's core dependencies plus the extras the notebooks need (BINDER_EXTRAS),
+# written as pyproject writes them, and resolve for that Python (needs PyPI; set
+# SSENB_SKIP_BINDER_CHECK=1 on a machine without it). The notebooks then run in an
+# environment built from binder/ (binder_env below), so a missing package fails here.
+export BINDER_EXTRAS="dask figures"
 python - <<'PY'
-import re, tomllib
-core = tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]
+import os, tomllib
+project = tomllib.load(open("pyproject.toml", "rb"))["project"]
+want = list(project["dependencies"])
+for extra in os.environ["BINDER_EXTRAS"].split():
+    want += project["optional-dependencies"][extra]
+norm = lambda r: r.replace(" ", "").lower()
 lines = [l.split("#")[0].strip() for l in open("binder/requirements.txt")]
-binder = {l for l in lines if l}
-name = lambda r: re.split(r"[<>=!~ \[;]", r, maxsplit=1)[0].lower()
-if {name(r) for r in core} != {name(r) for r in binder}:
-    raise SystemExit(f"binder/requirements.txt {sorted(binder)} != pyproject dependencies {sorted(core)}")
+have = {norm(l) for l in lines if l}
+if have != {norm(r) for r in want}:
+    raise SystemExit(
+        "binder/requirements.txt must be pyproject's dependencies + extras "
+        f"{os.environ['BINDER_EXTRAS']}: missing {sorted({norm(r) for r in want} - have)}, "
+        f"not in pyproject {sorted(have - {norm(r) for r in want})}"
+    )
 PY
+binder_py="$(sed -n 's/^python-\([0-9.]*\).*/\1/p' binder/runtime.txt)"
+uv_cmd=("$PY" -m uv); "$PY" -m uv --version >/dev/null 2>&1 || uv_cmd=(uv)
 if [ "${SSENB_SKIP_BINDER_CHECK:-0}" != "1" ]; then
-  binder_py="$(sed -n 's/^python-\([0-9.]*\).*/\1/p' binder/runtime.txt)"
-  uv_cmd=("$PY" -m uv); "$PY" -m uv --version >/dev/null 2>&1 || uv_cmd=(uv)
   "${uv_cmd[@]}" pip compile --quiet --python-version "$binder_py" binder/requirements.txt -o /dev/null \
     || { echo "binder/requirements.txt does not resolve for Python $binder_py (Binder would fail)" >&2; exit 1; }
+fi
+# The exported-notebook check opens tutorial 06 in headless Chromium (setup.sh installs it
+# where it can); SSENB_SKIP_BROWSER_CHECK=1 skips that check on a machine without one.
+if [ -z "${CHROMIUM:-}" ] && [ "${SSENB_SKIP_BROWSER_CHECK:-0}" != "1" ]; then
+  echo "no Chromium for the exported-notebook check: apt-get install chromium" \
+    "(or SSENB_SKIP_BROWSER_CHECK=1)" >&2
+  exit 1
 fi
 mypy  # files and strictness in pyproject.toml [tool.mypy]
 # Default models fitted by tests, doctests and notebooks are cached in a throwaway folder,
 # never in the user's cache
 model_dir="$(mktemp -d)"
 side_log="$(mktemp)"
+nb_dir="$(mktemp -d)"  # the notebooks' executed copies
 job_pids=()
 kill_tree() {  # a job and every process under it (pytest, its notebook kernels)
   local child
@@ -37,7 +55,7 @@ kill_tree() {  # a job and every process under it (pytest, its notebook kernels)
 cleanup() {
   local pid
   for pid in "${job_pids[@]}"; do kill_tree "$pid"; done
-  rm -rf "$model_dir" "$side_log"
+  rm -rf "$model_dir" "$side_log" "$nb_dir"
 }
 trap cleanup EXIT
 trap 'exit 143' TERM
@@ -54,12 +72,40 @@ main_job() {
     ssenb/report.py ssenb/batch.py ssenb/pipeline.py ssenb/widgets/window.py ssenb/mlip ssenb/widgets/doping.py ssenb/data ssenb/cli.py \
     ssenb/transport ssenb/viz/transport.py
 }
+binder_env() {
+  # .venv-binder, built from scratch as repo2docker builds it: the Python of runtime.txt,
+  # requirements.txt, then postBuild with that venv's python and pip first on PATH (uv
+  # instead of pip for the requirements: the same resolution, from uv's warm cache).
+  # pytest and nbmake are added on top only to run the notebooks.
+  rm -rf .venv-binder
+  "${uv_cmd[@]}" venv --quiet --seed --python "$binder_py" .venv-binder
+  "${uv_cmd[@]}" pip install --quiet --python .venv-binder/bin/python -r binder/requirements.txt
+  rm -rf build/lib  # setuptools' scratch copy: a module deleted since must not reach the wheel
+  local log; log="$(mktemp)"
+  (export PATH="$ROOT/.venv-binder/bin:$PATH"; bash binder/postBuild >"$log" 2>&1) \
+    || { cat "$log" >&2; rm -f "$log"; return 1; }
+  rm -f "$log"
+  "${uv_cmd[@]}" pip install --quiet --python .venv-binder/bin/python "pytest>=8" "nbmake>=1.5"
+}
 side_job() {
+  # Every notebook (tutorials/*, notebooks/*: new ones are picked up) runs in the Binder
+  # environment, on a copy (what the notebooks write stays out of the checkout), saved
+  # executed; then tutorial 06 is exported to HTML and checked in headless Chromium offline.
   shopt -s nullglob
-  local notebooks=(tutorials/*.ipynb notebooks/*.ipynb)
-  if [ ${#notebooks[@]} -gt 0 ]; then
-    python -m pytest -p no:cacheprovider --nbmake --nbmake-timeout=900 --durations=5 "${notebooks[@]}"
+  local start=$SECONDS
+  binder_env || { echo "building the Binder environment failed" >&2; return 1; }
+  echo "Binder environment built in $((SECONDS - start)) s"
+  cp -r tutorials notebooks "$nb_dir"/
+  local notebooks=("$nb_dir"/tutorials/*.ipynb "$nb_dir"/notebooks/*.ipynb)
+  [ ${#notebooks[@]} -gt 0 ] || return 0
+  (cd "$nb_dir" && "$ROOT/.venv-binder/bin/python" -m pytest -p no:cacheprovider --rootdir . \
+    --nbmake --overwrite --nbmake-timeout=900 --durations=5 "${notebooks[@]#"$nb_dir"/}") || return
+  if [ "${SSENB_SKIP_BROWSER_CHECK:-0}" != "1" ]; then
+    # six figures: the Explorer's five tabs with a figure (draw_all) and the WindowExplorer
+    .venv-binder/bin/python scripts/check_export.py "$nb_dir/tutorials/06_explorer.ipynb" \
+      --min-figures 6 --out out/export_check || return
   fi
+  echo "notebook job (Binder environment, notebooks, export check): $((SECONDS - start)) s"
 }
 if [ "${SSENB_CI_SERIAL:-0}" = "1" ]; then
   main_job "$@"

@@ -48,6 +48,7 @@ _SSENB_RESULTS = {
     "ssenb.thermo.interface": ("InterfaceReactions",),
     "ssenb.models.predictor": ("ConductivityPrediction",),
     "ssenb.models.validation": ("CVReport",),
+    "ssenb.models.polymer_validation": ("PolymerCVReport",),
     "ssenb.mlip.relaxation": ("Relaxation",),
     "ssenb.mlip.benchmark": ("PotentialBenchmark",),
     "ssenb.mlip.substitute": ("DopingResult",),

@@ -221,6 +221,38 @@ for _col in (BAND_GAP_PBE, BAND_GAP_EXPT, LOG10_G, LOG10_K):
     COLUMNS[f"{_col}_min"] = (f"{_desc}, lowest entry", _unit)
     COLUMNS[f"{_col}_max"] = (f"{_desc}, highest entry", _unit)
 
+# --- polymer electrolytes (Bradford et al. 2023; ssenb.data.load_polymer_electrolytes) ---
+POLYMER_SMILES = "polymer_smiles"  # repeat unit as given, with its two chain-end markers
+POLYMER = "polymer"  # canonical repeat-unit SMILES with * chain ends (the grouping key)
+SALT_SMILES = "salt_smiles"  # canonical salt SMILES ("" for a single-ion polymer)
+SALT = "salt"  # salt name (LiTFSI ...), else the canonical SMILES
+SMILES_ERROR = "smiles_error"  # why a row's polymer or salt SMILES was refused ("" if fine)
+MOLALITY = "molality_mol_kg"  # mol salt per kg polymer
+MW = "mw_g_mol"  # polymer molecular weight, g/mol
+TEMPERATURE_C = "temperature_C"
+TEMPERATURE_K = "temperature_K"
+INVERSE_TEMPERATURE = "inverse_temperature_1000_per_K"  # 1000/T, 1/K
+VTF_LOG10_A = "vtf_log10_A"  # VTF prefactor, log10 S/cm
+VTF_B = "vtf_B_K"  # VTF pseudo-activation B, K: σ = A exp(-B/(T - T0)), B = E_a/k_B
+VTF_T0 = "vtf_T0_K"  # VTF ideal glass temperature T0, K
+COLUMNS.update(
+    {
+        POLYMER_SMILES: ("polymer repeat unit (SMILES)", ""),
+        POLYMER: ("polymer repeat unit (canonical SMILES)", ""),
+        SALT_SMILES: ("salt (SMILES)", ""),
+        SALT: ("salt", ""),
+        SMILES_ERROR: ("why the SMILES was refused", ""),
+        MOLALITY: ("salt molality", "mol/kg"),
+        MW: ("polymer molecular weight", "g/mol"),
+        TEMPERATURE_C: ("temperature", "°C"),
+        TEMPERATURE_K: ("temperature", "K"),
+        INVERSE_TEMPERATURE: ("1000/T", "1/K"),
+        VTF_LOG10_A: ("VTF prefactor log10 A", "log10 S/cm"),
+        VTF_B: ("VTF pseudo-activation B", "K"),
+        VTF_T0: ("VTF T0", "K"),
+    }
+)
+
 #: Human-readable axis titles with units (derived from :data:`COLUMNS`).
 LABELS: dict[str, str] = {
     name: f"{desc} ({unit})" if unit else desc for name, (desc, unit) in COLUMNS.items()

@@ -100,3 +100,19 @@ def fresh_python() -> Callable[..., str]:
         return out.stdout
 
     return run
+
+
+@pytest.fixture(scope="session")
+def polymer_data(mirror):
+    """Bradford et al.'s polymer-electrolyte table (shared, read-only)."""
+    from ssenb.data import load_polymer_electrolytes
+
+    return load_polymer_electrolytes()
+
+
+@pytest.fixture(scope="session")
+def polymer_model(polymer_data):
+    """A small polymer-electrolyte conductivity model on Bradford et al.'s data (read-only)."""
+    from ssenb.models import PolymerConductivityModel
+
+    return PolymerConductivityModel(n_models=2, n_estimators=60, random_state=0).fit(polymer_data)

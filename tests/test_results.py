@@ -28,6 +28,7 @@ MODEL_RESULTS = [
     "ConductivityPrediction",
     "MaterialSummary",
     "MaterialProperties",
+    "PolymerCVReport",
 ]
 
 
@@ -45,6 +46,14 @@ def _model_result(name, obelix, small_models):
         from ssenb.models import material_properties
 
         return material_properties("Li2O", predict=False)  # every value from data
+    if name == "PolymerCVReport":
+        from ssenb.data import load_polymer_electrolytes
+        from ssenb.models import PolymerConductivityModel, cross_validate_polymer
+
+        df = load_polymer_electrolytes()
+        part = df[df["polymer"].isin(df["polymer"].unique()[:12])]
+        tiny = PolymerConductivityModel(n_models=1, n_estimators=10, random_state=0)
+        return cross_validate_polymer(part, tiny, n_splits=2)
     if name == "ConductivityPrediction":
         return predict_conductivity("Na3PS4", models=small_models)
     return summarize("Li3PS4", models=small_models)

@@ -1,7 +1,8 @@
 """Data layer: registered upstream files, a verified cache, and loaders.
 
 Nothing here is vendored: each file is known by URL and sha256 and cached under
-``$SSENB_DATA_DIR`` (default: the OS cache folder).
+``$SSENB_DATA_DIR`` (default: ``../shared/data`` beside a source checkout when it exists,
+else the OS cache folder; see :func:`data_dir`).
 """
 
 from ._cache import data_dir, fetch, file_status, is_present, offline
@@ -27,6 +28,7 @@ from .mp_properties import (
 )
 from .mp_snapshot import CORRECTION_SCHEME, SNAPSHOT_NAME, load_mp_snapshot
 from .obelix import load_obelix
+from .polymer_electrolytes import load_polymer_electrolytes
 
 __all__ = [
     "CORRECTION_SCHEME",
@@ -53,6 +55,7 @@ __all__ = [
     "load_mp_properties",
     "load_mp_snapshot",
     "load_obelix",
+    "load_polymer_electrolytes",
     "lookup_properties",
     "offline",
     "overlap_reasons",

@@ -36,8 +36,12 @@ def data_dir() -> Path:
     Returns
     -------
     pathlib.Path
-        ``$SSENB_DATA_DIR`` if set (``~`` expanded), else ssenb's OS cache folder
-        (``pooch.os_cache("ssenb")``, e.g. ``~/.cache/ssenb``). It may not exist yet.
+        ``$SSENB_DATA_DIR`` if set (``~`` expanded); else, for ssenb run from a source
+        checkout (``pip install -e .``, as ``scripts/setup.sh`` does), the data mirror
+        beside the checkout, ``<checkout>/../shared/data``, when that folder exists (the
+        README's layout, so a notebook or ``ssenb lab`` started from the venv finds it);
+        else ssenb's OS cache folder (``pooch.os_cache("ssenb")``, e.g.
+        ``~/.cache/ssenb``). It may not exist yet.
 
     Examples
     --------
@@ -47,7 +51,30 @@ def data_dir() -> Path:
     env = os.environ.get(ENV_DIR)
     if env:
         return Path(env).expanduser()
-    return _os_cache()
+    return mirror_beside_checkout() or _os_cache()
+
+
+def mirror_beside_checkout(package: Path | None = None) -> Path | None:
+    """``../shared/data`` beside the source checkout ssenb runs from, if both exist.
+
+    Parameters
+    ----------
+    package : Path, optional
+        The ``ssenb`` package folder (default: this one). It is a source checkout when
+        its parent holds ``pyproject.toml`` (an installed wheel's parent is
+        ``site-packages``, which never does).
+
+    Returns
+    -------
+    pathlib.Path or None
+        The mirror folder, or None when ssenb is installed from a wheel or no mirror is
+        there.
+    """
+    checkout = (package or Path(__file__).resolve().parents[1]).parent
+    if not (checkout / "pyproject.toml").is_file():
+        return None
+    mirror = checkout.parent / "shared" / "data"
+    return mirror if mirror.is_dir() else None
 
 
 def offline() -> bool:

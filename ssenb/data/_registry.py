@@ -13,6 +13,7 @@ from dataclasses import dataclass
 _OBELIX = "https://raw.githubusercontent.com/NRC-Mila/OBELiX/4eaac889809dd489e3bae468c45d5c0e02b9147a/data/downloads/"
 _OBELIX_MISC = "https://raw.githubusercontent.com/NRC-Mila/OBELiX/4eaac889809dd489e3bae468c45d5c0e02b9147a/data/misc/"
 _CRABNET = "https://raw.githubusercontent.com/anthony-wang/CrabNet/457b4d4835737ecbe4dd33e53174bd818bd82143/data/"
+_CHEMPROPPRED = "https://raw.githubusercontent.com/learningmatter-mit/Chem-prop-pred/39b0c16f70c4142b32a67531a093718c767ad43d/data/"
 _MATTERVIZ = "https://raw.githubusercontent.com/janosh/matterviz/e45d1bad399d4d518a19d4f2e91c812873ae9eed/src/site/"
 
 
@@ -163,6 +164,12 @@ REGISTRY: dict[str, RemoteFile] = {
         "0979567669960067c0c0c23f40d19ca6c8cb203506ec309939260ce4323b68d9",
         "matterviz",
     ),
+    # Bradford et al. 2023 (ACS Cent. Sci.), polymer electrolytes, MIT
+    "polymer-electrolytes/clean_train_data.csv": RemoteFile(
+        _CHEMPROPPRED + "clean_train_data.csv",
+        "6b6de5979e2b0fe592e9c75b98cdccc6a77c579bd9332e3633301f6f6392ca74",
+        "polymer-electrolytes",
+    ),
 }
 
 #: Files each dataset needs, for ``ssenb info`` and pre-fetching (Binder).
@@ -175,4 +182,5 @@ DATASETS: dict[str, tuple[str, ...]] = {
     "mp2019-matbench": ("mp2019-allmp/matbench/mp_e_form.csv",),
     "matterviz": tuple(k for k in REGISTRY if k.startswith("matterviz-hull-demos/")),
     "mp-properties": tuple(k for k in REGISTRY if k.startswith("mp-properties/")),
+    "polymer-electrolytes": ("polymer-electrolytes/clean_train_data.csv",),
 }

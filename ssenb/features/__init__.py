@@ -19,11 +19,15 @@ _NAMES = {
     "LiSiteFeatures": "structure",
     "CellFeatures": "cell",
     "CellRecord": "cell",
+    "RepeatUnitFeatures": "polymer",
+    "SaltFeatures": "polymer",
+    "polymer_features": "polymer",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
     from .cell import CellFeatures, CellRecord
     from .chemistry import LiAnionChemistry
+    from .polymer import RepeatUnitFeatures, SaltFeatures, polymer_features
     from .structure import LiSiteFeatures
 
 
@@ -42,10 +46,13 @@ __all__ = [
     "LiAnionChemistry",
     "LiSiteFeatures",
     "Preset",
+    "RepeatUnitFeatures",
+    "SaltFeatures",
     "clear_cache",
     "families_of",
     "feature_family",
     "featurize",
     "get_preset",
+    "polymer_features",
     "readable_label",
 ]

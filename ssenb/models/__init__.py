@@ -39,6 +39,11 @@ _NAMES = {
     "ConductivityPrediction": "predictor",
     "default_model": "predictor",
     "predict_conductivity": "predictor",
+    "PolymerConductivityModel": "polymer",
+    "vtf_log10_sigma": "polymer",
+    "PolymerCVReport": "polymer_validation",
+    "cross_validate_polymer": "polymer_validation",
+    "composite_bounds": "polymer_composite",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -50,6 +55,9 @@ if TYPE_CHECKING:  # pragma: no cover
         SuperionicClassifier,
     )
     from .io import load_model, save_model
+    from .polymer import PolymerConductivityModel, vtf_log10_sigma
+    from .polymer_composite import composite_bounds
+    from .polymer_validation import PolymerCVReport, cross_validate_polymer
     from .predictor import ConductivityPrediction, default_model, predict_conductivity
     from .property import PropertyModel, censored_mae
     from .validation import (
@@ -74,11 +82,15 @@ __all__ = [
     "CVReport",
     "ConductivityModel",
     "ConductivityPrediction",
+    "PolymerCVReport",
+    "PolymerConductivityModel",
     "PropertyModel",
     "SuperionicClassifier",
     "Target",
     "censored_mae",
+    "composite_bounds",
     "cross_validate_conductivity",
+    "cross_validate_polymer",
     "default_model",
     "get_target",
     "load_model",
@@ -89,4 +101,5 @@ __all__ = [
     "register_model_preset",
     "register_target",
     "save_model",
+    "vtf_log10_sigma",
 ]

@@ -42,6 +42,7 @@ ESTIMATORS = {
     "ConductivityModel": ("ssenb.models.conductivity", "ConductivityModel"),
     "SuperionicClassifier": ("ssenb.models.conductivity", "SuperionicClassifier"),
     "PropertyModel": ("ssenb.models.property", "PropertyModel"),
+    "PolymerConductivityModel": ("ssenb.models.polymer", "PolymerConductivityModel"),
 }
 
 

@@ -5,6 +5,7 @@ from .export import save_figure, use_notebook_renderer
 from .interface import interface_heatmap, reaction_energy_curve
 from .mlip import benchmark_hull_parity, benchmark_parity, doping_bars
 from .phase_diagram import hull_diagram
+from .polymer import conductivity_arrhenius, polymer_parity
 from .properties import property_map, property_parity
 from .publication import formula_html, publication_style
 from .screening import candidates_pareto, candidates_window_bars
@@ -25,6 +26,7 @@ __all__ = [
     "benchmark_parity",
     "candidates_pareto",
     "candidates_window_bars",
+    "conductivity_arrhenius",
     "conductivity_data_figure",
     "cv_leaderboard",
     "doping_bars",
@@ -34,6 +36,7 @@ __all__ = [
     "interface_heatmap",
     "landscape_energy_profile",
     "landscape_pathway_3d",
+    "polymer_parity",
     "property_map",
     "property_parity",
     "publication_style",

@@ -14,6 +14,7 @@ _NAMES = {
     "DopingExplorer": "doping",
     "Explorer": "explorer",
     "PhaseDiagramViewer": "phase_diagram",
+    "PolymerExplorer": "polymer",
     "ShapExplorer": "shap",
     "WindowExplorer": "window",
 }
@@ -22,6 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .doping import DopingExplorer
     from .explorer import Explorer
     from .phase_diagram import PhaseDiagramViewer
+    from .polymer import PolymerExplorer
     from .shap import ShapExplorer
     from .window import WindowExplorer
 
@@ -33,4 +35,11 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-__all__ = ["DopingExplorer", "Explorer", "PhaseDiagramViewer", "ShapExplorer", "WindowExplorer"]
+__all__ = [
+    "DopingExplorer",
+    "Explorer",
+    "PhaseDiagramViewer",
+    "PolymerExplorer",
+    "ShapExplorer",
+    "WindowExplorer",
+]

@@ -13,6 +13,7 @@ import traitlets
 from .. import keys as K
 from ..results import fmt_number
 from ._common import Status, figure_widget, swap
+from ._snapshot import Snapshot
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from ..mlip import DopingResult, Potential, PotentialBenchmark
 
 
-class DopingExplorer(w.VBox):
+class DopingExplorer(Snapshot, w.VBox):
     """Dope a host, rank the relaxed orderings on an MLIP hull, and show the best one's window.
 
     Energies come from the potential of ``benchmark`` (never from DFT); the error bars are

@@ -15,6 +15,7 @@ import traitlets
 
 from ..errors import InvalidInputError
 from ._common import FigureSlot, Status
+from ._snapshot import Snapshot
 from ._transport import TransportTab
 from .window import WindowExplorer
 
@@ -31,7 +32,7 @@ WAITING = "…"
 _CONDUCTIVITY_TAB = TABS.index("Conductivity")
 
 
-class Explorer(w.VBox):
+class Explorer(Snapshot, w.VBox):
     """Pick an OBELiX material, type a formula, or upload a CIF; see every analysis of it.
 
     Tabs: structure, predicted conductivity with the SHAP waterfall, hull distance,
@@ -181,11 +182,12 @@ class Explorer(w.VBox):
         return self.transport.figure
 
     def draw_all(self) -> None:
-        """Draw every tab's figures now, the SHAP waterfall too (else each waits for its tab).
+        """Draw every tab's figures now, and leave a static copy of every tab below the cell.
 
-        Why: a notebook exported to HTML has no kernel to draw a tab when a reader opens
-        it; call this before saving or exporting, and every tab shows its figure offline.
-        The Transport tab's OBELiX map is still computed only when its tab is opened.
+        Why: a notebook exported to HTML or printed has no kernel to draw a tab, nor the
+        widget manager to show the widget; call this before saving or exporting, and the
+        saved notebook shows every tab's text and figure offline (:meth:`snapshot`). The
+        Transport tab's OBELiX map is still computed only when its tab is opened.
         """
         with self.status.briefly("drawing every tab"):
             if self._waterfall_pending():
@@ -193,6 +195,7 @@ class Explorer(w.VBox):
             for slots in self._tab_slots:
                 for slot in slots:
                     slot.prepare()
+        self.snapshot()
 
     # --- the picker ---------------------------------------------------------------
     @property

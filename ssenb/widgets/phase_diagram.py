@@ -9,6 +9,7 @@ import traitlets
 
 from ..errors import InvalidInputError
 from ._common import Status, clear, figure_widget, swap
+from ._snapshot import Snapshot
 
 
 def parse_system(text: str) -> list[str]:
@@ -23,7 +24,7 @@ def parse_system(text: str) -> list[str]:
     return [str(to_element(p, argname=f"element {p!r} in system {text!r}")) for p in parts]
 
 
-class PhaseDiagramViewer(w.VBox):
+class PhaseDiagramViewer(Snapshot, w.VBox):
     """Type a chemical system (``Li-P-S``), see its convex hull; ``figure`` is observable."""
 
     system_elements = traitlets.List(traitlets.Unicode())

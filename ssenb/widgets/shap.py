@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ._common import Status, figure_widget, swap
+from ._snapshot import Snapshot
 
 if TYPE_CHECKING:
     from ..explain import Explanation
 
 
-class ShapExplorer(w.VBox):
+class ShapExplorer(Snapshot, w.VBox):
     """Pick a feature and a colour feature; see the SHAP dependence plot."""
 
     def __init__(self, explanation: Explanation, *, max_features: int = 30, **kwargs: Any) -> None:

@@ -10,6 +10,7 @@ import traitlets
 
 from .. import keys as K
 from ._common import FigureSlot, Status
+from ._snapshot import Snapshot
 
 if TYPE_CHECKING:
     from pymatgen.core import Composition
@@ -18,7 +19,7 @@ IONS = ("Li", "Na", "K", "Mg")
 V_MAX = 6.0  # V: the slider's range and the figure's axis agree
 
 
-class WindowExplorer(w.VBox):
+class WindowExplorer(Snapshot, w.VBox):
     """Type a formula and pick the ion; see the window and the phases stable at a voltage.
 
     An ipywidgets widget: place it in layouts, ``observe`` its ``result`` trait (the

@@ -82,17 +82,56 @@ def test_file_status_tells_verified_absent_and_corrupted(tmp_path, monkeypatch, 
         file_status("nope.csv")
 
 
-def test_derived_index_never_goes_into_the_data_dir(monkeypatch, tmp_path, mirror):
+def test_derived_index_never_goes_into_the_data_dir(monkeypatch, tmp_path):
+    """Whatever the data folder's write bits (a copy made with or without them)."""
     import pooch
 
     from ssenb.data import _cache
 
     assert _cache._os_cache() == pooch.os_cache("ssenb")  # same folder, no pooch import
+    writable, read_only = tmp_path / "writable-data", tmp_path / "read-only-data"
+    for data in (writable, read_only):
+        (data / "obelix").mkdir(parents=True)
+        (data / "obelix" / "train.csv").write_text("id\n")
+    read_only.chmod(0o555)  # as a mirror copied without write bits
     monkeypatch.delenv("SSENB_CACHE_DIR", raising=False)
     monkeypatch.setattr(_cache, "_os_cache", lambda: tmp_path / "ssenb")
-    for data in (mirror, tmp_path / "writable-data"):
-        monkeypatch.setenv("SSENB_DATA_DIR", str(data))
-        assert _cache.derived_cache_dir() == tmp_path / "ssenb" / "derived"
-    monkeypatch.setenv("SSENB_CACHE_DIR", str(mirror / "derived"))  # read-only by its bits
-    assert _cache.derived_cache_dir() is None
-    assert not (mirror / "derived").exists()
+    try:
+        for data in (writable, read_only):
+            monkeypatch.setenv("SSENB_DATA_DIR", str(data))
+            assert _cache.derived_cache_dir() == tmp_path / "ssenb" / "derived"
+        # an explicit cache folder is used when writable, refused (None) when not
+        monkeypatch.setenv("SSENB_CACHE_DIR", str(writable / "derived"))
+        assert _cache.derived_cache_dir() == writable / "derived"
+        monkeypatch.setenv("SSENB_CACHE_DIR", str(read_only / "derived"))
+        assert _cache.derived_cache_dir() is None
+        assert not (read_only / "derived").exists()
+    finally:
+        read_only.chmod(0o755)  # so pytest can clean tmp_path
+
+
+def test_a_source_checkout_finds_the_mirror_beside_it(monkeypatch, tmp_path):
+    """Without SSENB_DATA_DIR, ssenb from a checkout reads <checkout>/../shared/data."""
+    from ssenb.data import _cache
+
+    package = tmp_path / "ssenb-repo" / "ssenb"
+    package.mkdir(parents=True)
+    assert _cache.mirror_beside_checkout(package) is None  # no pyproject: not a checkout
+    (package.parent / "pyproject.toml").write_text("[project]\nname = 'ssenb'\n")
+    assert _cache.mirror_beside_checkout(package) is None  # a checkout, but no mirror
+    mirror = tmp_path / "shared" / "data"
+    mirror.mkdir(parents=True)
+    assert _cache.mirror_beside_checkout(package) == mirror
+    wheel = tmp_path / "site-packages" / "ssenb"  # installed: never looks beside it
+    wheel.mkdir(parents=True)
+    assert _cache.mirror_beside_checkout(wheel) is None
+
+    monkeypatch.setattr(_cache, "mirror_beside_checkout", lambda: mirror)
+    monkeypatch.setattr(_cache, "_os_cache", lambda: tmp_path / "os-cache")
+    monkeypatch.delenv("SSENB_DATA_DIR", raising=False)
+    assert data_dir() == mirror
+    monkeypatch.setenv("SSENB_DATA_DIR", str(tmp_path / "mine"))  # the variable wins
+    assert data_dir() == tmp_path / "mine"
+    monkeypatch.delenv("SSENB_DATA_DIR")
+    monkeypatch.setattr(_cache, "mirror_beside_checkout", lambda: None)
+    assert data_dir() == tmp_path / "os-cache"
