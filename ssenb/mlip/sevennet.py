@@ -44,8 +44,7 @@ class SevenNetPotential:
 
     Examples
     --------
-    >>> pot = SevenNetPotential()  # doctest: +SKIP
-    >>> pot.energy_convention
+    >>> SevenNetPotential.energy_convention  # raw PBE: MP2020 corrections added once later
     'raw'
     """
 
