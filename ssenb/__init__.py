@@ -12,13 +12,16 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     import types
 
+#: The one place the version is written (pyproject.toml reads it: dynamic version).
 __version__ = "0.1.0"
 
 _SUBPACKAGES = (
     "data",
     "features",
     "thermo",
+    "transport",
     "models",
+    "mlip",
     "explain",
     "viz",
     "widgets",
@@ -27,7 +30,19 @@ _SUBPACKAGES = (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import data, errors, explain, features, keys, models, thermo, viz, widgets  # noqa: F401
+    from . import (  # noqa: F401
+        data,
+        errors,
+        explain,
+        features,
+        keys,
+        mlip,
+        models,
+        thermo,
+        transport,
+        viz,
+        widgets,
+    )
 
 
 def __getattr__(name: str) -> types.ModuleType:

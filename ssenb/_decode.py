@@ -46,10 +46,13 @@ _SSENB_RESULTS = {
     "ssenb.thermo.stability": ("PhaseStability",),
     "ssenb.thermo.window": ("StabilityWindow",),
     "ssenb.thermo.interface": ("InterfaceReactions",),
+    "ssenb.thermo.interphases": ("Interphase",),
+    "ssenb.thermo.coating": ("CoatingScreen",),
     "ssenb.models.predictor": ("ConductivityPrediction",),
     "ssenb.models.validation": ("CVReport",),
     "ssenb.models.polymer_validation": ("PolymerCVReport",),
     "ssenb.mlip.relaxation": ("Relaxation",),
+    "ssenb.mlip.elastic": ("ElasticModuli",),  # from the props branch (merged here)
     "ssenb.mlip.benchmark": ("PotentialBenchmark",),
     "ssenb.mlip.substitute": ("DopingResult",),
     "ssenb.transport.landscape": ("MigrationLandscape",),

@@ -123,7 +123,8 @@ def _report(args: argparse.Namespace) -> int:
     from .report import resolve_material, write_report
 
     check_output_path(args.output, overwrite=args.force)
-    to_element(args.ion, argname="--ion")
+    if args.ion is not None:
+        to_element(args.ion, argname="--ion")
     material, label = resolve_material(args.material)
     if isinstance(material, str):
         to_composition(material)
@@ -143,6 +144,7 @@ def _screen(args: argparse.Namespace) -> int:
     """``ssenb screen``: hull distance and window of many formulas, ranked."""
     from .data.materials import to_composition, to_element
     from .thermo import screen
+    from .thermo.screening import missing_ion_note
 
     _refuse_existing(args.output, args.force)
     for text in args.materials:  # a typo on the command line is fixed, not recorded
@@ -160,11 +162,45 @@ def _screen(args: argparse.Namespace) -> int:
     if not args.materials:
         frame = frame.loc[order]
     frame["decomposition"] = [None if d is None else str(d) for d in frame["decomposition"]]
+    note = missing_ion_note(frame, args.ion)
+    if note:  # a default ion is never applied silently where a material holds another
+        print(f"note: {note}", file=sys.stderr)
     if args.output:
         _write_new_csv(frame, args.output, args.force)
         print(f"wrote {args.output} ({len(frame)} rows, ranked by hull distance then window width)")
     else:
         print(frame.to_string(index=False))
+    return 0
+
+
+def _coatings(args: argparse.Namespace) -> int:
+    """``ssenb coatings``: every compound of the snapshot ranked as a cathode coating."""
+    from .data.materials import to_composition
+    from .thermo import coating_screen
+
+    _refuse_existing(args.output, args.force)
+    for text in args.candidates:  # a typo on the command line is fixed, not recorded
+        to_composition(text, argname="formula")
+    result = coating_screen(
+        args.cathode,
+        args.electrolyte,
+        candidates=args.candidates or None,
+        ion=args.ion,
+        cathode_voltage=args.cathode_voltage,
+        exclude=["radioactive", *args.exclude],
+        progress=not args.quiet,
+        executor=args.jobs,
+    )
+    frame = result.table
+    if args.output:
+        _write_new_csv(frame, args.output, args.force)
+        print(
+            f"wrote {args.output} ({len(frame)} rows, {int(frame['passes'].sum())} meet every "
+            f"criterion; cathode potential {result.cathode_voltage:.2f} V)"
+        )
+    else:
+        shown = frame if args.candidates else frame.head(args.top)
+        print(shown.drop(columns=["chemsys", "in_data"]).to_string(index=False))
     return 0
 
 
@@ -332,13 +368,17 @@ def _add_output(p: argparse.ArgumentParser, what: str, default: str | None = Non
     )
 
 
-def _add_ion(p: argparse.ArgumentParser) -> None:
-    """The ``--ion`` option (mobile ion; voltages vs its metal)."""
+def _add_ion(p: argparse.ArgumentParser, *, own: bool = False) -> None:
+    """The ``--ion`` option (mobile ion; voltages vs its metal).
+
+    ``own``: one material, whose own mobile ion is the default (the page says which).
+    """
     p.add_argument(
         "--ion",
-        default="Li",
+        default=None if own else "Li",
         metavar="SYMBOL",
-        help="mobile ion, an element symbol; voltages are given vs its metal (default: Li)",
+        help="mobile ion, an element symbol; voltages are given vs its metal (default: "
+        + ("the material's own mobile ion, else Li; the report says which)" if own else "Li)"),
     )
 
 
@@ -348,7 +388,7 @@ def build_parser() -> argparse.ArgumentParser:
     Returns
     -------
     argparse.ArgumentParser
-        One subcommand each for info, report, screen, candidates, cv, fetch and lab;
+        One subcommand each for info, report, screen, candidates, coatings, cv, fetch and lab;
         every option has its help text. A usage error prints one line
         ``ssenb: error: ...`` and exits with code 2.
 
@@ -389,7 +429,7 @@ def build_parser() -> argparse.ArgumentParser:
         "about a minute on 2 cores, then it is cached)",
     )
     _add_output(rep, "HTML file to write", "report.html")
-    _add_ion(rep)
+    _add_ion(rep, own=True)
     rep.set_defaults(func=_report)
     for name, func, text in (
         ("screen", _screen, "hull distance and window of many formulas, ranked (CSV)"),
@@ -449,6 +489,39 @@ def build_parser() -> argparse.ArgumentParser:
     tab.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     _add_output(tab, "CSV file to write", "li_table.csv")
     tab.set_defaults(func=_table)
+    coat = sub.add_parser(
+        "coatings",
+        help="rank every snapshot compound as a coating between a cathode and an electrolyte",
+        description="Coating screen (Xiao, Miara, Wang & Ceder, Joule 2019): stability, window "
+        "vs the cathode's potential (V vs the ion's metal), reaction energies with the cathode "
+        "and the electrolyte (eV/atom), PBE band gap (eV), Li content; Pareto rank and reasons.",
+    )
+    coat.add_argument("cathode", help="cathode formula or name (LiCoO2, NMC811)")
+    coat.add_argument("electrolyte", help="electrolyte formula (Li6PS5Cl)")
+    coat.add_argument(
+        "candidates", nargs="*", metavar="FORMULA", help="coatings to score (default: all)"
+    )
+    coat.add_argument(
+        "--cathode-voltage",
+        type=float,
+        default=None,
+        metavar="V",
+        help="potential the coating must withstand, V vs the ion's metal (default: the "
+        "cathode's own ion-extraction potential from the hull)",
+    )
+    coat.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="EL",
+        help="leave out an element or a set (toxic, precious); repeat the option",
+    )
+    coat.add_argument("--top", type=_bounded_int(1, 100000), default=30, help="rows to print")
+    _add_output(coat, "CSV file to write (default: print the top rows)")
+    _add_ion(coat)
+    coat.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: 1)")
+    coat.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    coat.set_defaults(func=_coatings)
     cv = sub.add_parser(
         "cv",
         help="cross-validate the conductivity model on the OBELiX training split",

@@ -19,6 +19,7 @@ __all__ = [
     "NotFittedError",  # noqa: F822 (built on first use by __getattr__)
     "SsenbError",
     "SsenbWarning",
+    "TaskLostError",
     "UnknownNameError",
     "UnsupportedMaterialError",
 ]
@@ -72,6 +73,14 @@ class FeaturizationError(SsenbError, RuntimeError):
 
 class ModelFileError(SsenbError, OSError):
     """A saved model is missing, corrupt, or from an incompatible ssenb version."""
+
+
+class TaskLostError(SsenbError, RuntimeError):
+    """A batch task never came back: its worker died, or its future was cancelled.
+
+    E.g. a broken process pool, Dask's ``KilledWorker``, a pre-empted node. Its rows are
+    recorded as failed; rerunning those inputs retries them.
+    """
 
 
 class MissingExtraError(SsenbError, ImportError):

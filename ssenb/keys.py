@@ -60,7 +60,6 @@ PARETO_RANK = "pareto_rank"  # 1 = on the Pareto front
 # --- model outputs -------------------------------------------------------------------
 PREDICTION = "log10_sigma_pred"
 PREDICTION_STD = "log10_sigma_std"
-FEATURE = "feature"
 SHAP_VALUE = "shap_log10_sigma"
 FOLD = "fold"
 MAE = "mae_log10_sigma"
@@ -221,6 +220,37 @@ for _col in (BAND_GAP_PBE, BAND_GAP_EXPT, LOG10_G, LOG10_K):
     COLUMNS[f"{_col}_min"] = (f"{_desc}, lowest entry", _unit)
     COLUMNS[f"{_col}_max"] = (f"{_desc}, highest entry", _unit)
 
+# --- interphases and coatings (ssenb.thermo.interphases, ssenb.thermo.coating) ----------
+ELECTRONIC_CHARACTER = "electronic_character"  # insulator / semiconductor / metal / unknown
+ION_FRACTION = "ion_atomic_fraction"  # atomic fraction of the mobile ion in a phase
+MOLE_FRACTION = "mole_fraction"  # formula units of a product / all product formula units
+VERDICT = "verdict"
+REASONS = "reasons"
+COATING = "coating"
+CATHODE_VOLTAGE = "cathode_voltage_V"  # the cathode's working potential, V vs Li/Li+
+OXIDATION_MARGIN = "oxidation_margin_V"  # coating's oxidation limit minus the cathode potential
+ELECTROLYTE_REACTION_ENERGY = "electrolyte_reaction_energy_eV_atom"  # most negative, vs electrolyte
+PASSES = "passes"  # every hard criterion of the coating screen is met
+FAILED_CRITERIA = "failed_criteria"
+COLUMNS.update(
+    {
+        ELECTRONIC_CHARACTER: ("electronic character from the PBE gap", ""),
+        ION_FRACTION: ("atomic fraction of the mobile ion", ""),
+        MOLE_FRACTION: ("mole fraction among the products", ""),
+        VERDICT: ("verdict", ""),
+        REASONS: ("reasons", ""),
+        COATING: ("coating candidate", ""),
+        CATHODE_VOLTAGE: ("cathode working potential", "V vs Li/Li⁺"),
+        OXIDATION_MARGIN: ("oxidation limit above the cathode potential", "V"),
+        ELECTROLYTE_REACTION_ENERGY: (
+            "most negative reaction energy with the electrolyte",
+            "eV/atom",
+        ),
+        PASSES: ("meets every hard criterion", ""),
+        FAILED_CRITERIA: ("criteria not met", ""),
+    }
+)
+
 # --- polymer electrolytes (Bradford et al. 2023; ssenb.data.load_polymer_electrolytes) ---
 POLYMER_SMILES = "polymer_smiles"  # repeat unit as given, with its two chain-end markers
 POLYMER = "polymer"  # canonical repeat-unit SMILES with * chain ends (the grouping key)
@@ -262,6 +292,9 @@ LABELS: dict[str, str] = {
 #: Charge of the common mobile ions (the metal gives this many electrons per ion).
 ION_CHARGES = {"Li": 1, "Na": 1, "K": 1, "Rb": 1, "Cs": 1, "Ag": 1, "Cu": 1, "Mg": 2, "Ca": 2,
                "Sr": 2, "Ba": 2, "Zn": 2, "Al": 3}  # fmt: skip
+#: The mobile ions ssenb names, in the order a material's own ion is chosen by
+#: :func:`ssenb.thermo.choose_ion`; the ion controls of the widgets offer these.
+MOBILE_IONS: tuple[str, ...] = tuple(ION_CHARGES)
 
 
 def ion_charge(ion: str) -> int:
@@ -290,6 +323,20 @@ def ion_label(ion: str) -> str:
     return f"{ion}/{ion_symbol(ion)}"
 
 
+def table_ion(data: object, default: str = "Li") -> str:
+    """The mobile ion a result or table was computed for: its ``ion``, else ``attrs["ion"]``.
+
+    Why: a figure labels its voltage axis from the data it draws (V vs Mg/Mg²⁺ for a Mg
+    screen), never from a default. ``screen`` and ``screen_candidates`` put the ion in
+    their table's ``attrs``.
+    """
+    ion = getattr(data, "ion", None)
+    if not isinstance(ion, str):
+        attrs = getattr(data, "attrs", None)
+        ion = attrs.get("ion") if isinstance(attrs, dict) else None
+    return ion if isinstance(ion, str) and ion else default
+
+
 def unit(column: str, *, ion: str = "Li") -> str:
     """The unit of ``column`` ("" when dimensionless or unknown)."""
     text = COLUMNS.get(column, ("", ""))[1]
@@ -297,8 +344,17 @@ def unit(column: str, *, ion: str = "Li") -> str:
 
 
 def label(column: str, *, ion: str = "Li") -> str:
-    """Axis title for ``column`` with its unit; voltages are referenced to ``ion`` metal."""
+    """Axis title for ``column`` with its unit; voltages are referenced to ``ion`` metal.
+
+    The one label function of every figure: a voltage reads "V vs Mg/Mg²⁺" for Mg
+    (:func:`ion_label`), never a copy of the reference electrode.
+
+    Examples
+    --------
+    >>> label(VOLTAGE, ion="Mg")
+    'voltage (V vs Mg/Mg²⁺)'
+    """
     text = LABELS.get(column, column.replace("_", " "))
     if ion != "Li":
-        text = text.replace("Li/Li⁺", f"{ion}/{ion}⁺").replace("Li taken", f"{ion} taken")
+        text = text.replace("Li/Li⁺", ion_label(ion)).replace("Li taken", f"{ion} taken")
     return text

@@ -14,31 +14,26 @@ import hashlib
 import json
 import math
 import os
-import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from . import keys as K
+from .batch import CheckpointStore, ErrorMode, check_errors, check_executor, failure_reason
 from .errors import InvalidInputError
 from .results import Result
 
 if TYPE_CHECKING:
-    from .thermo._fasthull import FastHull
+    from .thermo import FastHull
     from .thermo.sources import EntrySource
-
-#: One row's mixing-line result: (row, reaction energy eV/atom or None, error or None).
 
 #: Candidates per checkpoint chunk (one CSV file each).
 CHUNK_SIZE = 250
-_FORMAT = 1
-_MANIFEST = "ssenb-checkpoint.json"
 
 COLUMNS = [
     K.INPUT,
@@ -116,7 +111,7 @@ def screen_candidates(
     source: Any = None,
     executor: Executor | int | None = None,
     checkpoint: str | os.PathLike | None = None,
-    errors: Literal["raise", "record"] = "record",
+    errors: ErrorMode = "record",
     progress: bool = True,
     chunk_size: int = CHUNK_SIZE,
     properties: bool = True,
@@ -139,12 +134,14 @@ def screen_candidates(
     source : None, "mp2019", list of entries, or EntrySource
         Hull data (default: offline MP ~2019 snapshot, legacy corrections).
     executor : concurrent.futures.Executor, int or None
-        Where hull work runs (see :func:`ssenb.thermo.screen`).
+        Where hull work runs (see :func:`ssenb.thermo.screen`). A task lost with its
+        worker fails only its own rows ("rerun these inputs"); the rest are kept.
     checkpoint : path, optional
         Folder for per-chunk results. A run interrupted (Ctrl-C, a crash) and started
-        again with the same folder and inputs resumes after the last finished chunk. The
-        folder must be new, empty, or a checkpoint of this very run; nothing else in it
-        is overwritten.
+        again with the same folder and inputs resumes after the last finished chunk, and
+        its table is bit-for-bit that of an uninterrupted run
+        (:class:`ssenb.batch.CheckpointStore`). The folder must be new, empty, or a
+        checkpoint of this very run; nothing else in it is overwritten.
     errors : {"record", "raise"}
         "record": a failing row gets NaN and a reason in ``error``; "raise": stop.
     progress : bool
@@ -176,8 +173,7 @@ def screen_candidates(
 
     from .thermo.sources import get_source
 
-    if errors not in ("raise", "record"):
-        raise InvalidInputError(f"errors={errors!r}; use 'raise' or 'record'")
+    check_errors(errors)
     if isinstance(materials, str) or not isinstance(materials, Iterable):
         raise InvalidInputError(
             f"materials={materials!r} is not a list; wrap one formula in a list: ['Li3PS4']"
@@ -192,8 +188,6 @@ def screen_candidates(
         raise InvalidInputError(
             f"model={type(model).__name__} has no predict(); pass a fitted ConductivityModel"
         )
-    from .thermo.screening import check_executor
-
     check_executor(executor)
     items = list(materials)
     src = get_source(source)
@@ -201,23 +195,29 @@ def screen_candidates(
 
     to_element(ion, argname="ion")  # once, before any row (else every row records it)
     _cathode_fractions(cathode, ion)
-    folder = _open_checkpoint(checkpoint, items, ion, cathode, src, model, chunk_size)
+    store = (
+        None
+        if checkpoint is None
+        else CheckpointStore(
+            checkpoint,
+            run=_fingerprint(items, ion, cathode, src, model, chunk_size),
+            info={"candidates": len(items), "chunk_size": chunk_size},
+        )
+    )
     starts = range(0, len(items), chunk_size)
     frames = []
     for n, start in enumerate(tqdm(starts, desc="chunks", disable=not progress or len(starts) < 2)):
-        path = folder / f"chunk_{n:05d}.csv" if folder is not None else None
-        if path is not None and path.is_file():
-            frames.append(_read_chunk(path, items[start : start + chunk_size]))
+        name = f"chunk_{n:05d}"
+        inputs = items[start : start + chunk_size]
+        if store is not None and store.has(name):
+            frames.append(_read_chunk(store, name, inputs))
             continue
-        chunk = _chunk(
-            items[start : start + chunk_size], src, model, cathode, ion, executor, progress
-        )
+        chunk = _normalise(_chunk(inputs, src, model, cathode, ion, executor, progress))
         if errors == "raise" and chunk[K.ERROR].notna().any():
             bad = chunk[chunk[K.ERROR].notna()].iloc[0]
             raise InvalidInputError(f"{bad[K.INPUT]}: {bad[K.ERROR]}")
-        if path is not None:
-            _write_atomic(path, partial(chunk.to_csv, index=False))
-            chunk = _read_chunk(path, items[start : start + chunk_size])
+        if store is not None:
+            store.save(name, chunk)
         frames.append(chunk)
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
     table = _normalise(table)
@@ -234,7 +234,10 @@ def screen_candidates(
         for column in extra.columns.drop("in_domain"):
             table[column] = extra[column].reindex(table.index)
     table[K.PARETO_RANK] = pareto_rank(table, use_sigma=model is not None)
-    notes = []
+    table.attrs["ion"] = ion  # figures label their voltage axes from it (keys.table_ion)
+    from .thermo.screening import missing_ion_note
+
+    notes = [n for n in [missing_ion_note(table, ion)] if n]
     if model is None:
         notes.append(
             "no conductivity model given: log10 σ columns are NaN and the Pareto rank uses "
@@ -327,7 +330,7 @@ def _chunk(
             table.loc[i, column] = value
         for i, err in errs.items():
             side = "anode" if column == K.ANODE_REACTION_ENERGY else f"cathode {cathode}"
-            table.loc[i, K.ERROR] = f"{side} reaction: {type(err).__name__}: {err}"
+            table.loc[i, K.ERROR] = f"{side} reaction: {failure_reason(err)}"
     table[K.PREDICTION] = math.nan
     table[K.PREDICTION_STD] = math.nan
     if model is not None:
@@ -345,7 +348,7 @@ def _reactions(
 ) -> tuple[dict[int, float], dict[int, Exception]]:
     """Most negative reaction energy (eV/atom) of each row with ``electrode``, via FastHull."""
     from .data.materials import to_composition
-    from .thermo.screening import bundle_groups, group_by_hull, over_groups, run_tasks
+    from .thermo.screening import bundle_groups, group_by_hull, run_groups
     from .thermo.sources import check_elements
 
     systems: dict[int, frozenset[str]] = {}
@@ -360,9 +363,7 @@ def _reactions(
             errs[i] = err
     tasks = bundle_groups(group_by_hull(systems), fractions)
     energies: dict[int, float] = {}
-    for results in run_tasks(
-        tasks, over_groups, (src, partial(_mixing_row, electrode=electrode)), executor
-    ):
+    for results in run_groups(tasks, src, partial(_mixing_row, electrode=electrode), executor):
         for i, value, error in results:  # exactly one of value, error is None
             if error is not None:
                 errs[i] = error
@@ -399,7 +400,7 @@ def _predict(table: pd.DataFrame, items: Sequence[Any], model: Any) -> None:
             mean, std = _checked_prediction(model, [items[i]])
             table.loc[i, [K.PREDICTION, K.PREDICTION_STD]] = [float(mean[0]), float(std[0])]
         except Exception as err:
-            table.loc[i, K.ERROR] = f"conductivity model: {type(err).__name__}: {err}"
+            table.loc[i, K.ERROR] = f"conductivity model: {failure_reason(err)}"
 
 
 def _checked_prediction(model: Any, rows: list[Any]) -> tuple[np.ndarray, np.ndarray]:
@@ -436,17 +437,15 @@ def _normalise(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _read_chunk(path: Path, inputs: Sequence[Any]) -> pd.DataFrame:
+def _read_chunk(store: CheckpointStore, name: str, inputs: Sequence[Any]) -> pd.DataFrame:
     """A finished chunk from its checkpoint file, checked to hold exactly ``inputs``' rows.
 
     The file is untrusted (it may have been edited, truncated or replaced): anything that
     does not parse as this run's chunk is refused by name, never half-used.
     """
+    path = store.path(name)
     fix = f"delete {path.name} to recompute that chunk, or use a new checkpoint folder"
-    try:
-        frame = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={K.INPUT: str})
-    except (OSError, ValueError) as err:  # pandas' parser errors are ValueErrors
-        raise InvalidInputError(f"checkpoint file {path} cannot be read ({err}); {fix}") from err
+    frame = store.load(name, text_columns=[K.INPUT])
     missing = set(COLUMNS) - set(frame.columns)
     if missing:
         raise InvalidInputError(
@@ -499,70 +498,6 @@ def _model_key(model: Any) -> str:
     for booster in getattr(model, "boosters_", None) or []:
         h.update(bytes(booster.save_raw("ubj")))
     return h.hexdigest()
-
-
-def _open_checkpoint(
-    checkpoint: str | os.PathLike | None,
-    items: Sequence[Any],
-    ion: str,
-    cathode: str,
-    src: EntrySource,
-    model: Any,
-    chunk_size: int,
-) -> Path | None:
-    """The checkpoint folder, checked to be new, empty, or this run's own."""
-    if checkpoint is None:
-        return None
-    if not isinstance(checkpoint, str | os.PathLike) or "\x00" in str(checkpoint):
-        raise InvalidInputError(
-            f"checkpoint={checkpoint!r} is not a folder path; give a path such as 'run1/'"
-        )
-    folder = Path(checkpoint)
-    if folder.exists() and not folder.is_dir():
-        raise InvalidInputError(f"checkpoint={str(folder)!r} is a file; give a folder")
-    key = _fingerprint(items, ion, cathode, src, model, chunk_size)
-    manifest = folder / _MANIFEST
-    if manifest.is_file():
-        try:
-            meta = json.loads(manifest.read_text())
-        except (OSError, ValueError):
-            meta = None
-        if not isinstance(meta, dict) or meta.get("format") != _FORMAT or meta.get("run") != key:
-            raise InvalidInputError(
-                f"checkpoint folder {str(folder)!r} holds another run (other candidates or "
-                "settings); use a new folder to start this one, or the same inputs to resume"
-            )
-        return folder
-    if folder.exists() and any(folder.iterdir()):
-        raise InvalidInputError(
-            f"checkpoint folder {str(folder)!r} is not empty and is no ssenb checkpoint; "
-            "ssenb never writes among your files: give a new or empty folder"
-        )
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise InvalidInputError(f"cannot create checkpoint folder {str(folder)!r}: {err}") from err
-    _write_atomic(
-        manifest,
-        lambda fh: fh.write(
-            json.dumps(
-                {"format": _FORMAT, "run": key, "candidates": len(items), "chunk_size": chunk_size}
-            )
-        ),
-    )
-    return folder
-
-
-def _write_atomic(path: Path, write: Callable[[IO[str]], object]) -> None:
-    """Write through a temporary file in the same folder, then rename (no partial files)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            write(fh)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 __all__ = ["CHUNK_SIZE", "CandidateTable", "pareto_rank", "screen_candidates"]

@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     from .thermo import StabilityWindow
     from .thermo.sources import EntrySource
 
-REPORT_ELECTRODES = ("Li", "LiCoO2")
-
 
 def resolve_material(text: str) -> tuple[Material | pd.DataFrame, str]:
     """A formula, a CIF file path, or an OBELiX id (``obelix:jqc``) -> what to analyse.
@@ -64,7 +62,7 @@ def resolve_material(text: str) -> tuple[Material | pd.DataFrame, str]:
 def build_report(
     material: Material | pd.DataFrame,
     *,
-    ion: str = "Li",
+    ion: str | None = None,
     source: Any = None,
     predict: bool = True,
     label: str | None = None,
@@ -74,8 +72,9 @@ def build_report(
     Parameters
     ----------
     material : str, Composition, Structure, or a one-row OBELiX frame
-    ion : str
-        Mobile ion for the window (voltages vs its metal).
+    ion : str, optional
+        Mobile ion for the window (voltages vs its metal), the anode and the pathway;
+        None: the material's own, said on the page (:func:`ssenb.thermo.choose_ion`).
     source : None, "mp2019", "mp", list of entries, or EntrySource
         Hull data (default: offline MP ~2019 snapshot, legacy corrections).
     predict : bool
@@ -86,10 +85,7 @@ def build_report(
     from .viz import hull_diagram, reaction_energy_curve, window_profile
 
     src = get_source(source)
-    electrodes = REPORT_ELECTRODES if ion == "Li" else (ion,)
-    s = summarize(
-        material, label=label, ion=ion, electrodes=electrodes, source=src, predict=predict
-    )
+    s = summarize(material, label=label, ion=ion, source=src, predict=predict)
     parts = [_head(s.formula), _overview(s)]
     figures = []
     structure = _structure_of(material)
@@ -107,6 +103,7 @@ def build_report(
         )
     for electrode, r in s.interfaces.items():
         figures.append((f"Interface with {electrode}", reaction_energy_curve(r), r._repr_html_()))
+    figures.extend(_interphase_section(s.formula, s.ion, src))
     n_el = len(s.stability.chemsys.split("-")) if s.stability else 0
     if 2 <= n_el <= 4:
         figures.append(("Phase diagram", _hull(hull_diagram, s, src), s.stability._repr_html_()))
@@ -122,7 +119,7 @@ def build_report(
 
         fig = landscape_pathway_3d(s.transport)
         parts.append(
-            "<h2>Li migration pathway (BVSE)</h2>"
+            f"<h2>{s.ion} migration pathway (BVSE)</h2>"
             + s.transport._repr_html_()
             + fig.to_html(full_html=False, include_plotlyjs=not figures, default_height="520px")
         )
@@ -145,6 +142,19 @@ def build_report(
         )
     parts.append(_footer(src))
     return "\n".join(parts) + "\n</body></html>\n"
+
+
+def _interphase_section(formula: str, ion: str, src: Any) -> list[tuple[str, Any, str]]:
+    """What forms on the ion-metal anode and whether it passivates (empty when not computed)."""
+    from .errors import SsenbError
+    from .thermo import interphase
+    from .viz import interphase_table
+
+    try:
+        r = interphase(formula, ion, source=src)
+    except SsenbError:
+        return []
+    return [(f"Interphase with {ion} metal", interphase_table(r), r._repr_html_())]
 
 
 def _structure_of(material: Material | pd.DataFrame) -> Structure | None:

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from .errors import SsenbError
 from .results import Result, html_table
 
-DEFAULT_ELECTRODES = ("Li", "LiCoO2")
+DEFAULT_ELECTRODES = ("Li", "LiCoO2")  # for Li; another ion's summary uses its own metal
 TRANSPORT_RESOLUTION_A = 0.2  # Å: BVSE grid of the summary (0.1-0.4 s per OBELiX structure)
 _R = TypeVar("_R")
 
@@ -41,6 +41,10 @@ class MaterialSummary(Result):
         and the Monroe–Newman verdict; None where not computed.
     errors : dict[str, str]
         Section -> why it was not computed.
+    ion : str
+        The mobile ion of the window, the anode and the pathway.
+    notes : list of str
+        What a reader must know about the ion (chosen from the material, or absent from it).
     """
 
     formula: str
@@ -53,6 +57,8 @@ class MaterialSummary(Result):
     transport: Any = None
     errors: dict[str, str] = field(default_factory=dict)
     properties: Any = None
+    ion: str = "Li"
+    notes: list[str] = field(default_factory=list)
 
     def title(self) -> str:
         """Heading of the HTML view: the material's summary."""
@@ -73,12 +79,13 @@ class MaterialSummary(Result):
         out.append(
             ("Band gap and elastic moduli", self.properties or self.errors.get("properties"))
         )
-        out.append(("Li migration (BVSE)", self.transport or self.errors.get("transport")))
+        out.append((f"{self.ion} migration (BVSE)", self.transport or self.errors.get("transport")))
         return [(h, r) for h, r in out if r is not None]
 
     def summary(self) -> list[tuple[str, str]]:
         """The material, then the first two lines (value with unit) of each section's summary."""
         rows: list[tuple[str, str]] = [("material", self.label)]
+        rows += [("mobile ion", note) for note in self.notes]
         for heading, result in self.sections():
             if isinstance(result, Result):
                 prefix = f"{heading}: " if heading.startswith("Interface") else ""
@@ -115,8 +122,8 @@ def summarize(
     material: Any,
     *,
     label: str | None = None,
-    ion: str = "Li",
-    electrodes: tuple[str, ...] = DEFAULT_ELECTRODES,
+    ion: str | None = None,
+    electrodes: tuple[str, ...] | None = None,
     source: Any = None,
     predict: bool = True,
     models: dict[str, Any] | None = None,
@@ -132,14 +139,17 @@ def summarize(
     material : str, Composition, Structure, or a one-row OBELiX frame/row
     label : str, optional
         How to name it (default: its formula).
-    ion : str
-        Mobile ion of the window (voltages vs its metal).
-    electrodes : tuple of str
-        Interface partners (names from ssenb.thermo.ELECTRODES or formulas).
+    ion : str, optional
+        Mobile ion of the window (voltages vs its metal), the anode and the pathway.
+        None: the material's own (:func:`ssenb.thermo.choose_ion`, said in ``notes``).
+    electrodes : tuple of str, optional
+        Interface partners (names from ssenb.thermo.ELECTRODES or formulas); default
+        :data:`DEFAULT_ELECTRODES` for Li, the ion's metal for another ion.
     source
         Hull data (default: offline MP ~2019 snapshot).
     predict : bool
-        Predict the Li-ion conductivity (fits the default model on first use).
+        Predict the Li-ion conductivity (fits the default model on first use); the
+        prediction flags a material without Li as outside the model's domain.
     models : dict, optional
         Fitted models by preset, passed to :func:`ssenb.models.predict_conductivity`.
     progress : bool
@@ -157,14 +167,17 @@ def summarize(
     Raises
     ------
     InvalidInputError
-        Only when ``material`` itself cannot be read.
+        Only when ``material`` itself or ``ion`` cannot be read.
     """
     from .data.materials import display_formula, to_composition
-    from .thermo import interface_reactions, phase_stability, stability_window
+    from .thermo import choose_ion, interface_reactions, phase_stability, stability_window
 
     thermo_input = material_of(material)
     comp = to_composition(thermo_input)
     formula = display_formula(comp)
+    ion, note = choose_ion(comp, ion)
+    if electrodes is None:
+        electrodes = DEFAULT_ELECTRODES if ion == "Li" else (ion,)
     errors: dict[str, str] = {}
 
     def attempt(key: str, fn: Callable[[], _R]) -> _R | None:
@@ -187,7 +200,7 @@ def summarize(
         if r is not None:
             interfaces[electrode] = r
     prediction = None
-    if predict:
+    if predict:  # a Li-ion model: a material without Li is flagged outside its domain
         from .models import predict_conductivity
 
         prediction = attempt(
@@ -218,6 +231,8 @@ def summarize(
         transport=landscape,
         errors=errors,
         properties=properties,
+        ion=ion,
+        notes=[note] if note else [],
     )
 
 

@@ -5,7 +5,7 @@ Nothing here is vendored: each file is known by URL and sha256 and cached under
 else the OS cache folder; see :func:`data_dir`).
 """
 
-from ._cache import data_dir, fetch, file_status, is_present, offline
+from ._cache import data_dir, fetch, file_status, is_present, offline, sha256sum
 from ._registry import DATASETS, REGISTRY
 from .cif import parse_cif, read_cif
 from .conductivity_extra import ROOM_TEMPERATURE_C, load_laskowski, load_liverpool_ionics
@@ -63,6 +63,7 @@ __all__ = [
     "property_table",
     "read_cif",
     "repeat_scatter",
+    "sha256sum",
     "to_composition",
     "to_element",
 ]

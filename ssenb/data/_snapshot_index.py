@@ -13,20 +13,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from math import gcd
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from ..batch import atomic_write
 from ..errors import DataIntegrityError
 from ._cache import sha256sum
 from .materials import amount_text
@@ -295,21 +293,15 @@ def write_index(folder: Path, index: SnapshotIndex) -> None:
         "rows": len(index.formula),
         "sources": list(SOURCE_FILES),
     }
-    writers: tuple[tuple[Path, Callable[[IO[bytes]], object]], ...] = (
-        (npz, lambda fh: np.savez(fh, **{n: getattr(index, n) for n in _ARRAYS})),
-        (manifest, lambda fh: fh.write(json.dumps(meta).encode())),
-    )
+
+    def arrays(tmp: Path) -> None:
+        with open(tmp, "wb") as fh:  # a file object: np.savez would add ".npz" to a path
+            np.savez(fh, **{n: getattr(index, n) for n in _ARRAYS})
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for target, write in writers:
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=target.suffix)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    write(fh)
-                os.replace(tmp, target)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
+        atomic_write(npz, arrays)
+        atomic_write(manifest, lambda tmp: tmp.write_text(json.dumps(meta)))
     except OSError:  # read-only or full disk: the index simply lives in memory
         return
 

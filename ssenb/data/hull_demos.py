@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from pymatgen.entries.computed_entries import ComputedStructureEntry
 
 AlexandriaSystem = Literal["Li-P-S", "Li-Co-O", "Li-Ti-O", "Li-Mn-O", "Li-Ni-O"]
-MP2020_CORRECTIONS = "MaterialsProject2020Compatibility (GGA/GGA+U), MP database 2024-11..2025-04"
 ALEXANDRIA_CORRECTIONS = "Alexandria PBE, MP2020-compatible corrections; formation energies vs Alexandria's elemental references"
 
 

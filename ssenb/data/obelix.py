@@ -21,15 +21,6 @@ if TYPE_CHECKING:
 
 ObelixSplit = Literal["train", "test", "all"]
 
-#: Upstream column -> ssenb column (units in keys.py).
-_RENAME = {
-    "ID": K.ID,
-    "Z": "z",
-    "Space group": K.SPACE_GROUP,
-    "Space group #": K.SPACE_GROUP_NUMBER,
-    "Family": K.FAMILY,
-    "DOI": K.DOI,
-}
 LATTICE = ("a", "b", "c", "alpha", "beta", "gamma")  # Å and degrees
 CONDUCTIVITY_COLUMN = "Ionic conductivity (S cm-1)"
 

@@ -65,7 +65,7 @@ class Explanation(Result):
         The data of a family is the mean of its features' z-scores, so colours in a
         beeswarm still read "high" vs "low".
         """
-        from ..features.presets import OTHER
+        from ..features.families import OTHER
 
         families = [self.families.get(c, OTHER) for c in self.values.columns]
         values = self.values.T.groupby(families).sum().T

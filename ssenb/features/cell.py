@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from .presets import CELL
+from .families import CELL
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

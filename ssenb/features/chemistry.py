@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 from matminer.featurizers.base import BaseFeaturizer
 
-from .presets import ANION_CHEMISTRY, LI_CONTENT
+from .families import ANION_CHEMISTRY, LI_CONTENT
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import warnings
 from collections.abc import Hashable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from .. import keys as K
+from ..batch import ErrorMode, check_errors, run_row
 from ..errors import FeaturizationError, InvalidInputError
 from .presets import Featurizer, Preset, get_preset
 
@@ -20,7 +22,6 @@ if TYPE_CHECKING:
     from .cell import CellRecord
 
 Engine = Literal["auto", "fast", "matminer"]
-Errors = Literal["raise", "record"]
 #: What :func:`featurize` takes: a material frame, or formulas/Compositions/Structures.
 Materials: TypeAlias = (
     "pd.DataFrame | Sequence[str | Composition | Structure] | str | Composition | Structure"
@@ -41,7 +42,7 @@ def featurize(
     materials: Materials,
     preset: str | Preset = "composition",
     *,
-    errors: Errors = "record",
+    errors: ErrorMode = "record",
     engine: Engine = "auto",
     progress: bool = True,
 ) -> pd.DataFrame:
@@ -56,7 +57,8 @@ def featurize(
         A name from :data:`ssenb.features.PRESETS`.
     errors : {"record", "raise"}
         "record": a featurizer that fails on a row gives NaN for its own columns and its
-        reason in ``error`` (the other featurizers' values are kept); "raise" stops.
+        reason in ``error`` (the other featurizers' values are kept; the row policy of
+        :func:`ssenb.batch.run_row`, Ctrl-C always stops); "raise" stops.
     engine : {"auto", "fast", "matminer"}
         Composition presets use ssenb's vectorised path by default (same values as
         matminer to 1e-9); "matminer" forces the reference implementation.
@@ -71,8 +73,7 @@ def featurize(
         materials again is free.
     """
     p = get_preset(preset)
-    if errors not in ("raise", "record"):
-        raise InvalidInputError(f"errors={errors!r}; use 'raise' or 'record'")
+    check_errors(errors)
     if engine not in ("auto", "fast", "matminer"):
         raise InvalidInputError(f"engine={engine!r}; use 'auto', 'fast' or 'matminer'")
     objects, index = _objects(materials, p.kind)
@@ -133,22 +134,26 @@ def _compute(
     for i, obj in tqdm(pairs, desc=f"featurize ({p.name})", disable=not progress, leave=False):
         row, problems = [], []
         for f, width in zip(featurizers, widths):
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    row += [float(v) for v in f.featurize(obj)]
-                # a featurizer that answers NaN rather than raising may say why (last_error)
-                why = getattr(f, "last_error", None)
-                if isinstance(why, str) and why:
-                    problems.append(f"{type(f).__name__}: {why[:200]}")
-            except KeyboardInterrupt:
-                raise
-            except Exception as err:  # this featurizer fails here: NaN for its own columns
+            got, failure = run_row(partial(_values, f, obj), "record")
+            if got is None:  # this featurizer fails here: NaN for its own columns
                 row += [np.nan] * width
-                problems.append(f"{type(f).__name__}: {type(err).__name__}: {str(err)[:160]}")
+                problems.append(f"{type(f).__name__}: {failure}")
+                continue
+            row += got
+            # a featurizer that answers NaN rather than raising may say why (last_error)
+            why = getattr(f, "last_error", None)
+            if isinstance(why, str) and why:
+                problems.append(f"{type(f).__name__}: {why[:200]}")
         values[i] = np.array(row, dtype=float)
         if problems:
             reasons[i] = "; ".join(problems)
+
+
+def _values(f: Featurizer, obj: Any) -> list[float]:
+    """One featurizer's values for one material, its warnings silenced."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return [float(v) for v in f.featurize(obj)]
 
 
 def _objects(materials: Materials, kind: str) -> tuple[list[_Item], pd.Index]:

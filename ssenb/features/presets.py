@@ -17,6 +17,17 @@ from typing import Any, Literal, Protocol, TypeVar
 
 from ..errors import UnknownNameError
 
+# the family names live in a leaf module the featurizer modules import (no import circle)
+from .families import (
+    CELL,
+    FAMILIES,
+    IONICITY,
+    OTHER,
+    SIZE,
+    STOICHIOMETRY,
+    VALENCE,
+)
+
 #: What a preset's featurizers take: a Composition, a Structure, or a cell record
 #: (lattice constants and space group, from a frame's columns or a Structure).
 Kind = Literal["composition", "structure", "cell"]
@@ -35,30 +46,6 @@ class Featurizer(Protocol):
 
 
 _F = TypeVar("_F")
-
-#: Descriptor families, named for what they measure (a mechanism where there is one).
-LI_CONTENT = "Li content"
-ANION_CHEMISTRY = "anion chemistry"
-IONICITY = "electronegativity & ionicity"
-VALENCE = "valence electrons"
-SIZE = "atomic size & mass"
-STOICHIOMETRY = "stoichiometry"
-CELL = "cell dimensions & symmetry (descriptive)"
-LI_SITES = "Li sites & framework"
-TRANSPORT = "Li migration barriers (BVSE)"
-OTHER = "other"
-
-FAMILIES = (
-    LI_CONTENT,
-    ANION_CHEMISTRY,
-    IONICITY,
-    VALENCE,
-    SIZE,
-    STOICHIOMETRY,
-    CELL,
-    LI_SITES,
-    TRANSPORT,
-)
 
 _MAGPIE_FAMILIES = {
     IONICITY: ("Electronegativity",),

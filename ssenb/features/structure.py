@@ -8,7 +8,7 @@ import numpy as np
 from matminer.featurizers.base import BaseFeaturizer
 
 from .chemistry import ANIONS
-from .presets import LI_SITES
+from .families import LI_SITES
 
 if TYPE_CHECKING:
     from pymatgen.core import Structure

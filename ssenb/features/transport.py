@@ -9,7 +9,7 @@ from matminer.featurizers.base import BaseFeaturizer
 
 from .. import keys as K
 from ..errors import InvalidInputError, SsenbError
-from .presets import TRANSPORT
+from .families import TRANSPORT
 
 if TYPE_CHECKING:
     from pymatgen.core import Structure
@@ -60,12 +60,11 @@ class TransportFeatures(BaseFeaturizer):
 
     def featurize(self, structure: Structure) -> list[float]:
         """Six numbers (eV, eV, eV, -, -, -); NaN where BVSE cannot treat the structure."""
-        from ..transport import barrier_row
-        from ..transport._framework import MOBILE_IONS
+        from ..transport import BVSE_IONS, barrier_row
 
-        if self.ion not in MOBILE_IONS:  # a wrong argument, not a property of the material
+        if self.ion not in BVSE_IONS:  # a wrong argument, not a property of the material
             raise InvalidInputError(
-                f"TransportFeatures(ion={self.ion!r}): use one of {', '.join(MOBILE_IONS)}"
+                f"TransportFeatures(ion={self.ion!r}): use one of {', '.join(BVSE_IONS)}"
             )
         try:
             row = barrier_row(structure, self.ion, resolution=self.resolution)

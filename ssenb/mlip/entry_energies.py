@@ -4,15 +4,19 @@ Single points go in batches (much faster with CHGNet); a batch that fails is red
 structure at a time, so only the failing entry is lost. Relaxations go one by one, and a
 relaxation that does not converge is recorded as such, never used as a converged energy.
 With ``errors="record"`` a failure becomes NaN and a reason; with ``errors="raise"`` it
-stops the run. Ctrl-C always stops.
+stops the run. Ctrl-C always stops (the row policy of :func:`ssenb.batch.run_row`; an out
+of memory error is a failure of its row, and a batch that runs out of memory is redone one
+structure at a time).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal, TypedDict
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import TYPE_CHECKING, TypedDict, TypeVar
 
+from ..batch import ErrorMode, check_errors, run_row
 from ..errors import SsenbError
 from .potential import Potential, energies
 from .relaxation import relax
@@ -23,6 +27,7 @@ if TYPE_CHECKING:
 
 #: structures per batch of single points
 BATCH = 32
+_V = TypeVar("_V")
 
 
 class EntryEnergy(TypedDict):
@@ -44,7 +49,7 @@ def mlip_energies(
     relaxed: bool,
     fmax: float,
     steps: int,
-    errors: Literal["raise", "record"],
+    errors: ErrorMode,
     progress: bool,
 ) -> list[EntryEnergy]:
     """Every entry's energy from the potential, with the failures named row by row.
@@ -71,6 +76,7 @@ def mlip_energies(
     """
     from tqdm.auto import tqdm
 
+    check_errors(errors)
     out: list[EntryEnergy] = []
     if not relaxed:  # batches are much faster; a failing batch is redone one by one
         bar = tqdm(
@@ -81,66 +87,57 @@ def mlip_energies(
             try:
                 es = energies(potential, [e.structure for e in chunk])
                 out += [EntryEnergy(energy=x, structure=None, converged=True, error="") for x in es]
-            except (KeyboardInterrupt, MemoryError):
-                raise
-            except Exception:
+            except Exception:  # not a row's failure: find the failing rows one by one
                 out += [_single(e, potential, errors) for e in chunk]
             bar.update(len(chunk))
         bar.close()
         return out
     for e in tqdm(entries, desc=f"{potential.name} relaxing DFT entries", disable=not progress):
-        try:
-            r = relax(e.structure, potential, fmax=fmax, steps=steps)
-            why = (
-                ""
-                if r.converged
-                else (
-                    f"relaxation not converged in {r.n_steps} steps "
-                    f"(max force {r.max_force_eV_A:.3f} > {fmax} eV/Å)"
-                )
+        r, failure = _row(
+            e, potential, errors, partial(relax, e.structure, potential, fmax=fmax, steps=steps)
+        )
+        if r is None:
+            out.append(_failed(failure))
+            continue
+        why = (
+            ""
+            if r.converged
+            else (
+                f"relaxation not converged in {r.n_steps} steps "
+                f"(max force {r.max_force_eV_A:.3f} > {fmax} eV/Å)"
             )
-            out.append(
-                EntryEnergy(
-                    energy=r.energy_eV, structure=r.structure, converged=r.converged, error=why
-                )
-            )
-        except (KeyboardInterrupt, MemoryError):
-            raise
-        except Exception as err:
-            out.append(_failed(e, potential, err, errors))
+        )
+        out.append(
+            EntryEnergy(energy=r.energy_eV, structure=r.structure, converged=r.converged, error=why)
+        )
     return out
 
 
-def _single(
-    entry: ComputedStructureEntry, potential: Potential, errors: Literal["raise", "record"]
-) -> EntryEnergy:
-    """One single point, after its batch failed."""
+def _row(
+    entry: ComputedStructureEntry, potential: Potential, errors: ErrorMode, fn: Callable[[], _V]
+) -> tuple[_V, None] | tuple[None, str]:
+    """:func:`ssenb.batch.run_row`; raised, a foreign error becomes ssenb's, naming the entry."""
     try:
-        energy = energies(potential, [entry.structure])[0]
-    except (KeyboardInterrupt, MemoryError):
+        return run_row(fn, errors)
+    except SsenbError:
         raise
-    except Exception as err:
-        return _failed(entry, potential, err, errors)
+    except Exception as err:  # errors="raise": say which entry, at the layer boundary
+        raise SsenbError(f"{potential.name} failed on {entry.entry_id}: {err}") from err
+
+
+def _single(entry: ComputedStructureEntry, potential: Potential, errors: ErrorMode) -> EntryEnergy:
+    """One single point, after its batch failed."""
+    energy, failure = _row(
+        entry, potential, errors, lambda: energies(potential, [entry.structure])[0]
+    )
+    if energy is None:
+        return _failed(failure)
     return EntryEnergy(energy=energy, structure=None, converged=True, error="")
 
 
-def _failed(
-    entry: ComputedStructureEntry,
-    potential: Potential,
-    err: Exception,
-    errors: Literal["raise", "record"],
-) -> EntryEnergy:
-    """Raise (as ssenb's own error) or record a failure as NaN and a short reason."""
-    if errors == "raise":
-        if isinstance(err, SsenbError):
-            raise err
-        raise SsenbError(f"{potential.name} failed on {entry.entry_id}: {err}") from err
-    return EntryEnergy(
-        energy=math.nan,
-        structure=None,
-        converged=False,
-        error=f"{type(err).__name__}: {err}"[:200],
-    )
+def _failed(reason: str | None) -> EntryEnergy:
+    """A recorded failure: NaN and the short reason."""
+    return EntryEnergy(energy=math.nan, structure=None, converged=False, error=reason or "")
 
 
 __all__ = ["BATCH", "EntryEnergy", "mlip_energies"]

@@ -14,11 +14,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from .. import keys as K
+from ..batch import ErrorMode, check_errors, run_row
 from ..errors import InvalidInputError, UnsupportedMaterialError
 from ..results import Result, fmt_number
 from .candidate_hull import (
@@ -163,6 +165,7 @@ def substitute(
     fmax: float = 0.05,
     steps: int = 300,
     relax_cell: bool = True,
+    errors: ErrorMode = "record",
     progress: bool = True,
 ) -> DopingResult:
     """Dope a host structure and rank the relaxed orderings by energy above an MLIP hull.
@@ -193,6 +196,11 @@ def substitute(
     fmax, steps, relax_cell : float, int, bool
         Relaxation criteria (eV/Å, steps); a relaxation not converged by then is reported
         with its energy withheld.
+    errors : {"record", "raise"}
+        "record" (default): a relaxation that raises (out of memory, CHGNet's "isolated
+        atoms" on a diverging cell) is that ordering's row, with its energy withheld and
+        the reason in ``error``; the host and the other orderings are kept (the row
+        policy of :func:`ssenb.batch.run_row`; Ctrl-C always stops). "raise": stop.
     progress : bool
         Show a tqdm progress bar over the relaxations.
 
@@ -208,6 +216,7 @@ def substitute(
     >>> lco = next(e.structure for e in entries if e.entry_id == "mp-22526-GGA+U")
     >>> res = substitute(lco, {"Co": {"Ni": 0.5}}, competing=entries, max_cells=2)  # doctest: +SKIP
     """
+    check_errors(errors)
     potential = check_potential(potential)
     check_structure(structure)
     subs = check_substitutions(structure, substitutions)
@@ -249,6 +258,7 @@ def substitute(
         fmax=fmax,
         steps=steps,
         relax_cell=relax_cell,
+        errors=errors,
         progress=progress,
     )
     table = pd.DataFrame(rows)
@@ -286,15 +296,40 @@ def _relax_all(
     fmax: float,
     steps: int,
     relax_cell: bool,
+    errors: ErrorMode,
     progress: bool,
 ) -> tuple[list[dict[str, Any]], list[Structure]]:
-    """One table row per relaxed job (MLIP energy in eV/atom on ``scheme``, or why none)."""
+    """One table row per relaxed job (MLIP energy in eV/atom on ``scheme``, or why none).
+
+    A relaxation that raises gives its job a row with the energy withheld and the reason
+    (``errors="record"``); its structure is the unrelaxed one.
+    """
     from tqdm.auto import tqdm
 
     rows: list[dict[str, Any]] = []
     structures: list[Structure] = []
     for cid, s, ewald, cell in tqdm(jobs, desc="relaxing", disable=not progress):
-        r = relax(s, potential, fmax=fmax, steps=steps, relax_cell=relax_cell)
+        r, failure = run_row(
+            partial(relax, s, potential, fmax=fmax, steps=steps, relax_cell=relax_cell),
+            errors,
+        )
+        if r is None:
+            rows.append(
+                {
+                    CANDIDATE: cid,
+                    K.FORMULA: s.composition.reduced_formula,
+                    SUPERCELL: cell,
+                    K.N_ATOMS: len(s),
+                    EWALD: ewald,
+                    K.E_MLIP: math.nan,
+                    K.CONVERGED: False,
+                    K.N_STEPS: 0,
+                    K.MAX_FORCE: math.nan,
+                    K.ERROR: f"relaxation failed ({failure}): energy withheld",
+                }
+            )
+            structures.append(s)
+            continue
         energy = math.nan
         if r.converged:
             energy = mlip_entry(r.structure, r.energy_eV, potential, scheme=scheme).energy_per_atom

@@ -37,6 +37,7 @@ import pandas as pd
 
 from .. import keys as K
 from ..results import Result, fmt_number
+from ..thermo.electronic import INSULATOR_GAP_EV  # one threshold for products and materials
 
 if TYPE_CHECKING:
     from .property import PropertyModel
@@ -45,8 +46,6 @@ if TYPE_CHECKING:
 G_LI_GPA = 4.2
 #: Monroe–Newman: electrolyte G over Li's G needed at a flat interface
 MONROE_NEWMAN_RATIO = 2.0
-#: band gap (eV) at and above which a material is called an electronic insulator
-INSULATOR_GAP_EV = 3.0
 #: log10 uncertainty floor of DFT moduli data (GPa): ~15 % DFT-vs-experiment (de Jong 2015)
 DATA_LOG10_FLOOR = 0.06
 #: compositions the default PBE-gap model learns from (seeded sample of 78,164)

@@ -234,7 +234,7 @@ def cross_validate_conductivity(
         base_parts.append(baseline)
         rows.append(
             {
-                "fold": k,
+                K.FOLD: k,
                 "test_group": str(split_groups[test][0])
                 if cv == "family"
                 else f"{len(np.unique(split_groups[test]))} groups",
@@ -275,7 +275,7 @@ def cross_validate_conductivity(
             K.PREDICTION_STD: sd_all,
             "log10_sigma_low_2sigma": lo_all,
             "log10_sigma_high_2sigma": hi_all,
-            "fold": np.concatenate(fold_parts)[order],
+            K.FOLD: np.concatenate(fold_parts)[order],
         }
     )
     folds = pd.DataFrame(rows).rename(columns={"mae": K.MAE, "baseline_mae": K.BASELINE_MAE})

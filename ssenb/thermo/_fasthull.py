@@ -29,6 +29,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..keys import ion_charge
+from ._hull import ion_voltage
+
 FORMATION_TOL = 1e-11  # eV/atom, pymatgen's PhaseDiagram.formation_energy_tol
 ATTAIN_TOL = 1e-9  # eV/atom: a facet plane within this of the hull contains the point
 # pymatgen's PhaseDiagram.numerical_tol (1e-8) and the tolerances derived from it:
@@ -280,8 +283,10 @@ class FastHull:
     ) -> tuple[float, dict[str, float], float, float]:
         """(hull energy eV/atom, {phase: atomic fraction}, reduction V, oxidation V) at ``fractions``.
 
-        Voltages are vs the ``ion`` metal; oxidation is ``inf`` when the composition has no
-        ion. Without ``ion`` both voltages are NaN.
+        Voltages are vs the ``ion`` metal, per electron: the one formula
+        :func:`ssenb.thermo._hull.ion_voltage` (divided by the ion's charge, as the single
+        window); oxidation is ``inf`` when the composition has no ion. Without ``ion``
+        both voltages are NaN.
         """
         x = np.asarray(fractions, float)
         planes = self.mu @ x
@@ -299,7 +304,7 @@ class FastHull:
         if ion is None:
             return hull, phases, math.nan, math.nan
         col = self.elements.index(ion)
-        volts = -(self.mu[touching, col] - self.refs[col]) + 0.0
+        volts = ion_voltage(self.mu[touching, col], float(self.refs[col]), ion_charge(ion))
         has_ion = x[col] > 0
         return hull, phases, float(volts.min()), float(volts.max()) if has_ion else math.inf
 

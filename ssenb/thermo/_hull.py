@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from pymatgen.analysis.phase_diagram import PhaseDiagram
@@ -41,9 +41,16 @@ def decompose(
     return entry, float(e_hull), decomp
 
 
-def ion_voltage(chempot: float, ref_energy_per_atom: float, charge: int = 1) -> float:
+def ion_voltage(chempot: Any, ref_energy_per_atom: float, charge: int) -> Any:
     """Voltage (V vs the ion's metal) of an ion chemical potential (eV per atom).
 
-    V = -(mu - mu0) / (z e), with z the ion's charge (:func:`ssenb.keys.ion_charge`).
+    V = -(mu - mu0) / (z e), with z the ion's charge (:func:`ssenb.keys.ion_charge`). The
+    one voltage formula of ssenb: the single window (both profile paths) and the batch
+    screen (:meth:`FastHull.analyse`) call it; ``chempot`` may be a float or an array.
+
+    Examples
+    --------
+    >>> ion_voltage(-3.0, -1.0, 2)  # Mg: 2 eV per Mg atom is 1 V per electron
+    1.0
     """
     return -(chempot - ref_energy_per_atom) / charge + 0.0

@@ -16,14 +16,15 @@ cached index under ``$SSENB_DATA_DIR``), so only formulas travel.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
 from functools import partial
-from typing import Any, Literal, TypeAlias, TypeVar
+from typing import Any, TypeAlias
 
 import pandas as pd
 
 from .. import keys as K
+from ..batch import ErrorMode, check_errors, check_executor, failure_reason, run_tasks
 from ..data.materials import display_formula, to_composition
 from ..errors import InvalidInputError
 from ._fasthull import FastHull
@@ -31,12 +32,10 @@ from .decomposition import Decomposition
 from .sources import EntrySource, check_elements, get_source
 from .window import check_window_input
 
-Errors = Literal["raise", "record"]
 #: One task of a screen: whole hull groups, (system, [(row, {element: fraction})]).
 Task: TypeAlias = list[tuple[tuple[str, ...], list[tuple[int, dict[str, float]]]]]
-#: What a task returns per row: (row, result columns or None, error or None).
-_T = TypeVar("_T")
-_R = TypeVar("_R")
+#: What a task returns per row: (row, result or None, the row's exception or None).
+RowResults: TypeAlias = list[tuple[int, Any, Exception | None]]
 
 #: Most tasks one call submits to an executor; hull groups are bundled into this many
 #: tasks (largest first) so per-task overhead stays small next to the hull work.
@@ -48,7 +47,7 @@ def screen(
     *,
     ion: str = "Li",
     source: Any = None,
-    errors: Errors = "record",
+    errors: ErrorMode = "record",
     progress: bool = True,
     executor: Executor | int | None = None,
 ) -> pd.DataFrame:
@@ -65,13 +64,16 @@ def screen(
     errors : {"record", "raise"}
         "record" (default) gives NaN and a reason in the ``error`` column for a material
         that fails (bad formula, element not in the data, too many elements, any failure
-        of its row) and carries on; Ctrl-C still stops the run.
+        of its row, or its task lost with its worker) and carries on; Ctrl-C still stops
+        the run (the row policy of :func:`ssenb.batch.run_row`).
     progress : bool
         Show a tqdm progress bar (rows done).
     executor : concurrent.futures.Executor, int or None
         Where the hull groups run: None (default) in this process; an int n, a pool of n
         local worker processes for this call; or any Executor you manage. Results are in
-        input order and identical whichever is used.
+        input order and identical whichever is used. When a worker dies (a broken pool,
+        Dask's ``KilledWorker``, a pre-empted node), the rows of its task are recorded as
+        lost ("rerun these inputs") and every finished task is kept.
 
     Returns
     -------
@@ -95,8 +97,7 @@ def screen(
     """
     from tqdm.auto import tqdm
 
-    if errors not in ("raise", "record"):
-        raise InvalidInputError(f"errors={errors!r}; use 'raise' or 'record'")
+    check_errors(errors)
     if isinstance(materials, str) or not isinstance(materials, Iterable):
         raise InvalidInputError(
             f"materials={materials!r} is not a list of materials; wrap a single formula in a "
@@ -116,15 +117,13 @@ def screen(
             fractions[i] = {str(el): comp.get_atomic_fraction(el) for el in comp.elements}
             rows[i][K.REDUCED_FORMULA] = display_formula(comp)
             rows[i][K.CHEMSYS] = comp.chemical_system
-        except Exception as err:  # one row never fails the batch (Ctrl-C is not an Exception)
+        except Exception as err:  # the row policy of ssenb.batch: Ctrl-C is not an Exception
             _fail(rows[i], err, errors)
             systems.pop(i, None)
     tasks = bundle_groups(group_by_hull(systems), fractions)
     failures: dict[int, Exception] = {}
     with tqdm(total=len(systems), desc="screen", disable=not progress, leave=False) as bar:
-        for results in run_tasks(
-            tasks, over_groups, (src, partial(_screen_row, ion=ion)), executor
-        ):
+        for results in run_groups(tasks, src, partial(_screen_row, ion=ion), executor):
             for i, values, error in results:  # exactly one of values, error is None
                 if error is not None:
                     failures[i] = error
@@ -135,49 +134,63 @@ def screen(
             bar.update(len(results))
     if errors == "raise" and failures:
         raise failures[min(failures)]  # the first failing input, whatever finished first
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    table.attrs["ion"] = ion  # figures label their voltage axes from it (keys.table_ion)
+    return table
 
 
-def check_executor(executor: Any) -> None:
-    """None, a number of worker processes (1 to 1024), or a concurrent.futures.Executor."""
-    if executor is None or isinstance(executor, Executor):
-        return
-    if isinstance(executor, bool) or not isinstance(executor, int) or not 1 <= executor <= 1024:
-        raise InvalidInputError(
-            f"executor={executor!r}; use None (this process), a number of worker processes "
-            "(1 to 1024), or a concurrent.futures.Executor (e.g. dask's client.get_executor())"
-        )
+def missing_ion_note(table: pd.DataFrame, ion: str) -> str:
+    """What a reader of a screen must know about rows without the ion ("" when none).
+
+    Why: a material without the mobile ion still gets a window (no oxidation limit), so a
+    Na conductor in a Li screen must be pointed out, never passed silently.
+
+    Examples
+    --------
+    >>> t = screen(["Li3PS4", "Na3PS4"], progress=False)
+    >>> missing_ion_note(t, "Li")
+    '1 of 2 materials hold no Li (Na3PS4): no Li to release, so no oxidation limit; screen them with ion= set to their own mobile ion'
+    """
+    ok = table[K.ERROR].isna() & table[K.CHEMSYS].notna()
+    rows = table.loc[ok, [K.REDUCED_FORMULA, K.CHEMSYS]].astype(str).itertuples(index=False)
+    without = [formula for formula, system in rows if ion not in system.split("-")]
+    if not without:
+        return ""
+    shown = ", ".join(without[:5]) + (" ..." if len(without) > 5 else "")
+    return (
+        f"{len(without)} of {len(table)} materials hold no {ion} ({shown}): no {ion} to "
+        "release, so no oxidation limit; screen them with ion= set to their own mobile ion"
+    )
 
 
-def run_tasks(
-    tasks: Sequence[_T], fn: Callable[..., _R], args: tuple, executor: Any
-) -> Iterator[_R]:
-    """Yield ``fn(*args, task)`` per task: in this process, a temporary pool, or ``executor``."""
-    check_executor(executor)
-    if executor is None or executor == 1 or not tasks:
-        for task in tasks:
-            yield fn(*args, task)
-        return
-    own = isinstance(executor, int)
-    pool = ProcessPoolExecutor(executor) if own else executor
-    try:
-        futures = [pool.submit(fn, *args, task) for task in tasks]
-        for fut in as_completed(futures):
-            yield fut.result()
-    finally:
-        if own:
-            pool.shutdown(cancel_futures=True)
+def run_groups(
+    tasks: list[Task],
+    src: EntrySource,
+    per_member: Callable[[FastHull, dict[str, float]], Any],
+    executor: Any,
+) -> Iterable[RowResults]:
+    """Each task's row results, through :func:`ssenb.batch.run_tasks`.
+
+    A task lost with its worker comes back as every one of its rows failed with the
+    :class:`~ssenb.errors.TaskLostError` (its reason says to rerun those inputs).
+    """
+    for task, results, lost in run_tasks(tasks, over_groups, (src, per_member), executor):
+        if lost is not None:
+            yield [(i, None, lost) for _, members in task for i, _ in members]
+        else:
+            yield results or []
 
 
 def over_groups(
     src: EntrySource, per_member: Callable[[FastHull, dict[str, float]], Any], groups: Task
-) -> list[tuple[int, Any, Exception | None]]:
+) -> RowResults:
     """The work of one task: build each group's hull once, then ``per_member(hull, x)`` per row.
 
-    A hull that cannot be built fails its members, a row that fails fails alone; the
-    screening and the candidate pipeline both run their rows through here.
+    A hull that cannot be built fails its members, a row that fails fails alone (the row
+    policy of :func:`ssenb.batch.run_row`, kept as the exception so that it travels back
+    from a worker); the screening and the candidate pipeline both run their rows here.
     """
-    out: list[tuple[int, Any, Exception | None]] = []
+    out: RowResults = []
     for system, members in groups:
         try:
             hull = src.fast_hull(system, cache=False)
@@ -227,10 +240,10 @@ def _empty_row(material: Any) -> dict:
     }
 
 
-def _fail(row: dict, err: BaseException, errors: Errors) -> None:
+def _fail(row: dict, err: Exception, errors: ErrorMode) -> None:
     if errors == "raise":
         raise err
-    row[K.ERROR] = f"{type(err).__name__}: {err}"
+    row[K.ERROR] = failure_reason(err)
 
 
 def group_by_hull(systems: dict[int, frozenset[str]]) -> dict[frozenset[str], list[int]]:
@@ -274,4 +287,4 @@ def bundle_groups(
     return [t for t in tasks if t]
 
 
-__all__ = ["MAX_TASKS", "screen"]
+__all__ = ["MAX_TASKS", "missing_ion_note", "screen"]

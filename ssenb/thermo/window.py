@@ -239,6 +239,66 @@ def window_of(
     )
 
 
+MOBILE_IONS = K.MOBILE_IONS  # the ions ssenb names, in the order choose_ion prefers them
+
+
+def choose_ion(material: Any, ion: str | None = None) -> tuple[str, str]:
+    """The mobile ion of a material, validated, and what a reader must be told about it.
+
+    Why: a default ion must never be applied silently where the material suggests
+    another (a Li window of Na3PS4). The one rule for the widgets, the report and the
+    CLI: an ion that is given is checked and kept; none given, the material's own mobile
+    ion is chosen (the first of :data:`MOBILE_IONS` it holds) and the note says so; a
+    material with none of them is treated vs Li, and the note says that too.
+
+    Parameters
+    ----------
+    material : str, Composition or Structure
+    ion : str, optional
+        An element symbol; None: choose from the material.
+
+    Returns
+    -------
+    (ion, note)
+        ``note`` is "" when there is nothing to say (the given ion is in the material).
+
+    Raises
+    ------
+    InvalidInputError
+        ``material`` is not a material, or ``ion`` is not an element symbol.
+
+    Examples
+    --------
+    >>> choose_ion("Na3PS4")
+    ('Na', 'mobile ion Na, the one in Na3PS4 (pass ion= to choose another)')
+    >>> choose_ion("NaCl", "Li")[1]
+    'NaCl holds no Li: no Li to release, so its window vs Li/Li⁺ has no oxidation limit; it holds Na: pass ion="Na" for its own'
+    """
+    comp = to_composition(material)
+    formula = display_formula(comp)
+    held = {str(el) for el in comp.elements}
+    present = [i for i in MOBILE_IONS if i in held]
+    if ion is not None:
+        ion = str(to_element(ion, argname="ion"))
+        if ion in held:
+            return ion, ""
+        own = f'; it holds {present[0]}: pass ion="{present[0]}" for its own' if present else ""
+        return ion, (
+            f"{formula} holds no {ion}: no {ion} to release, so its window vs "
+            f"{K.ion_label(ion)} has no oxidation limit{own}"
+        )
+    if present:
+        others = f" (it also holds {', '.join(present[1:])})" if len(present) > 1 else ""
+        which = "the first" if others else "the one"
+        return present[0], (
+            f"mobile ion {present[0]}, {which} in {formula}{others} (pass ion= to choose another)"
+        )
+    return "Li", (
+        f"{formula} holds none of the mobile ions ssenb knows ({', '.join(MOBILE_IONS)}): "
+        "voltages are vs Li/Li⁺ (pass ion= to choose another)"
+    )
+
+
 def check_window_input(comp: Composition, ion: str) -> None:
     """One rule for every window (single and batch): a known ion, and not the ion alone."""
     ion_el = to_element(ion, argname="ion")
@@ -283,8 +343,10 @@ def ion_profile(pd_: PhaseDiagram, comp: Composition, ion: str) -> pd.DataFrame:
 __all__ = [
     "EMPTY_WINDOW_V",
     "ION_PER_FU",
+    "MOBILE_IONS",
     "StabilityWindow",
     "check_window_input",
+    "choose_ion",
     "ion_profile",
     "stability_window",
     "window_of",

@@ -4,6 +4,7 @@ Depends only on :mod:`ssenb.data`; heavy imports (numba, pymatgen.analysis) happ
 first use.
 """
 
+from ._framework import MOBILE_IONS as BVSE_IONS  # ions with softBV parameters: charge
 from .batch import barrier_row, migration_barriers, structure_key
 from .landscape import (
     MAX_BARRIER_EV,
@@ -15,6 +16,7 @@ from .landscape import (
 from .network import PathwayGraph, pathway_graph
 
 __all__ = [
+    "BVSE_IONS",
     "MAX_BARRIER_EV",
     "MAX_GRID_POINTS",
     "RESOLUTION_RANGE_A",

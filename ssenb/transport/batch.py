@@ -12,8 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -22,7 +20,8 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 import numpy as np
 
 from .. import keys as K
-from ..errors import InvalidInputError, SsenbError
+from ..batch import ErrorMode, atomic_write, check_errors, run_rows
+from ..errors import InvalidInputError
 from ._framework import check_ion
 from .landscape import MAX_BARRIER_EV, check_inputs, check_resolution, migration_landscape
 
@@ -30,7 +29,6 @@ if TYPE_CHECKING:
     import pandas as pd
     from pymatgen.core import Structure
 
-Errors = Literal["raise", "record"]
 Cache = Literal["memory", "disk", "none"]
 CACHE_VERSION = "bvse-1"  # bump when the method changes, so old cached rows are not reused
 CACHE_FOLDER = "transport"  # under ssenb.data.mp_snapshot.derived_cache_dir()
@@ -154,7 +152,7 @@ def migration_barriers(
     ion: str = "Li",
     *,
     resolution: float = 0.2,
-    errors: Errors = "record",
+    errors: ErrorMode = "record",
     progress: bool = True,
     cache: Cache = "memory",
     on_row: Callable[[int, int], None] | None = None,
@@ -172,7 +170,8 @@ def migration_barriers(
         Grid spacing in Å (default 0.2, bvlain's default: barriers within ~0.02 eV of
         0.1 Å with an eighth of the grid points; see :func:`migration_landscape`).
     errors : {"record", "raise"}
-        "record": a failed row gets NaN and a reason in ``error``; "raise": stop.
+        "record": a failed row gets NaN and a reason in ``error`` (the row policy of
+        :func:`ssenb.batch.run_row`; Ctrl-C always stops); "raise": stop.
     progress : bool
         Show a tqdm progress bar.
     cache : {"memory", "disk", "none"}
@@ -212,10 +211,8 @@ def migration_barriers(
     """
     import pandas as pd
     from pymatgen.core import Structure
-    from tqdm.auto import tqdm
 
-    if errors not in get_args(Errors):
-        raise InvalidInputError(f"errors={errors!r}; use one of {', '.join(get_args(Errors))}")
+    check_errors(errors)
     if cache not in get_args(Cache):
         raise InvalidInputError(f"cache={cache!r}; use one of {', '.join(get_args(Cache))}")
     check_ion(ion)
@@ -241,25 +238,25 @@ def migration_barriers(
         structures = list(data)
         index = pd.RangeIndex(len(structures))
         reasons, ids = [None] * len(structures), None
-    rows: list[dict[str, Any]] = []
+
+    def one(pair: tuple[Any, str | None]) -> dict[str, Any]:
+        structure, reason = pair
+        if structure is None or (isinstance(structure, float) and math.isnan(structure)):
+            raise InvalidInputError(reason or "no structure for this row")
+        return barrier_row(structure, ion, resolution=resolution, cache=cache)
+
     pairs = list(zip(structures, reasons))
-    for done, (structure, reason) in enumerate(
-        tqdm(pairs, disable=not progress, desc=f"{ion} BVSE barriers"), start=1
-    ):
-        try:
-            if structure is None or (isinstance(structure, float) and math.isnan(structure)):
-                raise InvalidInputError(reason or "no structure for this row")
-            rows.append(
-                {**barrier_row(structure, ion, resolution=resolution, cache=cache), K.ERROR: None}
-            )
-        except Exception as err:  # Ctrl-C (KeyboardInterrupt) is not caught
-            if errors == "raise":
-                raise
-            text = str(err) if isinstance(err, SsenbError) else f"{type(err).__name__}: {err}"
-            formula = getattr(getattr(structure, "composition", None), "reduced_formula", None)
-            rows.append({K.FORMULA: formula, K.ERROR: text})
-        if on_row is not None:
-            on_row(done, len(pairs))
+    outcomes = run_rows(
+        one, pairs, errors=errors, progress=progress, desc=f"{ion} BVSE barriers", on_row=on_row
+    )
+    rows: list[dict[str, Any]] = []
+    for (structure, reason), (value, failure) in zip(pairs, outcomes):
+        if value is not None:
+            rows.append({**value, K.ERROR: None})
+            continue
+        formula = getattr(getattr(structure, "composition", None), "reduced_formula", None)
+        no_structure = structure is None or isinstance(structure, float)
+        rows.append({K.FORMULA: formula, K.ERROR: (reason if no_structure and reason else failure)})
     out = pd.DataFrame(rows, index=index)
     for col in (K.FORMULA, *VALUE_COLUMNS, K.RUN_TIME, K.ERROR):
         if col not in out:
@@ -309,14 +306,7 @@ def _write_disk(key: str, row: dict[str, Any]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # a temporary name of its own: two processes may write the same key at once
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
     except OSError:  # a read-only or full cache folder: keep the memory cache only
         return
 

@@ -47,7 +47,7 @@ from ._framework import (
     SCREENING_F,
     build_framework,
 )
-from .network import MAX_SADDLE_EV, MIN_DEPTH_EV
+from .network import MAX_BARRIER_EV, MAX_SADDLE_EV, MIN_DEPTH_EV
 
 if TYPE_CHECKING:
     from pymatgen.core import Structure
@@ -57,7 +57,6 @@ if TYPE_CHECKING:
 
 RESOLUTION_RANGE_A = (0.05, 0.5)  # allowed grid spacing, Å
 MAX_GRID_POINTS = 3_000_000  # ~250 MB of working memory; a 14 Å cube at 0.1 Å
-MAX_BARRIER_EV = 10.0  # a path above this (bvlain's encut) counts as no path: inf
 #: pair terms one grid may sum (grid points within each framework atom's cutoff sphere):
 #: ~20 s at the ~2e8 terms/s measured on a 2-core machine; the largest OBELiX training
 #: cell at 0.1 Å needs 2.4e8. Reached only by absurd cells (thousands of atoms piled into

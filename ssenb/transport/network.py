@@ -16,7 +16,11 @@ if TYPE_CHECKING:
     from .landscape import MigrationLandscape
 
 MIN_DEPTH_EV = 0.01  # minima shallower than this (eV, < kT/2 at 300 K) are grid ripples
-MAX_SADDLE_EV = 10.0  # edges above this are left out (the landscape's "no path" cap)
+#: The no-path cap of transport, defined once (here, the module the landscape imports): a
+#: path above this (eV, bvlain's encut) counts as no path (inf), and graph edges above it
+#: are left out.
+MAX_BARRIER_EV = 10.0
+MAX_SADDLE_EV = MAX_BARRIER_EV  # edges above this are left out: the same cap
 
 
 @dataclass(frozen=True, eq=False)
@@ -162,4 +166,4 @@ def pathway_graph(
     )
 
 
-__all__ = ["MAX_SADDLE_EV", "MIN_DEPTH_EV", "PathwayGraph", "pathway_graph"]
+__all__ = ["MAX_BARRIER_EV", "MAX_SADDLE_EV", "MIN_DEPTH_EV", "PathwayGraph", "pathway_graph"]

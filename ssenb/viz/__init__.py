@@ -3,6 +3,7 @@
 from .conductivity_data import conductivity_data_figure, cv_leaderboard, reliability_figure
 from .export import save_figure, use_notebook_renderer
 from .interface import interface_heatmap, reaction_energy_curve
+from .interphase import coating_map, interphase_bands, interphase_table
 from .mlip import benchmark_hull_parity, benchmark_parity, doping_bars
 from .phase_diagram import hull_diagram
 from .polymer import conductivity_arrhenius, polymer_parity
@@ -26,6 +27,7 @@ __all__ = [
     "benchmark_parity",
     "candidates_pareto",
     "candidates_window_bars",
+    "coating_map",
     "conductivity_arrhenius",
     "conductivity_data_figure",
     "cv_leaderboard",
@@ -34,6 +36,8 @@ __all__ = [
     "formula_html",
     "hull_diagram",
     "interface_heatmap",
+    "interphase_bands",
+    "interphase_table",
     "landscape_energy_profile",
     "landscape_pathway_3d",
     "polymer_parity",

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from pymatgen.analysis.phase_diagram import PhaseDiagram
     from pymatgen.core import Composition
 
-    from ..thermo._fasthull import FastHull
+    from ..thermo import FastHull
     from ..thermo.sources import EntrySource
 
 HIGHLIGHT_COLOR = "crimson"
@@ -49,7 +49,7 @@ def hull_diagram(
 ) -> go.Figure:
     """Phase diagram of a chemical system, with the material of interest marked.
 
-    Drawn from ssenb's own hull (:class:`~ssenb.thermo._fasthull.FastHull`, held equal
+    Drawn from ssenb's own hull (:class:`~ssenb.thermo.FastHull`, held equal
     to pymatgen's ``PhaseDiagram`` in the tests): the same stable phases, tie lines and
     energies above the hull as pymatgen's ``PDPlotter``, without importing
     pymatgen.analysis and matplotlib (1.5 s of a report's first result).
@@ -142,7 +142,7 @@ def _hull_of(
     A grand-potential or compound PhaseDiagram is "transformed": its corners are phases
     (its entries' ``original_entry``), not elements, and they name its corners.
     """
-    from ..thermo._fasthull import FastHull
+    from ..thermo import FastHull
 
     transformed = False
     if hasattr(system, "all_entries") and hasattr(system, "elements"):  # a PhaseDiagram

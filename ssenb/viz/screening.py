@@ -76,6 +76,7 @@ def candidates_pareto(
         non-number cells in them, an unknown ``x`` or ``y``, or no row to draw.
     """
     frame = _table(data)
+    ion = K.table_ion(data, K.table_ion(frame))
     if not isinstance(x, str) or x not in _X_CHOICES:
         raise InvalidInputError(f"x={x!r}; use one of {', '.join(_X_CHOICES)}")
     if not isinstance(y, str) or y not in frame.columns:
@@ -126,7 +127,7 @@ def candidates_pareto(
         customdata=custom,
         hovertemplate=(
             "<b>%{customdata[0]}</b><br>"
-            + f"{K.label(y)}: %{{y:.2f}}<br>"
+            + f"{K.label(y, ion=ion)}: %{{y:.2f}}<br>"
             + "window %{customdata[2]}–%{customdata[3]} V<br>"
             + "E above hull %{customdata[1]} meV/atom<br>Pareto rank %{customdata[4]}<extra></extra>"
         ),
@@ -156,8 +157,8 @@ def candidates_pareto(
     note = f" ({left_out} without finite values not shown)" if left_out else ""
     fig.update_layout(
         title=f"{int(shown.sum())} candidates{note}",
-        xaxis_title=K.label(x),
-        yaxis_title=K.label(y),
+        xaxis_title=K.label(x, ion=ion),
+        yaxis_title=K.label(y, ion=ion),
         legend={"orientation": "h", "y": -0.18},
         margin={"t": 70},
     )
@@ -206,6 +207,7 @@ def candidates_window_bars(
         raise InvalidInputError("no candidate without an error to draw")
     formula = best[K.REDUCED_FORMULA]
     named = best.assign(**{K.INPUT: formula.fillna(best[K.INPUT]) if K.INPUT in best else formula})
+    named.attrs["ion"] = K.table_ion(data, K.table_ion(frame))
     fig = window_bars(named, fig=fig, **kwargs)
     fig.update_layout(title=f"Stability windows of the {len(best)} best-ranked candidates")
     return fig

@@ -222,6 +222,7 @@ def window_bars(
     >>> fig.layout.yaxis.range[1] > 6.36
     True
     """
+    ion = _one_ion(windows)
     frame = _as_frame(windows)
     finite = frame[K.OXIDATION_V][frame[K.OXIDATION_V].map(math.isfinite)]
     if v_range is None:
@@ -234,7 +235,7 @@ def window_bars(
     if not (math.isfinite(bottom) and math.isfinite(top) and bottom < top):
         raise InvalidInputError(
             f"v_range={v_range!r} must be two finite voltages (low, high) with low < high, in V "
-            "vs Li/Li⁺, e.g. (0, 6)"
+            f"vs {K.ion_label(ion)}, e.g. (0, 6)"
         )
     ox = frame[K.OXIDATION_V].clip(upper=top).fillna(top)
     red = frame[K.REDUCTION_V].clip(lower=bottom)
@@ -305,7 +306,7 @@ def window_bars(
     if notes:
         fig.update_layout(annotations=[*fig.layout.annotations, *notes])
     fig.update_layout(
-        yaxis={"title": K.label(K.VOLTAGE), "range": [bottom, top]},
+        yaxis={"title": K.label(K.VOLTAGE, ion=ion), "range": [bottom, top]},
         xaxis={
             "tickmode": "array",
             "tickvals": names,
@@ -316,6 +317,19 @@ def window_bars(
         margin={"t": 70},
     )
     return fig
+
+
+def _one_ion(windows: Any) -> str:
+    """The ion of the windows' voltage axis; windows vs different ions share no axis."""
+    if isinstance(windows, pd.DataFrame) or not isinstance(windows, list | tuple):
+        return K.table_ion(windows)
+    ions = {K.table_ion(w) for w in windows}
+    if len(ions) > 1:
+        raise InvalidInputError(
+            f"the windows are vs different ions ({', '.join(sorted(ions))}): their voltages "
+            "share no axis; draw one figure per ion"
+        )
+    return ions.pop() if ions else "Li"
 
 
 def _as_frame(windows: pd.DataFrame | Iterable[StabilityWindow]) -> pd.DataFrame:

@@ -249,7 +249,7 @@ class DopingExplorer(Snapshot, w.VBox):
     def _show_window(self, res: DopingResult) -> None:
         """The best candidate's window on the MLIP hull, or why there is none."""
         from ..mlip.substitute import CANDIDATE
-        from ..thermo import stability_window
+        from ..thermo import choose_ion, stability_window
         from ..viz import window_profile
 
         best = res.best()
@@ -259,13 +259,15 @@ class DopingExplorer(Snapshot, w.VBox):
             swap(self.window_figure, _empty("no window"))
             self._info("no converged candidate")
             return
-        win = stability_window(best[K.FORMULA], source=res.entry_source())
+        ion, _ = choose_ion(best[K.FORMULA])  # the candidate's own mobile ion, not always Li
+        win = stability_window(best[K.FORMULA], ion=ion, source=res.entry_source())
         self.window = win
         swap(self.window_figure, window_profile(win).update_layout(height=420))
         ox = f"{win.oxidation_v:.2f}" if math.isfinite(win.oxidation_v) else "∞"
         self.window_text.value = (
             f"<b>{html.escape(win.formula)}</b> ({html.escape(str(best[CANDIDATE]))}): window "
-            f"{win.reduction_v:.2f}–{ox} V vs Li/Li⁺ on the {html.escape(res.potential)} hull"
+            f"{win.reduction_v:.2f}–{ox} V vs {K.ion_label(win.ion)} on the "
+            f"{html.escape(res.potential)} hull"
             + (" (metastable: window of its decomposition products)" if win.metastable else "")
         )
         e_hull = fmt_number(

@@ -105,7 +105,11 @@ def test_batch_arguments_fail_once_before_any_row(kwargs, match):
 def test_batch_rows_that_are_not_structures_say_so_and_good_rows_survive():
     table = migration_barriers([_lif(), "LiF", 3], resolution=0.2, progress=False, cache="none")
     assert table[K.ERROR].iloc[0] is None and table[K.PATHWAY_DIMENSION].iloc[0] == 3
-    assert table[K.ERROR].iloc[1].startswith("migration_landscape needs a pymatgen Structure")
+    assert (
+        table[K.ERROR]
+        .iloc[1]
+        .startswith("InvalidInputError: migration_landscape needs a pymatgen Structure")
+    )
     assert "not int" in table[K.ERROR].iloc[2]
 
 

@@ -132,6 +132,32 @@ def test_non_converged_relaxation_is_reported_without_energy(setup, fake):
     assert "not converged" in res._repr_html_()
 
 
+def test_a_relaxation_that_raises_is_recorded_and_the_rest_kept(setup, fake):
+    """Out of memory (or CHGNet's "isolated atoms") on one ordering loses only that row."""
+    host, pot, bench = setup
+
+    class RunsOutOfMemory(fake):
+        def calculate(self, structure):
+            if "Ni" in structure.composition and structure.lattice.c > 9.0:  # the 1x1x2 cell
+                raise MemoryError("CUDA out of memory")
+            return super().calculate(structure)
+
+    flaky = RunsOutOfMemory(pot.table, fallback=pot.fallback)
+    args = {"competing": bench, "potential": flaky, "max_cells": 2, "progress": False}
+    res = substitute(host, {"Co": {"Ni": 0.5}}, **args)
+    t = res.table.set_index(SUPERCELL)
+    assert t.loc["1x1x2", K.ERROR] == (
+        "relaxation failed (MemoryError: CUDA out of memory): energy withheld"
+    )
+    assert math.isnan(t.loc["1x1x2", K.E_MLIP]) and math.isnan(t.loc["1x1x2", K.E_HULL_MLIP])
+    assert not t.loc["1x1x2", K.CONVERGED]
+    assert t.loc["1x1x1", K.E_HULL_MLIP] == pytest.approx(0.0, abs=1e-9)  # the relaxed host
+    assert t.loc["1x2x1", K.E_HULL_MLIP] == pytest.approx(ABOVE, abs=1e-9)  # the other one
+    assert res.best()[SUPERCELL] == "1x2x1"
+    with pytest.raises(MemoryError, match="CUDA out of memory"):
+        substitute(host, {"Co": {"Ni": 0.5}}, errors="raise", **args)
+
+
 def test_limits_and_bad_input(setup):
     host, pot, bench = setup
     with pytest.raises(InvalidInputError, match="whole atoms"):

@@ -1,6 +1,5 @@
 """FastHull's barycentric answers (decomposition, tie-line crossings) by hand and vs pymatgen."""
 
-
 import numpy as np
 import pytest
 from pymatgen.analysis.phase_diagram import PhaseDiagram
@@ -83,5 +82,8 @@ assert scipy.linalg.cython_lapack.__pyx_capi__["dgetrf"] is not None
 from scipy.spatial import Delaunay
 print(len(h.simplices), len(Delaunay(np.eye(3)[:, :2]).simplices))
 """
-    assert fresh_python(code, timeout=120).split() == ["4", "1"]  # a tetrahedron has 4 facets; a triangle is 1
+    assert fresh_python(code, timeout=120).split() == [
+        "4",
+        "1",
+    ]  # a tetrahedron has 4 facets; a triangle is 1
     assert convex_hull_type() is __import__("scipy.spatial").spatial.ConvexHull

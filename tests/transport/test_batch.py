@@ -145,7 +145,7 @@ def test_every_obelix_training_structure_gets_a_barrier_or_a_reason(obelix):
     # (no softBV parameters for H- and P3-), compositions far from charge balance
     known = ("holds no Li", "with H-1", "with P-3", "could not assign oxidation states")
     for text in out.loc[has_structure & reason, K.ERROR]:
-        assert text.startswith(known[3]) or any(k in text for k in known[:3]), text
+        assert any(k in text for k in known), text
     assert (
         out.loc[has_structure & done, K.RUN_TIME] > 0
     ).all()  # timed per row (speed: benchmarks/)

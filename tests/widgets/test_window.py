@@ -19,12 +19,33 @@ def test_updates_on_new_formula_and_is_a_real_widget():
 
 
 def test_changing_the_ion_recomputes_at_once():
-    ex = WindowExplorer("Na3PS4")
+    ex = WindowExplorer("Na3PS4", ion="Li")
     li = ex.result
     assert li.ion == "Li"
+    assert "Na3PS4 holds no Li" in ex.status.message  # said, never silent
     ex.ion.value = "Na"
     assert ex.result.ion == "Na" and ex.result.oxidation_v != li.oxidation_v
     assert "Na/Na⁺" in ex.status.message and "Na/Na⁺" in ex.voltage.description
+    ex.formula.value = "K3PS4"  # the user's choice of ion is kept, and the gap said
+    assert ex.result.ion == "Na" and "K3PS4 holds no Na" in ex.status.message
+
+
+def test_without_an_ion_each_material_gets_its_own_and_says_so():
+    ex = WindowExplorer("Na3PS4")
+    assert ex.result.ion == "Na" and ex.ion.value == "Na"
+    assert "mobile ion Na" in ex.status.message
+    ex.formula.value = "CaF2"
+    assert ex.result.ion == "Ca" and "Ca/Ca²⁺" in ex.voltage.description
+
+
+def test_every_ion_ssenb_names_is_offered_and_others_refused():
+    from ssenb.errors import InvalidInputError
+
+    ex = WindowExplorer("CaF2", ion="Ca")
+    assert ex.result.ion == "Ca"
+    assert {"Li", "Na", "K", "Mg", "Ca", "Zn", "Al"} <= set(ex.ion.options)
+    with pytest.raises(InvalidInputError, match="ion='Xx'; use one of Li, Na"):
+        WindowExplorer("CaF2", ion="Xx")
 
 
 def test_slider_shows_phases_and_marks_the_voltage():
