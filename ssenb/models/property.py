@@ -414,7 +414,11 @@ def _calibration_splits(
 
 
 def _groups(frame: pd.DataFrame | None, n: int) -> np.ndarray:
-    """Calibration groups: shared DOI, composition or near-duplicate (rows alone for a matrix)."""
+    """Calibration groups: shared first DOI, composition or near-duplicate (rows alone for a matrix).
+
+    First DOI only: see :func:`ssenb.data.leaks.paper_group_ids`; on OBELiX alone (one
+    DOI per row but for a few) the groups are those of the paper scheme.
+    """
     if frame is None or K.REDUCED_COMPOSITION not in frame:
         return np.arange(n)
     from ..data.leaks import paper_group_ids
@@ -424,7 +428,7 @@ def _groups(frame: pd.DataFrame | None, n: int) -> np.ndarray:
     if any(c is None for c in comps):
         return np.arange(n)
     dois = list(frame[K.DOI]) if K.DOI in frame else [None] * n
-    return paper_group_ids(comps, dois)  # type: ignore[arg-type]  # None excluded above
+    return paper_group_ids(comps, dois, first_doi_only=True)  # type: ignore[arg-type]  # None excluded above
 
 
 def _calibration(value: object) -> dict[str, Any] | None:

@@ -348,7 +348,9 @@ class _MergedTraining:
         kept = exclude_overlaps(self.extra, self.frame.iloc[test])
         combined = combine_repeats(pd.concat([self.measurements.iloc[train], kept]))
         rows = [self.row[i] for i in combined[K.ID]]
-        groups = paper_group_ids(list(combined[K.REDUCED_COMPOSITION]), list(combined[K.DOI]))
+        groups = paper_group_ids(
+            list(combined[K.REDUCED_COMPOSITION]), list(combined[K.DOI]), first_doi_only=True
+        )
         return (
             self.features.iloc[rows],
             combined[K.LOG10_SIGMA].to_numpy(float),
