@@ -35,7 +35,7 @@ import numpy as np
 from .. import keys as K
 from ..errors import InvalidInputError
 from ..results import Result, fmt_number
-from .potential import Potential, check_potential, check_structure, cutoff_of, label
+from .potential import Potential, check_structure, cutoff_of, label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -393,7 +393,9 @@ def elastic_moduli(
     >>> lif = Structure(Lattice.cubic(4.03), ["Li", "F"], [[0, 0, 0], [0.5, 0.5, 0.5]])
     >>> elastic_moduli(lif.get_primitive_structure()).shear_modulus_gpa  # doctest: +SKIP
     """
-    potential = check_potential(DEFAULT_POTENTIAL if potential is None else potential)
+    from .sevennet import load_potential
+
+    potential = load_potential(DEFAULT_POTENTIAL if potential is None else potential)
     check_structure(structure, cutoff_A=cutoff_of(potential))
     if len(structure) > MAX_ELASTIC_ATOMS:
         raise InvalidInputError(

@@ -22,7 +22,14 @@ import numpy as np
 
 from ..errors import UnknownNameError, UnsupportedMaterialError
 from ._extra import require
-from .potential import Calculation, _finite, check_structure
+from .potential import (
+    Calculation,
+    Potential,
+    _finite,
+    check_potential,
+    check_structure,
+    load_chgnet,
+)
 
 if TYPE_CHECKING:
     from ase.calculators.calculator import Calculator
@@ -30,6 +37,8 @@ if TYPE_CHECKING:
 
 SevenNetModel = Literal["7net-0", "7net-l3i5"]
 SEVENNET_MODELS: tuple[str, ...] = get_args(SevenNetModel)
+#: potentials that ship their weights in their wheel, by the name load_potential accepts
+POTENTIAL_NAMES: tuple[str, ...] = ("chgnet", *SEVENNET_MODELS)
 
 
 class SevenNetPotential:
@@ -142,4 +151,47 @@ def load_sevennet(model_name: SevenNetModel = "7net-0") -> SevenNetPotential:
     return _SEVENNET[model_name]
 
 
-__all__ = ["SEVENNET_MODELS", "SevenNetModel", "SevenNetPotential", "load_sevennet"]
+def load_potential(potential: object) -> Potential:
+    """A potential from a shipped name (``"chgnet"``, ``"7net-0"``, ``"7net-l3i5"``) or as given.
+
+    Parameters
+    ----------
+    potential : Potential, str or None
+        None: CHGNet 0.3.0 (as :func:`~ssenb.mlip.potential.check_potential`).
+
+    Returns
+    -------
+    Potential
+
+    Raises
+    ------
+    UnknownNameError
+        A name that is not in :data:`POTENTIAL_NAMES`.
+
+    Examples
+    --------
+    >>> load_potential("mace")
+    Traceback (most recent call last):
+    ...
+    ssenb.errors.UnknownNameError: "potential='mace' is unknown; use one of chgnet, 7net-0, 7net-l3i5 or pass a Potential object"
+    """
+    if isinstance(potential, str):
+        if potential not in POTENTIAL_NAMES:
+            raise UnknownNameError(
+                f"potential={potential!r} is unknown; use one of {', '.join(POTENTIAL_NAMES)} "
+                "or pass a Potential object"
+            )
+        if potential == "chgnet":
+            return load_chgnet()
+        return load_sevennet(potential)  # type: ignore[arg-type]  # checked just above
+    return check_potential(potential)
+
+
+__all__ = [
+    "POTENTIAL_NAMES",
+    "SEVENNET_MODELS",
+    "SevenNetModel",
+    "SevenNetPotential",
+    "load_potential",
+    "load_sevennet",
+]

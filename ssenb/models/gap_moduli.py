@@ -210,7 +210,7 @@ def default_property_model(name: str, *, cache: bool = True) -> PropertyModel:
         ``name`` is not one of :data:`MODEL_TARGETS`.
     """
     from .. import __version__
-    from ..data._cache import fetch, sha256sum
+    from ..data import fetch, sha256sum
     from ..data.mp_properties import SOURCES, property_source, property_table
     from ..errors import ModelFileError, UnknownNameError
     from .io import FORMAT_VERSION, load_model, save_model

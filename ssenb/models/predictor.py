@@ -268,8 +268,7 @@ def default_model(
         loaded). False trains on everything.
     """
     from .. import __version__
-    from ..data import REGISTRY
-    from ..data._cache import fetch, sha256sum
+    from ..data import REGISTRY, fetch, sha256sum
     from ..errors import DataUnavailableError
     from ._inputs import check_model_preset
     from .conductivity import ConductivityModel

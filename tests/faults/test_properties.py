@@ -8,7 +8,8 @@ from pymatgen.core import Lattice, Structure
 
 from ssenb.errors import InvalidInputError, UnknownNameError, UnsupportedMaterialError
 from ssenb.mlip.elastic import elastic_moduli
-from ssenb.mlip.potential import Calculation, check_potential
+from ssenb.mlip.potential import Calculation
+from ssenb.mlip.sevennet import load_potential
 from ssenb.models import material_properties
 
 
@@ -84,7 +85,7 @@ def test_structures_no_potential_can_take(cell):
     with pytest.raises(InvalidInputError, match="pymatgen Structure"):
         elastic_moduli("LiF", Soft(cell))  # type: ignore[arg-type]
     with pytest.raises(UnknownNameError, match="7net-0"):
-        check_potential("mace-mp")
+        load_potential("mace-mp")
 
 
 def test_composition_outside_every_model_domain(tiny_property_models):
