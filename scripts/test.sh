@@ -70,7 +70,7 @@ main_job() {
   python -m pytest -p no:cacheprovider --doctest-modules \
     ssenb/thermo ssenb/features ssenb/models ssenb/explain ssenb/results.py ssenb/summary.py \
     ssenb/report.py ssenb/batch.py ssenb/pipeline.py ssenb/widgets/window.py ssenb/mlip ssenb/widgets/doping.py ssenb/data ssenb/cli.py \
-    ssenb/transport ssenb/viz/transport.py
+    ssenb/transport ssenb/viz/transport.py ssenb/design
 }
 binder_env() {
   # .venv-binder, built from scratch as repo2docker builds it: the Python of runtime.txt,

@@ -22,6 +22,7 @@ _SUBPACKAGES = (
     "transport",
     "models",
     "mlip",
+    "design",
     "explain",
     "viz",
     "widgets",
@@ -32,6 +33,7 @@ _SUBPACKAGES = (
 if TYPE_CHECKING:  # pragma: no cover
     from . import (  # noqa: F401
         data,
+        design,
         errors,
         explain,
         features,

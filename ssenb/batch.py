@@ -249,7 +249,16 @@ def run_tasks(
             pool.shutdown(cancel_futures=True)
 
 
-def check_output_path(path: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
+#: How a Python caller allows replacing a file; the command line says "add --force".
+PYTHON_REPLACE_HINT = "pass overwrite=True"
+
+
+def check_output_path(
+    path: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+    replace_hint: str = PYTHON_REPLACE_HINT,
+) -> Path:
     """Refuse an output path that cannot or must not be written, before any work is done.
 
     Why: a command that computes for minutes should fail at once on ``-o`` pointing at a
@@ -261,6 +270,9 @@ def check_output_path(path: str | os.PathLike[str], *, overwrite: bool = False) 
         The file to write.
     overwrite : bool
         Allow replacing an existing file (``--force`` on the command line).
+    replace_hint : str
+        How the caller's user allows replacing it, for the message ("pass overwrite=True"
+        in Python; the command line says "add --force").
 
     Returns
     -------
@@ -294,7 +306,7 @@ def check_output_path(path: str | os.PathLike[str], *, overwrite: bool = False) 
         if not overwrite:
             raise InvalidInputError(
                 f"{str(out)!r} already exists and ssenb never overwrites a file by surprise: "
-                "choose another name, or pass overwrite=True (--force on the command line)"
+                f"choose another name, or {replace_hint}"
             )
         if not out.is_file():
             raise InvalidInputError(f"{str(out)!r} exists and is not a regular file")
@@ -302,7 +314,11 @@ def check_output_path(path: str | os.PathLike[str], *, overwrite: bool = False) 
 
 
 def write_new_file(
-    path: str | os.PathLike[str], write: Callable[[Path], object], *, overwrite: bool = False
+    path: str | os.PathLike[str],
+    write: Callable[[Path], object],
+    *,
+    overwrite: bool = False,
+    replace_hint: str = PYTHON_REPLACE_HINT,
 ) -> Path:
     """Write a file through ``write(temporary_path)``, then move it onto ``path``.
 
@@ -318,6 +334,8 @@ def write_new_file(
         there (e.g. ``lambda p: frame.to_csv(p, index=False)``).
     overwrite : bool
         Replace an existing file (default: refuse).
+    replace_hint : str
+        See :func:`check_output_path`.
 
     Returns
     -------
@@ -336,11 +354,11 @@ def write_new_file(
     >>> write_new_file(target, lambda p: p.write_text("hi")).read_text()
     'hi'
     """
-    out = check_output_path(path, overwrite=overwrite)
+    out = check_output_path(path, overwrite=overwrite, replace_hint=replace_hint)
 
     def still_new() -> None:
         if not overwrite and (out.exists() or out.is_symlink()):  # appeared meanwhile
-            check_output_path(out, overwrite=False)
+            check_output_path(out, overwrite=False, replace_hint=replace_hint)
 
     try:
         return atomic_write(out, write, before_replace=still_new)

@@ -1,9 +1,11 @@
-"""The ``ssenb`` command line: info, report, screen, cv, fetch, lab.
+"""The ``ssenb`` command line: info, report, screen, window, interface, predict, candidates, cv, fetch, lab.
 
 Every user error (a bad argument, formula or output path) ends in one line
 ``ssenb: error: ...`` on stderr and exit code 2, never a traceback. Output files are
 never overwritten without ``--force`` and never left half-written (see
-:mod:`ssenb.data._files`).
+:mod:`ssenb.batch`). Every table printed or written goes through
+:func:`ssenb.results.for_people` (energies to 1 meV/atom, voltages to 1 mV), and a command
+that writes a file writes what its name says (``report`` refuses ``-o out.pdf``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .errors import InvalidInputError, SsenbError
 
@@ -43,6 +45,10 @@ MIN_SPLITS, MAX_SPLITS = 2, 20
 #: Largest ``ssenb cv --seed`` (numpy's and scikit-learn's seeds are 32-bit unsigned).
 MAX_SEED = 2**32 - 1
 _EXIT_USAGE = 2
+#: How the command line allows replacing an output file (never "overwrite=True").
+FORCE_HINT = "add --force to replace it"
+#: File name endings ``ssenb report`` writes (it writes HTML only).
+REPORT_SUFFIXES = (".html", ".htm")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -122,7 +128,8 @@ def _report(args: argparse.Namespace) -> int:
     from .data.materials import to_composition, to_element
     from .report import resolve_material, write_report
 
-    check_output_path(args.output, overwrite=args.force)
+    check_output_path(args.output, overwrite=args.force, replace_hint=FORCE_HINT)
+    _check_report_suffix(args.output)
     if args.ion is not None:
         to_element(args.ion, argname="--ion")
     material, label = resolve_material(args.material)
@@ -140,37 +147,90 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_report_suffix(output: str) -> None:
+    """``ssenb report`` writes HTML: refuse ``-o out.pdf`` rather than write HTML into it."""
+    from pathlib import Path
+
+    suffix = Path(output).suffix.lower()
+    if suffix not in REPORT_SUFFIXES:
+        kind = f"a {suffix} file" if suffix else "a file without an ending"
+        raise InvalidInputError(
+            f"-o {output!r}: ssenb report writes an HTML page, not {kind}; name it "
+            f"{Path(output).with_suffix('.html').name!r} (for a PDF, open the page in a browser "
+            "and print it to PDF)"
+        )
+
+
 def _screen(args: argparse.Namespace) -> int:
     """``ssenb screen``: hull distance and window of many formulas, ranked."""
     from .data.materials import to_composition, to_element
     from .thermo import screen
-    from .thermo.screening import missing_ion_note
 
     _refuse_existing(args.output, args.force)
     for text in args.materials:  # a typo on the command line is fixed, not recorded
         to_composition(text, argname="formula")
     to_element(args.ion, argname="--ion")
     formulas = _selected(args)
-    frame = screen(formulas, ion=args.ion, progress=not args.quiet, executor=args.jobs)
-    # rank 1: on the hull with the widest window. Formulas you name keep your order; a
-    # snapshot query (no order of its own) comes back best first.
-    order = frame.sort_values(
-        ["e_above_hull_eV_atom", "window_width_V"], ascending=[True, False], na_position="last"
-    ).index
-    frame.insert(0, "rank", 0)
-    frame.loc[order, "rank"] = range(1, len(frame) + 1)
-    if not args.materials:
-        frame = frame.loc[order]
-    frame["decomposition"] = [None if d is None else str(d) for d in frame["decomposition"]]
-    note = missing_ion_note(frame, args.ion)
-    if note:  # a default ion is never applied silently where a material holds another
-        print(f"note: {note}", file=sys.stderr)
+    frame = _ranked(
+        screen(formulas, ion=args.ion, progress=not args.quiet, executor=args.jobs), args.ion
+    )
     if args.output:
         _write_new_csv(frame, args.output, args.force)
-        print(f"wrote {args.output} ({len(frame)} rows, ranked by hull distance then window width)")
+        print(f"wrote {args.output} ({len(frame)} rows, {RANKED_BY}; {PRECISION})")
     else:
-        print(frame.to_string(index=False))
+        print(_table_text(frame))
     return 0
+
+
+#: How ``ssenb screen`` ranks (said in its help and after writing a CSV).
+RANKED_BY = "ranked by hull distance, then window width; compounds without the ion last"
+#: The precision of every number the CLI prints or writes (:func:`ssenb.results.for_people`).
+PRECISION = "energies to 1 meV/atom, voltages to 1 mV"
+
+
+def _ranked(frame: pd.DataFrame, ion: str) -> pd.DataFrame:
+    """The screen table best first, with a ``rank`` column (1 = best) and people's numbers.
+
+    Rank 1 is on the hull with the widest window. A compound without the mobile ion is
+    no conductor of it: its oxidation limit is ∞ only because it has no ion to release,
+    so its "window" is not comparable and it ranks after every compound with the ion
+    (a note on stderr says so). Rows that failed come last.
+    """
+    import numpy as np
+
+    from . import keys as K
+    from .results import for_people
+    from .thermo.screening import missing_ion_note
+
+    frame = frame.copy()
+    # the rows missing_ion_note names: computed, and the ion not in their chemical system
+    without = (
+        frame[K.ERROR].isna()
+        & frame[K.CHEMSYS].notna()
+        & ~frame[K.CHEMSYS].astype(str).map(lambda system: ion in system.split("-"))
+    )
+    order = (
+        frame.assign(_no_ion=without.astype(int))
+        .sort_values(
+            ["_no_ion", K.E_HULL, K.WINDOW_WIDTH_V],
+            ascending=[True, True, False],
+            na_position="last",
+            kind="stable",
+        )
+        .index
+    )
+    frame = frame.loc[order]
+    frame.insert(0, "rank", np.arange(1, len(frame) + 1))
+    frame[K.DECOMPOSITION] = [None if d is None else str(d) for d in frame[K.DECOMPOSITION]]
+    note = missing_ion_note(frame, ion)
+    if note:  # a default ion is never applied silently where a material holds another
+        print(f"note: {note}; they rank after every {ion} compound", file=sys.stderr)
+    return for_people(frame)
+
+
+def _table_text(frame: pd.DataFrame) -> str:
+    """A table as the CLI prints it: no index, numbers as :func:`_ranked` rounded them."""
+    return frame.to_string(index=False, na_rep="")
 
 
 def _coatings(args: argparse.Namespace) -> int:
@@ -274,14 +334,124 @@ def _refuse_existing(output: str | None, force: bool) -> None:
     from .batch import check_output_path
 
     if output:
-        check_output_path(output, overwrite=force)
+        check_output_path(output, overwrite=force, replace_hint=FORCE_HINT)
 
 
 def _write_new_csv(frame: pd.DataFrame, output: str, force: bool) -> None:
     """Write a CSV through a temporary file in the same folder, then rename it into place."""
     from .batch import write_new_file
 
-    write_new_file(output, lambda tmp: frame.to_csv(tmp, index=False), overwrite=force)
+    write_new_file(
+        output,
+        lambda tmp: frame.to_csv(tmp, index=False),
+        overwrite=force,
+        replace_hint=FORCE_HINT,
+    )
+
+
+def _print_or_write(frame: pd.DataFrame, args: argparse.Namespace, what: str) -> None:
+    """A command's table: printed (people's numbers), or written to ``-o`` as CSV."""
+    from .results import for_people
+
+    frame = for_people(frame)
+    if args.output:
+        _write_new_csv(frame, args.output, args.force)
+        print(f"wrote {args.output} ({len(frame)} rows, {what}; {PRECISION})")
+    else:
+        print(_table_text(frame))
+
+
+def _window(args: argparse.Namespace) -> int:
+    """``ssenb window``: one material's stability window and the ion profile behind it."""
+    import pandas as pd
+
+    from . import keys as K
+    from .data.materials import to_composition, to_element
+    from .thermo import stability_window
+
+    _refuse_existing(args.output, args.force)
+    to_element(args.ion, argname="--ion")
+    for text in args.materials:
+        to_composition(text, argname="formula")
+    frames = []
+    for text in args.materials:
+        window = stability_window(text, ion=args.ion)
+        _print_summary(window)
+        frame = window.to_frame()
+        frame[K.PRODUCTS] = [" + ".join(p) for p in frame[K.PRODUCTS]]
+        frame.insert(0, K.INPUT, text)
+        frames.append(frame)
+    _print_or_write(pd.concat(frames, ignore_index=True), args, f"{args.ion} profile per material")
+    return 0
+
+
+def _interface(args: argparse.Namespace) -> int:
+    """``ssenb interface``: reaction energy along the electrolyte | electrode mixing line."""
+    from . import keys as K
+    from .data.materials import to_composition, to_element
+    from .thermo import ELECTRODES, interface_reactions
+
+    _refuse_existing(args.output, args.force)
+    to_composition(args.electrolyte, argname="electrolyte")
+    if args.electrode not in ELECTRODES:
+        to_composition(args.electrode, argname="electrode")
+    if args.open_element is not None:
+        to_element(args.open_element, argname="--open-element")
+    elif args.mu is not None:
+        raise InvalidInputError("--mu needs --open-element (e.g. --open-element Li --mu -4)")
+    result = interface_reactions(
+        args.electrolyte, args.electrode, open_element=args.open_element, mu=args.mu
+    )
+    _print_summary(result)
+    frame = result.to_frame()
+    frame[K.PRODUCTS] = [" + ".join(p) for p in frame[K.PRODUCTS]]
+    _print_or_write(frame, args, "one per kink of the mixing line")
+    return 0
+
+
+def _predict(args: argparse.Namespace) -> int:
+    """``ssenb predict``: predicted room-temperature σ of formulas, CIFs or OBELiX ids."""
+    import pandas as pd
+
+    from . import keys as K
+    from .data.materials import to_composition
+    from .models import predict_conductivity
+    from .report import resolve_material
+
+    _refuse_existing(args.output, args.force)
+    materials = []
+    for text in args.materials:
+        material, _ = resolve_material(text)
+        if isinstance(material, str):
+            to_composition(material, argname="formula")
+        materials.append((text, material))
+    rows = []
+    model_text = ""
+    for text, material in materials:
+        p = predict_conductivity(material, progress=not args.quiet)
+        rows.append(
+            {
+                K.INPUT: text,
+                K.FORMULA: p.formula,
+                K.PREDICTION: p.log10_sigma,
+                K.PREDICTION_STD: p.log10_sigma_std,
+                "superionic": p.superionic,
+                "model_preset": p.preset,
+                "in_domain": p.in_domain,
+                "domain_notes": "; ".join(p.domain_notes),
+            }
+        )
+        model_text = p.model
+    print(f"model: {model_text}", file=sys.stderr)  # the last one; each row names its preset
+    _print_or_write(pd.DataFrame(rows), args, "log10 σ in S/cm, ensemble mean and spread")
+    return 0
+
+
+def _print_summary(result: Any) -> None:
+    """A result's title and summary lines on stderr, so stdout stays the table alone."""
+    print(result.title(), file=sys.stderr)
+    for label, value in result.summary():
+        print(f"  {label}: {value}", file=sys.stderr)
 
 
 def _cv(args: argparse.Namespace) -> int:
@@ -388,8 +558,9 @@ def build_parser() -> argparse.ArgumentParser:
     Returns
     -------
     argparse.ArgumentParser
-        One subcommand each for info, report, screen, candidates, coatings, cv, fetch and lab;
-        every option has its help text. A usage error prints one line
+        One subcommand each for info, report, screen, candidates, coatings, window,
+        interface, predict, cv, fetch and lab, and ``--version``; every option has its help
+        text. A usage error prints one line
         ``ssenb: error: ...`` and exits with code 2.
 
     Examples
@@ -403,7 +574,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Solid-state electrolytes: data, thermodynamics, ML.",
         epilog="Errors end in one line 'ssenb: error: ...' and exit code 2.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    from . import __version__
+
+    parser.add_argument(
+        "--version", action="version", version=f"ssenb {__version__}", help="print the version"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser(
         "info",
         help="versions, data cache location and which datasets are present",
@@ -522,6 +698,25 @@ def build_parser() -> argparse.ArgumentParser:
     coat.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: 1)")
     coat.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     coat.set_defaults(func=_coatings)
+    _add_thermo_commands(sub)
+    pred = sub.add_parser(
+        "predict",
+        help="predicted room-temperature ionic conductivity (log10 S/cm) of materials",
+        description="Predict log10 σ (σ in S/cm, room temperature) with the default "
+        "XGBoost ensemble trained on the OBELiX training split: a formula uses the "
+        "composition model, a CIF or an OBELiX id the structure model. The first use fits "
+        "the default model (about a minute on 2 cores, then cached). Each row says whether "
+        "the material is inside the model's domain.",
+    )
+    pred.add_argument(
+        "materials",
+        nargs="+",
+        metavar="MATERIAL",
+        help="formulas (Li6PS5Cl), CIF files (my.cif) or OBELiX ids (obelix:jqc)",
+    )
+    _add_output(pred, "CSV file to write (default: print the table)")
+    pred.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    pred.set_defaults(func=_predict)
     cv = sub.add_parser(
         "cv",
         help="cross-validate the conductivity model on the OBELiX training split",
@@ -591,6 +786,46 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_thermo_commands(sub: Any) -> None:
+    """``ssenb window`` and ``ssenb interface``: one result each, as the Python functions."""
+    win = sub.add_parser(
+        "window",
+        help="electrochemical stability window of materials and the ion profile behind it",
+        description="Stability window (V vs the ion's metal) of each formula from the offline "
+        "MP ~2019 snapshot, by the grand-potential method (Zhu, He & Mo 2015; Richards et al. "
+        "2016): the summary on stderr, then the ion profile (voltage, ion taken up per "
+        "formula unit, products, reaction) as a table.",
+    )
+    win.add_argument("materials", nargs="+", metavar="FORMULA", help="formulas, e.g. Li3PS4")
+    _add_output(win, "CSV file of the profiles to write (default: print the table)")
+    _add_ion(win)
+    win.set_defaults(func=_window)
+    itf = sub.add_parser(
+        "interface",
+        help="interface reaction energy of an electrolyte with an electrode",
+        description="Reaction energy (eV/atom of mixture) at each kink of the electrolyte | "
+        "electrode mixing line, both taken at their hull energies (Richards et al. 2016), from "
+        "the offline MP ~2019 snapshot: the most negative reaction on stderr, then one row per "
+        "kink. Reactions are written per reduced formula unit of reactants.",
+    )
+    itf.add_argument("electrolyte", help="electrolyte formula, e.g. Li3PS4")
+    itf.add_argument("electrode", help="electrode formula or name, e.g. LiCoO2, Li, NMC811")
+    itf.add_argument(
+        "--open-element",
+        metavar="SYMBOL",
+        help="element exchanged with a reservoir (e.g. Li under bias; default: closed interface)",
+    )
+    itf.add_argument(
+        "--mu",
+        type=float,
+        metavar="EV",
+        help="chemical potential of the open element, eV vs its element (mu = -V for Li at V "
+        "vs Li/Li⁺; default 0)",
+    )
+    _add_output(itf, "CSV file to write (default: print the table)")
+    itf.set_defaults(func=_interface)
+
+
 def _check_text(argv: list[str]) -> None:
     """Refuse arguments that are not valid UTF-8 (surrogate-escaped bytes in argv)."""
     for arg in argv:
@@ -616,7 +851,8 @@ def main(argv: list[str] | None = None) -> int:
     Returns
     -------
     int
-        The exit code: 0 on success (and for ``--help``), 2 for a usage or input error
+        The exit code: 0 on success (and for ``--help``, ``--version`` and a bare ``ssenb``,
+        which prints the help), 2 for a usage or input error
         (printed to stderr as ``ssenb: error: ...``), or JupyterLab's own code for
         ``ssenb lab``.
 
@@ -628,7 +864,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         _check_text(argv)
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:  # bare `ssenb`: what it can do, not an error
+            parser.print_help()
+            return 0
         code: int = args.func(args)
         return code
     except SystemExit as done:  # argparse: --help (0) or a usage error, already printed

@@ -89,10 +89,10 @@ RUN_TIME = "time_s"  # wall time, s
 #: column -> (description, unit); unit "" for dimensionless or text columns.
 COLUMNS: dict[str, tuple[str, str]] = {
     SIGMA: ("σ", "S/cm"),
-    LOG10_SIGMA: ("log10 σ", "S/cm"),
+    LOG10_SIGMA: ("log₁₀ σ", "S/cm"),
     TEMPERATURE_C: ("measurement temperature", "°C"),
-    PREDICTION: ("predicted log10 σ", "S/cm"),
-    PREDICTION_STD: ("uncertainty of log10 σ, 1 std", "S/cm"),
+    PREDICTION: ("predicted log₁₀ σ", "S/cm"),
+    PREDICTION_STD: ("uncertainty of log₁₀ σ, 1 std", "S/cm"),
     E_FORM: ("formation energy", "eV/atom"),
     E_DECOMP: ("decomposition energy", "eV/atom"),
     E_HULL: ("energy above hull", "eV/atom"),
@@ -109,8 +109,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     PARETO_RANK: ("Pareto rank (1 = not dominated)", ""),
     ATOMIC_FRACTION: ("atomic fraction", ""),
     SHAP_VALUE: ("SHAP value", "log10 S/cm"),
-    MAE: ("MAE of log10 σ", "log10 S/cm"),
-    BASELINE_MAE: ("median-predictor MAE of log10 σ", "log10 S/cm"),
+    MAE: ("MAE of log₁₀ σ", "log10 S/cm"),
+    BASELINE_MAE: ("median-predictor MAE of log₁₀ σ", "log10 S/cm"),
     INPUT: ("input", ""),
     FORMULA: ("formula", ""),
     REDUCED_FORMULA: ("reduced formula", ""),
@@ -210,9 +210,9 @@ COLUMNS.update(
         MONROE_NEWMAN: ("Monroe–Newman verdict", ""),
         N_ENTRIES: ("entries sharing the composition", ""),
         HULL_SOURCE: ("source of the hull distance and window", ""),
-        SIGMA_SOURCE: ("source of log10 σ", ""),
-        LOG10_SIGMA_LOW: ("predicted log10 σ − 2 std", "S/cm"),
-        LOG10_SIGMA_HIGH: ("predicted log10 σ + 2 std", "S/cm"),
+        SIGMA_SOURCE: ("source of log₁₀ σ", ""),
+        LOG10_SIGMA_LOW: ("predicted log₁₀ σ − 2 std", "S/cm"),
+        LOG10_SIGMA_HIGH: ("predicted log₁₀ σ + 2 std", "S/cm"),
     }
 )
 for _col in (BAND_GAP_PBE, BAND_GAP_EXPT, LOG10_G, LOG10_K):
@@ -280,6 +280,44 @@ COLUMNS.update(
         VTF_LOG10_A: ("VTF prefactor log10 A", "log10 S/cm"),
         VTF_B: ("VTF pseudo-activation B", "K"),
         VTF_T0: ("VTF T0", "K"),
+    }
+)
+
+# --- substitution candidates (ssenb.design) -----------------------------------------
+SITE = "site"  # host element whose sites the dopant takes
+SITE_OXIDATION_STATE = "site_oxidation_state"
+DOPANT = "dopant"
+DOPANT_OXIDATION_STATE = "dopant_oxidation_state"
+SUBSTITUTION_PROBABILITY = "substitution_probability"  # P(dopant | site species), data-mined
+COORDINATION = "coordination"  # of the site, where a structure gives it
+SITE_RADIUS = "site_radius_A"  # Shannon ionic radius, Å
+DOPANT_RADIUS = "dopant_radius_A"
+RADIUS_MISMATCH = "radius_mismatch_pct"  # (dopant - site) / site radius, %
+LI_PER_DOPANT = "li_per_dopant"  # change of Li per dopant: + interstitials, - vacancies/replaced
+COMPENSATION = "compensation"
+DOPED_FORMULA = "doped_formula"  # e.g. Li7-xLa3Zr2-xTaxO12, x dopants per formula unit
+SITE_FRACTIONS = "site_fractions"  # grid fractions of the site a cell within the bound realises
+MIN_CELL_ATOMS = "min_cell_atoms"  # atoms of the smallest such cell
+CHARGE_BALANCED = "charge_balanced"
+RANK = "rank"  # REASONS is shared with the coating screen (above)
+COLUMNS.update(
+    {
+        SITE: ("substituted site (host element)", ""),
+        SITE_OXIDATION_STATE: ("oxidation state of the site", "e"),
+        DOPANT: ("dopant", ""),
+        DOPANT_OXIDATION_STATE: ("oxidation state of the dopant", "e"),
+        SUBSTITUTION_PROBABILITY: ("data-mined substitution probability P(dopant | site)", ""),
+        COORDINATION: ("coordination number of the site", ""),
+        SITE_RADIUS: ("Shannon ionic radius of the site", "Å"),
+        DOPANT_RADIUS: ("Shannon ionic radius of the dopant", "Å"),
+        RADIUS_MISMATCH: ("ionic radius mismatch, dopant vs site", "%"),
+        LI_PER_DOPANT: ("Li gained per dopant, a replaced Li site included (- = fewer Li)", ""),
+        COMPENSATION: ("charge compensation", ""),
+        DOPED_FORMULA: ("doped formula (x dopants per formula unit)", ""),
+        SITE_FRACTIONS: ("fractions of the site realised in a cell within the bound", ""),
+        MIN_CELL_ATOMS: ("atoms in the smallest cell realising a fraction", ""),
+        CHARGE_BALANCED: ("charge balanced", ""),
+        RANK: ("rank (1 = most likely)", ""),
     }
 )
 

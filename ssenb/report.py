@@ -80,6 +80,7 @@ def build_report(
     predict : bool
         Include the conductivity prediction (fits the default model once, with progress).
     """
+    from .results import formula_html
     from .summary import summarize
     from .thermo import get_source
     from .viz import hull_diagram, reaction_energy_curve, window_profile
@@ -113,7 +114,7 @@ def build_report(
         )
     for i, (title, fig, text) in enumerate(figures):
         fig_html = fig.to_html(full_html=False, include_plotlyjs=(i == 0), default_height="480px")
-        parts.append(f"<h2>{html.escape(title)}</h2>{text}{fig_html}")
+        parts.append(f"<h2>{formula_html(title)}</h2>{text}{fig_html}")
     if s.transport is not None:
         from .viz import landscape_pathway_3d
 
@@ -227,12 +228,14 @@ def write_report(
 
 
 def _head(formula: str) -> str:
+    from .results import formula_html
+
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>ssenb report: {html.escape(formula)}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;color:#222}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 10px;text-align:left}}
 .err{{color:#a00}} small{{color:#666}}</style></head><body>
-<h1>{html.escape(formula)}: solid-electrolyte thermodynamics</h1>"""
+<h1>{formula_html(formula)}: solid-electrolyte thermodynamics</h1>"""
 
 
 def _window_text(win: StabilityWindow) -> str:

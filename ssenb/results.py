@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import math
+import re
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from monty.json import MSONable
@@ -28,9 +29,20 @@ from monty.json import MSONable
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Result", "fmt_number", "html_table"]
+__all__ = [
+    "DIGITS_BY_UNIT",
+    "Result",
+    "fmt_number",
+    "for_people",
+    "formula_html",
+    "html_table",
+    "styled",
+]
 
 _FRAME = "@frame"
+_TOKEN = re.compile(r"[A-Za-z0-9().\[\]]+")
+_PART = re.compile(r"([A-Z][a-z]?|\(|\)|\[|\])(\d+(?:\.\d+)?)?")
+_NUMBER = re.compile(r"(?<=[A-Za-z)\]])(\d+(?:\.\d+)?)")
 
 
 def fmt_number(value: Any, unit: str = "", *, digits: int = 2, spread: Any = None) -> str:
@@ -68,15 +80,191 @@ def fmt_number(value: Any, unit: str = "", *, digits: int = 2, spread: Any = Non
     return f"{text} {unit}".strip()
 
 
+#: Decimals a number is shown with, by the unit of its column (:data:`ssenb.keys.COLUMNS`):
+#: 1 meV/atom for energies per atom (below DFT's accuracy, above its round-off), 1 mV for
+#: voltages, 0.01 for log10 σ, 0.001 for fractions and per-formula-unit amounts, 0.01 Å,
+#: 0.001 eV for barriers. A unit not listed keeps 4 significant digits; σ in S/cm keeps 3
+#: (it spans ten decades, so decimals would erase the small ones).
+DIGITS_BY_UNIT: dict[str, int] = {
+    "eV/atom": 3,
+    "eV": 3,
+    "V": 3,
+    "V vs Li/Li⁺": 3,
+    "log10 S/cm": 2,
+    "Å": 2,
+    "eV/Å": 3,
+    "s": 1,
+    "": 3,
+}
+#: Significant digits of a column whose unit has no fixed decimals (σ in S/cm, unknown).
+SIGNIFICANT_DIGITS = 3
+
+
+def for_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose numbers read as people write them, for every table view.
+
+    Why: a CSV or a printed table with ``2.775558e-17`` or ``1.7207352900714306`` states a
+    precision the data do not have. Every float column is rounded to the decimals of its
+    unit (:data:`DIGITS_BY_UNIT`, looked up in :data:`ssenb.keys.COLUMNS`; a voltage column
+    named ``*_V`` is in volts), which also turns hull-solver round-off (|x| below half the
+    last decimal) into exactly 0 and ``-0.0`` into ``0.0``; ``inf`` and NaN stay as they are.
+    Columns of σ in S/cm and columns ssenb does not know keep 3 significant digits. Text,
+    integer and boolean columns are untouched. The CLI (``screen``, ``window``,
+    ``interface``, ``predict``), the widgets' tables and the report all call this one helper.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A table with ssenb's column names (others are allowed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame; the input is not modified.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = for_people(pd.DataFrame({"e_above_hull_eV_atom": [2.775558e-17, -1e-16, 0.0045294],
+    ...                              "reduction_V": [1.7207352900714306, 0.0, float("inf")]}))
+    >>> t["e_above_hull_eV_atom"].tolist(), t["reduction_V"].tolist()
+    ([0.0, 0.0, 0.005], [1.721, 0.0, inf])
+    """
+    import numpy as np
+
+    out = frame.copy()
+    for name in out.columns:
+        column = out[name]
+        if not np.issubdtype(column.dtype, np.floating):
+            continue
+        digits = column_digits(str(name))
+        values = column.to_numpy(dtype=float)
+        if digits is None:
+            out[name] = [_significant(v, SIGNIFICANT_DIGITS) for v in values]
+        else:
+            out[name] = np.round(values, digits) + 0.0  # + 0.0: no -0.0
+    return out
+
+
+def styled(frame: pd.DataFrame) -> Any:
+    """:func:`for_people` for a notebook: a pandas Styler that writes each number as rounded.
+
+    pandas prints a column of σ values as ``1.580000e-06``, six digits the data do not have;
+    the Styler writes ``1.58e-06`` (3 significant digits) and each other float column with
+    the decimals of its unit (:data:`DIGITS_BY_UNIT`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> html = styled(pd.DataFrame({"sigma_S_cm": [1.58e-06], "log10_sigma": [-5.800001]})).to_html()
+    >>> "1.58e-06" in html and "-5.80" in html and "-5.800001" not in html
+    True
+    """
+    import numpy as np
+
+    formats = {}
+    for name in frame.columns:
+        if np.issubdtype(frame[name].dtype, np.floating):
+            digits = column_digits(str(name))
+            formats[name] = f"{{:.{SIGNIFICANT_DIGITS}g}}" if digits is None else f"{{:.{digits}f}}"
+    return for_people(frame).style.format(formats, na_rep="")
+
+
+def column_digits(name: str) -> int | None:
+    """Decimals a column is shown with (:data:`DIGITS_BY_UNIT`), None for significant digits."""
+    from .keys import COLUMNS
+
+    if name.startswith("log10") or (name in COLUMNS and "log₁₀" in COLUMNS[name][0]):
+        return DIGITS_BY_UNIT["log10 S/cm"]  # keys gives log10 σ the unit of σ, S/cm
+    if name in COLUMNS:
+        return DIGITS_BY_UNIT.get(COLUMNS[name][1])
+    if name.endswith("_V"):
+        return DIGITS_BY_UNIT["V"]
+    if name.endswith("_eV_atom"):
+        return DIGITS_BY_UNIT["eV/atom"]
+    if name.endswith("_eV"):
+        return DIGITS_BY_UNIT["eV"]
+    return None
+
+
+def _significant(value: float, digits: int) -> float:
+    if not math.isfinite(value) or value == 0:
+        return value + 0.0
+    return float(f"{value:.{digits}g}") + 0.0
+
+
+def formula_html(text: str) -> str:
+    """Chemical formulas with subscripts, for plotly labels: ``Li7P3S11`` -> ``Li<sub>7</sub>P<sub>3</sub>S<sub>11</sub>``.
+
+    Only words that are made entirely of element symbols, brackets and numbers are
+    changed (``NMC111`` and ``LNMO`` stay as written, since M and L are not elements), and
+    not a word just before ``/`` or ``_`` (space groups such as ``P63/mmc``, ``P4_2/nmc``);
+    everything else is HTML-escaped, so the result is safe inside a plotly label or an
+    HTML page. The one helper for subscripts: figures, result tables
+    (:func:`html_table`), the report and the widgets all call it.
+
+    Parameters
+    ----------
+    text : str
+        A formula, or text with formulas in it (``"Li3PS4 + Li4GeS4"``).
+
+    Returns
+    -------
+    str
+        Plotly-compatible HTML.
+
+    Examples
+    --------
+    >>> formula_html("Li7P3S11")
+    'Li<sub>7</sub>P<sub>3</sub>S<sub>11</sub>'
+    >>> formula_html("LiTi2(PO4)3 | NMC111")
+    'LiTi<sub>2</sub>(PO<sub>4</sub>)<sub>3</sub> | NMC111'
+    """
+    text = str(text)
+    out, last = [], 0
+    for m in _TOKEN.finditer(text):
+        out.append(html.escape(text[last : m.start()]))
+        word = m.group(0)
+        formula = _is_formula(word) and text[m.end() : m.end() + 1] not in ("/", "_")
+        out.append(_NUMBER.sub(r"<sub>\1</sub>", word) if formula else html.escape(word))
+        last = m.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def _is_formula(word: str) -> bool:
+    from pymatgen.core.periodic_table import Element
+
+    if not word[:1].isupper() and not word.startswith("("):
+        return False
+    pos, symbols = 0, []
+    for m in _PART.finditer(word):
+        if m.start() != pos:
+            return False
+        pos = m.end()
+        if m.group(1) not in "()[]":
+            symbols.append(m.group(1))
+    return (
+        pos == len(word)
+        and bool(symbols)
+        and all(Element.is_valid_symbol(s) for s in symbols)
+        and any(c.isdigit() for c in word)
+    )
+
+
 def html_table(rows: list[tuple[str, Any]], *, caption: str = "", note: str = "") -> str:
-    """An escaped two-column HTML table; every string is escaped here, once."""
+    """An escaped two-column HTML table; every string is escaped here, once.
+
+    Formulas in the caption and cells are subscripted (:func:`formula_html`, which
+    escapes everything else), the note is only escaped.
+    """
     body = "".join(
-        f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(str(k))}</th>"
-        f"<td style='text-align:left'>{html.escape(str(v))}</td></tr>"
+        f"<tr><th style='text-align:left;padding-right:1em'>{formula_html(str(k))}</th>"
+        f"<td style='text-align:left'>{formula_html(str(v))}</td></tr>"
         for k, v in rows
     )
     cap = (
-        f"<caption style='text-align:left'><b>{html.escape(caption)}</b></caption>"
+        f"<caption style='text-align:left'><b>{formula_html(caption)}</b></caption>"
         if caption
         else ""
     )
@@ -95,6 +283,19 @@ class Result(MSONable):
         """(label, value text) pairs, most important first; values carry their units."""
         return []
 
+    def summary_frame(self) -> pd.DataFrame:
+        """:meth:`summary` as a two-column table (quantity, value), for print or display.
+
+        Why: ``print(result.summary())`` shows a list of tuples; this reads as a table
+        (``display(result)`` shows the same rows as HTML with the provenance).
+        """
+        import pandas as pd
+
+        rows = self.summary()
+        frame = pd.DataFrame({"quantity": [k for k, _ in rows], "value": [v for _, v in rows]})
+        frame.attrs["title"] = self.title()
+        return frame
+
     def provenance(self) -> str:
         """Which data, correction scheme or model produced the numbers."""
         parts = []
@@ -110,15 +311,8 @@ class Result(MSONable):
 
     def to_frame(self) -> pd.DataFrame:
         """The main table as a new DataFrame (columns named in :mod:`ssenb.keys`)."""
-        import pandas as pd
-
         if self._table is None:
-            return pd.DataFrame(
-                {
-                    "quantity": [k for k, _ in self.summary()],
-                    "value": [v for _, v in self.summary()],
-                }
-            )
+            return self.summary_frame()
         return getattr(self, self._table).copy()
 
     def _repr_html_(self) -> str:

@@ -29,13 +29,33 @@ def test_report_bad_formula_is_a_clean_error(tmp_path, capsys):
     assert not (tmp_path / "x.html").exists()
 
 
-def test_screen_writes_csv(tmp_path):
+def test_screen_writes_csv_ranked_with_peoples_numbers(tmp_path):
+    """issue 19: rows follow their own rank column; no 16-digit floats in the CSV."""
     import pandas as pd
 
     out = tmp_path / "s.csv"
     assert main(["screen", "Li3PS4", "LiF", "-q", "-o", str(out)]) == 0
+    text = out.read_text()
     frame = pd.read_csv(out)
-    assert frame["input"].tolist() == ["Li3PS4", "LiF"]
+    # LiF (0-6.36 V) is wider than Li3PS4 (1.72-2.36 V, Richards et al. 2016), both on the hull
+    assert frame["input"].tolist() == ["LiF", "Li3PS4"]
+    assert frame["rank"].tolist() == [1, 2]
+    assert "1.721," in text and "2.361," in text  # 1 mV, as the message says
+    assert "1.7207" not in text
+
+
+def test_screen_chemsys_ranks_ion_free_compounds_last(capsys):
+    """issue 19: P4S7 (no Li, oxidation limit inf) ranked first in a Li-P-S screen."""
+    assert main(["screen", "--chemsys", "Li-P-S", "-q"]) == 0
+    captured = capsys.readouterr()
+    rows = [line.split() for line in captured.out.splitlines()[1:]]
+    has_li = ["Li" in row[2] for row in rows]  # reduced_formula column
+    assert has_li[0] and not has_li[-1]
+    assert has_li == sorted(has_li, reverse=True)  # every Li compound before any Li-free one
+    assert [int(row[0]) for row in rows] == list(range(1, len(rows) + 1))
+    assert "e-" not in captured.out  # no 2.775558e-17 (LiP7's hull distance is round-off)
+    assert "-0.000" not in captured.out
+    assert "hold no Li (P4S7" in captured.err and "rank after every Li compound" in captured.err
 
 
 def test_cv_command(tmp_path, capsys):
@@ -97,3 +117,56 @@ def test_fetch_verifies_cached_files(capsys):
 def test_fetch_unknown_dataset(capsys):
     assert main(["fetch", "nope"]) == 2
     assert "obelix-train" in capsys.readouterr().err
+
+
+def test_bare_ssenb_prints_help_and_version_is_known(capsys):
+    """issue 19: bare `ssenb` errored; there was no --version."""
+    import ssenb
+
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: ssenb") and "window" in out and "predict" in out
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"ssenb {ssenb.__version__}"
+
+
+def test_window_command_prints_the_profile(tmp_path, capsys):
+    """Li3PS4: 1.72-2.36 V vs Li/Li+ (Richards et al. 2016, MP 2019 snapshot)."""
+    import pandas as pd
+
+    assert main(["window", "Li3PS4"]) == 0
+    captured = capsys.readouterr()
+    assert "window: 1.72–2.36 V vs Li/Li⁺" in captured.err
+    assert "Li3PS4 + 8 Li -> 4 Li2S + Li3P" in captured.out
+    assert "1.721" in captured.out and "1.7207" not in captured.out
+    out = tmp_path / "w.csv"
+    assert main(["window", "Li3PS4", "LiF", "-o", str(out)]) == 0
+    frame = pd.read_csv(out)
+    assert set(frame["input"]) == {"Li3PS4", "LiF"}
+    assert frame.loc[frame["input"] == "LiF", "voltage_V"].max() == 6.362  # LiF -> F2 + Li
+
+
+def test_interface_command_names_the_reaction(tmp_path, capsys):
+    assert main(["interface", "Li6PS5Cl", "LiCoO2"]) == 0
+    captured = capsys.readouterr()
+    assert "most negative reaction energy: -0.320 eV/atom" in captured.err
+    assert "0.2577 Li6PS5Cl + 0.7423 LiCoO2 -> " in captured.out
+    assert main(["interface", "Li3PS4", "LiCoO2", "--mu", "-4"]) == 2
+    assert "--mu needs --open-element" in capsys.readouterr().err
+
+
+def test_predict_command(monkeypatch, small_models, capsys):
+    """Wiring only (small models stand in for the default ones, which take a minute)."""
+    import ssenb.models.predictor as predictor
+
+    monkeypatch.setattr(predictor, "default_model", lambda preset, **kw: small_models[preset])
+    assert main(["predict", "Li6PS5Cl", "obelix:jqc", "-q"]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0].split()[:4] == ["input", "formula", "log10_sigma_pred", "log10_sigma_std"]
+    assert lines[1].split()[:2] == ["Li6PS5Cl", "Li6PS5Cl"]
+    assert lines[2].split()[0] == "obelix:jqc"
+    assert "composition+structure" in lines[2]  # an OBELiX entry with a CIF: the structure model
+    value = float(lines[1].split()[2])
+    assert -6 < value < -1 and f"{value:.2f}" == lines[1].split()[2]  # 0.01 log10 units
+    assert "model: XGBoost ensemble" in captured.err

@@ -17,6 +17,7 @@ RANK = {
     "transport": 1,  # BVSE landscapes; depends only on data
     "models": 2,
     "mlip": 2,
+    "design": 3,  # substitution candidates; above mlip and models
     "explain": 3,
     "summary": 3,
     "viz": 4,

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from monty.json import MontyDecoder, jsanitize
 
-from ssenb.results import Result, fmt_number
+from ssenb.results import Result, fmt_number, formula_html, html_table
 
 
 def _thermo_results():
@@ -75,7 +75,10 @@ def _check(result):
     assert isinstance(frame, pd.DataFrame) and len(frame) > 0
     assert frame is not result.to_frame()  # a copy every time
     html = result._repr_html_()
-    assert html.startswith("<table") and result.title() in html.replace("&#x27;", "'")
+    rows = result.summary_frame()  # issue 19: a table, not a list of tuples
+    assert list(rows.columns) == ["quantity", "value"]
+    assert rows.values.tolist() == [list(pair) for pair in result.summary()]
+    assert html.startswith("<table") and formula_html(result.title()) in html
     # strict jsanitize (jobflow/atomate2 outputs) and a JSON round trip
     blob = json.dumps(jsanitize(result, strict=True))
     back = MontyDecoder().decode(blob)
@@ -120,6 +123,17 @@ def test_html_escapes_every_string():
     hostile = dataclasses.replace(w, source="<script>alert(1)</script>")
     html = hostile._repr_html_()
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_html_tables_subscript_formulas_once():
+    """issue 19: formulas in result tables (and so the report and widgets) are subscripted."""
+    html = html_table(
+        [("decomposition", "0.640 Li3PS4 + 0.360 Li4GeS4"), ("space group", "P63/mmc, C2/c")],
+        caption="Window of Li10GeP2S12 <b>",
+    )
+    assert "Li<sub>10</sub>GeP<sub>2</sub>S<sub>12</sub> &lt;b&gt;" in html
+    assert "0.640 Li<sub>3</sub>PS<sub>4</sub> + 0.360 Li<sub>4</sub>GeS<sub>4</sub>" in html
+    assert "P63/mmc, C2/c" in html  # space groups are not formulas
 
 
 def test_from_dict_refuses_unknown_fields_and_foreign_modules():

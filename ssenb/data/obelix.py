@@ -22,6 +22,16 @@ if TYPE_CHECKING:
 ObelixSplit = Literal["train", "test", "all"]
 
 LATTICE = ("a", "b", "c", "alpha", "beta", "gamma")  # Å and degrees
+#: Upstream family labels that name one family twice (singular/plural, a typo) -> the label
+#: kept. Every view that groups by family (tutorial 02's scatter, leave-one-family-out CV)
+#: then sees one family, not two.
+FAMILY_ALIASES = {
+    "argyrodite": "argyrodites",
+    "nitride": "nitrides",
+    "cholorides": "chlorides",
+}
+#: The family of a row whose upstream label is empty.
+NO_FAMILY = "unassigned"
 CONDUCTIVITY_COLUMN = "Ionic conductivity (S cm-1)"
 
 
@@ -192,7 +202,7 @@ def parse_obelix_table(raw: pd.DataFrame) -> pd.DataFrame:
             K.SIGMA: [v for v, _ in sigma],
             K.LOG10_SIGMA: [math.log10(v) for v, _ in sigma],
             K.CENSORED: [c for _, c in sigma],
-            K.FAMILY: raw["Family"].replace("", "unassigned"),
+            K.FAMILY: [family_label(f) for f in raw["Family"]],
             K.SPACE_GROUP: raw["Space group"],
             K.SPACE_GROUP_NUMBER: pd.to_numeric(raw["Space group #"], errors="coerce").astype(
                 "Int64"
@@ -210,6 +220,18 @@ def parse_obelix_table(raw: pd.DataFrame) -> pd.DataFrame:
         "; ".join(e for e in (r, t) if e) or None for (_, r), (_, t) in zip(reduced, true)
     ]
     return out
+
+
+def family_label(text: object) -> str:
+    """One name per structural family: trimmed, :data:`FAMILY_ALIASES` applied, "" unassigned.
+
+    Examples
+    --------
+    >>> family_label(" argyrodite"), family_label("argyrodites"), family_label("")
+    ('argyrodites', 'argyrodites', 'unassigned')
+    """
+    name = str(text).strip() if isinstance(text, str) else ""
+    return FAMILY_ALIASES.get(name, name) or NO_FAMILY
 
 
 def _parse_composition(text: str, column: str) -> tuple[Composition, None] | tuple[None, str]:

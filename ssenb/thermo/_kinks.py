@@ -6,8 +6,8 @@ compositions, normalised to one atom each, as ``x c1 + (1 - x) c2`` (x: atomic f
 the electrolyte c1); the reaction energy at x is the hull energy of the mixture minus the
 hull energies of the two ends, ``E_hull(mix) - x E_hull(c1) - (1 - x) E_hull(c2)`` (eV/atom
 of mixture); the kinks are where the mixing line crosses facet boundaries, and the
-reaction at a kink forms the phase equilibrium there from the two reactants, in formula
-units that add up to one formula unit of reactants.
+reaction at a kink forms the phase equilibrium there from the two reactants, in reduced
+formula units that add up to one reduced formula unit of reactants (:func:`_terms`).
 
 :func:`fast_kinks` answers from a FastHull's facets (no pymatgen analysis module);
 :func:`reference_kinks` is pymatgen's own answer, kept as the reference the tests hold the
@@ -39,13 +39,18 @@ def clean_energy(energy: float) -> float:
     return 0.0 if abs(energy) < ZERO_ENERGY else energy
 
 
+def _clean_ratio(x: float) -> float:
+    """A mixing ratio within 1e-12 of an end is that end (no "7.5e-17" for x = 0)."""
+    return 0.0 if abs(x) < ZERO_ENERGY else 1.0 if abs(1.0 - x) < ZERO_ENERGY else float(x)
+
+
 def kinks_frame(
     ratios: list[float], energies: list[float], reactions: list[str], products: list[list[str]]
 ) -> pd.DataFrame:
     """The ``table`` of an InterfaceReactions, rows by increasing mixing ratio."""
     return pd.DataFrame(
         {
-            K.MIXING_RATIO: ratios,
+            K.MIXING_RATIO: [_clean_ratio(x) for x in ratios],
             K.REACTION_ENERGY: [clean_energy(e) for e in energies],
             K.REACTION: reactions,
             K.PRODUCTS: products,
@@ -56,11 +61,22 @@ def kinks_frame(
 def _terms(
     c1: Composition, c2: Composition, units1: float, units2: float, products: dict[str, float]
 ) -> list[tuple[str, float]]:
-    """Electrolyte, electrode (formula units as written), then products by name."""
+    """Electrolyte, electrode, then products by name, per reduced formula unit of reactants.
+
+    ``units1``/``units2`` are formula units of ``c1``/``c2`` as given and ``products``
+    formula units made from them. The reactants are written as reduced formulas
+    (Li6PS5Cl, not Li24P4S20Cl4), so every amount is rescaled to one reduced formula unit
+    of reactants in all: the same reaction reads the same whether the electrolyte came as
+    a formula or as a structure's cell (one normalisation for every view).
+    """
+    r1 = units1 * c1.get_reduced_formula_and_factor()[1]
+    r2 = units2 * c2.get_reduced_formula_and_factor()[1]
+    total = r1 + r2
+    scale = 1.0 / total if total > 0 else 1.0
     return [
-        (display_formula(c1), -units1 * c1.get_reduced_formula_and_factor()[1]),
-        (display_formula(c2), -units2 * c2.get_reduced_formula_and_factor()[1]),
-        *sorted(products.items()),
+        (display_formula(c1), -r1 * scale),
+        (display_formula(c2), -r2 * scale),
+        *sorted((name, amount * scale) for name, amount in products.items()),
     ]
 
 
@@ -97,12 +113,12 @@ def reference_kinks(pd_: PhaseDiagram, c1: Composition, c2: Composition) -> pd.D
     return kinks_frame(
         [float(k[1]) for k in kinks],
         [float(k[2]) for k in kinks],
-        [_reference_text(k[3], c1, c2) for k in kinks],
+        [reference_text(k[3], c1, c2) for k in kinks],
         [sorted(display_formula(c) for c in k[3].products) for k in kinks],
     )
 
 
-def _reference_text(rxn: Any, c1: Composition, c2: Composition) -> str:
+def reference_text(rxn: Any, c1: Composition, c2: Composition) -> str:
     """A pymatgen ``Reaction`` written as :func:`fast_kinks` writes its reactions.
 
     Reactants are the compositions with negative coefficients (c1, c2 or both, in
@@ -119,4 +135,10 @@ def _reference_text(rxn: Any, c1: Composition, c2: Composition) -> str:
     return reaction_text(_terms(c1, c2, units[c1], units[c2], made))
 
 
-__all__ = ["clean_energy", "fast_kinks", "kinks_frame", "reference_kinks"]
+__all__ = [
+    "clean_energy",
+    "fast_kinks",
+    "kinks_frame",
+    "reference_kinks",
+    "reference_text",
+]

@@ -19,7 +19,7 @@ from ..data.materials import display_formula, to_composition, to_element
 from ..errors import InvalidInputError
 from ..results import Result, fmt_number
 from ._hull import decompose
-from ._kinks import fast_kinks, kinks_frame, reference_kinks
+from ._kinks import fast_kinks, kinks_frame, reference_kinks, reference_text
 from .sources import get_source
 
 if TYPE_CHECKING:
@@ -248,7 +248,7 @@ def _open_kinks(
     return kinks_frame(
         [float(k[1]) for k in kinks],
         [float(k[2]) for k in kinks],
-        [str(k[3]) for k in kinks],
+        [reference_text(k[3], c1, c2) for k in kinks],
         [sorted(display_formula(c) for c in k[3].products) for k in kinks],
     )
 

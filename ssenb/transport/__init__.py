@@ -5,6 +5,7 @@ first use.
 """
 
 from ._framework import MOBILE_IONS as BVSE_IONS  # ions with softBV parameters: charge
+from ._framework import charge_balance
 from .batch import barrier_row, migration_barriers, structure_key
 from .landscape import (
     MAX_BARRIER_EV,
@@ -23,6 +24,7 @@ __all__ = [
     "MigrationLandscape",
     "PathwayGraph",
     "barrier_row",
+    "charge_balance",
     "migration_barriers",
     "migration_landscape",
     "pathway_graph",

@@ -169,7 +169,7 @@ def _set_png_dpi(path: Path, dpi: float) -> None:
         return
     with Image.open(path) as img:
         img.load()
-        img.save(path, dpi=(dpi, dpi))
+        img.save(path, format="PNG", dpi=(dpi, dpi))  # the path may be a temporary .part
 
 
 def use_notebook_renderer(*, connected: bool = False) -> None:

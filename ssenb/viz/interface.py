@@ -42,6 +42,10 @@ MIN_REACTION_SPAN_EV = 0.05
 #: Room above the curve's plot area (px): the title, then one line per note.
 TOP_MARGIN_PX = 80
 NOTE_LINE_PX = 14
+#: Height of a reaction curve's plot area and margins without the kink list (px).
+PLOT_HEIGHT_PX = 460
+#: Room below the plot area for the x axis and its title (px); the kink list goes under it.
+AXIS_MARGIN_PX = 60
 
 
 def reaction_y_range(
@@ -113,10 +117,61 @@ def _reaction_text(reactions: InterfaceReactions) -> str:
     )
 
 
+def kink_products_text(reactions: InterfaceReactions) -> list[str]:
+    """One line per kink of the mixing line: its number, x, energy and products (HTML).
+
+    The chemistry a printed reaction curve carries under its plot, as pymatgen's
+    ``InterfacialReactivity.plot`` labels each kink and the Materials Project app tabulates
+    them: ``"3  x = 0.404, −0.284 eV/atom: Co9S8 + Li2O + Li2SO4 + Li3PO4 + LiCl"``.
+
+    Parameters
+    ----------
+    reactions : ssenb.thermo.InterfaceReactions
+
+    Returns
+    -------
+    list of str
+        Plotly-ready lines (formulas subscripted), kinks numbered from 1 by increasing x.
+    """
+    t = reactions.table
+    return [
+        f"<b>{i}</b>  x = {fmt_number(x, digits=3)}, {fmt_number(e, 'eV/atom', digits=3)}: "
+        + " + ".join(formula_html(p) for p in products)
+        for i, (x, e, products) in enumerate(
+            zip(t[K.MIXING_RATIO], t[K.REACTION_ENERGY], t[K.PRODUCTS]), start=1
+        )
+    ]
+
+
+def _kink_label_positions(table: pd.DataFrame, numbers: list[str]) -> list[str]:
+    """Kink numbers off the curve, off each other and off the minimum's star."""
+    from ._labels import label_positions
+
+    x = table[K.MIXING_RATIO].to_numpy(float)
+    y = table[K.REACTION_ENERGY].to_numpy(float)
+    s = np.linspace(0, 1, 25)[1:-1]
+    along = [
+        (a + (b - a) * f, c + (d - c) * f) for a, b, c, d in zip(x, x[1:], y, y[1:]) for f in s
+    ]
+    return label_positions(
+        x,
+        y,
+        numbers,
+        x_range=(-0.05, 1.05),
+        y_range=reaction_y_range(y),
+        size_px=(620.0, 360.0),
+        obstacles=along,
+    )
+
+
 def reaction_energy_curve(
-    reactions: InterfaceReactions, *, fig: go.Figure | None = None, **kwargs: Any
+    reactions: InterfaceReactions,
+    *,
+    fig: go.Figure | None = None,
+    label_kinks: bool | None = None,
+    **kwargs: Any,
 ) -> go.Figure:
-    """Reaction energy (eV/atom of mixture) vs mixing ratio, minimum marked.
+    """Reaction energy (eV/atom of mixture) vs mixing ratio, every kink's products named.
 
     Both reactants are taken at their own hull energies (``reactions.convention``), so
     the curve is 0 at x = 0 and x = 1; a metastable reactant's own energy above hull is
@@ -131,6 +186,11 @@ def reaction_energy_curve(
     fig : plotly.graph_objects.Figure, optional
         Figure to draw into (several electrodes on one axis); a new one by default. Its
         y range is widened to hold this curve too.
+    label_kinks : bool, optional
+        Number each kink on the curve and list its products under the plot
+        (:func:`kink_products_text`), so a printed curve carries its chemistry. Default:
+        on for a new figure, off when overlaying (the lists of several curves would
+        collide); the hover names them either way.
     **kwargs
         Forwarded to the curve trace (e.g. ``name=`` when overlaying several electrodes).
 
@@ -149,6 +209,8 @@ def reaction_energy_curve(
     2
     """
     t = reactions.table
+    if label_kinks is None:
+        label_kinks = fig is None
     fig = new_figure(fig)
     name = kwargs.pop(
         "name", f"{formula_html(reactions.electrolyte)} | {formula_html(reactions.electrode)}"
@@ -158,15 +220,35 @@ def reaction_energy_curve(
         f"x = {fmt_number(x, digits=3)}: {fmt_number(e, 'eV/atom', digits=3)}<br>{formula_html(r)}"
         for x, e, r in zip(t[K.MIXING_RATIO], t[K.REACTION_ENERGY], t[K.REACTION])
     ]
+    if label_kinks:
+        numbers = [str(i) for i in range(1, len(t) + 1)]
+        kwargs.setdefault("text", numbers)
+        kwargs.setdefault("textposition", _kink_label_positions(t, numbers))
+        kwargs.setdefault("textfont", {"size": 11, "color": LINE_COLOR})
     fig.add_scatter(
         x=t[K.MIXING_RATIO],
         y=t[K.REACTION_ENERGY],
-        mode="lines+markers",
+        mode="lines+markers+text" if label_kinks else "lines+markers",
         name=name,
         hovertext=hover,
         hovertemplate="%{hovertext}<extra></extra>",
         **kwargs,
     )
+    kinks = kink_products_text(reactions) if label_kinks else []
+    if kinks:  # under the x axis title, where no curve runs
+        fig.add_annotation(
+            x=0,
+            y=0,
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+            yanchor="top",
+            yshift=-AXIS_MARGIN_PX + 8,
+            align="left",
+            showarrow=False,
+            text="<br>".join(kinks),
+            font={"size": 10, "color": "#333"},
+        )
     note = own_state_note(reactions)
     if reactions.min_energy > NO_REACTION_EV:  # nothing to mark: say so instead of a star at 0
         fig.add_annotation(
@@ -217,7 +299,12 @@ def reaction_energy_curve(
             "title": K.label(K.REACTION_ENERGY),
             "range": reaction_y_range(t[K.REACTION_ENERGY], current=fig.layout.yaxis.range),
         },
-        margin={"t": TOP_MARGIN_PX + NOTE_LINE_PX * lines},
+        margin={
+            "t": TOP_MARGIN_PX + NOTE_LINE_PX * lines,
+            **({"b": AXIS_MARGIN_PX + NOTE_LINE_PX * len(kinks) + 8} if kinks else {}),
+        },
+        # the kink list takes room from the plot, not from its height
+        **({"height": PLOT_HEIGHT_PX + NOTE_LINE_PX * (len(kinks) + lines)} if kinks else {}),
     )
     return fig
 

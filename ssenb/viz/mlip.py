@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import keys as K
+from ..results import formula_html
 from ._style import LINE_COLOR, new_figure
 
 if TYPE_CHECKING:
@@ -238,11 +239,10 @@ def doping_bars(result: DopingResult, *, fig: go.Figure | None = None, **kwargs:
         else "no benchmark: no error bars"
     )
     fig.update_layout(
-        title=f"{result.title()}<br><sup>{result.potential}; {note}</sup>",
+        title=f"{formula_html(result.title())}<br><sup>{result.potential}; {note}</sup>",
         yaxis_title=K.label(K.E_HULL_MLIP),
         margin={"t": 80, "b": 120},
         showlegend=False,
-        width=720,
         height=480,
     )
     return fig

@@ -118,11 +118,12 @@ def hull_diagram(
     if dim == 2:
         _label_binary(out, corners)
     elif dim == 3:
-        _label_ternary(out, keep)
+        star = (_coords(hull, target["x"])[0], target["name"]) if target else None
+        position = _label_ternary(out, keep, star)
     else:
         _label_quaternary(out, keep, _coords(hull, target["x"])[0] if target else None)
     if target:
-        _mark(out, hull, target, dim)
+        _mark(out, hull, target, dim, **({"position": position} if dim == 3 else {}))
     title = f"{label} convex hull"
     if target:
         title += f", {formula_html(target['name'])} marked"
@@ -455,7 +456,13 @@ def _target(hull: FastHull, material: str | Composition) -> dict[str, Any]:
     }
 
 
-def _mark(fig: go.Figure, hull: FastHull, target: dict[str, Any], dim: int) -> None:
+def _mark(
+    fig: go.Figure,
+    hull: FastHull,
+    target: dict[str, Any],
+    dim: int,
+    position: str = "top right",
+) -> None:
     hover = (
         f"{formula_html(target['name'])}: {target['state']}<br>"
         f"formation energy {fmt_number(target['e_form'], 'eV/atom', digits=3)}"
@@ -487,7 +494,7 @@ def _mark(fig: go.Figure, hull: FastHull, target: dict[str, Any], dim: int) -> N
         )
     elif dim == 3:
         fig.add_scatterternary(
-            a=[pt[0]], b=[pt[1]], c=[pt[2]], marker=marker, textposition="top right",
+            a=[pt[0]], b=[pt[1]], c=[pt[2]], marker=marker, textposition=position,
             cliponaxis=False, **style,
         )  # fmt: skip
     else:
@@ -503,8 +510,7 @@ def _mark(fig: go.Figure, hull: FastHull, target: dict[str, Any], dim: int) -> N
                 "showarrow": True,
                 "arrowhead": 0,
                 "arrowcolor": HIGHLIGHT_COLOR,
-                "ax": 60,
-                "ay": -60,
+                **dict(zip(("ax", "ay"), highlight_offset(pt))),
                 "font": {"size": LABEL_SIZE + 2, "color": HIGHLIGHT_COLOR},
                 "bgcolor": "rgba(255,255,255,0.8)",
             },
@@ -517,11 +523,16 @@ def _name(hovertext: str) -> str:
     return plain.split(" (", 1)[0].strip()
 
 
-def _label_ternary(fig: go.Figure, keep: set[str]) -> None:
-    """Text labels next to the stable points, placed so that they do not overlap."""
+def _label_ternary(fig: go.Figure, keep: set[str], star: tuple[Any, str] | None = None) -> str:
+    """Text labels next to the stable points, placed so that they do not overlap.
+
+    ``star`` (the highlighted material's (a, b, c) and name) is placed first, its label
+    kept clear of the others (issue 19: it covered Li7P3S11's); a stable highlighted
+    phase is labelled only once, by the highlight. Returns the star label's position.
+    """
     stable = next((t for t in fig.data if t.name == "Stable"), None)
     if stable is None or stable.hovertext is None:
-        return
+        return "top right"
     t = fig.layout.ternary
     elements = [ax.title.text for ax in (t.aaxis, t.baxis, t.caxis)]
     pts = []
@@ -532,14 +543,21 @@ def _label_ternary(fig: go.Figure, keep: set[str]) -> None:
         if name in elements:  # corners are the axis titles already
             continue
         pts.append((c + a / 2, a * math.sqrt(3) / 2, name, a, b, c))
-    placed = _place([(x, y, n) for x, y, n, *_ in pts], keep=keep, center=(0.5, 0.29))
-    shown = [p for p in pts if p[2] in placed]
+    first = None
+    if star is not None:
+        (a, b, c), first = (float(v) for v in star[0]), str(star[1])
+        s = a + b + c
+        a, b, c = a / s, b / s, c / s
+        pts = [p for p in pts if p[2] != first]  # labelled once, by the highlight
+        pts.insert(0, (c + a / 2, a * math.sqrt(3) / 2, first, a, b, c))
+    placed = _place([(x, y, n) for x, y, n, *_ in pts], keep=keep, center=(0.5, 0.29), first=first)
+    shown = [p for p in pts if p[2] in placed and p[2] != first]
     fig.add_scatterternary(
         a=[p[3] for p in shown],
         b=[p[4] for p in shown],
         c=[p[5] for p in shown],
         mode="markers+text",  # invisible markers push the text clear of the points
-        marker={"size": 16, "opacity": 0},
+        marker={"size": 22, "opacity": 0},
         text=[formula_html(p[2]) for p in shown],
         textposition=[placed[p[2]][1] for p in shown],
         textfont={"size": LABEL_SIZE},
@@ -548,24 +566,29 @@ def _label_ternary(fig: go.Figure, keep: set[str]) -> None:
         showlegend=False,
         cliponaxis=False,
     )
+    return placed[first][1] if first in placed else "top right"
 
 
 def _place(
-    points: list[tuple[float, float, str]], *, keep: set[str], center: tuple[float, float]
+    points: list[tuple[float, float, str]],
+    *,
+    keep: set[str],
+    center: tuple[float, float],
+    first: str | None = None,
 ) -> dict[str, tuple[str, str]]:
     """Greedy label placement: the first of eight positions whose box overlaps nothing.
 
     ``points`` are (x, y, name) in plot fractions; ``keep`` names are placed first.
     Returns {name: (name, textposition)} for the labels that fit.
     """
-    order = sorted(points, key=lambda p: (p[2] not in keep, -len(p[2])))
+    order = sorted(points, key=lambda p: (p[2] != first, p[2] not in keep, -len(p[2])))
     boxes: list[tuple[float, float, float, float]] = []
     # the markers themselves are obstacles too
-    r = 0.012
+    r = 0.018
     obstacles = [(x - r, y - r, x + r, y + r) for x, y, _ in points]
     out: dict[str, tuple[str, str]] = {}
     for x, y, name in order:
-        w, h = _CHAR_W * len(name) * 0.8 + 0.01, _LINE_H
+        w, h = _CHAR_W * len(name) * (1.1 if name == first else 0.8) + 0.01, _LINE_H
         prefs = sorted(
             _POSITIONS,
             key=lambda p: -(p[1] * (x - center[0]) + p[2] * (y - center[1])),  # outwards first
@@ -617,7 +640,8 @@ def _label_quaternary(fig: go.Figure, keep: set[str], highlight: np.ndarray | No
     boxes = [(x - 6, -y - 6, x + 6, -y + 6) for x, y in at]
     if highlight is not None:
         hx, hy = _screen(np.asarray(highlight, float)[None, :])[0] * scale
-        boxes.append((hx + 20, -hy - 75, hx + 130, -hy - 45))  # its label sits up and right
+        ax, ay = highlight_offset(highlight)  # where its label sits (px, y down)
+        boxes.append((hx + ax - 55, -hy + ay - 15, hx + ax + 55, -hy + ay + 15))
     for (name, x, y, z), (px, py) in zip(points, at):
         w, h = 7.0 * len(name) + 10, 20.0
         outward = math.atan2(py - centre[1], px - centre[0])
@@ -678,6 +702,27 @@ def _outwards(points: np.ndarray) -> np.ndarray:
     flat = _screen(points)
     d = flat - flat.mean(axis=0)
     return d / np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-12)
+
+
+def highlight_offset(point: Any, radius: float = 75.0) -> tuple[float, float]:
+    """Where the highlighted material's label goes in a tetrahedron (px from the point).
+
+    Of eight directions, the one whose label centre lies farthest from the four corner
+    labels (issue 19: LLZO's label covered "La"), ties broken upwards-right.
+    """
+    corners = _screen(_TETRAHEDRON)
+    scale = _TETRA_PX / float(np.ptp(corners[:, 0]))
+    px, py = _screen(np.asarray(point, float)[None, :])[0] * scale
+    corner_px = [(cx * scale, -cy * scale) for cx, cy in corners]  # y down
+    best, best_d = (radius, -radius), -1.0
+    for k in (1, 0, 2, 7, 3, 6, 4, 5):  # up-right first
+        angle = math.pi * k / 4
+        ax, ay = radius * math.cos(angle), -radius * math.sin(angle)
+        cx, cy = px + ax, -py + ay
+        d = min(math.hypot(cx - x, cy - y) for x, y in corner_px)
+        if d > best_d + 1.0:
+            best, best_d = (ax, ay), d
+    return best
 
 
 def _screen(points: np.ndarray) -> np.ndarray:

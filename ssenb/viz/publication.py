@@ -14,11 +14,10 @@ layout is made at CSS's 96 px per inch, so a figure of ``width_mm`` is ``width_m
 from __future__ import annotations
 
 import copy
-import html
-import re
 from typing import TYPE_CHECKING, Literal
 
 from ..errors import InvalidInputError
+from ..results import formula_html
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -33,10 +32,6 @@ COLUMN_WIDTH_MM: dict[str, float] = {"single": 85.0, "double": 180.0}
 FONT_PT_RANGE = (6.0, 12.0)
 
 Column = Literal["single", "double"]
-
-_TOKEN = re.compile(r"[A-Za-z0-9().\[\]]+")
-_PART = re.compile(r"([A-Z][a-z]?|\(|\)|\[|\])(\d+(?:\.\d+)?)?")
-_NUMBER = re.compile(r"(?<=[A-Za-z)\]])(\d+(?:\.\d+)?)")
 
 
 def mm_to_px(mm: float) -> float:
@@ -69,61 +64,6 @@ def pt_to_px(pt: float) -> float:
         The same size in CSS px (8 pt -> 10.67 px).
     """
     return float(pt) / PT_PER_INCH * CSS_PX_PER_INCH
-
-
-def formula_html(text: str) -> str:
-    """Chemical formulas with subscripts, for plotly labels: ``Li7P3S11`` -> ``Li<sub>7</sub>P<sub>3</sub>S<sub>11</sub>``.
-
-    Only words that are made entirely of element symbols, brackets and numbers are
-    changed (``NMC111`` and ``LNMO`` stay as written, since M and L are not elements);
-    everything else is HTML-escaped, so the result is safe inside a plotly label.
-
-    Parameters
-    ----------
-    text : str
-        A formula, or text with formulas in it (``"Li3PS4 + Li4GeS4"``).
-
-    Returns
-    -------
-    str
-        Plotly-compatible HTML.
-
-    Examples
-    --------
-    >>> formula_html("Li7P3S11")
-    'Li<sub>7</sub>P<sub>3</sub>S<sub>11</sub>'
-    >>> formula_html("LiTi2(PO4)3 | NMC111")
-    'LiTi<sub>2</sub>(PO<sub>4</sub>)<sub>3</sub> | NMC111'
-    """
-    text = str(text)
-    out, last = [], 0
-    for m in _TOKEN.finditer(text):
-        out.append(html.escape(text[last : m.start()]))
-        word = m.group(0)
-        out.append(_NUMBER.sub(r"<sub>\1</sub>", word) if _is_formula(word) else html.escape(word))
-        last = m.end()
-    out.append(html.escape(text[last:]))
-    return "".join(out)
-
-
-def _is_formula(word: str) -> bool:
-    from pymatgen.core.periodic_table import Element
-
-    if not word[:1].isupper() and not word.startswith("("):
-        return False
-    pos, symbols = 0, []
-    for m in _PART.finditer(word):
-        if m.start() != pos:
-            return False
-        pos = m.end()
-        if m.group(1) not in "()[]":
-            symbols.append(m.group(1))
-    return (
-        pos == len(word)
-        and bool(symbols)
-        and all(Element.is_valid_symbol(s) for s in symbols)
-        and any(c.isdigit() for c in word)
-    )
 
 
 def publication_style(

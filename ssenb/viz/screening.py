@@ -10,13 +10,13 @@ import plotly.graph_objects as go
 
 from .. import keys as K
 from ..errors import InvalidInputError
+from ._labels import label_positions
 from ._style import new_figure, numeric
 from .window import window_bars
 
 _X_CHOICES = (K.OXIDATION_V, K.WINDOW_WIDTH_V, K.REDUCTION_V)
 #: Pareto-front points named on the figure (best by y first); hover names every point.
 MAX_LABELS = 12
-_SIDES = ("middle right", "middle left", "top center", "bottom center")
 
 
 def _table(data: Any) -> pd.DataFrame:
@@ -141,7 +141,15 @@ def candidates_pareto(
         labels = np.full(len(names), "", dtype=object)
         labels[order[:MAX_LABELS]] = names[order[:MAX_LABELS]]
         sides = np.empty(len(names), dtype=object)
-        sides[order] = [_SIDES[k % len(_SIDES)] for k in range(len(names))]
+        sides[order] = label_positions(  # best first, clear of each other and of every marker
+            fx[order],
+            fy[order],
+            [str(t) for t in labels[order]],
+            x_range=_padded(xs[shown]),
+            y_range=_padded(ys[shown]),
+            size_px=(560.0, 380.0),
+            obstacles=list(zip(xs[shown], ys[shown])),
+        )
         fig.add_scatter(
             x=fx,
             y=fy,
@@ -163,6 +171,13 @@ def candidates_pareto(
         margin={"t": 70},
     )
     return fig
+
+
+def _padded(values: np.ndarray) -> tuple[float, float]:
+    """The axis range plotly's autorange gives about (data span plus 5 % each side)."""
+    lo, hi = float(np.min(values)), float(np.max(values))
+    pad = 0.05 * ((hi - lo) or 1.0)
+    return lo - pad, hi + pad
 
 
 def candidates_window_bars(

@@ -9,13 +9,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..errors import InvalidInputError
-from ..results import fmt_number
+from ..results import fmt_number, formula_html
 from ._style import LINE_COLOR, new_figure
 
 if TYPE_CHECKING:
     from ..explain import Explanation
 
-UNIT = "log10 σ (S/cm)"
+UNIT = "log₁₀ σ (S/cm)"  # typeset: a figure is read, not parsed
 #: Room above the plot for the title (px), so no axis or colour-bar title runs into it.
 TITLE_MARGIN = 80
 #: Margin on each side of a waterfall's bars, as a fraction of their span.
@@ -214,7 +214,7 @@ def shap_waterfall(
     )
     pred = float(explanation.prediction[index])
     fig.update_layout(
-        title=f"{explanation.names[index]}: predicted {fmt_number(pred)} "
+        title=f"{formula_html(str(explanation.names[index]))}: predicted {fmt_number(pred)} "
         f"(base {fmt_number(explanation.base_value)}) {UNIT}",
         xaxis={"title": UNIT, "range": waterfall_range(explanation.base_value, drawn)},
         yaxis={"automargin": True},

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..data.materials import display_formula
 from ..errors import InvalidInputError, SsenbWarning
+from ..results import formula_html
 from ._structure_colors import element_color
 from ._structure_scene import (
     BOND_TOLERANCE,
@@ -178,7 +179,7 @@ def structure_3d(
     for trace in atom_traces(structure, scene, highlight, px_per_a=px_per_a, **kwargs):
         fig.add_trace(trace)
     fig.update_layout(
-        title=f"{display_formula(structure.composition)} ({len(structure)} sites"
+        title=f"{formula_html(display_formula(structure.composition))} ({len(structure)} sites"
         + ("" if structure.is_ordered else ", disordered")
         + ")",
         **_SCENE_LAYOUT,
@@ -297,7 +298,7 @@ def _crystal_toolkit_figure(
             **kwargs,
         )
     fig.update_layout(
-        title=f"{display_formula(structure.composition)} (Crystal Toolkit scene)",
+        title=f"{formula_html(display_formula(structure.composition))} (Crystal Toolkit scene)",
         **_SCENE_LAYOUT,
     )
     return fig

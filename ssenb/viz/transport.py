@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import keys as K
 from ..errors import InvalidInputError
+from ..results import formula_html
 from ._style import LINE_COLOR, new_figure, numeric
 
 if TYPE_CHECKING:
@@ -138,7 +139,7 @@ def landscape_pathway_3d(
             hovertemplate="%{text}<extra>path</extra>",
         )
     fig.update_layout(
-        title=f"{K.ion_symbol(landscape.ion)} pathway in {landscape.formula}: "
+        title=f"{K.ion_symbol(landscape.ion)} pathway in {formula_html(landscape.formula)}: "
         f"3D barrier {_fmt(landscape.barrier_3d)}, 1D {_fmt(landscape.barrier_1d)}",
         scene={"aspectmode": "data"},
         legend={"itemsizing": "constant", "orientation": "h", "x": 0, "y": -0.02},
@@ -260,7 +261,7 @@ def landscape_energy_profile(
                 annotation_position="top left" if col == K.BARRIER_1D else "top right",
             )
     fig.update_layout(
-        title=f"{K.ion_symbol(landscape.ion)} energy along a periodic path in {landscape.formula}",
+        title=f"{K.ion_symbol(landscape.ion)} energy along a periodic path in {formula_html(landscape.formula)}",
         xaxis_title=K.label(K.PATH_DISTANCE),
         yaxis_title=K.label(K.BVSE_ENERGY),
         showlegend=False,
@@ -390,7 +391,10 @@ def barrier_conductivity_scatter(
     frame : pandas.DataFrame
         Barriers (:func:`ssenb.transport.migration_barriers`) with a ``log10_sigma`` column
         (e.g. joined from :func:`ssenb.data.load_obelix`). Rows without a finite 3D barrier
-        are left out and counted in the title.
+        are left out and counted in the title. With a ``censored`` column, a censored row's
+        σ is an upper bound (OBELiX's "<1E-10", below the instrument's limit): it is drawn
+        as an open downward triangle (the true σ is at or below it) and left out of
+        Spearman's ρ, which ranks exact values only (a bound has no rank among them).
     fig : plotly Figure, optional
     highlight : str or (label, barrier eV, log10 σ or None), optional
         Where one material sits. A string: the ``id`` (or formula) of a row of ``frame``,
@@ -430,11 +434,17 @@ def barrier_conductivity_scatter(
     )
     x = numeric(frame, K.BARRIER_3D, "barrier_conductivity_scatter")
     y = numeric(frame, K.LOG10_SIGMA, "barrier_conductivity_scatter")
-    ok = np.isfinite(x) & np.isfinite(y)
+    finite = np.isfinite(x) & np.isfinite(y)
+    bound = finite & (
+        frame[K.CENSORED].fillna(False).astype(bool).to_numpy()
+        if K.CENSORED in frame
+        else np.zeros(len(frame), bool)
+    )
+    ok = finite & ~bound
     if ok.sum() < 3:
         raise InvalidInputError(
             f"barrier_conductivity_scatter needs at least 3 rows with a finite 3D barrier and "
-            f"log10 σ; got {int(ok.sum())}"
+            f"a measured (not censored) log10 σ; got {int(ok.sum())}"
         )
     constant = np.ptp(x[ok]) == 0 or np.ptp(y[ok]) == 0
     rho, p = (math.nan, math.nan) if constant else spearmanr(x[ok], y[ok])
@@ -450,18 +460,35 @@ def barrier_conductivity_scatter(
         hovertemplate="%{text}<br>%{x:.2f} eV, log10 σ %{y:.2f}<extra></extra>",
         **kwargs,
     )
+    if bound.any():
+        fig.add_scatter(
+            x=x[bound],
+            y=y[bound],
+            mode="markers",
+            name="σ upper bound (censored)",
+            text=labels[bound],
+            marker={
+                "symbol": "triangle-down-open",
+                "size": 9,
+                "color": LINE_COLOR,
+                "line": {"width": 1.5},
+            },
+            hovertemplate="%{text}<br>%{x:.2f} eV, log10 σ ≤ %{y:.2f} (upper bound, not in ρ)"
+            "<extra></extra>",
+        )
     if isinstance(highlight, str):
         hit = np.zeros(len(frame), dtype=bool)
         for col in (K.ID, K.FORMULA):
             if col in frame:
                 hit |= (frame[col].astype(str) == highlight).to_numpy(bool)
-        hit &= ok
+        hit &= finite
         if hit.any():
             i = int(np.flatnonzero(hit)[0])
-            _place(fig, (str(labels[i]), float(x[i]), float(y[i])))
+            _place(fig, (str(labels[i]), float(x[i]), float(y[i])), cloud=(x[finite], y[finite]))
     elif highlight is not None:
-        _place(fig, _check_placed(highlight))
-    dropped = int((~ok).sum())
+        _place(fig, _check_placed(highlight), cloud=(x[finite], y[finite]))
+    dropped = int((~finite).sum())
+    bounds = f"; {int(bound.sum())} upper bounds ▽ not in ρ" if bound.any() else ""
     fig.update_layout(
         title="Measured conductivity vs 3D BVSE barrier<br><sup>"
         + (
@@ -470,11 +497,12 @@ def barrier_conductivity_scatter(
             else f"Spearman ρ = {rho:.2f} (p = {p:.1g}, "
         )
         + (f"n = {int(ok.sum())}" if not constant else f"(n = {int(ok.sum())}")
+        + bounds
         + (f"; {dropped} without a 3D path or σ left out)" if dropped else ")")
         + "</sup>",
         xaxis_title=K.label(K.BARRIER_3D),
         yaxis_title=K.label(K.LOG10_SIGMA),
-        showlegend=highlight is not None,
+        showlegend=highlight is not None or bool(bound.any()),
     )
     return fig
 
@@ -491,8 +519,14 @@ def _check_placed(value: Any) -> Placed:
     return out
 
 
-def _place(fig: go.Figure, placed: Placed) -> None:
-    """A star with its label, a vertical line (no measured σ) or a note (no 3D path)."""
+def _place(
+    fig: go.Figure, placed: Placed, *, cloud: tuple[np.ndarray, np.ndarray] | None = None
+) -> None:
+    """A star with its label, a vertical line (no measured σ) or a note (no 3D path).
+
+    The star's label goes where it covers the fewest points of ``cloud`` (the other
+    materials), by :func:`ssenb.viz._labels.label_positions`.
+    """
     label, barrier, sigma = placed
     if not math.isfinite(barrier):
         fig.add_annotation(
@@ -515,17 +549,44 @@ def _place(fig: go.Figure, placed: Placed) -> None:
             annotation_font_color=HIGHLIGHT_COLOR,
         )
         return
+    from ._labels import annotation_anchor
+
     fig.add_scatter(
         x=[barrier],
         y=[sigma],
-        mode="markers+text",
+        mode="markers",
         name=label,
         marker={"symbol": "star", "size": 18, "color": HIGHLIGHT_COLOR},
-        text=[label],
-        textposition="top center",
-        textfont={"color": HIGHLIGHT_COLOR},
         hovertemplate=f"{label}<br>%{{x:.2f}} eV, log10 σ %{{y:.2f}}<extra></extra>",
     )
+    fig.add_annotation(  # a background keeps it readable where the cloud is dense
+        x=barrier,
+        y=sigma,
+        text=label,
+        showarrow=False,
+        font={"color": HIGHLIGHT_COLOR},
+        bgcolor="rgba(255, 255, 255, 0.85)",
+        **annotation_anchor(_star_label_position(label, barrier, sigma, cloud), gap_px=12),
+    )
+
+
+def _star_label_position(
+    label: str, x: float, y: float, cloud: tuple[np.ndarray, np.ndarray] | None
+) -> str:
+    from ._labels import label_positions
+
+    xs, ys = (np.array([x]), np.array([y])) if cloud is None else cloud
+    xs, ys = np.append(xs, x), np.append(ys, y)
+    pad_x, pad_y = 0.05 * (np.ptp(xs) or 1.0), 0.05 * (np.ptp(ys) or 1.0)
+    return label_positions(
+        [x],
+        [y],
+        [label],
+        x_range=(xs.min() - pad_x, xs.max() + pad_x),
+        y_range=(ys.min() - pad_y, ys.max() + pad_y),
+        size_px=(560.0, 380.0),
+        obstacles=list(zip(xs[:-1], ys[:-1])),
+    )[0]
 
 
 def _fmt(value: float) -> str:

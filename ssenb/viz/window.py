@@ -128,28 +128,141 @@ def window_profile(
         **kwargs,
     )
     min_width = 0.04 * (v_max - v_min)  # label only steps wide enough to read; hover shows all
+    amounts = prof[K.ION_PER_FU].astype(float)
+    y_span = float(amounts.max() - amounts.min()) or 1.0
+    previous: tuple[float, float, float] | None = None  # right edge (V), y, lines
     for _, row in prof.iterrows():
         hi = min(row[K.VOLTAGE_UPPER], v_max)
         if hi - row[K.VOLTAGE] < min_width:
             continue
+        label_text = "<br>".join(formula_html(p) for p in row[K.PRODUCTS])
+        place = _step_label_x(row[K.VOLTAGE], hi, label_text, voltage, v_max - v_min)
+        left, right = _label_span(place, label_text, v_max - v_min)
+        lines = label_text.count("<br>") + 1
+        # a label that would run into the previous one (close in x and in y) goes under its step
+        below = (
+            previous is not None
+            and left < previous[0]
+            and abs(row[K.ION_PER_FU] - previous[1]) < 0.06 * y_span * max(lines, previous[2])
+        )
         fig.add_annotation(
-            x=(row[K.VOLTAGE] + hi) / 2,
+            **place,
             y=row[K.ION_PER_FU],
-            text="<br>".join(formula_html(p) for p in row[K.PRODUCTS]),
+            text=label_text,
             showarrow=False,
-            yanchor="bottom",  # above the step, not across it
-            yshift=3,
+            yanchor="top" if below else "bottom",  # beside the step, not across it
+            yshift=-3 if below else 3,
             font={"size": 10},
         )
+        previous = (right, float(row[K.ION_PER_FU]), lines)
     if voltage is not None:
         _mark_voltage(fig, window, voltage)
+    y_range = _bounded_y_range(fig, window, min_width, v_max)
     fig.update_layout(
         title=window_title(window),
         xaxis={"title": K.label(K.VOLTAGE, ion=window.ion), "range": [v_min, v_max]},
         yaxis_title=f"{window.ion} taken up per formula unit",
         showlegend=False,
     )
+    if y_range is not None:
+        fig.update_yaxes(range=y_range)
     return fig
+
+
+#: A step narrower than the label threshold whose ion count is more than this many times
+#: the largest of the readable steps is drawn off scale (the axis is not stretched to it).
+OFF_SCALE_FACTOR = 3.0
+
+
+#: Most bars of window_bars whose formulas are written upright under them.
+HORIZONTAL_TICKS = 6
+#: Width of the profile's plot area (px, an estimate) to size labels in volts.
+PLOT_WIDTH_PX = 700.0
+
+
+def _step_label_x(
+    lo: float, hi: float, text: str, voltage: float | None, span: float
+) -> dict[str, Any]:
+    """Where a step's product label goes: its middle, or beside the voltage marker.
+
+    The marked voltage's dashed line must not run through a label (issue 19): when it
+    would cross the centred label, the label moves to the wider side of the line.
+    """
+    from ._labels import CHAR_PX, plain_text
+
+    mid = (lo + hi) / 2
+    if voltage is None or not lo <= voltage <= hi:
+        return {"x": mid, "xanchor": "center"}
+    half = max(len(plain_text(line)) for line in text.split("<br>")) * CHAR_PX / 2
+    half_v = half / PLOT_WIDTH_PX * span
+    if abs(voltage - mid) > half_v + 0.01 * span:
+        return {"x": mid, "xanchor": "center"}
+    gap = 0.01 * span
+    if hi - voltage >= voltage - lo:
+        return {"x": voltage + gap, "xanchor": "left"}
+    return {"x": voltage - gap, "xanchor": "right"}
+
+
+def _label_span(place: dict[str, Any], text: str, span: float) -> tuple[float, float]:
+    """The x extent (V) of a step label placed by :func:`_step_label_x`."""
+    from ._labels import CHAR_PX, plain_text
+
+    width = max(len(plain_text(line)) for line in text.split("<br>")) * CHAR_PX
+    width_v = width / PLOT_WIDTH_PX * span
+    x = float(place["x"])
+    if place["xanchor"] == "left":
+        return x, x + width_v
+    if place["xanchor"] == "right":
+        return x - width_v, x
+    return x - width_v / 2, x + width_v / 2
+
+
+def _bounded_y_range(
+    fig: go.Figure, window: StabilityWindow, min_width: float, v_max: float
+) -> list[float] | None:
+    """Keep the y axis on the readable steps; say which narrow steps run off it, and why.
+
+    A hull can hold dilute-alloy cells (the MP 2019 snapshot's ``Mg149Sc``, ``Mg149Se``)
+    that take up hundreds of ions per formula unit within a few mV of 0 V: drawn to
+    scale they flatten every other step to a line at 0. Such a step (narrower than
+    ``min_width`` V and ``OFF_SCALE_FACTOR`` times the largest readable step) is cut at
+    the axis, and a note names its count, voltage span and phases. Returns the y range,
+    or None when every step fits.
+    """
+    prof = window.profile
+    width = prof[K.VOLTAGE_UPPER].clip(upper=v_max) - prof[K.VOLTAGE]
+    amounts = prof[K.ION_PER_FU].astype(float)
+    readable = amounts[width >= min_width]
+    if readable.empty:
+        return None
+    top = max(float(readable.abs().max()), 1.0)
+    off = prof[(width < min_width) & (amounts.abs() > OFF_SCALE_FACTOR * top)]
+    if off.empty:
+        return None
+    lo = min(0.0, float(readable.min()))
+    hi = max(0.0, float(readable.max()))
+    pad = 0.25 * (hi - lo or 1.0)
+    notes = [
+        f"off scale: {fmt_number(row[K.ION_PER_FU], digits=0)} {window.ion}/f.u. at "
+        f"{fmt_number(row[K.VOLTAGE], digits=3)}–{fmt_number(row[K.VOLTAGE_UPPER], digits=3)} V "
+        f"→ {' + '.join(formula_html(p) for p in row[K.PRODUCTS])}"
+        for _, row in off.iterrows()
+    ]
+    fig.add_annotation(
+        x=1,
+        y=1,
+        xref="paper",
+        yref="paper",
+        xanchor="right",
+        yanchor="top",
+        align="right",
+        showarrow=False,
+        bgcolor="rgba(255, 255, 255, 0.85)",
+        font={"size": 10, "color": "#555"},
+        text="<br>".join(notes)
+        + "<br>(dilute-alloy cells of the data within mV of 0 V; see the hover)",
+    )
+    return [lo - pad, hi + pad]
 
 
 def _check_voltage(voltage: Any, ion: str) -> float:
@@ -311,6 +424,8 @@ def window_bars(
             "tickmode": "array",
             "tickvals": names,
             "ticktext": [formula_html(n) for n in names],
+            # upright up to HORIZONTAL_TICKS bars; beyond, 45° (plotly's own choice is 90°)
+            "tickangle": 0 if len(names) <= HORIZONTAL_TICKS else -45,
         },
         title="Electrochemical stability windows",
         bargap=0.35,

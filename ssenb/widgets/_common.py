@@ -181,6 +181,11 @@ def _complete(layout: go.Layout) -> go.Layout:
         out.shapes = []
     if out.annotations is None or len(out.annotations) == 0:
         out.annotations = []
+    if out.width is None:  # plotly's default is a fixed 700 px: fill the panel instead
+        out.autosize = True
+    for axis in (out.xaxis, out.yaxis):  # clear() hid them; a new figure shows its axes
+        if axis.visible is None:
+            axis.visible = True
     return out
 
 

@@ -88,8 +88,9 @@ def _run(job: _MapJob, rows: pd.DataFrame) -> None:
         table = migration_barriers(
             rows, resolution=TRANSPORT_RESOLUTION_A, progress=False, cache="disk", on_row=step
         )
-        if K.LOG10_SIGMA in rows:
-            table[K.LOG10_SIGMA] = rows[K.LOG10_SIGMA]
+        for col in (K.LOG10_SIGMA, K.CENSORED):  # a censored σ is drawn as a bound
+            if col in rows:
+                table[col] = rows[col]
         job.table = table
     except Exception as err:  # nothing may escape a background thread unseen
         job.error = f"{type(err).__name__}: {err}"
@@ -233,7 +234,7 @@ class TransportTab(w.VBox):
             self.figure_slot.clear("no pathway")
             self.note.value = _transport_html(summary) if summary is not None else ""
         else:
-            self.note.value = summary.transport._repr_html_()
+            self.note.value = summary.transport._repr_html_() + _disorder_caveat(summary.transport)
             landscape = summary.transport
 
             def make() -> Any:  # when the tab is shown
@@ -271,6 +272,30 @@ def _map_caption(summary: MaterialSummary | None, placed: tuple | None) -> str:
         return base + f"{label}: no 3D pathway below 10 eV."
     where = f"measured log10 σ {sigma:.2f}" if sigma is not None else "no measured σ: dashed line"
     return base + f"{label}: 3D barrier {barrier:.2f} eV, {where}."
+
+
+def _disorder_caveat(landscape: Any) -> str:
+    """What a BVSE barrier of a disordered structure can and cannot say (issue 19).
+
+    LGPS (OBELiX j8q) gets 0.69 eV, above tetragonal LLZO's 0.53 eV (OBELiX wyu), though
+    LGPS conducts about 10⁴ times better (measured activation energy about 0.25 eV, against
+    about 0.4-0.5 eV for tetragonal LLZO). BVSE moves one
+    ion through a static, occupancy-averaged framework; fast conductors move by concerted
+    hops through partly filled sites, which this picture misses. Said beside the number.
+    """
+    if not any("disordered" in str(n) for n in getattr(landscape, "notes", [])):
+        return ""
+    return (
+        "<small>"
+        + html.escape(
+            "Disordered structure: the barrier is that of one Li⁺ in an occupancy-averaged, "
+            "static framework. It ranks materials within a family; across families it can "
+            "mislead, because fast conductors such as LGPS move by concerted hops that this "
+            "picture misses (LGPS gets 0.69 eV here, above cubic LLZO's 0.53 eV, though its "
+            "measured activation energy, about 0.25 eV, is lower)."
+        )
+        + "</small>"
+    )
 
 
 def _transport_html(summary: MaterialSummary) -> str:

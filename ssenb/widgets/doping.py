@@ -49,6 +49,9 @@ class DopingExplorer(Snapshot, w.VBox):
         Used when a candidate is not cached (default: CHGNet, loaded on first use).
     substitute_kwargs : dict, optional
         Passed to :func:`ssenb.mlip.substitute` (max_cells, n_relax, steps ...).
+    background : bool
+        Compute in a thread (default): the kernel stays free, the elapsed time shows and
+        Cancel stops waiting. False computes in the callback (scripts, tests).
 
     Examples
     --------
@@ -69,6 +72,7 @@ class DopingExplorer(Snapshot, w.VBox):
         cache: Mapping[str, object] | None = None,
         potential: Potential | None = None,
         substitute_kwargs: Mapping[str, Any] | None = None,
+        background: bool = True,
     ) -> None:
         from ..errors import InvalidInputError
         from ..mlip import PotentialBenchmark
@@ -102,13 +106,19 @@ class DopingExplorer(Snapshot, w.VBox):
         self.host = w.Dropdown(options=list(self.hosts), description="host")
         self.site = w.Dropdown(options=[], description="site")
         self.dopant = w.Dropdown(options=elements, description="dopant")
-        self.fraction = w.FloatSlider(
+        self.dopant_note = w.HTML(
+            "<small>Dopants: the elements of the potential's competing phases ("
+            + html.escape(", ".join(elements))
+            + "). Another dopant needs a benchmark whose entries cover its chemical system "
+            "(ssenb.mlip.benchmark_potential), or its hull would miss every phase with it. "
+            "Fractions: those a supercell of up to "
+            f"{self._limits()[0]} host cells and {self._limits()[1]} atoms holds in whole "
+            "atoms.</small>"
+        )
+        self.fraction = w.SelectionSlider(
+            options=[("1/2", 0.5)],
             value=0.5,
-            min=0.125,
-            max=1.0,
-            step=0.125,
             description="fraction",
-            readout_format=".3f",
             continuous_update=False,
         )
         self.compute_button = w.Button(
@@ -124,11 +134,24 @@ class DopingExplorer(Snapshot, w.VBox):
         for control in (self.site, self.dopant, self.fraction):
             control.observe(lambda _: self._guarded(self.show), names="value")
         self.host.observe(lambda _: self._guarded(self._host_changed), names="value")
-        self.compute_button.on_click(lambda _: self._guarded(self.compute))
+        self.site.observe(lambda _: self._guarded(self._offer_fractions), names="value")
+        self.background = background
+        self.job: Any = None  # the running computation's thread, when one runs
+        self._cancelled = False
+        self.cancel_button = w.Button(
+            description="Cancel",
+            disabled=True,
+            tooltip="stop waiting; a relaxation under way finishes and is discarded",
+        )
+        self.progress = w.HTML()  # elapsed time of a running computation
+        self.compute_button.on_click(lambda _: self._guarded(self._compute_clicked))
+        self.cancel_button.on_click(lambda _: self._guarded(self.cancel))
         super().__init__(
             [
                 w.HBox([self.host, self.site]),
-                w.HBox([self.dopant, self.fraction, self.compute_button]),
+                w.HBox([self.dopant, self.fraction, self.compute_button, self.cancel_button]),
+                self.progress,
+                self.dopant_note,
                 self.status.widget,
                 self.figure,
                 self.table,
@@ -180,12 +203,29 @@ class DopingExplorer(Snapshot, w.VBox):
         self._set(found)
 
     def compute(self) -> None:
-        """Run :func:`ssenb.mlip.substitute` for the current selection (slow)."""
-        from ..mlip import substitute
-
+        """Run :func:`ssenb.mlip.substitute` for the current selection (slow), here and now."""
         host, site, dopant, frac = self.selection()
         self._info(f"relaxing {dopant} {frac:g} on {site} in {host} …")
-        res = substitute(
+        res = self._substitute(host, site, dopant, frac)
+        self.cache.append(res)
+        self._set(res)
+
+    def cancel(self) -> None:
+        """Stop waiting for the running computation: its result, when it comes, is dropped.
+
+        The potential's relaxation cannot be interrupted from outside; the one under way
+        finishes in the background and is discarded, and the controls are free at once.
+        """
+        if self.job is None or not self.job.is_alive():
+            return
+        self._cancelled = True
+        self._busy(False)
+        self._info("cancelled: the relaxation under way finishes in the background, unused")
+
+    def _substitute(self, host: str, site: str, dopant: str, frac: float) -> DopingResult:
+        from ..mlip import substitute
+
+        return substitute(
             self.hosts[host],
             {site: {dopant: frac}},
             competing=self.benchmark,
@@ -193,8 +233,63 @@ class DopingExplorer(Snapshot, w.VBox):
             progress=False,
             **self.substitute_kwargs,
         )
-        self.cache.append(res)
-        self._set(res)
+
+    def _compute_clicked(self) -> None:
+        """Compute: in a thread with elapsed time and Cancel (the kernel stays free)."""
+        if not self.background:
+            self.compute()
+            return
+        import threading
+        import time
+
+        if self.job is not None and self.job.is_alive():
+            return
+        host, site, dopant, frac = self.selection()
+        what = f"{dopant} {frac:g} on {site} in {host}"
+        self._cancelled = False
+        self._busy(True)
+        self._info(f"relaxing {what} in the background (minutes on CPU; Cancel stops waiting)")
+        start = time.monotonic()
+
+        def run() -> None:
+            done = threading.Event()
+
+            def tick() -> None:
+                while not done.wait(1.0):
+                    if not self._cancelled:
+                        self.progress.value = (
+                            f"<small>relaxing {html.escape(what)}: "
+                            f"{time.monotonic() - start:.0f} s</small>"
+                        )
+
+            threading.Thread(target=tick, daemon=True).start()
+            try:
+                res = self._substitute(host, site, dopant, frac)
+            except Exception as err:  # reported on the status line, never lost
+                done.set()
+                if not self._cancelled:
+                    self._busy(False)
+                    self.status.error(str(err) if _ours(err) else f"{type(err).__name__}: {err}")
+                    self.message = self.status.message
+                return
+            done.set()
+            if self._cancelled:
+                return
+            self.cache.append(res)
+            self._busy(False)
+            if self.selection() == (host, site, dopant, frac):
+                self._guarded(lambda: self._set(res))
+            else:
+                self._info(f"{what} computed in {time.monotonic() - start:.0f} s (cached)")
+
+        self.job = threading.Thread(target=run, daemon=True)
+        self.job.start()
+
+    def _busy(self, running: bool) -> None:
+        self.compute_button.disabled = running
+        self.cancel_button.disabled = not running
+        if not running:
+            self.progress.value = ""
 
     # --- internals -------------------------------------------------------------------
     def _guarded(self, fn: Callable[[], None]) -> None:
@@ -219,7 +314,34 @@ class DopingExplorer(Snapshot, w.VBox):
         s = self.hosts[self.host.value]
         sites = sorted({el.symbol for el in s.composition.elements})
         self.site.options = sites
+        self._offer_fractions()
         self.show()
+
+    def _limits(self) -> tuple[int, int]:
+        """Largest supercell (host cells, atoms) the computation will try."""
+        import inspect
+
+        from ..mlip import substitute
+
+        params = inspect.signature(substitute).parameters
+        kw = self.substitute_kwargs
+        return (
+            int(kw.get("max_cells", params["max_cells"].default)),
+            int(kw.get("max_atoms", params["max_atoms"].default)),
+        )
+
+    def _offer_fractions(self) -> None:
+        """Offer only fractions of the site a supercell within the limits realises."""
+        if not self.host.value or not self.site.value:
+            return
+        options = realisable_fractions(
+            self.hosts[self.host.value], self.site.value, *self._limits()
+        )
+        old = float(self.fraction.value)
+        values = [v for _, v in options]
+        keep = min(values, key=lambda v: (abs(v - old), v))
+        self.fraction.options = options
+        self.fraction.value = keep
 
     def _cached(self) -> DopingResult | None:
         """The cached result of the current selection, if any."""
@@ -276,6 +398,34 @@ class DopingExplorer(Snapshot, w.VBox):
         self._info(f"best: {best[K.FORMULA]} {best[CANDIDATE]}, E_hull {e_hull} ({res.potential})")
 
 
+def realisable_fractions(
+    structure: Structure, site: str, max_cells: int, max_atoms: int
+) -> list[tuple[str, float]]:
+    """Fractions of ``site`` a supercell holds in whole atoms, as (label, value) options.
+
+    A supercell of m host cells (m ≤ ``max_cells``, m × sites ≤ ``max_atoms``) has
+    m × n sites of the element; it holds the fractions k / (m n), k = 1 … m n. Others
+    (3/8 of one Co per cell within 4 cells) would only fail after Compute.
+
+    Examples
+    --------
+    >>> from pymatgen.core import Lattice, Structure
+    >>> lco = Structure(Lattice.cubic(3), ["Li", "Co", "O", "O"], [[0, 0, 0], [.5, .5, .5],
+    ...                 [.25, .25, .25], [.75, .75, .75]])
+    >>> [label for label, _ in realisable_fractions(lco, "Co", 4, 32)]
+    ['1/4', '1/3', '1/2', '2/3', '3/4', '1']
+    """
+    from fractions import Fraction
+
+    n = round(structure.composition[site])
+    found: set[Fraction] = set()
+    for m in range(1, max_cells + 1):
+        if m * len(structure) > max_atoms or n == 0:
+            break
+        found.update(Fraction(k, m * n) for k in range(1, m * n + 1))
+    return [(str(f), float(f)) for f in sorted(found)]
+
+
 def _ours(err: BaseException) -> bool:
     """Whether ssenb raised it on purpose (its message is then shown as it is)."""
     from ..errors import SsenbError
@@ -309,7 +459,19 @@ def _table_html(res: DopingResult) -> str:
         K.CONVERGED,
         K.ERROR,
     ]
-    return res.table[cols].to_html(index=False, float_format=lambda x: f"{x:.3f}", escape=True)
+    from ..results import for_people
+
+    table = for_people(res.table[cols])  # 1 meV/atom; round-off is 0, never "-0.000"
+    table.columns = [_header(c) for c in cols]
+    return table.to_html(index=False, escape=True, na_rep="", float_format=lambda x: f"{x:.3f}")
+
+
+def _header(column: str) -> str:
+    """A column's name for a reader: its label with unit from keys, else words."""
+    from ..mlip.substitute import CANDIDATE, SUPERCELL
+
+    own = {CANDIDATE: "candidate", SUPERCELL: "supercell (copies of the host cell)"}
+    return own.get(column) or K.LABELS.get(column) or column.replace("_", " ")
 
 
 __all__ = ["DopingExplorer"]

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 TABS = ("Structure", "Conductivity", "Stability", "Window", "Interface", "Transport")
 WAITING = "…"
+#: Height of the Stability tab's phase diagram by number of elements (px).
+HULL_HEIGHT_PX = {2: 450, 3: 520, 4: 600}
 #: The SHAP waterfall (seconds: shap's import and the TreeExplainer) is drawn when its
 #: tab is first opened for a material, not before the first result is shown.
 _CONDUCTIVITY_TAB = TABS.index("Conductivity")
@@ -89,12 +91,19 @@ class Explorer(Snapshot, w.VBox):
         self.predict = predict
         self._obelix = obelix
         self._busy = False
+        self.search = w.Text(
+            placeholder="search OBELiX: formula, family or id",
+            continuous_update=True,
+            description="search",
+            layout=w.Layout(width="300px"),
+        )
         self.pick = w.Dropdown(
             options=[("(choose an OBELiX material)", None)],
             value=None,
             description="OBELiX",
             layout=w.Layout(width="420px"),
         )
+        self._entries: list[tuple[str, Any]] = []
         self.formula = w.Text(
             placeholder="or type a formula, e.g. Li6PS5Cl",
             continuous_update=False,
@@ -109,8 +118,13 @@ class Explorer(Snapshot, w.VBox):
         self.conductivity = w.HTML()
         self._waterfall_slot = FigureSlot(shown=False)
         self.stability = w.HTML()
+        self._hull_slot = FigureSlot(shown=False)
         self.window = WindowExplorer("", source=source)
         self.window.slot.hide()
+        # the Explorer's material drives the window tab: no second formula box to go stale
+        self.window.formula.disabled = True
+        self.window.formula.layout.display = "none"
+        self.window_note = w.HTML()
         self.electrode = w.Dropdown(
             options=list(ELECTRODES), value="LiCoO2", description="electrode"
         )
@@ -121,7 +135,7 @@ class Explorer(Snapshot, w.VBox):
         self._tab_slots: tuple[tuple[FigureSlot, ...], ...] = (
             (self._structure_slot,),
             (self._waterfall_slot,),
-            (),
+            (self._hull_slot,),
             (self.window.slot,),
             (self._interface_slot,),
             self.transport.slots,
@@ -130,8 +144,8 @@ class Explorer(Snapshot, w.VBox):
             children=[
                 w.VBox([self.structure_note, self._structure_slot.box]),
                 w.VBox([self.conductivity, self._waterfall_slot.box]),
-                self.stability,
-                self.window,
+                w.VBox([self.stability, self._hull_slot.box]),
+                w.VBox([self.window_note, self.window]),
                 w.VBox([self.electrode, self.interface_note, self._interface_slot.box]),
                 self.transport,
             ]
@@ -140,7 +154,8 @@ class Explorer(Snapshot, w.VBox):
             self.tabs.set_title(i, title)
         super().__init__(
             [
-                w.HBox([self.pick, self.formula, self.upload]),
+                w.HBox([self.search, self.pick]),
+                w.HBox([self.formula, self.upload]),
                 self.status.widget,
                 self.progress,
                 self.tabs,
@@ -149,6 +164,7 @@ class Explorer(Snapshot, w.VBox):
         )
         self._fill_picker()
         self.pick.observe(self._on_pick, names="value")
+        self.search.observe(self._on_search, names="value")
         self.formula.observe(self._on_formula, names="value")
         self.upload.observe(self._on_upload, names="value")
         self.electrode.observe(lambda _: self._interface(), names="value")
@@ -218,7 +234,25 @@ class Explorer(Snapshot, w.VBox):
             cif = "CIF" if has_cif[idx] else "no CIF"
             entries.append((f"{formula} ({row['family']}, {cif}) [{row['id']}]", idx))
         entries.sort(key=lambda e: e[0].lower())
+        self._entries = entries
         self.pick.options = [("(choose an OBELiX material)", None), *entries]
+
+    def _on_search(self, change: dict[str, Any]) -> None:
+        """Narrow the picker to the entries whose label holds every word typed."""
+        words = str(change["new"]).lower().split()
+        hits = [e for e in self._entries if all(word in e[0].lower() for word in words)]
+        head = (
+            f"({len(hits)} of {len(self._entries)} match {change['new'].strip()!r})"
+            if words
+            else "(choose an OBELiX material)"
+        )
+        current = self.pick.value
+        self._busy = True  # new options are not a pick
+        try:
+            self.pick.options = [(head, None), *hits]
+            self.pick.value = current if any(idx == current for _, idx in hits) else None
+        finally:
+            self._busy = False
 
     def _picker_rows(self) -> tuple[pd.DataFrame, pd.Series]:
         """(OBELiX rows for the picker, whether each has a CIF) without parsing any CIF.
@@ -323,14 +357,22 @@ class Explorer(Snapshot, w.VBox):
     def _reset(self, message: str) -> None:
         """Clear every tab, so nothing of a previous material stays on screen."""
         self.summary = None
-        for slot in (self._structure_slot, self._waterfall_slot, self._interface_slot):
+        for slot in (
+            self._structure_slot,
+            self._waterfall_slot,
+            self._interface_slot,
+            self._hull_slot,
+        ):
             slot.clear(message)
         for box in (self.structure_note, self.conductivity, self.stability, self.interface_note):
             box.value = html.escape(message)
         self.transport.reset(message)
+        self.window.formula.value = ""  # no old formula left behind (its observer clears)
         self.window.result = None
         self.window.slot.clear(message)
         self.window.phases.value = ""
+        self.window.status.info(message)
+        self.window_note.value = ""
 
     def _show(self) -> None:
         s = self.summary
@@ -338,10 +380,12 @@ class Explorer(Snapshot, w.VBox):
         self.stability.value = (
             s.stability._repr_html_() if s.stability else _error_html(s.errors.get("stability"))
         )
+        self._hull()
         if self.window.formula.value != s.formula:  # the window tab follows the material
             self.window.formula.value = s.formula  # (its observer computes)
         else:
             self.window.compute()
+        self.window_note.value = _off_stoichiometry_note(s.formula, self.window.result)
         self._show_interface(
             s.interfaces.get(self.electrode.value),
             s.errors.get(f"interface:{self.electrode.value}"),
@@ -371,6 +415,25 @@ class Explorer(Snapshot, w.VBox):
             self.structure_note.value = html.escape(
                 f"{origin}: pick an OBELiX entry with a CIF or upload one to see {self.summary.formula}."
             )
+
+    def _hull(self) -> None:
+        """The phase diagram of the material's system (2 to 4 elements), material starred."""
+        s = self.summary
+        n_el = len(s.stability.chemsys.split("-")) if s.stability else 0
+        if not 2 <= n_el <= 4:
+            self._hull_slot.clear(
+                f"no phase diagram: {n_el} elements (2 to 4 can be drawn)" if n_el else ""
+            )
+            return
+        from ..viz import hull_diagram
+
+        elements, source, formula = s.stability.chemsys.split("-"), self.source, s.formula
+        height = HULL_HEIGHT_PX[n_el]  # a tetrahedron needs room for its labels
+        self._hull_slot.draw(
+            lambda: hull_diagram(elements, source=source, highlight=formula).update_layout(
+                height=height
+            )
+        )
 
     def _interface(self) -> None:
         if self.material is None or self.summary is None:
@@ -452,6 +515,35 @@ class Explorer(Snapshot, w.VBox):
         explanation = explain(model, X)
         self._waterfall_slot.draw(lambda: shap_waterfall(explanation))
         self._waterfall_of = s
+
+
+def _off_stoichiometry_note(formula: str, window: Any) -> str:
+    """Why a CIF's composition can have no window where its ideal formula has one.
+
+    A disordered CIF's occupancies sum to a composition slightly off the ideal one
+    (OBELiX's LGPS: Li20.06Ge2P4S24, not Li20Ge2P4S24). On the hull that excess is
+    already a little of the reduction products (here 0.3 % Li2S and P), so the material
+    is at its reduction limit at every voltage: "no window", while Li10GeP2S12 typed as a
+    formula has 1.72-2.29 V. Said where the user sees it (issue 19), not hidden.
+    """
+    from ..data.materials import to_composition
+
+    if window is None or not window.is_empty:
+        return ""
+    comp = to_composition(formula)
+    if all(abs(amount - round(amount)) < 1e-6 for amount in comp.values()):
+        return ""
+    return (
+        "<small>⚠ "
+        + html.escape(
+            f"{formula} is the composition of the CIF's partial occupancies, not a whole-number "
+            "formula. Its small excess or deficit over the ideal compound already contains a "
+            "little of the decomposition products, so it decomposes at any voltage: no window. "
+            "Type the ideal formula (for OBELiX's LGPS, Li10GeP2S12) for the window of the "
+            "phase itself."
+        )
+        + "</small>"
+    )
 
 
 def _error_html(text: object) -> str:

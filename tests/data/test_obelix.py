@@ -127,3 +127,16 @@ def test_a_bad_cif_in_the_archive_keeps_the_load_going(tmp_path, monkeypatch, mi
     assert bad["structure"] is None
     assert "CIF" in bad["structure_error"]
     assert int(frame["structure"].notna().sum()) == 253
+
+
+def test_one_family_has_one_name(obelix, mirror):
+    """issue 19: tutorial 02 listed "argyrodite" (1 row upstream) and "argyrodites" (49)."""
+    from collections import Counter
+
+    upstream = Counter(r["Family"] for r in _raw_rows(mirror))
+    assert upstream["argyrodite"] >= 1 and upstream["argyrodites"] >= 1  # the upstream duplicate
+    families = Counter(obelix["family"])
+    assert "argyrodite" not in families
+    assert families["argyrodites"] == upstream["argyrodite"] + upstream["argyrodites"]
+    assert "cholorides" not in families and "nitride" not in families
+    assert (obelix["family"] != "").all()

@@ -33,13 +33,18 @@ def existing(tmp_path):
         ["report", "LiF", "-o", "{file}"],
         ["screen", "LiF", "-q", "-o", "{file}"],
         ["cv", "-q", "--n-models", "1", "--n-estimators", "5", "-o", "{file}"],
+        ["window", "LiF", "-o", "{file}"],
+        ["interface", "LiF", "Li", "-o", "{file}"],
     ],
-    ids=["report", "screen", "cv"],
+    ids=["report", "screen", "cv", "window", "interface"],
 )
 def test_an_existing_output_is_refused_without_force(argv, existing, capsys):
+    if argv[0] == "report":  # the report writes HTML only
+        existing = existing.rename(existing.with_suffix(".html"))
     argv = [a.replace("{file}", str(existing)) for a in argv]
     assert main(argv) == 2
-    _one_line_error(capsys, "already exists", "--force")
+    line = _one_line_error(capsys, "already exists", "add --force")
+    assert "overwrite=True" not in line  # a Python argument means nothing on the command line
     assert existing.read_text() == "the user's own data\n"
 
 
@@ -66,7 +71,14 @@ def test_force_replaces_the_file(existing, capsys):
         (["report", "Li\udcff", "-o", "{dir}/x.html"], ["not valid UTF-8", "\\udcff"]),
         (["fetch", "nope"], ["obelix-train"]),
         (["frobnicate"], ["invalid choice"]),
-        ([], ["required"]),
+        (
+            ["report", "LiCoO2", "-o", "{dir}/out.pdf"],
+            ["writes an HTML page, not a .pdf", "out.html"],
+        ),
+        (["report", "LiCoO2", "-o", "{dir}/out"], ["not a file without an ending"]),
+        (["window", "Li3Xq"], ["Xq is not an element symbol"]),
+        (["interface", "Li3PS4", "LiCoO2", "--open-element", "li"], ["did you mean 'Li'?"]),
+        (["predict", "obelix:nope"], ["no OBELiX training entry has id 'nope'"]),
     ],
 )
 def test_user_errors_are_one_line_and_exit_2(argv, needles, tmp_path, capsys):

@@ -119,6 +119,24 @@ def test_every_feature_has_a_declared_family_and_a_readable_label():
     assert readable_label("MagpieData mean Electronegativity") == "mean electronegativity (Pauling)"
 
 
+def test_no_raw_matminer_name_reaches_a_figure():
+    """issue 19: the paper SHAP figure showed "avg ionic char", "0-norm", "spacegroup_num"."""
+    assert readable_label("avg ionic char") == "mean ionic character"
+    assert readable_label("0-norm") == "number of elements"
+    assert readable_label("frac p valence electrons") == "share of valence electrons in p orbitals"
+    from ssenb.models import MODEL_PRESETS
+
+    for name, parts in MODEL_PRESETS.items():  # what one model (and its SHAP figure) sees
+        texts = [readable_label(label) for p in parts for label in get_preset(p).feature_labels()]
+        assert len(set(texts)) == len(texts), name  # two features never share a name
+    for name in PRESETS:
+        labels = get_preset(name).feature_labels()
+        for label in labels:
+            text = readable_label(label)
+            assert "_" not in text and "Magpie" not in text, (name, label, text)
+            assert not text.startswith(("avg ", "frac ")), (name, label, text)
+
+
 def test_cell_features_by_hand():
     """A cubic cell a = 4 Å with 8 atoms: volume per atom 8 Å³; the same from the frame
     columns and from the Structure."""

@@ -134,3 +134,25 @@ def test_closed_interface_needs_no_pymatgen_analysis(fresh_python):
     assert modules == "[]"
     # Li3PS4 + 8 Li -> 4 Li2S + Li3P per one formula unit of reactants (1/9 + 8/9), by hand
     assert "0.1111 Li3PS4 + 0.8889 Li -> 0.4444 Li2S + 0.1111 Li3P" in reactions
+
+
+def test_one_reaction_reads_the_same_from_a_formula_and_a_cell():
+    """issue 19: a structure's cell (Li24P4S20Cl4) gave "0.3195 Li6PS5Cl + 0.9201 LiCoO2"
+    where the formula gave "0.2577 Li6PS5Cl + 0.7423 LiCoO2": one reduced formula unit of
+    reactants in all, for closed and Li-open interfaces alike."""
+    from pymatgen.core import Composition
+
+    for kwargs in ({}, {"open_element": "Li", "mu": -3.0}):
+        texts = {
+            interface_reactions(c, electrode, **kwargs).min_reaction
+            for c, electrode in (
+                ("Li6PS5Cl", "LiCoO2"),
+                (Composition("Li24P4S20Cl4"), "LiCoO2"),
+                (Composition("Li12P2S10Cl2"), Composition("Li2Co2O4")),
+            )
+        }
+        assert len(texts) == 1, texts
+        text = texts.pop()
+        assert text.startswith(("0.2577 Li6PS5Cl + 0.7423 LiCoO2 ->", "0.3529 Li6PS5Cl + 0.6471"))
+        left = text.split(" -> ")[0].split(" + ")
+        assert abs(sum(float(term.split()[0]) for term in left) - 1) < 1e-3

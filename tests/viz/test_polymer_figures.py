@@ -25,7 +25,7 @@ def test_arrhenius_axis_is_1000_over_t():
     assert np.allclose(line.x, [2.5, 1000 / 300, 4.0])  # hot (left) to cold (right)
     assert np.allclose(line.y, -np.asarray(line.x))
     assert fig.layout.xaxis.title.text == "1000/T (1/K)"
-    assert "log10 σ" in fig.layout.yaxis.title.text
+    assert "log₁₀ σ" in fig.layout.yaxis.title.text  # keys.LOG10_SIGMA, typeset
 
 
 def test_extrapolated_part_is_drawn_dotted():

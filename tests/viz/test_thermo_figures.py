@@ -449,3 +449,103 @@ def test_quaternary_product_labels_do_not_overlap_on_screen():
     for i, (x1, y1) in enumerate(centres):
         for x2, y2 in centres[i + 1 :]:
             assert abs(x1 - x2) > 45 or abs(y1 - y2) > 20
+
+
+def test_reaction_curve_names_the_products_at_every_kink():
+    """issue 19: a printed curve carries its chemistry, as pymatgen's plot labels each kink.
+    Li6PS5Cl | LiCoO2 (MP 2019): 8 kinks; at the minimum (x = 0.530) Co9S8 + Li2S + Li2SO4 +
+    Li3PO4 + LiCl."""
+    r = interface_reactions("Li6PS5Cl", "LiCoO2")
+    fig = reaction_energy_curve(r)
+    assert list(fig.data[0].text) == [str(i) for i in range(1, len(r.table) + 1)]
+    (listing,) = [a for a in fig.layout.annotations if "x = 0.530" in a.text]
+    lines = listing.text.split("<br>")
+    assert len(lines) == len(r.table) == 8
+    assert lines[4] == (
+        "<b>5</b>  x = 0.530, -0.320 eV/atom: Co<sub>9</sub>S<sub>8</sub> + Li<sub>2</sub>S + "
+        "Li<sub>2</sub>SO<sub>4</sub> + Li<sub>3</sub>PO<sub>4</sub> + LiCl"
+    )
+    assert listing.y == 0 and listing.yanchor == "top"  # under the plot, not over the curve
+    assert fig.layout.margin.b >= 14 * 8
+    # kinks 2 and 3 (x = 0.188, 0.196) sit 5 px apart: their numbers go to different sides
+    assert fig.data[0].textposition[1] != fig.data[0].textposition[2]
+    overlaid = reaction_energy_curve(interface_reactions("Li3PS4", "LiCoO2"), fig=fig)
+    assert overlaid.data[-2].text is None  # an overlaid curve adds no second list
+
+
+def test_window_profile_keeps_dilute_alloy_steps_off_scale():
+    """issue 19: MgSc2Se4 (ion Mg) on MP 2019 takes up 893 Mg per f.u. below 0.005 V (the
+    snapshot's Mg149Sc / Mg149Se cells); the axis stays on the readable steps (0 to -1 Mg)
+    and a note names the off-scale steps."""
+    w = stability_window("MgSc2Se4", ion="Mg")
+    assert w.profile["ion_per_formula_unit"].max() == pytest.approx(893)
+    fig = window_profile(w)
+    lo, hi = fig.layout.yaxis.range
+    assert -2 < lo < -1 and 0 < hi < 1
+    (note,) = [a for a in fig.layout.annotations if "off scale" in a.text]
+    assert "893 Mg/f.u." in note.text and "Mg<sub>149</sub>Sc" in note.text
+    # an ordinary profile keeps plotly's own range and no note
+    plain = window_profile(stability_window("Li3PS4"))
+    assert plain.layout.yaxis.range is None
+    assert not [a for a in plain.layout.annotations if "off scale" in a.text]
+
+
+def test_voltage_marker_does_not_run_through_the_in_window_label():
+    """issue 19: the dashed line at 2.00 V crossed the centred "Li3PS4" label of the
+    1.72-2.36 V step; the label moves beside the line."""
+    fig = window_profile(stability_window("Li3PS4"), voltage=2.0)
+    (label,) = [a for a in fig.layout.annotations if a.text == "Li<sub>3</sub>PS<sub>4</sub>"]
+    assert label.xanchor == "left" and label.x > 2.0
+    centred = window_profile(stability_window("Li3PS4"), voltage=4.0)
+    (label,) = [a for a in centred.layout.annotations if a.text == "Li<sub>3</sub>PS<sub>4</sub>"]
+    assert label.xanchor == "center" and label.x == pytest.approx((1.7207 + 2.3607) / 2, abs=1e-3)
+
+
+def test_window_bars_never_turn_formulas_on_their_side():
+    """issue 19: plotly turned crowded category labels by 90° in the paper figure."""
+    few = window_bars([stability_window(f) for f in ("Li3PO4", "LiF")])
+    assert few.layout.xaxis.tickangle == 0
+    many = window_bars(
+        pd.DataFrame(
+            {"input": list("ABCDEFGH"), "reduction_V": [0.0] * 8, "oxidation_V": [4.0] * 8}
+        )
+    )
+    assert many.layout.xaxis.tickangle == -45
+
+
+def test_ternary_highlight_label_is_placed_with_the_others():
+    """issue 19: the highlighted Li7P3S11's label sat on Li3PS4's; a stable highlighted
+    phase was labelled twice."""
+    from ssenb.viz.phase_diagram import _place
+
+    # Li7P3S11 sits just below Li3PS4 (plot fractions): placed first, the star's label takes
+    # the free side and Li3PS4's label goes elsewhere, never on the same box
+    placed = _place(
+        [(0.50, 0.40, "Li3PS4"), (0.50, 0.38, "Li7P3S11")],
+        keep=set(),
+        center=(0.5, 0.29),
+        first="Li7P3S11",
+    )
+    assert placed["Li7P3S11"][1] != placed["Li3PS4"][1]
+    stable = hull_diagram(["Li", "P", "S"], highlight="Li3PS4")
+    labels = next(t for t in stable.data if t.name == "labels")
+    assert "Li<sub>3</sub>PS<sub>4</sub>" not in labels.text  # once, by the highlight
+
+
+def test_quaternary_highlight_label_keeps_off_the_corner_labels():
+    """issue 19: the LLZO highlight's label (fixed up-right) covered the "La" vertex."""
+    import math
+
+    from ssenb.viz.phase_diagram import _TETRA_PX, _TETRAHEDRON, _screen, highlight_offset
+
+    fig = hull_diagram(["Li", "La", "Zr", "O"], highlight="Li7La3Zr2O12")
+    (label,) = [a for a in fig.layout.scene.annotations if "Li<sub>7</sub>" in a.text]
+    star = next(t for t in fig.data if t.name and "Li<sub>7</sub>La" in t.name)
+    point = (star.x[0], star.y[0], star.z[0])
+    assert (label.ax, label.ay) == highlight_offset(point)
+    corners = _screen(_TETRAHEDRON)
+    scale = _TETRA_PX / float(np.ptp(corners[:, 0]))
+    px, py = _screen(np.asarray(point, float)[None, :])[0] * scale
+    centre = (px + label.ax, -py + label.ay)
+    nearest = min(math.hypot(centre[0] - x * scale, centre[1] + y * scale) for x, y in corners)
+    assert nearest > 60  # px: a label (about 110 x 30 px) clear of every corner's letter

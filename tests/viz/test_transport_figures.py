@@ -109,7 +109,9 @@ def test_scatter_prints_spearman_and_highlights():
     rho = spearmanr(finite[K.BARRIER_3D], finite[K.LOG10_SIGMA]).statistic
     assert f"ρ = {rho:.2f}" in fig.layout.title.text and "n = 4" in fig.layout.title.text
     star = fig.data[-1]
-    assert star.name == "Li2O (c)" and list(star.x) == [0.3] and list(star.text) == ["Li2O (c)"]
+    assert star.name == "Li2O (c)" and list(star.x) == [0.3]
+    (label,) = fig.layout.annotations  # labelled on a white background, off the other points
+    assert (label.text, label.x, label.y) == ("Li2O (c)", 0.3, -5.0) and label.bgcolor
     with pytest.raises(InvalidInputError, match="join the measured conductivities"):
         barrier_conductivity_scatter(frame.drop(columns=[K.LOG10_SIGMA]))
 
@@ -118,7 +120,8 @@ def test_scatter_places_a_material_that_is_not_in_the_table():
     frame = _frame()
     fig = barrier_conductivity_scatter(frame, highlight=("my LLZO", 0.45, -3.5))
     star = fig.data[-1]
-    assert (list(star.x), list(star.y), list(star.text)) == ([0.45], [-3.5], ["my LLZO"])
+    assert (list(star.x), list(star.y), star.name) == ([0.45], [-3.5], "my LLZO")
+    assert [a.text for a in fig.layout.annotations] == ["my LLZO"]
     assert star.marker.symbol == "star" and len(fig.data) == 2
     # no measured σ: a dashed vertical line at its barrier, labelled
     line = barrier_conductivity_scatter(frame, highlight=("upload.cif", 0.62, None))
@@ -142,3 +145,21 @@ def test_equal_barriers_say_spearman_is_undefined_not_nan():
     frame = pd.DataFrame({"barrier_3d_eV": [0.4, 0.4, 0.4], "log10_sigma": [-3.0, -4.0, -5.0]})
     fig = barrier_conductivity_scatter(frame)
     assert "Spearman ρ undefined" in fig.layout.title.text and "nan" not in fig.layout.title.text
+
+
+def test_scatter_draws_censored_sigma_as_bounds_and_leaves_them_out_of_rho():
+    """issue 19: "<1E-10" rows were drawn as exact values and counted in Spearman's ρ."""
+    frame = pd.DataFrame(
+        {
+            K.BARRIER_3D: [0.2, 0.4, 0.6, 0.8, 0.1],
+            K.LOG10_SIGMA: [-3.0, -5.0, -4.0, -9.0, -10.0],
+            K.CENSORED: [False, False, False, False, True],
+        }
+    )
+    fig = barrier_conductivity_scatter(frame)
+    exact, bounds = fig.data
+    assert list(exact.x) == [0.2, 0.4, 0.6, 0.8] and list(bounds.x) == [0.1]
+    assert bounds.marker.symbol == "triangle-down-open"
+    # by hand over the 4 exact rows: ranks x (1,2,3,4), y (4,2,3,1), d² = 18: 1 - 6*18/60
+    assert "ρ = -0.80" in fig.layout.title.text and "n = 4" in fig.layout.title.text
+    assert "1 upper bounds ▽ not in ρ" in fig.layout.title.text

@@ -6,6 +6,7 @@ import tarfile
 import ipywidgets as w
 import pytest
 
+from ssenb.results import formula_html
 from ssenb.widgets import Explorer
 
 
@@ -36,7 +37,7 @@ def test_first_view_says_what_to_do(small_models, obelix):
     ex = Explorer(models=small_models, obelix=obelix)
     assert "Pick an OBELiX material" in ex.stability.value
     ready = Explorer("Li7La3Zr2O12", models=small_models, obelix=obelix)
-    assert "Li7La3Zr2O12" in ready.stability.value
+    assert formula_html("Li7La3Zr2O12") in ready.stability.value  # subscripted
 
 
 def test_picker_is_sorted_and_readable(explorer):
@@ -206,7 +207,8 @@ def test_transport_tab_places_the_pick_on_the_sigma_map(obelix, small_map):
     barrier = ex.summary.transport.barrier_3d
     sigma = float(obelix.loc[obelix["id"] == "nhq", "log10_sigma"].iloc[0])
     assert (list(star.x), list(star.y)) == ([barrier], [sigma])
-    assert list(star.text) == ["OBELiX nhq"]
+    assert star.name == "OBELiX nhq"
+    assert [a.text for a in ex.transport.map.layout.annotations] == ["OBELiX nhq"]
     assert "n = 6" in ex.transport.map.layout.title.text  # b4c has no barrier
     assert f"3D barrier {barrier:.2f} eV" in ex.transport.map_note.value
     ex.formula.value = "Li3PS4"  # no structure: the map stays, nothing is placed
@@ -273,7 +275,7 @@ def test_the_map_is_computed_once_in_the_background(obelix, monkeypatch, tmp_pat
     job.thread.join(120)
     assert calls == [len(frame)] and job.table is not None
     assert ex.transport.progress.layout.visibility == "hidden"
-    assert ex.transport.map.data[-1].text == ("OBELiX wyu",)
+    assert ex.transport.map.data[-1].name == "OBELiX wyu"
     assert len(list((tmp_path / "transport").glob("*.json"))) == 6  # cached on disk
 
 
@@ -310,7 +312,13 @@ def test_first_result_makes_no_figure_widget_for_closed_tabs(fresh_python):
         "e.tabs.selected_index = 4; drawn = len(e._interface_slot.figure.data);"
         "print(e.status.message, first, drawn > 0, e._structure_slot.made)"
     )
-    assert fresh_python(code).splitlines()[-1].split() == ["Li3PS4:", "done", "False", "True", "False"]
+    assert fresh_python(code).splitlines()[-1].split() == [
+        "Li3PS4:",
+        "done",
+        "False",
+        "True",
+        "False",
+    ]
 
 
 def test_opening_tabs_keeps_the_analysis_message(explorer):
@@ -389,3 +397,62 @@ def test_draw_all_draws_every_tab_for_an_exported_notebook(explorer):
     for slot in (explorer._interface_slot, explorer.window.slot, explorer._waterfall_slot):
         assert slot.made and len(slot.figure.data) >= 1
     assert explorer.transport.figure_slot.made  # the BVSE pathway of the CIF
+
+
+def test_search_narrows_the_picker_and_a_hit_analyses(explorer, obelix):
+    """issue 19: a 479-item dropdown could not be searched."""
+    everything = len(explorer.pick.options)
+    explorer.search.value = "argyrodites Li6PS5Cl"
+    hits = explorer.pick.options[1:]
+    assert 0 < len(hits) < everything - 1
+    assert all("Li6PS5Cl" in label and "argyrodites" in label for label, _ in hits)
+    assert explorer.pick.options[0][0].startswith(f"({len(hits)} of {everything - 1} match")
+    assert explorer.summary is None  # narrowing is not a pick
+    explorer.pick.value = hits[0][1]
+    assert explorer.summary is not None and explorer.summary.formula == "Li6PS5Cl"
+    explorer.search.value = "zzz-nothing"
+    assert len(explorer.pick.options) == 1 and explorer.pick.value is None
+    explorer.search.value = ""
+    assert len(explorer.pick.options) == everything
+
+
+def test_stability_tab_draws_the_phase_diagram_and_no_stale_formula(explorer):
+    """issue 19: the Stability tab had no phase diagram; the Window tab's own formula box
+    kept the previous formula after a refused input."""
+    explorer.formula.value = "Li3PS4"
+    explorer.tabs.selected_index = 2  # Stability
+    hull = explorer._hull_slot.figure
+    assert len(hull.data) > 0 and "Li" in str(hull.layout.title.text or "") + str(
+        [t.name for t in hull.data]
+    )
+    assert explorer.window.formula.layout.display == "none"  # one formula box, the Explorer's
+    explorer.formula.value = "Li3Xq"  # refused
+    assert "⚠" in explorer.status.text
+    assert explorer.window.formula.value == "" and explorer.window.result is None
+
+
+def test_a_cif_composition_without_a_window_is_explained(explorer):
+    """issue 19: OBELiX's LGPS CIF (Li20.06Ge2P4S24) got "no window" where the typed
+    Li10GeP2S12 gets 1.72-2.29 V, with no word why."""
+    from pymatgen.core import Composition
+
+    explorer.analyse(Composition("Li20.06Ge2P4S24"), label="upload.cif")
+    assert explorer.window.result.is_empty
+    assert "partial occupancies" in explorer.window_note.value
+    assert "Li10GeP2S12" in explorer.window_note.value
+    explorer.formula.value = "Li10GeP2S12"
+    assert not explorer.window.result.is_empty and explorer.window_note.value == ""
+
+
+def test_a_disordered_structures_barrier_carries_its_caveat():
+    """issue 19: LGPS's BVSE barrier (0.69 eV) above LLZO's (0.53 eV), unexplained."""
+    from types import SimpleNamespace
+
+    from ssenb.widgets._transport import _disorder_caveat
+
+    disordered = SimpleNamespace(
+        notes=["disordered sites: occupancy-weighted (mean-field) bond terms"]
+    )
+    assert "concerted hops" in _disorder_caveat(disordered)
+    assert "LGPS gets 0.69 eV" in _disorder_caveat(disordered)
+    assert _disorder_caveat(SimpleNamespace(notes=[])) == ""

@@ -1,0 +1,28 @@
+"""Design new electrolytes: substitution candidates ranked by data-mined probability.
+
+A layer above :mod:`ssenb.mlip` and :mod:`ssenb.models`. Importing it is light; pymatgen
+loads on first use.
+
+1. :func:`propose_substitutions`: ranked, charge-balanced dopants for a Li host, with the
+   Li vacancies or interstitials that compensate them and the fractions a cell realises.
+2. :func:`mine_dopant_pairs` and :func:`recall_at_k`: the proposer's measurable goal,
+   doped variants of a parent in a data set (OBELiX) found again from the parent.
+"""
+
+from .._lazy import lazy_getattr
+
+_NAMES = {
+    "FRACTION_GRID": "propose",
+    "MAX_CELL_ATOMS": "propose",
+    "RADIUS_TOLERANCE": "propose",
+    "SubstitutionCandidates": "propose",
+    "propose_substitutions": "propose",
+    "mine_dopant_pairs": "recall",
+    "recall_at_k": "recall",
+}
+__getattr__ = lazy_getattr(__name__, _NAMES)
+__all__ = sorted(_NAMES)
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_NAMES])
