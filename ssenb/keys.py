@@ -92,7 +92,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     LOG10_SIGMA: ("log₁₀ σ", "S/cm"),
     TEMPERATURE_C: ("measurement temperature", "°C"),
     PREDICTION: ("predicted log₁₀ σ", "S/cm"),
-    PREDICTION_STD: ("uncertainty of log₁₀ σ, 1 std", "S/cm"),
+    PREDICTION_STD: ("calibrated 1σ of log₁₀ σ (68 % interval half-width)", "S/cm"),
     E_FORM: ("formation energy", "eV/atom"),
     E_DECOMP: ("decomposition energy", "eV/atom"),
     E_HULL: ("energy above hull", "eV/atom"),

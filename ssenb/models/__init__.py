@@ -44,6 +44,7 @@ _NAMES = {
     "PolymerCVReport": "polymer_validation",
     "cross_validate_polymer": "polymer_validation",
     "composite_bounds": "polymer_composite",
+    "training_table": "predictor",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -58,7 +59,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from .polymer import PolymerConductivityModel, vtf_log10_sigma
     from .polymer_composite import composite_bounds
     from .polymer_validation import PolymerCVReport, cross_validate_polymer
-    from .predictor import ConductivityPrediction, default_model, predict_conductivity
+    from .predictor import (
+        ConductivityPrediction,
+        default_model,
+        predict_conductivity,
+        training_table,
+    )
     from .property import PropertyModel, censored_mae
     from .validation import (
         CVReport,
@@ -101,5 +107,6 @@ __all__ = [
     "register_model_preset",
     "register_target",
     "save_model",
+    "training_table",
     "vtf_log10_sigma",
 ]

@@ -291,6 +291,7 @@ def cv_leaderboard(
             line_color="#b22222",
             annotation_text=f"noise floor: {label} |Δ| of repeats {value:.2f}",
             annotation_position="bottom left",
+            annotation_bgcolor="rgba(255,255,255,0.8)",
         )
     for label, value in (references or {}).items():
         fig.add_hline(
@@ -302,6 +303,7 @@ def cv_leaderboard(
         )
     fig.update_layout(
         barmode="group",
+        showlegend=True,
         yaxis_title="MAE of log10 σ (log10 S/cm)",
         xaxis_title="model preset",
         yaxis_range=[0, max(2.0, float(results["mae"].max()) + 0.3)],

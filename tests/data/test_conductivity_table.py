@@ -102,4 +102,4 @@ def test_data_card(mirror):
     from ssenb.viz import conductivity_data_figure
 
     fig = conductivity_data_figure(card)
-    assert len(fig.data) == 4 and fig.data[2].type == "histogram"
+    assert len(fig.data) == 5 and [t.type for t in fig.data[2:]] == ["histogram"] * 3
