@@ -31,7 +31,7 @@ def main() -> None:
     table = li_property_table(predict=args.predict, executor=args.jobs)
     t_table = time.perf_counter() - t0
     t0 = time.perf_counter()
-    screen(snapshot_formulas(contains="Li"), executor=args.jobs)
+    screen(snapshot_formulas(contains="Li"), executor=args.jobs, progress=False)
     t_screen = time.perf_counter() - t0
     print(
         f"{len(table)} Li compounds: table {t_table:.1f} s, screen alone {t_screen:.1f} s "
