@@ -124,14 +124,14 @@ def main() -> None:
     args = parser.parse_args()
 
     from ssenb.mlip.elastic import elastic_moduli
-    from ssenb.mlip.potential import check_potential
+    from ssenb.mlip.sevennet import load_potential
 
     refs = reference_set(args.max_atoms)
     if args.only:
         refs = [r for r in refs if r["formula"] in args.only]
     summary = {}
     for name in args.potentials:
-        pot = check_potential(name)
+        pot = load_potential(name)
         errs_g, errs_k, failed = [], [], 0
         for ref in refs:
             t0 = time.perf_counter()

@@ -51,6 +51,8 @@ _SSENB_RESULTS = {
     "ssenb.models.predictor": ("ConductivityPrediction",),
     "ssenb.models.validation": ("CVReport",),
     "ssenb.models.polymer_validation": ("PolymerCVReport",),
+    "ssenb.models.gap_moduli": ("MaterialProperties",),
+    "ssenb.data.conductivity_table": ("ConductivityDataCard",),
     "ssenb.mlip.relaxation": ("Relaxation",),
     "ssenb.mlip.elastic": ("ElasticModuli",),  # from the props branch (merged here)
     "ssenb.mlip.benchmark": ("PotentialBenchmark",),

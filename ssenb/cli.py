@@ -296,6 +296,23 @@ def _candidates(args: argparse.Namespace) -> int:
     return 0
 
 
+def _table(args: argparse.Namespace) -> int:
+    """``ssenb table --all-li``: the multi-property table of every Li compound, with sources."""
+    from .li_table import li_property_table, li_table_card
+
+    if not args.all_li:
+        raise InvalidInputError("ssenb table needs --all-li (every Li compound of the snapshot)")
+    _refuse_existing(args.output, args.force)
+    table = li_property_table(
+        within=args.chemsys, predict=not args.no_predict, progress=not args.quiet,
+        executor=args.jobs,
+    )  # fmt: skip
+    _write_new_csv(table, args.output, args.force)
+    print(f"wrote {args.output} ({len(table)} Li compounds); values by source:")
+    print(li_table_card(table).to_string(index=False))
+    return 0
+
+
 def _selected(args: argparse.Namespace) -> list[str]:
     """Formulas named on the command line and/or picked from the snapshot by chemistry."""
     from .data.mp_snapshot import snapshot_formulas
@@ -631,6 +648,23 @@ def build_parser() -> argparse.ArgumentParser:
                 "--checkpoint", type=_path, help="folder for resumable per-chunk results"
             )
         scr.set_defaults(func=func)
+    tab = sub.add_parser(
+        "table",
+        help="every Li compound: hull, window, band gap, G, K, predicted σ, with sources (CSV)",
+        description="The multi-property table of every Li compound of the offline MP ~2019 "
+        "snapshot: hull distance and window (computed), band gap (experiment > MP PBE > "
+        "model), G and K (MP DFT > model) with G/G_Li (Monroe-Newman), predicted log10 σ "
+        "with a ±2 std interval; a source column for each.",
+    )
+    tab.add_argument("--all-li", action="store_true", help="every Li compound (required)")
+    tab.add_argument("--chemsys", help="only compounds within a system, e.g. Li-P-S")
+    tab.add_argument(
+        "--no-predict", action="store_true", help="data only: no models (no first-use fits)"
+    )
+    tab.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: 1)")
+    tab.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _add_output(tab, "CSV file to write", "li_table.csv")
+    tab.set_defaults(func=_table)
     coat = sub.add_parser(
         "coatings",
         help="rank every snapshot compound as a coating between a cathode and an electrolyte",

@@ -114,6 +114,8 @@ def screen_candidates(
     errors: ErrorMode = "record",
     progress: bool = True,
     chunk_size: int = CHUNK_SIZE,
+    properties: bool = True,
+    property_models: dict[str, Any] | None = None,
 ) -> CandidateTable:
     """Rank candidate electrolytes by stability, window, interfaces and conductivity.
 
@@ -146,6 +148,12 @@ def screen_candidates(
         tqdm progress bars.
     chunk_size : int
         Candidates per chunk (1 to 100,000).
+    properties : bool
+        Add band gap (eV), G and K (GPa), G/G_Li and the Monroe–Newman verdict, each with
+        a source column (:func:`ssenb.models.material_properties`' policy): data where
+        they exist; model values only where ``property_models`` are given.
+    property_models : dict, optional
+        Fitted band-gap/modulus models by name (``"pbe_gap"``, ``"log10_g"``, ``"log10_k"``).
 
     Returns
     -------
@@ -213,6 +221,18 @@ def screen_candidates(
         frames.append(chunk)
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
     table = _normalise(table)
+    if properties:
+        from .models.gap_moduli import properties_frame
+
+        ok = [isinstance(f, str) and bool(f) for f in table[K.REDUCED_FORMULA]]
+        extra = properties_frame(
+            table.loc[ok, K.REDUCED_FORMULA].tolist(),
+            models=property_models,
+            predict=property_models is not None,
+        )
+        extra.index = table.index[ok]
+        for column in extra.columns.drop("in_domain"):
+            table[column] = extra[column].reindex(table.index)
     table[K.PARETO_RANK] = pareto_rank(table, use_sigma=model is not None)
     table.attrs["ion"] = ion  # figures label their voltage axes from it (keys.table_ion)
     from .thermo.screening import missing_ion_note

@@ -126,6 +126,17 @@ def build_report(
         )
     if s.prediction is not None:
         parts.append("<h2>Predicted conductivity</h2>" + s.prediction._repr_html_())
+    if s.properties is not None:
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in s.properties.notes)
+        parts.append(
+            "<h2>Band gap and elastic moduli</h2>"
+            + s.properties._repr_html_()
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + "<p>Monroe–Newman (J. Electrochem. Soc. 152, A396 (2005)): a flat Li interface "
+            "resists dendrites when G ≳ 2 G_Li, G_Li ≈ 4.2 GPa. The criterion ignores grain "
+            "boundaries, pores and electronic leakage, through which Li grows even in stiff "
+            "electrolytes; read it as necessary, not sufficient.</p>"
+        )
     for key, err in s.errors.items():
         parts.append(
             f"<h2>{html.escape(key)}</h2><p class=err>Not computed: {html.escape(err)}</p>"

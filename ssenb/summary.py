@@ -1,7 +1,8 @@
 """One material, every analysis: the summary that ``ssenb report`` and the Explorer render.
 
-:func:`summarize` runs phase stability, the stability window, interface reactions and a
-conductivity prediction, each section on its own: one that fails keeps its reason and
+:func:`summarize` runs phase stability, the stability window, interface reactions, a
+conductivity prediction, and the band gap and elastic moduli (data where they exist, a
+model otherwise, with the Monroe–Newman verdict), each section on its own: one that fails keeps its reason and
 the others their results, so a page or a widget always shows what could be computed.
 """
 
@@ -35,6 +36,9 @@ class MaterialSummary(Result):
         BVSE pathway of the mobile ion, only for a structure); None where not computed.
     interfaces : dict[str, InterfaceReactions]
         By electrode name.
+    properties
+        MaterialProperties: band gap, G, K (each with its source and uncertainty), G/G_Li
+        and the Monroe–Newman verdict; None where not computed.
     errors : dict[str, str]
         Section -> why it was not computed.
     ion : str
@@ -52,6 +56,7 @@ class MaterialSummary(Result):
     prediction: Any = None
     transport: Any = None
     errors: dict[str, str] = field(default_factory=dict)
+    properties: Any = None
     ion: str = "Li"
     notes: list[str] = field(default_factory=list)
 
@@ -71,6 +76,9 @@ class MaterialSummary(Result):
             if key.startswith("interface:"):
                 out.append((f"Interface with {key.split(':', 1)[1]}", err))
         out.append(("Predicted conductivity", self.prediction or self.errors.get("prediction")))
+        out.append(
+            ("Band gap and elastic moduli", self.properties or self.errors.get("properties"))
+        )
         out.append((f"{self.ion} migration (BVSE)", self.transport or self.errors.get("transport")))
         return [(h, r) for h, r in out if r is not None]
 
@@ -121,6 +129,8 @@ def summarize(
     models: dict[str, Any] | None = None,
     progress: bool = True,
     transport: bool = True,
+    property_models: dict[str, Any] | None = None,
+    elastic: Any = None,
 ) -> MaterialSummary:
     """Every analysis of one material; a section that fails records why.
 
@@ -147,6 +157,12 @@ def summarize(
     transport : bool
         For a structure, the mobile ion's BVSE migration landscape and percolation
         barriers (eV) on a 0.2 Å grid (ssenb.transport).
+    property_models : dict, optional
+        Fitted band-gap/modulus models by name (``"pbe_gap"``, ``"log10_g"``,
+        ``"log10_k"``); with ``predict`` they fill what the data lack (the defaults are
+        fitted on first use).
+    elastic : ElasticModuli, optional
+        Moduli from :func:`ssenb.mlip.elastic_moduli`, used before data and models.
 
     Raises
     ------
@@ -190,6 +206,12 @@ def summarize(
         prediction = attempt(
             "prediction", lambda: predict_conductivity(material, models=models, progress=progress)
         )
+    from .models import material_properties
+
+    properties = attempt(
+        "properties",
+        lambda: material_properties(comp, models=property_models, elastic=elastic, predict=predict),
+    )
     landscape = None
     if transport and hasattr(thermo_input, "lattice"):
         from .transport import migration_landscape
@@ -208,6 +230,7 @@ def summarize(
         prediction=prediction,
         transport=landscape,
         errors=errors,
+        properties=properties,
         ion=ion,
         notes=[note] if note else [],
     )

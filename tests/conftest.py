@@ -63,6 +63,28 @@ def small_models(obelix):
     }
 
 
+@pytest.fixture(scope="session")
+def tiny_property_models(mirror):
+    """Band-gap/modulus models fitted on 400 rows of each composition table (wiring only)."""
+    import pandas as pd
+
+    from ssenb.data import property_table
+    from ssenb.models import PropertyModel
+
+    out = {}
+    for name, target, col in (
+        ("pbe_gap", "band_gap_pbe", "band_gap_pbe_eV"),
+        ("log10_g", "log10_shear_modulus", "log10_G_VRH_GPa"),
+        ("log10_k", "log10_bulk_modulus", "log10_K_VRH_GPa"),
+    ):
+        t = property_table(name).reset_index().sample(400, random_state=1)
+        frame = pd.DataFrame({"formula": t["reduced_formula"], col: t[col]})
+        out[name] = PropertyModel(
+            target=target, n_estimators=20, n_models=2, random_state=0, n_jobs=1
+        ).fit(frame)
+    return out
+
+
 @pytest.fixture
 def fresh_python() -> Callable[..., str]:
     """Run code in a fresh interpreter (what a new kernel imports); its stdout.

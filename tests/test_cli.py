@@ -18,6 +18,9 @@ def test_report_is_a_self_contained_page(tmp_path):
     assert html.count("Plotly.newPlot") >= 4  # profile, two interfaces, phase diagram
     assert "0.69" in html and "4.21" in html
     assert "legacy MaterialsProjectCompatibility" in html
+    # band gap and moduli of Li3PO4 come from MP data, with the Monroe–Newman verdict
+    assert "Band gap and elastic moduli" in html and "[MP data (PBE)]" in html
+    assert "G / G_Li" in html and "Monroe–Newman" in html
 
 
 def test_report_bad_formula_is_a_clean_error(tmp_path, capsys):

@@ -24,6 +24,7 @@ RANK = {
     "widgets": 5,
     "report": 6,
     "pipeline": 6,  # thermo + a conductivity model -> decision table
+    "li_table": 6,  # screen + property models -> the multi-property table
     "cli": 7,
 }
 SHARED = {"errors", "keys", "results", "_decode", "_pareto", "batch", "_lazy", "__init__"}

@@ -210,3 +210,13 @@ def test_cli_candidates(tmp_path):
     table = pd.read_csv(out)
     assert table[K.INPUT].tolist() == ["Li3PS4", "LiF"]
     assert table[K.PARETO_RANK].tolist() == [2, 1]  # LiF: wider window, no reaction
+
+
+def test_candidates_carry_band_gap_and_moduli_with_sources():
+    from ssenb.pipeline import screen_candidates
+
+    t = screen_candidates(["Li3PS4", "Li3Xq"], progress=False).table
+    row = t.iloc[0]
+    assert row["band_gap_eV"] == 3.68 and row["band_gap_source"] == "experiment"
+    assert row["moduli_source"] == "MP data (DFT elastic tensor)" and row["G_over_G_Li"] > 2
+    assert t.iloc[1]["error"] and t["band_gap_eV"].isna().iloc[1]  # a failed row stays empty

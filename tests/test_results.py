@@ -37,6 +37,7 @@ MODEL_RESULTS = [
     "Explanation",
     "ConductivityPrediction",
     "MaterialSummary",
+    "MaterialProperties",
     "PolymerCVReport",
 ]
 
@@ -51,6 +52,10 @@ def _model_result(name, obelix, small_models):
         return cross_validate_conductivity(obelix, model=small, n_splits=2, progress=False)
     if name == "Explanation":
         return explain(small_models["composition"], obelix.head(5))
+    if name == "MaterialProperties":
+        from ssenb.models import material_properties
+
+        return material_properties("Li2O", predict=False)  # every value from data
     if name == "PolymerCVReport":
         from ssenb.data import load_polymer_electrolytes
         from ssenb.models import PolymerConductivityModel, cross_validate_polymer

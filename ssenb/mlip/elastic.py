@@ -35,7 +35,7 @@ import numpy as np
 from .. import keys as K
 from ..errors import InvalidInputError
 from ..results import Result, fmt_number
-from .potential import Potential, check_potential, check_structure, label
+from .potential import Potential, check_structure, cutoff_of, label
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,6 +47,15 @@ DEFAULT_STRAINS: tuple[float, ...] = (-0.01, -0.005, 0.005, 0.01)
 STRAIN_LIMITS = (1e-4, 0.05)
 #: largest cell (sites) elastic_moduli accepts: 25 relaxations of it must stay minutes on CPU
 MAX_ELASTIC_ATOMS = 64
+#: MAE of each potential in (log10 G, log10 K) (log10 GPa) on the moduli benchmark
+#: (benchmarks/potential_moduli.py; docs/electronic_mechanical.md), keyed by potential name
+POTENTIAL_LOG10_MAE: dict[str, tuple[float, float]] = {
+    "SevenNet 7net-0": (0.075, 0.074),  # 8 structures: 6 MP DFT + LiF, Li2O experiment
+    "CHGNet 0.3.0": (0.214, 0.145),  # the same 8
+}
+#: potential elastic_moduli uses when none is given: SevenNet-0 (benchmark above; its
+#: stress is smooth: fit rms 0.007 GPa on Li2O against CHGNet's 0.12)
+DEFAULT_POTENTIAL = "7net-0"
 #: Voigt order of the six strain/stress components
 VOIGT = ("xx", "yy", "zz", "yz", "xz", "xy")
 _PAIRS = ((0, 0), (1, 1), (2, 2), (1, 2), (0, 2), (0, 1))
@@ -120,6 +129,21 @@ class ElasticModuli(Result):
     def title(self) -> str:
         """Heading: the formula."""
         return f"Elastic moduli of {self.formula}"
+
+    def log10_uncertainty(self) -> tuple[float, float]:
+        """1σ of (log10 G, log10 K): the potential's benchmark MAE and the strain sensitivity.
+
+        The two add in quadrature; the sensitivity (GPa) enters relative to the modulus.
+        NaN when the potential was not benchmarked (:data:`POTENTIAL_LOG10_MAE`).
+        """
+        name = self.potential.split(" (")[0]  # "CHGNet 0.3.0", "SevenNet 7net-0"
+        mae_g, mae_k = POTENTIAL_LOG10_MAE.get(name, (math.nan, math.nan))
+        sens = self.strain_sensitivity_gpa if math.isfinite(self.strain_sensitivity_gpa) else 0.0
+        out = []
+        for mae, value in ((mae_g, self.shear_modulus_gpa), (mae_k, self.bulk_modulus_gpa)):
+            rel = math.log10(1 + sens / value) if value > 0 else math.nan
+            out.append(math.hypot(mae, rel))
+        return out[0], out[1]
 
     def summary(self) -> list[tuple[str, str]]:
         """Moduli (GPa), stability, noise, protocol and the potential."""
@@ -334,8 +358,9 @@ def elastic_moduli(
     structure : pymatgen Structure
         Ordered, at most :data:`MAX_ELASTIC_ATOMS` (64) sites.
     potential : Potential or str, optional
-        Default CHGNet 0.3.0 (:func:`ssenb.mlip.load_chgnet`); or a shipped potential's
-        name (``"7net-0"``: SevenNet-0).
+        Default :data:`DEFAULT_POTENTIAL` (SevenNet-0, the better of the shipped potentials
+        on the moduli benchmark, with a smooth stress); or a shipped potential's name
+        (``"chgnet"``) or any :class:`~ssenb.mlip.Potential`.
     strains : tuple of float
         Strain magnitudes applied to each of the six Voigt components (fraction, each
         between 1e-4 and 0.05 in size; at least two distinct values).
@@ -368,8 +393,10 @@ def elastic_moduli(
     >>> lif = Structure(Lattice.cubic(4.03), ["Li", "F"], [[0, 0, 0], [0.5, 0.5, 0.5]])
     >>> elastic_moduli(lif.get_primitive_structure()).shear_modulus_gpa  # doctest: +SKIP
     """
-    potential = check_potential(potential)
-    check_structure(structure)
+    from .sevennet import load_potential
+
+    potential = load_potential(DEFAULT_POTENTIAL if potential is None else potential)
+    check_structure(structure, cutoff_A=cutoff_of(potential))
     if len(structure) > MAX_ELASTIC_ATOMS:
         raise InvalidInputError(
             f"structure has {len(structure)} sites; elastic_moduli takes at most "
@@ -509,8 +536,10 @@ def _strained(structure: Structure, eps: np.ndarray) -> Structure:
 
 
 __all__ = [
+    "DEFAULT_POTENTIAL",
     "DEFAULT_STRAINS",
     "MAX_ELASTIC_ATOMS",
+    "POTENTIAL_LOG10_MAE",
     "STRAIN_LIMITS",
     "ElasticModuli",
     "born_stable",

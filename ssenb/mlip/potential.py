@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, cast, runtime_checkabl
 
 import numpy as np
 
-from ..errors import InvalidInputError, UnknownNameError, UnsupportedMaterialError
+from ..errors import InvalidInputError, UnsupportedMaterialError
 from ._extra import require
 
 if TYPE_CHECKING:
@@ -31,8 +31,6 @@ CONVENTIONS: tuple[str, ...] = ("MP2020-corrected", "raw")
 
 #: largest cell (sites) a single point or relaxation accepts; bounds the CPU time
 MAX_ATOMS = 200
-#: potentials that ship their weights in their wheel, by the name check_potential accepts
-POTENTIAL_NAMES: tuple[str, ...] = ("chgnet", "7net-0", "7net-l3i5")
 #: closer than this (Å) two atoms are one position counted twice (the shortest real
 #: bond, H-H, is 0.74 Å)
 MIN_DISTANCE_A = 0.5
@@ -94,9 +92,9 @@ def check_potential(potential: object) -> Potential:
 
     Parameters
     ----------
-    potential : Potential, str or None
-        None loads CHGNet 0.3.0 (:func:`load_chgnet`); a name in :data:`POTENTIAL_NAMES`
-        loads that shipped potential (``"chgnet"``, ``"7net-0"``, ``"7net-l3i5"``).
+    potential : Potential or None
+        None loads CHGNet 0.3.0 (:func:`load_chgnet`); a shipped potential by name:
+        :func:`ssenb.mlip.sevennet.load_potential`.
 
     Returns
     -------
@@ -106,20 +104,9 @@ def check_potential(potential: object) -> Potential:
     ------
     InvalidInputError
         When ``potential`` lacks the protocol's attributes or names an unknown convention.
-    UnknownNameError
-        A name that is not in :data:`POTENTIAL_NAMES`.
     """
-    if potential is None or potential == "chgnet":
+    if potential is None:
         return load_chgnet()
-    if isinstance(potential, str):
-        if potential not in POTENTIAL_NAMES:
-            raise UnknownNameError(
-                f"potential={potential!r} is unknown; use one of {', '.join(POTENTIAL_NAMES)} "
-                "or pass a Potential object"
-            )
-        from .sevennet import load_sevennet
-
-        return load_sevennet(potential)  # type: ignore[arg-type]  # checked just above
     if not isinstance(potential, Potential):
         raise InvalidInputError(
             f"potential={potential!r} does not follow ssenb.mlip.Potential: it needs name, "
@@ -386,7 +373,6 @@ __all__ = [
     "DEFAULT_CUTOFF_A",
     "MAX_ATOMS",
     "MIN_DISTANCE_A",
-    "POTENTIAL_NAMES",
     "CHGNetPotential",
     "Calculation",
     "EnergyConvention",

@@ -22,7 +22,14 @@ import numpy as np
 
 from ..errors import UnknownNameError, UnsupportedMaterialError
 from ._extra import require
-from .potential import Calculation, check_structure
+from .potential import (
+    Calculation,
+    Potential,
+    _finite,
+    check_potential,
+    check_structure,
+    load_chgnet,
+)
 
 if TYPE_CHECKING:
     from ase.calculators.calculator import Calculator
@@ -30,6 +37,8 @@ if TYPE_CHECKING:
 
 SevenNetModel = Literal["7net-0", "7net-l3i5"]
 SEVENNET_MODELS: tuple[str, ...] = get_args(SevenNetModel)
+#: potentials that ship their weights in their wheel, by the name load_potential accepts
+POTENTIAL_NAMES: tuple[str, ...] = ("chgnet", *SEVENNET_MODELS)
 
 
 class SevenNetPotential:
@@ -44,13 +53,14 @@ class SevenNetPotential:
 
     Examples
     --------
-    >>> pot = SevenNetPotential()  # doctest: +SKIP
-    >>> pot.energy_convention
+    >>> SevenNetPotential.energy_convention  # raw PBE: MP2020 corrections added once later
     'raw'
     """
 
     energy_convention = "raw"
     name = "SevenNet"
+    #: neighbour cutoff of the shipped checkpoints (Å)
+    cutoff_A = 5.0
 
     def __init__(self, model_name: str = "7net-0", *, device: str = "cpu") -> None:
         if model_name not in SEVENNET_MODELS:
@@ -67,7 +77,7 @@ class SevenNetPotential:
         self._known = frozenset(int(z) for z in self._calc.type_map)
 
     def _check(self, structure: Structure) -> None:
-        check_structure(structure)
+        check_structure(structure, cutoff_A=self.cutoff_A)
         bad = sorted(
             {el.symbol for el in structure.composition.elements if el.Z not in self._known}
         )
@@ -95,7 +105,7 @@ class SevenNetPotential:
 
         atoms = AseAtomsAdaptor.get_atoms(structure)
         atoms.calc = self._calc
-        energy = float(atoms.get_potential_energy())
+        energy = _finite(float(atoms.get_potential_energy()), structure)
         forces = np.asarray(atoms.get_forces(), dtype=float)
         stress = np.asarray(atoms.get_stress(voigt=False), dtype=float) / units.GPa
         return Calculation(energy_eV=energy, forces_eV_A=forces, stress_GPa=stress)
@@ -141,4 +151,47 @@ def load_sevennet(model_name: SevenNetModel = "7net-0") -> SevenNetPotential:
     return _SEVENNET[model_name]
 
 
-__all__ = ["SEVENNET_MODELS", "SevenNetModel", "SevenNetPotential", "load_sevennet"]
+def load_potential(potential: object) -> Potential:
+    """A potential from a shipped name (``"chgnet"``, ``"7net-0"``, ``"7net-l3i5"``) or as given.
+
+    Parameters
+    ----------
+    potential : Potential, str or None
+        None: CHGNet 0.3.0 (as :func:`~ssenb.mlip.potential.check_potential`).
+
+    Returns
+    -------
+    Potential
+
+    Raises
+    ------
+    UnknownNameError
+        A name that is not in :data:`POTENTIAL_NAMES`.
+
+    Examples
+    --------
+    >>> load_potential("mace")
+    Traceback (most recent call last):
+    ...
+    ssenb.errors.UnknownNameError: "potential='mace' is unknown; use one of chgnet, 7net-0, 7net-l3i5 or pass a Potential object"
+    """
+    if isinstance(potential, str):
+        if potential not in POTENTIAL_NAMES:
+            raise UnknownNameError(
+                f"potential={potential!r} is unknown; use one of {', '.join(POTENTIAL_NAMES)} "
+                "or pass a Potential object"
+            )
+        if potential == "chgnet":
+            return load_chgnet()
+        return load_sevennet(potential)  # type: ignore[arg-type]  # checked just above
+    return check_potential(potential)
+
+
+__all__ = [
+    "POTENTIAL_NAMES",
+    "SEVENNET_MODELS",
+    "SevenNetModel",
+    "SevenNetPotential",
+    "load_potential",
+    "load_sevennet",
+]

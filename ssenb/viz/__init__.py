@@ -7,6 +7,7 @@ from .interphase import coating_map, interphase_bands, interphase_table
 from .mlip import benchmark_hull_parity, benchmark_parity, doping_bars
 from .phase_diagram import hull_diagram
 from .polymer import conductivity_arrhenius, polymer_parity
+from .properties import property_map, property_parity
 from .publication import formula_html, publication_style
 from .screening import candidates_pareto, candidates_window_bars
 from .shap import shap_bar, shap_beeswarm, shap_dependence, shap_waterfall
@@ -40,6 +41,8 @@ __all__ = [
     "landscape_energy_profile",
     "landscape_pathway_3d",
     "polymer_parity",
+    "property_map",
+    "property_parity",
     "publication_style",
     "reaction_energy_curve",
     "reliability_figure",

@@ -15,6 +15,7 @@ _NAMES = {
     "Explorer": "explorer",
     "PhaseDiagramViewer": "phase_diagram",
     "PolymerExplorer": "polymer",
+    "PropertiesPanel": "properties_panel",
     "ShapExplorer": "shap",
     "WindowExplorer": "window",
 }
@@ -24,6 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .explorer import Explorer
     from .phase_diagram import PhaseDiagramViewer
     from .polymer import PolymerExplorer
+    from .properties_panel import PropertiesPanel
     from .shap import ShapExplorer
     from .window import WindowExplorer
 
@@ -40,6 +42,7 @@ __all__ = [
     "Explorer",
     "PhaseDiagramViewer",
     "PolymerExplorer",
+    "PropertiesPanel",
     "ShapExplorer",
     "WindowExplorer",
 ]

@@ -6,7 +6,8 @@ import pytest
 
 from ssenb.errors import UnknownNameError
 from ssenb.mlip.entries import mlip_entry
-from ssenb.mlip.potential import POTENTIAL_NAMES, Potential, check_potential
+from ssenb.mlip.potential import Potential
+from ssenb.mlip.sevennet import POTENTIAL_NAMES, load_potential
 
 
 @pytest.fixture(scope="session")
@@ -18,7 +19,7 @@ def sevennet():
 
 def test_unknown_names_list_the_shipped_ones():
     with pytest.raises(UnknownNameError, match="7net-0"):
-        check_potential("mace")
+        load_potential("mace")
     from ssenb.mlip.sevennet import SevenNetPotential
 
     with pytest.raises(UnknownNameError, match="7net-l3i5"):
