@@ -70,7 +70,8 @@ main_job() {
   python -m pytest -p no:cacheprovider --doctest-modules \
     ssenb/thermo ssenb/features ssenb/models ssenb/explain ssenb/results.py ssenb/summary.py \
     ssenb/report.py ssenb/batch.py ssenb/pipeline.py ssenb/widgets/window.py ssenb/mlip ssenb/widgets/doping.py ssenb/data ssenb/cli.py \
-    ssenb/transport ssenb/viz/transport.py ssenb/design
+    ssenb/transport ssenb/viz/transport.py ssenb/design ssenb/li_table.py ssenb/viz/properties.py \
+    ssenb/widgets/properties_panel.py
 }
 binder_env() {
   # .venv-binder, built from scratch as repo2docker builds it: the Python of runtime.txt,
