@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
     from pymatgen.core import Structure
 
-    from .models._inputs import Material
+    from .models import Material
     from .summary import MaterialSummary
     from .thermo import StabilityWindow
     from .thermo.sources import EntrySource
@@ -80,11 +80,14 @@ def build_report(
     predict : bool
         Include the conductivity prediction (fits the default model once, with progress).
     """
+    from .data.polymer_smiles import looks_like_polymer
     from .results import formula_html
     from .summary import summarize
     from .thermo import get_source
     from .viz import hull_diagram, reaction_energy_curve, window_profile
 
+    if isinstance(material, str) and looks_like_polymer(material):
+        return build_polymer_report(material, predict=predict)
     src = get_source(source)
     s = summarize(material, label=label, ion=ion, source=src, predict=predict)
     parts = [_head(s.formula), _overview(s)]
@@ -142,6 +145,71 @@ def build_report(
             f"<h2>{html.escape(key)}</h2><p class=err>Not computed: {html.escape(err)}</p>"
         )
     parts.append(_footer(src))
+    return "\n".join(parts) + "\n</body></html>\n"
+
+
+def build_polymer_report(
+    polymer: str,
+    *,
+    salt: str = "LiTFSI",
+    molality: float = 1.0,
+    predict: bool = True,
+    model: Any = None,
+) -> str:
+    """HTML text of a polymer electrolyte's page: its repeat unit, σ(T) and nearest data.
+
+    Why: ``ssenb report '*CCO*'`` must answer for a polymer what the inorganic page answers
+    for a crystal (does it conduct, how sure is that), from the same
+    :func:`ssenb.models.polymer_outlook.polymer_outlook` as the PolymerExplorer.
+
+    Parameters
+    ----------
+    polymer : str
+        Repeat-unit SMILES with two chain ends (``*CCO*`` is PEO).
+    salt : str
+        Li salt name of Bradford et al.'s data (default LiTFSI).
+    molality : float
+        mol salt per kg polymer.
+    predict : bool
+        False: the repeat unit only (no model is fitted).
+    model : PolymerConductivityModel, optional
+        Default: the session's default model (fitted once, ~10 s).
+    """
+    from . import keys as K
+    from .data.polymer_electrolytes import ZERO_CELSIUS_K
+    from .data.polymer_smiles import canonical_polymer
+    from .viz.polymer import repeat_unit_svg
+
+    canonical = canonical_polymer(polymer)  # a SMILES RDKit refuses stops here, by name
+    parts = [
+        _page_head(polymer, f"{html.escape(polymer)}: polymer electrolyte"),
+        f"<p>Repeat unit <code>{html.escape(canonical)}</code> with {html.escape(salt)} "
+        f"at {molality:g} mol/kg.</p>",
+        repeat_unit_svg(polymer),
+    ]
+    if predict:
+        from .models.polymer_outlook import polymer_outlook
+        from .viz import conductivity_arrhenius
+
+        out = polymer_outlook(polymer, salt=salt, molality=molality, model=model)
+        fig = conductivity_arrhenius(out.curve, measured=out.measured)
+        row = out.prediction.iloc[0]
+        parts += [
+            "<h2>Predicted conductivity σ(T)</h2>",
+            f"<p>At {out.temperature_K - ZERO_CELSIUS_K:.0f} °C: log<sub>10</sub> σ = "
+            f"{row[K.PREDICTION]:.2f} ± {row[K.PREDICTION_STD]:.2f} (S/cm); "
+            f"VTF B = {row[K.VTF_B]:.0f} K, T<sub>0</sub> = {row[K.VTF_T0]:.0f} K.</p>",
+            out.notes_html(),
+            fig.to_html(full_html=False, include_plotlyjs=True, default_height="480px"),
+            out.nearest_html(),
+        ]
+    parts.append(
+        "<hr><small>ssenb "
+        + html.escape(__version__)
+        + "; data: Bradford et al., ACS Cent. Sci. 9, 206 (2023), polymer electrolytes "
+        "(MIT); model: PolymerConductivityModel (VTF law per electrolyte, "
+        "docs/polymer_model.md).</small>"
+    )
     return "\n".join(parts) + "\n</body></html>\n"
 
 
@@ -230,12 +298,17 @@ def write_report(
 def _head(formula: str) -> str:
     from .results import formula_html
 
+    return _page_head(formula, f"{formula_html(formula)}: solid-electrolyte thermodynamics")
+
+
+def _page_head(title: str, heading_html: str) -> str:
+    """The page's head, style and first heading (one for every kind of report)."""
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<title>ssenb report: {html.escape(formula)}</title>
+<title>ssenb report: {html.escape(title)}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:980px;margin:2em auto;color:#222}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 10px;text-align:left}}
 .err{{color:#a00}} small{{color:#666}}</style></head><body>
-<h1>{formula_html(formula)}: solid-electrolyte thermodynamics</h1>"""
+<h1>{heading_html}</h1>"""
 
 
 def _window_text(win: StabilityWindow) -> str:

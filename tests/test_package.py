@@ -231,13 +231,7 @@ def test_the_cycle_finder_finds_a_circle():
 
 
 #: Private modules still imported across packages, each with the reason it waits.
-PRIVATE_IMPORTS_ALLOWED = {
-    # type aliases only (TYPE_CHECKING); ssenb.models is being restructured: export
-    # ModelInput and Material from ssenb.models there, then remove these
-    ("ssenb/explain/shap_values.py", "ssenb.models._inputs"),
-    ("ssenb/widgets/explorer.py", "ssenb.models._inputs"),
-    ("ssenb/report.py", "ssenb.models._inputs"),
-}
+PRIVATE_IMPORTS_ALLOWED: set[tuple[str, str]] = set()
 
 
 def test_no_module_imports_another_packages_private_module():

@@ -22,6 +22,20 @@ if TYPE_CHECKING:
 #: Bradford et al. mark the two chain ends with these atoms.
 BRADFORD_END_MARKERS = ("Cu", "Au")
 
+def looks_like_polymer(text: str) -> bool:
+    """True for a repeat-unit SMILES (chain ends ``*`` or ``[Cu]``/``[Au]``), never a formula.
+
+    Why: ``ssenb report`` takes a formula, a CIF path, an OBELiX id or a polymer; a
+    chemical formula holds neither ``*`` nor brackets, so the test cannot misread one.
+
+    Examples
+    --------
+    >>> looks_like_polymer("*CCO*"), looks_like_polymer("[Cu]CCO[Au]"), looks_like_polymer("Li3PS4")
+    (True, True, False)
+    """
+    return "*" in text or any(f"[{m}]" in text for m in BRADFORD_END_MARKERS)
+
+
 #: Known anions: name -> one SMILES (the name of the Li salt is "Li" + the anion name).
 #: Two SMILES of the same ion (perchlorate written with [Cl+3] and charge-separated
 #: oxygens, or with Cl=O bonds) both get the name; features use the first form.

@@ -15,7 +15,7 @@ from ..results import Result, fmt_number, html_table
 if TYPE_CHECKING:
     import shap
 
-    from ..models._inputs import ModelInput
+    from ..models import ModelInput
 
 
 @dataclass(frozen=True, eq=False)

@@ -28,6 +28,8 @@ _NAMES = {
     "get_target": "_targets",
     "register_target": "_targets",
     "MODEL_PRESETS": "_inputs",
+    "Material": "_inputs",
+    "ModelInput": "_inputs",
     "material_features": "_inputs",
     "register_model_preset": "_inputs",
     "load_model": "io",
@@ -48,7 +50,13 @@ _NAMES = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._inputs import MODEL_PRESETS, material_features, register_model_preset
+    from ._inputs import (
+        MODEL_PRESETS,
+        Material,
+        ModelInput,
+        material_features,
+        register_model_preset,
+    )
     from ._targets import TARGETS, Target, get_target, register_target
     from .conductivity import (
         SUPERIONIC_LOG10,
@@ -88,6 +96,8 @@ __all__ = [
     "CVReport",
     "ConductivityModel",
     "ConductivityPrediction",
+    "Material",
+    "ModelInput",
     "PolymerCVReport",
     "PolymerConductivityModel",
     "PropertyModel",

@@ -80,7 +80,9 @@ def screen(
     pandas.DataFrame
         One row per input, in input order: input, reduced_formula, chemsys, in_data,
         e_above_hull_eV_atom, reduction_V, oxidation_V, window_width_V (V), decomposition
-        (:class:`~ssenb.thermo.Decomposition`), error.
+        (:class:`~ssenb.thermo.Decomposition`), error. ``attrs["ion"]`` is the ion;
+        ``attrs["note"]`` names the materials that hold no such ion (no oxidation limit
+        for them: screen them with their own ion), when there are any.
 
     Examples
     --------
@@ -136,6 +138,9 @@ def screen(
         raise failures[min(failures)]  # the first failing input, whatever finished first
     table = pd.DataFrame(rows)
     table.attrs["ion"] = ion  # figures label their voltage axes from it (keys.table_ion)
+    note = missing_ion_note(table, ion)
+    if note:  # the ion is never applied silently to a material without it
+        table.attrs["note"] = note
     return table
 
 

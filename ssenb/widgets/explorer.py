@@ -22,7 +22,7 @@ from .window import WindowExplorer
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ..models._inputs import Material
+    from ..models import Material
     from ..thermo import InterfaceReactions
 
 TABS = ("Structure", "Conductivity", "Stability", "Window", "Interface", "Transport")

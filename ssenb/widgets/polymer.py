@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
-import numpy as np
 import pandas as pd
 import traitlets
 
@@ -19,9 +17,6 @@ if TYPE_CHECKING:
 
 #: The temperature slider's span, °C (the data cover -30 to 190 °C; beyond is flagged).
 T_SLIDER_C = (-60.0, 250.0)
-N_TEMPERATURES = 60
-N_NEAREST = 3
-MAX_POINTS = 150  # measured points drawn per nearest polymer
 
 
 class PolymerExplorer(w.VBox):
@@ -119,23 +114,10 @@ class PolymerExplorer(w.VBox):
         """The SHAP-by-family FigureWidget."""
         return self.shap_slot.figure
 
-    def _row(self, temperature_K: float) -> pd.DataFrame:
-        mw = float(self.mw.value)
-        return pd.DataFrame(
-            {
-                K.POLYMER: [self.polymer.value.strip()],
-                K.SALT: [self.salt.value],
-                K.SALT_SMILES: [self.salt_smiles[self.salt.value]],
-                K.MOLALITY: [np.nan if self.salt_smiles[self.salt.value] == "" else float(self.molality.value)],
-                K.MW: [mw if mw > 0 else np.nan],
-                K.TEMPERATURE_K: [temperature_K],
-            }
-        )  # fmt: skip
-
     def compute(self) -> None:
         """Redraw everything for the current controls (errors go to the status line)."""
         from ..explain.polymer import by_family, explain_polymer
-        from ..features.polymer import nearest_polymers
+        from ..models.polymer_outlook import polymer_outlook
         from ..viz import conductivity_arrhenius, shap_waterfall
         from ..viz.polymer import repeat_unit_svg
 
@@ -144,71 +126,33 @@ class PolymerExplorer(w.VBox):
         smiles = self.polymer.value.strip()
         with self.status.working(f"predicting σ(T) of {smiles} + {self.salt.value}"):
             self.drawing.value = repeat_unit_svg(smiles)
-            lo_c, hi_c = self.temperatures.value
-            t = np.linspace(lo_c, hi_c, N_TEMPERATURES) + ZERO_CELSIUS_K
-            mid = self._row(float(t[len(t) // 2]))
-            curve = self.model.predict_curve(mid, t)
-            curve["label"] = f"predicted: {self.salt.value}, {self.molality.value:g} mol/kg"
-            near = nearest_polymers(smiles, list(self.data[K.POLYMER].unique()), k=N_NEAREST)
-            measured = _measured(self.data, list(near[K.POLYMER]), self.salt.value)
-            frame = self.model.predict_frame(mid)
-            explanation = by_family(explain_polymer(self.model, mid))
+            out = polymer_outlook(
+                smiles,
+                salt=self.salt.value,
+                molality=float(self.molality.value),
+                mw=float(self.mw.value),
+                temperatures_C=self.temperatures.value,
+                model=self.model,
+                data=self.data,
+            )
+            frame = out.prediction
+            explanation = by_family(explain_polymer(self.model, out.inputs))
             self.curve_slot.draw(
-                lambda: conductivity_arrhenius(curve, measured=measured).update_layout(height=480)
+                lambda: conductivity_arrhenius(out.curve, measured=out.measured).update_layout(
+                    height=480
+                )
             )
             self.shap_slot.draw(lambda: shap_waterfall(explanation))
-            self.notes.value = _notes_html(frame)
-            self.nearest.value = _nearest_html(near, self.data)
+            self.notes.value = out.notes_html()
+            self.nearest.value = out.nearest_html()
             self.result = frame
             row = frame.iloc[0]
             self.status.info(
-                f"at {t[len(t) // 2] - ZERO_CELSIUS_K:.0f} °C: log10 σ = {row[K.PREDICTION]:.2f} "
-                f"± {row[K.PREDICTION_STD]:.2f} (S/cm); VTF B = {row[K.VTF_B]:.0f} K, "
-                f"T0 = {row[K.VTF_T0]:.0f} K"
+                f"at {out.temperature_K - ZERO_CELSIUS_K:.0f} °C: log10 σ = "
+                f"{row[K.PREDICTION]:.2f} ± {row[K.PREDICTION_STD]:.2f} (S/cm); "
+                f"VTF B = {row[K.VTF_B]:.0f} K, T0 = {row[K.VTF_T0]:.0f} K"
             )
         if self.result is None:
             self.curve_slot.clear("no prediction: see the message above")
             self.shap_slot.clear("")
             self.notes.value = ""
-
-
-def _measured(data: pd.DataFrame, polymers: list[str], salt: str) -> pd.DataFrame:
-    """Measured points of each polymer: with the chosen salt where it has any, at most 150."""
-    parts = []
-    for p in polymers:
-        rows = data[data[K.POLYMER] == p]
-        same = rows[rows[K.SALT] == salt]
-        rows = (same if len(same) else rows).head(MAX_POINTS)
-        parts.append(rows.assign(label=f"measured: {p} + {rows[K.SALT].iloc[0]}"))
-    return pd.concat(parts) if parts else data.head(0)
-
-
-#: What the band means and how far to trust it (docs/polymer_model.md, 10-fold polymer CV).
-BAND_NOTE = (
-    "The band is the spread of the model's bootstrap members, not the error to expect: "
-    "for polymers held out of training the mean absolute error is about 1 decade of σ "
-    "(polymer-grouped CV, docs/polymer_model.md)."
-)
-
-
-def _notes_html(frame: pd.DataFrame) -> str:
-    row = frame.iloc[0]
-    if row["in_domain"]:
-        domain = "<b>Domain:</b> like the training electrolytes."
-    else:
-        notes = html.escape(row["domain_notes"])
-        domain = f"<b>Domain:</b> <span style='color:#b00020'>{notes}</span>"
-    return f"{domain}<br><small>{html.escape(BAND_NOTE)}</small>"
-
-
-def _nearest_html(near: pd.DataFrame, data: pd.DataFrame) -> str:
-    counts = data[K.POLYMER].value_counts()
-    rows = "".join(
-        f"<tr><td><code>{html.escape(p)}</code></td><td>{d:.2f}</td><td>{int(counts.get(p, 0))}</td></tr>"
-        for p, d in zip(near[K.POLYMER], near["distance"], strict=True)
-    )
-    return (
-        "<b>Nearest polymers in the data</b> (their measurements are drawn above)"
-        "<table><tr><th>repeat unit</th><th>descriptor distance</th><th>measurements</th></tr>"
-        f"{rows}</table>"
-    )

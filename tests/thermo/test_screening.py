@@ -128,3 +128,9 @@ def test_dask_local_cluster_equals_serial(mp_table):
         pids = client.run(lambda: __import__("os").getpid())
     assert len(pids) == 2
     pd.testing.assert_frame_equal(serial, on_dask)
+
+
+def test_a_material_without_the_ion_is_named_in_the_table_note():
+    table = screen(["Li3PS4", "Na3PS4"], progress=False)
+    assert "Na3PS4" in table.attrs["note"] and "hold no Li" in table.attrs["note"]
+    assert "note" not in screen(["Li3PS4"], progress=False).attrs
