@@ -10,12 +10,14 @@ card: how many values of each property came from which source.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import keys as K
+from .errors import SsenbWarning
 
 HULL_SOURCE = "MP ~2019 snapshot (computed hull, legacy corrections)"
 SIGMA_SOURCE = "model (OBELiX composition, XGBoost ensemble)"
@@ -63,7 +65,7 @@ def li_property_table(
         band_gap_std_eV, band_gap_source, G_VRH_GPa, K_VRH_GPa, log10_G_VRH_std,
         log10_K_VRH_std, moduli_source, G_over_G_Li, monroe_newman_verdict,
         log10_sigma_pred, log10_sigma_std, log10_sigma_low, log10_sigma_high,
-        sigma_source, in_domain, error.
+        sigma_source, in_domain (every model that gave a value is in its domain), error.
 
     Examples
     --------
@@ -100,7 +102,12 @@ def li_property_table(
             from .models import default_model
 
             model = default_model("composition", progress=progress)
-        mean, std = model.predict(table[K.REDUCED_FORMULA].tolist(), return_std=True)
+        names = table[K.REDUCED_FORMULA].tolist()
+        with warnings.catch_warnings():  # the domain is a column here, not one warning
+            warnings.simplefilter("ignore", SsenbWarning)
+            mean, std = model.predict(names, return_std=True)
+        if hasattr(model, "applicability"):
+            in_domain = in_domain & model.applicability(names)["in_domain"].to_numpy(bool)
     table[K.PREDICTION] = mean
     table[K.PREDICTION_STD] = std
     table[K.LOG10_SIGMA_LOW] = mean - SIGMA_INTERVAL_STD * std

@@ -43,6 +43,7 @@ _FRAME = "@frame"
 _TOKEN = re.compile(r"[A-Za-z0-9().\[\]]+")
 _PART = re.compile(r"([A-Z][a-z]?|\(|\)|\[|\])(\d+(?:\.\d+)?)?")
 _NUMBER = re.compile(r"(?<=[A-Za-z)\]])(\d+(?:\.\d+)?)")
+_ION = re.compile(r"([A-Z][a-z]?)(\d)")  # one element and its charge, before a + or -
 
 
 def fmt_number(value: Any, unit: str = "", *, digits: int = 2, spread: Any = None) -> str:
@@ -219,13 +220,26 @@ def formula_html(text: str) -> str:
     'Li<sub>7</sub>P<sub>3</sub>S<sub>11</sub>'
     >>> formula_html("LiTi2(PO4)3 | NMC111")
     'LiTi<sub>2</sub>(PO<sub>4</sub>)<sub>3</sub> | NMC111'
+
+    An element with a charge is an ion (superscript), never a formula:
+
+    >>> formula_html("Si4+ on P5+, O2- in Li2S-P2S5")
+    'Si<sup>4+</sup> on P<sup>5+</sup>, O<sup>2-</sup> in Li<sub>2</sub>S-P<sub>2</sub>S<sub>5</sub>'
     """
     text = str(text)
     out, last = [], 0
     for m in _TOKEN.finditer(text):
+        if m.start() < last:  # the sign of an ion, already written
+            continue
         out.append(html.escape(text[last : m.start()]))
         word = m.group(0)
-        formula = _is_formula(word) and text[m.end() : m.end() + 1] not in ("/", "_")
+        after = text[m.end() : m.end() + 1]
+        ion = _ION.fullmatch(word) if after in ("+", "-") else None
+        if ion and _is_formula(word):  # an ion's charge: Si4+ -> Si<sup>4+</sup>
+            out.append(f"{ion.group(1)}<sup>{ion.group(2)}{after}</sup>")
+            last = m.end() + 1
+            continue
+        formula = _is_formula(word) and after not in ("/", "_")
         out.append(_NUMBER.sub(r"<sub>\1</sub>", word) if formula else html.escape(word))
         last = m.end()
     out.append(html.escape(text[last:]))

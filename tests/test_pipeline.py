@@ -9,6 +9,7 @@ import pytest
 from ssenb import keys as K
 from ssenb.errors import InvalidInputError
 from ssenb.pipeline import CandidateTable, pareto_rank, screen_candidates
+from ssenb.results import formula_html
 from ssenb.thermo import interface_reactions, phase_stability, stability_window
 
 SMALL = ["Li3PS4", "Li3InCl6", "Li10GeP2S12", "Li7La3Zr2O12", "LiF"]
@@ -65,7 +66,7 @@ def test_model_columns_and_result_convention(small):
     assert isinstance(small, CandidateTable)
     assert small.to_frame().equals(t)
     html = small._repr_html_()
-    assert "decision table" in html and "LiCoO2" in html
+    assert "decision table" in html and formula_html("LiCoO2") in html
     back = CandidateTable.from_dict(small.as_dict())
     pd.testing.assert_frame_equal(back.table, t, check_dtype=False)
 
@@ -195,11 +196,11 @@ def test_cli_screen_writes_a_ranked_table_and_never_overwrites(tmp_path, capsys)
     assert main(["screen", "LiF", "-q", "-o", str(out)]) == 2
     assert "exists" in capsys.readouterr().err
     assert out.read_text() == before
-    named = tmp_path / "named.csv"  # formulas you name keep your order, with their rank
+    named = tmp_path / "named.csv"  # formulas you name are ranked too, best first
     assert main(["screen", "Li3PS4", "LiF", "-q", "-o", str(named)]) == 0
     table = pd.read_csv(named)
-    assert table["input"].tolist() == ["Li3PS4", "LiF"]
-    assert table["rank"].tolist() == [2, 1]  # both on the hull; LiF's window is wider
+    assert table["input"].tolist() == ["LiF", "Li3PS4"]  # both on the hull; LiF's window wider
+    assert table["rank"].tolist() == [1, 2]
 
 
 def test_cli_candidates(tmp_path):

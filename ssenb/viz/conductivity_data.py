@@ -10,20 +10,24 @@ import plotly.graph_objects as go
 
 from .. import keys as K
 from ..errors import InvalidInputError
-from ._style import STABLE_COLOR, TEMPLATE
+from ._style import STABLE_COLOR, TEMPLATE, new_figure
 
 LOW_2SIGMA = "log10_sigma_low_2sigma"  # CVReport.predictions: calibrated 2σ interval
 HIGH_2SIGMA = "log10_sigma_high_2sigma"
 _SOURCE_COLORS = {"obelix": "#1f4e79", "liverpool": "#d9822b", "laskowski": "#2e8b57"}
 
 
-def conductivity_data_figure(card: Any, **kwargs: Any) -> go.Figure:
+def conductivity_data_figure(
+    card: Any, *, fig: go.Figure | None = None, **kwargs: Any
+) -> go.Figure:
     """Three panels of a conductivity data card: sources, temperatures, repeat scatter.
 
     Parameters
     ----------
     card : ConductivityDataCard
         From :func:`ssenb.data.conductivity_data_card`.
+    fig : plotly.graph_objects.Figure, optional
+        A figure made with ``make_subplots(rows=1, cols=3)`` to draw into (default: new).
     **kwargs
         Forwarded to the bar traces of the first panel.
 
@@ -43,15 +47,19 @@ def conductivity_data_figure(card: Any, **kwargs: Any) -> go.Figure:
                 f"expected a ConductivityDataCard (ssenb.data.conductivity_data_card()), "
                 f"not {type(card).__name__}"
             )
-    fig = make_subplots(
-        rows=1,
-        cols=3,
-        subplot_titles=(
-            "rows and new compositions per source",
-            "measurement temperature (°C)",
-            "repeats of one composition",
-        ),
-        horizontal_spacing=0.09,
+    fig = (
+        new_figure(fig)
+        if fig is not None
+        else make_subplots(
+            rows=1,
+            cols=3,
+            subplot_titles=(
+                "rows and new compositions per source",
+                "measurement temperature (°C)",
+                "repeats of one composition",
+            ),
+            horizontal_spacing=0.09,
+        )
     )
     src: pd.DataFrame = card.sources
     fig.add_bar(

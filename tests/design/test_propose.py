@@ -9,6 +9,7 @@ from pymatgen.io.cif import CifWriter
 
 from ssenb.design import mine_dopant_pairs, propose_substitutions, recall_at_k
 from ssenb.design.recall import dopant_ranks
+from ssenb.results import formula_html
 
 # formal charges written out by hand, not taken from the code under test
 LLZO = {"Li": 7, "La": 3, "Zr": 2, "O": 12}
@@ -91,7 +92,8 @@ def test_result_frame_html_and_json_round_trip():
     c = propose_substitutions("Li3PS4", dopants=["Ge", "Si"], top=5)
     back = type(c).from_dict(c.as_dict())
     pd.testing.assert_frame_equal(back.to_frame(), c.to_frame())
-    assert "Li3PS4" in c._repr_html_() and "Si4+ on P" in c._repr_html_()
+    html = c._repr_html_()
+    assert formula_html("Li3PS4") in html and "Si<sup>4+</sup> on P" in html  # an ion, not Si4
 
 
 # --- the recall mining rule -----------------------------------------------------------

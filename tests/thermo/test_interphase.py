@@ -4,6 +4,7 @@ import pytest
 
 from ssenb import keys as K
 from ssenb.errors import InvalidInputError
+from ssenb.results import formula_html
 from ssenb.thermo import interface_reactions
 from ssenb.thermo._hull import ion_voltage
 from ssenb.thermo.electronic import (
@@ -91,7 +92,7 @@ def test_default_range_runs_from_the_anode_to_the_cathodes_own_potential():
     assert all(c in K.COLUMNS for c in r.to_frame().columns)
     again = Interphase.from_dict(r.as_dict())
     assert again.verdict == r.verdict and again.table.shape == r.table.shape
-    assert "Li3PO4 | LiCoO2" in r._repr_html_()
+    assert formula_html("Li3PO4 | LiCoO2") in r._repr_html_()
 
 
 @pytest.mark.parametrize("ion", sorted(K.ION_CHARGES))
