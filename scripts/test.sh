@@ -96,7 +96,8 @@ side_job() {
   local start=$SECONDS
   binder_env || { echo "building the Binder environment failed" >&2; return 1; }
   echo "Binder environment built in $((SECONDS - start)) s"
-  cp -r tutorials notebooks "$nb_dir"/
+  # benchmarks/ too: a figure notebook reads its cached CV results there, as in a Binder checkout
+  cp -r tutorials notebooks benchmarks "$nb_dir"/
   local notebooks=("$nb_dir"/tutorials/*.ipynb "$nb_dir"/notebooks/*.ipynb)
   [ ${#notebooks[@]} -gt 0 ] || return 0
   (cd "$nb_dir" && "$ROOT/.venv-binder/bin/python" -m pytest -p no:cacheprovider --rootdir . \
