@@ -65,7 +65,7 @@ export SSENB_MODEL_DIR="$model_dir"
 # about the same length: they run side by side on two cores (the notebooks' output is
 # printed after). SSENB_CI_SERIAL=1 runs them one after the other instead.
 main_job() {
-  python -m pytest tests "$@" || return
+  python -m pytest tests --durations=10 "$@" || return
   # Examples in docstrings run offline
   python -m pytest -p no:cacheprovider --doctest-modules \
     ssenb/thermo ssenb/features ssenb/models ssenb/explain ssenb/results.py ssenb/summary.py \

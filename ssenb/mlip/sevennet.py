@@ -173,7 +173,7 @@ def load_potential(potential: object) -> Potential:
     >>> load_potential("mace")
     Traceback (most recent call last):
     ...
-    ssenb.errors.UnknownNameError: "potential='mace' is unknown; use one of chgnet, 7net-0, 7net-l3i5 or pass a Potential object"
+    ssenb.errors.UnknownNameError: potential='mace' is unknown; use one of chgnet, 7net-0, 7net-l3i5 or pass a Potential object
     """
     if isinstance(potential, str):
         if potential not in POTENTIAL_NAMES:
