@@ -210,7 +210,9 @@ def summarize(
 
     properties = attempt(
         "properties",
-        lambda: material_properties(comp, models=property_models, elastic=elastic, predict=predict),
+        lambda: material_properties(
+            comp, models=property_models, elastic=elastic, predict=predict, fit_models=False
+        ),  # a first result never waits minutes for a property model's first fit
     )
     landscape = None
     if transport and hasattr(thermo_input, "lattice"):

@@ -195,8 +195,14 @@ class MaterialProperties(Result):
         }
 
 
-def default_property_model(name: str, *, cache: bool = True) -> PropertyModel:
+def default_property_model(
+    name: str, *, cache: bool = True, fit: bool = True
+) -> PropertyModel | None:
     """The default composition model of ``"pbe_gap"``, ``"log10_g"`` or ``"log10_k"``.
+
+    ``fit=False`` returns None instead of fitting when the model is neither in memory nor
+    cached on disk: a first fit takes minutes on 2 cores (calibration and the domain's
+    nearest-neighbour table over thousands of compositions), too long for a first result.
 
     Fitted on first use on the composition table (:func:`ssenb.data.property_table`;
     the PBE gap on a seeded sample of :data:`GAP_SAMPLE` compositions) with
@@ -244,6 +250,8 @@ def default_property_model(name: str, *, cache: bool = True) -> PropertyModel:
             model = load_model(folder, expected=PropertyModel)
         except ModelFileError:
             model = None
+    if model is None and not fit:
+        return None
     if model is None:
         table = property_table(name).reset_index()  # type: ignore[arg-type]
         if name == "pbe_gap" and len(table) > GAP_SAMPLE:
@@ -266,8 +274,8 @@ def default_property_model(name: str, *, cache: bool = True) -> PropertyModel:
 
 
 def property_predictions(
-    materials: list[Any], *, models: dict[str, Any] | None = None
-) -> pd.DataFrame:
+    materials: list[Any], *, models: dict[str, Any] | None = None, fit: bool = True
+) -> pd.DataFrame | None:
     """Model predictions of the PBE gap (eV), log10 G and log10 K (log10 GPa) with 1σ.
 
     Parameters
@@ -277,6 +285,8 @@ def property_predictions(
         Fitted models by name (``"pbe_gap"``, ``"log10_g"``, ``"log10_k"``); missing ones
         are the defaults (:func:`default_property_model`). Features are computed once and
         shared by the three models when they share a preset.
+    fit : bool
+        Fit a default model that is not cached yet (minutes); False: return None then.
 
     Returns
     -------
@@ -285,7 +295,10 @@ def property_predictions(
         ``log10_G_VRH_GPa_pred``/``_std``, ``log10_K_VRH_GPa_pred``/``_std``, and
         ``in_domain`` (False when any model flags the material).
     """
-    chosen = {n: (models or {}).get(n) or default_property_model(n) for n in MODEL_TARGETS}
+    found = {n: (models or {}).get(n) or default_property_model(n, fit=fit) for n in MODEL_TARGETS}
+    if any(m is None for m in found.values()):
+        return None  # fit=False and a default model is not fitted yet
+    chosen: dict[str, Any] = found
     out: dict[str, Any] = {}
     in_domain = np.ones(len(materials), bool)
     shared: dict[str, tuple[pd.DataFrame, Any]] = {}
@@ -310,6 +323,7 @@ def material_properties(
     models: dict[str, Any] | None = None,
     elastic: Any = None,
     predict: bool = True,
+    fit_models: bool = True,
 ) -> MaterialProperties:
     """Band gap, G, K, G/G_Li and verdicts of one material, from the best source at hand.
 
@@ -324,6 +338,10 @@ def material_properties(
         log10 (``docs/electronic_mechanical.md``) and its strain sensitivity.
     predict : bool
         Fill what the data lack with the composition models (fitted on first use).
+    fit_models : bool
+        False: use a default model only when it is already fitted (in memory or cached on
+        disk); otherwise leave the value missing and say how to fit it (a first result,
+        e.g. the summary, must not wait minutes for a fit).
 
     Examples
     --------
@@ -363,8 +381,20 @@ def material_properties(
         if dg["n_entries"] > 1:
             notes.append(f"G: median of {dg['n_entries']} entries (polymorphs)")
     need_gap, need_mod = not math.isfinite(gap), not math.isfinite(log_g)
+    found_pred = None
     if predict and (need_gap or need_mod):
-        pred = property_predictions([comp], models=models).iloc[0]
+        found_pred = property_predictions([comp], models=models, fit=fit_models)
+        if found_pred is None:
+            notes.append(
+                "no data for the "
+                + ("band gap and moduli" if need_gap and need_mod else
+                   "band gap" if need_gap else "moduli")
+                + "; the composition models are not fitted yet: run "
+                "ssenb.models.default_property_model('pbe_gap' / 'log10_g' / 'log10_k') once "
+                "(minutes on 2 cores, then cached) to have them filled"
+            )  # fmt: skip
+    if found_pred is not None:
+        pred = found_pred.iloc[0]
         if not pred["in_domain"]:
             notes.append("outside a model's domain: treat model values as rough")
         if need_gap:
@@ -446,6 +476,7 @@ def properties_frame(
     if predict and need.any():
         rows = np.flatnonzero(need)
         pred = property_predictions([formulas[i] for i in rows], models=models)
+        assert pred is not None  # fit=True: a model is fitted when missing
         in_domain[rows] = pred["in_domain"].to_numpy(bool)
         g_rows = rows[~np.isfinite(gap[rows])]
         m_rows = rows[~has_mod[rows]]

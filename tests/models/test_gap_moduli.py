@@ -76,3 +76,12 @@ def test_batch_table_equals_the_single_material_path(tiny_models):
                 assert got == pytest.approx(value, rel=1e-9, nan_ok=True), (f, key)
             else:
                 assert got == value, (f, key)
+
+
+def test_a_first_result_never_waits_for_a_property_models_first_fit(tmp_path, monkeypatch):
+    monkeypatch.setenv("SSENB_MODEL_DIR", str(tmp_path))  # nothing fitted or cached here
+    monkeypatch.setattr("ssenb.models.gap_moduli._MEMO", {})
+    p = material_properties("Li7La3Zr2O12", fit_models=False)  # LLZO: no DFT elastic tensor
+    assert p.moduli_source == "none" and math.isnan(p.shear_modulus_gpa)
+    assert any("not fitted yet" in n and "default_property_model" in n for n in p.notes)
+    assert list(tmp_path.iterdir()) == []  # no model was fitted (nor written)
