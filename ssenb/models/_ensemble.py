@@ -27,7 +27,7 @@ from ._inputs import (
     is_material_input,
     material_features,
 )
-from ._params import Constraint, validate_params
+from ._params import BOOSTER_CONSTRAINTS, Constraint, validate_params
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -64,16 +64,7 @@ class _TreeEnsemble(BaseEstimator):
     #: Declared once, checked in ``fit`` (scikit-learn's ``_parameter_constraints`` idea).
     _parameter_constraints: ClassVar[dict[str, Constraint]] = {
         "preset": Constraint(check=check_model_preset),
-        "n_estimators": Constraint(int, 1, 100_000),
-        "learning_rate": Constraint(float, 0.0, 1.0, low_open=True),
-        "max_depth": Constraint(int, 1, 20),
-        "subsample": Constraint(float, 0.0, 1.0, low_open=True),
-        "colsample_bytree": Constraint(float, 0.0, 1.0, low_open=True),
-        "min_child_weight": Constraint(float, 0.0, 1e6),
-        "reg_lambda": Constraint(float, 0.0, 1e6),
-        "n_models": Constraint(int, 1, 1000),
-        "n_jobs": Constraint(int, -1, 4096, none=True, exclude=(0,)),
-        "random_state": Constraint(int, 0, 2**32 - 1, none=True),
+        **BOOSTER_CONSTRAINTS,
     }
 
     def __init__(

@@ -58,3 +58,19 @@ def validate_params(estimator: Any) -> None:
     owner = type(estimator).__name__
     for name, constraint in estimator._parameter_constraints.items():
         constraint.validate(name, getattr(estimator, name), owner)
+
+
+#: The XGBoost ensemble's parameters and their ranges, shared by every tree-ensemble
+#: estimator of ssenb (the property models and the polymer model): declared once.
+BOOSTER_CONSTRAINTS: dict[str, Constraint] = {
+    "n_estimators": Constraint(int, 1, 100_000),
+    "learning_rate": Constraint(float, 0.0, 1.0, low_open=True),
+    "max_depth": Constraint(int, 1, 20),
+    "subsample": Constraint(float, 0.0, 1.0, low_open=True),
+    "colsample_bytree": Constraint(float, 0.0, 1.0, low_open=True),
+    "min_child_weight": Constraint(float, 0.0, 1e6),
+    "reg_lambda": Constraint(float, 0.0, 1e6),
+    "n_models": Constraint(int, 1, 1000),
+    "n_jobs": Constraint(int, -1, 4096, none=True, exclude=(0,)),
+    "random_state": Constraint(int, 0, 2**32 - 1, none=True),
+}

@@ -25,7 +25,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from .. import keys as K
 from ..errors import InvalidInputError
 from ._domain import Domain
-from ._params import Constraint, validate_params
+from ._params import BOOSTER_CONSTRAINTS, Constraint, validate_params
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -118,16 +118,7 @@ class PolymerConductivityModel(RegressorMixin, BaseEstimator):
     _parameter_constraints: ClassVar[dict[str, Constraint]] = {
         "law": Constraint(check=_check_law),
         "t0_K": Constraint(float, 0.0, 400.0),
-        "n_estimators": Constraint(int, 1, 100_000),
-        "learning_rate": Constraint(float, 0.0, 1.0, low_open=True),
-        "max_depth": Constraint(int, 1, 20),
-        "subsample": Constraint(float, 0.0, 1.0, low_open=True),
-        "colsample_bytree": Constraint(float, 0.0, 1.0, low_open=True),
-        "min_child_weight": Constraint(float, 0.0, 1e6),
-        "reg_lambda": Constraint(float, 0.0, 1e6),
-        "n_models": Constraint(int, 1, 1000),
-        "n_jobs": Constraint(int, -1, 4096, none=True, exclude=(0,)),
-        "random_state": Constraint(int, 0, 2**32 - 1, none=True),
+        **BOOSTER_CONSTRAINTS,
     }
 
     def __init__(
