@@ -654,7 +654,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="The multi-property table of every Li compound of the offline MP ~2019 "
         "snapshot: hull distance and window (computed), band gap (experiment > MP PBE > "
         "model), G and K (MP DFT > model) with G/G_Li (Monroe-Newman), predicted log10 σ "
-        "with a ±2 std interval; a source column for each.",
+        "with its calibrated 2σ interval; a source column for each.",
     )
     tab.add_argument("--all-li", action="store_true", help="every Li compound (required)")
     tab.add_argument("--chemsys", help="only compounds within a system, e.g. Li-P-S")

@@ -190,8 +190,8 @@ MONROE_NEWMAN = "monroe_newman_verdict"  # plain-language verdict on dendrite su
 N_ENTRIES = "n_entries"  # rows of the data that share the composition (polymorphs)
 HULL_SOURCE = "hull_source"  # which hull data gave the hull distance and window
 SIGMA_SOURCE = "sigma_source"  # where the log10 sigma came from
-LOG10_SIGMA_LOW = "log10_sigma_low"  # prediction - 2 std (log10 S/cm)
-LOG10_SIGMA_HIGH = "log10_sigma_high"  # prediction + 2 std (log10 S/cm)
+LOG10_SIGMA_LOW = "log10_sigma_low"  # low end of the calibrated 2σ interval (log10 S/cm)
+LOG10_SIGMA_HIGH = "log10_sigma_high"  # high end of the calibrated 2σ interval (log10 S/cm)
 COLUMNS.update(
     {
         BAND_GAP_PBE: ("band gap, DFT (PBE)", "eV"),
@@ -211,8 +211,8 @@ COLUMNS.update(
         N_ENTRIES: ("entries sharing the composition", ""),
         HULL_SOURCE: ("source of the hull distance and window", ""),
         SIGMA_SOURCE: ("source of log₁₀ σ", ""),
-        LOG10_SIGMA_LOW: ("predicted log₁₀ σ − 2 std", "S/cm"),
-        LOG10_SIGMA_HIGH: ("predicted log₁₀ σ + 2 std", "S/cm"),
+        LOG10_SIGMA_LOW: ("predicted log₁₀ σ, 2σ interval low", "S/cm"),
+        LOG10_SIGMA_HIGH: ("predicted log₁₀ σ, 2σ interval high", "S/cm"),
     }
 )
 for _col in (BAND_GAP_PBE, BAND_GAP_EXPT, LOG10_G, LOG10_K):

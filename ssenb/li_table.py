@@ -21,8 +21,6 @@ from .errors import SsenbWarning
 
 HULL_SOURCE = "MP ~2019 snapshot (computed hull, legacy corrections)"
 SIGMA_SOURCE = "model (OBELiX composition, XGBoost ensemble)"
-#: the predicted interval is the prediction ± this many ensemble standard deviations
-SIGMA_INTERVAL_STD = 2.0
 
 
 def li_property_table(
@@ -75,6 +73,7 @@ def li_property_table(
     """
     from .data.mp_snapshot import snapshot_formulas
     from .models.gap_moduli import properties_frame
+    from .models.property import two_sigma_interval
     from .thermo import screen
 
     formulas = snapshot_formulas(within=within, contains=ion)
@@ -95,7 +94,7 @@ def li_property_table(
     )
     table = pd.concat([table, props.drop(columns="in_domain")], axis=1)
     in_domain = props["in_domain"].to_numpy(bool)
-    mean = std = np.full(len(table), np.nan)
+    mean = std = low = high = np.full(len(table), np.nan)
     if predict:
         model = (models or {}).get("composition")
         if model is None:
@@ -106,12 +105,13 @@ def li_property_table(
         with warnings.catch_warnings():  # the domain is a column here, not one warning
             warnings.simplefilter("ignore", SsenbWarning)
             mean, std = model.predict(names, return_std=True)
+            low, high = two_sigma_interval(model, names)
         if hasattr(model, "applicability"):
             in_domain = in_domain & model.applicability(names)["in_domain"].to_numpy(bool)
     table[K.PREDICTION] = mean
     table[K.PREDICTION_STD] = std
-    table[K.LOG10_SIGMA_LOW] = mean - SIGMA_INTERVAL_STD * std
-    table[K.LOG10_SIGMA_HIGH] = mean + SIGMA_INTERVAL_STD * std
+    table[K.LOG10_SIGMA_LOW] = low
+    table[K.LOG10_SIGMA_HIGH] = high
     table[K.SIGMA_SOURCE] = SIGMA_SOURCE if predict else "none"
     table["in_domain"] = in_domain
     table[K.ERROR] = screened[K.ERROR].to_numpy()
@@ -150,4 +150,4 @@ def li_table_card(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["property", "source", "n_compounds"])
 
 
-__all__ = ["HULL_SOURCE", "SIGMA_INTERVAL_STD", "li_property_table", "li_table_card"]
+__all__ = ["HULL_SOURCE", "li_property_table", "li_table_card"]

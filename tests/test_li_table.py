@@ -3,6 +3,7 @@
 import pytest
 
 from ssenb.cli import main
+from ssenb.errors import SsenbWarning
 from ssenb.li_table import li_property_table, li_table_card
 
 
@@ -26,9 +27,14 @@ def test_every_value_has_a_source(lips):
     assert set(lips["sigma_source"]) == {"model (OBELiX composition, XGBoost ensemble)"}
 
 
-def test_sigma_interval_is_two_std(lips):
-    width = lips["log10_sigma_high"] - lips["log10_sigma_low"]
-    assert width.to_numpy() == pytest.approx(4 * lips["log10_sigma_std"].to_numpy())
+def test_sigma_interval_is_the_models_calibrated_two_sigma_interval(lips, small_models):
+    # the same rule as a single prediction (predict_conductivity): the calibrated 2σ interval
+    names = lips["reduced_formula"].tolist()
+    with pytest.warns(SsenbWarning, match="outside"):  # the table has it in its in_domain column
+        low, high = small_models["composition"].predict_interval(names, 0.9545)
+    assert lips["log10_sigma_low"].to_numpy() == pytest.approx(low)
+    assert lips["log10_sigma_high"].to_numpy() == pytest.approx(high)
+    assert (lips["log10_sigma_low"] < lips["log10_sigma_pred"]).all()
 
 
 def test_data_card_counts_every_compound(lips):

@@ -149,15 +149,12 @@ def predict_conductivity(
     if isinstance(material, pd.Series):
         material = material.to_frame().T
     X = material if isinstance(material, pd.DataFrame) else [material]
-    from .property import TWO_SIGMA
+    from .property import two_sigma_interval
 
     with warnings.catch_warnings():  # the domain is reported in the result instead
         warnings.simplefilter("ignore", SsenbWarning)
         mean, std = model.predict(X, return_std=True)
-        if getattr(model, "calibration_", None) is not None:
-            low, high = (float(v[0]) for v in model.predict_interval(X, TWO_SIGMA))
-        else:
-            low = high = math.nan
+        low, high = (float(v[0]) for v in two_sigma_interval(model, X))
     domain = model.applicability(X).iloc[0]
     from ..data.materials import display_formula, to_composition
 

@@ -44,6 +44,20 @@ CALIBRATION_LEVELS = (0.5, ONE_SIGMA, 0.8, 0.9, TWO_SIGMA, 0.99)
 MIN_CALIBRATION_ROWS = 30
 
 
+def two_sigma_interval(model: Any, X: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(low, high) of the calibrated 2σ interval per material; NaN for an uncalibrated model.
+
+    The one rule for the interval every view shows (a single prediction, the Li table):
+    :meth:`PropertyModel.predict_interval` at :data:`TWO_SIGMA`, never mean ± 2 std, which
+    the conformal calibration does not promise.
+    """
+    if getattr(model, "calibration_", None) is None:
+        n = len(X)
+        return np.full(n, np.nan), np.full(n, np.nan)
+    low, high = model.predict_interval(X, TWO_SIGMA)
+    return np.asarray(low, float), np.asarray(high, float)
+
+
 def widening(ratio: np.ndarray) -> np.ndarray:
     """Interval factor from the domain distance ratio: 1 inside, the ratio beyond (never < 1)."""
     r = np.asarray(ratio, float)
