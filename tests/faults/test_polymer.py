@@ -93,3 +93,15 @@ def test_user_frame_is_not_modified(polymer_model):
     before = row.copy()
     polymer_model.predict_frame(row)
     pd.testing.assert_frame_equal(row, before)
+
+
+def test_the_outlook_refuses_an_unknown_salt_and_a_bad_temperature_range(
+    polymer_model, polymer_data
+):
+    from ssenb.models.polymer_outlook import polymer_outlook
+
+    with pytest.raises(InvalidInputError, match="not a salt of the data"):
+        polymer_outlook("*CCO*", salt="LiNotASalt", model=polymer_model, data=polymer_data)
+    for bad in ((100.0, 20.0), (float("nan"), 50.0), (20.0, 20.0)):
+        with pytest.raises(InvalidInputError, match="temperatures_C"):
+            polymer_outlook("*CCO*", temperatures_C=bad, model=polymer_model, data=polymer_data)
