@@ -9,11 +9,14 @@ Importing ``ssenb.mlip`` is light: torch and CHGNet load only when a potential i
    and places them on a hull computed with the same potential and corrections, with the
    benchmark's E_hull error as uncertainty; :meth:`DopingResult.entry_source` hands the result to
    :mod:`ssenb.thermo` (windows, interface reactions) as a user entry source.
-3. :func:`elastic_moduli` fits the elastic tensor from strained cells and gives the
+3. :func:`relax_many` and :func:`single_points` run many structures, one task each, on a
+   process pool or a Dask cluster (``executor=``), resumable from a checkpoint folder.
+4. :func:`elastic_moduli` fits the elastic tensor from strained cells and gives the
    Voigt–Reuss–Hill shear and bulk moduli (GPa) with a Born stability check.
 """
 
 from ..errors import MissingExtraError
+from .batch import relax_many, single_points
 from .benchmark import PotentialBenchmark, benchmark_potential
 from .cache import read_results, write_results
 from .elastic import ElasticModuli, elastic_moduli, vrh_moduli
@@ -41,6 +44,8 @@ __all__ = [
     "mlip_source",
     "read_results",
     "relax",
+    "relax_many",
+    "single_points",
     "substitute",
     "vrh_moduli",
     "write_results",
