@@ -129,11 +129,14 @@ def relax(
     target = FrechetCellFilter(atoms) if relax_cell else atoms
     opt = FIRE(target, logfile=None)
     converged = bool(opt.run(fmax=fmax, steps=steps))
+    energy = float(atoms.get_potential_energy())
+    max_force = float(np.linalg.norm(atoms.get_forces(), axis=1).max())
+    # detached: pymatgen would keep the calculator (and the torch model) on the structure,
+    # which then could not be pickled back from a worker or saved
+    atoms.calc = None
     final = AseAtomsAdaptor.get_structure(atoms)
     for prop in list(final.site_properties):  # magmoms, charges from the calculator (float32)
         final.remove_site_property(prop)
-    energy = float(atoms.get_potential_energy())
-    max_force = float(np.linalg.norm(atoms.get_forces(), axis=1).max())
     return Relaxation(
         structure=final,
         energy_eV=energy if converged else math.nan,
