@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from pymatgen.entries.computed_entries import ComputedEntry
 
 #: relax_many's energy column (eV/atom, the potential's own convention)
-E_POTENTIAL = "energy_potential_eV_atom"
+E_POTENTIAL = K.E_POTENTIAL
 HULL_METHOD = "hull_method"
 E_FORM_MAPPED = "e_form_mapped_eV_atom"
 #: columns taken from screen_candidates (window in V vs Li/Li⁺, reactions in eV/atom)
@@ -51,10 +51,8 @@ def relax_all(
     progress: bool,
 ) -> pd.DataFrame:
     """One row per structure: relaxed structure, energy (eV/atom, potential's own), converged."""
-    try:
-        from ..mlip import relax_many  # type: ignore[attr-defined]
-    except ImportError:  # TEMPORARY until the dpipe branch is merged
-        relax_many = _relax_loop
+    from ..mlip import relax_many
+
     return relax_many(
         list(structures),
         potential,
@@ -66,45 +64,6 @@ def relax_all(
         errors=errors,
         progress=progress,
     )
-
-
-def _relax_loop(
-    structures, potential, *, fmax, steps, relax_cell, executor, checkpoint, errors, progress
-):  # type: ignore[no-untyped-def]  # noqa: ANN001, ANN202
-    from ..mlip import relax
-    from ..mlip.potential import check_potential, label
-
-    pot = check_potential(potential)
-    rows = []
-    for s in structures:
-        r, failure = run_row(
-            lambda s=s: relax(s, pot, fmax=fmax, steps=steps, relax_cell=relax_cell), errors
-        )
-        if r is None:
-            rows.append(
-                {
-                    K.FORMULA: s.composition.reduced_formula,
-                    E_POTENTIAL: math.nan,
-                    K.CONVERGED: False,
-                    K.ERROR: failure,
-                    K.STRUCTURE: None,
-                    K.N_STEPS: 0,
-                }
-            )
-        else:
-            rows.append(
-                {
-                    K.FORMULA: s.composition.reduced_formula,
-                    E_POTENTIAL: r.energy_per_atom,
-                    K.CONVERGED: r.converged,
-                    K.ERROR: None if r.converged else "not converged",
-                    K.STRUCTURE: r.structure,
-                    K.N_STEPS: r.n_steps,
-                }
-            )
-    out = pd.DataFrame(rows)
-    out.attrs["potential"] = label(pot)
-    return out
 
 
 def e_hull(
@@ -237,8 +196,10 @@ def barriers(
     ok = [i for i, s in enumerate(structures) if s is not None]
     if not ok:
         return out
+    import inspect
+
     kwargs: dict[str, Any] = {"errors": errors, "progress": progress}
-    if executor is not None:
+    if executor is not None and "executor" in inspect.signature(migration_barriers).parameters:
         kwargs["executor"] = executor
     t = migration_barriers([structures[i] for i in ok], "Li", **kwargs)
     for j, i in enumerate(ok):
