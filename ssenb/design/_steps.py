@@ -73,7 +73,7 @@ def e_hull(
 
     Rows without a structure or energy get NaN and a reason.
     """
-    from ..mlip import mapped_e_hull, mapped_entries
+    from ..mlip import mapped_e_hull, mapped_entries  # type: ignore[attr-defined]
 
     ok = [i for i, (s, e) in enumerate(zip(structures, energies)) if s is not None and e == e]
     out = pd.DataFrame(index=range(len(structures)))
@@ -129,7 +129,7 @@ def thermo(
     tasks = [(i, f, e) for i, (f, e) in enumerate(zip(formulas, entries)) if e is not None]
     for task, result, lost in run_tasks(tasks, thermo_row, (cathode, errors), executor):
         i = task[0]
-        if lost is not None:
+        if lost is not None or result is None:
             out.loc[i, K.ERROR] = str(lost)
             continue
         values, failure = result
@@ -239,7 +239,8 @@ def properties(
     """Band gap (eV), G and K (GPa) with sources, from data or already-fitted models only."""
     from ..models.gap_moduli import material_properties
 
-    rows, notes = [], set()
+    rows: list[dict[str, Any]] = []
+    notes: set[str] = set()
     for f in formulas:
         if not f:
             rows.append({})

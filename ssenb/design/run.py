@@ -237,8 +237,10 @@ def design(
     check_errors(errors)
     check_executor(executor)
     _check_settings(top, max_atoms, n_orderings)
+    from pymatgen.core import Structure
+
     structure = read_host(host)
-    if not hasattr(structure, "lattice"):
+    if not isinstance(structure, Structure):
         raise InvalidInputError(
             f"host={host!r} is a formula: design relaxes structures; give an ordered "
             "pymatgen Structure or a CIF path (propose_substitutions ranks a formula)"
@@ -339,10 +341,30 @@ def _check_settings(top: int, max_atoms: int, n_orderings: int) -> None:
 
 
 def _input_key(structure: Structure, settings: tuple[float, int, bool]) -> str:
-    """What a relaxation depends on: the input cell (sha256) and the settings."""
-    from ..transport.batch import structure_key
+    """What a relaxation depends on: the input cell and the settings, as a sha256.
 
-    return f"{structure_key(structure, 'Li', 0.0)[:32]}:{settings[0]:g}:{settings[1]}:{settings[2]}"
+    Lattice lengths (Å) and angles (°), species and fractional positions rounded to 1e-4,
+    sites in sorted order, so a cell written to a CIF and read back (rotated, sites
+    reordered, 8 decimals) keeps its key.
+    """
+    import hashlib
+    import json
+
+    import numpy as np
+
+    lat = structure.lattice
+    payload = json.dumps(
+        [
+            np.round(lat.abc, 4).tolist(),
+            np.round(lat.angles, 4).tolist(),
+            sorted(
+                (str(site.species), *(np.round(site.frac_coords, 4) % 1.0).round(4).tolist())
+                for site in structure
+            ),
+            [float(settings[0]), int(settings[1]), bool(settings[2])],
+        ]
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
 def _relaxations(

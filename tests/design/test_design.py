@@ -90,7 +90,7 @@ def lco():
         ["Li", "Co", "O"],
         [[0, 0, 0], [0, 0, 0.5], [0, 0, 0.26]],
     )
-    return conv.get_primitive_structure()
+    return conv.get_primitive_structure().get_sorted_structure()  # Li, Co, O as a CIF lists them
 
 
 def run(host, **kw):
@@ -256,3 +256,48 @@ def test_bad_choices_are_refused_or_recorded(lco):
     assert "cannot be charge-balanced" in row[K.ERROR]
     with pytest.raises(InvalidInputError, match="cannot be charge-balanced"):
         run(lco, dopants=["F"], errors="raise")
+
+
+def test_design_report_shows_the_shortlist_and_its_caveats(result):
+    from ssenb.report_design import build_design_report
+
+    page = build_design_report(result, n_drawn=1)
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    for text in ("What the numbers rest on", "test mapping", "Flat 1.0", "Shortlist",
+                 "relaxed structure", "Li pathway", "Li interstitials"):  # fmt: skip
+        assert text in page, text
+    assert page.count("plotly.js v") <= 1  # embedded once
+
+
+def test_cli_design_writes_csv_and_report(result, lco, tmp_path, capsys):
+    from ssenb.cli import main
+    from ssenb.design import write_design
+
+    cif = tmp_path / "LiCoO2.cif"
+    lco.to(filename=str(cif))
+    saved = write_design(tmp_path / "run.json", result)
+    out, page = tmp_path / "d.csv", tmp_path / "d.html"
+    argv = ["design", str(cif), "--reuse", str(saved), "--dopants", "Ti,Al,Mg", "--sites", "Co",
+            "--fractions", "0.5", "--max-atoms", "8", "--orderings", "1", "--steps", "5",
+            "--no-model", "--draw", "0", "-o", str(out), "--report", str(page), "-q"]  # fmt: skip
+    assert main(argv) == 0
+    table = pd.read_csv(out)
+    assert len(table) == 6 and table["pareto_rank"].iloc[0] == 1
+    assert "What the numbers rest on" in page.read_text(encoding="utf-8")
+    assert "Pareto front" in capsys.readouterr().out
+    assert main(argv) == 2  # the CSV exists: refused, never overwritten
+    assert "add --force" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                "design",
+                "LiCoO2",
+                "-o",
+                str(tmp_path / "x.csv"),
+                "--report",
+                str(tmp_path / "x.html"),
+            ]
+        )
+        == 2
+    )
+    assert "is a formula" in capsys.readouterr().err
