@@ -66,6 +66,44 @@ def prescale(structure, potential):
     return out, best
 
 
+def report(potential: str) -> int:
+    """Print the leave-one-out benchmark of the shipped energies as a Markdown table."""
+    from ssenb.mlip.mapped_hull import mapped_scale, reference_energies
+
+    scale = mapped_scale(potential)
+    raw = reference_energies(potential)
+    seconds = raw["seconds"].astype(float)
+    print(
+        f"**{scale.potential}**: {scale.n_fit} structures in the fit, "
+        f"{scale.n_unconverged} relaxations not converged (left out); relaxation time per "
+        f"structure median {seconds.median():.1f} s, max {seconds.max():.0f} s "
+        f"(1 thread, shared CPU), {seconds.sum() / 60:.0f} min in all.\n"
+    )
+    print(
+        "| class | n | LOO E_hull MAE (signed) eV/atom | LOO MAE of E above hull (clipped at 0) |"
+    )
+    print("|---|---|---|---|")
+    for cls, mae in scale.mae.items():
+        print(f"| {cls} | {scale.n_benchmarked(cls)} | {mae:.3f} | {scale.mae_clipped[cls]:.3f} |")
+    print("\n| threshold | both stable | MLIP only (false +) | DFT only (false −) | neither |")
+    print("|---|---|---|---|---|")
+    for t, c in scale.confusion.items():
+        print(
+            f"| {t} meV/atom | {c['both']} | {c['mlip_only']} | {c['dft_only']} | {c['neither']} |"
+        )
+    t = scale.table[scale.table["benchmarked"]].copy()
+    t["err"] = t["e_form_loo_eV_atom"] - t["formation_energy_eV_atom"]
+    worst = t.reindex(t["err"].abs().sort_values(ascending=False).index).head(8)
+    print(
+        "\nlargest LOO errors (eV/atom): "
+        + ", ".join(
+            f"{f} ({s}) {e:+.3f}"
+            for f, s, e in zip(worst["formula"], worst["source"], worst["err"])
+        )
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from ssenb.mlip import relax
     from ssenb.mlip.potential import label
@@ -78,7 +116,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fmax", type=float, default=0.1, help="force criterion (eV/Å)")
     ap.add_argument("--steps", type=int, default=200, help="most optimizer steps")
     ap.add_argument("--limit", type=int, default=None, help="only the first N structures")
+    ap.add_argument(
+        "--report", action="store_true", help="print the fit's benchmark (no relaxation)"
+    )
     args = ap.parse_args(argv)
+    if args.report:
+        return report(args.potential)
 
     out = Path(
         args.out
