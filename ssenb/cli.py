@@ -350,8 +350,10 @@ def _design_host(text: str) -> Any:
     """A CIF path or an OBELiX id -> the host Structure; a formula is refused by design()."""
     from .report import resolve_material
 
+    import pandas as pd
+
     material, _ = resolve_material(text)
-    if hasattr(material, "columns"):  # an OBELiX row
+    if isinstance(material, pd.DataFrame):  # an OBELiX row
         structure = material["structure"].iloc[0]
         if structure is None or structure != structure:
             raise InvalidInputError(

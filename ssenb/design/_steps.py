@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 
 from .. import keys as K
 from ..batch import ErrorMode, failure_reason, run_row, run_tasks
+from ..mlip.mapped_hull import E_FORM_MAPPED, E_HULL_MAPPED, E_HULL_UNCERTAINTY, HULL_METHOD
 
 if TYPE_CHECKING:
     from pymatgen.core import Structure
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
 
 #: relax_many's energy column (eV/atom, the potential's own convention)
 E_POTENTIAL = K.E_POTENTIAL
-HULL_METHOD = "hull_method"
-E_FORM_MAPPED = "e_form_mapped_eV_atom"
 #: columns taken from screen_candidates (window in V vs Li/Li⁺, reactions in eV/atom)
 THERMO_COLUMNS = [
     K.REDUCTION_V,
@@ -71,9 +70,12 @@ def e_hull(
 ) -> tuple[pd.DataFrame, list[ComputedEntry | None]]:
     """E_hull (eV/atom) with its uncertainty and method, and each row's mapped entry.
 
-    Rows without a structure or energy get NaN and a reason.
+    :func:`ssenb.mlip.mapped_e_hull` (the potential's energies mapped onto the offline
+    snapshot's formation energies, uncertainty = the mapping's leave-one-out E_hull MAE of
+    the material's anion class). Rows without a structure or energy get NaN; a row the
+    mapping refuses (an element without reference structures) gets its reason.
     """
-    from ..mlip import mapped_e_hull, mapped_entries  # type: ignore[attr-defined]
+    from ..mlip import mapped_e_hull, mapped_entries
 
     ok = [i for i, (s, e) in enumerate(zip(structures, energies)) if s is not None and e == e]
     out = pd.DataFrame(index=range(len(structures)))
@@ -85,27 +87,24 @@ def e_hull(
     entries: list[ComputedEntry | None] = [None] * len(structures)
     if not ok:
         return out, entries
-    picked = [structures[i] for i in ok]
+    picked = [cast("Structure", structures[i]) for i in ok]
     e_ok = [float(energies[i]) for i in ok]
     table = mapped_e_hull(picked, e_ok, potential=potential)
     for j, i in enumerate(ok):
         row = table.iloc[j]
-        out.loc[i, E_FORM_MAPPED] = row["e_form_mapped_eV_atom"]
-        out.loc[i, K.E_HULL] = row["e_hull_eV_atom"]
-        out.loc[i, K.E_HULL_ERR] = row["e_hull_uncertainty_eV_atom"]
-        out.loc[i, HULL_METHOD] = str(row["hull_method"])
-        out.loc[i, K.DECOMPOSITION] = (
-            None if row["decomposition"] is None else str(row["decomposition"])
-        )
-        err = row["error"]
+        out.loc[i, E_FORM_MAPPED] = row[E_FORM_MAPPED]
+        out.loc[i, K.E_HULL] = row[E_HULL_MAPPED]
+        out.loc[i, K.E_HULL_ERR] = row[E_HULL_UNCERTAINTY]
+        out.loc[i, HULL_METHOD] = str(row[HULL_METHOD] or "")
+        dec = row[K.DECOMPOSITION]
+        out.loc[i, K.DECOMPOSITION] = None if dec is None or dec != dec else str(dec)
+        err = row[K.ERROR]
         out.loc[i, K.ERROR] = err if isinstance(err, str) and err else None
     good = [j for j, i in enumerate(ok) if out.loc[i, K.ERROR] is None]
-    if good:
-        made = mapped_entries(
-            [picked[j] for j in good], [e_ok[j] for j in good], potential=potential
-        )
-        for j, entry in zip(good, made):
-            entries[ok[j]] = entry
+    made = mapped_entries([picked[j] for j in good], [e_ok[j] for j in good], potential=potential)
+    for entry in made:  # entry ids are "mapped:<position in the list given>"
+        position = int(str(entry.entry_id).rsplit(":", 1)[1])
+        entries[ok[good[position]]] = entry
     return out, entries
 
 

@@ -181,7 +181,10 @@ def design(
     cathode : str
         Cathode of the interface reaction (default LiCoO2); the anode is Li metal.
     potential : Potential or str, optional
-        Default: :func:`ssenb.mlip.default_potential`.
+        A potential or a shipped name ("chgnet", "7net-0"); default: the one whose mapped
+        hull is best benchmarked for the host's anion class
+        (:func:`ssenb.mlip.default_potential`). The mapped hull needs its reference
+        energies (shipped for "chgnet").
     model : ConductivityModel, False or None
         Predicts log10 σ (S/cm) from the formula; None: the default model
         (:func:`ssenb.models.default_model`, fitted once and cached); False: no σ.
@@ -269,6 +272,12 @@ def design(
             f"{len(made)} structures to relax (over {MAX_STRUCTURES}); lower top or "
             "n_orderings, or split the run"
         )
+    if potential is None and reuse is not None:  # the cached run's potential
+        potential = _shipped_name(reuse.potential) or reuse.potential
+    elif potential is None:  # the potential whose mapped hull is best benchmarked here
+        from ..mlip import default_potential
+
+        potential = default_potential(structure.composition)
     relaxed, potential_label = _relaxations(
         made, potential, reuse, fmax=fmax, steps=steps, relax_cell=relax_cell,
         executor=executor, checkpoint=checkpoint, errors=errors, progress=progress,
@@ -276,8 +285,7 @@ def design(
     rows = _base_rows(jobs, made, relaxed)
     structures = list(rows.pop("_relaxed"))
     energies = rows[steps_.E_POTENTIAL].tolist()
-    pot_for_hull = potential if potential is not None else potential_label
-    hull, entries = steps_.e_hull(structures, energies, pot_for_hull)
+    hull, entries = steps_.e_hull(structures, energies, potential)
     _merge(rows, hull)
     formulas = [s.composition.reduced_formula if s is not None else None for s in structures]
     thermo = steps_.thermo(formulas, entries, cathode=cathode, executor=executor, errors=errors)
@@ -395,20 +403,23 @@ def _relaxations(
                 f"reuse={type(reuse).__name__}; pass a DesignResult (e.g. read_design(path))"
             )
         label = reuse.potential
-        if potential is not None and not isinstance(potential, str):
-            from ..mlip.potential import label as label_of
-
-            if label_of(potential) != reuse.potential:
-                raise InvalidInputError(
-                    f"reuse holds relaxations by {reuse.potential}, not {label_of(potential)}: "
-                    "one run uses one potential; drop reuse= or pass the same potential"
-                )
+        wanted = _label(potential)
+        if wanted and wanted != reuse.potential:
+            raise InvalidInputError(
+                f"reuse holds relaxations by {reuse.potential}, not {wanted}: one run uses "
+                "one potential; drop reuse= or pass the same potential"
+            )
         for (_, row), s in zip(reuse.table.iterrows(), reuse.structures):
             if isinstance(row.get(INPUT_KEY), str):
                 cached[row[INPUT_KEY]] = (row, s)
     todo = [i for i, k in enumerate(keys) if k not in cached]
     cols = [steps_.E_POTENTIAL, K.CONVERGED, K.N_STEPS, K.ERROR, "_relaxed"]
     out = pd.DataFrame(index=range(len(made)), columns=cols, dtype=object)
+    if todo and reuse is not None and potential == reuse.potential:
+        raise InvalidInputError(
+            f"{len(todo)} of the {len(made)} structures are not in reuse= (another host cell, "
+            "dopants, fractions or relaxation settings); pass potential= to relax them"
+        )
     if todo:
         fresh = steps_.relax_all(
             [made[i].structure for i in todo], potential, fmax=fmax, steps=steps,
@@ -435,6 +446,27 @@ def _relaxations(
             ]  # fmt: skip
     out[INPUT_KEY] = keys
     return out, label
+
+
+def _label(potential: Any) -> str:
+    """The label of a potential object or shipped name, without loading it ("" if unknown)."""
+    from ..errors import SsenbError
+    from ..mlip.mapped_hull import reference_energies
+    from ..mlip.potential import label
+
+    if not isinstance(potential, str):
+        return label(potential)
+    try:
+        return str(reference_energies(potential)["potential"].iloc[0])
+    except SsenbError:
+        return ""
+
+
+def _shipped_name(label: str) -> str:
+    """The shipped name ("chgnet") of a potential label, "" when none has it."""
+    from ..mlip.mapped_hull import SHIPPED
+
+    return next((name for name in SHIPPED if _label(name) == label), "")
 
 
 def _base_rows(jobs: list[Any], made: list[Any], relaxed: pd.DataFrame) -> pd.DataFrame:

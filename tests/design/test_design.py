@@ -66,9 +66,12 @@ def fake_entries(structures, energies, *, potential=None, source=None):
     from pymatgen.entries.computed_entries import ComputedEntry
 
     return [
-        ComputedEntry(s.composition, -1.5 * len(s), data={"energy_source": "Flat (mapped)"})
-        for s in structures
-    ]
+        ComputedEntry(
+            s.composition, -1.5 * len(s), data={"energy_source": "Flat (mapped)"},
+            entry_id=f"mapped:{i}",
+        )
+        for i, s in enumerate(structures)
+    ]  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -90,7 +93,8 @@ def lco():
         ["Li", "Co", "O"],
         [[0, 0, 0], [0, 0, 0.5], [0, 0, 0.26]],
     )
-    return conv.get_primitive_structure().get_sorted_structure()  # Li, Co, O as a CIF lists them
+    prim = conv.get_primitive_structure()
+    return Structure.from_str(prim.to(fmt="cif"), fmt="cif")  # as `ssenb design x.cif` reads it
 
 
 def run(host, **kw):
@@ -280,7 +284,7 @@ def test_cli_design_writes_csv_and_report(result, lco, tmp_path, capsys):
     argv = ["design", str(cif), "--reuse", str(saved), "--dopants", "Ti,Al,Mg", "--sites", "Co",
             "--fractions", "0.5", "--max-atoms", "8", "--orderings", "1", "--steps", "5",
             "--no-model", "--draw", "0", "-o", str(out), "--report", str(page), "-q"]  # fmt: skip
-    assert main(argv) == 0
+    assert main(argv) == 0, capsys.readouterr().err
     table = pd.read_csv(out)
     assert len(table) == 6 and table["pareto_rank"].iloc[0] == 1
     assert "What the numbers rest on" in page.read_text(encoding="utf-8")
@@ -301,3 +305,27 @@ def test_cli_design_writes_csv_and_report(result, lco, tmp_path, capsys):
         == 2
     )
     assert "is a formula" in capsys.readouterr().err
+
+
+def test_the_shipped_mapping_places_the_rows(lco, monkeypatch):
+    """The real mapped hull (CHGNet's shipped references), not the test's stand-in.
+
+    The flat potential carries CHGNet's label so the shipped CHGNet mapping applies; its
+    energies are not CHGNet's, so only the wiring is checked: each row's E_hull is what
+    mapped_e_hull gives for that relaxed structure and energy, with its method named.
+    """
+    import ssenb.mlip
+    from ssenb.mlip.mapped_hull import mapped_e_hull, mapped_entries
+
+    monkeypatch.setattr(ssenb.mlip, "mapped_e_hull", mapped_e_hull)
+    monkeypatch.setattr(ssenb.mlip, "mapped_entries", mapped_entries)
+    pot = FlatPotential()
+    pot.name, pot.version = "CHGNet", "0.3.0"
+    res = run(lco, potential=pot, dopants=["Al"], top=1)
+    t = res.table
+    assert list(t["candidate"]) == ["host", "Al3+ on Co 1/2 #1"] or set(t["candidate"]) == {
+        "host", "Al3+ on Co 1/2 #1"}  # fmt: skip
+    direct = mapped_e_hull(res.structures, [-4.0] * len(t), potential="chgnet")
+    assert t[K.E_HULL].tolist() == pytest.approx(direct["e_hull_eV_atom"].tolist())
+    assert t["hull_method"].str.contains("mapped onto MP ~2019").all()
+    assert (t[K.E_HULL_ERR] > 0).all()
