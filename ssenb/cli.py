@@ -348,9 +348,9 @@ def _split(text: str | None) -> list[str] | None:
 
 def _design_host(text: str) -> Any:
     """A CIF path or an OBELiX id -> the host Structure; a formula is refused by design()."""
-    from .report import resolve_material
-
     import pandas as pd
+
+    from .report import resolve_material
 
     material, _ = resolve_material(text)
     if isinstance(material, pd.DataFrame):  # an OBELiX row
