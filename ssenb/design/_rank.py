@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import keys as K
 from ..results import fmt_number
-from ._steps import HULL_METHOD, finite
+from ._steps import finite
 
 #: (column, "higher is better" sign, what it measures) of the Pareto rank
 OBJECTIVES = (
@@ -58,7 +58,7 @@ def reasons(table: pd.DataFrame, *, cathode: str, use_sigma: bool) -> list[str]:
             )
             parts.append(
                 f"E_hull {fmt_number(e, 'meV/atom', digits=0, spread=err)} "
-                f"({r[HULL_METHOD]}): {verdict}"
+                f"(± the hull method's benchmark MAE): {verdict}"
             )
         if finite(r[K.BARRIER_3D]) or r[K.BARRIER_3D] == math.inf:
             ref = (

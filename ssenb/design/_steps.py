@@ -173,11 +173,10 @@ def candidate_source(entries: Sequence[ComputedEntry], cathode: str = "") -> Any
     els = {el.symbol for e in entries for el in e.composition.elements} | {"Li"}
     if cathode:
         els |= {el.symbol for el in to_composition(cathode).elements}
-    potentials = sorted({str(e.data.get("energy_source", "MLIP")) for e in entries})
+    sources = sorted({str(e.data.get("energy_source", "MLIP")) for e in entries})
     return UserEntries(
         [*snap.entries(els), *entries],
-        name=f"{snap.name} + {len(entries)} candidate(s) from {', '.join(potentials)} "
-        "mapped onto its formation energies",
+        name=f"{snap.name} + {len(entries)} candidate(s): {'; '.join(sources)}",
         correction_scheme=snap.correction_scheme,
     )
 

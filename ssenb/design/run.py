@@ -67,6 +67,8 @@ class DesignResult(Result):
         Each row's entry on the snapshot's formation-energy scale (None where none).
     host, potential, cathode, model, hull_method : str
     notes : list of str
+    host_structure : Structure
+        The host cell as given (a cached run is rerun from it with ``reuse=``).
     """
 
     table: pd.DataFrame
@@ -78,6 +80,7 @@ class DesignResult(Result):
     model: str
     hull_method: str
     notes: list[str] = field(default_factory=list)
+    host_structure: Any = None
 
     _table = "table"
 
@@ -254,10 +257,8 @@ def design(
     )  # fmt: skip
     table = cands.table
     balanced = table[table[K.CHARGE_BALANCED]].head(top)
-    # a dopant you named that gives no candidate at all: one row saying why
-    refused = table[~table[K.CHARGE_BALANCED] & ~table[K.DOPANT].isin(set(balanced[K.DOPANT]))]
-    named = refused.drop_duplicates(K.DOPANT) if dopants is not None else table.iloc[:0]
-    chosen = pd.concat([balanced, named])
+    left_out = _left_out(table, balanced, top) if dopants else table.iloc[:0]
+    chosen = pd.concat([balanced, left_out]) if len(left_out) else balanced
     decorated = with_oxidation_states(structure)
     grid = tuple(float(f) for f in fractions) if fractions is not None else None
     jobs = [
@@ -334,7 +335,28 @@ def design(
         model=model_name,
         hull_method="; ".join(methods),
         notes=notes,
+        host_structure=structure,
     )
+
+
+def _left_out(table: pd.DataFrame, chosen: pd.DataFrame, top: int) -> pd.DataFrame:
+    """One row per dopant you named that gives no candidate here, saying why (not made)."""
+    rows = []
+    for dopant in dict.fromkeys(table[K.DOPANT]):
+        if dopant in set(chosen[K.DOPANT]):
+            continue
+        mine = table[table[K.DOPANT] == dopant]
+        ok = mine[mine[K.CHARGE_BALANCED]]
+        if len(ok):
+            row = ok.iloc[0].copy()
+            row[K.CHARGE_BALANCED] = False  # not made: below the cut
+            row[K.REASONS] = (
+                f"ranked {int(row[K.RANK])} by the proposer, below top={top}: raise top to make it"
+            )
+        else:
+            row = mine.iloc[0]
+        rows.append(row)
+    return pd.DataFrame(rows, columns=table.columns)
 
 
 def _check_settings(top: int, max_atoms: int, n_orderings: int) -> None:
@@ -531,7 +553,7 @@ def _model(model: Any, progress: bool) -> tuple[Any, str]:
             f"model={type(model).__name__} has no predict(); pass a fitted ConductivityModel, "
             "None (the default model) or False (no σ)"
         )
-    version = getattr(model, "data_version_", None) or "user data"
+    version = getattr(model, "data_version_", None) or "fitted by the caller"
     return model, f"{type(model).__name__} (preset {getattr(model, 'preset', '?')!r}), {version}"
 
 

@@ -150,7 +150,10 @@ def test_rows_carry_every_step_with_units_and_reasons(result):
     assert (ok["hull_method"] == "test mapping").all()
     al = ok[ok[K.DOPANT] == "Al"].iloc[0]
     assert al[K.E_HULL] == pytest.approx(0.010) and al[K.E_HULL_ERR] == 0.020
-    assert "E_hull 10 ± 20 meV/atom (test mapping): within its uncertainty" in al[K.REASONS]
+    assert (
+        "E_hull 10 ± 20 meV/atom (± the hull method's benchmark MAE): within its uncertainty"
+        in al[K.REASONS]
+    )
     for col in (K.WINDOW_WIDTH_V, K.ANODE_REACTION_ENERGY, K.CATHODE_REACTION_ENERGY):
         assert ok[col].notna().all()
     assert (ok[K.ANODE_REACTION_ENERGY] <= 0).all() and (ok[K.CATHODE_REACTION_ENERGY] <= 0).all()
