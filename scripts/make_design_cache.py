@@ -31,9 +31,7 @@ SETTINGS = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--out", default=str(ROOT / "tutorials" / "data" / "design_cache.json")
-    )
+    parser.add_argument("--out", default=str(ROOT / "tutorials" / "data" / "design_cache.json"))
     parser.add_argument("--force", action="store_true", help="overwrite an existing cache")
     parser.add_argument("-j", "--jobs", type=int, default=None, help="worker processes")
     args = parser.parse_args()
