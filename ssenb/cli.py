@@ -327,7 +327,7 @@ def _design(args: argparse.Namespace) -> int:
     )
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
-    frame = for_people(result.table.drop(columns=["input_key"]).astype({"pareto_rank": object}))
+    frame = for_people(result.table.drop(columns=["input_key"]))
     _write_new_csv(frame, args.output, args.force)
     print(f"wrote {args.output} ({len(frame)} rows, by Pareto rank; {PRECISION})")
     if args.save:

@@ -19,24 +19,26 @@ if TYPE_CHECKING:
 
 #: candidates drawn with their structure and pathway
 N_DRAWN = 3
-#: columns of the shortlist table, with units in their names
-SHORTLIST_COLUMNS = [
-    "pareto_rank",
-    "candidate",
-    "formula",
-    "n_atoms",
-    "e_above_hull_eV_atom",
-    "e_above_hull_uncertainty_eV_atom",
-    "window_width_V",
-    "anode_reaction_energy_eV_atom",
-    "cathode_reaction_energy_eV_atom",
-    "barrier_3d_eV",
-    "log10_sigma_pred",
-    "log10_sigma_low",
-    "log10_sigma_high",
-    "band_gap_eV",
-    "G_VRH_GPa",
-]
+#: grid spacing (Å) of the drawn landscapes: that of the barriers in the table
+BVSE_RESOLUTION = 0.2
+#: columns of the shortlist table and their headers (units in brackets)
+SHORTLIST_COLUMNS = {
+    "pareto_rank": "Pareto rank",
+    "candidate": "candidate",
+    "formula": "formula",
+    "n_atoms": "atoms",
+    "e_above_hull_eV_atom": "E_hull (eV/atom)",
+    "e_above_hull_uncertainty_eV_atom": "± (eV/atom)",
+    "window_width_V": "window (V)",
+    "anode_reaction_energy_eV_atom": "with Li (eV/atom)",
+    "cathode_reaction_energy_eV_atom": "with cathode (eV/atom)",
+    "barrier_3d_eV": "BVSE 3D (eV)",
+    "log10_sigma_pred": "log10 σ (S/cm)",
+    "log10_sigma_low": "2σ low",
+    "log10_sigma_high": "2σ high",
+    "band_gap_eV": "gap (eV)",
+    "G_VRH_GPa": "G (GPa)",
+}
 
 
 def build_design_report(result: DesignResult, *, n_drawn: int = N_DRAWN) -> str:
@@ -151,12 +153,13 @@ def _shortlist_html(result: DesignResult) -> str:
     t = result.table
     ranked = t[t["pareto_rank"].notna()]
     cols = [c for c in SHORTLIST_COLUMNS if c in ranked.columns]
-    frame = for_people(ranked[cols].astype({"pareto_rank": object}))
+    frame = for_people(ranked[cols]).rename(columns=SHORTLIST_COLUMNS)
     reasons = "".join(
         f"<li><b>{html.escape(str(r['candidate']))}</b>: {html.escape(str(r['reasons']))}</li>"
         for _, r in ranked.head(10).iterrows()
     )
-    return frame.to_html(index=False, na_rep="", border=0) + f"<h3>Why</h3><ul>{reasons}</ul>"
+    table = frame.to_html(index=False, na_rep="", border=0)
+    return f"<div style='overflow-x:auto;font-size:90%'>{table}</div><h3>Why</h3><ul>{reasons}</ul>"
 
 
 def _drawn(result: DesignResult, n: int) -> list[tuple[str, Any, str]]:
@@ -178,7 +181,7 @@ def _drawn(result: DesignResult, n: int) -> list[tuple[str, Any, str]]:
         name = str(t.loc[i, "candidate"])
         out.append((f"{name}: relaxed structure", structure_3d(s), ""))
         try:
-            land = migration_landscape(s, "Li")
+            land = migration_landscape(s, "Li", resolution=BVSE_RESOLUTION)
         except SsenbError as err:
             out.append(
                 (
@@ -195,13 +198,12 @@ def _drawn(result: DesignResult, n: int) -> list[tuple[str, Any, str]]:
 def _all_rows(result: DesignResult) -> str:
     from .results import for_people
 
-    frame = for_people(
-        result.table.drop(columns=["input_key"], errors="ignore").astype({"pareto_rank": object})
-    )
+    frame = for_people(result.table.drop(columns=["input_key"], errors="ignore"))
     return (
         "<details><summary>Every row (with the ones that failed and why)</summary>"
+        "<div style='overflow-x:auto;font-size:80%'>"
         + frame.to_html(index=False, na_rep="", border=0)
-        + "</details>"
+        + "</div></details>"
     )
 
 
