@@ -21,10 +21,9 @@ import hashlib
 import json
 import math
 import os
-import pickle
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Executor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -32,6 +31,7 @@ from .. import keys as K
 from ..batch import (
     CheckpointStore,
     ErrorMode,
+    capture_row,
     check_errors,
     check_executor,
     failure_reason,
@@ -39,7 +39,7 @@ from ..batch import (
 )
 from ..errors import InvalidInputError, SsenbError
 from .potential import Potential, _finite, check_structure, cutoff_of, label
-from .relaxation import check_relax_settings, not_converged_reason, relax
+from .relaxation import Relaxation, check_relax_settings, not_converged_reason, relax
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -340,17 +340,20 @@ def _relax_task(
 ) -> tuple[dict[str, Any], Exception | None]:
     """One structure relaxed (in a worker or here): its row, and its exception if it raised.
 
-    The row policy of :func:`ssenb.batch.run_row`, with the exception kept so that it
-    travels back from a worker (as :func:`ssenb.thermo.screening.over_groups` does):
-    any ``Exception`` is the row's failure; Ctrl-C is not caught.
+    The row policy of :func:`ssenb.batch.capture_row`: the failure travels back from a
+    worker as a value; Ctrl-C is not caught.
     """
     _, structure = task
     fmax, steps, relax_cell = settings
-    try:
+
+    def work() -> Relaxation:
         pot = load_spec(spec, expected)
-        r = relax(structure, pot, fmax=fmax, steps=steps, relax_cell=relax_cell)
-    except Exception as err:  # BaseException (Ctrl-C, exit) is not caught: it stops
-        return _failed_row(structure, failure_reason(err), expected), _portable(err)
+        return relax(structure, pot, fmax=fmax, steps=steps, relax_cell=relax_cell)
+
+    r, err = capture_row(work)
+    if err is not None:
+        return _failed_row(structure, failure_reason(err), expected), err
+    r = cast("Relaxation", r)
     return {
         K.FORMULA: r.structure.composition.reduced_formula,
         K.N_ATOMS: len(r.structure),
@@ -369,22 +372,26 @@ def _single_task(
 ) -> tuple[dict[str, Any], Exception | None]:
     """One single point (in a worker or here): its row, and its exception if it raised."""
     _, structure = task
-    try:
+
+    def work() -> dict[str, Any]:
         pot = load_spec(spec, expected)
         check_structure(structure, cutoff_A=cutoff_of(pot))
         calc = pot.calculate(structure)
         energy = _finite(float(calc.energy_eV), structure)
         forces = np.asarray(calc.forces_eV_A, dtype=float)
-    except Exception as err:  # the row policy: Ctrl-C is not an Exception
-        return _failed_row(structure, failure_reason(err), expected), _portable(err)
-    return {
-        K.FORMULA: structure.composition.reduced_formula,
-        K.N_ATOMS: len(structure),
-        K.E_POTENTIAL: energy / len(structure),
-        K.MAX_FORCE: float(np.linalg.norm(forces, axis=1).max()) if len(forces) else 0.0,
-        K.POTENTIAL: expected,
-        K.ERROR: None,
-    }, None
+        return {
+            K.FORMULA: structure.composition.reduced_formula,
+            K.N_ATOMS: len(structure),
+            K.E_POTENTIAL: energy / len(structure),
+            K.MAX_FORCE: float(np.linalg.norm(forces, axis=1).max()) if len(forces) else 0.0,
+            K.POTENTIAL: expected,
+            K.ERROR: None,
+        }
+
+    row, err = capture_row(work)
+    if err is not None:
+        return _failed_row(structure, failure_reason(err), expected), err
+    return cast("dict[str, Any]", row), None
 
 
 def _failed_row(item: Any, reason: str, expected: str) -> dict[str, Any]:
@@ -401,15 +408,6 @@ def _failed_row(item: Any, reason: str, expected: str) -> dict[str, Any]:
         K.ERROR: reason,
         K.STRUCTURE: None,
     }
-
-
-def _portable(err: Exception) -> Exception:
-    """``err`` if it survives pickling (to travel back from a worker), else its reason."""
-    try:
-        pickle.loads(pickle.dumps(err))
-    except Exception:
-        return SsenbError(failure_reason(err))
-    return err
 
 
 def _normalise(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
