@@ -86,7 +86,7 @@ def _screen(items, errors):
 
 
 def _candidates(items, errors):
-    from ssenb.pipeline import screen_candidates
+    from ssenb.design import screen_candidates
 
     return screen_candidates(items, errors=errors, progress=False).table
 
@@ -163,14 +163,14 @@ CASES = [
         _interrupt("ssenb.thermo.screening._screen_row"),
     ),
     Case(
-        "pipeline.screen_candidates",
+        "design.screen_candidates",
         _candidates,
         ("Li3PS4", "LiF"),
         "Xx2O",
         r"^InvalidInputError: .*Xx",
         "Xx",
         K.ANODE_REACTION_ENERGY,
-        _interrupt("ssenb.pipeline._mixing_row"),
+        _interrupt("ssenb.design.pipeline._mixing_row"),
     ),
     Case(
         "transport.migration_barriers",
