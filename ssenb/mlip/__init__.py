@@ -10,7 +10,8 @@ Importing ``ssenb.mlip`` is light: torch and CHGNet load only when a potential i
    benchmark's E_hull error as uncertainty; :meth:`DopingResult.entry_source` hands the result to
    :mod:`ssenb.thermo` (windows, interface reactions) as a user entry source.
 3. :func:`relax_many` and :func:`single_points` run many structures, one task each, on a
-   process pool or a Dask cluster (``executor=``), resumable from a checkpoint folder.
+   process pool or a Dask cluster (``executor=``), resumable from a checkpoint folder;
+   :func:`orderings_many` enumerates the orderings of many hosts the same way.
 4. :func:`elastic_moduli` fits the elastic tensor from strained cells and gives the
    Voigt–Reuss–Hill shear and bulk moduli (GPa) with a Born stability check.
 """
@@ -21,6 +22,7 @@ from .benchmark import PotentialBenchmark, benchmark_potential
 from .cache import read_results, write_results
 from .elastic import ElasticModuli, elastic_moduli, vrh_moduli
 from .entries import mlip_entry, mlip_source
+from .orderings import OrderingRequest, orderings_many
 from .potential import Calculation, CHGNetPotential, Potential, load_chgnet
 from .relaxation import Relaxation, relax
 from .sevennet import SevenNetPotential, load_sevennet
@@ -32,6 +34,7 @@ __all__ = [
     "DopingResult",
     "ElasticModuli",
     "MissingExtraError",
+    "OrderingRequest",
     "Potential",
     "PotentialBenchmark",
     "Relaxation",
@@ -42,6 +45,7 @@ __all__ = [
     "load_sevennet",
     "mlip_entry",
     "mlip_source",
+    "orderings_many",
     "read_results",
     "relax",
     "relax_many",
