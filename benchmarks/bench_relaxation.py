@@ -13,7 +13,10 @@ side in one run, it prints for each potential:
 - that both runs gave the same table (they must: the same relaxations, in input order);
 - seconds per relaxation and per atom·step on one core, the numbers the cost sketch of a
   10,000-candidate run in docs/design.md ("Performance") starts from;
-- the BVSE barrier (``ssenb.transport.migration_barriers``) seconds per relaxed cell.
+- the BVSE barrier (``ssenb.transport.migration_barriers``) seconds per relaxed cell;
+- the CPU cost of a step on a cell of the size ``ssenb.mlip.substitute`` relaxes (the
+  LiCoO2 cell 2x2x2, 32 sites, ``--supercell-steps`` FIRE steps): a small cell's cost per
+  atom·step is mostly fixed per-step overhead, so the cost sketch uses this one.
 
 Run: SSENB_DATA_DIR=../shared/data OMP_NUM_THREADS=1 \
      python benchmarks/bench_relaxation.py [--copies 3] [--steps 100] [--potentials chgnet 7net-0]
@@ -39,6 +42,9 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=100, help="most FIRE steps each")
     parser.add_argument("--fmax", type=float, default=0.05, help="eV/Å")
     parser.add_argument("--potentials", nargs="+", default=["chgnet", "7net-0"])
+    parser.add_argument(
+        "--supercell-steps", type=int, default=5, help="FIRE steps timed on the 32-site cell"
+    )
     args = parser.parse_args()
 
     import pandas as pd
@@ -67,9 +73,23 @@ def main() -> None:
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
     )
     settings = {"fmax": args.fmax, "steps": args.steps, "progress": False}
+    big = by_id[CELLS[0]].structure * (2, 2, 2)
+    big.perturb(0.05, seed=0)
     for name in args.potentials:
         pot = load_potential(name)
-        relax_many(cells[:1], pot, fmax=args.fmax, steps=2, progress=False)  # warm, untimed
+        relax_many(cells[:1] or [big], pot, fmax=args.fmax, steps=2, progress=False)  # warm
+        if args.supercell_steps:
+            n = args.supercell_steps
+            run, _, big_cpu = _timed(
+                lambda p=pot, n=n: relax_many([big], p, fmax=1e-6, steps=n, progress=False)
+            )
+            work = len(big) * int(run[K.N_STEPS].iloc[0])
+            print(
+                f"\n{run[K.POTENTIAL].iloc[0]}: {len(big)} sites, {work // len(big)} steps: "
+                f"{big_cpu:.1f} CPU s, {big_cpu / work * 1000:.2f} CPU ms per atom·step"
+            )
+        if not cells:
+            continue
         one, one_s, one_cpu = _timed(lambda p=pot: relax_many(cells, p, **settings))
         pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"))
         pool.submit(int).result()  # the workers exist (forked, model loaded) before the clock
