@@ -106,8 +106,10 @@ def relax_many(
         Folder where each finished row is written as it arrives. Run again with the same
         folder, inputs and settings, and only the rows not written yet are computed (a
         row lost with its worker is not written, so it is retried); the result equals an
-        uninterrupted run bit for bit. The folder must be new, empty or a checkpoint of
-        this very run: nothing else is overwritten.
+        uninterrupted run bit for bit. A row that failed (its relaxation raised, or did
+        not converge) is written as it is and not retried; delete its ``row_*.csv`` file
+        to retry it. The folder must be new, empty or a checkpoint of this very run:
+        nothing else is overwritten.
     errors : {"record", "raise"}
         "record": a structure whose relaxation raises gets NaN and a reason in ``error``
         (the row policy of :func:`ssenb.batch.run_row`); "raise": stop at it.
