@@ -10,7 +10,8 @@ Importing ``ssenb.mlip`` is light: torch and CHGNet load only when a potential i
    benchmark's E_hull error as uncertainty; :meth:`DopingResult.entry_source` hands the result to
    :mod:`ssenb.thermo` (windows, interface reactions) as a user entry source.
 3. :func:`relax_many` and :func:`single_points` run many structures, one task each, on a
-   process pool or a Dask cluster (``executor=``), resumable from a checkpoint folder.
+   process pool or a Dask cluster (``executor=``), resumable from a checkpoint folder;
+   :func:`orderings_many` enumerates the orderings of many hosts the same way.
 4. :func:`mapped_e_hull` places a new structure's potential energy against the offline
    MP ~2019 snapshot hull, through elemental references fitted on reference structures
    (:mod:`ssenb.mlip.reference_set`), with the leave-one-out E_hull MAE as uncertainty
@@ -34,6 +35,7 @@ from .mapped_hull import (
     mapped_scale,
     mapped_source,
 )
+from .orderings import OrderingRequest, orderings_many
 from .potential import Calculation, CHGNetPotential, Potential, load_chgnet
 from .relaxation import Relaxation, relax
 from .sevennet import SevenNetPotential, load_sevennet
@@ -46,6 +48,7 @@ __all__ = [
     "ElasticModuli",
     "MappedScale",
     "MissingExtraError",
+    "OrderingRequest",
     "Potential",
     "PotentialBenchmark",
     "Relaxation",
@@ -61,6 +64,7 @@ __all__ = [
     "mapped_source",
     "mlip_entry",
     "mlip_source",
+    "orderings_many",
     "read_results",
     "relax",
     "relax_many",

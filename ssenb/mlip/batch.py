@@ -21,10 +21,9 @@ import hashlib
 import json
 import math
 import os
-import pickle
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Executor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -32,6 +31,7 @@ from .. import keys as K
 from ..batch import (
     CheckpointStore,
     ErrorMode,
+    capture_row,
     check_errors,
     check_executor,
     failure_reason,
@@ -39,7 +39,7 @@ from ..batch import (
 )
 from ..errors import InvalidInputError, SsenbError
 from .potential import Potential, _finite, check_structure, cutoff_of, label
-from .relaxation import check_relax_settings, not_converged_reason, relax
+from .relaxation import Relaxation, check_relax_settings, not_converged_reason, relax
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -106,8 +106,10 @@ def relax_many(
         Folder where each finished row is written as it arrives. Run again with the same
         folder, inputs and settings, and only the rows not written yet are computed (a
         row lost with its worker is not written, so it is retried); the result equals an
-        uninterrupted run bit for bit. The folder must be new, empty or a checkpoint of
-        this very run: nothing else is overwritten.
+        uninterrupted run bit for bit. A row that failed (its relaxation raised, or did
+        not converge) is written as it is and not retried; delete its ``row_*.csv`` file
+        to retry it. The folder must be new, empty or a checkpoint of this very run:
+        nothing else is overwritten.
     errors : {"record", "raise"}
         "record": a structure whose relaxation raises gets NaN and a reason in ``error``
         (the row policy of :func:`ssenb.batch.run_row`); "raise": stop at it.
@@ -340,17 +342,20 @@ def _relax_task(
 ) -> tuple[dict[str, Any], Exception | None]:
     """One structure relaxed (in a worker or here): its row, and its exception if it raised.
 
-    The row policy of :func:`ssenb.batch.run_row`, with the exception kept so that it
-    travels back from a worker (as :func:`ssenb.thermo.screening.over_groups` does):
-    any ``Exception`` is the row's failure; Ctrl-C is not caught.
+    The row policy of :func:`ssenb.batch.capture_row`: the failure travels back from a
+    worker as a value; Ctrl-C is not caught.
     """
     _, structure = task
     fmax, steps, relax_cell = settings
-    try:
+
+    def work() -> Relaxation:
         pot = load_spec(spec, expected)
-        r = relax(structure, pot, fmax=fmax, steps=steps, relax_cell=relax_cell)
-    except Exception as err:  # BaseException (Ctrl-C, exit) is not caught: it stops
-        return _failed_row(structure, failure_reason(err), expected), _portable(err)
+        return relax(structure, pot, fmax=fmax, steps=steps, relax_cell=relax_cell)
+
+    r, err = capture_row(work)
+    if err is not None:
+        return _failed_row(structure, failure_reason(err), expected), err
+    r = cast("Relaxation", r)
     return {
         K.FORMULA: r.structure.composition.reduced_formula,
         K.N_ATOMS: len(r.structure),
@@ -369,22 +374,26 @@ def _single_task(
 ) -> tuple[dict[str, Any], Exception | None]:
     """One single point (in a worker or here): its row, and its exception if it raised."""
     _, structure = task
-    try:
+
+    def work() -> dict[str, Any]:
         pot = load_spec(spec, expected)
         check_structure(structure, cutoff_A=cutoff_of(pot))
         calc = pot.calculate(structure)
         energy = _finite(float(calc.energy_eV), structure)
         forces = np.asarray(calc.forces_eV_A, dtype=float)
-    except Exception as err:  # the row policy: Ctrl-C is not an Exception
-        return _failed_row(structure, failure_reason(err), expected), _portable(err)
-    return {
-        K.FORMULA: structure.composition.reduced_formula,
-        K.N_ATOMS: len(structure),
-        K.E_POTENTIAL: energy / len(structure),
-        K.MAX_FORCE: float(np.linalg.norm(forces, axis=1).max()) if len(forces) else 0.0,
-        K.POTENTIAL: expected,
-        K.ERROR: None,
-    }, None
+        return {
+            K.FORMULA: structure.composition.reduced_formula,
+            K.N_ATOMS: len(structure),
+            K.E_POTENTIAL: energy / len(structure),
+            K.MAX_FORCE: float(np.linalg.norm(forces, axis=1).max()) if len(forces) else 0.0,
+            K.POTENTIAL: expected,
+            K.ERROR: None,
+        }
+
+    row, err = capture_row(work)
+    if err is not None:
+        return _failed_row(structure, failure_reason(err), expected), err
+    return cast("dict[str, Any]", row), None
 
 
 def _failed_row(item: Any, reason: str, expected: str) -> dict[str, Any]:
@@ -401,15 +410,6 @@ def _failed_row(item: Any, reason: str, expected: str) -> dict[str, Any]:
         K.ERROR: reason,
         K.STRUCTURE: None,
     }
-
-
-def _portable(err: Exception) -> Exception:
-    """``err`` if it survives pickling (to travel back from a worker), else its reason."""
-    try:
-        pickle.loads(pickle.dumps(err))
-    except Exception:
-        return SsenbError(failure_reason(err))
-    return err
 
 
 def _normalise(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

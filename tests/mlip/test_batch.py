@@ -188,9 +188,14 @@ def test_chgnet_on_a_local_cluster_equals_serial_and_resumes_bit_for_bit(chgnet,
         on_dask = relax_many(
             items, chgnet, executor=client.get_executor(), checkpoint=folder, **settings
         )
+        points = single_points(items, chgnet, executor=client.get_executor(), progress=False)
         pids = client.run(os.getpid)
     assert len(set(pids.values()) - {PARENT}) == 2
     pd.testing.assert_frame_equal(on_dask, serial, check_exact=True)
+    pd.testing.assert_frame_equal(
+        points, single_points(items, chgnet, progress=False), check_exact=True
+    )
+    assert points[K.E_POTENTIAL].iloc[0] == chgnet.calculate(strained).energy_eV / 3
     (folder / "row_0000000.csv").unlink()  # as if its worker had died before writing it
     resumed = relax_many(items, chgnet, checkpoint=folder, **settings)
     pd.testing.assert_frame_equal(resumed, serial, check_exact=True)
