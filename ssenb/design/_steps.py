@@ -146,7 +146,7 @@ def thermo_row(
     _, formula, entry = task
 
     def compute() -> list[float]:
-        from ..pipeline import screen_candidates
+        from .pipeline import screen_candidates
 
         src = candidate_source([entry], cathode)
         t = screen_candidates(
