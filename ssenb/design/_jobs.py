@@ -18,7 +18,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from .. import keys as K
-from ..batch import ErrorMode, run_row
+from ..batch import ErrorMode, run_row, run_tasks
 from ..errors import InvalidInputError, UnsupportedMaterialError
 from ._host import MOBILE
 
@@ -56,6 +56,7 @@ def candidate_jobs(
     max_atoms: int,
     n_orderings: int,
     errors: ErrorMode,
+    executor: Any = None,
 ) -> list[Job]:
     """The orderings of every candidate row at every fraction it realises (or why none).
 
@@ -71,8 +72,12 @@ def candidate_jobs(
         Largest cell (atoms); orderings kept per candidate and fraction.
     errors : {"record", "raise"}
         A candidate whose orderings cannot be made is a row with its reason ("record").
+    executor : Executor, int or None
+        One task per (candidate, fraction) (:func:`ssenb.batch.run_tasks`); the jobs come
+        back in the serial order.
     """
-    jobs: list[Job] = []
+    # first the rows that cannot be made, then one task per (candidate, fraction)
+    slots: list[Job | tuple[str, str, str, float, float, float, str]] = []
     for _, row in candidates.iterrows():
         site, dopant = str(row[K.SITE]), str(row[K.DOPANT])
         q = float(row[K.DOPANT_OXIDATION_STATE])
@@ -88,28 +93,50 @@ def candidate_jobs(
             )
             if errors == "raise":
                 raise InvalidInputError(f"{label}: {why}")
-            jobs.append(Job(label, site, dopant, math.nan, None, error=why))
+            slots.append(Job(label, site, dopant, math.nan, None, error=why))
             continue
-        li = float(row[K.LI_PER_DOPANT])
-        for f in wanted:
-            made, failure = run_row(
-                partial(
-                    _orderings, decorated, site, dopant, q, li, f,
-                    max_atoms=max_atoms, n_orderings=n_orderings,
-                ),
-                errors,
-            )  # fmt: skip
-            name = f"{label} {_fraction(f)}"
-            if made is None:
-                jobs.append(Job(name, site, dopant, f, None, error=str(failure)))
-                continue
-            comp = str(row[K.COMPENSATION])
-            jobs += [
-                Job(f"{name} {o.name}", site, dopant, f, o.structure, o.ewald_eV_atom,
-                    o.supercell, comp)
-                for o in made
-            ]  # fmt: skip
+        li, comp = float(row[K.LI_PER_DOPANT]), str(row[K.COMPENSATION])
+        slots += [(label, site, dopant, q, li, f, comp) for f in wanted]
+    tasks = [(i, t) for i, t in enumerate(slots) if not isinstance(t, Job)]
+    made: dict[int, tuple[list[Any] | None, str | None]] = {}
+    args = (decorated, max_atoms, n_orderings, errors)
+    for (i, _), result, lost in run_tasks(tasks, ordering_task, args, executor):
+        made[i] = result if result is not None else (None, str(lost))
+    jobs: list[Job] = []
+    for i, slot in enumerate(slots):
+        if isinstance(slot, Job):
+            jobs.append(slot)
+            continue
+        label, site, dopant, _, _, f, comp = slot
+        orderings, failure = made[i]
+        name = f"{label} {_fraction(f)}"
+        if orderings is None:
+            jobs.append(Job(name, site, dopant, f, None, error=str(failure)))
+            continue
+        jobs += [
+            Job(f"{name} {o.name}", site, dopant, f, o.structure, o.ewald_eV_atom,
+                o.supercell, comp)
+            for o in orderings
+        ]  # fmt: skip
     return jobs
+
+
+def ordering_task(
+    decorated: Structure,
+    max_atoms: int,
+    n_orderings: int,
+    errors: ErrorMode,
+    task: tuple[int, tuple[str, str, str, float, float, float, str]],
+) -> tuple[list[Any] | None, str | None]:
+    """One (candidate, fraction): its orderings or why none (module level: executors run it)."""
+    _, (_, site, dopant, q, li, f, _) = task
+    return run_row(
+        partial(
+            _orderings, decorated, site, dopant, q, li, f,
+            max_atoms=max_atoms, n_orderings=n_orderings,
+        ),
+        errors,
+    )  # fmt: skip
 
 
 def _orderings(

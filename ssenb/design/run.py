@@ -206,8 +206,8 @@ def design(
         taken from it instead of relaxed again (e.g. a cached run read with
         :func:`read_design`); only the others need the potential.
     executor : Executor, int or None
-        Where relaxations, BVSE barriers and the per-row hulls run (one task per
-        structure): None (this process), a number of processes, or any
+        Where the orderings (one task per candidate and fraction), relaxations, BVSE
+        barriers and the per-row hulls run (one task per structure): None (this process), a number of processes, or any
         ``concurrent.futures.Executor`` (Dask's ``client.get_executor()``).
     checkpoint : path, optional
         Folder where each finished relaxation is kept; run again with the same folder
@@ -264,7 +264,13 @@ def design(
     jobs = [
         host_job(structure),
         *candidate_jobs(
-            decorated, chosen, grid, max_atoms=max_atoms, n_orderings=n_orderings, errors=errors
+            decorated,
+            chosen,
+            grid,
+            max_atoms=max_atoms,
+            n_orderings=n_orderings,
+            errors=errors,
+            executor=executor,
         ),
     ]
     made = [j for j in jobs if j.structure is not None]
