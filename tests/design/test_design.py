@@ -28,9 +28,10 @@ class FlatPotential:
     version = "1.0"
     energy_convention = "MP2020-corrected"
 
-    def __init__(self, unknown=(), stop_after=None):
+    def __init__(self, unknown=(), stop_after=None, force_on=None):
         self.unknown = set(unknown)
         self.stop_after = stop_after
+        self.force_on = force_on  # an element whose cells feel 1 eV/Å on every atom
         self.calls = 0
 
     def calculate(self, structure):
@@ -41,7 +42,10 @@ class FlatPotential:
         if bad:
             raise UnsupportedMaterialError(f"Flat knows no {', '.join(sorted(bad))}")
         n = len(structure)
-        return Calculation(-4.0 * n, np.zeros((n, 3)), np.zeros((3, 3)))
+        forces = np.zeros((n, 3))
+        if self.force_on and self.force_on in {el.symbol for el in structure.composition}:
+            forces[:, 0] = 1.0  # never converges
+        return Calculation(-4.0 * n, forces, np.zeros((3, 3)))
 
 
 def fake_e_hull(structures, energies, *, potential=None, source=None):
@@ -332,3 +336,17 @@ def test_the_shipped_mapping_places_the_rows(lco, monkeypatch):
     assert t[K.E_HULL].tolist() == pytest.approx(direct["e_hull_eV_atom"].tolist())
     assert t["hull_method"].str.contains("mapped onto MP ~2019").all()
     assert (t[K.E_HULL_ERR] > 0).all()
+    v = run(lco, potential=pot, dopants=["V"], top=1).table  # V3+ on Co3+: no V references
+    row = v[v[K.DOPANT] == "V"].iloc[0]
+    assert "reference structures" in row[K.ERROR] and pd.isna(row[K.E_HULL])
+    assert row[K.CONVERGED] and pd.isna(row[K.PARETO_RANK])  # relaxed, never placed
+
+
+def test_a_relaxation_that_does_not_converge_is_never_ranked(lco):
+    res = run(lco, potential=FlatPotential(force_on="Ti"), dopants=["Ti", "Al"], top=3)
+    t = res.table.set_index("candidate")
+    ti = t.loc["Ti4+ on Co 1/2 #1"]
+    assert not ti[K.CONVERGED] and pd.isna(ti["energy_potential_eV_atom"])
+    assert "converge" in ti[K.ERROR] and pd.isna(ti[K.E_HULL]) and pd.isna(ti[K.PARETO_RANK])
+    assert res.structures[list(t.index).index("Ti4+ on Co 1/2 #1")] is None
+    assert t.loc["Al3+ on Co 1/2 #1", K.CONVERGED]
