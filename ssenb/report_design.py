@@ -137,7 +137,9 @@ def _caveats(result: DesignResult) -> str:
         "<b>Transport</b>: BVSE Li barrier of the relaxed cell (softBV parameters), a "
         "ranking aid, not an activation energy.",
         f"<b>Conductivity</b>: {html.escape(result.model)}; predicted from the formula only, "
-        "so orderings of one formula share it; the 2σ interval is the calibrated one.",
+        "so orderings of one formula share it; the 2σ interval is the calibrated one."
+        if result.model != "none"
+        else "<b>Conductivity</b>: not predicted (no model was given).",
         "<b>Not modelled</b>: Li interstitials (those candidates are listed with the "
         "reason), temperature, grain boundaries, kinetics of decomposition.",
     ]
@@ -152,7 +154,7 @@ def _shortlist_html(result: DesignResult) -> str:
 
     t = result.table
     ranked = t[t["pareto_rank"].notna()]
-    cols = [c for c in SHORTLIST_COLUMNS if c in ranked.columns]
+    cols = [c for c in SHORTLIST_COLUMNS if c in ranked.columns and ranked[c].notna().any()]
     frame = for_people(ranked[cols]).rename(columns=SHORTLIST_COLUMNS)
     reasons = "".join(
         f"<li><b>{html.escape(str(r['candidate']))}</b>: {html.escape(str(r['reasons']))}</li>"
