@@ -142,9 +142,11 @@ def test_every_candidate_is_a_row_with_its_compensation(result):
     assert ti[K.COMPENSATION] == "1 Li vacancy per dopant" and ti[K.N_ATOMS] in (7, 14)
     al = t.loc["Al3+ on Co 1/2 #1"]  # isovalent: no Li removed
     assert Composition(al[K.FORMULA]) == Composition("Li2CoAlO4").reduced_composition
-    mg = t.loc["Mg2+ on Co 1/2"]  # one Li interstitial per Mg: no site for it, said so
-    assert "interstitial" in mg[K.ERROR] and pd.isna(mg[K.PARETO_RANK])
-    assert mg[K.REASONS].startswith("not ranked: UnsupportedMaterialError")
+    # one Li interstitial per Mg: 8 atoms + the added Li exceed max_atoms=8, said so
+    mg = t.loc["Mg2+ on Co 1/2"]
+    assert "Li interstitial(s) per dopant" in mg[K.ERROR] and pd.isna(mg[K.PARETO_RANK])
+    assert "counted in max_atoms" in mg[K.ERROR]
+    assert mg[K.REASONS].startswith("not ranked: InvalidInputError")
 
 
 def test_rows_carry_every_step_with_units_and_reasons(result):
