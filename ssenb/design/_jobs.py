@@ -281,7 +281,9 @@ def _offered_sites(sites: pd.DataFrame) -> pd.DataFrame:
     return sites.loc[take].reset_index(drop=True)
 
 
-def _added_li(structure: Structure, supercell: str, offered: pd.DataFrame) -> tuple[list[float], float]:
+def _added_li(
+    structure: Structure, supercell: str, offered: pd.DataFrame
+) -> tuple[list[float], float]:
     """BVSE energies (eV) of the Li on interstitial sites, and their closest approach (Å)."""
     import numpy as np
 

@@ -317,8 +317,8 @@ def _cell(scale: tuple[int, int, int]) -> str:
 
 
 __all__ = [
-    "MAX_COMBINATIONS",
     "INTERSTITIAL",
+    "MAX_COMBINATIONS",
     "MAX_ORDERINGS",
     "VACANCY",
     "Ordering",

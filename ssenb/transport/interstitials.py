@@ -14,7 +14,7 @@ so their own positions are minima too).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -133,15 +133,18 @@ def interstitial_sites(
             "b_frac": frac[keep, 1] if keep else [],
             "c_frac": frac[keep, 2] if keep else [],
             "bvse_energy_eV": energy[keep],
-            "nearest_atom": [structure[int(nearest[i])].specie.symbol
-                             if structure.is_ordered else str(structure[int(nearest[i])].species)
-                             for i in keep],  # fmt: skip
+            "nearest_atom": [_label(structure[int(nearest[i])]) for i in keep],
             "nearest_atom_A": gap[keep],
             "orbit": _orbits(structure, frac[keep]) if keep else [],
         },
         columns=COLUMNS,
     )
     return rows.reset_index(drop=True)
+
+
+def _label(site: Any) -> str:
+    """The element of an ordered site, the species mix of a disordered one."""
+    return str(site.specie.symbol) if site.is_ordered else str(site.species)
 
 
 def _orbits(structure: Structure, frac: np.ndarray) -> list[int]:
