@@ -245,8 +245,8 @@ def _interstitial_orderings(
         )
     except InvalidInputError as e:
         raise InvalidInputError(
-            f"{label}, the added {MOBILE} counted in max_atoms, on {len(offered)} BVSE "
-            f"interstitial sites per host cell ({INTERSTITIAL}): {e}"
+            f"{label}, on {len(offered)} BVSE interstitial sites per host cell "
+            f"({INTERSTITIAL}): {e}"
         ) from None
     kept: list[tuple[Any, str]] = []
     for o in orderings:

@@ -192,7 +192,9 @@ def distinct_orderings(
         :data:`INTERSTITIAL` placeholder site of ``host`` (a ``DummySpecies``): ``subs``
         fills a share of those sites (``{INTERSTITIAL: {"Li": f}}``) and the rest stay
         empty, so the enumeration places interstitial ions and dopants together, ranked by
-        the same Ewald energy. ``max_atoms`` counts atoms, not empty placeholders.
+        the same Ewald energy. ``max_atoms`` bounds the host's atoms in the supercell
+        (as :func:`ssenb.design.propose_substitutions` counts them): neither the
+        placeholders nor the interstitial ions they receive count.
     max_cells : int
         Largest diagonal supercell, in copies of the host cell.
     max_atoms : int
@@ -230,7 +232,6 @@ def distinct_orderings(
     found: list[tuple[Structure, float, str]] = []
     n_site = {site: sum(1 for sp in host.species if sp.symbol == site) for site in subs}
     n_empty = sum(1 for sp in host.species if sp.symbol == INTERSTITIAL)  # no atoms
-    added = sum(n_site.get(INTERSTITIAL, 0) * f for f in subs.get(INTERSTITIAL, {}).values())
 
     def species(symbol: str) -> Species | DummySpecies:
         if symbol == INTERSTITIAL:
@@ -239,7 +240,7 @@ def distinct_orderings(
 
     for scale in _scalings(max_cells):
         m = int(np.prod(scale))
-        if (len(host) - n_empty + added) * m > max_atoms + 1e-9:
+        if (len(host) - n_empty) * m > max_atoms:  # the host's atoms, as the proposer counts
             continue
         counts = {s: {d: f * n_site[s] * m for d, f in ds.items()} for s, ds in subs.items()}
         if any(abs(c - round(c)) > 1e-6 for ds in counts.values() for c in ds.values()):
