@@ -352,3 +352,17 @@ def test_a_relaxation_that_does_not_converge_is_never_ranked(lco):
     assert "converge" in ti[K.ERROR] and pd.isna(ti[K.E_HULL]) and pd.isna(ti[K.PARETO_RANK])
     assert res.structures[list(t.index).index("Ti4+ on Co 1/2 #1")] is None
     assert t.loc["Al3+ on Co 1/2 #1", K.CONVERGED]
+
+
+def test_entry_source_spans_more_elements_than_one_hull():
+    """Candidates of different systems (10 elements in all, with LiCoO2) share one source."""
+    from pymatgen.entries.computed_entries import ComputedEntry
+
+    from ssenb.design._steps import candidate_source
+
+    cands = [ComputedEntry("Li5GeSbS6", -30.0), ComputedEntry("Li3SeBrCl", -12.0)]
+    src = candidate_source(cands, "LiCoO2")
+    formulas = {e.composition.reduced_formula for e in src._entries}
+    assert {"Li2S", "LiBr", "LiCl", "Li2Se", "GeS2", "LiCoO2"} <= formulas
+    assert {"Li5GeSbS6", "Li3SeBrCl"} <= formulas
+    assert len(src._entries) == len({id(e) for e in src._entries})
