@@ -3,7 +3,6 @@ the code: two notebooks quote them instead of running minutes of cross-validatio
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -17,13 +16,8 @@ KEY = ["preset", "data", "seed"]
 
 
 @pytest.fixture(scope="module")
-def bench():
-    spec = importlib.util.spec_from_file_location(
-        "benchmark_conductivity_cv", REPO / "scripts" / "benchmark_conductivity_cv.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def bench(load_script):
+    return load_script("benchmark_conductivity_cv")
 
 
 def test_each_cached_run_is_its_cached_predictions_summed_up():
