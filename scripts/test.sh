@@ -29,10 +29,11 @@ if have != {norm(r) for r in want}:
 PY
 binder_py="$(sed -n 's/^python-\([0-9.]*\).*/\1/p' binder/runtime.txt)"
 uv_cmd=("$PY" -m uv); "$PY" -m uv --version >/dev/null 2>&1 || uv_cmd=(uv)
-if [ "${SSENB_SKIP_BINDER_CHECK:-0}" != "1" ]; then
+resolve_binder() {  # waits on PyPI more than it computes: run beside the jobs
+  [ "${SSENB_SKIP_BINDER_CHECK:-0}" = "1" ] && return 0
   "${uv_cmd[@]}" pip compile --quiet --python-version "$binder_py" binder/requirements.txt -o /dev/null \
-    || { echo "binder/requirements.txt does not resolve for Python $binder_py (Binder would fail)" >&2; exit 1; }
-fi
+    || { echo "binder/requirements.txt does not resolve for Python $binder_py (Binder would fail)" >&2; return 1; }
+}
 # The exported-notebook check opens tutorial 06 in headless Chromium (setup.sh installs it
 # where it can); SSENB_SKIP_BROWSER_CHECK=1 skips that check on a machine without one.
 if [ -z "${CHROMIUM:-}" ] && [ "${SSENB_SKIP_BROWSER_CHECK:-0}" != "1" ]; then
@@ -141,6 +142,7 @@ notebooks_status() {
   fi
 }
 if [ "${SSENB_CI_SERIAL:-0}" = "1" ]; then
+  resolve_binder
   main_job "$@"
   side_job
   notebooks_status
@@ -152,12 +154,16 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" NUMBA_NUM_THREADS="${NUMBA_NUM_TH
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" MKL_NUM_THREADS="${MKL_NUM_THREADS:-1}"
 # both in the background, so a TERM or Ctrl-C reaches this script at once (bash runs a
 # trap only after a foreground command ends) and the cleanup stops both jobs
+resolve_binder &
+resolve_pid=$!
 side_job >"$side_log" 2>&1 &
 side_pid=$!
 # the tests' status is kept apart: a failed suite still takes its share of the notebooks
 ( tests_status=0; main_job "$@" || tests_status=$?; join_notebooks; exit "$tests_status" ) &
 main_pid=$!
-job_pids=("$side_pid" "$main_pid")
+job_pids=("$resolve_pid" "$side_pid" "$main_pid")
+resolve_status=0
+wait "$resolve_pid" || resolve_status=$?
 tests_status=0
 wait "$main_pid" || tests_status=$?
 side_status=0
@@ -167,8 +173,9 @@ echo "=== notebooks (run beside the tests) ==="
 cat "$side_log"
 nb_status=0
 notebooks_status || nb_status=$?
-if [ "$tests_status" -ne 0 ] || [ "$side_status" -ne 0 ] || [ "$nb_status" -ne 0 ]; then
+if [ "$tests_status" -ne 0 ] || [ "$side_status" -ne 0 ] || [ "$nb_status" -ne 0 ] \
+  || [ "$resolve_status" -ne 0 ]; then
   echo "FAILED: mypy/tests/doctests exit $tests_status, notebook job exit $side_status," \
-    "notebooks exit $nb_status" >&2
+    "notebooks exit $nb_status, Binder requirements resolve exit $resolve_status" >&2
   exit 1
 fi
