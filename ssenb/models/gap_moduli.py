@@ -221,10 +221,10 @@ def default_property_model(
     """
     from .. import __version__
     from ..data import fetch, sha256sum
-    from ..data.mp_properties import SOURCES, property_source, property_table
+    from ..data.mp_properties import property_source
     from ..errors import ModelFileError, UnknownNameError
     from .io import FORMAT_VERSION, load_model, save_model
-    from .predictor import model_dir
+    from .predictor import fit_lock, model_dir
     from .property import PropertyModel
 
     if name not in MODEL_TARGETS:
@@ -257,23 +257,39 @@ def default_property_model(
     if model is None and not fit:
         return None
     if model is None:
-        table = property_table(name).reset_index()  # type: ignore[arg-type]
-        if name == "pbe_gap" and len(table) > GAP_SAMPLE:
-            table = table.sample(GAP_SAMPLE, random_state=0)
-        frame = pd.DataFrame(
-            {K.FORMULA: table[K.REDUCED_FORMULA], spec.column: table[SOURCES[name].column]}
-        )
-        model = PropertyModel(target=MODEL_TARGETS[name], **DEFAULT_PROPERTY_PARAMS).fit(frame)
-        version = f"{spec.source_label}: {spec.matbench_task} composition medians"
-        model.data_version_ = version
-        if cache:
-            try:
-                folder.parent.mkdir(parents=True, exist_ok=True)
-                if not folder.exists():
-                    save_model(model, folder, data_version=version)
-            except (OSError, ModelFileError):
-                pass
+        with fit_lock(folder if cache else None):  # a second process waits, then loads
+            if cache and folder.is_dir():
+                try:
+                    model = load_model(folder, expected=PropertyModel)
+                except ModelFileError:
+                    model = None
+            if model is None:
+                model = _fit_property_model(name)
+                if cache:
+                    try:
+                        folder.parent.mkdir(parents=True, exist_ok=True)
+                        if not folder.exists():
+                            save_model(model, folder, data_version=model.data_version_)
+                    except (OSError, ModelFileError):
+                        pass
     _MEMO[(name, digest)] = model
+    return model
+
+
+def _fit_property_model(name: str) -> PropertyModel:
+    """Fit the default model ``name`` on its composition table (no cache involved)."""
+    from ..data.mp_properties import SOURCES, property_source, property_table
+    from .property import PropertyModel
+
+    spec = property_source(name)
+    table = property_table(name).reset_index()  # type: ignore[arg-type]
+    if name == "pbe_gap" and len(table) > GAP_SAMPLE:
+        table = table.sample(GAP_SAMPLE, random_state=0)
+    frame = pd.DataFrame(
+        {K.FORMULA: table[K.REDUCED_FORMULA], spec.column: table[SOURCES[name].column]}
+    )
+    model = PropertyModel(target=MODEL_TARGETS[name], **DEFAULT_PROPERTY_PARAMS).fit(frame)
+    model.data_version_ = f"{spec.source_label}: {spec.matbench_task} composition medians"
     return model
 
 
