@@ -102,3 +102,27 @@ def dominators_pairwise(points: np.ndarray) -> np.ndarray:
         dominated = (pts[None, :, :] >= blk).all(axis=2) & (pts[None, :, :] > blk).any(axis=2)
         count[lo : lo + 2048] = dominated.sum(axis=1)
     return count
+
+
+def count_dominators(points: np.ndarray) -> np.ndarray:
+    """How many rows dominate each row, for any number of objectives (higher is better, no NaN).
+
+    Two or three objectives are counted by sorting (:func:`dominators`, O(n log^2 n));
+    four or more (a screen ranked on band gap and shear modulus too) by comparing all
+    pairs in blocks (:func:`dominators_pairwise`, O(n^2) time, O(2048 n) memory: about a
+    second for 10,000 rows, a minute for 60,000). One objective: the rows strictly better.
+
+    Examples
+    --------
+    >>> count_dominators(np.array([[1.0, 1, 1, 1], [2, 2, 2, 2], [2, 2, 2, 0]]))
+    array([1, 0, 1])
+    """
+    pts = np.asarray(points, dtype=float)
+    if pts.ndim != 2 or pts.shape[0] == 0:
+        return np.zeros(len(pts), dtype=np.int64)
+    if pts.shape[1] in (2, 3):
+        return dominators(pts)
+    if pts.shape[1] == 1:
+        ordered = np.sort(pts[:, 0])
+        return (len(ordered) - np.searchsorted(ordered, pts[:, 0], side="right")).astype(np.int64)
+    return dominators_pairwise(pts)
