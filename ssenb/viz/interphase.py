@@ -79,8 +79,8 @@ def interphase_bands(
         raise InvalidInputError("interphase_bands draws its own two panels; leave fig=None")
     colors = _phase_colors(result.table, result.electrolyte_table)
     unit = f"V vs {K.ion_label(result.ion)}"
-    volts = sorted(set(result.electrolyte_table[K.VOLTAGE]))
-    width = 0.8 * (min(np.diff(volts)) if len(volts) > 1 else 0.5)
+    volts = sorted(set(result.electrolyte_table[K.VOLTAGE]) | set(result.table[K.VOLTAGE]))
+    width = _bar_widths(volts)
     fig = make_subplots(
         rows=2,
         cols=1,
@@ -100,7 +100,7 @@ def interphase_bands(
             fig.add_bar(
                 x=part[K.VOLTAGE],
                 y=part[K.ATOMIC_FRACTION],
-                width=width,
+                width=[width[v] for v in part[K.VOLTAGE]],
                 name=phase,
                 legendgroup=phase,
                 showlegend=phase not in shown,
@@ -121,6 +121,18 @@ def interphase_bands(
         text=f"chosen: {fmt_number(result.voltage, unit)}", font={"size": 10},
     )  # fmt: skip
     return fig
+
+
+def _bar_widths(volts: list[float]) -> dict[float, float]:
+    """Each voltage's bar width (V): 0.8 of the gap to its nearer neighbour.
+
+    Bars never overlap, also where a chosen voltage sits between two of an even scan.
+    """
+    if len(volts) < 2:
+        return {v: 0.5 for v in volts}
+    gaps = np.diff(volts)
+    nearer = np.minimum(np.r_[np.inf, gaps], np.r_[gaps, np.inf])
+    return {v: 0.8 * float(g) for v, g in zip(volts, nearer)}
 
 
 def interphase_table(

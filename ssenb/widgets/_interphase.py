@@ -235,9 +235,10 @@ class InterphaseTab(w.VBox):
             self.curve_slot.draw(lambda: reaction_energy_curve(result.reactions))
         else:
             self.curve_slot.clear("no reaction at this voltage")
-        # the scan's band chart, its marker at the chosen voltage (only the figure reads it)
-        marked = dataclasses.replace(scan, voltage=result.voltage)
-        self.bands_slot.draw(lambda: interphase_bands(marked).update_layout(height=BANDS_HEIGHT_PX))
+        marked = _with_voltage(scan, result)
+        self.bands_slot.draw(
+            lambda: interphase_bands(marked).update_layout(height=BANDS_HEIGHT_PX)
+        )
 
     # --- internals ------------------------------------------------------------------------
     def _ion_of_options(self) -> str:
@@ -263,6 +264,30 @@ class InterphaseTab(w.VBox):
             return
         with self._status.briefly("interphase"):
             fn()
+
+
+def _with_voltage(scan: Interphase, result: Interphase) -> Interphase:
+    """The scan with the chosen voltage's column and marker, for the band chart only.
+
+    A voltage between two of the scan gets its own bar (its products), so the marker
+    never stands on a neighbour's bar and suggests that neighbour's products.
+    """
+    import pandas as pd
+
+    v = result.voltage
+    if v in set(scan.electrolyte_table[K.VOLTAGE]):
+        return dataclasses.replace(scan, voltage=v)
+
+    def merged(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+        both = pd.concat([a, b[b[K.VOLTAGE] == v]], ignore_index=True)
+        return both.sort_values(K.VOLTAGE, kind="stable").reset_index(drop=True)
+
+    return dataclasses.replace(
+        scan,
+        voltage=v,
+        table=merged(scan.table, result.table),
+        electrolyte_table=merged(scan.electrolyte_table, result.electrolyte_table),
+    )
 
 
 __all__ = ["InterphaseTab"]

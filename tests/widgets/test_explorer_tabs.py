@@ -58,6 +58,10 @@ def test_interphase_tab_computes_when_opened_and_follows_the_slider(counted):
     assert ex.interphase.result.voltage == 1.0 and ex.interphase.result.electrode == "LiCoO2"
     bands = ex.interphase.bands_slot.figure
     assert "1.00" in bands.layout.annotations[-1].text  # the marker moved to 1 V
+    columns = sorted({float(x) for t in bands.data for x in t.x})
+    assert columns == [0.0, 1.0, 1.5, 3.0]  # 1 V has its own bar, between the scan's
+    widths = {float(x): w for t in bands.data for x, w in zip(t.x, t.width)}
+    assert widths[1.0] == pytest.approx(0.4) and widths[3.0] == pytest.approx(1.2)  # no overlap
     n = len(counted)
     ex.interphase.electrode.value = "Li"  # back and forth: both pairs cached
     ex.interphase.electrode.value = "LiCoO2"
