@@ -236,9 +236,7 @@ class InterphaseTab(w.VBox):
         else:
             self.curve_slot.clear("no reaction at this voltage")
         marked = _with_voltage(scan, result)
-        self.bands_slot.draw(
-            lambda: interphase_bands(marked).update_layout(height=BANDS_HEIGHT_PX)
-        )
+        self.bands_slot.draw(lambda: interphase_bands(marked).update_layout(height=BANDS_HEIGHT_PX))
 
     # --- internals ------------------------------------------------------------------------
     def _ion_of_options(self) -> str:

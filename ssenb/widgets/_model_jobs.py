@@ -10,6 +10,7 @@ so, and shows the elapsed time; when it is there, the structure model's answer r
 
 from __future__ import annotations
 
+import html
 import threading
 import time
 from collections.abc import Callable
@@ -96,4 +97,120 @@ def _run(job: ModelJob) -> None:
         listener(job)
 
 
-__all__ = ["QUICK_S", "ModelJob", "model_job"]
+class StructureModelWait:
+    """The Explorer's part that never lets a pick wait for a structure model's first fit.
+
+    Mixed into :class:`~ssenb.widgets.Explorer`; uses its ``predict``, ``models``,
+    ``material``, ``summary``, ``model_note`` and ``_conductivity``.
+    """
+
+    predict: bool
+    models: dict
+    material: Any
+    summary: Any
+    model_note: Any
+    _model_wait: Any
+
+    def _conductivity(self) -> None:  # pragma: no cover - the Explorer's
+        raise NotImplementedError
+
+    def _structure_model_job(self, material: Any) -> Any:
+        """The background job getting the default model this material needs, or None.
+
+        None when nothing is predicted, the composition model answers, or the caller
+        gave the model. A model already fitted or cached comes within :data:`QUICK_S`.
+        """
+        if not self.predict:
+            return None
+        from ..models.predictor import preset_for
+
+        preset = preset_for(material)
+        if preset == "composition" or preset in self.models:
+            return None
+        job = model_job(preset)
+        job.wait(QUICK_S)
+        return job
+
+    def _models_with(self, job: Any) -> dict:
+        if job is None or job.model is None:
+            return self.models
+        return {**self.models, job.preset: job.model}
+
+    def _composition_answer(self, summary: Any, material: Any) -> Any:
+        """``summary`` with the composition model's prediction (the structure model fits)."""
+        import dataclasses
+
+        from ..data.materials import to_composition
+        from ..models import predict_conductivity
+        from ..summary import material_of
+
+        errors = dict(summary.errors)
+        try:
+            prediction = predict_conductivity(
+                to_composition(material_of(material)).reduced_composition, models=self.models
+            )
+        except Exception as err:  # the summary's rule: a section that fails says why
+            prediction = None
+            errors["prediction"] = f"{type(err).__name__}: {err}"
+        return dataclasses.replace(summary, prediction=prediction, errors=errors)
+
+    def _await_model(self, job: Any, material: Any) -> None:
+        """Show the fit's progress; when the model is there, its answer replaces the first."""
+        import threading
+
+        self._model_wait = job
+        what = f"the {job.preset} model"
+
+        def tick() -> None:
+            while not job.wait(1.0) and self._model_wait is job:
+                self.model_note.value = _model_note_html(
+                    f"Fitting {what} in the background ({job.elapsed:.0f} s; about 100 s once "
+                    "on 2 cores, then cached on disk). Shown meanwhile: the composition "
+                    "model's answer for this material; the structure model's replaces it."
+                )
+
+        def ready(done: Any) -> None:
+            if self._model_wait is not done:
+                return  # another material is shown now: its own answer is there
+            self._model_wait = None
+            if done.error is not None:
+                self.model_note.value = _error_html(
+                    f"{what} could not be fitted ({done.error}); the composition model's "
+                    "answer stays"
+                )
+                return
+            self._structure_answer(done, material)
+
+        self.model_note.value = _model_note_html(f"Fitting {what} in the background …")
+        threading.Thread(target=tick, name="ssenb-model-fit-clock", daemon=True).start()
+        job.subscribe(ready)
+
+    def _structure_answer(self, job: Any, material: Any) -> None:
+        """The structure model's prediction in place of the composition model's."""
+        import dataclasses
+
+        from ..models import predict_conductivity
+
+        if self.material is not material or self.summary is None:
+            return
+        try:
+            prediction = predict_conductivity(
+                material, models={job.preset: job.model}, progress=False
+            )
+        except Exception as err:  # nothing may escape a background thread
+            self.model_note.value = _error_html(f"structure model: {type(err).__name__}: {err}")
+            return
+        self.summary = dataclasses.replace(self.summary, prediction=prediction)
+        self.model_note.value = ""
+        self._conductivity()
+
+
+def _model_note_html(text: str) -> str:
+    return f"<small style='color:#1f4e79'>{html.escape(text)}</small>"
+
+
+def _error_html(text: str) -> str:
+    return f"<span style='color:#b00020'>{html.escape(text)}</span>"
+
+
+__all__ = ["QUICK_S", "ModelJob", "StructureModelWait", "model_job"]

@@ -90,7 +90,6 @@ def test_first_structure_pick_never_waits_for_the_structure_models_fit(
 ):
     import ssenb.models.predictor as predictor
     import ssenb.widgets._model_jobs as jobs
-    import ssenb.widgets.explorer as explorer_module
 
     gate = threading.Event()
 
@@ -100,7 +99,7 @@ def test_first_structure_pick_never_waits_for_the_structure_models_fit(
 
     monkeypatch.setattr(predictor, "default_model", slow_fit)
     monkeypatch.setattr(jobs, "_JOBS", {})
-    monkeypatch.setattr(explorer_module, "QUICK_S", 0.05)
+    monkeypatch.setattr(jobs, "QUICK_S", 0.05)
     ex = Explorer(models={"composition": small_models["composition"]}, obelix=obelix)
     ex.pick.value = obelix.index[obelix["structure"].notna()][0]
     assert ex.summary.prediction.preset == "composition"  # the first answer, at once
