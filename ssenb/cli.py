@@ -266,7 +266,7 @@ def _coatings(args: argparse.Namespace) -> int:
 
 def _candidates(args: argparse.Namespace) -> int:
     """``ssenb candidates``: the decision table with a Pareto rank."""
-    from .pipeline import screen_candidates
+    from .design.pipeline import screen_candidates
 
     _refuse_existing(args.output, args.force)
     model = None

@@ -7,6 +7,8 @@ loads on first use.
    Li vacancies or interstitials that compensate them and the fractions a cell realises.
 2. :func:`mine_dopant_pairs` and :func:`recall_at_k`: the proposer's measurable goal,
    doped variants of a parent in a data set (OBELiX) found again from the parent.
+3. :func:`screen_candidates`: candidates to a decision table (E_hull, window, interface
+   reactions, predicted log10 σ, Pareto rank), resumable, on any executor.
 """
 
 from .._lazy import lazy_getattr
@@ -16,6 +18,9 @@ _NAMES = {
     "MAX_CELL_ATOMS": "propose",
     "RADIUS_TOLERANCE": "propose",
     "SubstitutionCandidates": "propose",
+    "CandidateTable": "pipeline",
+    "pareto_rank": "pipeline",
+    "screen_candidates": "pipeline",
     "propose_substitutions": "propose",
     "mine_dopant_pairs": "recall",
     "recall_at_k": "recall",

@@ -9,15 +9,20 @@ Importing ``ssenb.mlip`` is light: torch and CHGNet load only when a potential i
    and places them on a hull computed with the same potential and corrections, with the
    benchmark's E_hull error as uncertainty; :meth:`DopingResult.entry_source` hands the result to
    :mod:`ssenb.thermo` (windows, interface reactions) as a user entry source.
-3. :func:`elastic_moduli` fits the elastic tensor from strained cells and gives the
+3. :func:`relax_many` and :func:`single_points` run many structures, one task each, on a
+   process pool or a Dask cluster (``executor=``), resumable from a checkpoint folder;
+   :func:`orderings_many` enumerates the orderings of many hosts the same way.
+4. :func:`elastic_moduli` fits the elastic tensor from strained cells and gives the
    Voigt–Reuss–Hill shear and bulk moduli (GPa) with a Born stability check.
 """
 
 from ..errors import MissingExtraError
+from .batch import relax_many, single_points
 from .benchmark import PotentialBenchmark, benchmark_potential
 from .cache import read_results, write_results
 from .elastic import ElasticModuli, elastic_moduli, vrh_moduli
 from .entries import mlip_entry, mlip_source
+from .orderings import OrderingRequest, orderings_many
 from .potential import Calculation, CHGNetPotential, Potential, load_chgnet
 from .relaxation import Relaxation, relax
 from .sevennet import SevenNetPotential, load_sevennet
@@ -29,6 +34,7 @@ __all__ = [
     "DopingResult",
     "ElasticModuli",
     "MissingExtraError",
+    "OrderingRequest",
     "Potential",
     "PotentialBenchmark",
     "Relaxation",
@@ -39,8 +45,11 @@ __all__ = [
     "load_sevennet",
     "mlip_entry",
     "mlip_source",
+    "orderings_many",
     "read_results",
     "relax",
+    "relax_many",
+    "single_points",
     "substitute",
     "vrh_moduli",
     "write_results",
