@@ -137,22 +137,32 @@ class StructureModelWait:
         return {**self.models, job.preset: job.model}
 
     def _composition_answer(self, summary: Any, material: Any) -> Any:
-        """``summary`` with the composition model's prediction (the structure model fits)."""
+        """``summary`` (made with ``predict=False``) with what predictions give at once.
+
+        The composition model's log10 σ (the structure model fits in the background) and
+        the band gap/moduli with the property models already fitted or cached, as the
+        summary gives them (``fit_models=False``: never a fit).
+        """
         import dataclasses
 
         from ..data.materials import to_composition
-        from ..models import predict_conductivity
+        from ..models import material_properties, predict_conductivity
         from ..summary import material_of
 
+        comp = to_composition(material_of(material)).reduced_composition
         errors = dict(summary.errors)
+        prediction = properties = None
         try:
-            prediction = predict_conductivity(
-                to_composition(material_of(material)).reduced_composition, models=self.models
-            )
+            prediction = predict_conductivity(comp, models=self.models)
         except Exception as err:  # the summary's rule: a section that fails says why
-            prediction = None
             errors["prediction"] = f"{type(err).__name__}: {err}"
-        return dataclasses.replace(summary, prediction=prediction, errors=errors)
+        try:
+            properties = material_properties(comp, predict=True, fit_models=False)
+        except Exception as err:
+            errors["properties"] = f"{type(err).__name__}: {err}"
+        return dataclasses.replace(
+            summary, prediction=prediction, properties=properties, errors=errors
+        )
 
     def _await_model(self, job: Any, material: Any) -> None:
         """Show the fit's progress; when the model is there, its answer replaces the first."""

@@ -86,8 +86,9 @@ def test_interphase_failure_goes_to_the_status_line(monkeypatch):
 
 
 def test_first_structure_pick_never_waits_for_the_structure_models_fit(
-    monkeypatch, small_models, obelix
+    monkeypatch, small_models, obelix, tiny_property_models
 ):
+    import ssenb.models.gap_moduli as gap_moduli
     import ssenb.models.predictor as predictor
     import ssenb.widgets._model_jobs as jobs
 
@@ -98,12 +99,17 @@ def test_first_structure_pick_never_waits_for_the_structure_models_fit(
         return small_models[preset]
 
     monkeypatch.setattr(predictor, "default_model", slow_fit)
+    # property models already cached: the first answer uses them (never fits one)
+    monkeypatch.setattr(
+        gap_moduli, "default_property_model", lambda name, **kw: tiny_property_models[name]
+    )
     monkeypatch.setattr(jobs, "_JOBS", {})
     monkeypatch.setattr(jobs, "QUICK_S", 0.05)
     ex = Explorer(models={"composition": small_models["composition"]}, obelix=obelix)
     ex.pick.value = obelix.index[obelix["structure"].notna()][0]
     assert ex.summary.prediction.preset == "composition"  # the first answer, at once
     assert "Fitting the composition+structure model" in ex.model_note.value
+    assert ex.summary.properties.moduli_source == "model (composition)"  # Li7BiO6: no data
     gate.set()
     jobs._JOBS["composition+structure"].thread.join(30)
     for _ in range(100):  # the answer is swapped by the job's listener
