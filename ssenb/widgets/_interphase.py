@@ -58,7 +58,7 @@ class InterphaseTab(w.VBox):
         self.job: threading.Thread | None = None  # the scan running in the background
         self._job_key: tuple[str, str, str] | None = None
         self.electrode = w.Dropdown(
-            options=["Li", *ELECTRODES], value="LiCoO2", description="electrode"
+            options=list(ELECTRODES), value="LiCoO2", description="electrode"
         )
         self.voltage = w.FloatSlider(
             value=0.0,
@@ -204,10 +204,13 @@ class InterphaseTab(w.VBox):
             self._pair()
             return
         scan = entry["scan"]
-        v = round(volts, 6)
+        # a voltage of the scan (within 1 µV: a slider's float) is that voltage exactly, so
+        # the band chart never gets a second, invisible column beside it
+        grid = sorted(set(scan.electrolyte_table[K.VOLTAGE]))
+        v = next((g for g in grid if abs(g - volts) < 1e-6), round(volts, 6))
         result = entry.get(v)
         if result is None:
-            if abs(v - scan.voltage) < 1e-9:
+            if v == scan.voltage:
                 result = scan
             else:
                 with self._status.briefly(f"interphase at {v:.2f} V"):
@@ -249,7 +252,7 @@ class InterphaseTab(w.VBox):
         self._busy = True
         try:
             if ion == "Li":
-                self.electrode.options = ["Li", *ELECTRODES]
+                self.electrode.options = list(ELECTRODES)
                 self.electrode.value = "LiCoO2"
             else:
                 self.electrode.options = [ion]

@@ -9,11 +9,15 @@ from ssenb.widgets import Explorer
 from ssenb.widgets.explorer import TABS
 
 INTERPHASE, PROPERTIES = TABS.index("Interphase"), TABS.index("Properties")
+TOP = 2.9999996  # V: rounds to 3.0 at 6 decimals
 
 
 @pytest.fixture
 def counted(monkeypatch):
-    """thermo.interphase with a 3-voltage scan (fast), counting calls."""
+    """thermo.interphase with a 3-voltage scan (fast), counting calls.
+
+    The top voltage has more digits than a slider keeps (as a real cathode's potential).
+    """
     import ssenb.thermo
 
     real, calls = ssenb.thermo.interphase, []
@@ -21,7 +25,7 @@ def counted(monkeypatch):
     def scan(electrolyte, electrode, **kw):
         calls.append((electrolyte, electrode, kw.get("voltage")))
         if kw.get("voltages") is None and electrode != "Li":
-            kw["voltages"] = [0.0, 1.5, 3.0]
+            kw["voltages"] = [0.0, 1.5, TOP]
         return real(electrolyte, electrode, **kw)
 
     monkeypatch.setattr(ssenb.thermo, "interphase", scan)
@@ -42,6 +46,8 @@ def test_properties_tab_shows_the_summarys_band_gap_and_moduli():
 
 def test_interphase_tab_computes_when_opened_and_follows_the_slider(counted):
     ex = Explorer("Li3PS4", predict=False)
+    options = list(ex.interphase.electrode.options)
+    assert options[:2] == ["Li", "LiCoO2"] and len(set(options)) == len(options)
     assert counted == [] and ex.interphase.result is None  # never before the first result
     ex.interphase.electrode.value = "Li"  # tab closed: still nothing
     assert counted == []
@@ -52,16 +58,23 @@ def test_interphase_tab_computes_when_opened_and_follows_the_slider(counted):
     assert ex.interphase.voltage.disabled  # the Li metal sits at 0 V only
     ex.interphase.electrode.value = "LiCoO2"
     ex.interphase.wait()
-    assert (ex.interphase.voltage.min, ex.interphase.voltage.max) == (0.0, 3.0)
-    assert ex.interphase.result.voltage == 3.0 and not ex.interphase.voltage.disabled
+    assert (ex.interphase.voltage.min, ex.interphase.voltage.max) == (0.0, TOP)
+    assert ex.interphase.result.voltage == TOP and not ex.interphase.voltage.disabled
+    ex.interphase.voltage.value = 1.5 + 4e-7  # a slider's float near a scanned voltage
+    assert ex.interphase.result.voltage == 1.5  # that voltage itself: no extra column
+    assert sorted({float(x) for t in ex.interphase.bands_slot.figure.data for x in t.x}) == [
+        0.0,
+        1.5,
+        TOP,
+    ]
     ex.interphase.voltage.value = 1.0  # a release of the slider
     assert ex.interphase.result.voltage == 1.0 and ex.interphase.result.electrode == "LiCoO2"
     bands = ex.interphase.bands_slot.figure
     assert "1.00" in bands.layout.annotations[-1].text  # the marker moved to 1 V
     columns = sorted({float(x) for t in bands.data for x in t.x})
-    assert columns == [0.0, 1.0, 1.5, 3.0]  # 1 V has its own bar, between the scan's
+    assert columns == [0.0, 1.0, 1.5, TOP]  # 1 V has its own bar, between the scan's
     widths = {float(x): w for t in bands.data for x, w in zip(t.x, t.width)}
-    assert widths[1.0] == pytest.approx(0.4) and widths[3.0] == pytest.approx(1.2)  # no overlap
+    assert widths[1.0] == pytest.approx(0.4) and widths[TOP] == pytest.approx(1.2)  # no overlap
     n = len(counted)
     ex.interphase.electrode.value = "Li"  # back and forth: both pairs cached
     ex.interphase.electrode.value = "LiCoO2"
