@@ -113,13 +113,16 @@ def interphase_bands(
             shown.add(phase)
     fig.update_layout(barmode="stack", legend_title_text="phase", height=560)
     fig.update_yaxes(title_text=K.label(K.ATOMIC_FRACTION), range=[0, 1.02])
-    fig.update_xaxes(title_text=K.label(K.VOLTAGE, ion=result.ion), row=2, col=1)
+    # the chosen voltage is named under the axis, not beside its line, where a label would
+    # cover bars or the panel title (issue 19: label collisions)
+    fig.update_xaxes(
+        title_text=f"{K.label(K.VOLTAGE, ion=result.ion)}; dotted line: chosen "
+        f"{fmt_number(result.voltage, unit)}",
+        row=2,
+        col=1,
+    )
     for row in (1, 2):
         fig.add_vline(x=result.voltage, line_dash="dot", line_color="#555", row=row, col=1)
-    fig.add_annotation(
-        x=result.voltage, y=1.0, xref="x", yref="paper", yshift=2, showarrow=False,
-        text=f"chosen: {fmt_number(result.voltage, unit)}", font={"size": 10},
-    )  # fmt: skip
     return fig
 
 

@@ -70,7 +70,7 @@ def test_interphase_tab_computes_when_opened_and_follows_the_slider(counted):
     ex.interphase.voltage.value = 1.0  # a release of the slider
     assert ex.interphase.result.voltage == 1.0 and ex.interphase.result.electrode == "LiCoO2"
     bands = ex.interphase.bands_slot.figure
-    assert "1.00" in bands.layout.annotations[-1].text  # the marker moved to 1 V
+    assert "chosen 1.00 V" in bands.layout.xaxis2.title.text  # the marker moved to 1 V
     columns = sorted({float(x) for t in bands.data for x in t.x})
     assert columns == [0.0, 1.0, 1.5, TOP]  # 1 V has its own bar, between the scan's
     widths = {float(x): w for t in bands.data for x, w in zip(t.x, t.width)}
