@@ -58,6 +58,7 @@ _SSENB_RESULTS = {
     "ssenb.mlip.benchmark": ("PotentialBenchmark",),
     "ssenb.mlip.substitute": ("DopingResult",),
     "ssenb.design.propose": ("SubstitutionCandidates",),
+    "ssenb.design.run": ("DesignResult",),
     "ssenb.transport.landscape": ("MigrationLandscape",),
     "ssenb.transport.network": ("PathwayGraph",),
     "ssenb.summary": ("MaterialSummary",),

@@ -23,6 +23,7 @@ RANK = {
     "viz": 4,
     "widgets": 5,
     "report": 6,
+    "report_design": 6,  # the design report (ssenb design); beside report
     "pipeline": 6,  # a re-export of design.pipeline (moved there), kept for old imports
     "li_table": 6,  # screen + property models -> the multi-property table
     "cli": 7,

@@ -12,7 +12,12 @@ Importing ``ssenb.mlip`` is light: torch and CHGNet load only when a potential i
 3. :func:`relax_many` and :func:`single_points` run many structures, one task each, on a
    process pool or a Dask cluster (``executor=``), resumable from a checkpoint folder;
    :func:`orderings_many` enumerates the orderings of many hosts the same way.
-4. :func:`elastic_moduli` fits the elastic tensor from strained cells and gives the
+4. :func:`mapped_e_hull` places a new structure's potential energy against the offline
+   MP ~2019 snapshot hull, through elemental references fitted on reference structures
+   (:mod:`ssenb.mlip.reference_set`), with the leave-one-out E_hull MAE as uncertainty
+   (:class:`MappedScale`); :func:`mapped_entries` / :func:`mapped_source` hand the mapped
+   energies to :mod:`ssenb.thermo`, marked as MLIP-mapped.
+5. :func:`elastic_moduli` fits the elastic tensor from strained cells and gives the
    Voigt–Reuss–Hill shear and bulk moduli (GPa) with a Born stability check.
 """
 
@@ -22,6 +27,14 @@ from .benchmark import PotentialBenchmark, benchmark_potential
 from .cache import read_results, write_results
 from .elastic import ElasticModuli, elastic_moduli, vrh_moduli
 from .entries import mlip_entry, mlip_source
+from .mapped_hull import (
+    MappedScale,
+    default_potential,
+    mapped_e_hull,
+    mapped_entries,
+    mapped_scale,
+    mapped_source,
+)
 from .orderings import OrderingRequest, orderings_many
 from .potential import Calculation, CHGNetPotential, Potential, load_chgnet
 from .relaxation import Relaxation, relax
@@ -33,6 +46,7 @@ __all__ = [
     "Calculation",
     "DopingResult",
     "ElasticModuli",
+    "MappedScale",
     "MissingExtraError",
     "OrderingRequest",
     "Potential",
@@ -40,9 +54,14 @@ __all__ = [
     "Relaxation",
     "SevenNetPotential",
     "benchmark_potential",
+    "default_potential",
     "elastic_moduli",
     "load_chgnet",
     "load_sevennet",
+    "mapped_e_hull",
+    "mapped_entries",
+    "mapped_scale",
+    "mapped_source",
     "mlip_entry",
     "mlip_source",
     "orderings_many",

@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 #: most symmetry-distinct orderings kept per call, and most combinations tried per supercell
 MAX_ORDERINGS = 50
 MAX_COMBINATIONS = 5000
+#: the "dopant" that leaves a site empty: ``{"Li": {VACANCY: 0.25}}`` removes a quarter of the
+#: Li (the compensation of an aliovalent dopant, :func:`ssenb.design.design`); it takes no
+#: charge and no atom
+VACANCY = "vacancy"
 
 
 class Ordering(NamedTuple):
@@ -178,7 +182,8 @@ def distinct_orderings(
     subs : dict
         Checked substitutions.
     charges : mapping of str to float
-        From :func:`site_charges`.
+        From :func:`site_charges`. A :data:`VACANCY` in ``subs`` needs none: it empties
+        its share of the site (the cell must stay neutral with it).
     max_cells : int
         Largest diagonal supercell, in copies of the host cell.
     max_atoms : int
@@ -232,7 +237,7 @@ def distinct_orderings(
         mapping: dict[SpeciesLike, SpeciesLike | dict[SpeciesLike, float]] = {
             Species(s, charges[s]): {
                 Species(s, charges[s]): 1 - sum(ds.values()),
-                **{Species(d, charges[d]): f for d, f in ds.items()},
+                **{Species(d, charges[d]): f for d, f in ds.items() if d != VACANCY},
             }
             for s, ds in subs.items()
         }
@@ -296,6 +301,7 @@ def _cell(scale: tuple[int, int, int]) -> str:
 __all__ = [
     "MAX_COMBINATIONS",
     "MAX_ORDERINGS",
+    "VACANCY",
     "Ordering",
     "OrderingRequest",
     "distinct_orderings",
