@@ -548,8 +548,10 @@ def default_potential(chemistry: Any) -> str:
     Returns
     -------
     str
-        "chgnet" or "7net-0": the one with the lower LOO MAE of that anion class (overall
-        where the class has too few members) among those with shipped energies.
+        "chgnet" or "7net-0": among the potentials with shipped energies, the one with the
+        lower LOO MAE on the compounds of that anion class that all of them benchmarked
+        (on all common compounds where the class has fewer than :data:`MIN_CLASS_MEMBERS`);
+        CHGNet when only its energies ship.
     """
     if isinstance(chemistry, str) and chemistry in ANION_CLASSES:
         cls = chemistry
@@ -562,16 +564,33 @@ def default_potential(chemistry: Any) -> str:
                 f"chemistry={chemistry!r}: give an anion class ({', '.join(ANION_CLASSES)}), a "
                 "chemical system ('Li-P-S') or a formula"
             ) from err
-    best, best_mae = "chgnet", math.inf
+    scales = {}
     for key in SHIPPED:
         try:
-            scale = _scale(key)
+            scales[key] = _scale(key)
         except SsenbError:
             continue
-        mae = scale.mae.get(cls, scale.mae["overall"])
-        if mae < best_mae:
-            best, best_mae = key, mae
-    return best
+    if len(scales) < 2:
+        return next(iter(scales), "chgnet")
+    return min(scales, key=lambda key: (_common_mae(scales, key, cls), key))
+
+
+def _common_mae(scales: dict[str, MappedScale], key: str, cls: str) -> float:
+    """LOO MAE (eV/atom) of one potential on the compounds every potential benchmarked.
+
+    The shipped sets may differ (a slower potential may not have reached the largest cells),
+    so potentials are compared on the same compounds: of ``cls`` where they number at least
+    :data:`MIN_CLASS_MEMBERS`, else all common ones.
+    """
+    common = set.intersection(
+        *({*s.table.loc[s.table["benchmarked"], "id"]} for s in scales.values())
+    )
+    t = scales[key].table
+    t = t[t["benchmarked"] & t["id"].isin(common)]
+    in_cls = t[t["anion_class"] == cls]
+    t = in_cls if len(in_cls) >= MIN_CLASS_MEMBERS else t
+    err = (t["e_hull_loo_eV_atom"] - t["e_hull_dft_eV_atom"]).abs()
+    return float(err.mean()) if len(err) else math.inf
 
 
 def _scale_for(potential: Any, source: Any) -> MappedScale:
