@@ -543,7 +543,9 @@ def default_potential(chemistry: Any) -> str:
     ----------
     chemistry : str or Composition
         An anion class ("oxide", "sulfide", "halide", "other"), a chemical system
-        ("Li-P-S-Cl") or a formula.
+        ("Li-P-S"; each element counts once, so "Li-P-S-Cl" is a halide by
+        :func:`anion_class`'s tie rule: pass "sulfide" or a formula for an argyrodite) or a
+        formula.
 
     Returns
     -------
