@@ -58,10 +58,11 @@ _SSENB_RESULTS = {
     "ssenb.mlip.benchmark": ("PotentialBenchmark",),
     "ssenb.mlip.substitute": ("DopingResult",),
     "ssenb.design.propose": ("SubstitutionCandidates",),
+    "ssenb.design.run": ("DesignResult",),
     "ssenb.transport.landscape": ("MigrationLandscape",),
     "ssenb.transport.network": ("PathwayGraph",),
     "ssenb.summary": ("MaterialSummary",),
-    "ssenb.pipeline": ("CandidateTable",),
+    "ssenb.design.pipeline": ("CandidateTable",),
 }
 _ENTRY_MODULES = ("pymatgen.core.entries", "pymatgen.entries.computed_entries")
 _ADJUSTMENTS = (
@@ -137,10 +138,17 @@ def refuse(path: Where, why: str) -> InvalidInputError:
     return InvalidInputError(f"at {path_text(path)}: {why}" if path else why)
 
 
+#: result classes that moved, as files written before name them -> where they are now
+_MOVED: dict[Kind, Kind] = {
+    ("ssenb.pipeline", "CandidateTable"): ("ssenb.design.pipeline", "CandidateTable"),
+}
+
+
 def _kind(d: dict) -> Kind | None:
     if not any(t in d for t in _TAGS):
         return None
-    return str(d.get("@module")), str(d.get("@class", d.get("@callable")))
+    kind = str(d.get("@module")), str(d.get("@class", d.get("@callable")))
+    return _MOVED.get(kind, kind)
 
 
 def decode(value: Any, path: Where = (), *, allow: Collection[Kind] | None = None) -> Any:

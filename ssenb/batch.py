@@ -9,6 +9,7 @@ exist once:
 - :func:`run_row` / :func:`run_rows`: the one row policy. Any ``Exception`` of a row is
   recorded as that row's reason ("record") or raised ("raise"); ``KeyboardInterrupt``
   (Ctrl-C) and ``SystemExit`` are not ``Exception`` subclasses and always stop the batch;
+- :func:`capture_row`: the row policy inside a task, its failure returned, not raised;
 - :func:`check_executor` / :func:`run_tasks`: tasks in this process, in a local process
   pool, or on any ``concurrent.futures.Executor`` (a Dask cluster); a task whose worker
   dies (a broken process pool, Dask's ``KilledWorker``, a pre-empted node) is reported
@@ -31,7 +32,7 @@ from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, as
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, get_args
 
-from .errors import InvalidInputError, SsenbWarning, TaskLostError
+from .errors import InvalidInputError, SsenbError, SsenbWarning, TaskLostError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -143,6 +144,33 @@ def run_rows(
         if on_row is not None:
             on_row(done, len(todo))
     return out
+
+
+def capture_row(fn: Callable[[], _T]) -> tuple[_T, None] | tuple[None, Exception]:
+    """Run one row inside a task: ``(value, None)``, or ``(None, exception)`` to travel back.
+
+    Why: a task that runs on a worker must return its rows' failures, not raise them
+    (what a task raises is the task lost, :func:`run_tasks`). The row policy is
+    :func:`run_row`'s: any ``Exception`` is the row's failure, Ctrl-C (not an
+    ``Exception``) stops. The caller applies ``errors=`` to what comes back; an
+    exception that would not survive pickling comes back as an :class:`SsenbError` with
+    its :func:`failure_reason`.
+
+    Examples
+    --------
+    >>> capture_row(lambda: 1 / 0)[1]
+    ZeroDivisionError('division by zero')
+    """
+    import pickle
+
+    try:
+        return fn(), None
+    except Exception as err:  # BaseException (Ctrl-C, exit) is not caught: it stops
+        try:
+            pickle.loads(pickle.dumps(err))
+        except Exception:
+            return None, SsenbError(failure_reason(err))
+        return None, err
 
 
 def check_executor(executor: Any) -> None:

@@ -266,7 +266,7 @@ def _coatings(args: argparse.Namespace) -> int:
 
 def _candidates(args: argparse.Namespace) -> int:
     """``ssenb candidates``: the decision table with a Pareto rank."""
-    from .pipeline import screen_candidates
+    from .design.pipeline import screen_candidates
 
     _refuse_existing(args.output, args.force)
     model = None
@@ -294,6 +294,73 @@ def _candidates(args: argparse.Namespace) -> int:
     else:
         print(frame.to_string(index=False))
     return 0
+
+
+def _design(args: argparse.Namespace) -> int:
+    """``ssenb design HOST``: doped candidates of a host, relaxed and ranked (CSV + HTML)."""
+    from .design import design, read_design, write_design
+    from .report_design import write_design_report
+    from .results import for_people
+
+    _refuse_existing(args.output, args.force)
+    _refuse_existing(args.report, args.force)
+    _refuse_existing(args.save, args.force)
+    if args.report:
+        _check_report_suffix(args.report)
+    host = _design_host(args.host)
+    result = design(
+        host,
+        dopants=_split(args.dopants),
+        sites=_split(args.sites),
+        top=args.top,
+        fractions=[float(f) for f in _split(args.fractions) or []] or None,
+        cathode=args.cathode,
+        potential=args.potential,
+        model=False if args.no_model else None,
+        max_atoms=args.max_atoms,
+        n_orderings=args.orderings,
+        steps=args.steps,
+        reuse=read_design(args.reuse) if args.reuse else None,
+        executor=args.jobs,
+        checkpoint=args.checkpoint,
+        progress=not args.quiet,
+    )
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    frame = for_people(result.table.drop(columns=["input_key"]))
+    _write_new_csv(frame, args.output, args.force)
+    print(f"wrote {args.output} ({len(frame)} rows, by Pareto rank; {PRECISION})")
+    if args.save:
+        write_design(args.save, result, overwrite=args.force)
+        print(f"wrote {args.save} (the run, to reuse its relaxations with --reuse)")
+    if args.report:
+        write_design_report(result, args.report, overwrite=args.force, n_drawn=args.draw)
+        print(f"wrote {args.report}")
+    shown = result.shortlist(args.show)[["pareto_rank", "candidate", "formula", "reasons"]]
+    print(shown.to_string(index=False))
+    return 0
+
+
+def _split(text: str | None) -> list[str] | None:
+    """``"W,Se"`` -> ``["W", "Se"]``; None stays None."""
+    return None if text is None else [t.strip() for t in text.split(",") if t.strip()]
+
+
+def _design_host(text: str) -> Any:
+    """A CIF path or an OBELiX id -> the host Structure; a formula is refused by design()."""
+    import pandas as pd
+
+    from .report import resolve_material
+
+    material, _ = resolve_material(text)
+    if isinstance(material, pd.DataFrame):  # an OBELiX row
+        structure = material["structure"].iloc[0]
+        if structure is None or structure != structure:
+            raise InvalidInputError(
+                f"{text}: this OBELiX entry has no CIF; give a CIF path of an ordered cell"
+            )
+        return structure
+    return material
 
 
 def _table(args: argparse.Namespace) -> int:
@@ -558,7 +625,7 @@ def build_parser() -> argparse.ArgumentParser:
     Returns
     -------
     argparse.ArgumentParser
-        One subcommand each for info, report, screen, candidates, coatings, window,
+        One subcommand each for info, report, screen, candidates, design, coatings, window,
         interface, predict, cv, fetch and lab, and ``--version``; every option has its help
         text. A usage error prints one line
         ``ssenb: error: ...`` and exits with code 2.
@@ -648,6 +715,67 @@ def build_parser() -> argparse.ArgumentParser:
                 "--checkpoint", type=_path, help="folder for resumable per-chunk results"
             )
         scr.set_defaults(func=func)
+    des = sub.add_parser(
+        "design",
+        help="doped candidates of a host: relaxed, on the hull, window, BVSE, σ, Pareto rank",
+        description="Propose dopants for an ordered Li host (CIF or OBELiX id), make the "
+        "orderings with their Li vacancies, relax them with a potential, and rank them by "
+        "energy above hull (eV/atom, potential energies mapped onto the offline MP snapshot, "
+        "with the mapping's benchmark error), window (V vs Li/Li⁺) and interface reactions "
+        "with Li and a cathode (eV/atom), BVSE Li barrier (eV) and predicted log10 σ (S/cm). "
+        "Writes a CSV and an HTML design report. Relaxations take minutes each on a CPU.",
+    )
+    des.add_argument("host", help="CIF of an ordered Li host (Li3SbS4.cif) or an OBELiX id")
+    des.add_argument("--dopants", metavar="EL,EL", help="only these dopant elements, e.g. W,Se")
+    des.add_argument("--sites", metavar="EL,EL", help="only these host sites, e.g. Sb")
+    des.add_argument(
+        "--top",
+        type=_bounded_int(1, 50),
+        default=5,
+        help="candidates taken from the proposer (default 5)",
+    )
+    des.add_argument("--fractions", metavar="F,F", help="fractions of the site, e.g. 0.25,0.5")
+    des.add_argument("--cathode", default="LiCoO2", help="cathode formula (default LiCoO2)")
+    des.add_argument(
+        "--potential",
+        default=None,
+        help="chgnet, 7net-0 or 7net-l3i5 (default: the benchmarked default)",
+    )
+    des.add_argument(
+        "--max-atoms", type=_bounded_int(2, 64), default=32, help="largest cell (default 32)"
+    )
+    des.add_argument(
+        "--orderings",
+        type=_bounded_int(1, 10),
+        default=2,
+        help="orderings per candidate (default 2)",
+    )
+    des.add_argument(
+        "--steps", type=_bounded_int(1, 2000), default=300, help="optimizer steps (default 300)"
+    )
+    des.add_argument("--no-model", action="store_true", help="no conductivity prediction")
+    des.add_argument(
+        "--reuse", type=_path, help="a saved run (--save) whose relaxations are reused"
+    )
+    des.add_argument("--save", type=_path, help="JSON file keeping this run (for --reuse)")
+    des.add_argument("--checkpoint", type=_path, help="folder of finished relaxations (resume)")
+    des.add_argument(
+        "--report",
+        type=_path,
+        default="design_report.html",
+        help="HTML design report (default design_report.html)",
+    )
+    des.add_argument("--show", type=_bounded_int(1, 100), default=5, help="rows to print")
+    des.add_argument(
+        "--draw",
+        type=_bounded_int(0, 20),
+        default=3,
+        help="best candidates drawn in the report with structure and BVSE pathway (default 3)",
+    )
+    _add_output(des, "CSV file to write", "design.csv")
+    des.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: 1)")
+    des.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    des.set_defaults(func=_design)
     tab = sub.add_parser(
         "table",
         help="every Li compound: hull, window, band gap, G, K, predicted σ, with sources (CSV)",

@@ -155,6 +155,8 @@ E_HULL_ERR = "e_above_hull_uncertainty_eV_atom"  # from the potential's benchmar
 CONVERGED = "converged"
 N_STEPS = "n_steps"
 MAX_FORCE = "max_force_eV_A"
+E_POTENTIAL = "energy_potential_eV_atom"  # as the potential predicts it: no corrections added
+POTENTIAL = "potential"  # which potential (name, version, convention) made a row
 COLUMNS.update(
     {
         E_DFT: ("DFT energy", "eV/atom"),
@@ -168,6 +170,8 @@ COLUMNS.update(
         N_ATOMS: ("atoms in the cell", ""),
         N_STEPS: ("optimizer steps", ""),
         CONVERGED: ("relaxation converged", ""),
+        E_POTENTIAL: ("energy from the potential (its own convention)", "eV/atom"),
+        POTENTIAL: ("interatomic potential", ""),
         ENTRY_ID: ("entry id", ""),
     }
 )

@@ -136,7 +136,7 @@ def for_people(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for name in out.columns:
         column = out[name]
-        if not np.issubdtype(column.dtype, np.floating):
+        if not _is_float(column.dtype):  # Int64, text, bool: untouched
             continue
         digits = column_digits(str(name))
         values = column.to_numpy(dtype=float)
@@ -161,14 +161,19 @@ def styled(frame: pd.DataFrame) -> Any:
     >>> "1.58e-06" in html and "-5.80" in html and "-5.800001" not in html
     True
     """
-    import numpy as np
-
     formats = {}
     for name in frame.columns:
-        if np.issubdtype(frame[name].dtype, np.floating):
+        if _is_float(frame[name].dtype):
             digits = column_digits(str(name))
             formats[name] = f"{{:.{SIGNIFICANT_DIGITS}g}}" if digits is None else f"{{:.{digits}f}}"
     return for_people(frame).style.format(formats, na_rep="")
+
+
+def _is_float(dtype: Any) -> bool:
+    """A numpy float column (pandas' nullable Int64 is no numpy dtype: not float)."""
+    import numpy as np
+
+    return isinstance(dtype, np.dtype) and np.issubdtype(dtype, np.floating)
 
 
 def column_digits(name: str) -> int | None:

@@ -86,7 +86,7 @@ def _screen(items, errors):
 
 
 def _candidates(items, errors):
-    from ssenb.pipeline import screen_candidates
+    from ssenb.design import screen_candidates
 
     return screen_candidates(items, errors=errors, progress=False).table
 
@@ -104,6 +104,18 @@ def _energies(items, errors):
         items, _Potential(), relaxed=False, fmax=0.05, steps=5, errors=errors, progress=False
     )
     return pd.DataFrame(out).assign(error=lambda t: t["error"].replace("", None))
+
+
+def _relax_many(items, errors):
+    from ssenb.mlip import relax_many
+
+    return relax_many(items, _Potential(), steps=5, errors=errors, progress=False)
+
+
+def _single_points(items, errors):
+    from ssenb.mlip import single_points
+
+    return single_points(items, _Potential(), errors=errors, progress=False)
 
 
 def _featurize(items, errors):
@@ -151,14 +163,14 @@ CASES = [
         _interrupt("ssenb.thermo.screening._screen_row"),
     ),
     Case(
-        "pipeline.screen_candidates",
+        "design.screen_candidates",
         _candidates,
         ("Li3PS4", "LiF"),
         "Xx2O",
         r"^InvalidInputError: .*Xx",
         "Xx",
         K.ANODE_REACTION_ENERGY,
-        _interrupt("ssenb.pipeline._mixing_row"),
+        _interrupt("ssenb.design.pipeline._mixing_row"),
     ),
     Case(
         "transport.migration_barriers",
@@ -181,6 +193,26 @@ CASES = [
         _interrupt_potential,
     ),
     Case(
+        "mlip.relax_many",
+        _relax_many,
+        (_lif(), _li2o()),
+        _rocksalt(5.64, "Na", "Cl"),
+        r"^KeyError: 'NaCl'",
+        "'NaCl'",
+        K.E_POTENTIAL,
+        _interrupt_potential,
+    ),
+    Case(
+        "mlip.single_points",
+        _single_points,
+        (_lif(), _li2o()),
+        _rocksalt(5.64, "Na", "Cl"),
+        r"^KeyError: 'NaCl'",
+        "'NaCl'",
+        K.E_POTENTIAL,
+        _interrupt_potential,
+    ),
+    Case(
         "features.featurize",
         _featurize,
         (_lif(), _li2o()),
@@ -192,6 +224,12 @@ CASES = [
     ),
 ]
 IDS = [c.name for c in CASES]
+FRAME_CASES = [
+    "transport.migration_barriers",
+    "mlip.relax_many",
+    "mlip.single_points",
+    "features.featurize",
+]
 
 
 def _value_column(case, table):
@@ -239,8 +277,8 @@ def test_ctrl_c_in_a_row_always_stops_the_batch(case, errors, monkeypatch):
 
 @pytest.mark.parametrize(
     "case",
-    [c for c in CASES if c.name in ("transport.migration_barriers", "features.featurize")],
-    ids=["transport.migration_barriers", "features.featurize"],
+    [c for c in CASES if c.name in FRAME_CASES],
+    ids=FRAME_CASES,
 )
 def test_the_users_frame_is_never_modified(case):
     frame = pd.DataFrame({K.STRUCTURE: [case.good[0], None], "mine": [1, 2]}, index=[10, 20])

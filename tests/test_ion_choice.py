@@ -61,7 +61,7 @@ def test_cli_report_defaults_to_the_materials_ion(tmp_path):
 
 def test_a_screen_says_which_materials_hold_no_ion(capsys):
     from ssenb.cli import main
-    from ssenb.pipeline import screen_candidates
+    from ssenb.design import screen_candidates
 
     notes = screen_candidates(["Li3PS4", "Na3PS4", "NaCl"], progress=False).notes
     assert "2 of 3 materials hold no Li (Na3PS4, NaCl)" in notes[0]

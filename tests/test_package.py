@@ -17,13 +17,14 @@ RANK = {
     "transport": 1,  # BVSE landscapes; depends only on data
     "models": 2,
     "mlip": 2,
-    "design": 3,  # substitution candidates; above mlip and models
+    "design": 3,  # candidates and the decision-table pipeline; above mlip and models
     "explain": 3,
     "summary": 3,
     "viz": 4,
     "widgets": 5,
     "report": 6,
-    "pipeline": 6,  # thermo + a conductivity model -> decision table
+    "report_design": 6,  # the design report (ssenb design); beside report
+    "pipeline": 6,  # a re-export of design.pipeline (moved there), kept for old imports
     "li_table": 6,  # screen + property models -> the multi-property table
     "cli": 7,
 }

@@ -10,7 +10,7 @@ electron (V = -Δμ / z e), so MgS's window ends at 1.61 V vs Mg/Mg²⁺, not at
 import pytest
 
 from ssenb import keys as K
-from ssenb.pipeline import screen_candidates
+from ssenb.design import screen_candidates
 from ssenb.thermo import interface_reactions, phase_stability, screen, stability_window
 
 # real snapshot compounds per ion; the first of each list lies above the hull where the

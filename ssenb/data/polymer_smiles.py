@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 #: Bradford et al. mark the two chain ends with these atoms.
 BRADFORD_END_MARKERS = ("Cu", "Au")
 
+
 def looks_like_polymer(text: str) -> bool:
     """True for a repeat-unit SMILES (chain ends ``*`` or ``[Cu]``/``[Au]``), never a formula.
 

@@ -9,16 +9,20 @@ Importing ``ssenb.mlip`` is light: torch and CHGNet load only when a potential i
    and places them on a hull computed with the same potential and corrections, with the
    benchmark's E_hull error as uncertainty; :meth:`DopingResult.entry_source` hands the result to
    :mod:`ssenb.thermo` (windows, interface reactions) as a user entry source.
-3. :func:`mapped_e_hull` places a new structure's potential energy against the offline
+3. :func:`relax_many` and :func:`single_points` run many structures, one task each, on a
+   process pool or a Dask cluster (``executor=``), resumable from a checkpoint folder;
+   :func:`orderings_many` enumerates the orderings of many hosts the same way.
+4. :func:`mapped_e_hull` places a new structure's potential energy against the offline
    MP ~2019 snapshot hull, through elemental references fitted on reference structures
    (:mod:`ssenb.mlip.reference_set`), with the leave-one-out E_hull MAE as uncertainty
    (:class:`MappedScale`); :func:`mapped_entries` / :func:`mapped_source` hand the mapped
    energies to :mod:`ssenb.thermo`, marked as MLIP-mapped.
-4. :func:`elastic_moduli` fits the elastic tensor from strained cells and gives the
+5. :func:`elastic_moduli` fits the elastic tensor from strained cells and gives the
    Voigt–Reuss–Hill shear and bulk moduli (GPa) with a Born stability check.
 """
 
 from ..errors import MissingExtraError
+from .batch import relax_many, single_points
 from .benchmark import PotentialBenchmark, benchmark_potential
 from .cache import read_results, write_results
 from .elastic import ElasticModuli, elastic_moduli, vrh_moduli
@@ -31,6 +35,7 @@ from .mapped_hull import (
     mapped_scale,
     mapped_source,
 )
+from .orderings import OrderingRequest, orderings_many
 from .potential import Calculation, CHGNetPotential, Potential, load_chgnet
 from .relaxation import Relaxation, relax
 from .sevennet import SevenNetPotential, load_sevennet
@@ -43,6 +48,7 @@ __all__ = [
     "ElasticModuli",
     "MappedScale",
     "MissingExtraError",
+    "OrderingRequest",
     "Potential",
     "PotentialBenchmark",
     "Relaxation",
@@ -58,8 +64,11 @@ __all__ = [
     "mapped_source",
     "mlip_entry",
     "mlip_source",
+    "orderings_many",
     "read_results",
     "relax",
+    "relax_many",
+    "single_points",
     "substitute",
     "vrh_moduli",
     "write_results",

@@ -17,16 +17,24 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
 
+from ..batch import ErrorMode, capture_row, check_errors, check_executor, failure_reason, run_tasks
 from ..errors import InvalidInputError
 from .substitutions import Substitutions, describe
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    import pandas as pd
     from pymatgen.core import Structure
     from pymatgen.util.typing import SpeciesLike
 
 #: most symmetry-distinct orderings kept per call, and most combinations tried per supercell
 MAX_ORDERINGS = 50
 MAX_COMBINATIONS = 5000
+#: the "dopant" that leaves a site empty: ``{"Li": {VACANCY: 0.25}}`` removes a quarter of the
+#: Li (the compensation of an aliovalent dopant, :func:`ssenb.design.design`); it takes no
+#: charge and no atom
+VACANCY = "vacancy"
 
 
 class Ordering(NamedTuple):
@@ -39,6 +47,121 @@ class Ordering(NamedTuple):
     ewald_eV_atom: float
     #: the supercell, e.g. "1x1x2"
     supercell: str
+
+
+class OrderingRequest(NamedTuple):
+    """One host and its substitution, as :func:`orderings_many` enumerates it."""
+
+    #: the host cell, ordered (oxidation states are assigned as in :func:`ssenb.mlip.substitute`)
+    host: Structure
+    #: ``{site element: {dopant: fraction}}``
+    substitutions: Mapping[str, Mapping[str, float]]
+    #: dopant oxidation states; default that of the site each replaces
+    oxidation_states: Mapping[str, float] | None = None
+    max_cells: int = 4
+    max_atoms: int = 32
+    max_orderings: int = 10
+
+
+def orderings_many(
+    requests: Iterable[OrderingRequest],
+    *,
+    executor: Executor | int | None = None,
+    errors: ErrorMode = "record",
+    progress: bool = True,
+) -> pd.DataFrame:
+    """Orderings of many hosts or substitutions at once, one task each, on any executor.
+
+    Each request is checked and charge-balanced as :func:`ssenb.mlip.substitute` does
+    (:func:`~ssenb.mlip.substitutions.check_substitutions`, formal oxidation states,
+    :func:`~ssenb.mlip.substitutions.site_charges`), then enumerated by
+    :func:`distinct_orderings`, which is pure (the host is not modified) and picklable.
+
+    Parameters
+    ----------
+    requests : iterable of OrderingRequest
+    executor : concurrent.futures.Executor, int or None
+        None: this process; an int: a pool of that many processes; or an executor (a
+        process pool, Dask's ``client.get_executor()``). A task lost with its worker
+        fails only its own row.
+    errors : {"record", "raise"}
+        "record": a request that cannot be realised (charged, no cell holds the fraction)
+        gets a reason in ``error``; "raise": stop at it.
+    progress : bool
+        A tqdm progress bar.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per request, in input order: ``n_orderings``, ``orderings`` (list of
+        :class:`Ordering`, lowest Ewald energy first; empty on failure), ``notes`` (list
+        of str) and ``error``.
+
+    Examples
+    --------
+    >>> from pymatgen.core import Lattice, Structure
+    >>> lco = Structure.from_spacegroup("R-3m", Lattice.hexagonal(2.82, 14.05),
+    ...     ["Li", "Co", "O"], [[0, 0, 0.5], [0, 0, 0], [0, 0, 0.24]])
+    >>> out = orderings_many([OrderingRequest(lco, {"Co": {"Ni": 0.5}}, max_atoms=24)],
+    ...     progress=False)
+    >>> out["error"].tolist(), int(out["n_orderings"].iloc[0]) > 0
+    ([None], True)
+    """
+    import pandas as pd
+    from tqdm.auto import tqdm
+
+    check_errors(errors)
+    check_executor(executor)
+    if isinstance(requests, OrderingRequest) or not isinstance(requests, Iterable):
+        raise InvalidInputError(
+            "requests must be a list of OrderingRequest; wrap one in a list: [request]"
+        )
+    tasks = list(enumerate(requests))
+    for i, r in tasks:
+        if not isinstance(r, OrderingRequest):
+            raise InvalidInputError(
+                f"request {i} is a {type(r).__name__}, not an OrderingRequest(host, "
+                "substitutions, ...)"
+            )
+    rows: list[dict[str, Any]] = [{} for _ in tasks]
+    with tqdm(total=len(tasks), desc="orderings", disable=not progress, leave=False) as bar:
+        for (i, _), result, lost in run_tasks(tasks, _orderings_task, (), executor):
+            value, err = (None, lost) if result is None else result
+            if err is not None or value is None:
+                if errors == "raise" and err is not None:
+                    raise err
+                why = failure_reason(err) if err is not None else "no result"
+                rows[i] = {"orderings": [], "notes": [], "error": why}
+            else:
+                rows[i] = {"orderings": value[0], "notes": value[1], "error": None}
+            bar.update()
+    out = pd.DataFrame(rows, columns=["orderings", "notes", "error"])
+    out.insert(0, "n_orderings", [len(o) for o in out["orderings"]])
+    return out
+
+
+def _orderings_task(
+    task: tuple[int, OrderingRequest],
+) -> tuple[tuple[list[Ordering], list[str]] | None, Exception | None]:
+    """One request enumerated (in a worker or here), its failure returned, not raised."""
+    from .substitutions import check_substitutions, site_charges, with_oxidation_states
+
+    _, r = task
+
+    def work() -> tuple[list[Ordering], list[str]]:
+        subs = check_substitutions(r.host, r.substitutions)
+        host = with_oxidation_states(r.host)
+        charges = site_charges(host, subs, r.oxidation_states or {})
+        return distinct_orderings(
+            host,
+            subs,
+            charges,
+            max_cells=r.max_cells,
+            max_atoms=r.max_atoms,
+            max_orderings=r.max_orderings,
+        )
+
+    return capture_row(work)
 
 
 def distinct_orderings(
@@ -59,7 +182,8 @@ def distinct_orderings(
     subs : dict
         Checked substitutions.
     charges : mapping of str to float
-        From :func:`site_charges`.
+        From :func:`site_charges`. A :data:`VACANCY` in ``subs`` needs none: it empties
+        its share of the site (the cell must stay neutral with it).
     max_cells : int
         Largest diagonal supercell, in copies of the host cell.
     max_atoms : int
@@ -80,6 +204,11 @@ def distinct_orderings(
     InvalidInputError
         When no supercell within the limits holds the fractions in whole atoms, or every one
         that does has more than :data:`MAX_COMBINATIONS` orderings.
+
+    Notes
+    -----
+    Pure and picklable: ``host`` is not modified and nothing outside is touched, so a
+    caller may map it over many hosts on any executor (:func:`orderings_many` does).
     """
     from pymatgen.analysis.ewald import EwaldMinimizer
     from pymatgen.analysis.structure_matcher import StructureMatcher
@@ -108,7 +237,7 @@ def distinct_orderings(
         mapping: dict[SpeciesLike, SpeciesLike | dict[SpeciesLike, float]] = {
             Species(s, charges[s]): {
                 Species(s, charges[s]): 1 - sum(ds.values()),
-                **{Species(d, charges[d]): f for d, f in ds.items()},
+                **{Species(d, charges[d]): f for d, f in ds.items() if d != VACANCY},
             }
             for s, ds in subs.items()
         }
@@ -169,4 +298,12 @@ def _cell(scale: tuple[int, int, int]) -> str:
     return "x".join(str(i) for i in scale)
 
 
-__all__ = ["MAX_COMBINATIONS", "MAX_ORDERINGS", "Ordering", "distinct_orderings"]
+__all__ = [
+    "MAX_COMBINATIONS",
+    "MAX_ORDERINGS",
+    "VACANCY",
+    "Ordering",
+    "OrderingRequest",
+    "distinct_orderings",
+    "orderings_many",
+]

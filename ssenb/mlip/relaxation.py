@@ -116,10 +116,7 @@ def relax(
     """
     potential = check_potential(potential)
     check_structure(structure, cutoff_A=cutoff_of(potential))
-    if not (isinstance(fmax, int | float) and fmax > 0):
-        raise InvalidInputError(f"fmax={fmax!r} must be a positive force in eV/Å (e.g. 0.05)")
-    if not (isinstance(steps, int) and 0 < steps <= MAX_STEPS):
-        raise InvalidInputError(f"steps={steps!r} must be an integer in 1..{MAX_STEPS}")
+    check_relax_settings(fmax, steps)
     require("ase")
     from ase.filters import FrechetCellFilter
     from ase.optimize import FIRE
@@ -132,11 +129,14 @@ def relax(
     target = FrechetCellFilter(atoms) if relax_cell else atoms
     opt = FIRE(target, logfile=None)
     converged = bool(opt.run(fmax=fmax, steps=steps))
+    energy = float(atoms.get_potential_energy())
+    max_force = float(np.linalg.norm(atoms.get_forces(), axis=1).max())
+    # detached: pymatgen would keep the calculator (and the torch model) on the structure,
+    # which then could not be pickled back from a worker or saved
+    atoms.calc = None
     final = AseAtomsAdaptor.get_structure(atoms)
     for prop in list(final.site_properties):  # magmoms, charges from the calculator (float32)
         final.remove_site_property(prop)
-    energy = float(atoms.get_potential_energy())
-    max_force = float(np.linalg.norm(atoms.get_forces(), axis=1).max())
     return Relaxation(
         structure=final,
         energy_eV=energy if converged else math.nan,
@@ -146,6 +146,53 @@ def relax(
         converged=converged,
         fmax_eV_A=float(fmax),
         potential=label(potential),
+    )
+
+
+def check_relax_settings(fmax: object, steps: object) -> None:
+    """Refuse relaxation criteria that make no sense, before any structure is relaxed.
+
+    Parameters
+    ----------
+    fmax : float
+        Force convergence criterion (eV/Å), positive.
+    steps : int
+        Most optimizer steps, 1 to :data:`MAX_STEPS`.
+
+    Raises
+    ------
+    InvalidInputError
+        Either is out of range or of the wrong type.
+
+    Examples
+    --------
+    >>> check_relax_settings(0.05, 0)
+    Traceback (most recent call last):
+    ...
+    ssenb.errors.InvalidInputError: steps=0 must be an integer in 1..2000
+    """
+    if isinstance(fmax, bool) or not (isinstance(fmax, int | float) and fmax > 0):
+        raise InvalidInputError(f"fmax={fmax!r} must be a positive force in eV/Å (e.g. 0.05)")
+    if isinstance(steps, bool) or not (isinstance(steps, int) and 0 < steps <= MAX_STEPS):
+        raise InvalidInputError(f"steps={steps!r} must be an integer in 1..{MAX_STEPS}")
+
+
+def not_converged_reason(relaxation: Relaxation) -> str:
+    """Why a relaxation has no energy: the one wording every table uses ("" when converged).
+
+    Examples
+    --------
+    >>> from pymatgen.core import Lattice, Structure
+    >>> s = Structure(Lattice.cubic(4.0), ["Li", "F"], [[0, 0, 0], [0.5, 0.5, 0.5]])
+    >>> r = Relaxation(s, float("nan"), -9.0, 0.31, 3, False, 0.05, "Fake 1.0")
+    >>> not_converged_reason(r)
+    'relaxation not converged in 3 steps (max force 0.310 > 0.05 eV/Å): energy withheld'
+    """
+    if relaxation.converged:
+        return ""
+    return (
+        f"relaxation not converged in {relaxation.n_steps} steps (max force "
+        f"{relaxation.max_force_eV_A:.3f} > {relaxation.fmax_eV_A:g} eV/Å): energy withheld"
     )
 
 
@@ -179,4 +226,4 @@ def _adapter(potential: Potential) -> Calculator:
     return PotentialCalculator()
 
 
-__all__ = ["MAX_STEPS", "Relaxation", "relax"]
+__all__ = ["MAX_STEPS", "Relaxation", "check_relax_settings", "not_converged_reason", "relax"]

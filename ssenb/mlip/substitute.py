@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from concurrent.futures import Executor
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from .. import keys as K
-from ..batch import ErrorMode, check_errors, run_row
+from ..batch import ErrorMode, check_errors, check_executor
 from ..errors import InvalidInputError, UnsupportedMaterialError
 from ..results import Result, fmt_number
+from .batch import relax_many
 from .candidate_hull import (
     HULL_KEEP,
     candidate_entry,
@@ -34,7 +35,6 @@ from .candidate_hull import (
 from .entries import Scheme, mlip_entry, mlip_source
 from .orderings import MAX_COMBINATIONS, MAX_ORDERINGS, Ordering, distinct_orderings
 from .potential import Potential, check_potential, check_structure, energies
-from .relaxation import relax
 from .substitutions import (
     Substitutions,
     check_substitutions,
@@ -165,6 +165,7 @@ def substitute(
     fmax: float = 0.05,
     steps: int = 300,
     relax_cell: bool = True,
+    executor: Executor | int | None = None,
     errors: ErrorMode = "record",
     progress: bool = True,
 ) -> DopingResult:
@@ -196,6 +197,10 @@ def substitute(
     fmax, steps, relax_cell : float, int, bool
         Relaxation criteria (eV/Å, steps); a relaxation not converged by then is reported
         with its energy withheld.
+    executor : concurrent.futures.Executor, int or None
+        Where the relaxations run, one task per ordering (:func:`ssenb.mlip.relax_many`):
+        None here, an int a pool of that many processes, or an executor (a process pool,
+        Dask's ``client.get_executor()``). The table is the same whichever runs them.
     errors : {"record", "raise"}
         "record" (default): a relaxation that raises (out of memory, CHGNet's "isolated
         atoms" on a diverging cell) is that ordering's row, with its energy withheld and
@@ -217,6 +222,7 @@ def substitute(
     >>> res = substitute(lco, {"Co": {"Ni": 0.5}}, competing=entries, max_cells=2)  # doctest: +SKIP
     """
     check_errors(errors)
+    check_executor(executor)
     potential = check_potential(potential)
     check_structure(structure)
     subs = check_substitutions(structure, substitutions)
@@ -258,6 +264,7 @@ def substitute(
         fmax=fmax,
         steps=steps,
         relax_cell=relax_cell,
+        executor=executor,
         errors=errors,
         progress=progress,
     )
@@ -296,24 +303,31 @@ def _relax_all(
     fmax: float,
     steps: int,
     relax_cell: bool,
+    executor: Executor | int | None,
     errors: ErrorMode,
     progress: bool,
 ) -> tuple[list[dict[str, Any]], list[Structure]]:
     """One table row per relaxed job (MLIP energy in eV/atom on ``scheme``, or why none).
 
-    A relaxation that raises gives its job a row with the energy withheld and the reason
-    (``errors="record"``); its structure is the unrelaxed one.
+    The relaxations run through :func:`ssenb.mlip.relax_many` (one task per job on
+    ``executor``). A relaxation that raises gives its job a row with the energy withheld
+    and the reason (``errors="record"``); its structure is the unrelaxed one.
     """
-    from tqdm.auto import tqdm
-
+    relaxed = relax_many(
+        [s for _, s, _, _ in jobs],
+        potential,
+        fmax=fmax,
+        steps=steps,
+        relax_cell=relax_cell,
+        executor=executor,
+        errors=errors,
+        progress=progress,
+    )
     rows: list[dict[str, Any]] = []
     structures: list[Structure] = []
-    for cid, s, ewald, cell in tqdm(jobs, desc="relaxing", disable=not progress):
-        r, failure = run_row(
-            partial(relax, s, potential, fmax=fmax, steps=steps, relax_cell=relax_cell),
-            errors,
-        )
-        if r is None:
+    for (cid, s, ewald, cell), r in zip(jobs, relaxed.to_dict("records")):
+        final = r[K.STRUCTURE]
+        if final is None:  # the relaxation raised: no structure came back
             rows.append(
                 {
                     CANDIDATE: cid,
@@ -325,32 +339,30 @@ def _relax_all(
                     K.CONVERGED: False,
                     K.N_STEPS: 0,
                     K.MAX_FORCE: math.nan,
-                    K.ERROR: f"relaxation failed ({failure}): energy withheld",
+                    K.ERROR: f"relaxation failed ({r[K.ERROR]}): energy withheld",
                 }
             )
             structures.append(s)
             continue
         energy = math.nan
-        if r.converged:
-            energy = mlip_entry(r.structure, r.energy_eV, potential, scheme=scheme).energy_per_atom
+        if r[K.CONVERGED]:
+            total = r[K.E_POTENTIAL] * len(final)
+            energy = mlip_entry(final, total, potential, scheme=scheme).energy_per_atom
         rows.append(
             {
                 CANDIDATE: cid,
-                K.FORMULA: r.structure.composition.reduced_formula,
+                K.FORMULA: final.composition.reduced_formula,
                 SUPERCELL: cell,
-                K.N_ATOMS: len(r.structure),
+                K.N_ATOMS: len(final),
                 EWALD: ewald,
                 K.E_MLIP: energy,
-                K.CONVERGED: r.converged,
-                K.N_STEPS: r.n_steps,
-                K.MAX_FORCE: r.max_force_eV_A,
-                K.ERROR: ""
-                if r.converged
-                else f"relaxation not converged in {r.n_steps} steps (max force "
-                f"{r.max_force_eV_A:.3f} > {fmax} eV/Å): energy withheld",
+                K.CONVERGED: bool(r[K.CONVERGED]),
+                K.N_STEPS: int(r[K.N_STEPS]),
+                K.MAX_FORCE: r[K.MAX_FORCE],
+                K.ERROR: r[K.ERROR] or "",
             }
         )
-        structures.append(r.structure)
+        structures.append(final)
     return rows, structures
 
 

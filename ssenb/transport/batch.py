@@ -14,13 +14,22 @@ import json
 import math
 import time
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import numpy as np
 
 from .. import keys as K
-from ..batch import ErrorMode, atomic_write, check_errors, run_rows
+from ..batch import (
+    ErrorMode,
+    atomic_write,
+    capture_row,
+    check_errors,
+    check_executor,
+    failure_reason,
+    run_tasks,
+)
 from ..errors import InvalidInputError
 from ._framework import check_ion
 from .landscape import MAX_BARRIER_EV, check_inputs, check_resolution, migration_landscape
@@ -156,6 +165,7 @@ def migration_barriers(
     progress: bool = True,
     cache: Cache = "memory",
     on_row: Callable[[int, int], None] | None = None,
+    executor: Executor | int | None = None,
 ) -> pd.DataFrame:
     """BVSE percolation barriers of many structures, one row each, failures recorded.
 
@@ -182,6 +192,14 @@ def migration_barriers(
     on_row : callable, optional
         Called as ``on_row(done, total)`` after each row (e.g. to move a widget's
         progress bar); an exception it raises stops the batch.
+    executor : concurrent.futures.Executor, int or None
+        None: this process. An int: a temporary pool of that many processes. An executor:
+        a ``ProcessPoolExecutor`` or Dask's ``client.get_executor()``; one task per
+        structure (:func:`ssenb.batch.run_tasks`), rows in input order and equal to a
+        serial run's (``time_s`` aside). Each worker uses ``cache`` (the disk cache is
+        shared where workers see the same folder) and rows computed there join this
+        session's memory cache. A task lost with its worker fails only its own row
+        ("task lost ... rerun these inputs").
 
     Returns
     -------
@@ -213,6 +231,7 @@ def migration_barriers(
     from pymatgen.core import Structure
 
     check_errors(errors)
+    check_executor(executor)
     if cache not in get_args(Cache):
         raise InvalidInputError(f"cache={cache!r}; use one of {', '.join(get_args(Cache))}")
     check_ion(ion)
@@ -239,16 +258,8 @@ def migration_barriers(
         index = pd.RangeIndex(len(structures))
         reasons, ids = [None] * len(structures), None
 
-    def one(pair: tuple[Any, str | None]) -> dict[str, Any]:
-        structure, reason = pair
-        if structure is None or (isinstance(structure, float) and math.isnan(structure)):
-            raise InvalidInputError(reason or "no structure for this row")
-        return barrier_row(structure, ion, resolution=resolution, cache=cache)
-
     pairs = list(zip(structures, reasons))
-    outcomes = run_rows(
-        one, pairs, errors=errors, progress=progress, desc=f"{ion} BVSE barriers", on_row=on_row
-    )
+    outcomes = _run(pairs, ion, resolution, cache, errors, progress, on_row, executor)
     rows: list[dict[str, Any]] = []
     for (structure, reason), (value, failure) in zip(pairs, outcomes):
         if value is not None:
@@ -265,6 +276,65 @@ def migration_barriers(
     if ids is not None:
         out.insert(0, K.ID, ids)
     return out
+
+
+def _run(
+    pairs: list[tuple[Any, str | None]],
+    ion: str,
+    resolution: float,
+    cache: Cache,
+    errors: ErrorMode,
+    progress: bool,
+    on_row: Callable[[int, int], None] | None,
+    executor: Executor | int | None,
+) -> list[tuple[dict[str, Any], None] | tuple[None, str]]:
+    """Each pair's row or failure reason, in input order, one task per structure.
+
+    Tasks run through :func:`ssenb.batch.run_tasks` (here when ``executor`` is None);
+    ``on_row(done, total)`` and the progress bar follow the rows as they finish.
+    """
+    from tqdm.auto import tqdm
+
+    outcomes: list[Any] = [None] * len(pairs)
+    tasks = [(i, *pair) for i, pair in enumerate(pairs)]
+    remote = executor is not None and executor != 1
+    with tqdm(total=len(tasks), desc=f"{ion} BVSE barriers", disable=not progress) as bar:
+        for done, (task, result, lost) in enumerate(
+            run_tasks(tasks, _barrier_task, (ion, resolution, cache), executor), 1
+        ):
+            i, structure, _ = task
+            if lost is not None:  # its worker died: this row only
+                if errors == "raise":
+                    raise lost
+                outcomes[i] = (None, failure_reason(lost))
+            elif result is not None:
+                row, err = result
+                if err is not None:
+                    if errors == "raise":
+                        raise err
+                    outcomes[i] = (None, failure_reason(err))
+                elif row is not None:
+                    outcomes[i] = (row, None)
+                    if remote and cache != "none":  # this session's memory cache has it too
+                        _MEMORY[structure_key(structure, ion, resolution)] = dict(row)
+            bar.update()
+            if on_row is not None:
+                on_row(done, len(tasks))
+    return outcomes
+
+
+def _barrier_task(
+    ion: str, resolution: float, cache: Cache, task: tuple[int, Any, str | None]
+) -> tuple[dict[str, Any] | None, Exception | None]:
+    """One row (in a worker or here): the row policy of :func:`ssenb.batch.capture_row`."""
+    _, structure, reason = task
+
+    def work() -> dict[str, Any]:
+        if structure is None or (isinstance(structure, float) and math.isnan(structure)):
+            raise InvalidInputError(reason or "no structure for this row")
+        return barrier_row(structure, ion, resolution=resolution, cache=cache)
+
+    return capture_row(work)
 
 
 def _disk_path(key: str) -> Path | None:

@@ -33,7 +33,7 @@ def _need(frame: pd.DataFrame, columns: list[str]) -> None:
     if missing:
         raise InvalidInputError(
             f"the screening table lacks columns {missing}: pass the table from "
-            "ssenb.pipeline.screen_candidates (column names in ssenb.keys)"
+            "ssenb.design.screen_candidates (column names in ssenb.keys)"
         )
 
 
@@ -50,7 +50,7 @@ def candidates_pareto(
     Parameters
     ----------
     data : CandidateTable or DataFrame
-        From :func:`ssenb.pipeline.screen_candidates` (columns as named in
+        From :func:`ssenb.design.screen_candidates` (columns as named in
         :mod:`ssenb.keys`).
     x : {"oxidation_V", "window_width_V", "reduction_V"}
         Window quantity on the x axis (V vs Li/Li⁺, or V for the width).
@@ -191,7 +191,7 @@ def candidates_window_bars(
     Parameters
     ----------
     data : CandidateTable or DataFrame
-        From :func:`ssenb.pipeline.screen_candidates` (columns as named in
+        From :func:`ssenb.design.screen_candidates` (columns as named in
         :mod:`ssenb.keys`; limits in V vs Li/Li⁺).
     top : int
         Candidates drawn (1 to 200); rows with an error are skipped.

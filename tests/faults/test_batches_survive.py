@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 
 from ssenb import keys as K
+from ssenb.design import screen_candidates
 from ssenb.errors import SsenbWarning, TaskLostError
-from ssenb.pipeline import screen_candidates
 from ssenb.thermo import screen, screening
 
 # four hull groups that share no system, so each is its own task; Li-F (2 elements) is

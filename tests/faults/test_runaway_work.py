@@ -133,7 +133,7 @@ def test_a_named_pipe_in_the_cache_is_skipped_not_waited_on(disk_cache):
 def test_pareto_rank_by_sorting_equals_the_pairwise_count(objectives):
     from ssenb import keys as K
     from ssenb._pareto import dominators_pairwise
-    from ssenb.pipeline import pareto_rank
+    from ssenb.design import pareto_rank
 
     rng = np.random.default_rng(objectives)
     n = 1500

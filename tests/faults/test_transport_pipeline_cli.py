@@ -12,8 +12,8 @@ from pymatgen.core import Lattice, Structure
 
 from ssenb import keys as K
 from ssenb.cli import main
+from ssenb.design import pareto_rank, screen_candidates
 from ssenb.errors import InvalidInputError
-from ssenb.pipeline import pareto_rank, screen_candidates
 from ssenb.transport import barrier_row, landscape, migration_barriers, migration_landscape
 
 

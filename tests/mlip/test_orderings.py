@@ -74,3 +74,44 @@ def test_too_many_orderings_say_so_rather_than_blame_the_fraction(host, charges,
     monkeypatch.setattr(orderings, "MAX_COMBINATIONS", 1)
     with pytest.raises(InvalidInputError, match=r"more than 1 orderings \(supercell 1x1x2 skipped"):
         distinct_orderings(host, HALF_NI, charges, max_cells=2, max_atoms=32, max_orderings=10)
+
+
+def test_many_requests_on_a_process_pool_equal_the_serial_enumeration(by_id, monkeypatch):
+    """orderings_many: rows in input order, equal to distinct_orderings one by one, whether
+    in this process or on 2 workers; a request no cell realises is that row's reason; the
+    host is not modified (the function is pure, so a caller may map it anywhere)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ssenb.mlip import OrderingRequest, orderings_many
+
+    lco = by_id["mp-22526-GGA+U"].structure
+    before = lco.copy()
+    requests = [
+        OrderingRequest(lco, HALF_NI, max_cells=2),
+        OrderingRequest(lco, {"Co": {"Ni": 1 / 3}}, max_cells=2),  # needs 3 cells
+        OrderingRequest(lco, {"Co": {"Ni": 0.25}}, max_cells=4, max_orderings=3),
+    ]
+    serial = orderings_many(requests, progress=False)
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        pooled = orderings_many(requests, executor=pool, progress=False)
+    assert lco == before and lco.site_properties == before.site_properties
+    assert serial["error"].isna().tolist() == [True, False, True]
+    assert "no supercell of up to 2 cells" in serial["error"].iloc[1]
+    assert serial["n_orderings"].tolist()[0] == 2
+    host = with_oxidation_states(lco)
+    one, _ = distinct_orderings(
+        host, HALF_NI, site_charges(host, HALF_NI, {}), max_cells=2, max_atoms=32, max_orderings=10
+    )
+    for table in (serial, pooled):
+        assert table["error"].tolist()[1] == serial["error"].tolist()[1]
+        for row, want in ((0, one), (2, serial["orderings"].iloc[2])):
+            got = table["orderings"].iloc[row]
+            assert [(o.name, o.supercell, o.ewald_eV_atom) for o in got] == [
+                (o.name, o.supercell, o.ewald_eV_atom) for o in want
+            ]
+            assert all(a.structure == b.structure for a, b in zip(got, want))
+    with pytest.raises(InvalidInputError, match="no supercell of up to 2 cells"):
+        orderings_many(requests, errors="raise", progress=False)
+    with pytest.raises(InvalidInputError, match="wrap one in a list"):
+        orderings_many(requests[0], progress=False)

@@ -194,3 +194,20 @@ def test_competing_phases_left_out_for_size_are_named_in_the_notes(setup, by_id)
     )
     note = next(n for n in res.notes if "competing phase" in n)
     assert f"{bench.n_skipped} competing phase(s) with more than {small} sites" in note
+
+
+def test_orderings_relaxed_on_an_executor_give_the_serial_result(setup):
+    """substitute(executor=) relaxes through relax_many, one task per ordering: same table."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pandas as pd
+
+    host, pot, bench = setup
+    args = {"competing": bench, "potential": pot, "max_cells": 2, "progress": False}
+    serial = substitute(host, {"Co": {"Ni": 0.5}}, **args)
+    with ThreadPoolExecutor(2) as pool:
+        pooled = substitute(host, {"Co": {"Ni": 0.5}}, executor=pool, **args)
+    pd.testing.assert_frame_equal(pooled.table, serial.table, check_exact=True)
+    assert pooled.structures == serial.structures
+    with pytest.raises(InvalidInputError, match="executor='dask'"):
+        substitute(host, {"Co": {"Ni": 0.5}}, executor="dask", **args)

@@ -132,6 +132,39 @@ def test_on_row_reports_progress_of_every_row():
         migration_barriers([_li2o()], progress=False, on_row=stop)
 
 
+def test_a_process_pool_gives_the_serial_rows_and_fills_the_caches(monkeypatch, tmp_path):
+    """executor=: rows identical to serial and in input order, on_row per row, failures kept,
+    the workers' disk cache written and their rows in this session's memory cache."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    lif = Structure(Lattice.cubic(2.4), ["F", "Li"], [[0, 0, 0], [0.5, 0.5, 0.5]])
+    items = [_li2o(), _nacl(), lif]
+    serial = migration_barriers(items, progress=False, cache="none")
+    monkeypatch.setenv("SSENB_CACHE_DIR", str(tmp_path / "cache"))  # before the fork
+    monkeypatch.setattr(batch, "_MEMORY", {})
+    seen = []
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        pooled = migration_barriers(
+            items,
+            progress=False,
+            cache="disk",
+            executor=pool,
+            on_row=lambda done, total: seen.append((done, total)),
+        )
+    columns = [c for c in serial.columns if c != K.RUN_TIME]  # wall time aside
+    assert pooled[columns].equals(serial[columns])
+    assert "holds no Li" in pooled[K.ERROR].iloc[1]
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+    assert len(list((tmp_path / "cache" / batch.CACHE_FOLDER).glob("*.json"))) == 2
+    assert len(batch._MEMORY) == 2  # the workers' rows, kept here for the next call
+    monkeypatch.setattr(batch, "migration_landscape", lambda *a, **k: 1 / 0)
+    again = migration_barriers(items, progress=False)  # failed rows are never cached
+    assert again[columns].iloc[[0, 2]].equals(serial[columns].iloc[[0, 2]])
+    with pytest.raises(InvalidInputError, match="executor='dask'"):
+        migration_barriers(items, executor="dask")
+
+
 @pytest.mark.slow
 def test_every_obelix_training_structure_gets_a_barrier_or_a_reason(obelix):
     out = migration_barriers(obelix, progress=False)

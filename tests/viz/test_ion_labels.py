@@ -3,8 +3,8 @@
 import pytest
 
 from ssenb import keys as K
+from ssenb.design import screen_candidates
 from ssenb.errors import InvalidInputError
-from ssenb.pipeline import screen_candidates
 from ssenb.thermo import screen, stability_window
 from ssenb.viz import window_bars, window_profile
 from ssenb.viz.screening import candidates_window_bars
