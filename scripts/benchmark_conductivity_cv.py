@@ -14,8 +14,18 @@ the CSV as they finish; a row already there is skipped, so an interrupted run re
     SSENB_OFFLINE=1 OMP_NUM_THREADS=1 python scripts/benchmark_conductivity_cv.py \
         --presets composition --seeds 0 1 2 3 --out benchmarks/conductivity_cv.csv
 
-On a shared 2-core machine: about 1 min (OBELiX only) and 3 min (merged) per seed for the
-composition preset; the structure presets add CIF parsing and featurization.
+On a shared 2-core machine: about 1-2 min (OBELiX only) and 15 min (merged) per seed for
+the composition preset; the structure presets add CIF parsing and featurization.
+
+The OBELiX-only composition rows are also what ``notebooks/fig_shap_summary.ipynb``
+quotes (seed 0: the call ``cross_validate_conductivity(random_state=0)`` makes):
+
+    SSENB_OFFLINE=1 OMP_NUM_THREADS=1 python scripts/benchmark_conductivity_cv.py \
+        --presets composition --seeds 0 1 2 3 --data obelix \
+        --predictions benchmarks/conductivity_cv_predictions.csv
+
+``tests/test_benchmark_cv.py`` holds the cached rows consistent with the cached
+predictions and :func:`cv_row` equal to the report of the same call on a small case.
 """
 
 from __future__ import annotations
@@ -25,6 +35,10 @@ import csv
 import time
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ssenb.models import CVReport
 
 FIELDS = [
     "preset",
@@ -39,7 +53,91 @@ FIELDS = [
     "n_draws",
     "n_test_predictions",
     "seconds",
+    "data_version",
+    "ssenb_version",
 ]
+
+
+def run_cv(
+    frame: Any,
+    preset: str,
+    data: str,
+    seed: int,
+    *,
+    extra: Any = None,
+    n_splits: int = 5,
+    data_version: str | None = None,
+    **model_params: Any,
+) -> CVReport:
+    """One benchmark run: the public call, ``extra`` used only for ``data="obelix+extra"``."""
+    from ssenb.models import ConductivityModel, cross_validate_conductivity
+
+    return cross_validate_conductivity(
+        frame,
+        model=ConductivityModel(preset=preset, random_state=seed, **model_params),
+        cv="paper",
+        n_splits=n_splits,
+        random_state=seed,
+        extra=extra if data == "obelix+extra" else None,
+        progress=False,
+        data_version=data_version,
+    )
+
+
+def cv_row(report: CVReport, preset: str, data: str, seed: int, seconds: float) -> dict:
+    """The CSV row of one run (rounded as stored)."""
+    import ssenb
+
+    s = report.summary_metrics
+    return {
+        "preset": preset,
+        "data": data,
+        "seed": seed,
+        "mae": round(s["mae"], 4),
+        "mae_draw_std": round(float(report.folds["mae_log10_sigma"].std()), 4),
+        "coverage_1sigma": round(s["coverage_1sigma"], 4),
+        "coverage_2sigma": round(s["coverage_2sigma"], 4),
+        "r2": round(s["r2"], 4),
+        "baseline_mae": round(s["baseline_mae"], 4),
+        "n_draws": report.n_splits,
+        "n_test_predictions": len(report.predictions),
+        "seconds": round(seconds, 1),
+        "data_version": report.data_version,
+        "ssenb_version": ssenb.__version__,
+    }
+
+
+def _append(out: Path, row: dict) -> None:
+    """Append a row; a file written before a column was added is rewritten with it (blank)."""
+    rows: list[dict] = []
+    if out.exists():
+        with out.open() as fh:
+            reader = csv.DictReader(fh)
+            if list(reader.fieldnames or []) != FIELDS:
+                rows = list(reader)
+    if rows:
+        tmp = out.with_suffix(".tmp")
+        with tmp.open("w", newline="") as fh:
+            writer = csv.DictWriter(fh, FIELDS, restval="")
+            writer.writeheader()
+            writer.writerows(rows)
+        tmp.replace(out)
+    new = not out.exists()
+    with out.open("a", newline="") as fh:
+        writer = csv.DictWriter(fh, FIELDS)
+        if new:
+            writer.writeheader()
+        writer.writerow(row)
+
+
+def _append_predictions(target: Path, report: CVReport, preset: str, data: str, seed: int) -> None:
+    """Append a run's held-out predictions (4 decimals), in the file's own columns."""
+    import pandas as pd
+
+    pred = report.predictions.assign(preset=preset, data=data, seed=seed).round(4)
+    if target.exists():  # a file written before a column was added keeps its columns
+        pred = pred.reindex(columns=pd.read_csv(target, nrows=0).columns)
+    pred.to_csv(target, mode="a", header=not target.exists(), index=False)
 
 
 def main() -> None:
@@ -58,7 +156,7 @@ def main() -> None:
 
     from ssenb.data import conductivity_measurements, load_obelix
     from ssenb.errors import SsenbWarning
-    from ssenb.models import ConductivityModel, cross_validate_conductivity
+    from ssenb.models.validation import OBELIX_TRAIN_VERSION
 
     warnings.simplefilter("ignore", SsenbWarning)
     out = Path(args.out)
@@ -77,40 +175,13 @@ def main() -> None:
                 if (preset, data, seed) in done:
                     continue
                 t0 = time.perf_counter()
-                report = cross_validate_conductivity(
-                    frame,
-                    model=ConductivityModel(preset=preset, random_state=seed),
-                    cv="paper",
-                    n_splits=5,
-                    random_state=seed,
-                    extra=extra if data == "obelix+extra" else None,
-                    progress=False,
+                report = run_cv(
+                    frame, preset, data, seed, extra=extra, data_version=OBELIX_TRAIN_VERSION
                 )
-                s = report.summary_metrics
-                row = {
-                    "preset": preset,
-                    "data": data,
-                    "seed": seed,
-                    "mae": round(s["mae"], 4),
-                    "mae_draw_std": round(float(report.folds["mae_log10_sigma"].std()), 4),
-                    "coverage_1sigma": round(s["coverage_1sigma"], 4),
-                    "coverage_2sigma": round(s["coverage_2sigma"], 4),
-                    "r2": round(s["r2"], 4),
-                    "baseline_mae": round(s["baseline_mae"], 4),
-                    "n_draws": report.n_splits,
-                    "n_test_predictions": len(report.predictions),
-                    "seconds": round(time.perf_counter() - t0, 1),
-                }
+                row = cv_row(report, preset, data, seed, time.perf_counter() - t0)
                 if args.predictions:
-                    pred = report.predictions.assign(preset=preset, data=data, seed=seed)
-                    target = Path(args.predictions)
-                    pred.to_csv(target, mode="a", header=not target.exists(), index=False)
-                new = not out.exists()
-                with out.open("a", newline="") as fh:
-                    writer = csv.DictWriter(fh, FIELDS)
-                    if new:
-                        writer.writeheader()
-                    writer.writerow(row)
+                    _append_predictions(Path(args.predictions), report, preset, data, seed)
+                _append(out, row)
                 print(row, flush=True)
 
 

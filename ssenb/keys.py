@@ -236,8 +236,12 @@ OXIDATION_MARGIN = "oxidation_margin_V"  # coating's oxidation limit minus the c
 ELECTROLYTE_REACTION_ENERGY = "electrolyte_reaction_energy_eV_atom"  # most negative, vs electrolyte
 PASSES = "passes"  # every hard criterion of the coating screen is met
 FAILED_CRITERIA = "failed_criteria"
+ION_CONDUCTOR = "ion_conductor"  # yes / no / uncertain / unknown, from the evidence at hand
+ION_CONDUCTOR_EVIDENCE = "ion_conductor_evidence"  # which evidence: BVSE, model, Li content
 COLUMNS.update(
     {
+        ION_CONDUCTOR: ("ion conductor (from the evidence at hand)", ""),
+        ION_CONDUCTOR_EVIDENCE: ("evidence for the ion-conductor verdict", ""),
         ELECTRONIC_CHARACTER: ("electronic character from the PBE gap", ""),
         ION_FRACTION: ("atomic fraction of the mobile ion", ""),
         MOLE_FRACTION: ("mole fraction among the products", ""),

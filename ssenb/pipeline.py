@@ -6,6 +6,20 @@ re-exports its names so that existing code and notebooks keep working; write
 ``from ssenb.design import screen_candidates`` in new code.
 """
 
-from .design.pipeline import CHUNK_SIZE, COLUMNS, CandidateTable, pareto_rank, screen_candidates
+from .design.pipeline import (
+    CHUNK_SIZE,
+    COLUMNS,
+    PROPERTY_OBJECTIVES,
+    CandidateTable,
+    pareto_rank,
+    screen_candidates,
+)
 
-__all__ = ["CHUNK_SIZE", "COLUMNS", "CandidateTable", "pareto_rank", "screen_candidates"]
+__all__ = [
+    "CHUNK_SIZE",
+    "COLUMNS",
+    "PROPERTY_OBJECTIVES",
+    "CandidateTable",
+    "pareto_rank",
+    "screen_candidates",
+]

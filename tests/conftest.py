@@ -116,3 +116,18 @@ def polymer_model(polymer_data):
     from ssenb.models import PolymerConductivityModel
 
     return PolymerConductivityModel(n_models=2, n_estimators=60, random_state=0).fit(polymer_data)
+
+
+@pytest.fixture(scope="session")
+def load_script() -> Callable[[str], object]:
+    """A script of ``scripts/`` as a module (scripts are not a package): ``load_script("x")``."""
+    import importlib.util
+
+    def load(name: str) -> object:
+        spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load

@@ -36,24 +36,13 @@ def test_every_cell_has_a_unique_id(path):
     assert len(set(ids)) == len(ids)
 
 
-def _check_export():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "check_export", REPO / "scripts" / "check_export.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_the_export_check_tells_drawn_from_blank_figures_offline(tmp_path):
+def test_the_export_check_tells_drawn_from_blank_figures_offline(tmp_path, load_script):
     """scripts/check_export.py (CI's check of exported tutorial 06) on a page of known content."""
     import shutil
 
     import plotly.graph_objects as go
 
-    check_export = _check_export()
+    check_export = load_script("check_export")
     if not any(shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")):
         pytest.skip("no Chromium (apt-get install chromium); CI installs it")
     bar, line = go.Figure(go.Bar(y=[1, 3])), go.Figure(go.Scatter(y=[2, 1]))

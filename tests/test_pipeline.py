@@ -239,3 +239,45 @@ def test_candidates_carry_band_gap_and_moduli_with_sources():
     assert row["band_gap_eV"] == 3.68 and row["band_gap_source"] == "experiment"
     assert row["moduli_source"] == "MP data (DFT elastic tensor)" and row["G_over_G_Li"] > 2
     assert t.iloc[1]["error"] and t["band_gap_eV"].isna().iloc[1]  # a failed row stays empty
+
+
+def test_pareto_rank_with_property_objectives_by_hand():
+    frame = pd.DataFrame(
+        {
+            K.WINDOW_WIDTH_V: [1.0, 1.0, 1.0, 2.0],
+            K.ANODE_REACTION_ENERGY: [0.0, 0.0, 0.0, 0.0],
+            K.CATHODE_REACTION_ENERGY: [0.0, 0.0, 0.0, 0.0],
+            K.BAND_GAP: [8.0, 4.0, 1.0, np.nan],
+            K.G_VRH: [5.0, 30.0, 60.0, 40.0],
+        }
+    )
+    # without them row 3 (widest window) dominates the three equal rows
+    assert pareto_rank(frame, use_sigma=False).tolist() == [2, 2, 2, 1]
+    # gap capped at 3 eV: rows 0 and 1 tie on it (uncapped, 8 eV would beat 4 eV)
+    ranked = pareto_rank(frame, use_sigma=False, objectives=["band_gap"])
+    assert ranked.tolist() == [1, 1, 3, pd.NA]  # row 3: no gap, no rank
+    # G capped at 2 G_Li = 8.4 GPa: rows 1 and 2 tie on G, so row 1 (wider gap) dominates
+    # row 2 as well as row 0 (softer); uncapped, row 2's 60 GPa would keep it on the front
+    both = pareto_rank(frame, use_sigma=False, objectives=["band_gap", "shear_modulus"])
+    assert both.tolist() == [2, 1, 2, pd.NA]
+
+
+def test_unknown_objective_is_refused():
+    with pytest.raises(InvalidInputError, match=r"unknown.*band_gap"):
+        screen_candidates(["LiF"], objectives=["gap"], progress=False)
+    with pytest.raises(InvalidInputError, match="keep properties=True"):
+        screen_candidates(["LiF"], objectives=["band_gap"], properties=False, progress=False)
+
+
+def test_candidate_table_has_property_columns_and_ranks_on_them(tiny_property_models):
+    r = screen_candidates(
+        ["Li3PS4", "LiF", "Li7La3Zr2O12"],
+        progress=False,
+        property_models=tiny_property_models,
+        objectives=["shear_modulus"],
+    )
+    t = r.table
+    assert t[K.MODULI_SOURCE].tolist()[:2] == ["MP data (DFT elastic tensor)"] * 2
+    assert t[K.MODULI_SOURCE].iloc[2] == "model (composition)"
+    assert t[K.PARETO_RANK].notna().all()
+    assert any("dendrite resistance" in n for n in r.notes)

@@ -116,6 +116,7 @@ def screen_candidates(
     chunk_size: int = CHUNK_SIZE,
     properties: bool = True,
     property_models: dict[str, Any] | None = None,
+    objectives: Sequence[str] = (),
 ) -> CandidateTable:
     """Rank candidate electrolytes by stability, window, interfaces and conductivity.
 
@@ -150,10 +151,17 @@ def screen_candidates(
         Candidates per chunk (1 to 100,000).
     properties : bool
         Add band gap (eV), G and K (GPa), G/G_Li and the Monroe–Newman verdict, each with
-        a source column (:func:`ssenb.models.material_properties`' policy): data where
-        they exist; model values only where ``property_models`` are given.
+        a source column (:func:`ssenb.models.property_columns`, the policy of
+        :func:`ssenb.models.material_properties`): data where they exist, else a fitted
+        or cached composition model; never a minutes-long fit inside a screen (without a
+        model the value is NaN and a note says how to fit it).
     property_models : dict, optional
         Fitted band-gap/modulus models by name (``"pbe_gap"``, ``"log10_g"``, ``"log10_k"``).
+    objectives : sequence of str
+        Extra objectives of the Pareto rank, from :data:`PROPERTY_OBJECTIVES`:
+        ``"band_gap"`` (electronic insulator) and ``"shear_modulus"`` (dendrite
+        resistance). Default none: the rank uses σ, window and interfaces only, as
+        before. A row without the value gets no rank (see :func:`pareto_rank`).
 
     Returns
     -------
@@ -161,7 +169,9 @@ def screen_candidates(
         ``.table``: input, reduced_formula, chemsys, in_data, e_above_hull_eV_atom,
         reduction_V, oxidation_V, window_width_V (V vs ion metal), anode_reaction_energy_eV_atom,
         cathode_reaction_energy_eV_atom (eV/atom of mixture, <= 0), log10_sigma_pred,
-        log10_sigma_std (log10 S/cm), decomposition (text), error, pareto_rank.
+        log10_sigma_std (log10 S/cm), decomposition (text), error, the property columns
+        (band_gap_eV, band_gap_std_eV, band_gap_source, G_VRH_GPa, K_VRH_GPa, their
+        log10 std, moduli_source, G_over_G_Li, monroe_newman_verdict) and pareto_rank.
 
     Examples
     --------
@@ -189,6 +199,7 @@ def screen_candidates(
             f"model={type(model).__name__} has no predict(); pass a fitted ConductivityModel"
         )
     check_executor(executor)
+    objectives = _checked_objectives(objectives, properties)
     items = list(materials)
     src = get_source(source)
     from ..data.materials import to_element
@@ -221,23 +232,26 @@ def screen_candidates(
         frames.append(chunk)
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
     table = _normalise(table)
-    if properties:
-        from ..models.gap_moduli import properties_frame
+    property_note = ""
+    if properties:  # one vectorised call, never a model fit (see property_columns)
+        from ..models.gap_moduli import property_columns
 
-        ok = [isinstance(f, str) and bool(f) for f in table[K.REDUCED_FORMULA]]
-        extra = properties_frame(
-            table.loc[ok, K.REDUCED_FORMULA].tolist(),
-            models=property_models,
-            predict=property_models is not None,
-        )
-        extra.index = table.index[ok]
-        for column in extra.columns.drop("in_domain"):
-            table[column] = extra[column].reindex(table.index)
-    table[K.PARETO_RANK] = pareto_rank(table, use_sigma=model is not None)
+        extra = property_columns(table[K.REDUCED_FORMULA].tolist(), models=property_models)
+        for column in extra.columns:
+            table[column] = extra[column].to_numpy()
+        property_note = str(extra.attrs.get("note") or "")
+    table[K.PARETO_RANK] = pareto_rank(table, use_sigma=model is not None, objectives=objectives)
     table.attrs["ion"] = ion  # figures label their voltage axes from it (keys.table_ion)
     from ..thermo.screening import missing_ion_note
 
-    notes = [n for n in [missing_ion_note(table, ion)] if n]
+    notes = [n for n in [missing_ion_note(table, ion), property_note] if n]
+    if objectives:
+        unranked = int(table[K.PARETO_RANK].isna().sum())
+        notes.append(
+            "the Pareto rank also asks for "
+            + "; ".join(PROPERTY_OBJECTIVES[o][1] for o in objectives)
+            + f" ({unranked} row(s) lacking a value have no rank)"
+        )
     if model is None:
         notes.append(
             "no conductivity model given: log10 σ columns are NaN and the Pareto rank uses "
@@ -254,22 +268,66 @@ def screen_candidates(
     )
 
 
-def pareto_rank(table: pd.DataFrame, *, use_sigma: bool = True) -> pd.Series:
+#: Optional objectives of the Pareto rank (``objectives=``): name -> (column, what it asks).
+#: Each is capped at its criterion's threshold: past the insulator gap (3 eV, PBE) or
+#: Monroe–Newman's 2 G_Li (8.4 GPa) more is no better, so rows that meet it tie on it
+#: and the other objectives decide (an 8 eV gap never outranks a 4 eV one on its own).
+PROPERTY_OBJECTIVES: dict[str, tuple[str, str]] = {
+    "band_gap": (K.BAND_GAP, "electronic insulator: band gap (eV) high, up to 3 eV"),
+    "shear_modulus": (K.G_VRH, "dendrite resistance: G_VRH (GPa) high, up to 2 G_Li"),
+}
+
+
+def _objective_caps() -> dict[str, float]:
+    from ..models.gap_moduli import G_LI_GPA, MONROE_NEWMAN_RATIO
+    from ..thermo.electronic import INSULATOR_GAP_EV
+
+    return {"band_gap": INSULATOR_GAP_EV, "shear_modulus": MONROE_NEWMAN_RATIO * G_LI_GPA}
+
+
+def _checked_objectives(objectives: Any, properties: bool = True) -> tuple[str, ...]:
+    if isinstance(objectives, str):
+        objectives = (objectives,)
+    try:
+        names = tuple(objectives)
+    except TypeError:
+        names = (objectives,)
+    bad = [o for o in names if o not in PROPERTY_OBJECTIVES]
+    if bad:
+        raise InvalidInputError(
+            f"objectives={list(names)!r}: unknown {bad}; use any of {sorted(PROPERTY_OBJECTIVES)}"
+        )
+    if names and not properties:
+        raise InvalidInputError(
+            f"objectives={list(names)!r} rank on property columns; keep properties=True"
+        )
+    return names
+
+
+def pareto_rank(
+    table: pd.DataFrame, *, use_sigma: bool = True, objectives: Sequence[str] = ()
+) -> pd.Series:
     """Pareto rank: 1 + the number of candidates that dominate each one (Fonseca & Fleming 1993).
 
     Objectives: predicted log10 σ high (if ``use_sigma``), window width high, and the
-    worse of the two interface reaction energies small in magnitude. Rank 1 is the
-    Pareto front. A row missing an objective gets no rank (<NA>). The dominators are
-    counted by sorting, in O(n log^2 n) time and O(n) memory (:mod:`ssenb._pareto`;
-    60 000 rows in about 2 s, where comparing all pairs took minutes).
+    worse of the two interface reaction energies small in magnitude; with
+    ``objectives`` also band gap and/or shear modulus high, each capped at its
+    criterion's threshold (:data:`PROPERTY_OBJECTIVES`). Rank 1 is the Pareto front. A
+    row missing an objective gets no rank (<NA>). Up to three objectives the dominators
+    are counted by sorting, in O(n log^2 n) time and O(n) memory (:mod:`ssenb._pareto`;
+    60 000 rows in about 2 s, where comparing all pairs took minutes); four or five by a
+    compiled pairwise check (:func:`ssenb._pareto.count_dominators`: 10,000 rows in about
+    0.6 s, 60,000 in about 20 s).
 
     Raises
     ------
     InvalidInputError
         ``table`` is not a DataFrame with numeric objective columns.
     """
+    extra = _checked_objectives(objectives)
     needed = [K.WINDOW_WIDTH_V, K.ANODE_REACTION_ENERGY, K.CATHODE_REACTION_ENERGY]
     needed = [K.PREDICTION, *needed] if use_sigma else needed
+    needed += [PROPERTY_OBJECTIVES[o][0] for o in extra]
     if not isinstance(table, pd.DataFrame):
         raise InvalidInputError(
             f"pareto_rank needs a DataFrame such as screen_candidates(...).table, "
@@ -296,12 +354,15 @@ def pareto_rank(table: pd.DataFrame, *, use_sigma: bool = True) -> pd.Series:
     ]
     if use_sigma:
         cols.insert(0, table[K.PREDICTION])
+    caps = _objective_caps() if extra else {}
+    for name in extra:
+        cols.append(np.minimum(pd.to_numeric(table[PROPERTY_OBJECTIVES[name][0]]), caps[name]))
     obj = np.column_stack([np.asarray(c, float) for c in cols])  # all "higher is better"
     ok = ~np.isnan(obj).any(axis=1)
     ranks = pd.Series(pd.NA, index=table.index, dtype="Int64")
-    from .._pareto import dominators
+    from .._pareto import count_dominators
 
-    ranks[ok] = dominators(obj[ok]) + 1  # by sorting, O(n log^2 n): see ssenb._pareto
+    ranks[ok] = count_dominators(obj[ok]) + 1  # by sorting up to 3 objectives: ssenb._pareto
     return ranks
 
 
@@ -500,4 +561,10 @@ def _model_key(model: Any) -> str:
     return h.hexdigest()
 
 
-__all__ = ["CHUNK_SIZE", "CandidateTable", "pareto_rank", "screen_candidates"]
+__all__ = [
+    "CHUNK_SIZE",
+    "PROPERTY_OBJECTIVES",
+    "CandidateTable",
+    "pareto_rank",
+    "screen_candidates",
+]

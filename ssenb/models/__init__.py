@@ -22,6 +22,7 @@ _NAMES = {
     "default_property_model": "gap_moduli",
     "material_properties": "gap_moduli",
     "monroe_newman": "gap_moduli",
+    "property_columns": "gap_moduli",
     "property_predictions": "gap_moduli",
     "Target": "_targets",
     "TARGETS": "_targets",

@@ -59,14 +59,29 @@ def principal_axes(z: np.ndarray, k: int) -> tuple[np.ndarray, str]:
 
 
 def _nearest(pts: np.ndarray, ref: np.ndarray, *, exclude_self: bool = False) -> np.ndarray:
-    """Distance from each row of ``pts`` to its nearest row of ``ref`` (in chunks: bounded memory)."""
-    out = np.empty(len(pts))
-    for start in range(0, len(pts), 512):
-        block = pts[start : start + 512]
-        d = np.linalg.norm(block[:, None, :] - ref[None, :, :], axis=2)
-        if exclude_self:
-            d[np.arange(len(block)), np.arange(start, start + len(block))] = np.inf
-        out[start : start + 512] = d.min(axis=1)
+    """Euclidean distance from each row of ``pts`` to its nearest row of ``ref`` (NaN rows: NaN).
+
+    A k-d tree (scipy's ``cKDTree``, exact search): O(n log n) instead of the n x m
+    distance table, which took 50 of the 98 s of a 9,723-row moduli model's fit. With
+    ``exclude_self`` (``pts`` is ``ref``), a row's own zero distance is skipped: the two
+    nearest are asked for and the second kept, which is the nearest other row (0 for an
+    exact duplicate, as before).
+    """
+    from scipy.spatial import cKDTree
+
+    out = np.full(len(pts), np.nan)
+    ok = np.isfinite(pts).all(axis=1)
+    if not ok.any() or len(ref) == 0:
+        return out
+    tree = cKDTree(ref)
+    if exclude_self:
+        if len(ref) < 2:
+            return np.full(len(pts), np.inf)
+        d, _ = tree.query(pts[ok], k=2)
+        out[ok] = d[:, 1]
+    else:
+        d, _ = tree.query(pts[ok], k=1)
+        out[ok] = d
     return out
 
 

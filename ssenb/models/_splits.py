@@ -21,9 +21,33 @@ def _hist_distance(y: np.ndarray, edges: np.ndarray, test: np.ndarray) -> float:
     """Mean absolute difference of the train and test histograms of log10 σ (OBELiX's metric)."""
     if test.all() or not test.any():
         return np.inf
-    h_test = np.histogram(y[test], edges)[0] / test.sum()
-    h_train = np.histogram(y[~test], edges)[0] / (~test).sum()
-    return float(np.mean(np.abs(h_test - h_train)))
+    h_test = np.histogram(y[test], edges)[0]
+    h_all = np.histogram(y, edges)[0]
+    return _count_distance(h_test, int(test.sum()), h_all, len(y))
+
+
+def _count_distance(h_test: np.ndarray, n_test: int, h_all: np.ndarray, n_all: int) -> float:
+    """:func:`_hist_distance` from bin counts: the test set's and everyone's (rows n_test, n_all)."""
+    if n_test == n_all or n_test == 0:
+        return np.inf
+    return float(np.mean(np.abs(h_test / n_test - (h_all - h_test) / (n_all - n_test))))
+
+
+def _group_counts(
+    members: np.ndarray, n_groups: int, y: np.ndarray, edges: np.ndarray
+) -> np.ndarray:
+    """(n_groups, bins) counts of each group's rows per histogram bin, as ``np.histogram`` bins.
+
+    Bins are half-open [e_i, e_i+1) but the last, which is closed, and rows outside the edges
+    count nowhere (``np.histogram``'s rule; a test holds the sums equal to it).
+    """
+    n_bins = len(edges) - 1
+    bins = np.searchsorted(edges, y, side="right") - 1
+    bins[y == edges[-1]] = n_bins - 1
+    inside = (bins >= 0) & (bins < n_bins)
+    counts = np.zeros((n_groups, n_bins), dtype=np.int64)
+    np.add.at(counts, (members[inside], bins[inside]), 1)
+    return counts
 
 
 def paper_splits(
@@ -76,22 +100,34 @@ def paper_splits(
     lo, hi = PAPER_TEST_BOUNDS
     cif = has_structure if has_structure is not None and has_structure.any() else None
     edges = np.histogram_bin_edges(y, bins=25)
+    # Each swap moves one group in and one out: the test set's histogram and row counts are
+    # kept as running sums of per-group counts (O(bins) a swap, not O(rows)), the same
+    # numbers the rows' histograms give, so the draws are those of the row-wise search.
+    parts = [(_group_counts(members, n_groups, y, edges), len(y))]
+    if cif is not None:
+        parts.append((_group_counts(members[cif], n_groups, y[cif], edges), int(cif.sum())))
+    sizes = [c.sum(axis=1) for c, _ in parts]
+    totals = [c.sum(axis=0) for c, _ in parts]
 
-    def score(order: np.ndarray) -> float:
-        test = np.isin(members, order[:n_test])
-        shares = [test.mean()] + ([test[cif].mean()] if cif is not None else [])
+    def score(test_counts: list[np.ndarray], test_rows: list[int]) -> float:
+        shares = [t / n for t, (_, n) in zip(test_rows, parts, strict=True)]
         if any(not lo <= sh <= hi for sh in shares):
             return np.inf
-        d = _hist_distance(y, edges, test)
-        if cif is None:
-            return d
-        return 0.6 * d + 0.4 * _hist_distance(y[cif], edges, test[cif])
+        d = [
+            _count_distance(h, t, total, n)
+            for h, t, total, (_, n) in zip(test_counts, test_rows, totals, parts, strict=True)
+        ]
+        return d[0] if cif is None else 0.6 * d[0] + 0.4 * d[1]
+
+    def test_sums(chosen: np.ndarray) -> tuple[list[np.ndarray], list[int]]:
+        return [c[chosen].sum(axis=0) for c, _ in parts], [int(s[chosen].sum()) for s in sizes]
 
     draws = []
     for _ in range(n_splits):
         for _attempt in range(1000):  # a first order that satisfies the share bounds
             order = rng.permutation(n_groups)
-            best = score(order)
+            counts, rows = test_sums(order[:n_test])
+            best = score(counts, rows)
             if np.isfinite(best):
                 break
         else:
@@ -101,12 +137,13 @@ def paper_splits(
             )
         for _ in range(n_iter):
             i, j = rng.integers(0, n_test), rng.integers(n_test, n_groups)
-            order[i], order[j] = order[j], order[i]
-            trial = score(order)
+            out, into = order[i], order[j]
+            t_counts = [h - c[out] + c[into] for h, (c, _) in zip(counts, parts, strict=True)]
+            t_rows = [r - int(s[out]) + int(s[into]) for r, s in zip(rows, sizes, strict=True)]
+            trial = score(t_counts, t_rows)
             if trial < best:
-                best = trial
-            else:
-                order[i], order[j] = order[j], order[i]
+                best, counts, rows = trial, t_counts, t_rows
+                order[i], order[j] = into, out
         test = np.isin(members, order[:n_test])
         draws.append((np.flatnonzero(~test), np.flatnonzero(test)))
     return draws

@@ -8,6 +8,7 @@ model, its training data, and whether the input lies in that model's domain.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -23,6 +24,8 @@ from .. import keys as K
 from ..errors import ModelFileError, SsenbWarning
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from .conductivity import ConductivityModel
 from ..results import Result, fmt_number
 
@@ -314,21 +317,69 @@ def default_model(
     if model is not None and list(model.feature_names_in_) != _feature_labels(preset):
         model = None  # cached by a version whose featurizers emitted other columns: refit
     if model is None:
-        frame, version = training_table(preset, sources=sources, exclude_test=exclude_test)
-        curated = frame[K.SOURCE].str.contains("obelix", regex=False).to_numpy(bool)
-        model = ConductivityModel(preset=preset, **DEFAULT_PARAMS).fit(
-            frame, calibration_rows=curated if curated.any() else None, progress=progress
-        )
-        model.data_version_ = version
-        if cache:
-            try:
-                folder.parent.mkdir(parents=True, exist_ok=True)
-                if not folder.exists():
-                    save_model(model, folder, data_version=version)
-            except (OSError, ModelFileError):  # a read-only cache only costs a refit next time
-                pass
+        with fit_lock(folder if cache else None):
+            if cache and folder.is_dir():  # another process fitted it while we waited
+                try:
+                    model = load_model(folder, expected=ConductivityModel)
+                except ModelFileError:
+                    model = None
+                if model is not None and list(model.feature_names_in_) != _feature_labels(preset):
+                    model = None
+            if model is None:
+                model = _fit_default(preset, sources, exclude_test, progress)
+                if cache:
+                    try:
+                        folder.parent.mkdir(parents=True, exist_ok=True)
+                        if not folder.exists():
+                            save_model(model, folder, data_version=model.data_version_)
+                    except (OSError, ModelFileError):  # a read-only cache: a refit next time
+                        pass
     _MEMO[key] = model
     return model
+
+
+def _fit_default(
+    preset: str, sources: tuple[str, ...], exclude_test: bool, progress: bool
+) -> ConductivityModel:
+    """Fit the default model of ``preset`` on :func:`training_table` (no cache involved)."""
+    from .conductivity import ConductivityModel
+
+    frame, version = training_table(preset, sources=sources, exclude_test=exclude_test)
+    curated = frame[K.SOURCE].str.contains("obelix", regex=False).to_numpy(bool)
+    model = ConductivityModel(preset=preset, **DEFAULT_PARAMS).fit(
+        frame, calibration_rows=curated if curated.any() else None, progress=progress
+    )
+    model.data_version_ = version
+    return model
+
+
+@contextlib.contextmanager
+def fit_lock(folder: Path | None) -> Iterator[None]:
+    """Hold an exclusive lock beside ``folder`` while a default model is fitted into it.
+
+    Two processes sharing a model cache (a notebook and a test run, two notebooks) that
+    both miss it would each fit the same model (minutes for some); with the lock the
+    second waits and then loads what the first saved. Best effort: no lock where the
+    platform has no ``fcntl`` (Windows) or the cache folder is not writable, and the
+    operating system drops it when its process dies.
+    """
+    if folder is None:
+        yield
+        return
+    try:
+        import fcntl
+
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(folder.with_name(folder.name + ".lock"), "a")
+    except (ImportError, OSError):
+        yield
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        except OSError:
+            pass
+        yield  # closing the file releases the lock
 
 
 def _feature_labels(preset: str) -> list[str]:

@@ -5,50 +5,47 @@ After Xiao, Miara, Wang & Ceder, Joule 3, 1252 (2019) (and the criteria of Zhu, 
 an electrolyte should (1) be thermodynamically stable, (2) stay stable at the cathode's
 working potential (its own window's oxidation limit at or above it), (3) hardly react
 with the cathode and (4) with the electrolyte (most negative pseudo-binary reaction
-energy near 0 eV/atom), (5) be an electronic insulator and (6) conduct Li (contain it).
-Every criterion is a column with its unit; rows are ranked by Pareto dominance on the two
-reaction energies and the oxidation margin (Li content is a criterion, not ranked).
+energy near 0 eV/atom), (5) be an electronic insulator and (6) conduct Li (contain it,
+and by a BVSE barrier where it came as a structure, or a conductivity model's prediction
+where a model was given: :func:`~ssenb.thermo.coating_criteria.ion_conductor`). Every
+criterion is a column with its unit; rows are ranked by Pareto dominance on the two
+reaction energies and the oxidation margin (ion conduction is a criterion, not ranked).
 
 Numbers are those of :func:`~ssenb.thermo.interface_reactions` (closed interfaces, both
 reactants at their hull energies) and :func:`~ssenb.thermo.stability_window`, computed in
 batches from the hull's arrays (:class:`~ssenb.thermo._fasthull.FastHull`): each hull is
-built once for all candidates of its chemical system, and tests hold the numbers equal to
-the single-material functions.
+built once for all candidates of its chemical system (within a chunk of
+:data:`CHUNK_SIZE` candidates), and tests hold the numbers equal to the single-material
+functions. The hull stages live in :mod:`~ssenb.thermo.coating_stages`, the criteria in
+:mod:`~ssenb.thermo.coating_criteria`; a screen with ``checkpoint=`` resumes after its
+last finished chunk.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
+import os
 from collections.abc import Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .. import keys as K
-from .._pareto import dominators
-from ..batch import ErrorMode, check_errors, check_executor, failure_reason, run_tasks
+from ..batch import CheckpointStore, ErrorMode, check_errors, check_executor, failure_reason
 from ..data.materials import display_formula, to_composition, to_element
 from ..errors import InvalidInputError
 from ..results import Result, fmt_number
-from ._fasthull import FastHull
-from .electronic import (
-    INSULATOR_GAP_EV,
-    THRESHOLDS_TEXT,
-    band_gap_lookup,
-    electronic_character,
-    measured_conductivity,
-)
+from . import coating_stages as stages
+from .coating_criteria import COATING_COLUMNS, CONDUCTION_NOTE, CRITERIA, REACTION_TOL, criteria
+from .electronic import THRESHOLDS_TEXT, band_gap_lookup
 from .interface import ELECTRODES
-from .screening import MAX_TASKS, bundle_groups, group_by_hull, run_groups
-from .sources import MAX_HULL_ELEMENTS, EntrySource, get_source
+from .sources import get_source
 from .window import stability_window
 
-#: A reaction energy (eV/atom of mixture) at or above minus this counts as "near zero".
-REACTION_TOL = 0.05
 #: Named element sets for ``exclude=``; radioactive: no stable isotope.
 ELEMENT_SETS: dict[str, frozenset[str]] = {
     "radioactive": frozenset(
@@ -57,36 +54,8 @@ ELEMENT_SETS: dict[str, frozenset[str]] = {
     "toxic": frozenset("Be Cd Hg Pb Tl As".split()),  # toxic heavy metals and metalloids
     "precious": frozenset("Ru Rh Pd Os Ir Pt Au Re".split()),  # platinum group, Au, Re
 }
-_HULL_ENERGY = "_hull_energy"  # a candidate's hull energy (eV/atom), between the stages
-#: The criteria, in the order the ``failed_criteria`` column lists them.
-CRITERIA = (
-    "stable",
-    "contains ion",
-    "window covers cathode",
-    "inert to cathode",
-    "inert to electrolyte",
-    "electronic insulator",
-)
-COATING_COLUMNS = [
-    K.COATING,
-    K.CHEMSYS,
-    K.IN_DATA,
-    K.E_HULL,
-    K.ION_FRACTION,
-    K.REDUCTION_V,
-    K.OXIDATION_V,
-    K.OXIDATION_MARGIN,
-    K.CATHODE_REACTION_ENERGY,
-    K.ELECTROLYTE_REACTION_ENERGY,
-    K.BAND_GAP_PBE,
-    K.ELECTRONIC_CHARACTER,
-    K.SIGMA,
-    K.PASSES,
-    K.FAILED_CRITERIA,
-    K.REASONS,
-    K.ERROR,
-    K.PARETO_RANK,
-]
+#: Candidates that go on to the hulls per chunk (one checkpoint file each).
+CHUNK_SIZE = 2000
 
 
 @dataclass(frozen=True, eq=False)
@@ -165,6 +134,9 @@ def coating_screen(
     errors: ErrorMode = "record",
     progress: bool = True,
     executor: Executor | int | None = None,
+    conductivity_model: Any = None,
+    checkpoint: str | os.PathLike[str] | None = None,
+    chunk_size: int = CHUNK_SIZE,
 ) -> CoatingScreen:
     """Rank every compound of the data (or ``candidates``) as a coating between two phases.
 
@@ -172,9 +144,10 @@ def coating_screen(
     ----------
     cathode, electrolyte : str, Composition or Structure
         The cathode may be a name of :data:`~ssenb.thermo.ELECTRODES` (``"NMC811"``).
-    candidates : iterable of formulas, optional
+    candidates : iterable of formulas or Structures, optional
         Default: every compound of the source (the offline snapshot: 85,014 compositions;
-        other sources need a list).
+        other sources need a list). A Structure gets a BVSE barrier for the
+        ion-conductor criterion (:func:`ssenb.transport.barrier_row`, 0.2 Å grid).
     ion : str
         The mobile ion.
     cathode_voltage : float, optional
@@ -203,6 +176,18 @@ def coating_screen(
         tqdm progress bars.
     executor : concurrent.futures.Executor, int or None
         Where hull groups run (see :func:`ssenb.thermo.screen`); results are identical.
+    conductivity_model : fitted estimator with ``predict(materials, return_std=True)``, optional
+        E.g. :func:`ssenb.models.default_model`; its log10 σ (S/cm) and 1σ decide the
+        ion-conductor criterion of candidates without a structure (only those whose
+        reaction energies were computed). Without one (and without a structure) a row
+        reads "unknown": its ion content only, which never fails the criterion.
+    checkpoint : path, optional
+        Folder for per-chunk results (:class:`ssenb.batch.CheckpointStore`). A screen
+        interrupted (Ctrl-C, a crash) and started again with the same folder and
+        arguments resumes after its last finished chunk; its table equals that of an
+        uninterrupted run. The folder must be new, empty, or a checkpoint of this run.
+    chunk_size : int
+        Candidates that reach the hulls per chunk (1 to 100,000).
 
     Returns
     -------
@@ -217,6 +202,19 @@ def coating_screen(
     from tqdm.auto import tqdm
 
     errors = check_errors(errors)
+    if (
+        isinstance(chunk_size, bool)
+        or not isinstance(chunk_size, int)
+        or not (1 <= chunk_size <= 100_000)
+    ):
+        raise InvalidInputError(f"chunk_size={chunk_size!r}; use an integer from 1 to 100,000")
+    if conductivity_model is not None and not callable(
+        getattr(conductivity_model, "predict", None)
+    ):
+        raise InvalidInputError(
+            f"conductivity_model={type(conductivity_model).__name__} has no predict(); pass a "
+            "fitted ConductivityModel (e.g. ssenb.models.default_model())"
+        )
     check_executor(executor)
     to_element(ion, argname="ion")
     src = get_source(source)
@@ -241,35 +239,42 @@ def coating_screen(
     max_hull = _checked_float(max_e_above_hull, "max_e_above_hull", 0.0, 10.0)
     banned = _excluded(exclude)
     funnel = candidates is None if funnel is None else bool(funnel)
-    rows, fractions = _candidates(candidates, src, ion, banned, max_hull, funnel, errors)
-    x_cat = _fractions(c_cat)
-    x_ely = _fractions(c_ely)
-    # stage 1: hull of candidate + cathode: own hull energy, window, reaction with cathode
+    items = None if candidates is None else _listed(candidates)
+    rows, fractions = stages.candidate_rows(items, src, ion, banned, max_hull, funnel, errors)
+    x_cat = stages.fractions_of(c_cat)
+    x_ely = stages.fractions_of(c_ely)
+    ely_hull = src.fast_hull(set(x_ely))
+    e_ely = ely_hull.hull_energy([x_ely.get(el, 0.0) for el in ely_hull.elements])
+    store = None
+    if checkpoint is not None:
+        run = _fingerprint(
+            [r[K.COATING] for r in rows], c_cat, c_ely, ion, volts, tol, max_hull, banned,
+            funnel, src, chunk_size,
+        )  # fmt: skip
+        store = CheckpointStore(
+            checkpoint, run=run, info={"candidates": len(rows), "chunk_size": chunk_size}
+        )
+    order = sorted(fractions)
+    chunks = [order[k : k + chunk_size] for k in range(0, len(order), chunk_size)]
+    # stage 1: hull of candidate + cathode; stage 2: one LP per survivor with the electrolyte
     bar = tqdm(total=2 * len(fractions), desc="coatings", disable=not progress, leave=False)
     with bar:
-        done = _run(
-            fractions,
-            set(x_cat),
-            partial(_cathode_side, cathode=x_cat, ion=ion),
-            src,
-            executor,
-            bar,
-        )
-        for i, (values, err) in done.items():
-            _fill(rows[i], values, err, errors)
-        ahead = {
-            i: x
-            for i, x in fractions.items()
-            if rows[i][K.ERROR] is None and (not funnel or _early_pass(rows[i], volts, max_hull))
-        }
-        bar.update(len(fractions) - len(ahead))
-        ely_hull = src.fast_hull(set(x_ely))
-        e_ely = ely_hull.hull_energy([x_ely.get(el, 0.0) for el in ely_hull.elements])
-        done = _run_lp(ahead, rows, x_ely, e_ely, src, executor, bar)
-        for i, (values, err) in done.items():
-            _fill(rows[i], values, err, errors)
+        for n, indices in enumerate(chunks):
+            name = f"chunk_{n:05d}"
+            if store is not None and store.has(name):
+                stages.apply_chunk(stages.read_chunk(store, name, indices), rows)
+                bar.update(2 * len(indices))
+                continue
+            frame = stages.run_chunk(
+                {i: fractions[i] for i in indices}, rows, cathode=x_cat, electrolyte=x_ely,
+                e_electrolyte=e_ely, volts=volts, max_hull=max_hull, funnel=funnel, ion=ion,
+                src=src, executor=executor, errors=errors, bar=bar,
+            )  # fmt: skip
+            if store is not None:
+                store.save(name, frame)
+    _conduction(rows, items, conductivity_model, ion, errors)
     gaps = band_gap_lookup(band_gaps)
-    table = _criteria(pd.DataFrame(rows), volts, tol, max_hull, gaps, funnel)
+    table = criteria(pd.DataFrame(rows), volts, tol, max_hull, gaps, ion)
     return CoatingScreen(
         table=table,
         cathode=cathode
@@ -286,13 +291,86 @@ def coating_screen(
     )
 
 
+def _listed(candidates: Any) -> list[Any]:
+    if isinstance(candidates, str) or not isinstance(candidates, Iterable):
+        raise InvalidInputError(
+            f"candidates={candidates!r} is not a list; wrap one formula in a list: ['LiNbO3']"
+        )
+    return list(candidates)
+
+
+def _conduction(
+    rows: list[dict[str, Any]],
+    items: list[Any] | None,
+    model: Any,
+    ion: str,
+    errors: ErrorMode,
+) -> None:
+    """BVSE barrier (eV) of candidates given as structures; else the model's log10 σ.
+
+    Only rows whose reaction energies were computed (the funnel's survivors) are asked:
+    the evidence decides a criterion, never the cost of the screen.
+    """
+    ready = [
+        i
+        for i, r in enumerate(rows)
+        if r[K.ERROR] is None and not math.isnan(r[K.ELECTROLYTE_REACTION_ENERGY])
+    ]
+    given = items or []
+    structures = [i for i in ready if i < len(given) and hasattr(given[i], "lattice")]
+    if structures:
+        from ..transport import barrier_row
+
+        for i in structures:
+            try:
+                rows[i][K.BARRIER_3D] = float(barrier_row(given[i], ion)[K.BARRIER_3D])
+            except Exception as err:  # the row policy: a BVSE failure leaves the row unknown
+                if errors == "raise":
+                    raise
+                rows[i][CONDUCTION_NOTE] = f"BVSE failed: {failure_reason(err)}"
+    asked = [i for i in ready if i not in set(structures)]
+    if model is None or not asked:
+        return
+    names = [rows[i][K.COATING] for i in asked]
+    try:
+        mean, std = model.predict(names, return_std=True)
+        mean, std = np.asarray(mean, float), np.asarray(std, float)
+        if mean.shape != (len(names),) or std.shape != (len(names),):
+            raise InvalidInputError(
+                f"conductivity_model.predict returned {mean.size} values for {len(names)} "
+                "materials; it must return one mean and one std per material"
+            )
+    except Exception as err:
+        if errors == "raise":
+            raise
+        for i in asked:
+            rows[i][CONDUCTION_NOTE] = f"conductivity model failed: {failure_reason(err)}"
+        return
+    for i, m, sd in zip(asked, mean, std):
+        ok = math.isfinite(m) and math.isfinite(sd)  # a NaN prediction is no evidence
+        rows[i][K.PREDICTION] = float(m) if ok else math.nan
+        rows[i][K.PREDICTION_STD] = float(sd) if ok else math.nan
+
+
+def _fingerprint(labels: list[str], *parts: Any) -> str:
+    """What a checkpoint belongs to: the candidates and every setting that changes a number."""
+    h = hashlib.sha256()
+    for part in parts:
+        text = (
+            f"{part.name}|{part.correction_scheme}"
+            if hasattr(part, "correction_scheme")
+            else repr(sorted(part)) if isinstance(part, frozenset)
+            else repr(part)
+        )  # fmt: skip
+        h.update(f"{text}\x1f".encode())
+    for label in labels:
+        h.update(f"{label}\x1e".encode())
+    return h.hexdigest()
+
+
 def _electrode(value: Any, argname: str) -> Any:
     name = ELECTRODES.get(value, value) if isinstance(value, str) else value
     return to_composition(name, argname=argname)
-
-
-def _fractions(comp: Any) -> dict[str, float]:
-    return {str(el): comp.get_atomic_fraction(el) for el in comp.elements}
 
 
 def _checked_float(value: Any, argname: str, low: float, high: float) -> float:
@@ -318,340 +396,8 @@ def _excluded(exclude: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-def _empty(label: str) -> dict[str, Any]:
-    row: dict[str, Any] = {c: math.nan for c in COATING_COLUMNS}
-    row.update(
-        {
-            K.COATING: label,
-            K.CHEMSYS: None,
-            K.IN_DATA: False,
-            K.ELECTRONIC_CHARACTER: None,
-            K.PASSES: False,
-            K.FAILED_CRITERIA: None,
-            K.REASONS: None,
-            K.ERROR: None,
-            K.PARETO_RANK: 0,
-        }
-    )
-    return row
-
-
-def _candidates(
-    candidates: Iterable[Any] | None,
-    src: EntrySource,
-    ion: str,
-    banned: frozenset[str],
-    max_hull: float,
-    funnel: bool,
-    errors: ErrorMode,
-) -> tuple[list[dict[str, Any]], dict[int, dict[str, float]]]:
-    """Rows for every candidate and the fractions of those that go on to the hulls.
-
-    The whole snapshot is pre-filtered on its own table (element set, e_above_hull) so
-    that only candidates that can pass are parsed; the others keep the table's numbers
-    and the reason they stop.
-    """
-    rows: list[dict[str, Any]] = []
-    fractions: dict[int, dict[str, float]] = {}
-    if candidates is None:
-        from ..data import load_mp_snapshot
-
-        table = load_mp_snapshot()
-        for formula, chemsys, e_hull in zip(
-            table[K.REDUCED_FORMULA], table[K.CHEMSYS], table[K.E_HULL].to_numpy(float)
-        ):
-            row = _empty(formula)
-            row[K.CHEMSYS], row[K.IN_DATA], row[K.E_HULL] = chemsys, True, float(e_hull)
-            els = set(chemsys.split("-"))
-            why = _prefilter(els, ion, banned)
-            if why is None and funnel and e_hull > max_hull + 1e-9:
-                why = f"not computed: {e_hull:.3f} eV/atom above hull > {max_hull:g}"
-            if why is not None:
-                row[K.REASONS] = why
-            else:
-                fractions[len(rows)] = _fractions(to_composition(formula))
-            rows.append(row)
-        return rows, fractions
-    if isinstance(candidates, str) or not isinstance(candidates, Iterable):
-        raise InvalidInputError(
-            f"candidates={candidates!r} is not a list; wrap one formula in a list: ['LiNbO3']"
-        )
-    for item in candidates:
-        row = _empty(str(getattr(item, "formula", item)))
-        try:
-            comp = to_composition(item, argname="candidates")
-            row[K.COATING] = display_formula(comp)
-            row[K.CHEMSYS] = comp.chemical_system
-            why = _prefilter({str(e) for e in comp.elements}, ion, banned)
-            if why is not None:
-                row[K.REASONS] = why
-            else:
-                fractions[len(rows)] = _fractions(comp)
-        except Exception as err:  # one bad row never fails the batch (Ctrl-C still stops)
-            if errors == "raise":
-                raise
-            row[K.ERROR] = failure_reason(err)
-        rows.append(row)
-    return rows, fractions
-
-
-def _prefilter(els: set[str], ion: str, banned: frozenset[str]) -> str | None:
-    """Why a candidate is left out before any hull is built (None: it goes on)."""
-    bad = sorted(els & banned)
-    if bad:
-        return f"excluded element(s) {', '.join(bad)}"
-    if ion not in els:
-        return f"contains no {ion}: not an ion conductor"
-    if len(els) == 1:
-        return f"the {ion} metal itself"
-    return None
-
-
-def _run(
-    fractions: dict[int, dict[str, float]],
-    partner: set[str],
-    per_member: Any,
-    src: EntrySource,
-    executor: Any,
-    bar: Any,
-) -> dict[int, tuple[Any, Exception | None]]:
-    """Run ``per_member`` on the hull of each candidate's system joined with ``partner``."""
-    systems: dict[int, frozenset[str]] = {}
-    out: dict[int, tuple[Any, Exception | None]] = {}
-    for i, x in fractions.items():
-        system = frozenset(x) | frozenset(partner)
-        if len(system) > MAX_HULL_ELEMENTS:
-            out[i] = (None, _too_large(system))
-            continue
-        systems[i] = system
-    bar.update(len(out))
-    tasks = bundle_groups(group_by_hull(systems), {i: fractions[i] for i in systems})
-    for results in run_groups(tasks, src, per_member, executor):
-        for i, values, error in results:
-            out[i] = (values, error)
-        bar.update(len(results))
-    return out
-
-
-def _run_lp(
-    fractions: dict[int, dict[str, float]],
-    rows: list[dict[str, Any]],
-    partner: dict[str, float],
-    e_partner: float,
-    src: EntrySource,
-    executor: Any,
-    bar: Any,
-) -> dict[int, tuple[Any, Exception | None]]:
-    """The reaction energy with ``partner`` of each candidate, by one LP per candidate.
-
-    :func:`ssenb.thermo._mixing_lp.mixing_minimum_lp` over the entries of the joint
-    system (no hull); a candidate whose LP vertex cannot be recomputed exactly falls
-    back to the hull's :meth:`~ssenb.thermo._fasthull.FastHull.mixing_minimum`.
-    """
-    out: dict[int, tuple[Any, Exception | None]] = {}
-    groups: dict[frozenset[str], list[tuple[int, dict[str, float], float]]] = {}
-    for i, x in fractions.items():
-        system = frozenset(x) | frozenset(partner)
-        if len(system) > MAX_HULL_ELEMENTS:
-            out[i] = (None, _too_large(system))
-            continue
-        groups.setdefault(system, []).append((i, x, rows[i][_HULL_ENERGY]))
-    bar.update(len(out))
-    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[0]), sorted(kv[0])))
-    n_tasks = min(len(ordered), MAX_TASKS)
-    tasks: list[list[Any]] = [[] for _ in range(n_tasks)]
-    for k, (system, members) in enumerate(ordered):
-        tasks[k % n_tasks].append((tuple(sorted(system)), members))
-    for task, results, lost in run_tasks(tasks, _lp_task, (src, partner, e_partner), executor):
-        # a task lost with its worker fails its rows (the reason says to rerun them)
-        done = results if lost is None else [(i, None, lost) for _, m in task for i, *_ in m]
-        for i, values, error in done or []:
-            out[i] = (values, error)
-        bar.update(len(done or []))
-    return out
-
-
-def _lp_task(
-    src: EntrySource, partner: dict[str, float], e_partner: float, task: list[Any]
-) -> list[tuple[int, Any, Exception | None]]:
-    """One task of :func:`_run_lp`: the entries of each system once, then one LP per row."""
-    from ._mixing_lp import mixing_minimum_lp
-
-    out: list[tuple[int, Any, Exception | None]] = []
-    for system, members in task:
-        try:
-            els, f, e, _ = src.hull_arrays(system)
-            f, e = np.asarray(f, float), np.asarray(e, float)
-        except Exception as err:
-            out.extend((i, None, err) for i, _, _ in members)
-            continue
-        b = np.array([partner.get(el, 0.0) for el in els])
-        for i, x, e_x in members:
-            try:
-                a = np.array([x.get(el, 0.0) for el in els])
-                found = mixing_minimum_lp(f, e, a, b, e_x, e_partner)
-                if found is None:  # degenerate vertex: the hull answers
-                    found = src.fast_hull(system, cache=False).mixing_minimum(a, b)
-                out.append((i, {K.ELECTROLYTE_REACTION_ENERGY: found[0]}, None))
-            except Exception as err:
-                out.append((i, None, err))
-    return out
-
-
-def _too_large(system: frozenset[str]) -> InvalidInputError:
-    return InvalidInputError(
-        f"the joint system {'-'.join(sorted(system))} has {len(system)} elements, over "
-        f"MAX_HULL_ELEMENTS = {MAX_HULL_ELEMENTS} (hull too large); not screened"
-    )
-
-
-def _cathode_side(
-    hull: FastHull, fractions: dict[str, float], *, cathode: dict[str, float], ion: str
-) -> dict[str, float]:
-    """Own hull energy, window and reaction with the cathode of one candidate."""
-    x = [fractions.get(el, 0.0) for el in hull.elements]
-    in_data, e_hull = hull.position(x)
-    hull_e, _, red, ox = hull.analyse(x, ion=ion)
-    energy = hull.mixing_minimum(x, [cathode.get(el, 0.0) for el in hull.elements])[0]
-    return {
-        K.IN_DATA: in_data,
-        K.E_HULL: e_hull,
-        K.ION_FRACTION: fractions.get(ion, 0.0),
-        K.REDUCTION_V: red,
-        K.OXIDATION_V: ox,
-        K.CATHODE_REACTION_ENERGY: energy,
-        _HULL_ENERGY: hull_e,
-    }
-
-
-def _fill(row: dict[str, Any], values: Any, err: Exception | None, errors: ErrorMode) -> None:
-    if err is not None:
-        if errors == "raise":
-            raise err
-        row[K.ERROR] = failure_reason(err)
-    elif values is not None:
-        row.update(values)
-
-
-def _early_pass(row: dict[str, Any], volts: float, max_hull: float) -> bool:
-    """Stable and a window reaching the cathode: worth the electrolyte-side hull."""
-    e_hull = row[K.E_HULL]
-    stable = row[K.IN_DATA] and not math.isnan(e_hull) and e_hull <= max_hull + 1e-9
-    if not stable:
-        row[K.REASONS] = (
-            "not computed: not in the data (no hull energy of its own)"
-            if not row[K.IN_DATA]
-            else f"not computed: {e_hull:.3f} eV/atom above hull > {max_hull:g}"
-        )
-        return False
-    if not row[K.OXIDATION_V] >= volts - 1e-9:
-        row[K.REASONS] = (
-            f"not computed: oxidized at {row[K.OXIDATION_V]:.2f} V, below the cathode's "
-            f"{volts:.2f} V"
-        )
-        return False
-    return True
-
-
-def _criteria(
-    table: pd.DataFrame, volts: float, tol: float, max_hull: float, gaps: Any, funnel: bool
-) -> pd.DataFrame:
-    """Gaps, per-criterion verdicts, reasons, Pareto rank; rows sorted best first."""
-    table = table[COATING_COLUMNS].copy()
-    ok = table[K.ERROR].isna() & table[K.CATHODE_REACTION_ENERGY].notna()
-    table[K.OXIDATION_MARGIN] = table[K.OXIDATION_V] - volts
-    okay = ok.to_numpy(bool)
-    gap_values = [gaps(f) if good else math.nan for f, good in zip(table[K.COATING], okay)]
-    table[K.BAND_GAP_PBE] = gap_values
-    table[K.ELECTRONIC_CHARACTER] = [
-        electronic_character(g) if good else None for g, good in zip(gap_values, okay)
-    ]
-    table[K.SIGMA] = [  # measured, for reading; not a criterion (most coatings lack one)
-        measured_conductivity(f)[0] if good else math.nan for f, good in zip(table[K.COATING], okay)
-    ]
-    checks = {
-        "stable": table[K.IN_DATA] & (table[K.E_HULL] <= max_hull + 1e-9),
-        "contains ion": table[K.ION_FRACTION] > 0,
-        "window covers cathode": table[K.OXIDATION_MARGIN] >= -1e-9,
-        "inert to cathode": table[K.CATHODE_REACTION_ENERGY] >= -tol,
-        "inert to electrolyte": table[K.ELECTROLYTE_REACTION_ENERGY] >= -tol,
-        "electronic insulator": table[K.BAND_GAP_PBE] >= INSULATOR_GAP_EV,
-    }
-    passed = {c: v.to_numpy(bool) for c, v in checks.items()}
-    # a reaction energy not computed (funnel) is neither met nor failed: it is unknown
-    never = np.zeros(len(table), bool)
-    unknown = {
-        "inert to cathode": table[K.CATHODE_REACTION_ENERGY].isna().to_numpy(),
-        "inert to electrolyte": table[K.ELECTROLYTE_REACTION_ENERGY].isna().to_numpy(),
-    }
-    failed: list[str | None] = [None] * len(table)
-    reasons = table[K.REASONS].where(table[K.REASONS].notna(), table[K.ERROR]).tolist()
-    records = table.to_dict("records")
-    for i in np.flatnonzero(okay):
-        names = [c for c in CRITERIA if not passed[c][i] and not unknown.get(c, never)[i]]
-        failed[i] = ", ".join(names)
-        reasons[i] = _reason(records[i], names, volts, tol)
-        if any(u[i] for u in unknown.values()):
-            failed[i] = failed[i] or None  # not all criteria known: never "passes"
-    table[K.FAILED_CRITERIA] = failed
-    table[K.REASONS] = reasons
-    table[K.PASSES] = [f == "" for f in failed]
-    objectives = np.column_stack(
-        [
-            table[K.CATHODE_REACTION_ENERGY].to_numpy(float),
-            table[K.ELECTROLYTE_REACTION_ENERGY].to_numpy(float),
-            np.minimum(table[K.OXIDATION_MARGIN].to_numpy(float), 10.0),
-        ]
-    )
-    ranked = ~np.isnan(objectives).any(axis=1)
-    ranks = np.zeros(len(table), np.int64)
-    ranks[ranked] = dominators(objectives[ranked]) + 1  # Fonseca & Fleming, by sorting
-    table[K.PARETO_RANK] = pd.array(ranks, dtype="Int64")
-    table[K.PARETO_RANK] = table[K.PARETO_RANK].mask(ranks == 0)
-    worse = np.minimum(
-        table[K.CATHODE_REACTION_ENERGY].fillna(-np.inf),
-        table[K.ELECTROLYTE_REACTION_ENERGY].fillna(-np.inf),
-    )
-    order = np.lexsort(
-        (-worse.to_numpy(float), np.where(ranks > 0, ranks, 10**9), ~table[K.PASSES].to_numpy(bool))
-    )
-    return table.iloc[order].reset_index(drop=True)
-
-
-def _reason(row: dict[str, Any], failed: list[str], volts: float, tol: float) -> str:
-    """One line per candidate: what it does well and which criteria it misses."""
-    parts = []
-    if "window covers cathode" in failed:
-        parts.append(f"oxidized at {row[K.OXIDATION_V]:.2f} V < cathode {volts:.2f} V")
-    for name, col, who in (
-        ("inert to cathode", K.CATHODE_REACTION_ENERGY, "cathode"),
-        ("inert to electrolyte", K.ELECTROLYTE_REACTION_ENERGY, "electrolyte"),
-    ):
-        value = row[col]
-        if math.isnan(value):
-            parts.append(f"reaction with the {who} not computed")
-        elif name in failed:
-            parts.append(f"reacts with the {who} ({value:.3f} eV/atom)")
-    if "electronic insulator" in failed:
-        gap = row[K.BAND_GAP_PBE]
-        parts.append(
-            "band gap unknown"
-            if math.isnan(gap)
-            else f"PBE gap {gap:.2f} eV < {INSULATOR_GAP_EV:g} eV"
-        )
-    if "stable" in failed:
-        parts.append(f"{row[K.E_HULL]:.3f} eV/atom above hull")
-    if not failed:
-        parts.append(
-            f"stable to {row[K.OXIDATION_V]:.2f} V, reaction energies "
-            f"{row[K.CATHODE_REACTION_ENERGY]:.3f} (cathode) and "
-            f"{row[K.ELECTROLYTE_REACTION_ENERGY]:.3f} eV/atom (electrolyte), "
-            f"PBE gap {row[K.BAND_GAP_PBE]:.2f} eV"
-        )
-    return "; ".join(parts)
-
-
 __all__ = [
+    "CHUNK_SIZE",
     "COATING_COLUMNS",
     "CRITERIA",
     "ELEMENT_SETS",

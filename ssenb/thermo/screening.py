@@ -50,6 +50,7 @@ def screen(
     errors: ErrorMode = "record",
     progress: bool = True,
     executor: Executor | int | None = None,
+    properties: Callable[[list[Any]], pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Energy above hull (eV/atom) and stability window (V vs ion metal) of many materials.
 
@@ -74,15 +75,25 @@ def screen(
         input order and identical whichever is used. When a worker dies (a broken pool,
         Dask's ``KilledWorker``, a pre-empted node), the rows of its task are recorded as
         lost ("rerun these inputs") and every finished task is kept.
+    properties : callable, optional
+        Adds band gap (eV), G_VRH and K_VRH (GPa), G/G_Li and the Monroe–Newman verdict,
+        each with its source column: pass :func:`ssenb.models.property_columns` (data
+        where they exist, a fitted or cached composition model otherwise, never a
+        minutes-long fit: without a model the value is NaN and the note says how to fit
+        it). Any function ``reduced formulas (None for a failed row) -> DataFrame`` of one
+        row per formula works; its columns are added after the screen's (a column the
+        screen has already is refused, never overwritten) and its ``attrs["note"]`` joins
+        the table's. Default None: hull and window only (this layer knows no models).
 
     Returns
     -------
     pandas.DataFrame
         One row per input, in input order: input, reduced_formula, chemsys, in_data,
         e_above_hull_eV_atom, reduction_V, oxidation_V, window_width_V (V), decomposition
-        (:class:`~ssenb.thermo.Decomposition`), error. ``attrs["ion"]`` is the ion;
-        ``attrs["note"]`` names the materials that hold no such ion (no oxidation limit
-        for them: screen them with their own ion), when there are any.
+        (:class:`~ssenb.thermo.Decomposition`), error, then the ``properties`` columns.
+        ``attrs["ion"]`` is the ion; ``attrs["note"]`` names the materials that hold no
+        such ion (no oxidation limit for them: screen them with their own ion), when there
+        are any, and what the ``properties`` function had to say.
 
     Examples
     --------
@@ -137,11 +148,37 @@ def screen(
     if errors == "raise" and failures:
         raise failures[min(failures)]  # the first failing input, whatever finished first
     table = pd.DataFrame(rows)
+    notes = [missing_ion_note(table, ion)]  # the ion is never applied silently
+    if properties is not None:
+        notes.append(_add_properties(table, properties))
     table.attrs["ion"] = ion  # figures label their voltage axes from it (keys.table_ion)
-    note = missing_ion_note(table, ion)
-    if note:  # the ion is never applied silently to a material without it
-        table.attrs["note"] = note
+    if any(notes):
+        table.attrs["note"] = "; ".join(n for n in notes if n)
     return table
+
+
+def _add_properties(table: pd.DataFrame, properties: Callable[[list[Any]], Any]) -> str:
+    """Append the columns of ``properties(reduced formulas)``; return its note ("" if none)."""
+    if not callable(properties):
+        raise InvalidInputError(
+            f"properties={properties!r} is not a function; pass ssenb.models.property_columns"
+        )
+    formulas = [f if isinstance(f, str) else None for f in table[K.REDUCED_FORMULA]]
+    extra = properties(formulas)
+    if not isinstance(extra, pd.DataFrame) or len(extra) != len(table):
+        raise InvalidInputError(
+            f"properties= returned {type(extra).__name__} of {len(extra)} rows for "
+            f"{len(table)} materials; it must return a DataFrame with one row per formula"
+        )
+    clash = [c for c in extra.columns if c in table.columns]
+    if clash:
+        raise InvalidInputError(
+            f"properties= returned columns the screen has already ({clash}); a screen "
+            "column is never overwritten: rename them"
+        )
+    for column in extra.columns:
+        table[column] = extra[column].to_numpy()
+    return str(extra.attrs.get("note") or "")
 
 
 def missing_ion_note(table: pd.DataFrame, ion: str) -> str:

@@ -79,8 +79,8 @@ def interphase_bands(
         raise InvalidInputError("interphase_bands draws its own two panels; leave fig=None")
     colors = _phase_colors(result.table, result.electrolyte_table)
     unit = f"V vs {K.ion_label(result.ion)}"
-    volts = sorted(set(result.electrolyte_table[K.VOLTAGE]))
-    width = 0.8 * (min(np.diff(volts)) if len(volts) > 1 else 0.5)
+    volts = sorted(set(result.electrolyte_table[K.VOLTAGE]) | set(result.table[K.VOLTAGE]))
+    width = _bar_widths(volts)
     fig = make_subplots(
         rows=2,
         cols=1,
@@ -100,7 +100,7 @@ def interphase_bands(
             fig.add_bar(
                 x=part[K.VOLTAGE],
                 y=part[K.ATOMIC_FRACTION],
-                width=width,
+                width=[width[v] for v in part[K.VOLTAGE]],
                 name=phase,
                 legendgroup=phase,
                 showlegend=phase not in shown,
@@ -113,14 +113,29 @@ def interphase_bands(
             shown.add(phase)
     fig.update_layout(barmode="stack", legend_title_text="phase", height=560)
     fig.update_yaxes(title_text=K.label(K.ATOMIC_FRACTION), range=[0, 1.02])
-    fig.update_xaxes(title_text=K.label(K.VOLTAGE, ion=result.ion), row=2, col=1)
+    # the chosen voltage is named under the axis, not beside its line, where a label would
+    # cover bars or the panel title (issue 19: label collisions)
+    fig.update_xaxes(
+        title_text=f"{K.label(K.VOLTAGE, ion=result.ion)}; dotted line: chosen "
+        f"{fmt_number(result.voltage, unit)}",
+        row=2,
+        col=1,
+    )
     for row in (1, 2):
         fig.add_vline(x=result.voltage, line_dash="dot", line_color="#555", row=row, col=1)
-    fig.add_annotation(
-        x=result.voltage, y=1.0, xref="x", yref="paper", yshift=2, showarrow=False,
-        text=f"chosen: {fmt_number(result.voltage, unit)}", font={"size": 10},
-    )  # fmt: skip
     return fig
+
+
+def _bar_widths(volts: list[float]) -> dict[float, float]:
+    """Each voltage's bar width (V): 0.8 of the gap to its nearer neighbour.
+
+    Bars never overlap, also where a chosen voltage sits between two of an even scan.
+    """
+    if len(volts) < 2:
+        return {v: 0.5 for v in volts}
+    gaps = np.diff(volts)
+    nearer = np.minimum(np.r_[np.inf, gaps], np.r_[gaps, np.inf])
+    return {v: 0.8 * float(g) for v, g in zip(volts, nearer)}
 
 
 def interphase_table(

@@ -174,8 +174,11 @@ def window_profile(
 OFF_SCALE_FACTOR = 3.0
 
 
-#: Most bars of window_bars whose formulas are written upright under them.
+#: Most bars of window_bars drawn upright with their formulas under them; more lie down,
+#: formulas on the y axis (no slanted labels).
 HORIZONTAL_TICKS = 6
+#: Height of one lying bar of window_bars (px).
+BAR_HEIGHT_PX = 22
 #: Width of the profile's plot area (px, an estimate) to size labels in volts.
 PLOT_WIDTH_PX = 700.0
 
@@ -318,7 +321,8 @@ def window_bars(
     Returns
     -------
     plotly.graph_objects.Figure
-        Formulas with subscripts on the x axis; windows narrower than 2 % of the axis get
+        Formulas with subscripts on the x axis (on the y axis, bars lying down, beyond
+        ``HORIZONTAL_TICKS`` = 6 materials); windows narrower than 2 % of the axis get
         a marker and their limits written next to them (an empty window reads "no window
         (decomposes at 1.72 V)"); hover gives the true limits.
 
@@ -361,10 +365,14 @@ def window_bars(
     ]
     fig = new_figure(fig)
     kwargs.setdefault("marker_color", LINE_COLOR)
+    # beyond HORIZONTAL_TICKS bars the formulas no longer fit upright under them: the bars
+    # lie down, formulas read on the y axis (top to bottom in input order), voltage on x
+    horizontal = len(names) > HORIZONTAL_TICKS
+    cat, val = ("y", "x") if horizontal else ("x", "y")
     fig.add_bar(
-        x=names,
-        y=ox - red,
+        **{cat: names, val: ox - red},
         base=red,
+        orientation="h" if horizontal else "v",
         hovertext=hover,
         hovertemplate="%{hovertext}<extra></extra>",
         name="stability window",
@@ -380,31 +388,34 @@ def window_bars(
         if true_hi > top or not math.isfinite(true_hi):  # cut at the axis: say so
             notes.append(
                 {
-                    "x": name,
-                    "y": top,
+                    cat: name,
+                    val: top,
                     "text": ("∞" if not math.isfinite(true_hi) else f"{fmt_number(true_hi)} V")
-                    + " ↑",
+                    + (" →" if horizontal else " ↑"),
                     "showarrow": False,
-                    "yanchor": "bottom",
+                    **({"xanchor": "left"} if horizontal else {"yanchor": "bottom"}),
                     "font": {"size": 10, "color": LINE_COLOR},
                 }
             )
         elif hi - lo < NARROW_FRACTION * span:  # a hairline: mark it and write its numbers
             text = window_text(true_lo, true_hi, reference=False)
-            narrow["x"].append(name)
-            narrow["y"].append((lo + hi) / 2)
+            narrow[cat].append(name)
+            narrow[val].append((lo + hi) / 2)
             narrow["hovertext"].append(
                 f"{formula_html(name)}: {text}" + ("" if "no window" in text else " (narrow)")
             )
             notes.append(
                 {
-                    "x": name,
-                    "y": hi,
+                    cat: name,
+                    val: hi,
                     "text": text,
                     "showarrow": False,
-                    "textangle": -90,  # upright next to its bar, not across the neighbours
-                    "yanchor": "bottom",
-                    "yshift": 8,
+                    # along its bar, not across the neighbours
+                    **(
+                        {"xanchor": "left", "xshift": 10}
+                        if horizontal
+                        else {"textangle": -90, "yanchor": "bottom", "yshift": 8}
+                    ),
                     "font": {"size": 9, "color": LINE_COLOR},
                 }
             )
@@ -412,25 +423,35 @@ def window_bars(
         fig.add_scatter(
             **narrow,
             mode="markers",
-            marker={"symbol": "diamond-wide", "size": 14, "color": LINE_COLOR},
+            marker={
+                "symbol": "diamond-tall" if horizontal else "diamond-wide",
+                "size": 14,
+                "color": LINE_COLOR,
+            },
             hovertemplate="%{hovertext}<extra></extra>",
             showlegend=False,
         )
     if notes:
         fig.update_layout(annotations=[*fig.layout.annotations, *notes])
+    categories: dict[str, Any] = {
+        "tickmode": "array",
+        "tickvals": names,
+        "ticktext": [formula_html(n) for n in names],
+        "tickangle": 0,  # never slanted or on their side (plotly's own choice is 90°)
+    }
+    if horizontal:  # first material on top, as the table reads
+        categories["autorange"] = "reversed"
     fig.update_layout(
-        yaxis={"title": K.label(K.VOLTAGE, ion=ion), "range": [bottom, top]},
-        xaxis={
-            "tickmode": "array",
-            "tickvals": names,
-            "ticktext": [formula_html(n) for n in names],
-            # upright up to HORIZONTAL_TICKS bars; beyond, 45° (plotly's own choice is 90°)
-            "tickangle": 0 if len(names) <= HORIZONTAL_TICKS else -45,
+        **{
+            f"{val}axis": {"title": K.label(K.VOLTAGE, ion=ion), "range": [bottom, top]},
+            f"{cat}axis": categories,
         },
         title="Electrochemical stability windows",
         bargap=0.35,
         margin={"t": 70},
     )
+    if horizontal:  # a bar a formula's height, whatever the count
+        fig.update_layout(height=max(400, 160 + BAR_HEIGHT_PX * len(names)))
     return fig
 
 

@@ -15,8 +15,11 @@ import traitlets
 
 from ..errors import InvalidInputError
 from ._common import FigureSlot, Status
+from ._interphase import InterphaseTab
+from ._model_jobs import StructureModelWait
 from ._snapshot import Snapshot
 from ._transport import TransportTab
+from .properties_panel import PropertiesPanel
 from .window import WindowExplorer
 
 if TYPE_CHECKING:
@@ -25,23 +28,39 @@ if TYPE_CHECKING:
     from ..models import Material
     from ..thermo import InterfaceReactions
 
-TABS = ("Structure", "Conductivity", "Stability", "Window", "Interface", "Transport")
+TABS = (
+    "Structure",
+    "Conductivity",
+    "Stability",
+    "Window",
+    "Interface",
+    "Transport",
+    "Interphase",
+    "Properties",
+)
 WAITING = "…"
 #: Height of the Stability tab's phase diagram by number of elements (px).
 HULL_HEIGHT_PX = {2: 450, 3: 520, 4: 600}
 #: The SHAP waterfall (seconds: shap's import and the TreeExplainer) is drawn when its
 #: tab is first opened for a material, not before the first result is shown.
 _CONDUCTIVITY_TAB = TABS.index("Conductivity")
+_INTERPHASE_TAB = TABS.index("Interphase")
 
 
-class Explorer(Snapshot, w.VBox):
+class Explorer(Snapshot, StructureModelWait, w.VBox):
     """Pick an OBELiX material, type a formula, or upload a CIF; see every analysis of it.
 
     Tabs: structure, predicted conductivity with the SHAP waterfall, hull distance,
     stability window (ion and voltage are controls), interface reactions with a
-    chosen electrode, and Li transport: the BVSE pathway, its 1D/2D/3D barriers and
-    where the material sits on the measured-σ-vs-barrier map of the OBELiX structures
-    (computed once in the background when the tab is first opened, then cached on disk).
+    chosen electrode, Li transport (the BVSE pathway, its 1D/2D/3D barriers and
+    where the material sits on the measured-σ-vs-barrier map of the OBELiX structures,
+    computed once in the background when the tab is first opened, then cached on disk),
+    the interphase with an electrode at a voltage chosen on a slider (computed when the
+    tab is opened, kept per electrolyte and electrode), and the band gap, G, K and
+    Monroe–Newman verdict (data, else an already fitted property model: never a fit).
+    A structure's conductivity needs the structure model: when it is not fitted yet
+    (about 100 s once on a fresh machine), it is fitted in the background while the
+    composition model's answer shows, and its answer replaces that one when ready.
     Every number is computed at once; each tab's figures (the SHAP waterfall too) are
     drawn when the tab is first opened, so the first result shows in about 2 s. Call
     :meth:`draw_all` before saving or exporting a notebook, so that every tab keeps its
@@ -132,6 +151,11 @@ class Explorer(Snapshot, w.VBox):
         self.interface_note = w.HTML()
         self.transport = TransportTab(lambda: self.obelix, self.status, barriers=barriers)
         self.transport_note = self.transport.note
+        self.interphase = InterphaseTab(self.status, source=source)
+        self.properties_panel = PropertiesPanel()
+        self.properties_panel.formula.layout.display = "none"  # the Explorer's material drives it
+        self.model_note = w.HTML()  # a structure model being fitted in the background
+        self._model_wait: Any = None  # the job whose answer the current material awaits
         self._tab_slots: tuple[tuple[FigureSlot, ...], ...] = (
             (self._structure_slot,),
             (self._waterfall_slot,),
@@ -139,15 +163,19 @@ class Explorer(Snapshot, w.VBox):
             (self.window.slot,),
             (self._interface_slot,),
             self.transport.slots,
+            self.interphase.slots,
+            (),
         )
         self.tabs = w.Tab(
             children=[
                 w.VBox([self.structure_note, self._structure_slot.box]),
-                w.VBox([self.conductivity, self._waterfall_slot.box]),
+                w.VBox([self.model_note, self.conductivity, self._waterfall_slot.box]),
                 w.VBox([self.stability, self._hull_slot.box]),
                 w.VBox([self.window_note, self.window]),
                 w.VBox([self.electrode, self.interface_note, self._interface_slot.box]),
                 self.transport,
+                self.interphase,
+                self.properties_panel,
             ]
         )
         for i, title in enumerate(TABS):
@@ -208,6 +236,8 @@ class Explorer(Snapshot, w.VBox):
         with self.status.briefly("drawing every tab"):
             if self._waterfall_pending():
                 self._waterfall()
+            self.interphase.activate()
+            self.interphase.wait()  # the scan, when it runs in the background
             for slots in self._tab_slots:
                 for slot in slots:
                     slot.prepare()
@@ -326,6 +356,8 @@ class Explorer(Snapshot, w.VBox):
         with self.status.working(f"analysing {name or 'the material'}"):
             self.progress.clear_output()
             failure: Exception | None = None
+            job = self._structure_model_job(material)
+            waiting = job is not None and job.model is None  # decided once, used below
             with self.progress:  # tqdm of a first model fit shows here
                 # ipywidgets' Output swallows exceptions inside a kernel (it prints the
                 # traceback): catch here, raise below, so the status line says what to fix
@@ -335,9 +367,11 @@ class Explorer(Snapshot, w.VBox):
                         label=name,
                         electrodes=(self.electrode.value,),
                         source=self.source,
-                        predict=self.predict,
-                        models=self.models,
+                        predict=self.predict and not waiting,
+                        models=self._models_with(job),
                     )
+                    if waiting:  # the composition model's answer first
+                        summary = self._composition_answer(summary, material)
                 except Exception as err:
                     failure = err
             if failure is not None:
@@ -346,6 +380,8 @@ class Explorer(Snapshot, w.VBox):
             self.summary = summary
             self._show()
             ok = True
+            if waiting:
+                self._await_model(job, material)
             problems = "; ".join(f"{k}: {v}" for k, v in summary.errors.items())
             if problems:
                 self.status.error(f"{summary.label}: some analyses failed ({problems})")
@@ -356,6 +392,8 @@ class Explorer(Snapshot, w.VBox):
 
     def _reset(self, message: str) -> None:
         """Clear every tab, so nothing of a previous material stays on screen."""
+        self._model_wait = None
+        self.model_note.value = ""
         self.summary = None
         for slot in (
             self._structure_slot,
@@ -367,6 +405,10 @@ class Explorer(Snapshot, w.VBox):
         for box in (self.structure_note, self.conductivity, self.stability, self.interface_note):
             box.value = html.escape(message)
         self.transport.reset(message)
+        self.interphase.reset(message)
+        self.properties_panel.properties = None
+        self.properties_panel.table.value = html.escape(message)
+        self.properties_panel.status.info("")
         self.window.formula.value = ""  # no old formula left behind (its observer clears)
         self.window.result = None
         self.window.slot.clear(message)
@@ -392,6 +434,17 @@ class Explorer(Snapshot, w.VBox):
         )
         self._conductivity()
         self._transport()
+        self._properties()
+        self.interphase.show(s.formula, s.ion)
+
+    def _properties(self) -> None:
+        """Band gap, G, K and the Monroe–Newman verdict: the summary's (never a model fit)."""
+        s = self.summary
+        if s.properties is None:
+            self.properties_panel.properties = None
+            self.properties_panel.table.value = _error_html(s.errors.get("properties"))
+            return
+        self.properties_panel.show(s.properties)
 
     def _thermo_input(self) -> Any:
         from ..summary import material_of
@@ -496,6 +549,10 @@ class Explorer(Snapshot, w.VBox):
                 slot.show()
         if new == TABS.index("Transport"):
             self.transport.activate()  # reports its own failures; never raises
+        if new == _INTERPHASE_TAB:
+            self.interphase.activate()  # its own status handling; never raises
+        elif old == _INTERPHASE_TAB:
+            self.interphase.deactivate()
 
     def _waterfall_pending(self) -> bool:
         s = self.summary
@@ -510,8 +567,16 @@ class Explorer(Snapshot, w.VBox):
         from ..viz import shap_waterfall
 
         s = self.summary
-        model = self.models.get(s.prediction.preset) or default_model(s.prediction.preset)
+        preset = s.prediction.preset
+        model = self.models.get(preset) or default_model(preset)
         X = self.material if hasattr(self.material, "iloc") else [self.material]
+        if preset == "composition" and not isinstance(self.material, str):
+            from ..data.materials import to_composition
+            from ..summary import material_of
+
+            X = [
+                to_composition(material_of(self.material)).reduced_composition
+            ]  # the answer shown: composition
         explanation = explain(model, X)
         self._waterfall_slot.draw(lambda: shap_waterfall(explanation))
         self._waterfall_of = s

@@ -85,3 +85,29 @@ def test_a_first_result_never_waits_for_a_property_models_first_fit(tmp_path, mo
     assert p.moduli_source == "none" and math.isnan(p.shear_modulus_gpa)
     assert any("not fitted yet" in n and "default_property_model" in n for n in p.notes)
     assert list(tmp_path.iterdir()) == []  # no model was fitted (nor written)
+
+
+def test_screen_columns_fill_no_model_without_one_and_say_how(tmp_path, monkeypatch):
+    from ssenb.models import property_columns
+
+    monkeypatch.setenv("SSENB_MODEL_DIR", str(tmp_path))  # nothing fitted or cached here
+    monkeypatch.setattr("ssenb.models.gap_moduli._MEMO", {})
+    t = property_columns(["Li2O", None, "Li7La3Zr2O12"])  # fit_models=False by default
+    assert t["moduli_source"].tolist() == ["MP data (DFT elastic tensor)", "none", "none"]
+    assert math.isnan(t["G_VRH_GPa"].iloc[2])  # LLZO: no DFT tensor, no model: NaN
+    assert t["band_gap_source"].iloc[1] == "none"  # the failed row has no formula
+    assert "cannot be judged" in t["monroe_newman_verdict"].iloc[1]
+    assert "default_property_model" in t.attrs["note"] and "1 of 2 materials" in t.attrs["note"]
+    assert list(tmp_path.iterdir()) == []  # no model was fitted (nor written)
+
+
+def test_screen_columns_equal_the_batch_table_with_models(tiny_models):
+    from ssenb.models import property_columns
+    from ssenb.models.gap_moduli import properties_frame
+
+    formulas = ["Li3PS4", "", "Li7La3Zr2O12"]
+    t = property_columns(formulas, models=tiny_models)
+    ref = properties_frame(["Li3PS4", "Li7La3Zr2O12"], models=tiny_models)
+    assert t["moduli_source"].iloc[2] == "model (composition)"
+    assert t["G_VRH_GPa"].iloc[[0, 2]].tolist() == ref["G_VRH_GPa"].tolist()
+    assert math.isnan(t["band_gap_eV"].iloc[1])

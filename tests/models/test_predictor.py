@@ -37,7 +37,8 @@ def test_default_model_is_cached_and_refitted_when_the_features_changed(monkeypa
 
     monkeypatch.setattr(ConductivityModel, "fit", counting_fit)
     first = predictor.default_model("composition", progress=False, sources=("obelix",))
-    assert fits == ["composition"] and len(list(tmp_path.iterdir())) == 1
+    # one model folder (beside it, the lock file of its fit)
+    assert fits == ["composition"] and sum(p.is_dir() for p in tmp_path.iterdir()) == 1
     monkeypatch.setattr(predictor, "_MEMO", {})
     again = predictor.default_model("composition", progress=False, sources=("obelix",))
     assert fits == ["composition"]  # loaded from the cache, not refitted
@@ -48,6 +49,41 @@ def test_default_model_is_cached_and_refitted_when_the_features_changed(monkeypa
     monkeypatch.setattr(predictor, "_MEMO", {})
     predictor.default_model("composition", progress=False, sources=("obelix",))
     assert fits == ["composition", "composition"]
+
+
+def test_two_callers_missing_the_cache_fit_the_default_model_once(monkeypatch, tmp_path):
+    """A notebook and a test run share a model folder: the second waits for the first's
+    fit (a lock beside the folder) and loads it instead of fitting the same model again."""
+    import threading
+    import time
+
+    from ssenb.models import ConductivityModel, predictor
+
+    monkeypatch.setenv("SSENB_MODEL_DIR", str(tmp_path))
+    monkeypatch.setattr(predictor, "_MEMO", {})
+    monkeypatch.setattr(predictor, "DEFAULT_PARAMS", {"n_estimators": 5, "n_models": 1})
+    fits = []
+    real_fit = ConductivityModel.fit
+
+    def slow_fit(self, *args, **kwargs):
+        fits.append(self.preset)
+        time.sleep(0.5)  # the other caller reaches the lock meanwhile
+        return real_fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(ConductivityModel, "fit", slow_fit)
+    got = []
+
+    def call():
+        got.append(predictor.default_model("composition", progress=False, sources=("obelix",)))
+
+    threads = [threading.Thread(target=call) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert fits == ["composition"] and len(got) == 2
+    assert list(got[0].feature_names_in_) == list(got[1].feature_names_in_)
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == ["", ".lock"]
 
 
 def test_training_table_excludes_the_test_split_when_it_can_be_loaded(monkeypatch, obelix):

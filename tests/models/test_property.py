@@ -132,6 +132,25 @@ def test_domain_survives_an_svd_that_does_not_converge(monkeypatch):
     assert model.domain_.method == "identity"  # the fit went on
 
 
+def test_domain_nearest_neighbours_equal_the_full_distance_table():
+    """The k-d tree search gives the distances of the n x m table it replaced (duplicates,
+    NaN rows and the self-exclusion of the training set's own distances included)."""
+    from ssenb.models._domain import _nearest
+
+    rng = np.random.default_rng(3)
+    ref = rng.normal(size=(300, 4))
+    ref[7] = ref[11]  # an exact duplicate: its nearest other row is at 0
+    pts = np.vstack([rng.normal(size=(50, 4)) * 2, [[np.nan, 0.0, 0.0, 0.0]]])
+    table = np.linalg.norm(pts[:, None, :] - ref[None, :, :], axis=2)
+    np.testing.assert_allclose(_nearest(pts, ref)[:-1], table[:-1].min(axis=1), rtol=1e-12)
+    assert np.isnan(_nearest(pts, ref)[-1])
+    own = np.linalg.norm(ref[:, None, :] - ref[None, :, :], axis=2)
+    np.fill_diagonal(own, np.inf)
+    got = _nearest(ref, ref, exclude_self=True)
+    np.testing.assert_allclose(got, own.min(axis=1), rtol=1e-12, atol=1e-12)
+    assert got[7] == got[11] == 0.0
+
+
 def test_bad_materials_name_the_real_cause(fitted):
     """Issue 21: predict(["Li3PS4", None]) said "could not convert string to float"."""
     with pytest.raises(InvalidInputError, match=r"material 1 is None \(NoneType\)"):
@@ -163,3 +182,7 @@ def test_calibrated_intervals_cover_held_out_rows_and_widen_far_away():
         model.predict_interval(X[:2], level=0.999)
     uncal = PropertyModel(target="log10_shear_modulus", calibration_splits=0, **SMALL).fit(X, y)
     assert uncal.calibration_ is None  # the ensemble spread, as before
+    # the calibration draws its own random numbers: the ensemble's trees are the same
+    # without it (notebooks that only explain a model skip it on that ground)
+    cal = PropertyModel(target="log10_shear_modulus", **SMALL).fit(X, y)
+    np.testing.assert_array_equal(cal.predict(X[:50]), uncal.predict(X[:50]))

@@ -502,15 +502,37 @@ def test_voltage_marker_does_not_run_through_the_in_window_label():
 
 
 def test_window_bars_never_turn_formulas_on_their_side():
-    """issue 19: plotly turned crowded category labels by 90° in the paper figure."""
+    """issue 19: plotly turned crowded category labels by 90° in the paper figure, and
+    beyond 6 bars they were slanted by 45°: now the bars lie down, formulas read level."""
     few = window_bars([stability_window(f) for f in ("Li3PO4", "LiF")])
-    assert few.layout.xaxis.tickangle == 0
+    assert few.layout.xaxis.tickangle == 0 and few.data[0].orientation == "v"
+    names = [f"Li{i}S" for i in range(1, 9)]
     many = window_bars(
         pd.DataFrame(
-            {"input": list("ABCDEFGH"), "reduction_V": [0.0] * 8, "oxidation_V": [4.0] * 8}
-        )
+            {
+                "input": names,
+                "reduction_V": [0.5] * 7 + [2.28],
+                "oxidation_V": [4.0] * 6 + [math.inf, 2.31],
+            }
+        ),
+        v_range=(0.0, 6.0),
     )
-    assert many.layout.xaxis.tickangle == -45
+    bar = many.data[0]
+    assert bar.orientation == "h" and list(bar.y) == names
+    assert list(bar.base) == pytest.approx([0.5] * 7 + [2.28])
+    assert list(bar.x[:6]) == pytest.approx([3.5] * 6) and bar.x[6] == pytest.approx(5.5)
+    assert many.layout.yaxis.tickangle == 0 and many.layout.yaxis.autorange == "reversed"
+    assert (
+        many.layout.yaxis.ticktext[1] == "Li<sub>2</sub>S"
+        and "V vs" in many.layout.xaxis.title.text
+    )
+    assert list(many.layout.xaxis.range) == [0.0, 6.0] and many.layout.height >= 8 * 22
+    # the cut bar and the hairline keep their notes, along the bars
+    assert [a.text for a in many.layout.annotations if a.y == "Li7S"] == ["∞ →"]
+    (note,) = [a for a in many.layout.annotations if a.y == "Li8S"]
+    assert note.text == "2.28–2.31 V" and note.xanchor == "left" and note.textangle is None
+    (mark,) = [t for t in many.data[1:] if list(t.y) == ["Li8S"]]
+    assert mark.x[0] == pytest.approx(2.295)
 
 
 def test_ternary_highlight_label_is_placed_with_the_others():
