@@ -262,7 +262,7 @@ def _check_miller(miller: object, name: str) -> tuple[int, int, int] | None:
         raise InvalidInputError(
             f"{name}={miller!r} must be three integers, not all 0, e.g. (0, 0, 1)"
         )
-    return out  # type: ignore[return-value]
+    return out
 
 
 def _positive(value: object, name: str, hint: str) -> float:
@@ -449,7 +449,7 @@ def _miller_pairs(
     for m in matches:
         pair = (tuple(m.film_miller), tuple(m.substrate_miller))
         if pair not in pairs:
-            pairs.append(pair)  # type: ignore[arg-type]
+            pairs.append(pair)
     return pairs[:MAX_MILLER_PAIRS]
 
 
@@ -511,10 +511,11 @@ def _build_pair(
             finally:
                 builder.zsl_matches = matches
             gl = np.asarray(iface.interface_properties["strain"], dtype=float)
-            row[STRAIN_PCT] = 100 * float(np.abs(np.linalg.eigvalsh(gl)).max())
+            strain_pct = 100 * float(np.abs(np.linalg.eigvalsh(gl)).max())
+            row[STRAIN_PCT] = strain_pct
             row[VON_MISES_PCT] = 100 * float(iface.interface_properties["von_mises_strain"])
             row[N_ATOMS] = len(iface)
-            key = (round(row[AREA_A2], 2), round(row[STRAIN_PCT], 3), len(iface))
+            key = (round(float(match.match_area), 2), round(strain_pct, 3), len(iface))
             if key in seen:
                 row[STATUS] = f"skipped: same area, strain and atoms as match {seen[key]}"
                 continue
@@ -682,6 +683,9 @@ def interface_energy(
                 land, normal = interface_li_paths(final, resolution=resolution)
                 row[NORMAL_BARRIER] = normal
                 row[BARRIER_3D] = land.barrier_3d
+                metal = [p.composition.reduced_formula for p in parts[1:] if _is_metal(p)]
+                if metal:
+                    row[ERROR] = "; ".join(filter(None, [row[ERROR], _METAL_NOTE.format(metal[0])]))
             except SsenbError as err:
                 row[NORMAL_BARRIER] = row[BARRIER_3D] = math.nan
                 row[ERROR] = "; ".join(filter(None, [row[ERROR], f"BVSE: {err}"[:300]]))
@@ -703,6 +707,18 @@ def interface_energy(
 
 
 # ------------------------------------------------------------------------------- Li paths
+
+
+_METAL_NOTE = (
+    "BVSE caveat: {} is an element (a metal); BVSE has no anion bonds there, so the "
+    "barrier across it is an artefact of the method, not a Li barrier"
+)
+
+
+def _is_metal(slab: Structure) -> bool:
+    """An elemental metal side (Li, Na, In...): BVSE describes ionic frameworks only."""
+    comp = slab.composition
+    return len(comp.elements) == 1 and bool(comp.elements[0].is_metal)
 
 
 def interface_li_paths(
