@@ -680,7 +680,9 @@ def interface_energy(
         land = None
         if bvse:
             try:
-                land, normal = interface_li_paths(final, resolution=resolution)
+                land, normal = interface_li_paths(
+                    _decorated(final, candidates), resolution=resolution
+                )
                 row[NORMAL_BARRIER] = normal
                 row[BARRIER_3D] = land.barrier_3d
                 metal = [p.composition.reduced_formula for p in parts[1:] if _is_metal(p)]
@@ -713,6 +715,46 @@ _METAL_NOTE = (
     "BVSE caveat: {} is an element (a metal); BVSE has no anion bonds there, so the "
     "barrier across it is an artefact of the method, not a Li barrier"
 )
+
+
+def _bulk_oxidation_states(formulas: list[str], ion: str = "Li") -> dict[str, float] | None:
+    """One oxidation state per element from the bulk formulas (pymatgen's first guess each).
+
+    Why: the interface cell's own formula is off-stoichiometric (terminations), so a charge
+    balance of it can give wrong states (Co2+ for a LiCoO2 side). An elemental side of the
+    mobile ion (a Li anode) takes the ion's state; None when a side has no guess, another
+    element is alone on its side, or two sides disagree on an element.
+    """
+    from pymatgen.core import Composition
+
+    from ..keys import ION_CHARGES
+
+    states: dict[str, float] = {}
+    for formula in formulas:
+        comp = Composition(formula)
+        if len(comp.elements) == 1:
+            if comp.elements[0].symbol != ion:
+                return None
+            guess = {ion: float(ION_CHARGES.get(ion, 1))}
+        else:
+            guesses = comp.oxi_state_guesses(max_sites=-50)
+            if not guesses:
+                return None
+            guess = {k: float(v) for k, v in guesses[0].items()}
+        for el, q in guess.items():
+            if states.setdefault(el, q) != q:
+                return None
+    return states
+
+
+def _decorated(cell: Structure, candidates: InterfaceCandidates) -> Structure:
+    """The cell with the bulk oxidation states of its two sides, where they are unambiguous."""
+    states = _bulk_oxidation_states([candidates.film_formula, candidates.substrate_formula])
+    if states is None:
+        return cell
+    out = cell.copy()
+    out.add_oxidation_state_by_element(states)
+    return out
 
 
 def _is_metal(slab: Structure) -> bool:

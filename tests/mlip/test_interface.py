@@ -10,7 +10,7 @@ from pymatgen.core import Lattice, Structure
 
 from ssenb.errors import InvalidInputError, UnsupportedMaterialError
 from ssenb.mlip import interface_cells, interface_energy
-from ssenb.mlip.interface import EV_A2_TO_J_M2, normal_barrier
+from ssenb.mlip.interface import EV_A2_TO_J_M2, _bulk_oxidation_states, normal_barrier
 from ssenb.mlip.potential import Calculation
 
 A = 3.44  # Å, bcc Li
@@ -165,3 +165,27 @@ def test_normal_barrier_of_hand_made_grids():
     assert normal_barrier(g, axis=2) == 1.0
     with pytest.raises(InvalidInputError, match="3D grid"):
         normal_barrier(np.zeros((3, 3)))
+
+
+def test_bvse_barrier_across_the_normal_lies_between_the_1d_and_3d_thresholds():
+    li2o = Structure.from_spacegroup(
+        "Fm-3m", Lattice.cubic(4.61), ["Li", "O"], [[0.25, 0.25, 0.25], [0, 0, 0]]
+    )
+    cands = interface_cells(
+        li2o, li2o, film_miller=(0, 0, 1), substrate_miller=(0, 0, 1), max_area_A2=30,
+        film_layers=1, substrate_layers=1,
+    )  # fmt: skip
+    res = interface_energy(cands, PairCount(), n_best=1, bvse=True, resolution=0.3)
+    row, land = res.to_frame().iloc[0], res.landscapes[0]
+    assert row["area_A2"] == pytest.approx(4.61**2 / 2, rel=1e-6)  # the primitive (001) face
+    normal = row["bvse_normal_barrier_eV"]
+    # winding along the normal needs at least a 1D path, and a 3D path winds along it
+    assert land.barrier_1d <= normal <= land.barrier_3d < math.inf
+    assert normal == normal_barrier(land.energy, axis=2)
+    assert land.oxidation_states == {"O": -2.0}  # the framework (mobile Li removed)
+
+
+def test_bulk_oxidation_states_of_the_two_sides():
+    assert _bulk_oxidation_states(["Li3PO4", "LiCoO2"]) == {"Li": 1, "P": 5, "O": -2, "Co": 3}
+    assert _bulk_oxidation_states(["Li3N", "Li"]) == {"Li": 1, "N": -3}  # a Li anode: Li+
+    assert _bulk_oxidation_states(["LiCoO2", "In"]) is None  # another metal: no guess
