@@ -208,7 +208,10 @@ class InterfaceResult(Result):
         """W_ad with its spread, the cells and the potential."""
         n = int(np.isfinite(self.table[W_AD_J].to_numpy(float)).sum()) if len(self.table) else 0
         rows = [
-            ("W_ad", fmt_number(self.w_ad_J_m2, "J/m²", spread=self.spread_J_m2 / 2)),
+            (
+                "W_ad (mean ± half the range over cells)",
+                fmt_number(self.w_ad_J_m2, "J/m²", spread=self.spread_J_m2 / 2),
+            ),
             ("cells with an energy", f"{n} of {len(self.table)}"),
             ("potential", self.potential),
         ]
