@@ -719,7 +719,7 @@ def build_parser() -> argparse.ArgumentParser:
         "design",
         help="doped candidates of a host: relaxed, on the hull, window, BVSE, σ, Pareto rank",
         description="Propose dopants for an ordered Li host (CIF or OBELiX id), make the "
-        "orderings with their Li vacancies, relax them with a potential, and rank them by "
+        "orderings with their Li vacancies or interstitials (at BVSE minima), relax them with a potential, and rank them by "
         "energy above hull (eV/atom, potential energies mapped onto the offline MP snapshot, "
         "with the mapping's benchmark error), window (V vs Li/Li⁺) and interface reactions "
         "with Li and a cathode (eV/atom), BVSE Li barrier (eV) and predicted log10 σ (S/cm). "

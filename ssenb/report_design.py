@@ -140,8 +140,10 @@ def _caveats(result: DesignResult) -> str:
         "so orderings of one formula share it; the 2σ interval is the calibrated one."
         if result.model != "none"
         else "<b>Conductivity</b>: not predicted (no model was given).",
-        "<b>Not modelled</b>: Li interstitials (those candidates are listed with the "
-        "reason), temperature, grain boundaries, kinetics of decomposition.",
+        "<b>Li interstitials</b> (a dopant of lower charge than its site) sit at the "
+        "host's lowest unoccupied BVSE minima, placed with the dopants by Ewald energy; "
+        "the relaxation decides where they end.",
+        "<b>Not modelled</b>: temperature, grain boundaries, kinetics of decomposition.",
     ]
     items += [html.escape(n) for n in result.notes]
     return (

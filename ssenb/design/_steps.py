@@ -165,17 +165,27 @@ def candidate_source(entries: Sequence[ComputedEntry], cathode: str = "") -> Any
 
     One energy scale: formation energies of the offline MP snapshot (legacy corrections),
     the candidates mapped onto it (:func:`ssenb.mlip.mapped_entries`); the name says so.
+    The snapshot's phases are those of each candidate's system with Li and the cathode's
+    elements, gathered per candidate (each system within the hull's element limit; their
+    union may span more elements, e.g. Se-, Br- and Ge-doped Li3SbS4 with LiCoO2).
     """
     from ..data.materials import to_composition
     from ..thermo import UserEntries, get_source
 
     snap = get_source()
-    els = {el.symbol for e in entries for el in e.composition.elements} | {"Li"}
+    extra = {"Li"}
     if cathode:
-        els |= {el.symbol for el in to_composition(cathode).elements}
+        extra |= {el.symbol for el in to_composition(cathode).elements}
+    systems = {frozenset({el.symbol for el in e.composition.elements} | extra) for e in entries}
+    phases: dict[Any, Any] = {}  # one entry once, however many systems hold it
+    for els in sorted(systems, key=sorted):
+        phases |= {
+            getattr(p, "entry_id", None) or (p.composition.formula, p.energy): p
+            for p in snap.entries(els)
+        }
     sources = sorted({str(e.data.get("energy_source", "MLIP")) for e in entries})
     return UserEntries(
-        [*snap.entries(els), *entries],
+        [*phases.values(), *entries],
         name=f"{snap.name} + {len(entries)} candidate(s): {'; '.join(sources)}",
         correction_scheme=snap.correction_scheme,
     )

@@ -2,7 +2,8 @@
 
 :func:`design` chains the steps of issue 24: substitution candidates
 (:func:`~ssenb.design.propose_substitutions`) → symmetry-distinct orderings with their Li
-vacancies (:mod:`ssenb.design._jobs`) → relaxation with a potential
+vacancies or interstitials (:mod:`ssenb.design._jobs`; interstitial Li at the host's BVSE
+minima, :func:`ssenb.transport.interstitial_sites`) → relaxation with a potential
 (:func:`ssenb.mlip.relax_many`, one task per structure on ``executor=``, resumable from a
 checkpoint) → energy above the snapshot's hull with the mapping's benchmark error
 (:func:`ssenb.mlip.mapped_e_hull`) → window and interface reactions with Li metal and a

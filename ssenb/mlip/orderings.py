@@ -35,6 +35,11 @@ MAX_COMBINATIONS = 5000
 #: Li (the compensation of an aliovalent dopant, :func:`ssenb.design.design`); it takes no
 #: charge and no atom
 VACANCY = "vacancy"
+#: the placeholder species (a pymatgen ``DummySpecies``, charge 0) of an empty interstitial
+#: site in the host: ``{INTERSTITIAL: {"Li": 0.5}}`` fills half of those sites with Li and
+#: leaves the rest empty (the Li that compensate Ge⁴⁺ on P⁵⁺, :func:`ssenb.design.design`);
+#: the placeholders take no charge and never reach an ordering
+INTERSTITIAL = "Xi"
 
 
 class Ordering(NamedTuple):
@@ -183,7 +188,13 @@ def distinct_orderings(
         Checked substitutions.
     charges : mapping of str to float
         From :func:`site_charges`. A :data:`VACANCY` in ``subs`` needs none: it empties
-        its share of the site (the cell must stay neutral with it).
+        its share of the site (the cell must stay neutral with it). Nor does an
+        :data:`INTERSTITIAL` placeholder site of ``host`` (a ``DummySpecies``): ``subs``
+        fills a share of those sites (``{INTERSTITIAL: {"Li": f}}``) and the rest stay
+        empty, so the enumeration places interstitial ions and dopants together, ranked by
+        the same Ewald energy. ``max_atoms`` bounds the host's atoms in the supercell
+        (as :func:`ssenb.design.propose_substitutions` counts them): neither the
+        placeholders nor the interstitial ions they receive count.
     max_cells : int
         Largest diagonal supercell, in copies of the host cell.
     max_atoms : int
@@ -212,7 +223,7 @@ def distinct_orderings(
     """
     from pymatgen.analysis.ewald import EwaldMinimizer
     from pymatgen.analysis.structure_matcher import StructureMatcher
-    from pymatgen.core import Species
+    from pymatgen.core import DummySpecies, Species
     from pymatgen.transformations.standard_transformations import (
         OrderDisorderedStructureTransformation,
     )
@@ -220,9 +231,16 @@ def distinct_orderings(
     notes: list[str] = []
     found: list[tuple[Structure, float, str]] = []
     n_site = {site: sum(1 for sp in host.species if sp.symbol == site) for site in subs}
+    n_empty = sum(1 for sp in host.species if sp.symbol == INTERSTITIAL)  # no atoms
+
+    def species(symbol: str) -> Species | DummySpecies:
+        if symbol == INTERSTITIAL:
+            return DummySpecies(INTERSTITIAL, 0)
+        return Species(symbol, charges[symbol])
+
     for scale in _scalings(max_cells):
         m = int(np.prod(scale))
-        if len(host) * m > max_atoms:
+        if (len(host) - n_empty) * m > max_atoms:  # the host's atoms, as the proposer counts
             continue
         counts = {s: {d: f * n_site[s] * m for d, f in ds.items()} for s, ds in subs.items()}
         if any(abs(c - round(c)) > 1e-6 for ds in counts.values() for c in ds.values()):
@@ -235,9 +253,10 @@ def distinct_orderings(
             continue
         cell = host * scale
         mapping: dict[SpeciesLike, SpeciesLike | dict[SpeciesLike, float]] = {
-            Species(s, charges[s]): {
-                Species(s, charges[s]): 1 - sum(ds.values()),
-                **{Species(d, charges[d]): f for d, f in ds.items() if d != VACANCY},
+            species(s): {
+                # an interstitial placeholder left unfilled is empty space, not an atom
+                **({} if s == INTERSTITIAL else {species(s): 1 - sum(ds.values())}),
+                **{species(d): f for d, f in ds.items() if d != VACANCY},
             }
             for s, ds in subs.items()
         }
@@ -299,6 +318,7 @@ def _cell(scale: tuple[int, int, int]) -> str:
 
 
 __all__ = [
+    "INTERSTITIAL",
     "MAX_COMBINATIONS",
     "MAX_ORDERINGS",
     "VACANCY",

@@ -7,6 +7,7 @@ first use.
 from ._framework import MOBILE_IONS as BVSE_IONS  # ions with softBV parameters: charge
 from ._framework import charge_balance
 from .batch import barrier_row, migration_barriers, structure_key
+from .interstitials import interstitial_sites
 from .landscape import (
     MAX_BARRIER_EV,
     MAX_GRID_POINTS,
@@ -25,6 +26,7 @@ __all__ = [
     "PathwayGraph",
     "barrier_row",
     "charge_balance",
+    "interstitial_sites",
     "migration_barriers",
     "migration_landscape",
     "pathway_graph",

@@ -142,15 +142,17 @@ def test_every_candidate_is_a_row_with_its_compensation(result):
     assert ti[K.COMPENSATION] == "1 Li vacancy per dopant" and ti[K.N_ATOMS] in (7, 14)
     al = t.loc["Al3+ on Co 1/2 #1"]  # isovalent: no Li removed
     assert Composition(al[K.FORMULA]) == Composition("Li2CoAlO4").reduced_composition
-    mg = t.loc["Mg2+ on Co 1/2"]  # one Li interstitial per Mg: no site for it, said so
-    assert "interstitial" in mg[K.ERROR] and pd.isna(mg[K.PARETO_RANK])
-    assert mg[K.REASONS].startswith("not ranked: UnsupportedMaterialError")
+    # Mg2+ for Co3+: one Li interstitial per Mg, at a BVSE minimum of the host:
+    # Li2Co2O4 -> Li3CoMgO4 (3 + 3 + 2 - 8 = 0)
+    mg = t.loc["Mg2+ on Co 1/2 #1"]
+    assert Composition(mg[K.FORMULA]) == Composition("Li3CoMgO4").reduced_composition
+    assert mg[K.COMPENSATION].startswith("1 Li interstitial per dopant; 1 Li at BVSE minimum")
 
 
 def test_rows_carry_every_step_with_units_and_reasons(result):
     t = result.table
     ok = t[t[K.ERROR].isna()]
-    assert len(ok) == 4 and set(ok[K.CONVERGED]) == {True}
+    assert len(ok) == 6 and set(ok[K.CONVERGED]) == {True}  # Mg2+, Ti2+: with their interstitial Li
     assert (ok["hull_method"] == "test mapping").all()
     al = ok[ok[K.DOPANT] == "Al"].iloc[0]
     assert al[K.E_HULL] == pytest.approx(0.010) and al[K.E_HULL_ERR] == 0.020
@@ -350,3 +352,17 @@ def test_a_relaxation_that_does_not_converge_is_never_ranked(lco):
     assert "converge" in ti[K.ERROR] and pd.isna(ti[K.E_HULL]) and pd.isna(ti[K.PARETO_RANK])
     assert res.structures[list(t.index).index("Ti4+ on Co 1/2 #1")] is None
     assert t.loc["Al3+ on Co 1/2 #1", K.CONVERGED]
+
+
+def test_entry_source_spans_more_elements_than_one_hull():
+    """Candidates of different systems (10 elements in all, with LiCoO2) share one source."""
+    from pymatgen.entries.computed_entries import ComputedEntry
+
+    from ssenb.design._steps import candidate_source
+
+    cands = [ComputedEntry("Li5GeSbS6", -30.0), ComputedEntry("Li3SeBrCl", -12.0)]
+    src = candidate_source(cands, "LiCoO2")
+    formulas = {e.composition.reduced_formula for e in src._entries}
+    assert {"Li2S", "LiBr", "LiCl", "Li2Se", "GeS2", "LiCoO2"} <= formulas
+    assert {"Li5GeSbS6", "Li3SeBrCl"} <= formulas
+    assert len(src._entries) == len({id(e) for e in src._entries})
