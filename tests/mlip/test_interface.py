@@ -74,6 +74,8 @@ def test_work_of_adhesion_counts_the_bonds_across_the_two_contacts(li_na):
     assert EV_A2_TO_J_M2 == pytest.approx(1.602176634e-19 / 1e-20)
     assert res.w_ad_J_m2 == pytest.approx(row["W_ad_J_m2"]) and res.spread_J_m2 == 0
     assert "PairCount" in res.potential and "not validated" in res.provenance()
+    assert "W_ad (mean ± half the range over cells)" in res._repr_html_()
+    assert "cells built" in li_na._repr_html_() and "#4651" in li_na.provenance()
 
 
 def test_a_failed_potential_is_recorded_not_raised(li_na):
