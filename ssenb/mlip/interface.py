@@ -629,8 +629,16 @@ def interface_energy(
 
     Examples
     --------
-    >>> res = interface_energy(cands, "chgnet", n_best=2)  # doctest: +SKIP
-    >>> res.w_ad_J_m2  # doctest: +SKIP
+    Li3N (OBELiX ``gvd``) (001) on bcc Li (111), CHGNet 0.3.0 single points (~30 s on a CPU):
+
+    >>> from pymatgen.core import Lattice, Structure
+    >>> from ssenb.data import load_obelix
+    >>> li3n = load_obelix("train").set_index("id").loc["gvd", "structure"]  # doctest: +SKIP
+    >>> li = Structure(Lattice.cubic(3.44), ["Li", "Li"], [[0, 0, 0], [0.5, 0.5, 0.5]])
+    >>> cands = interface_cells(li3n, li, film_miller=(0, 0, 1), substrate_miller=(1, 1, 1))  # doctest: +SKIP
+    >>> res = interface_energy(cands, "chgnet", n_best=4)  # doctest: +SKIP
+    >>> round(res.w_ad_J_m2, 2)  # doctest: +SKIP
+    0.59
     """
     import pandas as pd
 
