@@ -56,6 +56,7 @@ _SSENB_RESULTS = {
     "ssenb.mlip.relaxation": ("Relaxation",),
     "ssenb.mlip.elastic": ("ElasticModuli",),  # from the props branch (merged here)
     "ssenb.mlip.benchmark": ("PotentialBenchmark",),
+    "ssenb.mlip.mapped_hull": ("MappedScale",),
     "ssenb.mlip.substitute": ("DopingResult",),
     "ssenb.design.propose": ("SubstitutionCandidates",),
     "ssenb.design.run": ("DesignResult",),

@@ -103,6 +103,12 @@ def test_pareto_rank_by_hand():
     assert pareto_rank(frame).tolist() == [1, 1, 4, 2, pd.NA]
     # without σ: row 4 (width 2, no reaction) dominates all the others
     assert pareto_rank(frame, use_sigma=False).tolist() == [2, 4, 5, 3, 1]
+    # a floating-point wobble (1e-15 V, a hull's facet order) breaks no tie: rows 0 and 3
+    # keep their ranks; a real difference (1e-6 V wider) frees row 3
+    wobble = frame.assign(**{K.WINDOW_WIDTH_V: [1.0, 0.5, 0.4, 1.0 + 1e-15, 2.0]})
+    assert pareto_rank(wobble).tolist() == [1, 1, 4, 2, pd.NA]
+    real = frame.assign(**{K.WINDOW_WIDTH_V: [1.0, 0.5, 0.4, 1.0 + 1e-6, 2.0]})
+    assert pareto_rank(real).tolist() == [1, 1, 4, 1, pd.NA]  # row 3: wider, row 0: milder
 
 
 def test_no_model_gives_nan_and_a_note():

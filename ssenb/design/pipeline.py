@@ -358,6 +358,10 @@ def pareto_rank(
     for name in extra:
         cols.append(np.minimum(pd.to_numeric(table[PROPERTY_OBJECTIVES[name][0]]), caps[name]))
     obj = np.column_stack([np.asarray(c, float) for c in cols])  # all "higher is better"
+    # compared at 1e-9 (V, eV/atom, log10 S/cm): below that two values differ only by
+    # floating-point order (a hull's facet order, the LAPACK build), never by physics, and
+    # such noise must not break a tie and move a rank
+    obj = np.round(obj, 9)
     ok = ~np.isnan(obj).any(axis=1)
     ranks = pd.Series(pd.NA, index=table.index, dtype="Int64")
     from .._pareto import count_dominators

@@ -192,7 +192,9 @@ def propose_substitutions(
                K.SITE_FRACTIONS, K.MIN_CELL_ATOMS, K.CHARGE_BALANCED, K.REASONS]  # fmt: skip
     table = pd.DataFrame(rows, columns=columns[1:])
     table = table[table[K.SUBSTITUTION_PROBABILITY] >= min_probability]
-    within = table[K.RADIUS_MISMATCH].abs().fillna(0.0) <= 100 * RADIUS_TOLERANCE
+    # a dopant state without a Shannon radius is not vouched for by the size rule: it ranks
+    # with those outside the tolerance (its reasons say the radius is unknown)
+    within = table[K.RADIUS_MISMATCH].abs() <= 100 * RADIUS_TOLERANCE
     if rank_by == "probability":
         within = within | True
     table = (
@@ -326,7 +328,6 @@ def _site_rows(
     site_sp = Species(site, round(q_site))
     known = str(site_sp) in index
     cn = h.coordination.get(site)
-    r_site = _radius(site_sp, cn)
     rows = []
     candidates = _table_species(wanted, h)
     seen = {sp.symbol for sp in candidates}
@@ -360,7 +361,7 @@ def _site_rows(
         prob = float(cond[index[str(sp)], index[str(site_sp)]]) if known else math.nan
         li = 0.0 - (q if site == MOBILE else q - q_site)  # Li per dopant keeping the cell neutral
         balanced, fr, atoms, why = _realised(h, site, li, grid, max_atoms)
-        r_dop = _radius(sp, cn)
+        r_site, r_dop, cn_used = _radius_pair(site_sp, sp, cn)
         mismatch = 100 * (r_dop - r_site) / r_site if r_site and r_dop else math.nan
         reasons = [
             f"P({sp} | {site_sp}) = {prob:.3g} (data-mined)"
@@ -368,8 +369,13 @@ def _site_rows(
             else f"{site_sp} is not in the table"
         ]
         if not math.isnan(mismatch):
-            at = f" at CN {cn}" if cn else ""
+            at = f" at CN {cn_used}" if cn_used else " (mean radii: no common coordination)"
             reasons.append(f"radius {r_dop:.2f} Å vs {r_site:.2f} Å{at} ({mismatch:+.0f} %)")
+        else:
+            reasons.append(
+                f"no ionic radius for {sp} or {site_sp}: the size rule cannot vouch for it, "
+                "ranked with dopants outside it"
+            )
         reasons.append(_compensation(li, site))
         if why:
             reasons.append(why)
@@ -417,14 +423,40 @@ def _refused(
             K.REASONS: f"cannot be charge-balanced: {why}"}  # fmt: skip
 
 
-def _radius(sp: Any, cn: int | None) -> float | None:
-    """Shannon ionic radius (Å) at the site's coordination, else pymatgen's average."""
-    if cn in _ROMAN:
-        for spin in ("", "High Spin"):
-            try:
+def _radius_pair(
+    site_sp: Any, dopant_sp: Any, cn: int | None
+) -> tuple[float | None, float | None, int | None]:
+    """Shannon radii (Å) of the site and the dopant species at one and the same coordination.
+
+    The site's own coordination where both are tabulated there, else the nearest one
+    tabulated for both (Sb⁵⁺ has only CN 6: Ge⁴⁺ on Sb⁵⁺ in a tetrahedral site is compared at
+    CN 6), else both at pymatgen's mean radius (coordination ``None``). Radii at two
+    different coordinations are never compared.
+    """
+    wanted = cn if cn in _ROMAN else 6
+    for c in sorted(_ROMAN, key=lambda c: (abs(c - wanted), c)):
+        r_site, r_dop = _shannon(site_sp, c), _shannon(dopant_sp, c)
+        if r_site is not None and r_dop is not None:
+            return r_site, r_dop, c
+    return _radius(site_sp), _radius(dopant_sp), None
+
+
+def _shannon(sp: Any, cn: int) -> float | None:
+    """Shannon ionic radius (Å) of a species at a coordination number, None if untabulated."""
+    import warnings
+
+    for spin in ("", "High Spin"):
+        try:
+            with warnings.catch_warnings():  # "only one spin state tabulated": that one is meant
+                warnings.simplefilter("ignore")
                 return float(sp.get_shannon_radius(_ROMAN[cn], spin=spin))
-            except (KeyError, ValueError, TypeError):
-                continue
+        except (KeyError, ValueError, TypeError):
+            continue
+    return None
+
+
+def _radius(sp: Any) -> float | None:
+    """pymatgen's mean ionic radius (Å) of a species, None where it has none."""
     import warnings
 
     try:

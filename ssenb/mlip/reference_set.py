@@ -97,10 +97,11 @@ PROTOTYPES: tuple[tuple[str, str, str, dict[str, str]], ...] = (
         for m, x in (("Ti", "S"), ("Zr", "S"), ("Sn", "S"), ("Ta", "S"), ("Mg", "Cl"), ("Mg", "Br"))
     ),
     *((f"{m}2O3", "A2B3_hR10_167_c_e", "Al2O3", {"Al": m}) for m in ("Al", "Ga", "Ti")),
-    *(
-        (f"{m}2O3", "AB3C6_cI80_206_a_d_e", "Mn3FeO6", {"Mn": m, "Fe": m})
-        for m in ("Y", "Sc", "In", "La")
-    ),
+    # bixbyite from the library's Mn3FeO6: In2O3 relaxes to within 5 % of its experimental
+    # volume with CHGNet (SevenNet-0 leaves it +0.49 eV/atom off; kept and counted); Y2O3, Sc2O3 and La2O3 in it stopped at volumes 25 % too large with LOO errors
+    # of +0.47..+0.54 eV/atom (CHGNet, fmax 0.1 eV/Å): broken cells, not potential errors,
+    # so they are not in the set
+    *((f"{m}2O3", "AB3C6_cI80_206_a_d_e", "Mn3FeO6", {"Mn": m, "Fe": m}) for m in ("In",)),
     ("SiO2", "A2B_hP9_152_c_a", "SiO2", {}),
     ("SiS2", "A2B_oI12_72_j_a", "SiS2", {}),
     # GeS2 in the SiS2 (edge-sharing chain) type, a known high-pressure GeS2 polymorph: the
@@ -414,21 +415,27 @@ def _obelix_candidates() -> list[tuple[str, str, Structure]]:
     return out
 
 
-#: MP Li-Co-Ni-O compounds kept: within this of the snapshot's hull (eV/atom) and at most
-#: :data:`MP_MAX_ATOMS` sites. The demo file holds ~200 Li-Co-Ni-O compositions (5,000
-#: sites); all of them would weigh the fit towards one chemistry and cost CPU hours.
-MP_MAX_E_DECOMP = 0.03
+#: MP Li-Co-Ni-O compounds kept: near the snapshot's hull (Ed ≤ :data:`MP_NEAR_HULL`,
+#: eV/atom) with at most :data:`MP_MAX_ATOMS` sites, or above it (Ed ≤
+#: :data:`MP_MAX_E_DECOMP`) with at most :data:`MP_MAX_ATOMS_UNSTABLE` sites. The unstable
+#: ones are there on purpose: OBELiX materials and the prototypes are nearly all on or near
+#: the hull, and a stable/unstable benchmark needs both kinds. The demo file holds ~200
+#: Li-Co-Ni-O compositions (5,000 sites); all of them would weigh the fit towards one
+#: chemistry and cost CPU hours.
+MP_NEAR_HULL = 0.03
 MP_MAX_ATOMS = 32
+MP_MAX_E_DECOMP = 0.5
+MP_MAX_ATOMS_UNSTABLE = 16
 
 
 def _mp_candidates() -> list[tuple[str, str, Structure]]:
-    """MP Li-Co-Ni-O compounds near the snapshot hull, lowest MP2020 energy per composition."""
+    """MP Li-Co-Ni-O compounds (see :data:`MP_NEAR_HULL`), lowest MP2020 energy per composition."""
     from ..data import load_mp2020_entries
     from ..data.materials import display_formula
 
     best: dict[str, ComputedStructureEntry] = {}
     for e in load_mp2020_entries():
-        if e.composition.is_element or len(e.structure) > MP_MAX_ATOMS:
+        if e.composition.is_element:
             continue
         symbols = {el.symbol for el in e.composition.elements}
         if symbols & U_METALS and not symbols & {"O", "F"}:
@@ -436,6 +443,8 @@ def _mp_candidates() -> list[tuple[str, str, Structure]]:
         f = display_formula(e.composition)
         row = snapshot_row(f)
         if row is None or row[1] > MP_MAX_E_DECOMP:
+            continue
+        if len(e.structure) > (MP_MAX_ATOMS if row[1] <= MP_NEAR_HULL else MP_MAX_ATOMS_UNSTABLE):
             continue
         if f not in best or e.energy_per_atom < best[f].energy_per_atom:
             best[f] = e

@@ -105,6 +105,75 @@ def _load_qhull_alone() -> Any:
             sys.modules.pop(full, None)
 
 
+#: Above this many candidate phases a hull is built from its sub-systems' vertices
+#: (:func:`_pruned_facets`): 8-element systems of the snapshot (1,600 phases, 230 on the
+#: hull) in half the time; below it the sub-hulls cost more than they save.
+PRUNE_MIN_POINTS = 400
+PRUNE_CHECK_TOL = 1e-6  # eV/atom: a dropped phase must lie this far above the hull
+
+
+def _lower_facets(
+    x: np.ndarray, e: np.ndarray, rows: np.ndarray, cols: Sequence[int] | None = None
+) -> np.ndarray:
+    """Lower-hull facets (as indices into ``x``) of the phases ``rows``, in columns ``cols``.
+
+    pymatgen's construction: columns 2..n of the fractions and the energy, one extra
+    point above every phase, qhull with "Qt i", facets through the extra point and
+    degenerate ones (|det| <= 1e-14) dropped.
+    """
+    sub = x[rows] if cols is None else x[np.ix_(rows, np.asarray(cols, int))]
+    n = sub.shape[1]
+    data = np.column_stack([sub[:, 1:], e[rows]])
+    extra = np.full(n, 1.0 / n)
+    extra[-1] = np.max(data) + 1
+    data = np.vstack([data, extra])
+    simplices = convex_hull_type()(data, qhull_options="Qt i").simplices
+    simplices = simplices[simplices.max(axis=1) < len(data) - 1]
+    mats = data[simplices]  # fancy indexing: a copy
+    mats[..., -1] = 1.0
+    return np.asarray(rows)[simplices[np.abs(np.linalg.det(mats)) > 1e-14]]
+
+
+def _pruned_facets(x: np.ndarray, e: np.ndarray) -> np.ndarray | None:
+    """The lower-hull facets from the hull's possible vertices only, or None.
+
+    A phase is on the hull of the whole system exactly when it is on the hull of its own
+    elements' sub-system (that face of the composition simplex holds every decomposition
+    of its composition). So the sub-systems that phases span are hulled smallest first,
+    each from its own phases plus the vertices of the smaller ones it contains, and the
+    system's hull from the union of their vertices: the same facets as from every phase,
+    with qhull seeing far fewer points. Checked, not trusted: every dropped phase must lie
+    at least :data:`PRUNE_CHECK_TOL` above the result, else (or on any qhull error) None,
+    and the caller hulls every phase.
+    """
+    try:
+        support = [frozenset(np.flatnonzero(row > 0).tolist()) for row in x]
+        groups: dict[frozenset[int], list[int]] = {}
+        for i, cols in enumerate(support):
+            groups.setdefault(cols, []).append(i)
+        pure = {next(iter(c)): idx[0] for c, idx in groups.items() if len(c) == 1}
+        vertices: dict[frozenset[int], set[int]] = {}
+        for cols in sorted(groups, key=lambda c: (len(c), sorted(c))):
+            if len(cols) == 1:
+                vertices[cols] = {groups[cols][0]}
+                continue
+            cand = set(groups[cols]) | {pure[c] for c in cols}
+            for smaller, found in vertices.items():
+                if smaller < cols:
+                    cand |= found
+            facets = _lower_facets(x, e, np.array(sorted(cand)), sorted(cols))
+            vertices[cols] = set(np.unique(facets).tolist())
+        keep = np.array(sorted(set().union(*vertices.values())))
+        facets = _lower_facets(x, e, keep)
+        mu = np.linalg.solve(x[facets], e[facets][..., None])[..., 0]
+        dropped = np.setdiff1d(np.arange(len(x)), keep)
+        if len(dropped) and np.any(e[dropped] - (x[dropped] @ mu.T).max(axis=1) < PRUNE_CHECK_TOL):
+            return None
+        return facets
+    except Exception:  # qhull or LAPACK trouble: hull every phase instead
+        return None
+
+
 class FastHull:
     """Lower convex hull of one chemical system from composition/energy arrays.
 
@@ -150,18 +219,11 @@ class FastHull:
         keep = sorted({*np.where(form < -FORMATION_TOL)[0].tolist(), *pure.values()})
         x, e = x[keep], e[keep]
         self.names = [names[rows[j]] for j in keep]
-        data = np.column_stack([x[:, 1:], e])
-        extra = np.full(n, 1.0 / n)
-        extra[-1] = np.max(data) + 1
-        data = np.vstack([data, extra])
         if n == 1:
             facets = np.array([[int(np.argmin(e))]])
         else:
-            simplices = convex_hull_type()(data, qhull_options="Qt i").simplices
-            simplices = simplices[simplices.max(axis=1) < len(data) - 1]
-            mats = data[simplices].copy()
-            mats[..., -1] = 1.0
-            facets = simplices[np.abs(np.linalg.det(mats)) > 1e-14]
+            pruned = _pruned_facets(x, e) if len(x) >= PRUNE_MIN_POINTS else None
+            facets = _lower_facets(x, e, np.arange(len(x))) if pruned is None else pruned
         self.facets = facets
         self._x = x
         self._e = e

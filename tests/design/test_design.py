@@ -338,8 +338,8 @@ def test_the_shipped_mapping_places_the_rows(lco, monkeypatch):
     assert t[K.E_HULL].tolist() == pytest.approx(direct["e_hull_eV_atom"].tolist())
     assert t["hull_method"].str.contains("mapped onto MP ~2019").all()
     assert (t[K.E_HULL_ERR] > 0).all()
-    v = run(lco, potential=pot, dopants=["V"], top=1).table  # V3+ on Co3+: no V references
-    row = v[v[K.DOPANT] == "V"].iloc[0]
+    v = run(lco, potential=pot, dopants=["Cr"], top=1).table  # Cr3+ on Co3+: one Cr reference
+    row = v[v[K.DOPANT] == "Cr"].iloc[0]
     assert "reference structures" in row[K.ERROR] and pd.isna(row[K.E_HULL])
     assert row[K.CONVERGED] and pd.isna(row[K.PARETO_RANK])  # relaxed, never placed
 

@@ -87,3 +87,56 @@ print(len(h.simplices), len(Delaunay(np.eye(3)[:, :2]).simplices))
         "1",
     ]  # a tetrahedron has 4 facets; a triangle is 1
     assert convex_hull_type() is __import__("scipy.spatial").spatial.ConvexHull
+
+
+@pytest.mark.parametrize("system", ["Li-La-O-Zr", "Cl-Li-P-S"])
+def test_hull_from_subsystem_vertices_is_pymatgens(system, monkeypatch):
+    """Big systems are hulled from their sub-systems' vertices only (_pruned_facets):
+    forced here on real snapshot systems, it gives the facets of the hull of every phase
+    and pymatgen's decompositions and hull energies."""
+    from ssenb.thermo import _fasthull
+
+    src = get_source()
+    arrays = src.hull_arrays(system.split("-"))
+    full = FastHull(*arrays)
+    assert len(full.names) < _fasthull.PRUNE_MIN_POINTS  # the default path hulls them all
+    monkeypatch.setattr(_fasthull, "PRUNE_MIN_POINTS", 0)
+    calls = []
+    real = _fasthull._pruned_facets
+    monkeypatch.setattr(_fasthull, "_pruned_facets", lambda x, e: calls.append(1) or real(x, e))
+    pruned = FastHull(*arrays)
+    assert calls and pruned.names == full.names
+    assert sorted(map(sorted, pruned.facets.tolist())) == sorted(map(sorted, full.facets.tolist()))
+    pd_ = PhaseDiagram(src.entries(system.split("-")))
+    assert {Composition(n).reduced_composition for n in pruned.stable_names} == {
+        e.composition.reduced_composition for e in pd_.stable_entries
+    }
+    rng = np.random.default_rng(1)
+    for x in rng.dirichlet(np.ones(len(pruned.elements)), size=20):
+        comp = Composition(dict(zip(pruned.elements, x)))
+        ref = {e.composition.reduced_composition: w for e, w in pd_.get_decomposition(comp).items()}
+        ours = {
+            Composition(pruned.names[j]).reduced_composition: w
+            for j, w in pruned.decomposition(x).items()
+        }
+        assert ours.keys() == ref.keys()
+        assert [ours[k] for k in ref] == pytest.approx(list(ref.values()), abs=1e-9)
+        assert pruned.hull_energy(x) == pytest.approx(pd_.get_hull_energy_per_atom(comp), abs=1e-9)
+
+
+def test_a_phase_on_the_hull_left_out_falls_back_to_every_phase(monkeypatch):
+    """The pruned hull is checked: were a phase on the hull dropped (here the sub-hulls
+    are made to miss Li2S), the check sees it and every phase is hulled instead."""
+    from ssenb.thermo import _fasthull
+
+    monkeypatch.setattr(_fasthull, "PRUNE_MIN_POINTS", 0)
+    real = _fasthull._lower_facets
+
+    def missing_li2s(x, e, rows, cols=None):
+        rows = np.array([r for r in rows if not np.allclose(x[r], [2 / 3, 1 / 3])])
+        return real(x, e, rows, cols)
+
+    monkeypatch.setattr(_fasthull, "_lower_facets", missing_li2s)
+    x = np.array(FRACTIONS, float)
+    e = np.array(ENERGIES)
+    assert _fasthull._pruned_facets(x, e) is None
