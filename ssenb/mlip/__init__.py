@@ -19,6 +19,9 @@ Importing ``ssenb.mlip`` is light: torch and CHGNet load only when a potential i
    energies to :mod:`ssenb.thermo`, marked as MLIP-mapped.
 5. :func:`elastic_moduli` fits the elastic tensor from strained cells and gives the
    Voigt–Reuss–Hill shear and bulk moduli (GPa) with a Born stability check.
+6. :func:`interface_cells` builds lattice-matched interface cells (pymatgen's ZSL builder,
+   its known bugs guarded); :func:`interface_energy` gives their work of adhesion (J/m²)
+   and, with ``bvse=True``, whether Li paths cross the interface.
 """
 
 from ..errors import MissingExtraError
@@ -27,6 +30,13 @@ from .benchmark import PotentialBenchmark, benchmark_potential
 from .cache import read_results, write_results
 from .elastic import ElasticModuli, elastic_moduli, vrh_moduli
 from .entries import mlip_entry, mlip_source
+from .interface import (
+    InterfaceCandidates,
+    InterfaceResult,
+    interface_cells,
+    interface_energy,
+    interface_li_paths,
+)
 from .mapped_hull import (
     MappedScale,
     default_potential,
@@ -46,6 +56,8 @@ __all__ = [
     "Calculation",
     "DopingResult",
     "ElasticModuli",
+    "InterfaceCandidates",
+    "InterfaceResult",
     "MappedScale",
     "MissingExtraError",
     "OrderingRequest",
@@ -56,6 +68,9 @@ __all__ = [
     "benchmark_potential",
     "default_potential",
     "elastic_moduli",
+    "interface_cells",
+    "interface_energy",
+    "interface_li_paths",
     "load_chgnet",
     "load_sevennet",
     "mapped_e_hull",
