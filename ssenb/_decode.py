@@ -57,6 +57,7 @@ _SSENB_RESULTS = {
     "ssenb.mlip.elastic": ("ElasticModuli",),  # from the props branch (merged here)
     "ssenb.mlip.benchmark": ("PotentialBenchmark",),
     "ssenb.mlip.mapped_hull": ("MappedScale",),
+    "ssenb.mlip.interface": ("InterfaceCandidates", "InterfaceResult"),
     "ssenb.mlip.substitute": ("DopingResult",),
     "ssenb.design.propose": ("SubstitutionCandidates",),
     "ssenb.design.run": ("DesignResult",),
