@@ -195,3 +195,27 @@ def test_probability_table_equals_pymatgens_cond_prob():
     ]:
         expected = ref.cond_prob(Species.from_str(dop), Species.from_str(site))
         assert cond[index[dop], index[site]] == pytest.approx(expected, rel=1e-12)
+
+
+def test_radii_are_compared_at_one_coordination_and_a_missing_radius_is_not_within():
+    # zinc blende Li3SbS4 (8 atoms): every cation tetrahedral. Sb5+ has a Shannon radius only
+    # at CN 6 (0.60 A), so Ge4+ must be compared at CN 6 too (0.53 A): -11.7 %, within 15 %
+    # (at CN 4 Ge4+ is 0.39 A, which against Sb5+'s mean radius read -49 % before)
+    s = Structure.from_spacegroup(
+        "F-43m", Lattice.cubic(5.6), ["Li", "S"], [[0, 0, 0], [0.25, 0.25, 0.25]]
+    )
+    s.replace(0, "Sb")
+    s.add_oxidation_state_by_element({"Li": 1, "Sb": 5, "S": -2})
+    c = propose_substitutions(s, dopants=["Ge"], sites=["Sb"], top=None)
+    t = c.table.set_index("dopant_oxidation_state")
+    assert t.loc[4, "coordination"] == 4
+    assert t.loc[4, "site_radius_A"] == pytest.approx(0.60)
+    assert t.loc[4, "dopant_radius_A"] == pytest.approx(0.53)
+    assert t.loc[4, "radius_mismatch_pct"] == pytest.approx(100 * (0.53 - 0.60) / 0.60)
+    assert "at CN 6" in t.loc[4, "reasons"]
+    assert t.loc[4, "li_per_dopant"] == 1  # 1 Li interstitial per Ge4+
+    # Ge3+ has no Shannon radius: the size rule cannot vouch for it, so it ranks after Ge4+
+    # (which is within the tolerance) even if its probability were higher
+    assert math.isnan(t.loc[3, "radius_mismatch_pct"])
+    assert "no ionic radius" in t.loc[3, "reasons"]
+    assert t.loc[3, "rank"] > t.loc[4, "rank"]
