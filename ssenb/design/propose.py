@@ -456,7 +456,7 @@ def _shannon(sp: Any, cn: int) -> float | None:
 
 
 def _radius(sp: Any) -> float | None:
-    """pymatgen's mean ionic radius (Å) of a species, None where it has none."""
+    """Mean ionic radius (Å) of a species from pymatgen, None where it has none."""
     import warnings
 
     try:
