@@ -42,6 +42,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from ssenb.widgets.explorer import TABS as EXPLORER_TABS
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -51,16 +53,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-TABS = (
-    "Structure",
-    "Conductivity",
-    "Stability",
-    "Window",
-    "Interface",
-    "Transport",
-    "Interphase",
-    "Properties",
-)
+TABS = EXPLORER_TABS  # the Explorer's own tab list: a new tab is photographed too
 STATES = ("formula", "pick", "upload", "bad")
 NOTEBOOK = "explorer_states.ipynb"
 PRESETS = ("composition", "composition+lattice", "composition+structure")

@@ -364,6 +364,21 @@ class Result(MSONable):
         return build_result(cls, d)
 
 
+def json_default(value: object) -> Any:
+    """``json.dumps(default=...)`` for numpy scalars and arrays (e.g. float32 from torch models).
+
+    The one rule every ssenb JSON writer uses (results of potentials, design runs,
+    checkpointed relaxations): a numpy number becomes a plain JSON number, an array a list.
+    """
+    import numpy as np
+
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def _encode(value: Any) -> Any:
     import numpy as np
     import pandas as pd

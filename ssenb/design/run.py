@@ -27,7 +27,7 @@ import pandas as pd
 from .. import keys as K
 from ..batch import ErrorMode, check_errors, check_executor
 from ..errors import InvalidInputError, UnsupportedMaterialError
-from ..results import Result, fmt_number
+from ..results import Result, fmt_number, json_default
 from . import _steps as steps_
 from ._rank import OBJECTIVES, WORST_INTERFACE, rank, reasons
 
@@ -592,7 +592,7 @@ def write_design(
     if not isinstance(result, DesignResult):
         raise InvalidInputError(f"result={type(result).__name__}; pass a DesignResult")
     text = json.dumps(
-        {"ssenb_design": 1, "result": result.as_dict()}, allow_nan=True, default=_plain
+        {"ssenb_design": 1, "result": result.as_dict()}, allow_nan=True, default=json_default
     )
     return write_new_file(path, lambda tmp: tmp.write_text(text), overwrite=overwrite)
 
@@ -629,16 +629,6 @@ def read_design(path: str | os.PathLike[str]) -> DesignResult:
         return build_result(DesignResult, d, ("result",))
     except InvalidInputError as err:
         raise InvalidInputError(f"{p}: {err}") from err
-
-
-def _plain(value: object) -> Any:
-    import numpy as np
-
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 __all__ = ["DesignResult", "design", "read_design", "write_design"]

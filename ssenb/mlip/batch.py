@@ -38,6 +38,7 @@ from ..batch import (
     run_tasks,
 )
 from ..errors import InvalidInputError, SsenbError
+from ..results import json_default
 from .potential import Potential, _finite, check_structure, cutoff_of, label
 from .relaxation import Relaxation, check_relax_settings, not_converged_reason, relax
 
@@ -435,18 +436,10 @@ def _to_text(frame: pd.DataFrame) -> pd.DataFrame:
     """A row as the checkpoint writes it: the structure as its JSON dict (exact floats)."""
     if K.STRUCTURE in frame.columns:
         frame[K.STRUCTURE] = [
-            None if s is None else json.dumps(s.as_dict(), default=_plain)
+            None if s is None else json.dumps(s.as_dict(), default=json_default)
             for s in frame[K.STRUCTURE]
         ]
     return frame
-
-
-def _plain(value: object) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _read_row(store: CheckpointStore, i: int, columns: list[str]) -> dict[str, Any]:
@@ -483,7 +476,7 @@ def _fingerprint(kind: str, expected: str, settings: tuple, items: Sequence[Any]
     for item in items:
         as_dict = getattr(item, "as_dict", None)
         text = (
-            json.dumps(as_dict(), sort_keys=True, default=_plain)
+            json.dumps(as_dict(), sort_keys=True, default=json_default)
             if callable(as_dict)
             else f"{type(item).__name__}:{item!r}"
         )

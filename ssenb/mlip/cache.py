@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import InvalidInputError
+from ..results import json_default
 
 if TYPE_CHECKING:
     from .benchmark import PotentialBenchmark
@@ -62,19 +63,8 @@ def write_results(
     if bad:
         raise InvalidInputError(f"results {bad} are not PotentialBenchmark/DopingResult objects")
     payload = {"ssenb_mlip_cache": 1, "results": {k: v.as_dict() for k, v in results.items()}}
-    text = json.dumps(payload, allow_nan=True, default=_plain)
+    text = json.dumps(payload, allow_nan=True, default=json_default)
     return write_new_file(path, lambda tmp: tmp.write_text(text), overwrite=overwrite)
-
-
-def _plain(value: object) -> Any:
-    """Numpy scalars and arrays (e.g. float32 from torch models) as plain JSON numbers."""
-    import numpy as np
-
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def read_results(path: str | Path) -> dict[str, MLIPResult]:
