@@ -718,14 +718,17 @@ def build_parser() -> argparse.ArgumentParser:
     des = sub.add_parser(
         "design",
         help="doped candidates of a host: relaxed, on the hull, window, BVSE, σ, Pareto rank",
-        description="Propose dopants for an ordered Li host (CIF or OBELiX id), make the "
+        description="Propose dopants for an ordered Li host (CIF or obelix:<id>), make the "
         "orderings with their Li vacancies or interstitials (at BVSE minima), relax them with a potential, and rank them by "
         "energy above hull (eV/atom, potential energies mapped onto the offline MP snapshot, "
         "with the mapping's benchmark error), window (V vs Li/Li⁺) and interface reactions "
         "with Li and a cathode (eV/atom), BVSE Li barrier (eV) and predicted log10 σ (S/cm). "
         "Writes a CSV and an HTML design report. Relaxations take minutes each on a CPU.",
     )
-    des.add_argument("host", help="CIF of an ordered Li host (Li3SbS4.cif) or an OBELiX id")
+    des.add_argument(
+        "host",
+        help="CIF of an ordered Li host (Li3SbS4.cif) or an OBELiX training id (obelix:mq1)",
+    )
     des.add_argument("--dopants", metavar="EL,EL", help="only these dopant elements, e.g. W,Se")
     des.add_argument("--sites", metavar="EL,EL", help="only these host sites, e.g. Sb")
     des.add_argument(
