@@ -15,6 +15,7 @@ from .conductivity_table import (
     conductivity_data_card,
     conductivity_measurements,
     load_conductivity_table,
+    measurement_counts,
     repeat_scatter,
 )
 from .hull_demos import load_alexandria_entries, load_mp2020_entries
@@ -57,6 +58,7 @@ __all__ = [
     "load_obelix",
     "load_polymer_electrolytes",
     "lookup_properties",
+    "measurement_counts",
     "offline",
     "overlap_reasons",
     "parse_cif",

@@ -79,6 +79,7 @@ def paper_group_ids(
     tol: float = NEAR_DUPLICATE_TOL,
     *,
     first_doi_only: bool = False,
+    anchors: Sequence[bool] | np.ndarray | None = None,
 ) -> np.ndarray:
     """Group ids joining rows that share a DOI, a composition, or are near-duplicates.
 
@@ -88,8 +89,24 @@ def paper_group_ids(
     (a combined row's primary paper: OBELiX's when it has one): chaining every paper that
     ever measured a composition joins a quarter of the merged table into one group,
     which no test-like split can hold out.
+
+    ``anchors`` (booleans, default all) builds the groups of a test set drawn from the
+    anchor rows only, as the merged-data validation draws it from OBELiX's rows: anchor
+    rows are grouped among themselves by the rule above, and every other row joins the
+    group(s) of the anchor rows it *directly* shares a near-duplicate composition or a
+    DOI with (:func:`exclude_overlaps` drops exactly such rows for a held-out anchor), or
+    stays alone. Non-anchor rows never link anchor groups through each other: chains of
+    literature rows would otherwise join a held-out paper with papers the test never
+    touches. A row touching two anchor groups joins them (held out with either).
     """
-    near = near_duplicate_groups(compositions, tol)
+    n = len(compositions)
+    anchor = np.ones(n, bool) if anchors is None else np.asarray(anchors, bool)
+    if len(anchor) != n:
+        raise InvalidInputError(f"anchors has {len(anchor)} values for {n} rows")
+    near = np.full(n, -1)
+    near[anchor] = near_duplicate_groups(
+        [compositions[int(i)] for i in np.flatnonzero(anchor)], tol
+    )
     links: list[tuple[int, int]] = []
     first: dict[object, int] = {}
 
@@ -98,12 +115,26 @@ def paper_group_ids(
         if j != i:
             links.append((j, i))
 
-    for i, (g, doi) in enumerate(zip(near, dois)):
-        link(("near", int(g)), i)
-        papers = split_dois(doi)
-        for paper in papers[:1] if first_doi_only else papers:
-            link(("doi", paper), i)
-    return components(len(near), links)
+    def papers(i: int, first_only: bool) -> list[tuple[str, str]]:
+        return [("doi", p) for p in split_dois(dois[i])[: 1 if first_only else None]]
+
+    for i in map(int, np.flatnonzero(anchor)):
+        for key in [("near", int(near[i])), *papers(i, first_doi_only)]:
+            link(key, i)
+    if not anchor.all():
+        # a non-anchor row: near-duplicate of an anchor row (pairwise, never through
+        # another non-anchor row), or any of its DOIs, as exclude_overlaps compares
+        fracs = [_fractions(c) for c in compositions]
+        by_elements: dict[frozenset, list[int]] = {}
+        for j in map(int, np.flatnonzero(anchor)):
+            by_elements.setdefault(frozenset(fracs[j]), []).append(j)
+        for i in map(int, np.flatnonzero(~anchor)):
+            same = by_elements.get(frozenset(fracs[i]), [])
+            links.extend(
+                (j, i) for j in same if max(abs(fracs[i][e] - fracs[j][e]) for e in fracs[i]) <= tol
+            )
+            links.extend((first[key], i) for key in papers(i, False) if key in first)
+    return components(n, links)
 
 
 def components(n: int, links: Iterable[tuple[int, int]]) -> np.ndarray:

@@ -345,7 +345,9 @@ def _fit_default(
     from .conductivity import ConductivityModel
 
     frame, version = training_table(preset, sources=sources, exclude_test=exclude_test)
-    curated = frame[K.SOURCE].str.contains("obelix", regex=False).to_numpy(bool)
+    from ..data.conductivity_table import measurement_counts
+
+    curated = measurement_counts(frame)  # OBELiX measurements behind each row
     model = ConductivityModel(preset=preset, **DEFAULT_PARAMS).fit(
         frame, calibration_rows=curated if curated.any() else None, progress=progress
     )

@@ -64,6 +64,22 @@ def widening(ratio: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(r), np.maximum(1.0, r), 1.0)
 
 
+def conformal_quantile(scores: ArrayLike, level: float, weights: ArrayLike | None = None) -> float:
+    """Split-conformal quantile of n held-out scores: the ceil((n+1)·level)-th smallest (capped at n).
+
+    The rank that makes a fresh exchangeable score fall at or below it with probability
+    at least ``level`` (Vovk et al. 2005; Lei et al., J. Am. Stat. Assoc. 113, 1094 (2018)).
+    ``weights`` (default 1 each) count how many measurements a score stands for, n their
+    sum: the score where the cumulative weight first reaches ceil((n+1)·level).
+    """
+    s = np.asarray(scores, float)
+    w = np.ones(len(s)) if weights is None else np.asarray(weights, float)
+    order = np.argsort(s, kind="stable")
+    cum = np.cumsum(w[order])
+    need = min(np.ceil((cum[-1] + 1) * level), cum[-1])
+    return float(s[order][min(int(np.searchsorted(cum, need - 1e-9)), len(s) - 1)])
+
+
 def censored_mae(y: ArrayLike, pred: ArrayLike, censored: ArrayLike) -> float:
     """MAE where a censored (upper-bound) row counts only the excess above its bound."""
     y, pred, censored = (np.asarray(a) for a in (y, pred, censored))
@@ -135,9 +151,15 @@ class _PropertyRegressor(RegressorMixin, _TreeEnsemble):
         (one id per row) says which rows must be held out together when the intervals
         are calibrated; by default rows sharing a DOI, a composition or a near-duplicate
         composition for a material frame, each row alone for a matrix.
-        ``calibration_rows`` (booleans, default all) marks the rows whose held-out
-        residuals calibrate the intervals, e.g. only curated measurements when noisier
-        tables are trained on too; every row is still trained on.
+        ``calibration_rows`` (booleans or counts >= 0, default all) marks the rows whose
+        held-out residuals calibrate the intervals, e.g. only curated measurements when
+        noisier tables are trained on too; every row is still trained on. A count says how
+        many curated measurements a combined row stands for
+        (:func:`ssenb.data.measurement_counts`): its residual weighs that much, as a
+        validation that scores every measurement counts it. The calibration's
+        held-out draws are made over these rows' groups; the default groups then join
+        each other row only to the calibration rows it directly overlaps, as the
+        validation with extra data and the exclusion of the OBELiX test split do.
         """
         spec = self.target_spec()  # an unknown target fails before featurizing
         matrix, frame = self._fit_common(X, y, progress=progress)
@@ -177,21 +199,17 @@ class _PropertyRegressor(RegressorMixin, _TreeEnsemble):
         )
         self._fit_matrix(matrix, y, censored, progress=progress)
         self.train_mae_ = float(censored_mae(y, self._members(matrix).mean(axis=0), censored))
+        weights = np.ones(len(y))
+        if calibration_rows is not None:
+            weights = _calibration_weights(calibration_rows, len(y))
+        pool = weights > 0
         if groups is None:
-            group_ids = _groups(frame, len(y))
+            group_ids = _groups(frame, len(y), pool)
         else:
             group_ids = np.unique(np.asarray(groups).ravel(), return_inverse=True)[1]
             if len(group_ids) != len(y):
                 raise InvalidInputError(f"groups has {len(group_ids)} values for {len(y)} rows")
-        scored = ~censored
-        if calibration_rows is not None:
-            mask = np.asarray(calibration_rows, bool).ravel()
-            if len(mask) != len(y):
-                raise InvalidInputError(
-                    f"calibration_rows has {len(mask)} values for {len(y)} rows"
-                )
-            scored &= mask
-        self.calibration_ = self._calibrate(matrix, y, censored, scored, group_ids)
+        self.calibration_ = self._calibrate(matrix, y, censored, weights, group_ids)
         return self
 
     def _calibrate(
@@ -199,53 +217,57 @@ class _PropertyRegressor(RegressorMixin, _TreeEnsemble):
         X: np.ndarray,
         y: np.ndarray,
         censored: np.ndarray,
-        scored: np.ndarray,
+        weights: np.ndarray,
         groups: np.ndarray,
     ) -> dict[str, Any] | None:
         """Quantiles of held-out |residual| / widening, from test-like splits of the training rows.
 
-        ``calibration_splits`` draws, each made as the official OBELiX test split was
+        ``calibration_splits`` draws over the groups of the calibration rows (``pool``),
+        each made as the official OBELiX test split was
         (:func:`~ssenb.models.validation.paper_splits`: a quarter of the groups of rows
         that share a DOI, a composition or a near-duplicate, holding 20-30 % of the rows,
         log10 σ histogram matched); where the groups cannot be split that way (one group
-        too large; a plain matrix), k-fold over the groups instead. Each draw trains one
-        booster (same settings) on the rest and predicts the held-out rows. Censored rows
-        are left out (their error is unknown), and so are rows not in ``scored``.
-        Split-conformal quantiles (rank
-        ceil((n+1)·level) of n held-out scores) at :data:`CALIBRATION_LEVELS`. None when
-        there are too few rows or groups.
+        too large; a plain matrix), k-fold over the groups instead. A held-out group leaves
+        training whole, rows outside ``pool`` included (the groups say which: for merged
+        data, the literature rows that directly overlap a held-out curated row, see
+        ``anchors`` in :func:`ssenb.data.leaks.paper_group_ids`). Each draw trains one
+        booster (same settings) on the rest and predicts the held-out pool rows; censored
+        rows are left out (their error is unknown). Split-conformal quantiles
+        (:func:`conformal_quantile`, each score weighted by its row's ``weights``: the
+        measurements it stands for) of the held-out scores at :data:`CALIBRATION_LEVELS`. None when there are too few rows or groups.
         """
         k = self.calibration_splits
-        if k == 0 or scored.sum() < MIN_CALIBRATION_ROWS or len(np.unique(groups)) < k:
+        pool = weights > 0
+        scored = pool & ~censored
+        if k == 0 or scored.sum() < MIN_CALIBRATION_ROWS or len(np.unique(groups[pool])) < k:
             return None
         import xgboost as xgb
 
         from ._domain import Domain
 
-        splits, how = _calibration_splits(groups, y, k, self.random_state)
+        # draws over the calibration rows' groups; a held-out group leaves training whole
+        rows = np.flatnonzero(pool)
+        splits, how = _calibration_splits(groups[pool], y[pool], k, self.random_state)
         seed = None if self.random_state is None else [int(self.random_state), 7]
         rng = np.random.default_rng(seed)
         spec = self.target_spec()
-        scores = []
-        for train, test in splits:
+        scores, counts = [], []
+        for _, held in splits:
+            out = np.isin(groups, groups[rows[held]])
+            train, test = np.flatnonzero(~out), np.flatnonzero(out & scored)
             (booster,) = self._train_boosters(X[train], y[train], censored[train], 1, rng)
             pred = booster.predict(xgb.DMatrix(X[test], missing=np.nan), output_margin=True)
             if spec.clip:
                 pred = np.clip(pred, *spec.valid_range)
             factor = widening(Domain.fit(X[train]).distance_ratio(X[test]))
-            exact = scored[test]
-            scores.append(np.abs(pred - y[test])[exact] / factor[exact])
-        s = np.concatenate(scores)
-        n = len(s)
-        quantiles = [
-            float(np.quantile(s, min(1.0, np.ceil((n + 1) * level) / n), method="higher"))
-            for level in CALIBRATION_LEVELS
-        ]
+            scores.append(np.abs(pred - y[test]) / factor)
+            counts.append(weights[test])
+        s, w = np.concatenate(scores), np.concatenate(counts)
         return {
             "method": f"{how}, one booster per split",
             "levels": list(CALIBRATION_LEVELS),
-            "quantiles": quantiles,
-            "n": n,
+            "quantiles": [conformal_quantile(s, level, w) for level in CALIBRATION_LEVELS],
+            "n": len(s),
         }
 
     def _half_width(self, matrix: np.ndarray, members: np.ndarray, level: float) -> np.ndarray:
@@ -427,11 +449,13 @@ def _calibration_splits(
         return list(folds.split(y, y, groups)), f"grouped {k}-fold over the rows' groups"
 
 
-def _groups(frame: pd.DataFrame | None, n: int) -> np.ndarray:
+def _groups(frame: pd.DataFrame | None, n: int, pool: np.ndarray) -> np.ndarray:
     """Calibration groups: shared first DOI, composition or near-duplicate (rows alone for a matrix).
 
     First DOI only: see :func:`ssenb.data.leaks.paper_group_ids`; on OBELiX alone (one
-    DOI per row but for a few) the groups are those of the paper scheme.
+    DOI per row but for a few) the groups are those of the paper scheme. Rows outside
+    ``pool`` (not calibrated on) join the groups of the pool rows they directly overlap
+    (``anchors``), as the merged-data validation leaves them out.
     """
     if frame is None or K.REDUCED_COMPOSITION not in frame:
         return np.arange(n)
@@ -442,7 +466,25 @@ def _groups(frame: pd.DataFrame | None, n: int) -> np.ndarray:
     if any(c is None for c in comps):
         return np.arange(n)
     dois = list(frame[K.DOI]) if K.DOI in frame else [None] * n
-    return paper_group_ids(comps, dois, first_doi_only=True)  # type: ignore[arg-type]  # None excluded above
+    return paper_group_ids(comps, dois, first_doi_only=True, anchors=pool)  # type: ignore[arg-type]  # None excluded above
+
+
+def _calibration_weights(value: ArrayLike, n: int) -> np.ndarray:
+    """``calibration_rows`` as weights: booleans (1/0) or counts, finite and >= 0, one per row."""
+    arr = np.asarray(value).ravel()
+    if len(arr) != n:
+        raise InvalidInputError(f"calibration_rows has {len(arr)} values for {n} rows")
+    try:
+        weights = arr.astype(float)
+    except (TypeError, ValueError) as err:
+        raise InvalidInputError(
+            f"calibration_rows must be booleans or counts >= 0, one per row: {err}"
+        ) from err
+    if not (np.isfinite(weights) & (weights >= 0)).all():
+        raise InvalidInputError(
+            "calibration_rows must be booleans or counts >= 0 (no NaN, no negative values)"
+        )
+    return weights
 
 
 def _calibration(value: object) -> dict[str, Any] | None:

@@ -337,24 +337,30 @@ class _MergedTraining:
     def fold(
         self, train: np.ndarray, test: np.ndarray
     ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(features, log10 σ, censored, groups, calibration rows) of one fold's training table.
+        """(features, log10 σ, censored, groups, calibration weights) of one fold's training table.
 
         Intervals are calibrated on the rows holding a measurement of ``frame`` (the
-        curated source the score is taken on), trained on all.
+        curated source the score is taken on), each weighted by how many it holds, and
+        trained on all.
         """
         from ..data import combine_repeats, exclude_overlaps
+        from ..data.conductivity_table import measurement_counts
         from ..data.leaks import paper_group_ids
 
         kept = exclude_overlaps(self.extra, self.frame.iloc[test])
         combined = combine_repeats(pd.concat([self.measurements.iloc[train], kept]))
         rows = [self.row[i] for i in combined[K.ID]]
+        counts = measurement_counts(combined)  # the frame's measurements behind each row
         groups = paper_group_ids(
-            list(combined[K.REDUCED_COMPOSITION]), list(combined[K.DOI]), first_doi_only=True
+            list(combined[K.REDUCED_COMPOSITION]),
+            list(combined[K.DOI]),
+            first_doi_only=True,
+            anchors=counts > 0,
         )
         return (
             self.features.iloc[rows],
             combined[K.LOG10_SIGMA].to_numpy(float),
             combined[K.CENSORED].to_numpy(bool),
             groups,
-            combined[K.SOURCE].str.contains("obelix", regex=False).to_numpy(bool),
+            counts,
         )

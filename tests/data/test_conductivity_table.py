@@ -9,6 +9,7 @@ from ssenb.data import (
     combine_repeats,
     conductivity_data_card,
     conductivity_measurements,
+    measurement_counts,
     repeat_scatter,
 )
 from ssenb.errors import InvalidInputError
@@ -103,3 +104,22 @@ def test_data_card(mirror):
 
     fig = conductivity_data_figure(card)
     assert len(fig.data) == 5 and [t.type for t in fig.data[2:]] == ["histogram"] * 3
+
+
+def test_measurement_counts_say_how_many_obelix_values_a_combined_row_holds():
+    """Two OBELiX values and one Liverpool value of Li3PS4, one Liverpool value of LiF."""
+    m = pd.DataFrame(
+        {
+            "source": ["obelix", "liverpool", "obelix", "liverpool"],
+            "source_id": ["a", "1", "b", "2"],
+            "reduced_composition": [Composition(f) for f in ("Li3PS4", "Li3PS4", "Li3PS4", "LiF")],
+            "log10_sigma": [-4.0, -3.0, -5.0, -9.0],
+            "censored": [False] * 4,
+        }
+    )
+    combined = combine_repeats(m)
+    assert list(measurement_counts(combined)) == [2, 0]
+    assert list(measurement_counts(combined, "liverpool")) == [1, 1]
+    assert list(measurement_counts(m)) == [1, 0, 1, 0]  # single measurements: their source
+    with pytest.raises(InvalidInputError, match="measurement_counts needs 'source'"):
+        measurement_counts(pd.DataFrame({"x": [1]}))

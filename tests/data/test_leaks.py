@@ -5,7 +5,7 @@ import pytest
 from pymatgen.core import Composition
 
 from ssenb.data import exclude_overlaps, overlap_reasons
-from ssenb.data.leaks import near_duplicate_groups
+from ssenb.data.leaks import near_duplicate_groups, paper_group_ids
 from ssenb.errors import InvalidInputError
 
 
@@ -79,3 +79,24 @@ def test_on_the_training_split(obelix, mirror):
     kept = exclude_overlaps(extra, obelix)
     assert 0.3 * len(extra) < len(kept) < 0.8 * len(extra)
     assert overlap_reasons(kept, obelix).isna().all()
+
+
+def test_anchored_groups_link_literature_rows_only_directly_to_curated_ones():
+    """A held-out curated row takes along the literature rows that share its composition
+    (or a near-duplicate) or its DOI, as exclude_overlaps drops them, but literature rows do
+    not chain two curated papers into one group through each other."""
+    comps = [
+        Composition(f) for f in ("Li3PS4", "Li7La3Zr2O12", "Li3.01PS4", "Li6PS5Cl", "Li6PS5Cl")
+    ]
+    dois = ["10.1/a", "10.1/b", "10.1/c", "10.1/b", "10.1/c"]
+    curated = [True, True, False, False, False]
+    # row 2 is a near-duplicate of row 0; row 3 shares row 1's DOI; row 4 shares only a
+    # DOI with row 2 and a composition with row 3: it touches no curated row
+    anchored = paper_group_ids(comps, dois, anchors=curated)
+    assert anchored[0] == anchored[2] and anchored[1] == anchored[3]
+    assert len({anchored[0], anchored[1], anchored[4]}) == 3
+    # without anchors every link counts, so 2-4-3 chains both papers into one group
+    assert len(set(paper_group_ids(comps, dois))) == 1
+    assert list(paper_group_ids(comps, dois, anchors=[True] * 5)) == [0] * 5
+    with pytest.raises(InvalidInputError, match="anchors has 2 values for 5 rows"):
+        paper_group_ids(comps, dois, anchors=[True, False])
