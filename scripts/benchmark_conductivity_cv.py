@@ -14,7 +14,7 @@ the CSV as they finish; a row already there is skipped, so an interrupted run re
     SSENB_OFFLINE=1 OMP_NUM_THREADS=1 python scripts/benchmark_conductivity_cv.py \
         --presets composition --seeds 0 1 2 3 --out benchmarks/conductivity_cv.csv
 
-On a shared 2-core machine: about 1-2 min (OBELiX only) and 15 min (merged) per seed for
+On one core (OMP_NUM_THREADS=1): about 35-50 s per seed (OBELiX only or merged) for
 the composition preset; the structure presets add CIF parsing and featurization.
 
 The OBELiX-only composition rows are also what ``notebooks/fig_shap_summary.ipynb``
