@@ -42,6 +42,13 @@ SUPERCELL = "supercell"
 INPUT_KEY = "input_key"
 #: most structures one call relaxes (a CPU run of hours; a cluster run splits the host list)
 MAX_STRUCTURES = 2000
+#: ``DesignResult.model`` of a run without a conductivity model (``design(model=False)``)
+NO_MODEL = "none"
+#: what :data:`NO_MODEL` means, in words: the summary, the provenance and the report say this
+NO_MODEL_TEXT = (
+    "none (switched off: design(model=False), ssenb design --no-model), so log10 σ is not "
+    "predicted and the Pareto rank leaves it out"
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,7 +106,7 @@ class DesignResult(Result):
             ("Pareto front", ", ".join(front[CANDIDATE].astype(str)[:8]) or "—"),
             ("energies from", self.potential),
             ("hull", self.hull_method or "—"),
-            ("conductivity model", self.model),
+            ("conductivity model", self.model_text()),
             ("cathode", self.cathode),
         ]
         best = self.shortlist(1)
@@ -114,6 +121,14 @@ class DesignResult(Result):
             )
         rows += [("note", n) for n in self.notes]
         return rows
+
+    def model_text(self) -> str:
+        """The conductivity model in words: its description, or that σ was not predicted and why."""
+        return NO_MODEL_TEXT if self.model == NO_MODEL else self.model
+
+    def provenance(self) -> str:
+        """The potential behind every energy and the conductivity model (or why there is none)."""
+        return f"energies: {self.potential}; conductivity model: {self.model_text()}"
 
     def shortlist(self, n: int = 5) -> pd.DataFrame:
         """The ``n`` best doped rows: Pareto rank, then E_hull (the host left out)."""
@@ -325,9 +340,7 @@ def design(
         raise InvalidInputError(f"{bad[CANDIDATE]}: {bad[K.ERROR]}")
     order = rows.sort_values([K.PARETO_RANK, K.E_HULL], na_position="last", kind="stable").index
     methods = sorted({m for m in rows[steps_.HULL_METHOD] if m})
-    notes = [*cands.notes, *prop_notes]
-    if not use_sigma:
-        notes.append("no conductivity model: the Pareto rank leaves predicted σ out")
+    notes = [*cands.notes, *prop_notes]  # no model: the summary's model line says so
     notes.append(
         "Pareto objectives: "
         + ", ".join(w for c, _, w in OBJECTIVES if use_sigma or c != K.PREDICTION)
@@ -548,9 +561,9 @@ def _merge(rows: pd.DataFrame, new: pd.DataFrame) -> None:
 
 
 def _model(model: Any, progress: bool) -> tuple[Any, str]:
-    """The conductivity model and its description (None, "none" when switched off)."""
+    """The conductivity model and its description (None, :data:`NO_MODEL` when switched off)."""
     if model is False:
-        return None, "none"
+        return None, NO_MODEL
     if model is None:
         from ..models import default_model
 

@@ -8,6 +8,7 @@ numbers the assertions check.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from concurrent.futures import ProcessPoolExecutor
 
@@ -167,7 +168,8 @@ def test_rows_carry_every_step_with_units_and_reasons(result):
     assert ok[K.PREDICTION].isna().all()  # model=False
     assert result.table[K.PARETO_RANK].iloc[0] == 1  # sorted: the front first
     assert result.shortlist(5)["candidate"].ne("host").all()
-    assert "no conductivity model" in " ".join(result.notes)
+    said = dict(result.summary())["conductivity model"]  # model=False, said in words
+    assert said.startswith("none (switched off") and "log10 σ is not predicted" in said
 
 
 def test_pareto_rank_counts_dominating_rows(result):
@@ -280,6 +282,23 @@ def test_design_report_shows_the_shortlist_and_its_caveats(result):
                  "relaxed structure", "Li pathway", "Li interstitials"):  # fmt: skip
         assert text in page, text
     assert page.count("plotly.js v") <= 1  # embedded once
+    shortlist = page[page.index("<h2>Shortlist</h2>") : page.index("<h3>Why</h3>")]
+    assert "<td>Li<sub>3</sub>MgCoO<sub>4</sub></td>" in shortlist  # formulas subscripted
+    assert "<td>Mg<sup>2+</sup> on Co 1/2 #1</td>" in shortlist and "Li3MgCoO4" not in shortlist
+    assert "<li><b>Mg<sup>2+</sup> on Co 1/2 #1</b>: E_hull" in page  # the reasons too
+    # model=False: every provenance line says what was not done and why, never a bare "none"
+    assert "<small>none</small>" not in page and "model: none." not in page
+    words = "none (switched off: design(model=False), ssenb design --no-model), so log10 σ"
+    assert (
+        f"<br><small>energies: Flat 1.0 (MLIP, MP2020-compatible); conductivity model: {words}"
+        in page
+    )
+    assert f"<b>Conductivity model</b>: {words}" in page and f"conductivity model: {words}" in page
+    fitted = dataclasses.replace(result, model="ConductivityModel (preset 'composition'), v9")
+    assert fitted.provenance().endswith(
+        "conductivity model: ConductivityModel (preset 'composition'), v9"
+    )
+    assert "predicted from the formula only" in build_design_report(fitted, n_drawn=0)
 
 
 def test_cli_design_writes_csv_and_report(result, lco, tmp_path, capsys):
