@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     from pymatgen.core import Structure
     from pymatgen.entries.computed_entries import ComputedEntry
 
-#: relax_many's energy column (eV/atom, the potential's own convention)
-E_POTENTIAL = K.E_POTENTIAL
 #: columns taken from screen_candidates (window in V vs Li/Li⁺, reactions in eV/atom)
 THERMO_COLUMNS = [
     K.REDUCTION_V,
@@ -35,34 +33,6 @@ THERMO_COLUMNS = [
     K.ANODE_REACTION_ENERGY,
     K.CATHODE_REACTION_ENERGY,
 ]
-
-
-def relax_all(
-    structures: Sequence[Structure],
-    potential: Any,
-    *,
-    fmax: float,
-    steps: int,
-    relax_cell: bool,
-    executor: Any,
-    checkpoint: Any,
-    errors: ErrorMode,
-    progress: bool,
-) -> pd.DataFrame:
-    """One row per structure: relaxed structure, energy (eV/atom, potential's own), converged."""
-    from ..mlip import relax_many
-
-    return relax_many(
-        list(structures),
-        potential,
-        fmax=fmax,
-        steps=steps,
-        relax_cell=relax_cell,
-        executor=executor,
-        checkpoint=checkpoint,
-        errors=errors,
-        progress=progress,
-    )
 
 
 def e_hull(

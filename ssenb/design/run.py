@@ -27,6 +27,7 @@ import pandas as pd
 from .. import keys as K
 from ..batch import ErrorMode, check_errors, check_executor
 from ..errors import InvalidInputError, UnsupportedMaterialError
+from ..mlip.mapped_hull import HULL_METHOD
 from ..results import Result, fmt_number, json_default
 from . import _steps as steps_
 from ._rank import OBJECTIVES, WORST_INTERFACE, rank, reasons
@@ -307,7 +308,7 @@ def design(
     )  # fmt: skip
     rows = _base_rows(jobs, made, relaxed)
     structures = list(rows.pop("_relaxed"))
-    energies = rows[steps_.E_POTENTIAL].tolist()
+    energies = rows[K.E_POTENTIAL].tolist()
     hull, entries = steps_.e_hull(structures, energies, potential)
     _merge(rows, hull)
     formulas = [s.composition.reduced_formula if s is not None else None for s in structures]
@@ -339,7 +340,7 @@ def design(
         bad = rows[rows[K.ERROR].notna()].iloc[0]
         raise InvalidInputError(f"{bad[CANDIDATE]}: {bad[K.ERROR]}")
     order = rows.sort_values([K.PARETO_RANK, K.E_HULL], na_position="last", kind="stable").index
-    methods = sorted({m for m in rows[steps_.HULL_METHOD] if m})
+    methods = sorted({m for m in rows[HULL_METHOD] if m})
     notes = [*cands.notes, *prop_notes]  # no model: the summary's model line says so
     notes.append(
         "Pareto objectives: "
@@ -455,7 +456,7 @@ def _relaxations(
             if isinstance(row.get(INPUT_KEY), str):
                 cached[row[INPUT_KEY]] = (row, s)
     todo = [i for i, k in enumerate(keys) if k not in cached]
-    cols = [steps_.E_POTENTIAL, K.CONVERGED, K.N_STEPS, K.ERROR, "_relaxed"]
+    cols = [K.E_POTENTIAL, K.CONVERGED, K.N_STEPS, K.ERROR, "_relaxed"]
     out = pd.DataFrame(index=range(len(made)), columns=cols, dtype=object)
     if todo and reuse is not None and potential == reuse.potential:
         raise InvalidInputError(
@@ -463,7 +464,9 @@ def _relaxations(
             "dopants, fractions or relaxation settings); pass potential= to relax them"
         )
     if todo:
-        fresh = steps_.relax_all(
+        from ..mlip import relax_many
+
+        fresh = relax_many(
             [made[i].structure for i in todo], potential, fmax=fmax, steps=steps,
             relax_cell=relax_cell, executor=executor, checkpoint=checkpoint, errors=errors,
             progress=progress,
@@ -473,17 +476,17 @@ def _relaxations(
             r = fresh.iloc[j]
             ok = bool(r[K.CONVERGED])
             out.loc[i, cols] = [
-                float(r[steps_.E_POTENTIAL]) if ok else math.nan,
+                float(r[K.E_POTENTIAL]) if ok else math.nan,
                 ok,
                 int(r[K.N_STEPS]) if K.N_STEPS in r and r[K.N_STEPS] == r[K.N_STEPS] else 0,
-                None if ok else str(r[K.ERROR] or "relaxation did not converge"),
+                None if ok else r[K.ERROR],  # relax_many names every failure
                 r[K.STRUCTURE] if ok else None,
             ]
     for i, k in enumerate(keys):
         if k in cached:
             row, s = cached[k]
             out.loc[i, cols] = [
-                row[steps_.E_POTENTIAL], bool(row[K.CONVERGED]), row[K.N_STEPS],
+                row[K.E_POTENTIAL], bool(row[K.CONVERGED]), row[K.N_STEPS],
                 row[K.ERROR] if isinstance(row[K.ERROR], str) else None, s,
             ]  # fmt: skip
     out[INPUT_KEY] = keys
@@ -532,7 +535,7 @@ def _base_rows(jobs: list[Any], made: list[Any], relaxed: pd.DataFrame) -> pd.Da
             base |= {
                 K.CONVERGED: bool(r[K.CONVERGED]),
                 K.N_STEPS: int(r[K.N_STEPS]),
-                steps_.E_POTENTIAL: float(r[steps_.E_POTENTIAL]),
+                K.E_POTENTIAL: float(r[K.E_POTENTIAL]),
                 INPUT_KEY: r[INPUT_KEY],
                 K.ERROR: r[K.ERROR],
                 "_relaxed": r["_relaxed"],
@@ -541,7 +544,7 @@ def _base_rows(jobs: list[Any], made: list[Any], relaxed: pd.DataFrame) -> pd.Da
             base |= {
                 K.CONVERGED: False,
                 K.N_STEPS: 0,
-                steps_.E_POTENTIAL: math.nan,
+                K.E_POTENTIAL: math.nan,
                 INPUT_KEY: None,
                 K.ERROR: j.error,
                 "_relaxed": None,
