@@ -22,6 +22,21 @@ if TYPE_CHECKING:
 MOBILE = "Li"
 
 
+def max_cells(max_atoms: int, cell_atoms: int) -> int:
+    """How many host cells a supercell of at most ``max_atoms`` atoms may hold (at least 1).
+
+    One rule for the proposer (which site fractions a cell within the bound realises) and
+    the orderings (the supercells :func:`ssenb.mlip.orderings.distinct_orderings` may try),
+    so a fraction the proposer offers is one the orderings can make.
+
+    Examples
+    --------
+    >>> max_cells(32, 16), max_cells(32, 33), max_cells(8, 0)
+    (2, 1, 8)
+    """
+    return max(1, max_atoms // max(cell_atoms, 1))
+
+
 @dataclass
 class Host:
     """What the proposer needs of a host (amounts per formula unit, cell per cell)."""

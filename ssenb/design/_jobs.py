@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from .. import keys as K
 from ..batch import ErrorMode, run_row, run_tasks
 from ..errors import InvalidInputError, UnsupportedMaterialError
-from ._host import MOBILE
+from ._host import MOBILE, max_cells
 
 #: most interstitial placeholder sites per host cell offered to the enumeration (whole
 #: orbits, lowest BVSE energy first; the lowest orbit is always offered whole)
@@ -186,7 +186,7 @@ def _orderings(
         decorated,
         subs,
         charges,
-        max_cells=max(1, max_atoms // len(decorated)),
+        max_cells=max_cells(max_atoms, len(decorated)),
         max_atoms=max_atoms,
         max_orderings=n_orderings,
     )
@@ -239,7 +239,7 @@ def _interstitial_orderings(
             host,
             subs,
             charges,
-            max_cells=max(1, max_atoms // len(decorated)),
+            max_cells=max_cells(max_atoms, len(decorated)),
             max_atoms=max_atoms,
             max_orderings=4 * n_orderings,  # room for those dropped below
         )

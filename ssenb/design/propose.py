@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .. import keys as K
 from ..errors import InvalidInputError
 from ..results import Result
-from ._host import MOBILE, Host, describe_host
+from ._host import MOBILE, Host, describe_host, max_cells
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -518,7 +518,7 @@ def _realised(
         if n_li + li * f * n_site < -1e-9:
             why.append(f"{f:g} needs more Li than the host has")
             continue
-        m = _multiplier(f * h.cell_amounts[site], max(1, max_atoms // max(n_cell, 1)))
+        m = _multiplier(f * h.cell_amounts[site], max_cells(max_atoms, n_cell))
         if m is None:
             why.append(f"{f:g} needs a cell over {max_atoms} atoms")
         else:
@@ -540,7 +540,7 @@ def _multiplier(dopants_per_cell: float, most: int) -> int | None:
 
 def _check_realised(h: Host, sites: list[str], grid: tuple[float, ...], max_atoms: int) -> None:
     n_cell = sum(h.cell_amounts.values())
-    most = max(1, max_atoms // max(n_cell, 1))
+    most = max_cells(max_atoms, n_cell)
     for f in grid:
         if all(_multiplier(f * h.cell_amounts[s], most) is None for s in sites):
             raise InvalidInputError(
