@@ -82,11 +82,13 @@ def describe_host(host: Any) -> Host:
     """Read and check a host; raise ssenb's errors for what cannot be doped."""
     from pymatgen.core import Composition, Structure
 
+    from ..data.materials import display_formula
+
     material = read_host(host)
     comp = (
         material if isinstance(material, Composition) else material.composition
     ).element_composition
-    formula = comp.reduced_formula
+    formula = display_formula(comp)  # the one way ssenb writes a formula
     if MOBILE not in {el.symbol for el in comp.elements}:
         raise UnsupportedMaterialError(
             f"host {formula} has no {MOBILE}: the proposer compensates aliovalent dopants "

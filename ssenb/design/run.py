@@ -26,6 +26,7 @@ import pandas as pd
 
 from .. import keys as K
 from ..batch import ErrorMode, check_errors, check_executor
+from ..data.materials import display_formula
 from ..errors import InvalidInputError, UnsupportedMaterialError
 from ..mlip.mapped_hull import HULL_METHOD
 from ..results import Result, fmt_number, json_default
@@ -311,7 +312,7 @@ def design(
     energies = rows[K.E_POTENTIAL].tolist()
     hull, entries = steps_.e_hull(structures, energies, potential)
     _merge(rows, hull)
-    formulas = [s.composition.reduced_formula if s is not None else None for s in structures]
+    formulas = [display_formula(s.composition) if s is not None else None for s in structures]
     thermo = steps_.thermo(formulas, entries, cathode=cathode, executor=executor, errors=errors)
     _merge(rows, thermo)
     rows[WORST_INTERFACE] = rows[[K.ANODE_REACTION_ENERGY, K.CATHODE_REACTION_ENERGY]].min(
@@ -350,7 +351,7 @@ def design(
         table=rows.loc[order].reset_index(drop=True),
         structures=[structures[i] for i in order],
         entries=[entries[i] for i in order],
-        host=structure.composition.reduced_formula,
+        host=display_formula(structure.composition),
         potential=potential_label,
         cathode=cathode,
         model=model_name,
@@ -525,7 +526,7 @@ def _base_rows(jobs: list[Any], made: list[Any], relaxed: pd.DataFrame) -> pd.Da
             K.DOPANT: j.dopant,
             FRACTION: j.fraction,
             K.COMPENSATION: j.compensation,
-            K.FORMULA: j.structure.composition.reduced_formula if j.structure else None,
+            K.FORMULA: display_formula(j.structure.composition) if j.structure else None,
             K.N_ATOMS: len(j.structure) if j.structure else 0,
             SUPERCELL: j.supercell,
             "ewald_energy_eV_atom": j.ewald_eV_atom,

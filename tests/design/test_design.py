@@ -388,3 +388,48 @@ def test_entry_source_spans_more_elements_than_one_hull():
     assert {"Li2S", "LiBr", "LiCl", "Li2Se", "GeS2", "LiCoO2"} <= formulas
     assert {"Li5GeSbS6", "Li3SeBrCl"} <= formulas
     assert len(src._entries) == len({id(e) for e in src._entries})
+
+
+def test_properties_use_the_screen_kernel_with_one_note(monkeypatch):
+    """Band gap and moduli: data rows as material_properties gives them, one note for the rest.
+
+    Li6PS5Cl has an MP gap (2.14 eV, PBE) and no elastic tensor, Li3MgCoO4 has neither:
+    with no fitted property model (stood in here) one note counts both, never two notes
+    that differ only in what is missing.
+    """
+    import ssenb.models.gap_moduli as gm
+    from ssenb.design._steps import properties
+
+    monkeypatch.setattr(gm, "property_predictions", lambda *a, **k: None)  # none fitted yet
+    frame, notes = properties(["Li2O", "Li6PS5Cl", None, "Li3MgCoO4"], None)
+    for i, f in [(0, "Li2O"), (1, "Li6PS5Cl")]:
+        single = gm.material_properties(f, predict=False)
+        assert frame.loc[i, K.BAND_GAP] == pytest.approx(single.band_gap_eV)
+        assert frame.loc[i, K.BAND_GAP_SOURCE] == single.band_gap_source == "MP data (PBE)"
+    assert frame.loc[0, K.G_VRH] == pytest.approx(45.8, abs=0.1)  # Li2O, MP elastic tensor
+    assert np.isnan(frame.loc[1, K.G_VRH]) and frame.loc[1, K.MODULI_SOURCE] == "none"
+    assert np.isnan(frame.loc[2, K.BAND_GAP]) and np.isnan(frame.loc[3, K.BAND_GAP])
+    assert len(notes) == 1 and "of 2 of 3 materials" in notes[0]
+    assert "band gap and moduli" in notes[0] and "default_property_model" in notes[0]
+
+
+def test_rows_and_host_write_formulas_the_one_way():
+    """display_formula (Li3SbSe2S2), never pymatgen's grouping (Li3Sb(SeS)2), in the table."""
+    from pymatgen.core import Lattice, Structure
+
+    from ssenb.design._jobs import Job
+    from ssenb.design.propose import propose_substitutions
+    from ssenb.design.run import _base_rows
+
+    cell = Structure(
+        Lattice.cubic(7.0),
+        ["Li", "Li", "Li", "Sb", "Se", "Se", "S", "S"],
+        [[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0.25, 0.25, 0.25],
+         [0.1, 0.1, 0.4], [0.4, 0.1, 0.1], [0.1, 0.4, 0.1], [0.4, 0.4, 0.4]],
+    )  # fmt: skip
+    assert cell.composition.reduced_formula == "Li3Sb(SeS)2"  # what pymatgen would write
+    job = Job("Se2- on S 1/2 #1", "S", "Se", 0.5, cell, supercell="1x1x1")
+    rows = _base_rows([job], [], pd.DataFrame())
+    assert rows.loc[0, K.FORMULA] == "Li3SbSe2S2"
+    host = propose_substitutions("Li10GeP2S12", dopants=["Si"], sites=["Ge"])
+    assert host.host == "Li10GeP2S12"  # not Li10Ge(PS6)2
