@@ -466,6 +466,7 @@ def _relaxations(
         )
     if todo:
         from ..mlip import relax_many
+        from ..mlip.batch import relax_reason
 
         fresh = relax_many(
             [made[i].structure for i in todo], potential, fmax=fmax, steps=steps,
@@ -480,7 +481,7 @@ def _relaxations(
                 float(r[K.E_POTENTIAL]) if ok else math.nan,
                 ok,
                 int(r[K.N_STEPS]) if K.N_STEPS in r and r[K.N_STEPS] == r[K.N_STEPS] else 0,
-                None if ok else r[K.ERROR],  # relax_many names every failure
+                None if ok else relax_reason(r),
                 r[K.STRUCTURE] if ok else None,
             ]
     for i, k in enumerate(keys):

@@ -156,6 +156,25 @@ def relax_many(
     )  # fmt: skip
 
 
+def relax_reason(row: Mapping[str, Any]) -> str:
+    """Why a row of :func:`relax_many` has no energy, in the one wording every table uses.
+
+    "" when it converged; :func:`~ssenb.mlip.relaxation.not_converged_reason`'s words when
+    it did not (a structure came back); ``"relaxation failed (<reason>): energy withheld"``
+    when the relaxation raised or its task was lost (no structure came back).
+
+    Examples
+    --------
+    >>> relax_reason({"converged": False, "structure": None, "error": "MemoryError: CUDA"})
+    'relaxation failed (MemoryError: CUDA): energy withheld'
+    """
+    if row[K.CONVERGED]:
+        return ""
+    if row[K.STRUCTURE] is not None:  # not converged: relax_many wrote not_converged_reason
+        return str(row[K.ERROR])
+    return f"relaxation failed ({row[K.ERROR]}): energy withheld"
+
+
 def single_points(
     structures: Iterable[Structure] | pd.DataFrame,
     potential: Potential | str | None = None,
@@ -490,5 +509,6 @@ __all__ = [
     "load_spec",
     "potential_spec",
     "relax_many",
+    "relax_reason",
     "single_points",
 ]

@@ -23,7 +23,7 @@ from .. import keys as K
 from ..batch import ErrorMode, check_errors, check_executor
 from ..errors import InvalidInputError, UnsupportedMaterialError
 from ..results import Result, fmt_number
-from .batch import relax_many
+from .batch import relax_many, relax_reason
 from .candidate_hull import (
     HULL_KEEP,
     candidate_entry,
@@ -339,7 +339,7 @@ def _relax_all(
                     K.CONVERGED: False,
                     K.N_STEPS: 0,
                     K.MAX_FORCE: math.nan,
-                    K.ERROR: f"relaxation failed ({r[K.ERROR]}): energy withheld",
+                    K.ERROR: relax_reason(r),
                 }
             )
             structures.append(s)
@@ -359,7 +359,7 @@ def _relax_all(
                 K.CONVERGED: bool(r[K.CONVERGED]),
                 K.N_STEPS: int(r[K.N_STEPS]),
                 K.MAX_FORCE: r[K.MAX_FORCE],
-                K.ERROR: r[K.ERROR] or "",
+                K.ERROR: relax_reason(r),
             }
         )
         structures.append(final)
