@@ -37,12 +37,14 @@ from ..batch import (
     failure_reason,
     run_tasks,
 )
-from ..errors import InvalidInputError, SsenbError
+from ..errors import CancelledError, InvalidInputError, SsenbError
 from ..results import json_default
 from .potential import Potential, _finite, check_structure, cutoff_of, label
 from .relaxation import Relaxation, check_relax_settings, not_converged_reason, relax
 
 if TYPE_CHECKING:
+    import threading
+
     import pandas as pd
     from pymatgen.core import Structure
 
@@ -76,6 +78,7 @@ def relax_many(
     checkpoint: str | os.PathLike[str] | None = None,
     errors: ErrorMode = "record",
     progress: bool = True,
+    cancel: threading.Event | None = None,
 ) -> pd.DataFrame:
     """Relax many structures, one task each, on this machine or a cluster, resumably.
 
@@ -116,6 +119,13 @@ def relax_many(
         (the row policy of :func:`ssenb.batch.run_row`); "raise": stop at it.
     progress : bool
         A tqdm progress bar over the structures.
+    cancel : threading.Event, optional
+        Set from another thread (a widget's Cancel) to stop the batch: in this process
+        (``executor`` None or 1) the relaxation under way stops at its next ionic step
+        (:func:`ssenb.mlip.relax`); on an executor, whose workers cannot see the event,
+        the batch stops when the next task comes back (tasks already running on workers
+        finish there, unused). Either way :class:`~ssenb.errors.CancelledError` is raised,
+        whatever ``errors``, and no checkpoint row is written for the stopped relaxation.
 
     Returns
     -------
@@ -135,6 +145,8 @@ def relax_many(
     InvalidInputError
         ``structures`` is a single Structure, a string or not iterable; bad ``fmax``,
         ``steps``, ``errors``, ``executor`` or ``checkpoint`` (all before any work).
+    CancelledError
+        ``cancel`` was set.
 
     Examples
     --------
@@ -152,7 +164,7 @@ def relax_many(
     settings = (float(fmax), int(steps), bool(relax_cell))
     return _run(
         "relax", items, index, pot, settings, executor, checkpoint, errors, progress,
-        desc=f"relaxing with {pot.name}",
+        desc=f"relaxing with {pot.name}", cancel=cancel,
     )  # fmt: skip
 
 
@@ -312,14 +324,20 @@ def _run(
     progress: bool,
     *,
     desc: str,
+    cancel: threading.Event | None = None,
 ) -> pd.DataFrame:
-    """The one loop of both batches: checkpointed rows, tasks on the executor, rows in order."""
+    """The one loop of both batches: checkpointed rows, tasks on the executor, rows in order.
+
+    ``cancel`` reaches the relaxations only in this process (an event cannot travel to a
+    worker); with an executor it is checked as each task comes back.
+    """
     import pandas as pd
     from tqdm.auto import tqdm
 
     columns = RELAX_COLUMNS if kind == "relax" else SINGLE_POINT_COLUMNS
     expected = label(pot)
-    spec = pot if executor is None or executor == 1 else potential_spec(pot)
+    here = executor is None or executor == 1
+    spec = pot if here else potential_spec(pot)
     store = (
         None
         if checkpoint is None
@@ -338,7 +356,8 @@ def _run(
             todo.append((i, item))
     fn = _relax_task if kind == "relax" else _single_task
     with tqdm(total=len(todo), desc=desc, disable=not progress, leave=False) as bar:
-        for (i, item), result, lost in run_tasks(todo, fn, (spec, expected, settings), executor):
+        args = (spec, expected, settings, cancel if here else None)
+        for (i, item), result, lost in run_tasks(todo, fn, args, executor):
             if lost is not None:  # its worker died: recorded, never written, so retried
                 if errors == "raise":
                     raise lost
@@ -351,6 +370,11 @@ def _run(
                 if store is not None:
                     store.save(_name(i), _to_text(pd.DataFrame([row], columns=columns)))
             bar.update()
+            if cancel is not None and cancel.is_set() and not here:  # after its row is written
+                raise CancelledError(
+                    f"{desc}: cancelled with {sum(r is not None for r in rows)} of "
+                    f"{len(items)} structures done; running tasks finish on their workers, unused"
+                )
     frame = _normalise(pd.DataFrame(rows, columns=columns), columns)
     frame.index = index
     frame.attrs["potential"] = expected
@@ -358,19 +382,23 @@ def _run(
 
 
 def _relax_task(
-    spec: Any, expected: str, settings: tuple[float, int, bool], task: tuple[int, Any]
+    spec: Any,
+    expected: str,
+    settings: tuple[float, int, bool],
+    cancel: threading.Event | None,
+    task: tuple[int, Any],
 ) -> tuple[dict[str, Any], Exception | None]:
     """One structure relaxed (in a worker or here): its row, and its exception if it raised.
 
     The row policy of :func:`ssenb.batch.capture_row`: the failure travels back from a
-    worker as a value; Ctrl-C is not caught.
+    worker as a value; Ctrl-C and a cancel (``cancel`` set, here only) are not caught.
     """
     _, structure = task
     fmax, steps, relax_cell = settings
 
     def work() -> Relaxation:
         pot = load_spec(spec, expected)
-        return relax(structure, pot, fmax=fmax, steps=steps, relax_cell=relax_cell)
+        return relax(structure, pot, fmax=fmax, steps=steps, relax_cell=relax_cell, cancel=cancel)
 
     r, err = capture_row(work)
     if err is not None:
@@ -390,7 +418,7 @@ def _relax_task(
 
 
 def _single_task(
-    spec: Any, expected: str, settings: tuple, task: tuple[int, Any]
+    spec: Any, expected: str, settings: tuple, cancel: None, task: tuple[int, Any]
 ) -> tuple[dict[str, Any], Exception | None]:
     """One single point (in a worker or here): its row, and its exception if it raised."""
     _, structure = task

@@ -44,6 +44,8 @@ from .substitutions import (
 )
 
 if TYPE_CHECKING:
+    import threading
+
     from pymatgen.core import Structure
     from pymatgen.entries.computed_entries import ComputedEntry, ComputedStructureEntry
 
@@ -168,6 +170,7 @@ def substitute(
     executor: Executor | int | None = None,
     errors: ErrorMode = "record",
     progress: bool = True,
+    cancel: threading.Event | None = None,
 ) -> DopingResult:
     """Dope a host structure and rank the relaxed orderings by energy above an MLIP hull.
 
@@ -208,6 +211,10 @@ def substitute(
         policy of :func:`ssenb.batch.run_row`; Ctrl-C always stops). "raise": stop.
     progress : bool
         Show a tqdm progress bar over the relaxations.
+    cancel : threading.Event, optional
+        Set from another thread (the DopingExplorer's Cancel) to stop: the relaxation
+        under way stops at its next ionic step (:func:`ssenb.mlip.relax_many`) and
+        :class:`~ssenb.errors.CancelledError` is raised; no result is returned.
 
     Returns
     -------
@@ -267,6 +274,7 @@ def substitute(
         executor=executor,
         errors=errors,
         progress=progress,
+        cancel=cancel,
     )
     table = pd.DataFrame(rows)
     if rows[0][K.CONVERGED]:  # how much relaxing moved the host: the bias against single points
@@ -306,6 +314,7 @@ def _relax_all(
     executor: Executor | int | None,
     errors: ErrorMode,
     progress: bool,
+    cancel: threading.Event | None,
 ) -> tuple[list[dict[str, Any]], list[Structure]]:
     """One table row per relaxed job (MLIP energy in eV/atom on ``scheme``, or why none).
 
@@ -322,6 +331,7 @@ def _relax_all(
         executor=executor,
         errors=errors,
         progress=progress,
+        cancel=cancel,
     )
     rows: list[dict[str, Any]] = []
     structures: list[Structure] = []

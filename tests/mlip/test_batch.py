@@ -153,6 +153,32 @@ def test_a_dead_worker_loses_only_its_rows_and_a_rerun_resumes_them(pot, monkeyp
             relax_many(items, pot, executor=again, errors="raise", progress=False)
 
 
+@pytest.mark.parametrize("errors", ["record", "raise"])
+def test_a_cancel_stops_the_batch_and_writes_no_row_for_it(fake, tmp_path, errors):
+    """A cancel is never a row's failure: the batch stops whatever ``errors``, the stopped
+    relaxation leaves no checkpoint row, and a rerun computes only what is missing."""
+    import threading
+
+    from ssenb.errors import CancelledError
+
+    cancel = threading.Event()
+
+    class CancelsOnLi2O(fake):  # the Cancel arrives while Li2O (the 2nd row) relaxes
+        def calculate(self, structure):
+            if structure.composition.reduced_formula == "Li2O":
+                cancel.set()
+            return super().calculate(structure)
+
+    pot = CancelsOnLi2O({"LiF": -4.8, "Li2O": -4.7})
+    items, folder = [_lif(), _li2o(), _lif(4.1)], tmp_path / "run"
+    with pytest.raises(CancelledError, match="cancelled after 0 ionic steps of relaxing Li2O"):
+        relax_many(items, pot, checkpoint=folder, errors=errors, progress=False, cancel=cancel)
+    assert sorted(p.name for p in folder.glob("row_*.csv")) == ["row_0000000.csv"]
+    assert pot.calls == 2  # LiF's one force call, Li2O's first: the third was never started
+    again = relax_many(items, pot, checkpoint=folder, progress=False)
+    assert pot.calls == 2 + 2 and again[K.CONVERGED].all()
+
+
 def test_a_checkpoint_of_other_settings_or_a_damaged_row_is_refused(pot, tmp_path):
     folder = tmp_path / "run"
     relax_many([_lif(), _li2o()], pot, checkpoint=folder, progress=False)
