@@ -37,6 +37,7 @@ from ..batch import (
     failure_reason,
     run_tasks,
 )
+from ..data.materials import display_formula
 from ..errors import CancelledError, InvalidInputError, SsenbError
 from ..results import json_default
 from .potential import Potential, _finite, check_structure, cutoff_of, label
@@ -405,7 +406,7 @@ def _relax_task(
         return _failed_row(structure, failure_reason(err), expected), err
     r = cast("Relaxation", r)
     return {
-        K.FORMULA: r.structure.composition.reduced_formula,
+        K.FORMULA: display_formula(r.structure.composition),
         K.N_ATOMS: len(r.structure),
         K.E_POTENTIAL: r.energy_per_atom,  # NaN unless converged (relax's policy)
         K.CONVERGED: r.converged,
@@ -430,7 +431,7 @@ def _single_task(
         energy = _finite(float(calc.energy_eV), structure)
         forces = np.asarray(calc.forces_eV_A, dtype=float)
         return {
-            K.FORMULA: structure.composition.reduced_formula,
+            K.FORMULA: display_formula(structure.composition),
             K.N_ATOMS: len(structure),
             K.E_POTENTIAL: energy / len(structure),
             K.MAX_FORCE: float(np.linalg.norm(forces, axis=1).max()) if len(forces) else 0.0,
@@ -446,9 +447,11 @@ def _single_task(
 
 def _failed_row(item: Any, reason: str, expected: str) -> dict[str, Any]:
     """A row with no result: NaN energy, not converged, and the reason."""
+    from pymatgen.core import Composition
+
     comp = getattr(item, "composition", None)
     return {
-        K.FORMULA: getattr(comp, "reduced_formula", None),
+        K.FORMULA: display_formula(comp) if isinstance(comp, Composition) else None,
         K.N_ATOMS: len(item) if comp is not None else None,
         K.E_POTENTIAL: math.nan,
         K.CONVERGED: False,

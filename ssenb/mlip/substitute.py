@@ -21,6 +21,7 @@ import pandas as pd
 
 from .. import keys as K
 from ..batch import ErrorMode, check_errors, check_executor
+from ..data.materials import display_formula
 from ..errors import InvalidInputError, UnsupportedMaterialError
 from ..results import Result, fmt_number
 from .batch import relax_many, relax_reason
@@ -66,7 +67,8 @@ class DopingResult(Result):
     Attributes
     ----------
     table : DataFrame
-        One row per relaxed structure (the undoped host first): candidate, formula,
+        One row per relaxed structure (the undoped host first): candidate, formula (as
+        :func:`ssenb.data.display_formula` writes it, e.g. Li3CoNi2O6, no grouping),
         supercell, n_atoms, Ewald energy (eV/atom, formal charges), MLIP energy (eV/atom,
         corrected), e_above_hull (eV/atom, MLIP hull), its uncertainty (eV/atom, the
         benchmark's E_hull MAE), converged, n_steps, max force (eV/Å), error.
@@ -79,7 +81,9 @@ class DopingResult(Result):
     substitutions : dict
         ``{site element: {dopant: fraction}}`` as checked.
     host : str
-        Reduced formula of the undoped host.
+        The undoped host's formula as pymatgen's ``reduced_formula`` writes it: the key by
+        which :class:`~ssenb.widgets.DopingExplorer` finds a cached result (results saved
+        earlier carry it so); :meth:`title` shows it as :func:`ssenb.data.display_formula`.
     potential, correction_scheme, source : str
         ``source`` says where the energies come from (the potential, never DFT).
     notes : list of str
@@ -100,7 +104,10 @@ class DopingResult(Result):
 
     def title(self) -> str:
         """Heading of the HTML view: host and substitution."""
-        return f"{self.host} doped with {describe(self.substitutions)}"
+        from pymatgen.core import Composition
+
+        host = display_formula(Composition(self.host))
+        return f"{host} doped with {describe(self.substitutions)}"
 
     def summary(self) -> list[tuple[str, str]]:
         """Candidates relaxed, the lowest E_hull (meV/atom) with its error, non-converged count."""
@@ -294,7 +301,7 @@ def substitute(
         structures=structures,
         hull_entries=hull,
         substitutions=subs,
-        host=structure.composition.reduced_formula,
+        host=structure.composition.reduced_formula,  # a lookup key (widget, saved caches)
         potential=bench.potential,
         correction_scheme=bench.correction_scheme,
         source=f"energies from {bench.potential}; hull of {len(hull)} phases from "
@@ -341,7 +348,7 @@ def _relax_all(
             rows.append(
                 {
                     CANDIDATE: cid,
-                    K.FORMULA: s.composition.reduced_formula,
+                    K.FORMULA: display_formula(s.composition),
                     SUPERCELL: cell,
                     K.N_ATOMS: len(s),
                     EWALD: ewald,
@@ -361,7 +368,7 @@ def _relax_all(
         rows.append(
             {
                 CANDIDATE: cid,
-                K.FORMULA: final.composition.reduced_formula,
+                K.FORMULA: display_formula(final.composition),
                 SUPERCELL: cell,
                 K.N_ATOMS: len(final),
                 EWALD: ewald,

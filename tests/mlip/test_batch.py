@@ -62,6 +62,19 @@ def test_rows_in_input_order_with_their_failures(pot):
         relax_many(items, pot, progress=False, errors="raise")
 
 
+def test_formulas_are_written_the_one_way_in_every_kind_of_row(fake, by_id):
+    """Li3CoNi2O6 (mp-754316), grouped Li3Co(NiO3)2 by pymatgen's reduced_formula, is
+    written as ssenb.data.display_formula writes it: relaxed, single point and failed rows."""
+    s = by_id["mp-754316-GGA+U"].structure
+    assert s.composition.reduced_formula == "Li3Co(NiO3)2"
+    pot = fake({"Li3Co(NiO3)2": -5.0})
+    assert relax_many([s], pot, progress=False)[K.FORMULA].tolist() == ["Li3CoNi2O6"]
+    assert single_points([s], pot, progress=False)[K.FORMULA].tolist() == ["Li3CoNi2O6"]
+    failed = relax_many([s], fake({}), progress=False)  # the fake has no energy: it raises
+    assert failed[K.FORMULA].tolist() == ["Li3CoNi2O6"]
+    assert "no energy for Li3Co(NiO3)2" in failed[K.ERROR].iloc[0]
+
+
 def test_a_non_converged_relaxation_is_never_reported_converged(fake):
     stuck = fake({"LiF": -4.8, "Li2O": -4.7}, force=1.0, force_on={"Li2O"})
     table = relax_many([_lif(), _li2o()], stuck, steps=3, progress=False)
