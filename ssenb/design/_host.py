@@ -37,6 +37,20 @@ def max_cells(max_atoms: int, cell_atoms: int) -> int:
     return max(1, max_atoms // max(cell_atoms, 1))
 
 
+def charge_label(q: float) -> str:
+    """An ion's charge as written after its symbol: 1 is left out (Br-, Li+, Se2-, W6+).
+
+    One rule for the proposer's rows and reasons and the candidates' labels.
+
+    Examples
+    --------
+    >>> charge_label(-1), charge_label(-2), charge_label(6), charge_label(2.5)
+    ('-', '2-', '6+', '2.5+')
+    """
+    n = abs(q)
+    return f"{'' if n == 1 else f'{n:g}'}{'+' if q > 0 else '-'}"
+
+
 @dataclass
 class Host:
     """What the proposer needs of a host (amounts per formula unit, cell per cell)."""
