@@ -74,7 +74,9 @@ class Relaxation(Result):
 
     def title(self) -> str:
         """Heading of the HTML view: the relaxed formula."""
-        return f"Relaxation of {self.structure.composition.reduced_formula}"
+        from ..data import display_formula
+
+        return f"Relaxation of {display_formula(self.structure.composition)}"
 
     def summary(self) -> list[tuple[str, str]]:
         """Convergence, energy (eV/atom), max force (eV/Å), steps and the potential."""
