@@ -4,6 +4,11 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 export SSENB_OFFLINE=1 MPLBACKEND=Agg
+# Python caches compiled modules (__pycache__, in .venv, .venv-binder and the ignored
+# ssenb/__pycache__): a machine that sets PYTHONDONTWRITEBYTECODE (containers often do) would
+# compile pandas, pymatgen, plotly ... from source again in every one of the run's Python
+# processes (each notebook kernel, CLI and worker subprocesses): about 4 CPU s per notebook.
+unset PYTHONDONTWRITEBYTECODE
 ruff check ssenb tests benchmarks scripts
 # Binder (repo2docker) builds with the Python in binder/runtime.txt: binder/requirements.txt
 # must be the package's core dependencies plus the extras the notebooks need (BINDER_EXTRAS),

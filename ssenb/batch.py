@@ -8,7 +8,9 @@ exist once:
 - :func:`failure_reason`: how a failed row's ``error`` column reads;
 - :func:`run_row` / :func:`run_rows`: the one row policy. Any ``Exception`` of a row is
   recorded as that row's reason ("record") or raised ("raise"); ``KeyboardInterrupt``
-  (Ctrl-C) and ``SystemExit`` are not ``Exception`` subclasses and always stop the batch;
+  (Ctrl-C) and ``SystemExit`` are not ``Exception`` subclasses and always stop the batch,
+  and so does a :class:`~ssenb.errors.CancelledError` (a widget's Cancel: never a row's
+  failure, never a result);
 - :func:`capture_row`: the row policy inside a task, its failure returned, not raised;
 - :func:`check_executor` / :func:`run_tasks`: tasks in this process, in a local process
   pool, or on any ``concurrent.futures.Executor`` (a Dask cluster); a task whose worker
@@ -32,7 +34,7 @@ from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor, as
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, get_args
 
-from .errors import InvalidInputError, SsenbError, SsenbWarning, TaskLostError
+from .errors import CancelledError, InvalidInputError, SsenbError, SsenbWarning, TaskLostError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -86,7 +88,8 @@ def run_row(fn: Callable[[], _T], errors: ErrorMode) -> tuple[_T, None] | tuple[
     formula, a potential that runs out of memory, a library's own error) is the row's
     failure: raised as it is with ``errors="raise"``, else recorded as
     :func:`failure_reason`. ``KeyboardInterrupt`` and ``SystemExit`` are not
-    ``Exception`` subclasses: Ctrl-C always stops the batch.
+    ``Exception`` subclasses: Ctrl-C always stops the batch; a
+    :class:`~ssenb.errors.CancelledError` (a Cancel asked for) stops it too.
 
     Examples
     --------
@@ -97,6 +100,8 @@ def run_row(fn: Callable[[], _T], errors: ErrorMode) -> tuple[_T, None] | tuple[
     """
     try:
         return fn(), None
+    except CancelledError:  # asked for: stops the batch, never recorded as a row's failure
+        raise
     except Exception as err:  # BaseException (Ctrl-C, exit) is not caught: it stops
         if errors == "raise":
             raise
@@ -152,7 +157,7 @@ def capture_row(fn: Callable[[], _T]) -> tuple[_T, None] | tuple[None, Exception
     Why: a task that runs on a worker must return its rows' failures, not raise them
     (what a task raises is the task lost, :func:`run_tasks`). The row policy is
     :func:`run_row`'s: any ``Exception`` is the row's failure, Ctrl-C (not an
-    ``Exception``) stops. The caller applies ``errors=`` to what comes back; an
+    ``Exception``) and a :class:`~ssenb.errors.CancelledError` stop. The caller applies ``errors=`` to what comes back; an
     exception that would not survive pickling comes back as an :class:`SsenbError` with
     its :func:`failure_reason`.
 
@@ -165,6 +170,8 @@ def capture_row(fn: Callable[[], _T]) -> tuple[_T, None] | tuple[None, Exception
 
     try:
         return fn(), None
+    except CancelledError:  # asked for: stops, never a row's failure (run_row's policy)
+        raise
     except Exception as err:  # BaseException (Ctrl-C, exit) is not caught: it stops
         try:
             pickle.loads(pickle.dumps(err))

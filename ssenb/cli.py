@@ -250,6 +250,7 @@ def _coatings(args: argparse.Namespace) -> int:
         exclude=["radioactive", *args.exclude],
         progress=not args.quiet,
         executor=args.jobs,
+        checkpoint=args.checkpoint,  # refused, never overwritten, by coating_screen's own rule
     )
     frame = result.table
     if args.output:
@@ -826,6 +827,14 @@ def build_parser() -> argparse.ArgumentParser:
     coat.add_argument("--top", type=_bounded_int(1, 100000), default=30, help="rows to print")
     _add_output(coat, "CSV file to write (default: print the top rows)")
     _add_ion(coat)
+    coat.add_argument(
+        "--checkpoint",
+        type=_path,
+        metavar="FOLDER",
+        help="folder for resumable per-chunk results: run again with the same folder and "
+        "arguments to resume (also a checkpoint of coating_screen(checkpoint=) in Python); "
+        "a folder of other files or of another run is refused, even with --force",
+    )
     coat.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: 1)")
     coat.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     coat.set_defaults(func=_coatings)

@@ -9,6 +9,7 @@ fix it.
 from __future__ import annotations
 
 __all__ = [
+    "CancelledError",
     "DataIntegrityError",
     "DataUnavailableError",
     "FeaturizationError",
@@ -81,6 +82,23 @@ class TaskLostError(SsenbError, RuntimeError):
     E.g. a broken process pool, Dask's ``KilledWorker``, a pre-empted node. Its rows are
     recorded as failed; rerunning those inputs retries them.
     """
+
+
+class CancelledError(SsenbError, RuntimeError):
+    """A computation was stopped on request (a widget's Cancel), at a point where it could stop.
+
+    A relaxation checks its cancel event at every ionic step (:func:`ssenb.mlip.relax`);
+    ``n_steps`` says how many it had taken. Nothing of the stopped computation is a result:
+    batches do not record it as a row's failure but stop, like Ctrl-C
+    (:func:`ssenb.batch.run_row`), and no checkpoint row is written for it.
+    """
+
+    def __init__(self, message: str, n_steps: int = 0) -> None:
+        super().__init__(message)
+        self.n_steps = n_steps
+
+    def __reduce__(self) -> tuple:  # pickles with its step count (back from a worker)
+        return (type(self), (str(self), self.n_steps))
 
 
 class MissingExtraError(SsenbError, ImportError):

@@ -176,6 +176,48 @@ COLUMNS.update(
     }
 )
 
+# --- interface cells and work of adhesion (ssenb.mlip.interface) ---------------------
+FILM_MILLER = "film_miller"  # Miller index of the film's plane, "(h, k, l)"
+SUBSTRATE_MILLER = "substrate_miller"
+FILM_TERMINATION = "film_termination"  # pymatgen's termination label
+SUBSTRATE_TERMINATION = "substrate_termination"
+LATTICE_MATCH = "match"  # which ZSL match of the termination pair (0 = smallest area)
+STRAIN_PCT = "strain_pct"  # largest in-plane principal Green-Lagrange strain of the film, %
+VON_MISES_STRAIN_PCT = "von_mises_strain_pct"  # von Mises strain of the film, %
+INTERFACE_AREA = "area_A2"  # in-plane area of the interface cell, Å²
+INTERFACE_STATUS = "status"  # "ok" or "skipped: <reason>"
+INTERFACE_CELL = "cell"  # index into InterfaceCandidates.cells (-1: skipped)
+E_INTERFACE = "E_interface_eV"  # total energy of the interface superlattice, eV
+E_FILM_SLAB = "E_film_slab_eV"  # total energy of the film cut out of it, eV
+E_SUBSTRATE_SLAB = "E_substrate_slab_eV"
+W_AD_EV_A2 = "W_ad_eV_A2"  # work of adhesion (E_film + E_substrate - E_interface) / 2A
+W_AD_J_M2 = "W_ad_J_m2"  # the same in J/m²
+RELAXED = "relaxed"  # positions relaxed with the potential (else a single point)
+NORMAL_BARRIER = "bvse_normal_barrier_eV"  # lowest BVSE level crossing the interface normal
+INTERFACE_BARRIER_3D = "bvse_barrier_3d_eV"  # BVSE 3D percolation barrier of the cell
+COLUMNS.update(
+    {
+        FILM_MILLER: ("Miller index of the film plane", ""),
+        SUBSTRATE_MILLER: ("Miller index of the substrate plane", ""),
+        FILM_TERMINATION: ("film termination", ""),
+        SUBSTRATE_TERMINATION: ("substrate termination", ""),
+        LATTICE_MATCH: ("lattice match of the termination pair", ""),
+        STRAIN_PCT: ("largest in-plane strain of the film", "%"),
+        VON_MISES_STRAIN_PCT: ("von Mises strain of the film", "%"),
+        INTERFACE_AREA: ("interface area", "Å²"),
+        INTERFACE_STATUS: ("built, or why skipped", ""),
+        INTERFACE_CELL: ("interface cell (index, -1: skipped)", ""),
+        E_INTERFACE: ("energy of the interface cell", "eV"),
+        E_FILM_SLAB: ("energy of the film slab", "eV"),
+        E_SUBSTRATE_SLAB: ("energy of the substrate slab", "eV"),
+        W_AD_EV_A2: ("work of adhesion", "eV/Å²"),
+        W_AD_J_M2: ("work of adhesion", "J/m²"),
+        RELAXED: ("positions relaxed", ""),
+        NORMAL_BARRIER: ("BVSE barrier across the interface", "eV"),
+        INTERFACE_BARRIER_3D: ("BVSE 3D barrier of the interface cell", "eV"),
+    }
+)
+
 # --- electronic and mechanical properties (band gap, elastic moduli) -------------------
 BAND_GAP_PBE = "band_gap_pbe_eV"  # DFT (PBE/GGA+U) band gap, eV (Materials Project)
 BAND_GAP_EXPT = "band_gap_expt_eV"  # measured band gap, eV

@@ -79,14 +79,14 @@ def build_design_report(result: DesignResult, *, n_drawn: int = N_DRAWN) -> str:
     figures = _drawn(result, n_drawn)
     for i, (title, fig, text) in enumerate(figures):
         parts.append(
-            f"<h2>{html.escape(title)}</h2>{text}"
+            f"<h2>{formula_html(title)}</h2>{text}"
             + fig.to_html(full_html=False, include_plotlyjs=(i == 0), default_height="460px")
         )
     parts.append(_all_rows(result))
     parts.append(
         f"<hr><small>ssenb {html.escape(__version__)}; energies from "
         f"{html.escape(result.potential)}; hull: {html.escape(result.hull_method or '—')}; "
-        f"conductivity model: {html.escape(result.model)}.</small>"
+        f"conductivity model: {html.escape(result.model_text())}.</small>"
     )
     return "\n".join(parts) + "\n</body></html>\n"
 
@@ -120,6 +120,9 @@ def write_design_report(
 
 def _caveats(result: DesignResult) -> str:
     """What every number rests on, and what was not modelled."""
+    from .design.run import NO_MODEL
+    from .results import formula_html
+
     t = result.table
     err = t["e_above_hull_uncertainty_eV_atom"].dropna()
     mae = f"{1000 * err.iloc[0]:.0f} meV/atom" if len(err) else "not known"
@@ -133,13 +136,13 @@ def _caveats(result: DesignResult) -> str:
         "<b>Window and interfaces</b>: each candidate on the snapshot's hull with only "
         "itself added (one energy scale: the snapshot's formation energies), grand-potential "
         "window (Zhu, He &amp; Mo 2015) and the most negative reaction with Li metal and "
-        f"{html.escape(result.cathode)} (Richards et al. 2016).",
+        f"{formula_html(result.cathode)} (Richards et al. 2016).",
         "<b>Transport</b>: BVSE Li barrier of the relaxed cell (softBV parameters), a "
         "ranking aid, not an activation energy.",
         f"<b>Conductivity</b>: {html.escape(result.model)}; predicted from the formula only, "
         "so orderings of one formula share it; the 2σ interval is the calibrated one."
-        if result.model != "none"
-        else "<b>Conductivity</b>: not predicted (no model was given).",
+        if result.model != NO_MODEL
+        else f"<b>Conductivity model</b>: {html.escape(result.model_text())}.",
         "<b>Li interstitials</b> (a dopant of lower charge than its site) sit at the "
         "host's lowest unoccupied BVSE minima, placed with the dopants by Ewald energy; "
         "the relaxation decides where they end.",
@@ -152,18 +155,38 @@ def _caveats(result: DesignResult) -> str:
 
 
 def _shortlist_html(result: DesignResult) -> str:
-    from .results import for_people
+    from .results import formula_html
 
     t = result.table
     ranked = t[t["pareto_rank"].notna()]
     cols = [c for c in SHORTLIST_COLUMNS if c in ranked.columns and ranked[c].notna().any()]
-    frame = for_people(ranked[cols]).rename(columns=SHORTLIST_COLUMNS)
     reasons = "".join(
-        f"<li><b>{html.escape(str(r['candidate']))}</b>: {html.escape(str(r['reasons']))}</li>"
+        f"<li><b>{formula_html(str(r['candidate']))}</b>: {formula_html(str(r['reasons']))}</li>"
         for _, r in ranked.head(10).iterrows()
     )
-    table = frame.to_html(index=False, na_rep="", border=0)
+    table = _table_html(ranked[cols].astype({"pareto_rank": int}), SHORTLIST_COLUMNS)
     return f"<div style='overflow-x:auto;font-size:90%'>{table}</div><h3>Why</h3><ul>{reasons}</ul>"
+
+
+def _table_html(frame: Any, headers: dict[str, str] | None = None) -> str:
+    """A table as people read it: numbers rounded, formulas subscripted, all else escaped.
+
+    Numbers are rounded by their column's unit (:func:`ssenb.results.for_people`, so before
+    the columns get their ``headers``); every text cell goes through
+    :func:`ssenb.results.formula_html` (which escapes what is not a formula) and the headers
+    through :func:`html.escape`, so pandas is told not to escape.
+    """
+    from .results import for_people, formula_html
+
+    shown = for_people(frame)
+    for c in shown.columns:
+        if shown[c].dtype == object:
+            shown[c] = [
+                formula_html(v) if isinstance(v, str) else ("" if v is None else v)
+                for v in shown[c]
+            ]
+    shown.columns = [html.escape((headers or {}).get(c, str(c))) for c in shown.columns]
+    return str(shown.to_html(index=False, na_rep="", border=0, escape=False))
 
 
 def _drawn(result: DesignResult, n: int) -> list[tuple[str, Any, str]]:
@@ -200,13 +223,10 @@ def _drawn(result: DesignResult, n: int) -> list[tuple[str, Any, str]]:
 
 
 def _all_rows(result: DesignResult) -> str:
-    from .results import for_people
-
-    frame = for_people(result.table.drop(columns=["input_key"], errors="ignore"))
     return (
         "<details><summary>Every row (with the ones that failed and why)</summary>"
         "<div style='overflow-x:auto;font-size:80%'>"
-        + frame.to_html(index=False, na_rep="", border=0)
+        + _table_html(result.table.drop(columns=["input_key"], errors="ignore"))
         + "</div></details>"
     )
 

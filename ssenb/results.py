@@ -43,7 +43,8 @@ _FRAME = "@frame"
 _TOKEN = re.compile(r"[A-Za-z0-9().\[\]]+")
 _PART = re.compile(r"([A-Z][a-z]?|\(|\)|\[|\])(\d+(?:\.\d+)?)?")
 _NUMBER = re.compile(r"(?<=[A-Za-z)\]])(\d+(?:\.\d+)?)")
-_ION = re.compile(r"([A-Z][a-z]?)(\d)")  # one element and its charge, before a + or -
+#: one element (after an optional bracket) and its charge's digit, if any, before a + or -
+_ION = re.compile(r"(\(?)([A-Z][a-z]?)(\d?)")
 
 
 def fmt_number(value: Any, unit: str = "", *, digits: int = 2, spread: Any = None) -> str:
@@ -226,10 +227,17 @@ def formula_html(text: str) -> str:
     >>> formula_html("LiTi2(PO4)3 | NMC111")
     'LiTi<sub>2</sub>(PO<sub>4</sub>)<sub>3</sub> | NMC111'
 
-    An element with a charge is an ion (superscript), never a formula:
+    An element with a charge is an ion (superscript), never a formula, whether the charge
+    has a digit or is single (``Br-``, ``Li+``); a sign followed by a letter, a digit or a
+    bracket is a bond, a range or an alloy, not a charge (``Li6+xPS5``, ``Li-In``, ``S-S``):
 
     >>> formula_html("Si4+ on P5+, O2- in Li2S-P2S5")
     'Si<sup>4+</sup> on P<sup>5+</sup>, O<sup>2-</sup> in Li<sub>2</sub>S-P<sub>2</sub>S<sub>5</sub>'
+    >>> formula_html("Br- on S (H-), V vs Li/Li+")
+    'Br<sup>-</sup> on S (H<sup>-</sup>), V vs Li/Li<sup>+</sup>'
+
+    SMILES are left as written (``[Li+]``: a bracket atom, not text). An elided list such
+    as "Se-, Br- and Ge-doped" reads as ions: write "Se-doped, Br-doped".
     """
     text = str(text)
     out, last = [], 0
@@ -239,9 +247,10 @@ def formula_html(text: str) -> str:
         out.append(html.escape(text[last : m.start()]))
         word = m.group(0)
         after = text[m.end() : m.end() + 1]
-        ion = _ION.fullmatch(word) if after in ("+", "-") else None
-        if ion and _is_formula(word):  # an ion's charge: Si4+ -> Si<sup>4+</sup>
-            out.append(f"{ion.group(1)}<sup>{ion.group(2)}{after}</sup>")
+        ion = _ION.fullmatch(word) if after in ("+", "-") and _ends_charge(text, m.end()) else None
+        if ion and _is_element(ion.group(2)):  # a charge: Si4+ -> Si<sup>4+</sup>, Br- too
+            bracket, element, digit = ion.groups()
+            out.append(f"{bracket}{element}<sup>{digit}{after}</sup>")
             last = m.end() + 1
             continue
         formula = _is_formula(word) and after not in ("/", "_")
@@ -249,6 +258,18 @@ def formula_html(text: str) -> str:
         last = m.end()
     out.append(html.escape(text[last:]))
     return "".join(out)
+
+
+def _ends_charge(text: str, sign: int) -> bool:
+    """Whether the + or - at ``text[sign]`` ends a charge: nothing word-like follows it."""
+    follows = text[sign + 1 : sign + 2]
+    return not (follows.isalnum() or follows in ("(", "[", "_"))
+
+
+def _is_element(symbol: str) -> bool:
+    from pymatgen.core.periodic_table import Element
+
+    return bool(Element.is_valid_symbol(symbol))
 
 
 def _is_formula(word: str) -> bool:

@@ -1,11 +1,12 @@
 """Safe output files: refuse surprises, leave nothing half-written."""
 
 import os
+import pickle
 
 import pytest
 
-from ssenb.batch import check_output_path, write_new_file
-from ssenb.errors import InvalidInputError
+from ssenb.batch import capture_row, check_output_path, run_row, write_new_file
+from ssenb.errors import CancelledError, InvalidInputError
 
 
 def test_writes_through_a_temporary_file_and_keeps_the_umask(tmp_path):
@@ -70,3 +71,19 @@ def test_unwritable_folder_is_a_clear_error(tmp_path):
             write_new_file(folder / "x.csv", lambda p: p.write_text("x"))
     finally:
         folder.chmod(0o700)
+
+
+@pytest.mark.parametrize("errors", ["record", "raise"])
+def test_a_cancel_is_never_a_rows_failure(errors):
+    """Like Ctrl-C, a Cancel stops the batch; recording it would cache a half-done row."""
+
+    def cancelled():
+        raise CancelledError("cancelled after 3 ionic steps of relaxing LiF", n_steps=3)
+
+    with pytest.raises(CancelledError, match="after 3 ionic steps"):
+        run_row(cancelled, errors)
+    with pytest.raises(CancelledError, match="after 3 ionic steps") as e:
+        capture_row(cancelled)
+    assert e.value.n_steps == 3
+    assert pickle.loads(pickle.dumps(e.value)).n_steps == 3  # back from a worker intact
+    assert run_row(lambda: 1 / 0, "record") == (None, "ZeroDivisionError: division by zero")

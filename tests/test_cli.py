@@ -170,3 +170,48 @@ def test_predict_command(monkeypatch, small_models, capsys):
     value = float(lines[1].split()[2])
     assert -6 < value < -1 and f"{value:.2f}" == lines[1].split()[2]  # 0.01 log10 units
     assert "model: XGBoost ensemble" in captured.err
+
+
+def test_coatings_resume_from_a_checkpoint_and_never_overwrite_one(tmp_path, capsys, monkeypatch):
+    """--checkpoint means coating_screen(checkpoint=): resumable, and nothing of yours replaced."""
+    import pandas as pd
+    import pytest
+
+    from ssenb.thermo import coating_screen
+    from ssenb.thermo import coating_stages as stages
+
+    folder = tmp_path / "run"
+    args = ["coatings", "LiCoO2", "Li3PS4", "Li3PO4", "LiNbO3", "-q", "--checkpoint", str(folder)]
+    python = coating_screen(
+        "LiCoO2", "Li3PS4", candidates=["Li3PO4", "LiNbO3"], checkpoint=folder, progress=False
+    ).table  # a checkpoint started in Python ...
+    chunks = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert "chunk_00000.csv" in chunks
+    real, calls = stages.run_chunk, []
+    monkeypatch.setattr(
+        stages, "run_chunk", lambda f, *a, **k: calls.append(sorted(f)) or real(f, *a, **k)
+    )
+    assert main([*args, "-o", str(tmp_path / "c.csv")]) == 0  # ... is resumed by the CLI
+    assert calls == []  # every chunk read back, none recomputed
+    cli = pd.read_csv(tmp_path / "c.csv").set_index("coating")
+    assert set(cli.index) == {"Li3PO4", "LiNbO3"}
+    for name in ("Li3PO4", "LiNbO3"):
+        want = python.set_index("coating").loc[name, "cathode_reaction_energy_eV_atom"]
+        assert cli.loc[name, "cathode_reaction_energy_eV_atom"] == pytest.approx(want, abs=1e-3)
+    capsys.readouterr()
+    # another run (other electrolyte) in that folder: refused, even with --force, bytes kept
+    other = ["coatings", "LiCoO2", "Li6PS5Cl", "Li3PO4", "-q", "--checkpoint", str(folder)]
+    assert main([*other, "-o", str(tmp_path / "d.csv"), "--force"]) == 2
+    err = capsys.readouterr().err
+    assert "holds another run" in err and "use a new folder" in err
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == chunks
+    assert not (tmp_path / "d.csv").exists()
+    # a folder of the user's own files is never written into
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("my notes")
+    assert main(["coatings", "LiCoO2", "Li3PS4", "Li3PO4", "-q", "--checkpoint", str(mine)]) == 2
+    assert "is not empty and is no ssenb checkpoint" in capsys.readouterr().err
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+    assert main(["coatings", "LiCoO2", "Li3PS4", "--checkpoint", " "]) == 2  # argparse: no path
+    assert "an empty name is not a path" in capsys.readouterr().err

@@ -24,17 +24,20 @@ disagree, which the verdicts downstream use as part of the uncertainty.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
 
 from .. import keys as K
+from ..batch import atomic_write
 from ..errors import DataIntegrityError, UnknownNameError
-from ._cache import data_dir, fetch
-from ._snapshot_index import _display, _electronegativity_order, _parse_flat
+from ._cache import data_dir, derived_cache_dir, fetch, sha256sum
+from ._snapshot_index import INDEX_FORMAT, _display, _electronegativity_order, _parse_flat
 from .materials import display_formula
 
 if TYPE_CHECKING:
@@ -212,9 +215,8 @@ def lookup_properties(material: Composition | str) -> dict[str, dict[str, Any]]:
 def _rows(name: str, _data_dir: str) -> pd.DataFrame:
     """Read and check one table (cached per data folder; callers copy)."""
     spec = SOURCES[name]
-    frame = pd.read_csv(
-        fetch(spec.file), dtype={"formula": str, "target": float}, float_precision="round_trip"
-    )
+    path = fetch(spec.file)
+    frame = pd.read_csv(path, dtype={"formula": str, "target": float}, float_precision="round_trip")
     if list(frame.columns) != ["formula", "target"] or len(frame) != _EXPECTED_ROWS[name]:
         raise DataIntegrityError(
             f"{spec.file} has columns {list(frame.columns)} and {len(frame)} rows; expected "
@@ -226,10 +228,52 @@ def _rows(name: str, _data_dir: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             K.FORMULA: formulas,
-            K.REDUCED_FORMULA: _reduced(formulas),
+            K.REDUCED_FORMULA: _reduced_names(path, formulas),
             spec.column: frame["target"].to_numpy(np.float64),
         }
     )
+
+
+def _reduced_names(path: Path, formulas: list[str]) -> list[str]:
+    """:func:`_reduced` of a table's formulas, kept in the derived cache between sessions.
+
+    Why: naming the 106,113 PBE-gap rows takes 1-2 s in every process that reads a
+    property. The names are cached as an ``.npz`` (read with ``allow_pickle=False``) in
+    :func:`~ssenb.data._cache.derived_cache_dir`, keyed by the file's sha256 and the
+    naming rule's version (``INDEX_FORMAT`` of the snapshot index, which names its rows
+    the same way); a missing, stale or malformed file is rebuilt, and with no writable
+    folder the names are made in memory.
+    """
+    key = hashlib.sha256(
+        f"ssenb-mp-properties-names-v{INDEX_FORMAT}|{sha256sum(path)}|{len(formulas)}".encode()
+    ).hexdigest()
+    folder = derived_cache_dir()
+    cache = folder / f"mp_properties_names_{key[:16]}.npz" if folder is not None else None
+    if cache is not None and cache.is_file():
+        try:
+            with np.load(cache, allow_pickle=False) as z:
+                stored_key, names = z["key"], z["names"]
+            if (
+                stored_key.shape == () and str(stored_key) == key
+                and names.dtype.kind == "U" and names.shape == (len(formulas),)
+                and bool(np.all(np.char.str_len(names) > 0))
+            ):  # fmt: skip
+                return names.tolist()
+        except (OSError, ValueError, KeyError):
+            pass  # damaged: named again below
+    reduced = _reduced(formulas)
+    if cache is not None:
+
+        def write(tmp: Path) -> None:
+            with open(tmp, "wb") as fh:  # a file object: np.savez would add ".npz" to a path
+                np.savez(fh, key=np.array(key), names=np.array(reduced, dtype=str))
+
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(cache, write)
+        except OSError:  # read-only or full disk: the names live in memory
+            pass
+    return reduced
 
 
 def _reduced(formulas: list[str]) -> list[str]:

@@ -22,6 +22,35 @@ if TYPE_CHECKING:
 MOBILE = "Li"
 
 
+def max_cells(max_atoms: int, cell_atoms: int) -> int:
+    """How many host cells a supercell of at most ``max_atoms`` atoms may hold (at least 1).
+
+    One rule for the proposer (which site fractions a cell within the bound realises) and
+    the orderings (the supercells :func:`ssenb.mlip.orderings.distinct_orderings` may try),
+    so a fraction the proposer offers is one the orderings can make.
+
+    Examples
+    --------
+    >>> max_cells(32, 16), max_cells(32, 33), max_cells(8, 0)
+    (2, 1, 8)
+    """
+    return max(1, max_atoms // max(cell_atoms, 1))
+
+
+def charge_label(q: float) -> str:
+    """An ion's charge as written after its symbol: 1 is left out (Br-, Li+, Se2-, W6+).
+
+    One rule for the proposer's rows and reasons and the candidates' labels.
+
+    Examples
+    --------
+    >>> charge_label(-1), charge_label(-2), charge_label(6), charge_label(2.5)
+    ('-', '2-', '6+', '2.5+')
+    """
+    n = abs(q)
+    return f"{'' if n == 1 else f'{n:g}'}{'+' if q > 0 else '-'}"
+
+
 @dataclass
 class Host:
     """What the proposer needs of a host (amounts per formula unit, cell per cell)."""
@@ -67,11 +96,13 @@ def describe_host(host: Any) -> Host:
     """Read and check a host; raise ssenb's errors for what cannot be doped."""
     from pymatgen.core import Composition, Structure
 
+    from ..data.materials import display_formula
+
     material = read_host(host)
     comp = (
         material if isinstance(material, Composition) else material.composition
     ).element_composition
-    formula = comp.reduced_formula
+    formula = display_formula(comp)  # the one way ssenb writes a formula
     if MOBILE not in {el.symbol for el in comp.elements}:
         raise UnsupportedMaterialError(
             f"host {formula} has no {MOBILE}: the proposer compensates aliovalent dopants "

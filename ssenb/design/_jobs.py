@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from .. import keys as K
 from ..batch import ErrorMode, run_row, run_tasks
 from ..errors import InvalidInputError, UnsupportedMaterialError
-from ._host import MOBILE
+from ._host import MOBILE, charge_label, max_cells
 
 #: most interstitial placeholder sites per host cell offered to the enumeration (whole
 #: orbits, lowest BVSE energy first; the lowest orbit is always offered whole)
@@ -98,7 +98,7 @@ def candidate_jobs(
     for _, row in candidates.iterrows():
         site, dopant = str(row[K.SITE]), str(row[K.DOPANT])
         q = float(row[K.DOPANT_OXIDATION_STATE])
-        label = f"{dopant}{_charge(q)} on {site}"
+        label = f"{dopant}{charge_label(q)} on {site}"
         realised = [float(f) for f in str(row[K.SITE_FRACTIONS]).split(",") if f.strip()]
         wanted = [f for f in realised if fractions is None or _member(f, fractions)]
         if not bool(row[K.CHARGE_BALANCED]) or not wanted:
@@ -186,7 +186,7 @@ def _orderings(
         decorated,
         subs,
         charges,
-        max_cells=max(1, max_atoms // len(decorated)),
+        max_cells=max_cells(max_atoms, len(decorated)),
         max_atoms=max_atoms,
         max_orderings=n_orderings,
     )
@@ -239,7 +239,7 @@ def _interstitial_orderings(
             host,
             subs,
             charges,
-            max_cells=max(1, max_atoms // len(decorated)),
+            max_cells=max_cells(max_atoms, len(decorated)),
             max_atoms=max_atoms,
             max_orderings=4 * n_orderings,  # room for those dropped below
         )
@@ -368,11 +368,6 @@ def describe_subs(subs: dict[str, dict[str, float]]) -> str:
 
 def _member(f: float, grid: tuple[float, ...]) -> bool:
     return any(abs(f - g) < 1e-9 for g in grid)
-
-
-def _charge(q: float) -> str:
-    n = abs(q)
-    return f"{'' if n == 1 else f'{n:g}'}{'+' if q > 0 else '-'}"
 
 
 def _fraction(f: float) -> str:

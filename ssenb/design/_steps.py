@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     from pymatgen.core import Structure
     from pymatgen.entries.computed_entries import ComputedEntry
 
-#: relax_many's energy column (eV/atom, the potential's own convention)
-E_POTENTIAL = K.E_POTENTIAL
 #: columns taken from screen_candidates (window in V vs Li/Li⁺, reactions in eV/atom)
 THERMO_COLUMNS = [
     K.REDUCTION_V,
@@ -35,34 +33,6 @@ THERMO_COLUMNS = [
     K.ANODE_REACTION_ENERGY,
     K.CATHODE_REACTION_ENERGY,
 ]
-
-
-def relax_all(
-    structures: Sequence[Structure],
-    potential: Any,
-    *,
-    fmax: float,
-    steps: int,
-    relax_cell: bool,
-    executor: Any,
-    checkpoint: Any,
-    errors: ErrorMode,
-    progress: bool,
-) -> pd.DataFrame:
-    """One row per structure: relaxed structure, energy (eV/atom, potential's own), converged."""
-    from ..mlip import relax_many
-
-    return relax_many(
-        list(structures),
-        potential,
-        fmax=fmax,
-        steps=steps,
-        relax_cell=relax_cell,
-        executor=executor,
-        checkpoint=checkpoint,
-        errors=errors,
-        progress=progress,
-    )
 
 
 def e_hull(
@@ -244,31 +214,21 @@ def conductivity(formulas: Sequence[str | None], model: Any) -> pd.DataFrame:
 def properties(
     formulas: Sequence[str | None], models: dict[str, Any] | None
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Band gap (eV), G and K (GPa) with sources, from data or already-fitted models only."""
-    from ..models.gap_moduli import material_properties
+    """Band gap (eV), G and K (GPa) with sources, from data or already-fitted models only.
 
-    rows: list[dict[str, Any]] = []
-    notes: set[str] = set()
-    for f in formulas:
-        if not f:
-            rows.append({})
-            continue
-        p = material_properties(f, models=models, fit_models=False)
-        rows.append(
-            {
-                K.BAND_GAP: p.band_gap_eV,
-                K.BAND_GAP_SOURCE: p.band_gap_source,
-                K.G_VRH: p.shear_modulus_gpa,
-                K.K_VRH: p.bulk_modulus_gpa,
-                K.MODULI_SOURCE: p.moduli_source,
-            }
-        )
-        notes.update(n for n in p.notes if "not fitted" in n)
+    The screen's batch kernel (:func:`ssenb.models.property_columns`: one vectorised call,
+    never a model fit, "none" where a row has no formula), with its one note (what is
+    missing in how many rows, and the call that fills it).
+    """
+    from ..models.gap_moduli import property_columns
+
+    found = property_columns(list(formulas), models=models)
     cols = [K.BAND_GAP, K.BAND_GAP_SOURCE, K.G_VRH, K.K_VRH, K.MODULI_SOURCE]
-    frame = pd.DataFrame(rows, columns=cols, index=range(len(formulas)))
+    frame = found[cols].reset_index(drop=True)
     for c in (K.BAND_GAP, K.G_VRH, K.K_VRH):
         frame[c] = frame[c].astype(float)
-    return frame, sorted(notes)
+    note = str(found.attrs.get("note") or "")
+    return frame, [note] if note else []
 
 
 def finite(x: Any) -> bool:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from .. import keys as K
 from ..errors import InvalidInputError
 from ..results import Result
-from ._host import MOBILE, Host, describe_host
+from ._host import MOBILE, Host, charge_label, describe_host, max_cells
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -92,7 +92,7 @@ class SubstitutionCandidates(Result):
         t = self.table
         ok = t[t[K.CHARGE_BALANCED]] if len(t) else t
         best = ", ".join(
-            f"{r[K.DOPANT]}{_sign(r[K.DOPANT_OXIDATION_STATE])} on {r[K.SITE]} "
+            f"{r[K.DOPANT]}{charge_label(r[K.DOPANT_OXIDATION_STATE])} on {r[K.SITE]} "
             f"(P = {r[K.SUBSTITUTION_PROBABILITY]:.3g}, {r[K.COMPENSATION]})"
             for _, r in ok.head(3).iterrows()
         )
@@ -100,7 +100,7 @@ class SubstitutionCandidates(Result):
             ("host", self.host),
             (
                 "oxidation states",
-                ", ".join(f"{e}{_sign(q)}" for e, q in self.oxidation_states.items()),
+                ", ".join(f"{e}{charge_label(q)}" for e, q in self.oxidation_states.items()),
             ),
             ("charge-balanced candidates", f"{len(ok)} of {len(t)}"),
             ("best", best or "none"),
@@ -219,12 +219,6 @@ def propose_substitutions(
         max_atoms=max_atoms,
         notes=notes,
     )
-
-
-def _sign(q: float) -> str:
-    n = abs(q)
-    text = f"{n:g}" if n != 1 else ""
-    return f"{text}{'+' if q > 0 else '-'}"
 
 
 def _check_fractions(fractions: Sequence[float] | None) -> tuple[float, ...]:
@@ -348,7 +342,7 @@ def _site_rows(
                         site,
                         q_site,
                         sp.symbol,
-                        f"{sp} cannot sit on a {site}{_sign(q_site)} site (opposite charge)",
+                        f"{sp} cannot sit on a {site}{charge_label(q_site)} site (opposite charge)",
                         q,
                     )
                 )
@@ -410,7 +404,11 @@ def _pauling_clash(h: Host, dopant: str, q: float) -> str:
         cations = {e: Element(e).X for e, c in h.charges.items() if c > 0}
         worse = [e for e, x in cations.items() if chi <= x]
         what = "as an anion it would be at most as electronegative as the cation"
-    return f"{dopant}{_sign(q)}: {what} {', '.join(sorted(worse))} (Pauling test)" if worse else ""
+    return (
+        f"{dopant}{charge_label(q)}: {what} {', '.join(sorted(worse))} (Pauling test)"
+        if worse
+        else ""
+    )
 
 
 def _refused(
@@ -518,7 +516,7 @@ def _realised(
         if n_li + li * f * n_site < -1e-9:
             why.append(f"{f:g} needs more Li than the host has")
             continue
-        m = _multiplier(f * h.cell_amounts[site], max(1, max_atoms // max(n_cell, 1)))
+        m = _multiplier(f * h.cell_amounts[site], max_cells(max_atoms, n_cell))
         if m is None:
             why.append(f"{f:g} needs a cell over {max_atoms} atoms")
         else:
@@ -540,7 +538,7 @@ def _multiplier(dopants_per_cell: float, most: int) -> int | None:
 
 def _check_realised(h: Host, sites: list[str], grid: tuple[float, ...], max_atoms: int) -> None:
     n_cell = sum(h.cell_amounts.values())
-    most = max(1, max_atoms // max(n_cell, 1))
+    most = max_cells(max_atoms, n_cell)
     for f in grid:
         if all(_multiplier(f * h.cell_amounts[s], most) is None for s in sites):
             raise InvalidInputError(

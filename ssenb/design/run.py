@@ -26,7 +26,9 @@ import pandas as pd
 
 from .. import keys as K
 from ..batch import ErrorMode, check_errors, check_executor
+from ..data.materials import display_formula
 from ..errors import InvalidInputError, UnsupportedMaterialError
+from ..mlip.mapped_hull import HULL_METHOD
 from ..results import Result, fmt_number, json_default
 from . import _steps as steps_
 from ._rank import OBJECTIVES, WORST_INTERFACE, rank, reasons
@@ -42,6 +44,13 @@ SUPERCELL = "supercell"
 INPUT_KEY = "input_key"
 #: most structures one call relaxes (a CPU run of hours; a cluster run splits the host list)
 MAX_STRUCTURES = 2000
+#: ``DesignResult.model`` of a run without a conductivity model (``design(model=False)``)
+NO_MODEL = "none"
+#: what :data:`NO_MODEL` means, in words: the summary, the provenance and the report say this
+NO_MODEL_TEXT = (
+    "none (switched off: design(model=False), ssenb design --no-model), so log10 σ is not "
+    "predicted and the Pareto rank leaves it out"
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,7 +108,7 @@ class DesignResult(Result):
             ("Pareto front", ", ".join(front[CANDIDATE].astype(str)[:8]) or "—"),
             ("energies from", self.potential),
             ("hull", self.hull_method or "—"),
-            ("conductivity model", self.model),
+            ("conductivity model", self.model_text()),
             ("cathode", self.cathode),
         ]
         best = self.shortlist(1)
@@ -114,6 +123,14 @@ class DesignResult(Result):
             )
         rows += [("note", n) for n in self.notes]
         return rows
+
+    def model_text(self) -> str:
+        """The conductivity model in words: its description, or that σ was not predicted and why."""
+        return NO_MODEL_TEXT if self.model == NO_MODEL else self.model
+
+    def provenance(self) -> str:
+        """The potential behind every energy and the conductivity model (or why there is none)."""
+        return f"energies: {self.potential}; conductivity model: {self.model_text()}"
 
     def shortlist(self, n: int = 5) -> pd.DataFrame:
         """The ``n`` best doped rows: Pareto rank, then E_hull (the host left out)."""
@@ -292,10 +309,10 @@ def design(
     )  # fmt: skip
     rows = _base_rows(jobs, made, relaxed)
     structures = list(rows.pop("_relaxed"))
-    energies = rows[steps_.E_POTENTIAL].tolist()
+    energies = rows[K.E_POTENTIAL].tolist()
     hull, entries = steps_.e_hull(structures, energies, potential)
     _merge(rows, hull)
-    formulas = [s.composition.reduced_formula if s is not None else None for s in structures]
+    formulas = [display_formula(s.composition) if s is not None else None for s in structures]
     thermo = steps_.thermo(formulas, entries, cathode=cathode, executor=executor, errors=errors)
     _merge(rows, thermo)
     rows[WORST_INTERFACE] = rows[[K.ANODE_REACTION_ENERGY, K.CATHODE_REACTION_ENERGY]].min(
@@ -324,10 +341,8 @@ def design(
         bad = rows[rows[K.ERROR].notna()].iloc[0]
         raise InvalidInputError(f"{bad[CANDIDATE]}: {bad[K.ERROR]}")
     order = rows.sort_values([K.PARETO_RANK, K.E_HULL], na_position="last", kind="stable").index
-    methods = sorted({m for m in rows[steps_.HULL_METHOD] if m})
-    notes = [*cands.notes, *prop_notes]
-    if not use_sigma:
-        notes.append("no conductivity model: the Pareto rank leaves predicted σ out")
+    methods = sorted({m for m in rows[HULL_METHOD] if m})
+    notes = [*cands.notes, *prop_notes]  # no model: the summary's model line says so
     notes.append(
         "Pareto objectives: "
         + ", ".join(w for c, _, w in OBJECTIVES if use_sigma or c != K.PREDICTION)
@@ -336,7 +351,7 @@ def design(
         table=rows.loc[order].reset_index(drop=True),
         structures=[structures[i] for i in order],
         entries=[entries[i] for i in order],
-        host=structure.composition.reduced_formula,
+        host=display_formula(structure.composition),
         potential=potential_label,
         cathode=cathode,
         model=model_name,
@@ -442,7 +457,7 @@ def _relaxations(
             if isinstance(row.get(INPUT_KEY), str):
                 cached[row[INPUT_KEY]] = (row, s)
     todo = [i for i, k in enumerate(keys) if k not in cached]
-    cols = [steps_.E_POTENTIAL, K.CONVERGED, K.N_STEPS, K.ERROR, "_relaxed"]
+    cols = [K.E_POTENTIAL, K.CONVERGED, K.N_STEPS, K.ERROR, "_relaxed"]
     out = pd.DataFrame(index=range(len(made)), columns=cols, dtype=object)
     if todo and reuse is not None and potential == reuse.potential:
         raise InvalidInputError(
@@ -450,7 +465,10 @@ def _relaxations(
             "dopants, fractions or relaxation settings); pass potential= to relax them"
         )
     if todo:
-        fresh = steps_.relax_all(
+        from ..mlip import relax_many
+        from ..mlip.batch import relax_reason
+
+        fresh = relax_many(
             [made[i].structure for i in todo], potential, fmax=fmax, steps=steps,
             relax_cell=relax_cell, executor=executor, checkpoint=checkpoint, errors=errors,
             progress=progress,
@@ -460,17 +478,17 @@ def _relaxations(
             r = fresh.iloc[j]
             ok = bool(r[K.CONVERGED])
             out.loc[i, cols] = [
-                float(r[steps_.E_POTENTIAL]) if ok else math.nan,
+                float(r[K.E_POTENTIAL]) if ok else math.nan,
                 ok,
                 int(r[K.N_STEPS]) if K.N_STEPS in r and r[K.N_STEPS] == r[K.N_STEPS] else 0,
-                None if ok else str(r[K.ERROR] or "relaxation did not converge"),
+                None if ok else relax_reason(r),
                 r[K.STRUCTURE] if ok else None,
             ]
     for i, k in enumerate(keys):
         if k in cached:
             row, s = cached[k]
             out.loc[i, cols] = [
-                row[steps_.E_POTENTIAL], bool(row[K.CONVERGED]), row[K.N_STEPS],
+                row[K.E_POTENTIAL], bool(row[K.CONVERGED]), row[K.N_STEPS],
                 row[K.ERROR] if isinstance(row[K.ERROR], str) else None, s,
             ]  # fmt: skip
     out[INPUT_KEY] = keys
@@ -509,7 +527,7 @@ def _base_rows(jobs: list[Any], made: list[Any], relaxed: pd.DataFrame) -> pd.Da
             K.DOPANT: j.dopant,
             FRACTION: j.fraction,
             K.COMPENSATION: j.compensation,
-            K.FORMULA: j.structure.composition.reduced_formula if j.structure else None,
+            K.FORMULA: display_formula(j.structure.composition) if j.structure else None,
             K.N_ATOMS: len(j.structure) if j.structure else 0,
             SUPERCELL: j.supercell,
             "ewald_energy_eV_atom": j.ewald_eV_atom,
@@ -519,7 +537,7 @@ def _base_rows(jobs: list[Any], made: list[Any], relaxed: pd.DataFrame) -> pd.Da
             base |= {
                 K.CONVERGED: bool(r[K.CONVERGED]),
                 K.N_STEPS: int(r[K.N_STEPS]),
-                steps_.E_POTENTIAL: float(r[steps_.E_POTENTIAL]),
+                K.E_POTENTIAL: float(r[K.E_POTENTIAL]),
                 INPUT_KEY: r[INPUT_KEY],
                 K.ERROR: r[K.ERROR],
                 "_relaxed": r["_relaxed"],
@@ -528,7 +546,7 @@ def _base_rows(jobs: list[Any], made: list[Any], relaxed: pd.DataFrame) -> pd.Da
             base |= {
                 K.CONVERGED: False,
                 K.N_STEPS: 0,
-                steps_.E_POTENTIAL: math.nan,
+                K.E_POTENTIAL: math.nan,
                 INPUT_KEY: None,
                 K.ERROR: j.error,
                 "_relaxed": None,
@@ -548,9 +566,9 @@ def _merge(rows: pd.DataFrame, new: pd.DataFrame) -> None:
 
 
 def _model(model: Any, progress: bool) -> tuple[Any, str]:
-    """The conductivity model and its description (None, "none" when switched off)."""
+    """The conductivity model and its description (None, :data:`NO_MODEL` when switched off)."""
     if model is False:
-        return None, "none"
+        return None, NO_MODEL
     if model is None:
         from ..models import default_model
 

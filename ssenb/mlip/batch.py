@@ -37,12 +37,15 @@ from ..batch import (
     failure_reason,
     run_tasks,
 )
-from ..errors import InvalidInputError, SsenbError
+from ..data.materials import display_formula
+from ..errors import CancelledError, InvalidInputError, SsenbError
 from ..results import json_default
 from .potential import Potential, _finite, check_structure, cutoff_of, label
 from .relaxation import Relaxation, check_relax_settings, not_converged_reason, relax
 
 if TYPE_CHECKING:
+    import threading
+
     import pandas as pd
     from pymatgen.core import Structure
 
@@ -76,6 +79,7 @@ def relax_many(
     checkpoint: str | os.PathLike[str] | None = None,
     errors: ErrorMode = "record",
     progress: bool = True,
+    cancel: threading.Event | None = None,
 ) -> pd.DataFrame:
     """Relax many structures, one task each, on this machine or a cluster, resumably.
 
@@ -116,6 +120,13 @@ def relax_many(
         (the row policy of :func:`ssenb.batch.run_row`); "raise": stop at it.
     progress : bool
         A tqdm progress bar over the structures.
+    cancel : threading.Event, optional
+        Set from another thread (a widget's Cancel) to stop the batch: in this process
+        (``executor`` None or 1) the relaxation under way stops at its next ionic step
+        (:func:`ssenb.mlip.relax`); on an executor, whose workers cannot see the event,
+        the batch stops when the next task comes back (tasks already running on workers
+        finish there, unused). Either way :class:`~ssenb.errors.CancelledError` is raised,
+        whatever ``errors``, and no checkpoint row is written for the stopped relaxation.
 
     Returns
     -------
@@ -135,6 +146,8 @@ def relax_many(
     InvalidInputError
         ``structures`` is a single Structure, a string or not iterable; bad ``fmax``,
         ``steps``, ``errors``, ``executor`` or ``checkpoint`` (all before any work).
+    CancelledError
+        ``cancel`` was set.
 
     Examples
     --------
@@ -152,8 +165,27 @@ def relax_many(
     settings = (float(fmax), int(steps), bool(relax_cell))
     return _run(
         "relax", items, index, pot, settings, executor, checkpoint, errors, progress,
-        desc=f"relaxing with {pot.name}",
+        desc=f"relaxing with {pot.name}", cancel=cancel,
     )  # fmt: skip
+
+
+def relax_reason(row: Mapping[str, Any]) -> str:
+    """Why a row of :func:`relax_many` has no energy, in the one wording every table uses.
+
+    "" when it converged; :func:`~ssenb.mlip.relaxation.not_converged_reason`'s words when
+    it did not (a structure came back); ``"relaxation failed (<reason>): energy withheld"``
+    when the relaxation raised or its task was lost (no structure came back).
+
+    Examples
+    --------
+    >>> relax_reason({"converged": False, "structure": None, "error": "MemoryError: CUDA"})
+    'relaxation failed (MemoryError: CUDA): energy withheld'
+    """
+    if row[K.CONVERGED]:
+        return ""
+    if row[K.STRUCTURE] is not None:  # not converged: relax_many wrote not_converged_reason
+        return str(row[K.ERROR])
+    return f"relaxation failed ({row[K.ERROR]}): energy withheld"
 
 
 def single_points(
@@ -293,14 +325,20 @@ def _run(
     progress: bool,
     *,
     desc: str,
+    cancel: threading.Event | None = None,
 ) -> pd.DataFrame:
-    """The one loop of both batches: checkpointed rows, tasks on the executor, rows in order."""
+    """The one loop of both batches: checkpointed rows, tasks on the executor, rows in order.
+
+    ``cancel`` reaches the relaxations only in this process (an event cannot travel to a
+    worker); with an executor it is checked as each task comes back.
+    """
     import pandas as pd
     from tqdm.auto import tqdm
 
     columns = RELAX_COLUMNS if kind == "relax" else SINGLE_POINT_COLUMNS
     expected = label(pot)
-    spec = pot if executor is None or executor == 1 else potential_spec(pot)
+    here = executor is None or executor == 1
+    spec = pot if here else potential_spec(pot)
     store = (
         None
         if checkpoint is None
@@ -319,7 +357,8 @@ def _run(
             todo.append((i, item))
     fn = _relax_task if kind == "relax" else _single_task
     with tqdm(total=len(todo), desc=desc, disable=not progress, leave=False) as bar:
-        for (i, item), result, lost in run_tasks(todo, fn, (spec, expected, settings), executor):
+        args = (spec, expected, settings, cancel if here else None)
+        for (i, item), result, lost in run_tasks(todo, fn, args, executor):
             if lost is not None:  # its worker died: recorded, never written, so retried
                 if errors == "raise":
                     raise lost
@@ -332,6 +371,11 @@ def _run(
                 if store is not None:
                     store.save(_name(i), _to_text(pd.DataFrame([row], columns=columns)))
             bar.update()
+            if cancel is not None and cancel.is_set() and not here:  # after its row is written
+                raise CancelledError(
+                    f"{desc}: cancelled with {sum(r is not None for r in rows)} of "
+                    f"{len(items)} structures done; running tasks finish on their workers, unused"
+                )
     frame = _normalise(pd.DataFrame(rows, columns=columns), columns)
     frame.index = index
     frame.attrs["potential"] = expected
@@ -339,26 +383,30 @@ def _run(
 
 
 def _relax_task(
-    spec: Any, expected: str, settings: tuple[float, int, bool], task: tuple[int, Any]
+    spec: Any,
+    expected: str,
+    settings: tuple[float, int, bool],
+    cancel: threading.Event | None,
+    task: tuple[int, Any],
 ) -> tuple[dict[str, Any], Exception | None]:
     """One structure relaxed (in a worker or here): its row, and its exception if it raised.
 
     The row policy of :func:`ssenb.batch.capture_row`: the failure travels back from a
-    worker as a value; Ctrl-C is not caught.
+    worker as a value; Ctrl-C and a cancel (``cancel`` set, here only) are not caught.
     """
     _, structure = task
     fmax, steps, relax_cell = settings
 
     def work() -> Relaxation:
         pot = load_spec(spec, expected)
-        return relax(structure, pot, fmax=fmax, steps=steps, relax_cell=relax_cell)
+        return relax(structure, pot, fmax=fmax, steps=steps, relax_cell=relax_cell, cancel=cancel)
 
     r, err = capture_row(work)
     if err is not None:
         return _failed_row(structure, failure_reason(err), expected), err
     r = cast("Relaxation", r)
     return {
-        K.FORMULA: r.structure.composition.reduced_formula,
+        K.FORMULA: display_formula(r.structure.composition),
         K.N_ATOMS: len(r.structure),
         K.E_POTENTIAL: r.energy_per_atom,  # NaN unless converged (relax's policy)
         K.CONVERGED: r.converged,
@@ -371,7 +419,7 @@ def _relax_task(
 
 
 def _single_task(
-    spec: Any, expected: str, settings: tuple, task: tuple[int, Any]
+    spec: Any, expected: str, settings: tuple, cancel: None, task: tuple[int, Any]
 ) -> tuple[dict[str, Any], Exception | None]:
     """One single point (in a worker or here): its row, and its exception if it raised."""
     _, structure = task
@@ -383,7 +431,7 @@ def _single_task(
         energy = _finite(float(calc.energy_eV), structure)
         forces = np.asarray(calc.forces_eV_A, dtype=float)
         return {
-            K.FORMULA: structure.composition.reduced_formula,
+            K.FORMULA: display_formula(structure.composition),
             K.N_ATOMS: len(structure),
             K.E_POTENTIAL: energy / len(structure),
             K.MAX_FORCE: float(np.linalg.norm(forces, axis=1).max()) if len(forces) else 0.0,
@@ -399,9 +447,11 @@ def _single_task(
 
 def _failed_row(item: Any, reason: str, expected: str) -> dict[str, Any]:
     """A row with no result: NaN energy, not converged, and the reason."""
+    from pymatgen.core import Composition
+
     comp = getattr(item, "composition", None)
     return {
-        K.FORMULA: getattr(comp, "reduced_formula", None),
+        K.FORMULA: display_formula(comp) if isinstance(comp, Composition) else None,
         K.N_ATOMS: len(item) if comp is not None else None,
         K.E_POTENTIAL: math.nan,
         K.CONVERGED: False,
@@ -490,5 +540,6 @@ __all__ = [
     "load_spec",
     "potential_spec",
     "relax_many",
+    "relax_reason",
     "single_points",
 ]

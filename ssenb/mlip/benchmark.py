@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Literal
 import pandas as pd
 
 from .. import keys as K
+from ..data.materials import display_formula
 from ..errors import InvalidInputError, SsenbError
 from ..results import Result, fmt_number
 from .entries import correction_scheme_of, mlip_entry
@@ -303,7 +304,7 @@ def _table(
     return pd.DataFrame(
         {
             K.ENTRY_ID: [str(e.entry_id) for e in chosen],
-            K.FORMULA: [e.composition.reduced_formula for e in chosen],
+            K.FORMULA: [display_formula(e.composition) for e in chosen],
             "composition": [e.composition.formula for e in chosen],
             K.N_ATOMS: [len(e.structure) for e in chosen],
             K.E_DFT: [e.energy_per_atom for e in chosen],

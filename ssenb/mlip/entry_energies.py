@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TypedDict, TypeVar
 from ..batch import ErrorMode, check_errors, run_row
 from ..errors import SsenbError
 from .potential import Potential, energies
-from .relaxation import relax
+from .relaxation import not_converged_reason, relax
 
 if TYPE_CHECKING:
     from pymatgen.core import Structure
@@ -99,14 +99,7 @@ def mlip_energies(
         if r is None:
             out.append(_failed(failure))
             continue
-        why = (
-            ""
-            if r.converged
-            else (
-                f"relaxation not converged in {r.n_steps} steps "
-                f"(max force {r.max_force_eV_A:.3f} > {fmax} eV/Å)"
-            )
-        )
+        why = not_converged_reason(r)  # "" when converged: the one wording of every table
         out.append(
             EntryEnergy(energy=r.energy_eV, structure=r.structure, converged=r.converged, error=why)
         )

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import keys as K
 from ..errors import InvalidInputError, SsenbError, UnsupportedMaterialError
 from ..results import Result, fmt_number
 
@@ -75,28 +76,6 @@ MAX_INTERFACE_ATOMS = 150
 MAX_MATCHES = 4
 #: at most this many Miller pairs are tried when none is given
 MAX_MILLER_PAIRS = 3
-
-# column names of the tables (units in the names)
-FILM_MILLER = "film_miller"
-SUBSTRATE_MILLER = "substrate_miller"
-FILM_TERMINATION = "film_termination"
-SUBSTRATE_TERMINATION = "substrate_termination"
-MATCH = "match"
-STRAIN_PCT = "strain_pct"  # largest in-plane principal Green-Lagrange strain of the film, %
-VON_MISES_PCT = "von_mises_strain_pct"
-AREA_A2 = "area_A2"
-N_ATOMS = "n_atoms"
-STATUS = "status"
-CELL = "cell"  # index into InterfaceCandidates.cells (-1: skipped)
-E_INTERFACE = "E_interface_eV"
-E_FILM = "E_film_slab_eV"
-E_SUBSTRATE = "E_substrate_slab_eV"
-W_AD_EV = "W_ad_eV_A2"
-W_AD_J = "W_ad_J_m2"
-RELAXED = "relaxed"
-NORMAL_BARRIER = "bvse_normal_barrier_eV"
-BARRIER_3D = "bvse_barrier_3d_eV"
-ERROR = "error"
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,8 +110,8 @@ class InterfaceCandidates(Result):
 
     def best(self, n: int = 3) -> pd.DataFrame:
         """The ``n`` built cells with the fewest atoms, then the lowest strain."""
-        ok = self.table[self.table[CELL] >= 0]
-        return ok.sort_values([N_ATOMS, STRAIN_PCT, AREA_A2], kind="stable").head(n)
+        ok = self.table[self.table[K.INTERFACE_CELL] >= 0]
+        return ok.sort_values([K.N_ATOMS, K.STRAIN_PCT, K.INTERFACE_AREA], kind="stable").head(n)
 
     def title(self) -> str:
         """``Interfaces Li3N | Li``."""
@@ -140,7 +119,7 @@ class InterfaceCandidates(Result):
 
     def summary(self) -> list[tuple[str, str]]:
         """How many cells were built and skipped, and the best one."""
-        n_ok = int((self.table[CELL] >= 0).sum()) if len(self.table) else 0
+        n_ok = int((self.table[K.INTERFACE_CELL] >= 0).sum()) if len(self.table) else 0
         rows = [
             ("cells built", str(n_ok)),
             ("skipped", str(len(self.table) - n_ok)),
@@ -151,7 +130,7 @@ class InterfaceCandidates(Result):
             rows.append(
                 (
                     "smallest cell",
-                    f"{b[N_ATOMS]} atoms, {b[AREA_A2]:.1f} Å², strain {b[STRAIN_PCT]:.2f} %",
+                    f"{b[K.N_ATOMS]} atoms, {b[K.INTERFACE_AREA]:.1f} Å², strain {b[K.STRAIN_PCT]:.2f} %",
                 )
             )
         return rows
@@ -206,7 +185,11 @@ class InterfaceResult(Result):
 
     def summary(self) -> list[tuple[str, str]]:
         """W_ad with its spread, the cells and the potential."""
-        n = int(np.isfinite(self.table[W_AD_J].to_numpy(float)).sum()) if len(self.table) else 0
+        n = (
+            int(np.isfinite(self.table[K.W_AD_J_M2].to_numpy(float)).sum())
+            if len(self.table)
+            else 0
+        )
         rows = [
             (
                 "W_ad (mean ± half the range over cells)",
@@ -215,8 +198,8 @@ class InterfaceResult(Result):
             ("cells with an energy", f"{n} of {len(self.table)}"),
             ("potential", self.potential),
         ]
-        if NORMAL_BARRIER in self.table and len(self.table):
-            b = self.table[NORMAL_BARRIER].to_numpy(float)
+        if K.NORMAL_BARRIER in self.table and len(self.table):
+            b = self.table[K.NORMAL_BARRIER].to_numpy(float)
             if np.isfinite(b).any():
                 rows.append(("BVSE barrier across the interface", fmt_number(np.nanmin(b), "eV")))
         return rows
@@ -394,11 +377,26 @@ def interface_cells(
         _build_pair(film, substrate, fmi, smi, zsl(), bounds, rows, cells, film_slabs, sub_slabs)
     table = pd.DataFrame(
         rows,
-        columns=[FILM_MILLER, SUBSTRATE_MILLER, FILM_TERMINATION, SUBSTRATE_TERMINATION, MATCH,
-                 STRAIN_PCT, VON_MISES_PCT, AREA_A2, N_ATOMS, CELL, STATUS],
-    )  # fmt: skip
+        columns=[
+            K.FILM_MILLER,
+            K.SUBSTRATE_MILLER,
+            K.FILM_TERMINATION,
+            K.SUBSTRATE_TERMINATION,
+            K.LATTICE_MATCH,
+            K.STRAIN_PCT,
+            K.VON_MISES_STRAIN_PCT,
+            K.INTERFACE_AREA,
+            K.N_ATOMS,
+            K.INTERFACE_CELL,
+            K.INTERFACE_STATUS,
+        ],
+    )
     if not cells:
-        why = "; ".join(sorted(set(table[STATUS]))) if len(table) else "no ZSL match at all"
+        why = (
+            "; ".join(sorted(set(table[K.INTERFACE_STATUS])))
+            if len(table)
+            else "no ZSL match at all"
+        )
         raise InvalidInputError(
             f"no interface cell of {film.composition.reduced_formula} on "
             f"{substrate.composition.reduced_formula} within max_strain={strain:g}, "
@@ -471,7 +469,7 @@ def _build_pair(
     """Every termination × match of one Miller pair, each guarded (rows appended)."""
     from pymatgen.analysis.interfaces import CoherentInterfaceBuilder
 
-    base = {FILM_MILLER: str(fm), SUBSTRATE_MILLER: str(sm)}
+    base = {K.FILM_MILLER: str(fm), K.SUBSTRATE_MILLER: str(sm)}
     try:
         builder = CoherentInterfaceBuilder(
             substrate_structure=substrate,
@@ -483,19 +481,31 @@ def _build_pair(
             filter_out_sym_slabs=False,
         )
     except (ValueError, IndexError, KeyError, np.linalg.LinAlgError) as err:
-        rows.append({**base, CELL: -1, STATUS: f"skipped: builder failed: {err}"})
+        rows.append(
+            {**base, K.INTERFACE_CELL: -1, K.INTERFACE_STATUS: f"skipped: builder failed: {err}"}
+        )
         return
     matches = sorted(builder.zsl_matches, key=lambda m: m.match_area)
     if not matches:
         rows.append(
-            {**base, CELL: -1, STATUS: "skipped: no ZSL match within the strain/area bound"}
+            {
+                **base,
+                K.INTERFACE_CELL: -1,
+                K.INTERFACE_STATUS: "skipped: no ZSL match within the strain/area bound",
+            }
         )
         return
     for film_term, sub_term in builder.terminations:
         seen: dict[tuple[float, float, int], int] = {}
         for k, match in enumerate(matches[:MAX_MATCHES]):
-            row = {**base, FILM_TERMINATION: film_term, SUBSTRATE_TERMINATION: sub_term, MATCH: k,
-                   AREA_A2: float(match.match_area), CELL: -1}  # fmt: skip
+            row = {
+                **base,
+                K.FILM_TERMINATION: film_term,
+                K.SUBSTRATE_TERMINATION: sub_term,
+                K.LATTICE_MATCH: k,
+                K.INTERFACE_AREA: float(match.match_area),
+                K.INTERFACE_CELL: -1,
+            }
             rows.append(row)
             builder.zsl_matches = [match]  # pymatgen #4651: one match per generator
             try:
@@ -509,29 +519,37 @@ def _build_pair(
                     )
                 )
             except (ValueError, IndexError, KeyError, StopIteration, np.linalg.LinAlgError) as err:
-                row[STATUS] = f"skipped: pymatgen get_interfaces failed (cf. #4651): {err}"
+                row[K.INTERFACE_STATUS] = (
+                    f"skipped: pymatgen get_interfaces failed (cf. #4651): {err}"
+                )
                 continue
             finally:
                 builder.zsl_matches = matches
             gl = np.asarray(iface.interface_properties["strain"], dtype=float)
             strain_pct = 100 * float(np.abs(np.linalg.eigvalsh(gl)).max())
-            row[STRAIN_PCT] = strain_pct
-            row[VON_MISES_PCT] = 100 * float(iface.interface_properties["von_mises_strain"])
-            row[N_ATOMS] = len(iface)
+            row[K.STRAIN_PCT] = strain_pct
+            row[K.VON_MISES_STRAIN_PCT] = 100 * float(
+                iface.interface_properties["von_mises_strain"]
+            )
+            row[K.N_ATOMS] = len(iface)
             key = (round(float(match.match_area), 2), round(strain_pct, 3), len(iface))
             if key in seen:
-                row[STATUS] = f"skipped: same area, strain and atoms as match {seen[key]}"
+                row[K.INTERFACE_STATUS] = (
+                    f"skipped: same area, strain and atoms as match {seen[key]}"
+                )
                 continue
             seen[key] = k
             if len(iface) > bounds["max_atoms"]:
-                row[STATUS] = f"skipped: {len(iface)} atoms > max_atoms={bounds['max_atoms']}"
+                row[K.INTERFACE_STATUS] = (
+                    f"skipped: {len(iface)} atoms > max_atoms={bounds['max_atoms']}"
+                )
                 continue
             why = _collapsed(iface)
             if why:
-                row[STATUS] = f"skipped: {why} (pymatgen #4651)"
+                row[K.INTERFACE_STATUS] = f"skipped: {why} (pymatgen #4651)"
                 continue
-            row[CELL] = len(cells)
-            row[STATUS] = "ok"
+            row[K.INTERFACE_CELL] = len(cells)
+            row[K.INTERFACE_STATUS] = "ok"
             cell = _plain(iface)
             cells.append(cell)
             film_slabs.append(_slab(iface, iface.film_indices, bounds["vacuum_A"]))
@@ -663,12 +681,22 @@ def interface_energy(
     structures: list[Any] = []
     landscapes: list[Any] = []
     for _, cand in candidates.best(n_best).iterrows():
-        i = int(cand[CELL])
+        i = int(cand[K.INTERFACE_CELL])
         cell = candidates.cells[i]
         parts = [cell, candidates.film_slabs[i], candidates.substrate_slabs[i]]
-        row: dict[str, Any] = {k: cand[k] for k in (FILM_MILLER, SUBSTRATE_MILLER, FILM_TERMINATION,
-                               SUBSTRATE_TERMINATION, STRAIN_PCT, N_ATOMS, AREA_A2)}  # fmt: skip
-        row.update({RELAXED: bool(relax_steps), ERROR: ""})
+        row: dict[str, Any] = {
+            k: cand[k]
+            for k in (
+                K.FILM_MILLER,
+                K.SUBSTRATE_MILLER,
+                K.FILM_TERMINATION,
+                K.SUBSTRATE_TERMINATION,
+                K.STRAIN_PCT,
+                K.N_ATOMS,
+                K.INTERFACE_AREA,
+            )
+        }
+        row.update({K.RELAXED: bool(relax_steps), K.ERROR: ""})
         final = cell
         try:
             for s in parts:
@@ -678,35 +706,44 @@ def interface_energy(
                                for s in parts]  # fmt: skip
                 energies = [r.energy_eV for r in relaxations]
                 final = relaxations[0].structure
-                row[ERROR] = "; ".join(filter(None, map(not_converged_reason, relaxations)))
+                row[K.ERROR] = "; ".join(filter(None, map(not_converged_reason, relaxations)))
             else:
                 energies = [float(pot.calculate(s).energy_eV) for s in parts]
         except (SsenbError, ValueError, RuntimeError) as err:
             energies = [math.nan] * 3
-            row[ERROR] = str(err)[:300]
+            row[K.ERROR] = str(err)[:300]
         area = _area(cell)
         w = (energies[1] + energies[2] - energies[0]) / (2 * area)
-        row.update({E_INTERFACE: energies[0], E_FILM: energies[1], E_SUBSTRATE: energies[2],
-                    W_AD_EV: w, W_AD_J: w * EV_A2_TO_J_M2})  # fmt: skip
+        row.update(
+            {
+                K.E_INTERFACE: energies[0],
+                K.E_FILM_SLAB: energies[1],
+                K.E_SUBSTRATE_SLAB: energies[2],
+                K.W_AD_EV_A2: w,
+                K.W_AD_J_M2: w * EV_A2_TO_J_M2,
+            }
+        )
         land = None
         if bvse:
             try:
                 land, normal = interface_li_paths(
                     _decorated(final, candidates), resolution=resolution
                 )
-                row[NORMAL_BARRIER] = normal
-                row[BARRIER_3D] = land.barrier_3d
+                row[K.NORMAL_BARRIER] = normal
+                row[K.INTERFACE_BARRIER_3D] = land.barrier_3d
                 metal = [p.composition.reduced_formula for p in parts[1:] if _is_metal(p)]
                 if metal:
-                    row[ERROR] = "; ".join(filter(None, [row[ERROR], _METAL_NOTE.format(metal[0])]))
+                    row[K.ERROR] = "; ".join(
+                        filter(None, [row[K.ERROR], _METAL_NOTE.format(metal[0])])
+                    )
             except SsenbError as err:
-                row[NORMAL_BARRIER] = row[BARRIER_3D] = math.nan
-                row[ERROR] = "; ".join(filter(None, [row[ERROR], f"BVSE: {err}"[:300]]))
+                row[K.NORMAL_BARRIER] = row[K.INTERFACE_BARRIER_3D] = math.nan
+                row[K.ERROR] = "; ".join(filter(None, [row[K.ERROR], f"BVSE: {err}"[:300]]))
         structures.append(final)
         landscapes.append(land)
         rows.append(row)
     table = pd.DataFrame(rows)
-    w_all = table[W_AD_J].to_numpy(float)
+    w_all = table[K.W_AD_J_M2].to_numpy(float)
     ok = w_all[np.isfinite(w_all)]
     return InterfaceResult(
         table=table,

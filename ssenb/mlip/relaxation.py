@@ -4,22 +4,30 @@ A potential with its own ASE calculator (``ase_calculator()``, e.g. CHGNet) rela
 it; any other :class:`~ssenb.mlip.Potential` is wrapped in a small ASE calculator. A
 relaxation that does not converge within its steps is reported as such, and its energy is
 withheld (NaN): an unconverged energy is never passed on as a result.
+
+This is the one place ionic steps happen in ssenb (batches, substitutions and widgets all
+relax through :func:`relax`), so the cooperative cancel lives here: a ``cancel`` event set
+from another thread stops the optimizer at its next ionic step with
+:class:`~ssenb.errors.CancelledError`.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from ..errors import InvalidInputError
+from ..errors import CancelledError, InvalidInputError
 from ..results import Result, fmt_number
 from ._extra import require
 from .potential import Potential, check_potential, check_structure, cutoff_of, label
 
 if TYPE_CHECKING:
+    import threading
+
     from ase.calculators.calculator import Calculator
     from pymatgen.core import Structure
 
@@ -66,7 +74,9 @@ class Relaxation(Result):
 
     def title(self) -> str:
         """Heading of the HTML view: the relaxed formula."""
-        return f"Relaxation of {self.structure.composition.reduced_formula}"
+        from ..data import display_formula
+
+        return f"Relaxation of {display_formula(self.structure.composition)}"
 
     def summary(self) -> list[tuple[str, str]]:
         """Convergence, energy (eV/atom), max force (eV/Å), steps and the potential."""
@@ -86,6 +96,7 @@ def relax(
     fmax: float = 0.05,
     steps: int = 500,
     relax_cell: bool = True,
+    cancel: threading.Event | None = None,
 ) -> Relaxation:
     """Relax a structure with a potential (ASE FIRE, cell through FrechetCellFilter).
 
@@ -101,11 +112,20 @@ def relax(
         Most optimizer steps (≤ :data:`MAX_STEPS`); not converged by then is reported as such.
     relax_cell : bool
         Also relax the lattice.
+    cancel : threading.Event, optional
+        Checked after every ionic step (an ASE optimizer observer, also after the first
+        force call): once set, e.g. by a widget's Cancel from another thread, the
+        relaxation stops there and raises; nothing of it is returned.
 
     Returns
     -------
     Relaxation
         ``converged`` tells whether it converged; ``energy_eV`` is NaN when it did not.
+
+    Raises
+    ------
+    CancelledError
+        ``cancel`` was set; its ``n_steps`` is the ionic steps taken until then.
 
     Examples
     --------
@@ -128,7 +148,9 @@ def relax(
     )
     target = FrechetCellFilter(atoms) if relax_cell else atoms
     opt = FIRE(target, logfile=None)
-    converged = bool(opt.run(fmax=fmax, steps=steps))
+    if cancel is not None:
+        opt.attach(_stop_if_set(cancel, opt, structure), interval=1)
+    converged = bool(opt.run(fmax=fmax, steps=steps))  # CancelledError once cancel is set
     energy = float(atoms.get_potential_energy())
     max_force = float(np.linalg.norm(atoms.get_forces(), axis=1).max())
     # detached: pymatgen would keep the calculator (and the torch model) on the structure,
@@ -147,6 +169,23 @@ def relax(
         fmax_eV_A=float(fmax),
         potential=label(potential),
     )
+
+
+def _stop_if_set(cancel: threading.Event, opt: Any, structure: Structure) -> Callable[[], None]:
+    """The optimizer observer of a cancellable relaxation: raises once ``cancel`` is set."""
+
+    def check() -> None:
+        if cancel.is_set():
+            from ..data import display_formula
+
+            n = int(opt.nsteps)
+            raise CancelledError(
+                f"cancelled after {n} ionic step{'s' if n != 1 else ''} of relaxing "
+                f"{display_formula(structure.composition)}: nothing of it is kept",
+                n_steps=n,
+            )
+
+    return check
 
 
 def check_relax_settings(fmax: object, steps: object) -> None:

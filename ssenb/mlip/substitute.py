@@ -21,9 +21,10 @@ import pandas as pd
 
 from .. import keys as K
 from ..batch import ErrorMode, check_errors, check_executor
+from ..data.materials import display_formula
 from ..errors import InvalidInputError, UnsupportedMaterialError
 from ..results import Result, fmt_number
-from .batch import relax_many
+from .batch import relax_many, relax_reason
 from .candidate_hull import (
     HULL_KEEP,
     candidate_entry,
@@ -44,6 +45,8 @@ from .substitutions import (
 )
 
 if TYPE_CHECKING:
+    import threading
+
     from pymatgen.core import Structure
     from pymatgen.entries.computed_entries import ComputedEntry, ComputedStructureEntry
 
@@ -64,7 +67,8 @@ class DopingResult(Result):
     Attributes
     ----------
     table : DataFrame
-        One row per relaxed structure (the undoped host first): candidate, formula,
+        One row per relaxed structure (the undoped host first): candidate, formula (as
+        :func:`ssenb.data.display_formula` writes it, e.g. Li3CoNi2O6, no grouping),
         supercell, n_atoms, Ewald energy (eV/atom, formal charges), MLIP energy (eV/atom,
         corrected), e_above_hull (eV/atom, MLIP hull), its uncertainty (eV/atom, the
         benchmark's E_hull MAE), converged, n_steps, max force (eV/Å), error.
@@ -77,7 +81,9 @@ class DopingResult(Result):
     substitutions : dict
         ``{site element: {dopant: fraction}}`` as checked.
     host : str
-        Reduced formula of the undoped host.
+        The undoped host's formula as pymatgen's ``reduced_formula`` writes it: the key by
+        which :class:`~ssenb.widgets.DopingExplorer` finds a cached result (results saved
+        earlier carry it so); :meth:`title` shows it as :func:`ssenb.data.display_formula`.
     potential, correction_scheme, source : str
         ``source`` says where the energies come from (the potential, never DFT).
     notes : list of str
@@ -98,7 +104,10 @@ class DopingResult(Result):
 
     def title(self) -> str:
         """Heading of the HTML view: host and substitution."""
-        return f"{self.host} doped with {describe(self.substitutions)}"
+        from pymatgen.core import Composition
+
+        host = display_formula(Composition(self.host))
+        return f"{host} doped with {describe(self.substitutions)}"
 
     def summary(self) -> list[tuple[str, str]]:
         """Candidates relaxed, the lowest E_hull (meV/atom) with its error, non-converged count."""
@@ -168,6 +177,7 @@ def substitute(
     executor: Executor | int | None = None,
     errors: ErrorMode = "record",
     progress: bool = True,
+    cancel: threading.Event | None = None,
 ) -> DopingResult:
     """Dope a host structure and rank the relaxed orderings by energy above an MLIP hull.
 
@@ -208,6 +218,10 @@ def substitute(
         policy of :func:`ssenb.batch.run_row`; Ctrl-C always stops). "raise": stop.
     progress : bool
         Show a tqdm progress bar over the relaxations.
+    cancel : threading.Event, optional
+        Set from another thread (the DopingExplorer's Cancel) to stop: the relaxation
+        under way stops at its next ionic step (:func:`ssenb.mlip.relax_many`) and
+        :class:`~ssenb.errors.CancelledError` is raised; no result is returned.
 
     Returns
     -------
@@ -267,6 +281,7 @@ def substitute(
         executor=executor,
         errors=errors,
         progress=progress,
+        cancel=cancel,
     )
     table = pd.DataFrame(rows)
     if rows[0][K.CONVERGED]:  # how much relaxing moved the host: the bias against single points
@@ -286,7 +301,7 @@ def substitute(
         structures=structures,
         hull_entries=hull,
         substitutions=subs,
-        host=structure.composition.reduced_formula,
+        host=structure.composition.reduced_formula,  # a lookup key (widget, saved caches)
         potential=bench.potential,
         correction_scheme=bench.correction_scheme,
         source=f"energies from {bench.potential}; hull of {len(hull)} phases from "
@@ -306,6 +321,7 @@ def _relax_all(
     executor: Executor | int | None,
     errors: ErrorMode,
     progress: bool,
+    cancel: threading.Event | None,
 ) -> tuple[list[dict[str, Any]], list[Structure]]:
     """One table row per relaxed job (MLIP energy in eV/atom on ``scheme``, or why none).
 
@@ -322,6 +338,7 @@ def _relax_all(
         executor=executor,
         errors=errors,
         progress=progress,
+        cancel=cancel,
     )
     rows: list[dict[str, Any]] = []
     structures: list[Structure] = []
@@ -331,7 +348,7 @@ def _relax_all(
             rows.append(
                 {
                     CANDIDATE: cid,
-                    K.FORMULA: s.composition.reduced_formula,
+                    K.FORMULA: display_formula(s.composition),
                     SUPERCELL: cell,
                     K.N_ATOMS: len(s),
                     EWALD: ewald,
@@ -339,7 +356,7 @@ def _relax_all(
                     K.CONVERGED: False,
                     K.N_STEPS: 0,
                     K.MAX_FORCE: math.nan,
-                    K.ERROR: f"relaxation failed ({r[K.ERROR]}): energy withheld",
+                    K.ERROR: relax_reason(r),
                 }
             )
             structures.append(s)
@@ -351,7 +368,7 @@ def _relax_all(
         rows.append(
             {
                 CANDIDATE: cid,
-                K.FORMULA: final.composition.reduced_formula,
+                K.FORMULA: display_formula(final.composition),
                 SUPERCELL: cell,
                 K.N_ATOMS: len(final),
                 EWALD: ewald,
@@ -359,7 +376,7 @@ def _relax_all(
                 K.CONVERGED: bool(r[K.CONVERGED]),
                 K.N_STEPS: int(r[K.N_STEPS]),
                 K.MAX_FORCE: r[K.MAX_FORCE],
-                K.ERROR: r[K.ERROR] or "",
+                K.ERROR: relax_reason(r),
             }
         )
         structures.append(final)

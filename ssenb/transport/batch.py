@@ -30,6 +30,7 @@ from ..batch import (
     failure_reason,
     run_tasks,
 )
+from ..data.materials import display_formula
 from ..errors import InvalidInputError
 from ._framework import check_ion
 from .landscape import MAX_BARRIER_EV, check_inputs, check_resolution, migration_landscape
@@ -265,7 +266,8 @@ def migration_barriers(
         if value is not None:
             rows.append({**value, K.ERROR: None})
             continue
-        formula = getattr(getattr(structure, "composition", None), "reduced_formula", None)
+        comp = getattr(structure, "composition", None)
+        formula = display_formula(comp) if comp is not None else None
         no_structure = structure is None or isinstance(structure, float)
         rows.append({K.FORMULA: formula, K.ERROR: (reason if no_structure and reason else failure)})
     out = pd.DataFrame(rows, index=index)

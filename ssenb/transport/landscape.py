@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import keys as K
+from ..data.materials import display_formula
 from ..errors import InvalidInputError
 from ..results import Result, fmt_number
 from . import _kernels
@@ -358,7 +359,7 @@ def _assemble(
     if not structure.is_ordered:
         notes.append("disordered sites: occupancy-weighted (mean-field) bond terms")
     return MigrationLandscape(
-        formula=structure.composition.reduced_formula,
+        formula=display_formula(structure.composition),
         ion=ion,
         structure=structure,
         energy=energy,

@@ -47,11 +47,16 @@ class FigureSlot:
         import ipywidgets as w
 
         self.box = w.VBox()
+        self.box.figure_slot_of = self  # how a snapshot finds the slot behind the box
         self._message = w.HTML()
         self.box.children = (self._message,)
         self._figure: go.FigureWidget | None = None
         self._pending: Callable[[go.FigureWidget], None] | None = None
         self._draws = False  # whether what is pending is a drawing (worth a widget)
+        # the pending drawing's figure (made by prepare() for a static copy, without a
+        # widget) and how to make it
+        self._make: Callable[[], go.Figure] | None = None
+        self._static: go.Figure | None = None
         self._shown = shown
         # the Transport tab's map is drawn from a worker thread while the user switches tabs
         self._lock = threading.RLock()
@@ -85,13 +90,46 @@ class FigureSlot:
         """The slot is on screen: draw what is waiting."""
         with self._lock:
             self._shown = True
-            self.prepare()
-
-    def prepare(self) -> None:
-        """Draw what is waiting now, shown or not (before a notebook is saved or exported)."""
-        with self._lock:
             if self._pending is not None and (self._figure is not None or self._draws):
                 self.figure  # noqa: B018 (makes and draws)
+
+    def prepare(self) -> None:
+        """Draw what is waiting now, shown or not (before a notebook is saved or exported).
+
+        A slot whose widget is made draws into it. One never shown only makes the figure
+        (:meth:`static` returns it, the widget shows it when the slot is first shown):
+        every FigureWidget carries plotly.js (about 5 MB) in its widget state, so a
+        notebook's saved widget state would grow by that per tab nobody opened.
+        A drawing that fails leaves the slot empty and raises, for the status line.
+        """
+        with self._lock:
+            if self._figure is not None:
+                if self._pending is not None:
+                    self.figure  # noqa: B018 (draws)
+                return
+            if self._draws and self._make is not None and self._static is None:
+                try:
+                    fig = self._make()
+                except Exception:
+                    self.clear("could not draw this figure: see the status line")
+                    raise
+                self._static = fig
+                self._pending = lambda widget: swap(widget, fig)
+
+    def static(self) -> go.Figure | str:
+        """What the slot shows, for a static copy: its figure, or its message as HTML.
+
+        Makes a waiting figure (:meth:`prepare`) but never a FigureWidget.
+        """
+        import plotly.graph_objects as go
+
+        with self._lock:
+            self.prepare()
+            if self._figure is not None:
+                return go.Figure(self._figure)
+            if self._static is not None:
+                return self._static
+            return self._message.value
 
     def hide(self) -> None:
         """The slot left the screen: later drawings wait for :meth:`show`."""
@@ -102,6 +140,7 @@ class FigureSlot:
         """Show ``make()``'s figure now if the slot is on screen or already made, else later."""
         with self._lock:
             self._pending = lambda widget: swap(widget, make())
+            self._make, self._static = make, None
             self._draws = True
             if self._shown or self._figure is not None:
                 self.figure  # noqa: B018
@@ -110,6 +149,7 @@ class FigureSlot:
         """Empty the slot, leaving ``message`` (no FigureWidget is made for a message)."""
         with self._lock:
             self._pending = lambda widget: clear(widget, message)
+            self._make, self._static = None, None
             self._draws = False
             if self._figure is None:
                 self._message.value = _message_html(message)

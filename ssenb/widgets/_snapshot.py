@@ -93,7 +93,12 @@ def _walk(widget: Any) -> Iterator[str | go.Figure]:
 
     if _hidden(widget):
         return
-    if isinstance(widget, go.FigureWidget):
+    slot = getattr(widget, "figure_slot_of", None)  # a FigureSlot's box: its figure, made or not
+    if slot is not None:
+        item = slot.static()
+        if not isinstance(item, str) or item:
+            yield item
+    elif isinstance(widget, go.FigureWidget):
         yield go.Figure(widget)
     elif isinstance(widget, w.Tab):
         for i, child in enumerate(widget.children):

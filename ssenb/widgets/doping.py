@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
@@ -51,7 +52,8 @@ class DopingExplorer(Snapshot, w.VBox):
         Passed to :func:`ssenb.mlip.substitute` (max_cells, n_relax, steps ...).
     background : bool
         Compute in a thread (default): the kernel stays free, the elapsed time shows and
-        Cancel stops waiting. False computes in the callback (scripts, tests).
+        Cancel stops the relaxation under way at its next ionic step (nothing of it is
+        cached). False computes in the callback (scripts, tests).
 
     Examples
     --------
@@ -137,11 +139,11 @@ class DopingExplorer(Snapshot, w.VBox):
         self.site.observe(lambda _: self._guarded(self._offer_fractions), names="value")
         self.background = background
         self.job: Any = None  # the running computation's thread, when one runs
-        self._cancelled = False
+        self._cancel = threading.Event()  # checked by the relaxation at every ionic step
         self.cancel_button = w.Button(
             description="Cancel",
             disabled=True,
-            tooltip="stop waiting; a relaxation under way finishes and is discarded",
+            tooltip="stop the relaxation at its next ionic step; nothing of it is kept",
         )
         self.progress = w.HTML()  # elapsed time of a running computation
         self.compute_button.on_click(lambda _: self._guarded(self._compute_clicked))
@@ -211,16 +213,19 @@ class DopingExplorer(Snapshot, w.VBox):
         self._set(res)
 
     def cancel(self) -> None:
-        """Stop waiting for the running computation: its result, when it comes, is dropped.
+        """Stop the running computation at the relaxation's next ionic step.
 
-        The potential's relaxation cannot be interrupted from outside; the one under way
-        finishes in the background and is discarded, and the controls are free at once.
+        A cooperative cancel: :func:`ssenb.mlip.relax` checks the event after every ionic
+        step and raises :class:`~ssenb.errors.CancelledError`; the status line then says
+        after how many steps, nothing is cached, and the controls are free again. (On an
+        ``executor`` in ``substitute_kwargs`` the workers cannot see the event: the
+        computation stops when the next relaxation comes back.)
         """
         if self.job is None or not self.job.is_alive():
             return
-        self._cancelled = True
-        self._busy(False)
-        self._info("cancelled: the relaxation under way finishes in the background, unused")
+        self._cancel.set()
+        self.cancel_button.disabled = True
+        self._info("cancelling: the relaxation under way stops at its next ionic step …")
 
     def _substitute(self, host: str, site: str, dopant: str, frac: float) -> DopingResult:
         from ..mlip import substitute
@@ -231,6 +236,7 @@ class DopingExplorer(Snapshot, w.VBox):
             competing=self.benchmark,
             potential=self.potential,
             progress=False,
+            cancel=self._cancel,
             **self.substitute_kwargs,
         )
 
@@ -244,11 +250,16 @@ class DopingExplorer(Snapshot, w.VBox):
 
         if self.job is not None and self.job.is_alive():
             return
+        from ..errors import CancelledError
+
         host, site, dopant, frac = self.selection()
         what = f"{dopant} {frac:g} on {site} in {host}"
-        self._cancelled = False
+        self._cancel.clear()
         self._busy(True)
-        self._info(f"relaxing {what} in the background (minutes on CPU; Cancel stops waiting)")
+        self._info(
+            f"relaxing {what} in the background (minutes on CPU; Cancel stops it at the "
+            "next ionic step)"
+        )
         start = time.monotonic()
 
         def run() -> None:
@@ -256,7 +267,7 @@ class DopingExplorer(Snapshot, w.VBox):
 
             def tick() -> None:
                 while not done.wait(1.0):
-                    if not self._cancelled:
+                    if not self._cancel.is_set():
                         self.progress.value = (
                             f"<small>relaxing {html.escape(what)}: "
                             f"{time.monotonic() - start:.0f} s</small>"
@@ -265,15 +276,21 @@ class DopingExplorer(Snapshot, w.VBox):
             threading.Thread(target=tick, daemon=True).start()
             try:
                 res = self._substitute(host, site, dopant, frac)
+            except CancelledError as err:  # stopped at an ionic step: nothing to cache
+                done.set()
+                self._busy(False)
+                self._info(f"{what}: {err}")
+                return
             except Exception as err:  # reported on the status line, never lost
                 done.set()
-                if not self._cancelled:
-                    self._busy(False)
-                    self.status.error(str(err) if _ours(err) else f"{type(err).__name__}: {err}")
-                    self.message = self.status.message
+                self._busy(False)
+                self.status.error(str(err) if _ours(err) else f"{type(err).__name__}: {err}")
+                self.message = self.status.message
                 return
             done.set()
-            if self._cancelled:
+            if self._cancel.is_set():  # cancelled after the last ionic step: dropped
+                self._busy(False)
+                self._info(f"{what}: cancelled after its relaxations ended; nothing was cached")
                 return
             self.cache.append(res)
             self._busy(False)

@@ -226,12 +226,14 @@ class Explorer(Snapshot, StructureModelWait, w.VBox):
         return self.transport.figure
 
     def draw_all(self) -> None:
-        """Draw every tab's figures now, and leave a static copy of every tab below the cell.
+        """Make every tab's figures now, and leave a static copy of every tab below the cell.
 
         Why: a notebook exported to HTML or printed has no kernel to draw a tab, nor the
         widget manager to show the widget; call this before saving or exporting, and the
         saved notebook shows every tab's text and figure offline (:meth:`snapshot`). The
-        Transport tab's OBELiX map is still computed only when its tab is opened.
+        Transport tab's OBELiX map is still computed only when its tab is opened. A tab
+        not opened yet gets its figure but no FigureWidget until it is opened (each
+        carries plotly.js, about 5 MB, into a saved notebook's widget state).
         """
         with self.status.briefly("drawing every tab"):
             if self._waterfall_pending():

@@ -79,3 +79,43 @@ def test_unknown_property_lists_the_valid_names():
     with pytest.raises(UnknownNameError, match="pbe_gap, expt_gap"):
         load_mp_properties("gap")  # type: ignore[arg-type]
     assert set(PROPERTY_NAMES) == set(SOURCES)
+
+
+@pytest.fixture
+def fresh_tables(monkeypatch, tmp_path):
+    """The property tables with their in-memory caches cleared and the derived folder in tmp."""
+    from ssenb.data import mp_properties
+
+    monkeypatch.setenv("SSENB_CACHE_DIR", str(tmp_path / "derived"))
+    for cached in (mp_properties._rows, mp_properties._table):
+        cached.cache_clear()
+    yield mp_properties
+    for cached in (mp_properties._rows, mp_properties._table):
+        cached.cache_clear()
+
+
+def test_reduced_names_are_cached_on_disk_and_a_damaged_file_is_rebuilt(
+    fresh_tables, tmp_path, monkeypatch
+):
+    from pymatgen.core import Composition
+
+    from ssenb.data import display_formula
+
+    first = fresh_tables.load_mp_properties("expt_gap")
+    (cache,) = (tmp_path / "derived").glob("mp_properties_names_*.npz")
+    real = fresh_tables._reduced
+    fresh_tables._rows.cache_clear()
+
+    def refuse(_formulas):
+        raise AssertionError("named again although cached")
+
+    monkeypatch.setattr(fresh_tables, "_reduced", refuse)
+    again = fresh_tables.load_mp_properties("expt_gap")
+    assert again["reduced_formula"].tolist() == first["reduced_formula"].tolist()
+    for formula, name in again[["formula", "reduced_formula"]].head(40).itertuples(index=False):
+        assert name == display_formula(Composition(formula))  # pymatgen's name, not the cache's
+    cache.write_bytes(b"not an npz")  # damaged: named again, and the file replaced
+    fresh_tables._rows.cache_clear()
+    monkeypatch.setattr(fresh_tables, "_reduced", real)
+    assert fresh_tables.load_mp_properties("expt_gap").equals(first)
+    assert cache.read_bytes()[:2] == b"PK"  # an npz (zip) again

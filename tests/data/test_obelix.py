@@ -7,9 +7,9 @@ import tarfile
 import pytest
 from pymatgen.core import Composition, Structure
 
-from ssenb.data import load_obelix
+from ssenb.data import load_obelix, parse_cif
 from ssenb.data._registry import REGISTRY, RemoteFile
-from ssenb.data.obelix import parse_cif, parse_conductivity
+from ssenb.data.obelix import parse_conductivity
 from ssenb.errors import InvalidInputError, UnknownNameError
 
 
@@ -122,6 +122,7 @@ def test_a_bad_cif_in_the_archive_keeps_the_load_going(tmp_path, monkeypatch, mi
         REGISTRY, "obelix/train_cifs.tar.gz", RemoteFile(spec.url, digest, "obelix")
     )
     monkeypatch.setenv("SSENB_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("SSENB_CACHE_DIR", str(tmp_path / "derived"))  # parsed, not cached
     frame = load_obelix("train")
     bad = frame[frame["id"] == "jqc"].iloc[0]
     assert bad["structure"] is None

@@ -8,6 +8,7 @@ numbers the assertions check.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from concurrent.futures import ProcessPoolExecutor
 
@@ -167,7 +168,8 @@ def test_rows_carry_every_step_with_units_and_reasons(result):
     assert ok[K.PREDICTION].isna().all()  # model=False
     assert result.table[K.PARETO_RANK].iloc[0] == 1  # sorted: the front first
     assert result.shortlist(5)["candidate"].ne("host").all()
-    assert "no conductivity model" in " ".join(result.notes)
+    said = dict(result.summary())["conductivity model"]  # model=False, said in words
+    assert said.startswith("none (switched off") and "log10 σ is not predicted" in said
 
 
 def test_pareto_rank_counts_dominating_rows(result):
@@ -219,7 +221,9 @@ def test_reuse_needs_no_potential(result, lco, monkeypatch):
 def test_a_failing_relaxation_is_its_row(lco):
     res = run(lco, potential=FlatPotential(unknown={"Ti"}))
     t = res.table.set_index("candidate")
-    assert "Flat knows no Ti" in t.loc["Ti4+ on Co 1/2 #1", K.ERROR]
+    assert t.loc["Ti4+ on Co 1/2 #1", K.ERROR] == (  # mlip.relax_reason's words, as substitute's
+        "relaxation failed (UnsupportedMaterialError: Flat knows no Ti): energy withheld"
+    )
     assert pd.isna(t.loc["Ti4+ on Co 1/2 #1", K.E_HULL])
     assert t.loc["Al3+ on Co 1/2 #1", K.ERROR] is None
     with pytest.raises(UnsupportedMaterialError, match="Flat knows no Ti"):
@@ -280,6 +284,23 @@ def test_design_report_shows_the_shortlist_and_its_caveats(result):
                  "relaxed structure", "Li pathway", "Li interstitials"):  # fmt: skip
         assert text in page, text
     assert page.count("plotly.js v") <= 1  # embedded once
+    shortlist = page[page.index("<h2>Shortlist</h2>") : page.index("<h3>Why</h3>")]
+    assert "<td>Li<sub>3</sub>MgCoO<sub>4</sub></td>" in shortlist  # formulas subscripted
+    assert "<td>Mg<sup>2+</sup> on Co 1/2 #1</td>" in shortlist and "Li3MgCoO4" not in shortlist
+    assert "<li><b>Mg<sup>2+</sup> on Co 1/2 #1</b>: E_hull" in page  # the reasons too
+    # model=False: every provenance line says what was not done and why, never a bare "none"
+    assert "<small>none</small>" not in page and "model: none." not in page
+    words = "none (switched off: design(model=False), ssenb design --no-model), so log10 σ"
+    assert (
+        f"<br><small>energies: Flat 1.0 (MLIP, MP2020-compatible); conductivity model: {words}"
+        in page
+    )
+    assert f"<b>Conductivity model</b>: {words}" in page and f"conductivity model: {words}" in page
+    fitted = dataclasses.replace(result, model="ConductivityModel (preset 'composition'), v9")
+    assert fitted.provenance().endswith(
+        "conductivity model: ConductivityModel (preset 'composition'), v9"
+    )
+    assert "predicted from the formula only" in build_design_report(fitted, n_drawn=0)
 
 
 def test_cli_design_writes_csv_and_report(result, lco, tmp_path, capsys):
@@ -349,7 +370,10 @@ def test_a_relaxation_that_does_not_converge_is_never_ranked(lco):
     t = res.table.set_index("candidate")
     ti = t.loc["Ti4+ on Co 1/2 #1"]
     assert not ti[K.CONVERGED] and pd.isna(ti["energy_potential_eV_atom"])
-    assert "converge" in ti[K.ERROR] and pd.isna(ti[K.E_HULL]) and pd.isna(ti[K.PARETO_RANK])
+    assert ti[K.ERROR] == (  # relax_many's words (not_converged_reason), not a design copy
+        "relaxation not converged in 5 steps (max force 1.000 > 0.05 eV/Å): energy withheld"
+    )
+    assert pd.isna(ti[K.E_HULL]) and pd.isna(ti[K.PARETO_RANK])
     assert res.structures[list(t.index).index("Ti4+ on Co 1/2 #1")] is None
     assert t.loc["Al3+ on Co 1/2 #1", K.CONVERGED]
 
@@ -366,3 +390,48 @@ def test_entry_source_spans_more_elements_than_one_hull():
     assert {"Li2S", "LiBr", "LiCl", "Li2Se", "GeS2", "LiCoO2"} <= formulas
     assert {"Li5GeSbS6", "Li3SeBrCl"} <= formulas
     assert len(src._entries) == len({id(e) for e in src._entries})
+
+
+def test_properties_use_the_screen_kernel_with_one_note(monkeypatch):
+    """Band gap and moduli: data rows as material_properties gives them, one note for the rest.
+
+    Li6PS5Cl has an MP gap (2.14 eV, PBE) and no elastic tensor, Li3MgCoO4 has neither:
+    with no fitted property model (stood in here) one note counts both, never two notes
+    that differ only in what is missing.
+    """
+    import ssenb.models.gap_moduli as gm
+    from ssenb.design._steps import properties
+
+    monkeypatch.setattr(gm, "property_predictions", lambda *a, **k: None)  # none fitted yet
+    frame, notes = properties(["Li2O", "Li6PS5Cl", None, "Li3MgCoO4"], None)
+    for i, f in [(0, "Li2O"), (1, "Li6PS5Cl")]:
+        single = gm.material_properties(f, predict=False)
+        assert frame.loc[i, K.BAND_GAP] == pytest.approx(single.band_gap_eV)
+        assert frame.loc[i, K.BAND_GAP_SOURCE] == single.band_gap_source == "MP data (PBE)"
+    assert frame.loc[0, K.G_VRH] == pytest.approx(45.8, abs=0.1)  # Li2O, MP elastic tensor
+    assert np.isnan(frame.loc[1, K.G_VRH]) and frame.loc[1, K.MODULI_SOURCE] == "none"
+    assert np.isnan(frame.loc[2, K.BAND_GAP]) and np.isnan(frame.loc[3, K.BAND_GAP])
+    assert len(notes) == 1 and "of 2 of 3 materials" in notes[0]
+    assert "band gap and moduli" in notes[0] and "default_property_model" in notes[0]
+
+
+def test_rows_and_host_write_formulas_the_one_way():
+    """display_formula (Li3SbSe2S2), never pymatgen's grouping (Li3Sb(SeS)2), in the table."""
+    from pymatgen.core import Lattice, Structure
+
+    from ssenb.design._jobs import Job
+    from ssenb.design.propose import propose_substitutions
+    from ssenb.design.run import _base_rows
+
+    cell = Structure(
+        Lattice.cubic(7.0),
+        ["Li", "Li", "Li", "Sb", "Se", "Se", "S", "S"],
+        [[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0.25, 0.25, 0.25],
+         [0.1, 0.1, 0.4], [0.4, 0.1, 0.1], [0.1, 0.4, 0.1], [0.4, 0.4, 0.4]],
+    )  # fmt: skip
+    assert cell.composition.reduced_formula == "Li3Sb(SeS)2"  # what pymatgen would write
+    job = Job("Se2- on S 1/2 #1", "S", "Se", 0.5, cell, supercell="1x1x1")
+    rows = _base_rows([job], [], pd.DataFrame())
+    assert rows.loc[0, K.FORMULA] == "Li3SbSe2S2"
+    host = propose_substitutions("Li10GeP2S12", dopants=["Si"], sites=["Ge"])
+    assert host.host == "Li10GeP2S12"  # not Li10Ge(PS6)2

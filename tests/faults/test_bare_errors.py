@@ -65,7 +65,7 @@ def test_a_landscape_with_an_unknown_ion_is_refused_when_read_not_when_shown():
         "oxidation_states": {},
         "parameters": {},
     }
-    assert "Li+" in MigrationLandscape.from_dict(fields)._repr_html_()
+    assert "Li<sup>+</sup> in LiX" in MigrationLandscape.from_dict(fields)._repr_html_()
     with pytest.raises(InvalidInputError, match=r"not make a valid MigrationLandscape .*'Xx'"):
         MigrationLandscape.from_dict({**fields, "ion": "Xx"})
 

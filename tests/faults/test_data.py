@@ -131,6 +131,7 @@ def _write_split(folder, rows, cifs, monkeypatch, split="test"):
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         monkeypatch.setitem(REGISTRY, name, RemoteFile(REGISTRY[name].url, digest, "obelix"))
     monkeypatch.setenv("SSENB_DATA_DIR", str(folder))
+    monkeypatch.setenv("SSENB_CACHE_DIR", str(folder / "derived"))  # its CIFs parsed here
 
 
 def test_every_row_of_a_split_loads_and_bad_formulas_keep_a_reason(tmp_path, monkeypatch, mirror):

@@ -62,6 +62,19 @@ def test_rows_in_input_order_with_their_failures(pot):
         relax_many(items, pot, progress=False, errors="raise")
 
 
+def test_formulas_are_written_the_one_way_in_every_kind_of_row(fake, by_id):
+    """Li3CoNi2O6 (mp-754316), grouped Li3Co(NiO3)2 by pymatgen's reduced_formula, is
+    written as ssenb.data.display_formula writes it: relaxed, single point and failed rows."""
+    s = by_id["mp-754316-GGA+U"].structure
+    assert s.composition.reduced_formula == "Li3Co(NiO3)2"
+    pot = fake({"Li3Co(NiO3)2": -5.0})
+    assert relax_many([s], pot, progress=False)[K.FORMULA].tolist() == ["Li3CoNi2O6"]
+    assert single_points([s], pot, progress=False)[K.FORMULA].tolist() == ["Li3CoNi2O6"]
+    failed = relax_many([s], fake({}), progress=False)  # the fake has no energy: it raises
+    assert failed[K.FORMULA].tolist() == ["Li3CoNi2O6"]
+    assert "no energy for Li3Co(NiO3)2" in failed[K.ERROR].iloc[0]
+
+
 def test_a_non_converged_relaxation_is_never_reported_converged(fake):
     stuck = fake({"LiF": -4.8, "Li2O": -4.7}, force=1.0, force_on={"Li2O"})
     table = relax_many([_lif(), _li2o()], stuck, steps=3, progress=False)
@@ -151,6 +164,32 @@ def test_a_dead_worker_loses_only_its_rows_and_a_rerun_resumes_them(pot, monkeyp
     with pytest.raises(TaskLostError, match="rerun these inputs"):
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as again:
             relax_many(items, pot, executor=again, errors="raise", progress=False)
+
+
+@pytest.mark.parametrize("errors", ["record", "raise"])
+def test_a_cancel_stops_the_batch_and_writes_no_row_for_it(fake, tmp_path, errors):
+    """A cancel is never a row's failure: the batch stops whatever ``errors``, the stopped
+    relaxation leaves no checkpoint row, and a rerun computes only what is missing."""
+    import threading
+
+    from ssenb.errors import CancelledError
+
+    cancel = threading.Event()
+
+    class CancelsOnLi2O(fake):  # the Cancel arrives while Li2O (the 2nd row) relaxes
+        def calculate(self, structure):
+            if structure.composition.reduced_formula == "Li2O":
+                cancel.set()
+            return super().calculate(structure)
+
+    pot = CancelsOnLi2O({"LiF": -4.8, "Li2O": -4.7})
+    items, folder = [_lif(), _li2o(), _lif(4.1)], tmp_path / "run"
+    with pytest.raises(CancelledError, match="cancelled after 0 ionic steps of relaxing Li2O"):
+        relax_many(items, pot, checkpoint=folder, errors=errors, progress=False, cancel=cancel)
+    assert sorted(p.name for p in folder.glob("row_*.csv")) == ["row_0000000.csv"]
+    assert pot.calls == 2  # LiF's one force call, Li2O's first: the third was never started
+    again = relax_many(items, pot, checkpoint=folder, progress=False)
+    assert pot.calls == 2 + 2 and again[K.CONVERGED].all()
 
 
 def test_a_checkpoint_of_other_settings_or_a_damaged_row_is_refused(pot, tmp_path):

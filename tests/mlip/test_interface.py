@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from pymatgen.core import Lattice, Structure
 
+from ssenb import keys as K
 from ssenb.errors import InvalidInputError, UnsupportedMaterialError
 from ssenb.mlip import interface_cells, interface_energy
 from ssenb.mlip.interface import EV_A2_TO_J_M2, _bulk_oxidation_states, normal_barrier
@@ -56,6 +57,7 @@ def test_cubic_001_match_has_the_cube_face_and_no_strain(li_na):
     assert len(film) + len(sub) == len(cell)
     np.testing.assert_allclose(film.lattice.matrix[:2], cell.lattice.matrix[:2], atol=1e-8)
     assert (li_na.table["status"] == "ok").any()
+    assert set(li_na.table.columns) <= set(K.COLUMNS)  # every column named, with its unit
 
 
 def test_work_of_adhesion_counts_the_bonds_across_the_two_contacts(li_na):
@@ -73,6 +75,7 @@ def test_work_of_adhesion_counts_the_bonds_across_the_two_contacts(li_na):
     assert row["W_ad_J_m2"] == pytest.approx(expected * 16.02176634, rel=1e-9)
     assert EV_A2_TO_J_M2 == pytest.approx(1.602176634e-19 / 1e-20)
     assert res.w_ad_J_m2 == pytest.approx(row["W_ad_J_m2"]) and res.spread_J_m2 == 0
+    assert set(res.table.columns) <= set(K.COLUMNS)
     assert "PairCount" in res.potential and "not validated" in res.provenance()
     assert "W_ad (mean ± half the range over cells)" in res._repr_html_()
     assert "cells built" in li_na._repr_html_() and "#4651" in li_na.provenance()

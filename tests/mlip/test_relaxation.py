@@ -28,6 +28,39 @@ def test_generic_relaxation_reports_non_convergence(by_id, fake):
     assert ok.converged and ok.energy_per_atom == pytest.approx(-4.8)
 
 
+def test_a_cancel_from_another_thread_stops_at_the_next_ionic_step(by_id, fake):
+    """Cancel used to only stop waiting: the relaxation ran on to its last step, unused."""
+    import threading
+
+    from ssenb.errors import CancelledError
+
+    s = by_id["mp-1960-GGA"].structure
+    cancel, fifth = threading.Event(), threading.Event()
+
+    class Pushed(fake):  # a constant force: FIRE would run all MAX_STEPS steps
+        def calculate(self, structure):
+            if self.calls == 4:
+                fifth.set()
+                cancel.wait(10)  # the next step waits until the other thread has cancelled
+            return super().calculate(structure)
+
+    pot = Pushed({"Li2O": -4.8}, force=1.0)
+    helper = threading.Thread(target=lambda: fifth.wait(10) and cancel.set())
+    helper.start()
+    with pytest.raises(CancelledError, match="cancelled after 4 ionic steps of relaxing Li2O") as e:
+        relax(s, pot, steps=MAX_STEPS, cancel=cancel)
+    helper.join(10)
+    # one force call per step (ASE caches them): the initial one and 4 steps, then the check
+    assert e.value.n_steps == 4 and pot.calls == 5
+    # set before it starts: stopped after the first force call, no step taken
+    pot2 = fake({"Li2O": -4.8}, force=1.0)
+    with pytest.raises(CancelledError, match="after 0 ionic steps") as e:
+        relax(s, pot2, cancel=cancel)
+    assert e.value.n_steps == 0 and pot2.calls == 1
+    # an event never set changes nothing
+    assert relax(s, fake({"Li2O": -4.8}), cancel=threading.Event()).converged
+
+
 def test_relaxation_limits(by_id, fake):
     s = by_id["mp-1960-GGA"].structure
     with pytest.raises(InvalidInputError, match="steps=0"):

@@ -60,6 +60,27 @@ def test_half_ni_on_co_sits_above_the_hull_by_the_hand_value(setup):
     assert "Fake 1.0" in res.source
 
 
+def test_formulas_are_written_the_one_way_and_the_host_key_is_kept(setup):
+    """2/3 Ni on Co gives Li3CoNi2O6, which pymatgen's reduced_formula groups as
+    Li3Co(NiO3)2; the table writes it as the rest of ssenb does (display_formula)."""
+    host, pot, bench = setup
+    res = substitute(
+        host,
+        {"Co": {"Ni": 2 / 3}},
+        competing=bench,
+        potential=pot,
+        max_cells=3,
+        max_atoms=12,
+        n_relax=1,
+        progress=False,
+    )
+    assert res.table[K.FORMULA].tolist() == ["LiCoO2", "Li3CoNi2O6"]
+    assert res.best()[K.FORMULA] == "Li3CoNi2O6"
+    # the host stays pymatgen's reduced formula: the key saved caches are looked up by
+    assert res.host == host.composition.reduced_formula == "LiCoO2"
+    assert res.title().startswith("LiCoO2 doped with")
+
+
 def test_the_result_flows_into_thermo_as_a_named_mlip_source(setup):
     from ssenb.thermo import phase_stability, stability_window
 

@@ -186,3 +186,15 @@ def test_every_obelix_training_structure_gets_a_barrier_or_a_reason(obelix):
     assert (
         out.loc[has_structure & done, K.RUN_TIME] > 0
     ).all()  # timed per row (speed: benchmarks/)
+
+
+def test_a_failed_row_writes_its_formula_as_ssenb_does_not_grouped():
+    # pymatgen's reduced_formula groups this one as NaTi2(PO4)3; ssenb writes formulas
+    # ungrouped, in electronegativity order (Na 0.93 < Ti 1.54 < P 2.19 < O 3.44)
+    species = ["Na"] + ["Ti"] * 2 + ["P"] * 3 + ["O"] * 12
+    coords = [[i / 18, (i * 7 % 18) / 18, (i * 11 % 18) / 18] for i in range(18)]
+    nzp = Structure(Lattice.cubic(9.0), species, coords)
+    assert nzp.composition.reduced_formula == "NaTi2(PO4)3"
+    out = migration_barriers([nzp], progress=False, cache="none")
+    assert "holds no Li" in out.loc[0, K.ERROR]
+    assert out.loc[0, K.FORMULA] == "NaTi2P3O12"

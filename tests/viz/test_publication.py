@@ -17,6 +17,20 @@ from ssenb.viz.publication import formula_html, mm_to_px, pt_to_px, publication_
         ("NMC111", "NMC111"),  # M is not an element: a name, not a formula
         ("LNMO", "LNMO"),
         ("a <b>", "a &lt;b&gt;"),  # everything else is escaped
+        # ions: a charge with a digit, and a single one (was left as "Br-", "Li+")
+        ("Si4+ on P5+, O2-", "Si<sup>4+</sup> on P<sup>5+</sup>, O<sup>2-</sup>"),
+        ("Br- on S", "Br<sup>-</sup> on S"),
+        ("V vs Li/Li+", "V vs Li/Li<sup>+</sup>"),
+        ("(H-) has none.", "(H<sup>-</sup>) has none."),
+        ("Ti3+-rich", "Ti<sup>3+</sup>-rich"),
+        # a sign before a letter, digit or bracket is no charge: a range, bond, alloy, SMILES
+        ("Li6+xPS5Cl", "Li<sub>6</sub>+xPS5Cl"),  # was Li<sup>6+</sup>xPS5Cl
+        ("Li2S-P2S5", "Li<sub>2</sub>S-P<sub>2</sub>S<sub>5</sub>"),
+        ("S2-P2S5", "S<sub>2</sub>-P<sub>2</sub>S<sub>5</sub>"),  # was S<sup>2-</sup>P<sub>2</sub>…
+        ("Li-In | S-S", "Li-In | S-S"),
+        ("Li + O2 -> Li2O", "Li + O<sub>2</sub> -&gt; Li<sub>2</sub>O"),
+        ("[Li+].[I-]", "[Li+].[I-]"),
+        ("Xx- A+", "Xx- A+"),  # not elements
     ],
 )
 def test_formula_html(text, expected):

@@ -165,15 +165,48 @@ def test_compute_runs_in_the_background_and_can_be_cancelled(world):
     ex.job.join(60)
     assert ex.result is not None and ex.result.substitutions == {"Co": {"Ni": 0.25}}
     assert not ex.compute_button.disabled and ex.cancel_button.disabled
-    # cancelled: the result that arrives later is dropped, the controls are free at once
-    gate.clear()
-    ex.fraction.value = 0.75
+
+
+def test_cancel_stops_the_relaxation_itself_and_caches_nothing(world):
+    """Cancel used to only stop waiting: the relaxation ran on in the background, unused."""
+    import threading
+
+    bench, pot, hosts, _cache = world
+    started, go = threading.Event(), threading.Event()
+
+    class Pushed(type(pot)):  # a constant force: the host would relax for all 300 steps
+        calls = 0
+
+        def calculate(self, s):
+            Pushed.calls += 1
+            if Pushed.calls == 3:  # the 2nd ionic step of the host waits for the Cancel
+                started.set()
+                go.wait(30)
+            calc = super().calculate(s)
+            forces = np.zeros((len(s), 3))
+            forces[:, 0] = 1.0
+            return type(calc)(calc.energy_eV, forces, calc.stress_GPa)
+
+    kwargs = {"max_cells": 4, "max_atoms": 16, "n_relax": 1, "steps": 300}
+    ex = DopingExplorer(bench, hosts=hosts, potential=Pushed(pot.table, pot.mix),
+                        substitute_kwargs=kwargs)  # fmt: skip
+    ex.site.value, ex.dopant.value, ex.fraction.value = "Co", "Ni", 0.75
+    before = list(ex.cache)
     ex.compute_button.click()
-    ex.cancel_button.click()
-    assert "cancelled" in ex.message and not ex.compute_button.disabled
-    gate.set()
-    ex.job.join(60)
-    assert ex.result is None  # 3/4 was never shown
+    assert started.wait(30)
+    canceller = threading.Thread(target=ex.cancel_button.click)  # from another thread
+    canceller.start()
+    canceller.join(10)
+    assert "cancelling" in ex.message and ex.cancel_button.disabled and ex.compute_button.disabled
+    go.set()
+    ex.job.join(30)
+    assert not ex.job.is_alive()
+    # stopped at the step under way: 1 initial force call + 2 steps, not 301
+    assert Pushed.calls == 3
+    assert "cancelled after 2 ionic steps of relaxing LiCoO2" in ex.message
+    assert ex.result is None and ex.cache == before  # nothing partial cached
+    assert not ex.compute_button.disabled and ex.cancel_button.disabled  # idle again
+    assert ex.progress.value == ""
 
 
 def test_a_background_failure_reaches_the_status_line(world):

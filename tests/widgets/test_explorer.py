@@ -390,13 +390,35 @@ def test_a_slot_drawn_from_two_threads_makes_one_widget(monkeypatch):
 
 
 def test_draw_all_draws_every_tab_for_an_exported_notebook(explorer):
+    """Every tab's figure is made for the static copy; a closed tab gets no FigureWidget
+    (each carries plotly.js, 5 MB of widget state) until it is opened, then shows that figure."""
+    import plotly.graph_objects as go
+
+    from ssenb.widgets._snapshot import snapshot_items
+    from ssenb.widgets.explorer import TABS
+
     explorer.analyse(explorer.obelix.loc[[_row_with_cif(explorer.obelix)]])
     assert not explorer._interface_slot.made  # waiting for its tab
     explorer.draw_all()
     assert explorer.status.message.endswith("done")  # the analysis' message stays
-    for slot in (explorer._interface_slot, explorer.window.slot, explorer._waterfall_slot):
-        assert slot.made and len(slot.figure.data) >= 1
-    assert explorer.transport.figure_slot.made  # the BVSE pathway of the CIF
+    closed = (
+        explorer._interface_slot,
+        explorer.window.slot,
+        explorer._waterfall_slot,
+        explorer.transport.figure_slot,  # the BVSE pathway of the CIF
+    )
+    drawn = [slot.static() for slot in closed]
+    assert all(isinstance(f, go.Figure) and len(f.data) >= 1 for f in drawn)
+    assert not any(slot.made for slot in closed)
+    in_copy = [item for item in snapshot_items(explorer) if isinstance(item, go.Figure)]
+    assert all(any(f is item for item in in_copy) for f in drawn)
+    explorer.tabs.selected_index = TABS.index("Interface")  # opened: the same figure
+    assert explorer._interface_slot.made
+
+    def traces(fig):
+        return [(t.name, list(t.x), list(t.y)) for t in fig.data]
+
+    assert traces(explorer.interface_fig) == traces(drawn[0])
 
 
 def test_search_narrows_the_picker_and_a_hit_analyses(explorer, obelix):
