@@ -49,6 +49,16 @@ def test_default_model_is_cached_and_refitted_when_the_features_changed(monkeypa
     monkeypatch.setattr(predictor, "_MEMO", {})
     predictor.default_model("composition", progress=False, sources=("obelix",))
     assert fits == ["composition", "composition"]
+    # back to the real features: the cached model is reused again ...
+    monkeypatch.setattr(predictor, "_feature_labels", lambda preset: labels)
+    monkeypatch.setattr(predictor, "_MEMO", {})
+    predictor.default_model("composition", progress=False, sources=("obelix",))
+    assert fits == ["composition"] * 2
+    # ... but a new fitting recipe (e.g. the interval calibration) is refitted, never reused
+    monkeypatch.setattr(predictor, "FIT_REVISION", predictor.FIT_REVISION + 1)
+    monkeypatch.setattr(predictor, "_MEMO", {})
+    predictor.default_model("composition", progress=False, sources=("obelix",))
+    assert fits == ["composition"] * 3
 
 
 def test_two_callers_missing_the_cache_fit_the_default_model_once(monkeypatch, tmp_path):
