@@ -102,13 +102,14 @@ def read_untrusted(path: str | os.PathLike[str], *, max_bytes: int) -> bytes:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as err:
         raise InvalidInputError(f"cannot read {os.fspath(path)!r}: {err.strerror or err}") from err
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):  # before fdopen, which refuses a folder itself
+        os.close(fd)
+        raise InvalidInputError(
+            f"{os.fspath(path)!r} is not a regular file (a pipe, device or folder); "
+            "ssenb reads only plain files"
+        )
     with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise InvalidInputError(
-                f"{os.fspath(path)!r} is not a regular file (a pipe, device or folder); "
-                "ssenb reads only plain files"
-            )
         if info.st_size > max_bytes:
             raise InvalidInputError(
                 f"{os.fspath(path)!r} has {info.st_size:,} bytes, more than the {max_bytes:,} "

@@ -306,6 +306,7 @@ def _design(args: argparse.Namespace) -> int:
     _refuse_existing(args.output, args.force)
     _refuse_existing(args.report, args.force)
     _refuse_existing(args.save, args.force)
+    _refuse_same_outputs(output=args.output, report=args.report, save=args.save)
     if args.report:
         _check_report_suffix(args.report)
     host = _design_host(args.host)
@@ -314,7 +315,7 @@ def _design(args: argparse.Namespace) -> int:
         dopants=_split(args.dopants),
         sites=_split(args.sites),
         top=args.top,
-        fractions=[float(f) for f in _split(args.fractions) or []] or None,
+        fractions=_fractions(args.fractions),
         cathode=args.cathode,
         potential=args.potential,
         model=False if args.no_model else None,
@@ -340,6 +341,34 @@ def _design(args: argparse.Namespace) -> int:
     shown = result.shortlist(args.show)[["pareto_rank", "candidate", "formula", "reasons"]]
     print(shown.to_string(index=False))
     return 0
+
+
+def _fractions(text: str | None) -> list[float] | None:
+    """``"0.25,0.5"`` -> ``[0.25, 0.5]``; a word that is not a number is refused by name."""
+    words = _split(text)
+    try:
+        return [float(w) for w in words] if words else None
+    except ValueError:
+        raise InvalidInputError(
+            f"--fractions {text!r}: give fractions of a site as numbers separated by commas, "
+            "e.g. --fractions 0.25,0.5"
+        ) from None
+
+
+def _refuse_same_outputs(**paths: str | None) -> None:
+    """Two outputs of one command at one path: the second write would replace the first."""
+    import os
+
+    seen: dict[str, str] = {}
+    for name, path in paths.items():
+        if not path:
+            continue
+        key = os.path.realpath(path)
+        if key in seen:
+            raise InvalidInputError(
+                f"--{seen[key]} and --{name} are both {path!r}: give each output its own file"
+            )
+        seen[key] = name
 
 
 def _split(text: str | None) -> list[str] | None:

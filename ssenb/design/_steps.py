@@ -19,6 +19,7 @@ import pandas as pd
 
 from .. import keys as K
 from ..batch import ErrorMode, failure_reason, run_row, run_tasks
+from ..errors import InvalidInputError, UnsupportedMaterialError
 from ..mlip.mapped_hull import E_FORM_MAPPED, E_HULL_MAPPED, E_HULL_UNCERTAINTY, HULL_METHOD
 
 if TYPE_CHECKING:
@@ -128,6 +129,28 @@ def thermo_row(
 
     value, failure = run_row(compute, errors)
     return (value or [math.nan] * len(THERMO_COLUMNS)), failure
+
+
+def check_cathode(cathode: Any) -> None:
+    """Refuse a cathode the interface step cannot use, before anything is relaxed.
+
+    A formula string whose elements the offline snapshot covers (the hull every row's
+    cathode reaction is computed on).
+    """
+    from ..data.materials import to_composition
+    from ..thermo import get_source
+
+    if not isinstance(cathode, str) or not cathode.strip():
+        raise InvalidInputError(
+            f"cathode={cathode!r}; give the cathode's formula, e.g. 'LiCoO2' (the default)"
+        )
+    comp = to_composition(cathode, argname="cathode")
+    missing = {el.symbol for el in comp.elements} - set(get_source().elements())
+    if missing:
+        raise UnsupportedMaterialError(
+            f"cathode={cathode!r}: element(s) {', '.join(sorted(missing))} are not in the "
+            "offline MP snapshot the interface reactions use; choose a cathode such as 'LiCoO2'"
+        )
 
 
 def candidate_source(entries: Sequence[ComputedEntry], cathode: str = "") -> Any:

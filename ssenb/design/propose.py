@@ -224,8 +224,8 @@ def propose_substitutions(
 def _check_fractions(fractions: Sequence[float] | None) -> tuple[float, ...]:
     if fractions is None:
         return FRACTION_GRID
-    try:
-        grid = tuple(float(f) for f in fractions)
+    try:  # True is not a fraction (float(True) would pass as 1.0)
+        grid = () if any(isinstance(f, bool) for f in fractions) else tuple(map(float, fractions))
     except (TypeError, ValueError):
         grid = ()
     if not grid or not all(0 < f <= 1 for f in grid):

@@ -261,6 +261,7 @@ def design(
     check_errors(errors)
     check_executor(executor)
     _check_settings(top, max_atoms, n_orderings)
+    _check_before_work(fmax, steps, reuse, property_models, cathode)
     from pymatgen.core import Structure
 
     structure = read_host(host)
@@ -268,6 +269,12 @@ def design(
         raise InvalidInputError(
             f"host={host!r} is a formula: design relaxes structures; give an ordered "
             "pymatgen Structure or a CIF path (propose_substitutions ranks a formula)"
+        )
+    if len(structure) > max_atoms:  # every candidate is a supercell of it
+        raise InvalidInputError(
+            f"host {display_formula(structure.composition)} has {len(structure)} atoms, more "
+            f"than max_atoms={max_atoms}: no candidate cell can be made from it; give its "
+            "primitive cell (structure.get_primitive_structure()) or raise max_atoms (≤ 64)"
         )
     cands = propose_substitutions(
         structure, dopants=dopants, sites=sites, fractions=fractions, max_atoms=max_atoms,
@@ -390,6 +397,25 @@ def _check_settings(top: int, max_atoms: int, n_orderings: int) -> None:
     ):
         if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
             raise InvalidInputError(f"{name}={value!r}; use a whole number from {lo} to {hi}")
+
+
+def _check_before_work(
+    fmax: Any, steps: Any, reuse: Any, property_models: Any, cathode: Any
+) -> None:
+    """Refuse what would otherwise fail every row after the relaxations (CPU-hours)."""
+    from ..mlip.relaxation import check_relax_settings
+
+    check_relax_settings(fmax, steps)
+    if reuse is not None and not isinstance(reuse, DesignResult):
+        raise InvalidInputError(
+            f"reuse={type(reuse).__name__}; pass a DesignResult (e.g. read_design(path))"
+        )
+    if property_models is not None and not isinstance(property_models, dict):
+        raise InvalidInputError(
+            f"property_models={type(property_models).__name__}; pass a dict of fitted models "
+            "({'band_gap': ..., 'G_VRH': ...}) or None (data and cached models only)"
+        )
+    steps_.check_cathode(cathode)
 
 
 def _input_key(structure: Structure, settings: tuple[float, int, bool]) -> str:
@@ -644,9 +670,34 @@ def read_design(path: str | os.PathLike[str]) -> DesignResult:
     if not isinstance(d, dict) or d.get("@class") != "DesignResult" or d.get("@module") != __name__:
         raise InvalidInputError(f"{p}: 'result' is not a DesignResult")
     try:
-        return build_result(DesignResult, d, ("result",))
+        result = build_result(DesignResult, d, ("result",))
     except InvalidInputError as err:
         raise InvalidInputError(f"{p}: {err}") from err
+    _check_rows(result, p)
+    return result
+
+
+def _check_rows(result: DesignResult, path: Any) -> None:
+    """A read run whose rows do not line up is refused (reuse= would pair wrong rows)."""
+    import pandas.api.types as ptypes
+
+    n = len(result.table)
+    if not len(result.structures) == len(result.entries) == n:
+        raise InvalidInputError(
+            f"{path}: the table has {n} rows but {len(result.structures)} structures and "
+            f"{len(result.entries)} entries (a file edited by hand or cut short); write it "
+            "again with write_design"
+        )
+    for column in (K.E_POTENTIAL, INPUT_KEY):
+        if column not in result.table.columns:
+            raise InvalidInputError(
+                f"{path}: the table has no {column!r} column; write it again with write_design"
+            )
+    if not ptypes.is_numeric_dtype(result.table[K.E_POTENTIAL]):
+        raise InvalidInputError(
+            f"{path}: column {K.E_POTENTIAL!r} holds non-numbers (eV/atom expected); write "
+            "it again with write_design"
+        )
 
 
 __all__ = ["DesignResult", "design", "read_design", "write_design"]

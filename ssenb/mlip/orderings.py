@@ -261,6 +261,13 @@ def distinct_orderings(
             for s, ds in subs.items()
         }
         cell.replace_species(mapping)
+        if cell.is_ordered:  # a whole site replaced: one ordering (pymatgen's minimizer fails)
+            from pymatgen.analysis.ewald import EwaldSummation
+
+            energy = float(EwaldSummation(cell).total_energy)  # eV
+            cell.remove_oxidation_states()
+            found.append((cell, energy / len(cell), _cell(scale)))
+            continue
         # a ranked list of {"structure", "energy" (eV, Ewald), ...} when return_ranked_list is set
         ranked = cast(
             "list[dict[str, Any]]",
