@@ -76,6 +76,13 @@ MAX_INTERFACE_ATOMS = 150
 MAX_MATCHES = 4
 #: at most this many Miller pairs are tried when none is given
 MAX_MILLER_PAIRS = 3
+#: largest ``max_area_A2`` (Å²): the ZSL search time grows steeply with the area (Li on LiF
+#: (001): ~1 s at 300 Å², ~28 s at 1000 Å², no end at 1e9), and a cell within
+#: :data:`MAX_INTERFACE_ATOMS` atoms is far smaller
+MAX_AREA_A2 = 500.0
+#: largest Miller index (absolute value) of a facet: (9, 8, 7) takes ~2 s, (97, 89, 83) never
+#: ends in pymatgen's slab search; higher-index facets have cells larger than any kept here
+MAX_MILLER_INDEX = 10
 
 
 @dataclass(frozen=True, eq=False)
@@ -248,6 +255,12 @@ def _check_miller(miller: object, name: str) -> tuple[int, int, int] | None:
         raise InvalidInputError(
             f"{name}={miller!r} must be three integers, not all 0, e.g. (0, 0, 1)"
         )
+    if max(abs(i) for i in out) > MAX_MILLER_INDEX:
+        raise InvalidInputError(
+            f"{name}={miller!r}: indices above {MAX_MILLER_INDEX} make a facet cell larger than "
+            "any interface cell kept here (and pymatgen's slab search may not end); use a "
+            "low-index facet such as (0, 0, 1) or (1, 1, 0)"
+        )
     return out
 
 
@@ -328,6 +341,12 @@ def interface_cells(
     fm = _check_miller(film_miller, "film_miller")
     sm = _check_miller(substrate_miller, "substrate_miller")
     max_area = _positive(max_area_A2, "max_area_A2", "Å², e.g. 100")
+    if max_area > MAX_AREA_A2:  # inf included: the ZSL search would not end
+        raise InvalidInputError(
+            f"max_area_A2={max_area_A2!r} is above {MAX_AREA_A2:g} Å²: the lattice-match "
+            f"search grows steeply with the area and no cell within {MAX_INTERFACE_ATOMS} atoms "
+            "is that large; use e.g. 100 (the default) to 400"
+        )
     strain = _positive(max_strain, "max_strain", "a fraction, e.g. 0.05 for 5 %")
     if strain >= 0.5:
         raise InvalidInputError(f"max_strain={max_strain!r} is a fraction (0.05 = 5 %), below 0.5")

@@ -69,6 +69,9 @@ RIDGE_LAMBDA = 1e-4
 MIN_REFERENCES = 2
 #: fewest benchmarked members an anion class needs to report (and use) its own MAE
 MIN_CLASS_MEMBERS = 5
+#: largest |potential energy| (eV/atom) taken as an energy per atom: universal potentials
+#: give about -1 to -12 eV/atom; a larger one is an energy per cell or a broken relaxation
+MAX_ABS_ENERGY = 100.0
 
 #: output columns of :func:`mapped_e_hull` (eV/atom)
 E_FORM_MAPPED = "e_form_mapped_eV_atom"
@@ -309,13 +312,19 @@ class MappedScale(Result):
 
         comp = composition if hasattr(composition, "elements") else Composition(composition)
         try:
-            e = float(e_mlip_per_atom)
+            e = math.nan if isinstance(e_mlip_per_atom, bool) else float(e_mlip_per_atom)
         except (TypeError, ValueError):
             e = math.nan
         if not math.isfinite(e):
             raise InvalidInputError(
                 f"e_mlip_per_atom={e_mlip_per_atom!r} for {comp.reduced_formula} is not a finite "
                 "energy (eV/atom); an unconverged relaxation has none"
+            )
+        if abs(e) > MAX_ABS_ENERGY:
+            raise InvalidInputError(
+                f"e_mlip_per_atom={e_mlip_per_atom!r} for {comp.reduced_formula} is not a "
+                f"potential energy per atom (|E| > {MAX_ABS_ENERGY:g} eV/atom): was it eV per "
+                "cell? Divide by the number of atoms"
             )
         thin = sorted(
             el.symbol for el in comp.elements if self.counts.get(el.symbol, 0) < MIN_REFERENCES
@@ -467,7 +476,9 @@ def _potential_key(potential: Any) -> str:
             f"potential={potential!r} has no shipped reference energies; use one of "
             f"{', '.join(SHIPPED)}, or compute them with scripts/make_reference_energies.py"
         )
-    name = label(potential)
+    from .potential import check_potential
+
+    name = label(check_potential(potential))
     for key in SHIPPED:
         try:
             if reference_energies(key)["potential"].iloc[0] == name:
@@ -635,6 +646,11 @@ def _composition(item: Any) -> Composition:
     from pymatgen.core import Composition
 
     comp = getattr(item, "composition", item)
+    if comp is None or not isinstance(comp, Composition | str):
+        raise InvalidInputError(
+            f"{type(item).__name__} is not a structure: give a pymatgen Structure, a "
+            "Composition or a formula for each row"
+        )
     return comp if isinstance(comp, Composition) else Composition(comp)
 
 
@@ -642,6 +658,10 @@ def _check_inputs(structures: Sequence[Any], energies: Sequence[float]) -> None:
     if isinstance(structures, str) or not isinstance(structures, Sequence):
         raise InvalidInputError(
             f"structures={type(structures).__name__}: pass a list of pymatgen Structures"
+        )
+    if isinstance(energies, str) or not hasattr(energies, "__len__"):
+        raise InvalidInputError(
+            f"e_mlip_per_atom={energies!r}: pass a list of energies (eV/atom), one per structure"
         )
     if len(structures) != len(energies):
         raise InvalidInputError(
