@@ -64,6 +64,12 @@ _OBELIX_EXTRA = (
 
 
 def _check_sources(sources: Iterable[str]) -> list[Source]:
+    if isinstance(sources, str):  # one source by name, not its letters
+        sources = [sources]
+    if sources is None or not isinstance(sources, Iterable):
+        raise InvalidInputError(
+            f"sources={sources!r}: give a list of one or more of {', '.join(SOURCES)}"
+        )
     chosen: list = list(dict.fromkeys(sources))
     bad = [s for s in chosen if s not in SOURCES]
     if bad or not chosen:
@@ -153,6 +159,11 @@ def conductivity_measurements(
     {'laskowski': 903, 'liverpool': 465, 'obelix': 478}
     """
     chosen = _check_sources(sources)
+    if not isinstance(room_temperature, bool | np.bool_):
+        raise InvalidInputError(
+            f"room_temperature={room_temperature!r}; use True (only room-temperature rows) or "
+            "False (every temperature)"
+        )
     parts = []
     for source in chosen:
         if source == OBELIX:

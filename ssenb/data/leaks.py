@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
 import numpy as np
 import pandas as pd
@@ -243,7 +243,9 @@ def overlap_reasons(
     >>> list(overlap_reasons(train, test))
     [None, 'same composition as t1', 'same DOI (10.1/a) as t1']
     """
-    rules = list(by)
+    rules: list[Match] = [cast("Match", by)] if isinstance(by, str) else list(by)
+    _check_matchable(frame, "frame")
+    _check_matchable(reference, "reference")
     unknown = sorted(set(rules) - set(MATCHES))
     if unknown:
         raise InvalidInputError(f"by={unknown} is not a matching rule; use {', '.join(MATCHES)}")
@@ -329,12 +331,37 @@ def exclude_overlaps(
     return kept
 
 
+def _check_matchable(frame: Any, name: str) -> None:
+    """A frame with none of the columns a rule reads would match nothing, silently."""
+    if not isinstance(frame, pd.DataFrame):
+        raise InvalidInputError(
+            f"{name}={type(frame).__name__}; pass a DataFrame of materials "
+            "(e.g. ssenb.data.conductivity_measurements())"
+        )
+    usable = [K.REDUCED_COMPOSITION, K.DOI, K.SOURCE_ID, "reference", *SOURCE_POINTERS]
+    if not any(c in frame.columns for c in usable):
+        raise InvalidInputError(
+            f"{name} has none of the columns overlaps are found by ({', '.join(usable)}); it "
+            f"has {list(map(str, frame.columns))[:8]}: nothing could be excluded. Pass frames "
+            "made by ssenb.data (load_obelix, conductivity_measurements)"
+        )
+
+
 def _comps(frame: pd.DataFrame) -> list[Composition | None]:
+    """Each row's composition; a formula string (a frame read back from CSV) is parsed."""
     if K.REDUCED_COMPOSITION not in frame:
         return [None] * len(frame)
     from pymatgen.core import Composition
 
-    return [c if isinstance(c, Composition) else None for c in frame[K.REDUCED_COMPOSITION]]
+    out: list[Composition | None] = []
+    for c in frame[K.REDUCED_COMPOSITION]:
+        if isinstance(c, str) and c.strip():
+            try:
+                c = Composition(c)
+            except (ValueError, KeyError, TypeError):  # pymatgen's parse errors
+                c = None
+        out.append(c if isinstance(c, Composition) else None)
+    return out
 
 
 def _row_ids(frame: pd.DataFrame) -> list[str]:

@@ -10,7 +10,7 @@ moduli) and :class:`~ssenb.models.SuperionicClassifier` build on :class:`_TreeEn
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeAlias
 
 import numpy as np
@@ -128,6 +128,11 @@ class _TreeEnsemble(BaseEstimator):
             return table, frame
         from sklearn.utils.validation import validate_data
 
+        if X is None or (isinstance(X, Sized) and not isinstance(X, str) and len(X) == 0):
+            raise InvalidInputError(
+                f"X={X!r} holds no materials; give a formula, a list of formulas, "
+                "Compositions or Structures, an OBELiX-like frame, or a feature matrix"
+            )
         stray = first_non_material(X)
         if stray is not None:
             i, item = stray
@@ -140,8 +145,10 @@ class _TreeEnsemble(BaseEstimator):
             self._check_fitted()
         try:
             arr = validate_data(self, X, reset=fitting, ensure_all_finite="allow-nan", dtype=float)
-        except ValueError as err:  # sklearn's messages are clear; keep them, in ssenb's type
-            raise InvalidInputError(str(err)) from err
+        except (ValueError, TypeError) as err:  # sklearn's messages; keep them, in ssenb's type
+            raise InvalidInputError(
+                f"{str(err)[:300]} (X must be materials, or numbers only: a feature matrix)"
+            ) from err
         names = getattr(self, "feature_names_in_", None)
         if fitting and names is None:
             names = [f"x{i}" for i in range(arr.shape[1])]

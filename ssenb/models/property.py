@@ -346,8 +346,11 @@ class _PropertyRegressor(RegressorMixin, _TreeEnsemble):
         ``level=0.9545`` is the 2σ interval, ``0.6827`` the 1σ one; calibrated levels run
         from 0.5 to 0.99. Out-of-domain inputs get wider intervals, never narrower.
         """
-        if isinstance(level, bool) or not isinstance(level, int | float):
-            raise InvalidInputError(f"level={level!r} must be a coverage between 0 and 1")
+        if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
+            # NaN, 0 and 1 included: an uncalibrated model gave NaN, zero or infinite widths
+            raise InvalidInputError(
+                f"level={level!r} must be a coverage strictly between 0 and 1, e.g. 0.9545 (2σ)"
+            )
         mean, members, matrix = self._predict_members(X)
         half = self._half_width(matrix, members, float(level))
         return mean - half, mean + half

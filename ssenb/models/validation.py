@@ -171,6 +171,8 @@ def cross_validate_conductivity(
         version = data_version or frame.attrs.get("data_version", "a user-supplied frame")
     if not isinstance(n_splits, int) or isinstance(n_splits, bool) or n_splits < 2:
         raise InvalidInputError(f"n_splits={n_splits!r}: cross-validation needs at least 2 folds")
+    if extra is not None:
+        _check_extra(extra)
     frame = as_material_frame(frame)
     y, censored = targets(frame)
     model = model if model is not None else ConductivityModel(random_state=random_state)
@@ -299,6 +301,22 @@ def _coverage(y: np.ndarray, censored: np.ndarray, low: np.ndarray, high: np.nda
     return float(inside.mean())
 
 
+def _check_extra(extra: object) -> None:
+    """Refuse extra rows that are not measurements, before any featurizing."""
+    needed = [K.SOURCE, K.SOURCE_ID, K.REDUCED_COMPOSITION, K.LOG10_SIGMA, K.CENSORED, K.DOI]
+    if not isinstance(extra, pd.DataFrame):
+        raise InvalidInputError(
+            f"extra={type(extra).__name__}; extra must be a measurement frame such as "
+            "ssenb.data.conductivity_measurements(['liverpool', 'laskowski'])"
+        )
+    missing = [c for c in needed if c not in extra.columns]
+    if missing:
+        raise InvalidInputError(
+            f"extra lacks the measurement columns {missing}; extra must be a measurement "
+            "frame such as ssenb.data.conductivity_measurements(['liverpool', 'laskowski'])"
+        )
+
+
 class _MergedTraining:
     """Per-fold training tables: a fold's frame rows plus the extra rows that do not leak."""
 
@@ -314,11 +332,6 @@ class _MergedTraining:
 
         from ..data.conductivity_table import as_measurements
 
-        if not isinstance(extra, pd.DataFrame) or K.REDUCED_COMPOSITION not in extra:
-            raise InvalidInputError(
-                "extra must be a measurement frame such as "
-                "ssenb.data.conductivity_measurements(['liverpool', 'laskowski'])"
-            )
         if K.ID not in frame:
             raise InvalidInputError("cross-validation with extra= needs the frame's 'id' column")
         self.frame = frame
