@@ -145,10 +145,9 @@ class _TreeEnsemble(BaseEstimator):
             self._check_fitted()
         try:
             arr = validate_data(self, X, reset=fitting, ensure_all_finite="allow-nan", dtype=float)
-        except (ValueError, TypeError) as err:  # sklearn's messages; keep them, in ssenb's type
-            raise InvalidInputError(
-                f"{str(err)[:300]} (X must be materials, or numbers only: a feature matrix)"
-            ) from err
+        except ValueError as err:  # sklearn's messages are clear; keep them, in ssenb's type
+            raise InvalidInputError(str(err)) from err
+        # a TypeError (objects that are not numbers) stays one: scikit-learn's contract
         names = getattr(self, "feature_names_in_", None)
         if fitting and names is None:
             names = [f"x{i}" for i in range(arr.shape[1])]
