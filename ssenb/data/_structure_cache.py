@@ -131,8 +131,8 @@ def read_cache(folder: Path, key: str) -> dict[str, Parsed] | None:
         ):
             return None
         return {str(i): _decode(row) for i, row in data["rows"].items()}
-    except (OSError, ValueError, TypeError, KeyError, InvalidInputError):
-        return None  # unreadable or damaged: parse the archive again
+    except (OSError, ValueError, TypeError, KeyError, RecursionError, InvalidInputError):
+        return None  # unreadable, damaged or nested without end: parse the archive again
 
 
 def _encode(structure: Structure) -> dict[str, Any] | None:

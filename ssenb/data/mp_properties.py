@@ -250,17 +250,9 @@ def _reduced_names(path: Path, formulas: list[str]) -> list[str]:
     folder = derived_cache_dir()
     cache = folder / f"mp_properties_names_{key[:16]}.npz" if folder is not None else None
     if cache is not None and cache.is_file():
-        try:
-            with np.load(cache, allow_pickle=False) as z:
-                stored_key, names = z["key"], z["names"]
-            if (
-                stored_key.shape == () and str(stored_key) == key
-                and names.dtype.kind == "U" and names.shape == (len(formulas),)
-                and bool(np.all(np.char.str_len(names) > 0))
-            ):  # fmt: skip
-                return names.tolist()
-        except (OSError, ValueError, KeyError):
-            pass  # damaged: named again below
+        names = _read_names(cache, key, formulas)
+        if names is not None:
+            return names
     reduced = _reduced(formulas)
     if cache is not None:
 
@@ -274,6 +266,41 @@ def _reduced_names(path: Path, formulas: list[str]) -> list[str]:
         except OSError:  # read-only or full disk: the names live in memory
             pass
     return reduced
+
+
+#: rows of a names cache named again and compared on every read (evenly spaced)
+NAMES_SPOT_CHECK = 64
+
+
+def _read_names(cache: Path, key: str, formulas: list[str]) -> list[str] | None:
+    """The cached names if the file is whole, its own and agrees with a spot check, else None.
+
+    The file is untrusted: a truncated or foreign zip, a member that would decompress to
+    more than the names can take (a zip bomb), another key or shape, or names that differ
+    from :func:`_reduced` on :data:`NAMES_SPOT_CHECK` rows all read as None (named again).
+    """
+    import zipfile
+
+    n = len(formulas)
+    most = 4 * 64 * n + 2**16  # bytes: 64 UCS-4 characters a name, and the key
+    try:
+        with zipfile.ZipFile(cache) as zf:
+            if sum(info.file_size for info in zf.infolist()) > most:
+                return None
+        with np.load(cache, allow_pickle=False) as z:
+            stored_key, names = z["key"], z["names"]
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return None  # damaged: named again
+    if not (
+        stored_key.shape == () and str(stored_key) == key
+        and names.dtype.kind == "U" and names.shape == (n,)
+        and bool(np.all(np.char.str_len(names) > 0))
+    ):  # fmt: skip
+        return None
+    rows = sorted({int(i) for i in np.linspace(0, n - 1, min(n, NAMES_SPOT_CHECK))})
+    if rows and _reduced([formulas[i] for i in rows]) != [str(names[i]) for i in rows]:
+        return None  # edited or from another naming rule
+    return [str(x) for x in names.tolist()]
 
 
 def _reduced(formulas: list[str]) -> list[str]:

@@ -106,8 +106,10 @@ def test_reduced_names_are_cached_on_disk_and_a_damaged_file_is_rebuilt(
     real = fresh_tables._reduced
     fresh_tables._rows.cache_clear()
 
-    def refuse(_formulas):
-        raise AssertionError("named again although cached")
+    def refuse(formulas):
+        if len(formulas) > fresh_tables.NAMES_SPOT_CHECK:  # the read's spot check is allowed
+            raise AssertionError("named again although cached")
+        return real(formulas)
 
     monkeypatch.setattr(fresh_tables, "_reduced", refuse)
     again = fresh_tables.load_mp_properties("expt_gap")
