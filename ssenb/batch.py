@@ -515,6 +515,7 @@ class CheckpointStore:
     MANIFEST = "ssenb-checkpoint.json"
     FORMAT = 2  # 1: missing values written as empty cells (an empty text came back None)
     NA = "\\N"
+    MAX_MANIFEST_BYTES = 1_000_000  # a manifest is a few hundred bytes
 
     def __init__(
         self, folder: str | os.PathLike[str], *, run: str, info: dict[str, Any] | None = None
@@ -529,15 +530,18 @@ class CheckpointStore:
             raise InvalidInputError(f"checkpoint={str(self.folder)!r} is a file; give a folder")
         manifest = self.folder / self.MANIFEST
         if manifest.is_file():
-            try:
-                meta = json.loads(manifest.read_text())
-            except (OSError, ValueError):
+            try:  # untrusted: bounded, and nested lists without end are no manifest
+                if manifest.stat().st_size > self.MAX_MANIFEST_BYTES:
+                    raise ValueError("too large")
+                meta = json.loads(manifest.read_text(encoding="utf-8"))
+            except (OSError, ValueError, RecursionError):
                 meta = None
-            if (
-                not isinstance(meta, dict)
-                or meta.get("format") != self.FORMAT
-                or meta.get("run") != run
-            ):
+            if not isinstance(meta, dict) or not isinstance(meta.get("run"), str):
+                raise InvalidInputError(
+                    f"checkpoint folder {str(self.folder)!r} has a damaged {self.MANIFEST}; "
+                    "use a new folder (or delete the folder to start this run again)"
+                )
+            if meta.get("format") != self.FORMAT or meta.get("run") != run:
                 raise InvalidInputError(
                     f"checkpoint folder {str(self.folder)!r} holds another run (other inputs "
                     "or settings); use a new folder to start this one, or the same inputs to "

@@ -239,6 +239,7 @@ def _coatings(args: argparse.Namespace) -> int:
     from .thermo import coating_screen
 
     _refuse_existing(args.output, args.force)
+    _refuse_same_outputs(output=args.output, checkpoint=args.checkpoint)
     for text in args.candidates:  # a typo on the command line is fixed, not recorded
         to_composition(text, argname="formula")
     result = coating_screen(
@@ -306,7 +307,9 @@ def _design(args: argparse.Namespace) -> int:
     _refuse_existing(args.output, args.force)
     _refuse_existing(args.report, args.force)
     _refuse_existing(args.save, args.force)
-    _refuse_same_outputs(output=args.output, report=args.report, save=args.save)
+    _refuse_same_outputs(
+        output=args.output, report=args.report, save=args.save, checkpoint=args.checkpoint
+    )
     if args.report:
         _check_report_suffix(args.report)
     host = _design_host(args.host)
@@ -355,7 +358,7 @@ def _fractions(text: str | None) -> list[float] | None:
         ) from None
 
 
-def _refuse_same_outputs(**paths: str | None) -> None:
+def _refuse_same_outputs(**paths: Any) -> None:
     """Two outputs of one command at one path: the second write would replace the first."""
     import os
 
