@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .. import keys as K
-from ..errors import ModelFileError, SsenbWarning
+from ..errors import InvalidInputError, ModelFileError, SsenbWarning
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -125,6 +125,27 @@ def preset_for(material: Any) -> str:
     return "composition"
 
 
+def _check_one_material(material: Any) -> None:
+    """One material, as the docstring lists them: refused by name otherwise."""
+    from pymatgen.core import Composition, Structure
+
+    if isinstance(material, pd.DataFrame):
+        if len(material) != 1:
+            raise InvalidInputError(
+                f"material is a frame of {len(material)} rows; predict_conductivity takes one "
+                "material (a one-row frame): for many, call model.predict(frame)"
+            )
+        return
+    if isinstance(material, str | Composition | Structure | pd.Series):
+        return
+    what = "a list" if isinstance(material, list | tuple) else f"{material!r}"
+    raise InvalidInputError(
+        f"material is {what} ({type(material).__name__}); predict_conductivity takes one "
+        "material: a formula, a pymatgen Composition or Structure, or a one-row OBELiX "
+        "frame/row (for many, call model.predict(materials))"
+    )
+
+
 def predict_conductivity(
     material: Any, *, models: dict[str, Any] | None = None, progress: bool = True
 ) -> ConductivityPrediction:
@@ -152,8 +173,19 @@ def predict_conductivity(
     >>> bool(-5 < p.log10_sigma < -2)  # measured: about 1e-3 S/cm (argyrodite)
     True
     """
+    _check_one_material(material)
+    if models is not None and not isinstance(models, dict):
+        raise InvalidInputError(
+            f"models={type(models).__name__}; pass a dict of fitted models by preset name, "
+            "e.g. {'composition': model}, or None (the default models)"
+        )
     preset = preset_for(material)
     model = (models or {}).get(preset) or default_model(preset, progress=progress)
+    if not callable(getattr(model, "predict", None)):
+        raise InvalidInputError(
+            f"models[{preset!r}]={type(model).__name__} has no predict(); pass a fitted "
+            "ConductivityModel"
+        )
     if isinstance(material, pd.Series):
         material = material.to_frame().T
     X = material if isinstance(material, pd.DataFrame) else [material]

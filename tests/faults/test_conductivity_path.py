@@ -88,3 +88,33 @@ def test_an_uncalibrated_interval_refuses_a_level_outside_0_1(tiny, level):
 def test_predict_refuses_no_materials_by_name(tiny, X, match):
     with pytest.raises(InvalidInputError, match=match):
         tiny.predict(X)
+
+
+@pytest.mark.parametrize(
+    ("material", "match"),
+    [
+        (None, r"material is None \(NoneType\); predict_conductivity takes one material"),
+        (float("nan"), r"material is nan \(float\)"),  # was sklearn's "Expected 2D array"
+        (True, r"material is True \(bool\)"),
+        (["Li3PS4", "LiF"], r"material is a list \(list\).*call model.predict"),
+        (pd.DataFrame(), r"a frame of 0 rows"),  # was IndexError
+    ],
+)
+def test_predict_conductivity_takes_one_material(tiny, material, match):
+    from ssenb.models import predict_conductivity
+
+    with pytest.raises(InvalidInputError, match=match):
+        predict_conductivity(material, models={"composition": tiny})
+
+
+def test_predict_conductivity_refuses_two_rows_and_models_that_are_not_models(tiny, mirror):
+    from ssenb.data import load_obelix
+    from ssenb.models import predict_conductivity
+
+    two = load_obelix("train", structures=False).head(2)
+    with pytest.raises(InvalidInputError, match=r"a frame of 2 rows"):  # answered row 0 only
+        predict_conductivity(two, models={"composition": tiny})
+    with pytest.raises(InvalidInputError, match=r"models=list; pass a dict"):
+        predict_conductivity("Li3PS4", models=[tiny])  # was AttributeError
+    with pytest.raises(InvalidInputError, match=r"models\['composition'\]=str has no predict"):
+        predict_conductivity("Li3PS4", models={"composition": "tiny"})
