@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 MIN_DISTANCE_A = 1.6
 #: minima closer than this (Å) are one site (grid ripples around one minimum)
 MERGE_DISTANCE_A = 0.5
+#: largest min_distance / merge_distance (Å): a point this far from every atom is vacuum
+MAX_DISTANCE_A = 50.0
 #: symmetry tolerance (Å) when grouping sites into orbits (spglib's symprec)
 SYMPREC_A = 0.1
 
@@ -106,9 +108,13 @@ def interstitial_sites(
 
     limits = (("min_distance", min_distance, 0.0), ("merge_distance", merge_distance, -1e-12))
     for name, value, low in limits:
-        if not isinstance(value, int | float) or isinstance(value, bool) or not value > low:
+        if (
+            not isinstance(value, int | float)
+            or isinstance(value, bool)
+            or not low < value < MAX_DISTANCE_A
+        ):  # inf: every site refused, silently
             raise InvalidInputError(
-                f"{name}={value!r} must be a positive distance in Å "
+                f"{name}={value!r} must be a positive distance in Å, below {MAX_DISTANCE_A:g} "
                 f"(default {MIN_DISTANCE_A if name == 'min_distance' else MERGE_DISTANCE_A})"
             )
     nodes = migration_landscape(structure, ion, resolution=resolution).pathway_graph().nodes
