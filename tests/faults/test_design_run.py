@@ -67,6 +67,15 @@ def test_a_host_larger_than_max_atoms_is_refused_not_relaxed(lco):
         _design(lco * (2, 2, 2))
 
 
+def test_a_host_with_two_atoms_on_one_spot_is_refused_before_the_proposer():
+    host = Structure(
+        Lattice.cubic(4.0), ["Li", "Co", "O", "O"],
+        [[0, 0, 0], [0.5, 0.5, 0.5], [0.25, 0.25, 0.25], [0.25, 0.25, 0.2501]],
+    )  # fmt: skip
+    with pytest.raises(InvalidInputError, match=r"atoms 2 \(O\) and 3 \(O\) are 0.000 Å apart"):
+        _design(host)  # every row used to fail after the orderings, one by one
+
+
 def test_a_whole_site_replaced_is_one_ordering_not_a_crash(lco):
     # fraction 1 of Co -> LiAlO2: nothing left to order (pymatgen's Ewald minimizer fails)
     from ssenb.mlip.orderings import distinct_orderings
