@@ -203,17 +203,7 @@ def _weighted_model(base: type, weight_of: dict[bytes, float]) -> type:
     class Weighted(base):  # type: ignore[misc,valid-type]
         def _train_boosters(self, X, y, censored, n_models, rng, *, progress=False):  # type: ignore[no-untyped-def]
             w = np.array([weight_of.get(row.tobytes(), 1.0) for row in X])
-            params = {
-                "eta": self.learning_rate,
-                "max_depth": self.max_depth,
-                "subsample": self.subsample,
-                "colsample_bytree": self.colsample_bytree,
-                "min_child_weight": self.min_child_weight,
-                "lambda": self.reg_lambda,
-                "nthread": self._threads(),
-                "verbosity": 0,
-                **self._params(y),
-            }
+            params = self._booster_params(y)  # the package's own, so only the weights differ
             boosters = []
             n = len(y)
             for _ in range(n_models):  # the same random stream as the package's
