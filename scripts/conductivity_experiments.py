@@ -65,6 +65,10 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "depth2_1200": {"calibration_splits": 0, "max_depth": 2, "n_estimators": 1200},
     "element_fractions": {"calibration_splits": 0, "element_fractions": True},
     "repeats_mean": {"calibration_splits": 0, "combine": "mean"},
+    "nmodels10": {"calibration_splits": 0, "n_models": 10},
+    "lr0.03_1000": {"calibration_splits": 0, "learning_rate": 0.03, "n_estimators": 1000},
+    "subsample0.6": {"calibration_splits": 0, "subsample": 0.6},
+    "element_fractions_nmodels10": {"calibration_splits": 0, "element_fractions": True, "n_models": 10},
 }
 
 
