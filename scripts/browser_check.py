@@ -158,8 +158,13 @@ def start_lab(root_dir: Path, port: int, log) -> subprocess.Popen:
 
 
 def dismiss_prompts(page) -> None:
-    for label in ("Cancel", "No"):  # "Build Recommended" (dash extension), news prompt
-        button = page.get_by_role("button", name=label, exact=True)
+    """Close JupyterLab's own dialogs ("Build Recommended", the news prompt).
+
+    Only buttons inside a dialog: a widget's own Cancel (the DopingExplorer's, disabled
+    until a computation runs) is not a prompt, and clicking it waited 30 s and failed.
+    """
+    for label in ("Cancel", "No"):
+        button = page.locator(".jp-Dialog").get_by_role("button", name=label, exact=True)
         if button.count():
             button.first.click()
 

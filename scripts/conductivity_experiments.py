@@ -65,6 +65,10 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "depth2_1200": {"calibration_splits": 0, "max_depth": 2, "n_estimators": 1200},
     "element_fractions": {"calibration_splits": 0, "element_fractions": True},
     "repeats_mean": {"calibration_splits": 0, "combine": "mean"},
+    "nmodels10": {"calibration_splits": 0, "n_models": 10},
+    "lr0.03_1000": {"calibration_splits": 0, "learning_rate": 0.03, "n_estimators": 1000},
+    "subsample0.6": {"calibration_splits": 0, "subsample": 0.6},
+    "element_fractions_nmodels10": {"calibration_splits": 0, "element_fractions": True, "n_models": 10},
 }
 
 
@@ -203,17 +207,7 @@ def _weighted_model(base: type, weight_of: dict[bytes, float]) -> type:
     class Weighted(base):  # type: ignore[misc,valid-type]
         def _train_boosters(self, X, y, censored, n_models, rng, *, progress=False):  # type: ignore[no-untyped-def]
             w = np.array([weight_of.get(row.tobytes(), 1.0) for row in X])
-            params = {
-                "eta": self.learning_rate,
-                "max_depth": self.max_depth,
-                "subsample": self.subsample,
-                "colsample_bytree": self.colsample_bytree,
-                "min_child_weight": self.min_child_weight,
-                "lambda": self.reg_lambda,
-                "nthread": self._threads(),
-                "verbosity": 0,
-                **self._params(y),
-            }
+            params = self._booster_params(y)  # the package's own, so only the weights differ
             boosters = []
             n = len(y)
             for _ in range(n_models):  # the same random stream as the package's

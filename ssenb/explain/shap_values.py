@@ -175,5 +175,11 @@ def _names(X: ModelInput, table: pd.DataFrame) -> list[str]:
             for c in X[K.REDUCED_COMPOSITION]
         ]
     if isinstance(X, list | tuple | pd.Series | np.ndarray):
-        return [display_formula(x.composition) if isinstance(x, Structure) else str(x) for x in X]
+        # a Composition's str() is pymatgen's "Li6 P1 S5 Cl1": the formula as people write it
+        return [
+            display_formula(x.composition if isinstance(x, Structure) else x)
+            if isinstance(x, Structure | Composition)
+            else str(x)
+            for x in X
+        ]
     return [str(i) for i in table.index]

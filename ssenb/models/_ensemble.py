@@ -27,7 +27,7 @@ from ._inputs import (
     is_material_input,
     material_features,
 )
-from ._params import BOOSTER_CONSTRAINTS, Constraint, validate_params
+from ._params import BOOSTER_CONSTRAINTS, Constraint, validate_params, xgboost_settings
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -224,6 +224,10 @@ class _TreeEnsemble(BaseEstimator):
         ]
         return self
 
+    def _booster_params(self, y: np.ndarray) -> dict[str, Any]:
+        """XGBoost parameters of every member: the settings, the threads, the target's own."""
+        return {**xgboost_settings(self), "nthread": self._threads(), **self._params(y)}
+
     def _train_boosters(
         self,
         X: np.ndarray,
@@ -239,17 +243,7 @@ class _TreeEnsemble(BaseEstimator):
         from tqdm.auto import tqdm
 
         n = len(y)
-        params = {
-            "eta": self.learning_rate,
-            "max_depth": self.max_depth,
-            "subsample": self.subsample,
-            "colsample_bytree": self.colsample_bytree,
-            "min_child_weight": self.min_child_weight,
-            "lambda": self.reg_lambda,
-            "nthread": self._threads(),
-            "verbosity": 0,
-            **self._params(y),
-        }
+        params = self._booster_params(y)
         boosters = []
         members = tqdm(
             range(n_models),

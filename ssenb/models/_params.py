@@ -74,3 +74,28 @@ BOOSTER_CONSTRAINTS: dict[str, Constraint] = {
     "n_jobs": Constraint(int, -1, 4096, none=True, exclude=(0,)),
     "random_state": Constraint(int, 0, 2**32 - 1, none=True),
 }
+
+
+def xgboost_settings(estimator: Any) -> dict[str, Any]:
+    """The estimator's tree settings under XGBoost's names (one mapping for every ssenb booster).
+
+    ``learning_rate`` → ``eta``, ``reg_lambda`` → ``lambda``; ``max_depth``, ``subsample``,
+    ``colsample_bytree`` and ``min_child_weight`` keep their names; XGBoost stays quiet.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> est = SimpleNamespace(learning_rate=0.1, max_depth=3, subsample=0.8,
+    ...                       colsample_bytree=0.5, min_child_weight=1.0, reg_lambda=2.0)
+    >>> xgboost_settings(est)["eta"], xgboost_settings(est)["lambda"]
+    (0.1, 2.0)
+    """
+    return {
+        "eta": estimator.learning_rate,
+        "max_depth": estimator.max_depth,
+        "subsample": estimator.subsample,
+        "colsample_bytree": estimator.colsample_bytree,
+        "min_child_weight": estimator.min_child_weight,
+        "lambda": estimator.reg_lambda,
+        "verbosity": 0,
+    }

@@ -25,7 +25,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from .. import keys as K
 from ..errors import InvalidInputError
 from ._domain import Domain
-from ._params import BOOSTER_CONSTRAINTS, Constraint, validate_params
+from ._params import BOOSTER_CONSTRAINTS, Constraint, validate_params, xgboost_settings
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -202,17 +202,7 @@ class PolymerConductivityModel(RegressorMixin, BaseEstimator):
         g = self._g(t)
         self.offset_ = _line_fit(-g, y)
         rng = np.random.default_rng(self.random_state)
-        params = {
-            "tree_method": "hist",
-            "eta": self.learning_rate,
-            "max_depth": self.max_depth,
-            "subsample": self.subsample,
-            "colsample_bytree": self.colsample_bytree,
-            "min_child_weight": self.min_child_weight,
-            "lambda": self.reg_lambda,
-            "base_score": 0.0,
-            "verbosity": 0,
-        }
+        params = {"tree_method": "hist", **xgboost_settings(self), "base_score": 0.0}
         if self.n_jobs not in (None, -1):  # else XGBoost's default, which honours $OMP_NUM_THREADS
             params["nthread"] = self.n_jobs
         boosters = []

@@ -162,7 +162,7 @@ def interphase_table(
     >>> from ssenb.thermo import interphase
     >>> fig = interphase_table(interphase("Li3PS4", "Li", band_gaps={"Li2S": 3.39}))
     >>> list(fig.data[0].cells.values[0])
-    ['Li2S', 'Li3P']
+    ['Li<sub>2</sub>S', 'Li<sub>3</sub>P']
     """
     _check(result, "an Interphase", ("products", "verdict"))
     fig = new_figure(fig)
@@ -185,7 +185,7 @@ def interphase_table(
         },
         cells={
             "values": [
-                list(p[K.PHASE]),
+                [formula_html(str(x)) for x in p[K.PHASE]],  # subscripted, as every label
                 [fmt_number(x, digits=3) for x in p[K.ATOMIC_FRACTION]],
                 gaps,
                 list(p[K.ELECTRONIC_CHARACTER]),

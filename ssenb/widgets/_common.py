@@ -198,12 +198,17 @@ def _drop_overlays(widget: go.FigureWidget) -> None:
     """Tell the browser to remove the current annotations and shapes.
 
     A new layout without them does not: plotly leaves empty arrays out of the message,
-    so the browser would keep the old ones (a previous material's marker line).
+    so the browser would keep the old ones (a previous material's marker line). A 3D
+    scene's labels (a quaternary hull's phase names) are annotations of the scene, not of
+    the layout: without their traces they would float over the next figure or message.
     """
     if widget.layout.annotations:
         widget.layout.annotations = []
     if widget.layout.shapes:
         widget.layout.shapes = []
+    for name in widget.layout.to_plotly_json():
+        if name.startswith("scene") and widget.layout[name].annotations:
+            widget.layout[name].annotations = []
 
 
 def _complete(layout: go.Layout) -> go.Layout:

@@ -107,6 +107,15 @@ class InterphaseTab(w.VBox):
         else:
             self.reset("opening this tab computes what forms at the interface")
 
+    def forget(self, message: str) -> None:
+        """No material any more (the Explorer refused an input): clear the tab.
+
+        Opening the tab then computes nothing; :meth:`reset` alone keeps the material, so
+        the tab would show the previous material's interphase when next opened.
+        """
+        self._electrolyte = None
+        self.reset(message)
+
     def reset(self, message: str) -> None:
         """Clear the tab (a new material is on its way, or none)."""
         self.result = None

@@ -151,7 +151,10 @@ def _setting(widget: Any) -> str | None:
     value = widget.label if isinstance(widget, w.Dropdown) else widget.value
     if value is None or value == "":
         return None
-    if isinstance(widget, w.FloatSlider):
-        value = f"{value:g}"
+    if isinstance(widget, w.FloatSlider):  # as its readout shows it (3.39, not 3.39234)
+        try:
+            value = format(value, widget.readout_format)
+        except ValueError:  # a d3 format Python does not read
+            value = f"{value:g}"
     description = getattr(widget, "description", "")
     return f"{description}: {value}" if description else str(value)

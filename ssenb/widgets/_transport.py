@@ -285,16 +285,16 @@ def _disorder_caveat(landscape: Any) -> str:
     """
     if not any("disordered" in str(n) for n in getattr(landscape, "notes", [])):
         return ""
-    return (
-        "<small>"
+    return (  # its own paragraph: the landscape's provenance line ends in a <small> too
+        "<p><small>"
         + html.escape(
             "Disordered structure: the barrier is that of one Li⁺ in an occupancy-averaged, "
             "static framework. It ranks materials within a family; across families it can "
             "mislead, because fast conductors such as LGPS move by concerted hops that this "
-            "picture misses (LGPS gets 0.69 eV here, above cubic LLZO's 0.53 eV, though its "
+            "picture misses (LGPS gets 0.69 eV here, above tetragonal LLZO's 0.53 eV, though its "
             "measured activation energy, about 0.25 eV, is lower)."
         )
-        + "</small>"
+        + "</small></p>"
     )
 
 

@@ -407,7 +407,7 @@ class Explorer(Snapshot, StructureModelWait, w.VBox):
         for box in (self.structure_note, self.conductivity, self.stability, self.interface_note):
             box.value = html.escape(message)
         self.transport.reset(message)
-        self.interphase.reset(message)
+        self.interphase.forget(message)
         self.properties_panel.properties = None
         self.properties_panel.table.value = html.escape(message)
         self.properties_panel.status.info("")

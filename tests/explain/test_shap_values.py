@@ -38,3 +38,13 @@ def test_readable_labels(explanation):
 def test_unfitted_model():
     with pytest.raises(NotFittedError):
         explain(ConductivityModel(), ["Li3PS4"])
+
+
+def test_a_composition_is_named_by_its_formula(fitted):
+    """Seen in exported tutorial 06: the Explorer explains a structure's prediction by the
+    composition model with a Composition, and the waterfall's title read "Li6 P1 S5 Cl1"
+    (pymatgen's str) where every other place writes Li6PS5Cl."""
+    from pymatgen.core import Composition
+
+    names = explain(fitted, [Composition("Li6PS5Cl"), Composition("S4P1Li3"), "Li3PS4"]).names
+    assert list(names) == ["Li6PS5Cl", "Li3PS4", "Li3PS4"]

@@ -28,6 +28,8 @@ def test_table_carries_labels_and_verdict(lps):
     fig = interphase_table(lps)
     cells = fig.data[0].cells.values
     assert list(cells[3]) == ["insulator", "semiconductor"]
+    # phases subscripted as in every other label (the report and the Explorer showed "Li2S")
+    assert list(cells[0]) == ["Li<sub>2</sub>S", "Li<sub>3</sub>P"]
     assert "passivating" in fig.layout.title.text
     with pytest.raises(InvalidInputError, match="expected an Interphase"):
         interphase_table("Li3PS4")

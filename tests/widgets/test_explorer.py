@@ -453,6 +453,22 @@ def test_stability_tab_draws_the_phase_diagram_and_no_stale_formula(explorer):
     assert explorer.window.formula.value == "" and explorer.window.result is None
 
 
+def test_a_refused_input_removes_the_3d_hulls_labels():
+    """Seen in the browser: a quaternary hull's phase labels (annotations of its 3D scene)
+    stayed floating over the Stability tab's message after a refused formula."""
+    ex = Explorer("Li6PS5Cl", predict=False)  # Cl-Li-P-S: a 3D hull, its labels in the scene
+    ex.tabs.selected_index = 2  # Stability
+    hull = ex._hull_slot.figure
+    assert len(hull.layout.scene.annotations) > 0
+    sent = []
+    hull.observe(
+        lambda ch: ch["new"] and sent.append(ch["new"]["relayout_data"]), names="_py2js_relayout"
+    )
+    ex.formula.value = "Li1e400S"  # refused
+    assert "⚠" in ex.status.text and len(hull.data) == 0
+    assert {"scene.annotations": []} in sent  # removed in the browser, not only here
+
+
 def test_a_cif_composition_without_a_window_is_explained(explorer):
     """issue 19: OBELiX's LGPS CIF (Li20.06Ge2P4S24) got "no window" where the typed
     Li10GeP2S12 gets 1.72-2.29 V, with no word why."""
@@ -477,4 +493,9 @@ def test_a_disordered_structures_barrier_carries_its_caveat():
     )
     assert "concerted hops" in _disorder_caveat(disordered)
     assert "LGPS gets 0.69 eV" in _disorder_caveat(disordered)
+    # OBELiX wyu is the tetragonal garnet (space group 142, I4_1/acd), not the cubic one
+    assert "above tetragonal LLZO" in _disorder_caveat(disordered)
+    # a paragraph of its own: the landscape's provenance line before it also ends in
+    # <small>, and the browser ran the two together ("bond termsDisordered structure")
+    assert _disorder_caveat(disordered).startswith("<p>")
     assert _disorder_caveat(SimpleNamespace(notes=[])) == ""

@@ -98,6 +98,20 @@ def test_interphase_failure_goes_to_the_status_line(monkeypatch):
     assert ex.interphase.result is None and "not computed" in ex.interphase.note.value
 
 
+def test_a_refused_input_leaves_no_interphase_to_open(counted):
+    """Seen in the browser: after a refused formula, opening the Interphase tab showed the
+    previous material's interphase (the tab was cleared but kept its material)."""
+    ex = Explorer("Li3PS4", predict=False)
+    ex.formula.value = "Li1e400S"  # refused: every tab says so
+    assert "⚠" in ex.status.text
+    ex.tabs.selected_index = INTERPHASE
+    ex.interphase.wait()
+    assert counted == [] and ex.interphase.job is None  # nothing computed for Li3PS4
+    assert ex.interphase.result is None
+    assert "no material" in ex.interphase.note.value
+    assert not ex.interphase.table_slot.made  # the message, no table
+
+
 def test_first_structure_pick_never_waits_for_the_structure_models_fit(
     monkeypatch, small_models, obelix, tiny_property_models
 ):
