@@ -291,18 +291,19 @@ def design(
             executor=executor,
         ),
     ]
-    made = [j for j in jobs if j.structure is not None]
-    if len(made) > MAX_STRUCTURES:
-        raise InvalidInputError(
-            f"{len(made)} structures to relax (over {MAX_STRUCTURES}); lower top or "
-            "n_orderings, or split the run"
-        )
     if potential is None and reuse is not None:  # the cached run's potential
         potential = _shipped_name(reuse.potential) or reuse.potential
     elif potential is None:  # the potential whose mapped hull is best benchmarked here
         from ..mlip import default_potential
 
         potential = default_potential(structure.composition)
+    _skip_unmappable(jobs, potential)
+    made = [j for j in jobs if j.structure is not None and not j.error]
+    if len(made) > MAX_STRUCTURES:
+        raise InvalidInputError(
+            f"{len(made)} structures to relax (over {MAX_STRUCTURES}); lower top or "
+            "n_orderings, or split the run"
+        )
     relaxed, potential_label = _relaxations(
         made, potential, reuse, fmax=fmax, steps=steps, relax_cell=relax_cell,
         executor=executor, checkpoint=checkpoint, errors=errors, progress=progress,
@@ -417,6 +418,28 @@ def _input_key(structure: Structure, settings: tuple[float, int, bool]) -> str:
         ]
     )
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def _skip_unmappable(jobs: list[Any], potential: Any) -> None:
+    """Give up, before relaxing, the structures the potential's mapped hull must refuse.
+
+    A material holding an element with too few reference structures gets no mapped E_hull
+    (:meth:`ssenb.mlip.MappedScale.unsupported`), so it could never be ranked: its row
+    keeps its cell and says why instead of costing a relaxation. A potential without
+    shipped references (no mapping to ask) is left to the hull step, which says so per row.
+    """
+    from ..errors import SsenbError
+    from ..mlip import mapped_scale
+
+    try:
+        scale = mapped_scale(potential)
+    except SsenbError:
+        return
+    for j in jobs:
+        if j.structure is not None and not j.error:
+            why = scale.unsupported(j.structure.composition)
+            if why:
+                j.error = f"not relaxed: {why}"
 
 
 def _relaxations(
