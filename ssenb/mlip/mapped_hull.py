@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from .. import keys as K
+from ..data.materials import display_formula
 from ..errors import (
     IncompatibleSourcesError,
     InvalidInputError,
@@ -326,19 +327,34 @@ class MappedScale(Result):
                 f"potential energy per atom (|E| > {MAX_ABS_ENERGY:g} eV/atom): was it eV per "
                 "cell? Divide by the number of atoms"
             )
+        why = self.unsupported(comp)
+        if why:
+            raise UnsupportedMaterialError(why)
+        return e - sum(comp.get_atomic_fraction(el) * self.mu[el.symbol] for el in comp.elements)
+
+    def unsupported(self, composition: Any) -> str:
+        """Why this mapping gives no energy for ``composition`` ("" when it does).
+
+        An element held by fewer than :data:`MIN_REFERENCES` reference structures has no
+        fitted reference energy worth the name. Callers that relax before they map (design)
+        ask first, so no relaxation is spent on a material the mapping must refuse.
+        """
+        from pymatgen.core import Composition
+
+        comp = composition if hasattr(composition, "elements") else Composition(composition)
         thin = sorted(
             el.symbol for el in comp.elements if self.counts.get(el.symbol, 0) < MIN_REFERENCES
         )
-        if thin:
-            have = ", ".join(f"{el}: {self.counts.get(el, 0)}" for el in thin)
-            raise UnsupportedMaterialError(
-                f"element(s) {', '.join(thin)} of {comp.reduced_formula} have fewer than "
-                f"{MIN_REFERENCES} reference structures for {self.potential} ({have}), so no "
-                "mapped energy is given. Add structures with a snapshot formation energy that "
-                "hold it (ssenb/mlip/reference_set.py) and rerun "
-                "scripts/make_reference_energies.py, or use DFT entries (source=[...])"
-            )
-        return e - sum(comp.get_atomic_fraction(el) * self.mu[el.symbol] for el in comp.elements)
+        if not thin:
+            return ""
+        have = ", ".join(f"{el}: {self.counts.get(el, 0)}" for el in thin)
+        return (
+            f"element(s) {', '.join(thin)} of {display_formula(comp)} have fewer than "
+            f"{MIN_REFERENCES} reference structures for {self.potential} ({have}), so no "
+            "mapped energy is given. Add structures with a snapshot formation energy that "
+            "hold it (ssenb/mlip/reference_set.py) and rerun "
+            "scripts/make_reference_energies.py, or use DFT entries (source=[...])"
+        )
 
 
 def _fractions(formulas: Sequence[str]) -> tuple[np.ndarray, list[str]]:

@@ -34,9 +34,11 @@ class FlatPotential:
         self.stop_after = stop_after
         self.force_on = force_on  # an element whose cells feel 1 eV/Å on every atom
         self.calls = 0
+        self.seen = set()  # elements of every cell it was asked about
 
     def calculate(self, structure):
         self.calls += 1
+        self.seen |= {el.symbol for el in structure.composition.elements}
         if self.stop_after is not None and self.calls > self.stop_after:
             raise KeyboardInterrupt  # a Ctrl-C in the middle of the run
         bad = {el.symbol for el in structure.composition.elements} & self.unknown
@@ -361,8 +363,12 @@ def test_the_shipped_mapping_places_the_rows(lco, monkeypatch):
     assert (t[K.E_HULL_ERR] > 0).all()
     v = run(lco, potential=pot, dopants=["Cr"], top=1).table  # Cr3+ on Co3+: one Cr reference
     row = v[v[K.DOPANT] == "Cr"].iloc[0]
-    assert "reference structures" in row[K.ERROR] and pd.isna(row[K.E_HULL])
-    assert row[K.CONVERGED] and pd.isna(row[K.PARETO_RANK])  # relaxed, never placed
+    assert row[K.ERROR].startswith("not relaxed: element(s) Cr of ")
+    assert "fewer than 2 reference structures" in row[K.ERROR] and pd.isna(row[K.E_HULL])
+    # refused before its relaxation (it could never be placed), its cell still described
+    assert not row[K.CONVERGED] and row[K.N_STEPS] == 0 and pd.isna(row[K.PARETO_RANK])
+    assert row[K.N_ATOMS] > 0 and "Cr" in row[K.FORMULA]
+    assert "Cr" not in pot.seen  # no Cr cell was ever relaxed
 
 
 def test_a_relaxation_that_does_not_converge_is_never_ranked(lco):
