@@ -276,6 +276,9 @@ def design(
             f"than max_atoms={max_atoms}: no candidate cell can be made from it; give its "
             "primitive cell (structure.get_primitive_structure()) or raise max_atoms (≤ 64)"
         )
+    from ..mlip.potential import check_structure
+
+    check_structure(structure)  # overlapping atoms, NaN coordinates: every row would fail
     cands = propose_substitutions(
         structure, dopants=dopants, sites=sites, fractions=fractions, max_atoms=max_atoms,
         top=None,
