@@ -694,7 +694,7 @@ def interface_energy(
     if relax_steps:
         check_relax_settings(fmax, relax_steps)
     pot = load_potential(potential)
-    from .potential import check_structure, cutoff_of, label
+    from .potential import _finite, check_structure, cutoff_of, label
 
     rows = []
     structures: list[Any] = []
@@ -727,7 +727,7 @@ def interface_energy(
                 final = relaxations[0].structure
                 row[K.ERROR] = "; ".join(filter(None, map(not_converged_reason, relaxations)))
             else:
-                energies = [float(pot.calculate(s).energy_eV) for s in parts]
+                energies = [_finite(float(pot.calculate(s).energy_eV), s) for s in parts]
         except (SsenbError, ValueError, RuntimeError) as err:
             energies = [math.nan] * 3
             row[K.ERROR] = str(err)[:300]

@@ -50,6 +50,7 @@ from ..errors import (
 )
 from ..results import Result, fmt_number
 from .hull_agreement import THRESHOLDS, confusion
+from .potential import MAX_ABS_ENERGY_EV_ATOM
 
 if TYPE_CHECKING:
     from pymatgen.core import Composition, Structure
@@ -70,9 +71,8 @@ RIDGE_LAMBDA = 1e-4
 MIN_REFERENCES = 2
 #: fewest benchmarked members an anion class needs to report (and use) its own MAE
 MIN_CLASS_MEMBERS = 5
-#: largest |potential energy| (eV/atom) taken as an energy per atom: universal potentials
-#: give about -1 to -12 eV/atom; a larger one is an energy per cell or a broken relaxation
-MAX_ABS_ENERGY = 100.0
+#: largest |potential energy| (eV/atom) taken as an energy per atom (ssenb.mlip.potential's)
+MAX_ABS_ENERGY = MAX_ABS_ENERGY_EV_ATOM
 
 #: output columns of :func:`mapped_e_hull` (eV/atom)
 E_FORM_MAPPED = "e_form_mapped_eV_atom"

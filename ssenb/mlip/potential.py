@@ -218,13 +218,27 @@ class CHGNetPotential:
         return f"CHGNetPotential(version={self.version!r}, device={self.device!r})"
 
 
+#: largest |potential energy| (eV/atom) taken as an energy: universal potentials give about
+#: -1 to -12 eV/atom; a larger one is an energy per cell or a model gone wrong
+MAX_ABS_ENERGY_EV_ATOM = 100.0
+
+
 def _finite(energy_eV: float, structure: Structure) -> float:
-    """A potential's energy, or an error where it gave NaN/inf (never a silent NaN)."""
+    """A potential's energy, or an error where it gave NaN/inf or no energy per atom can be.
+
+    Never a silent NaN, and never a 1e300 eV cell whose differences cancel to 0.
+    """
     if not np.isfinite(energy_eV):
         raise UnsupportedMaterialError(
             f"the potential gave energy {energy_eV} eV for "
             f"{structure.composition.reduced_formula} although the structure passed "
             "check_structure; check the cell by eye"
+        )
+    if abs(energy_eV) > MAX_ABS_ENERGY_EV_ATOM * max(len(structure), 1):
+        raise UnsupportedMaterialError(
+            f"the potential gave {energy_eV:.4g} eV for the {len(structure)} atoms of "
+            f"{structure.composition.reduced_formula}, more than {MAX_ABS_ENERGY_EV_ATOM:g} "
+            "eV/atom in size: no potential energy is that large; check the potential"
         )
     return energy_eV
 

@@ -7,6 +7,7 @@ shipped CHGNet reference energies, the interface checks refuse before any search
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from pymatgen.core import Lattice, Structure
 
@@ -59,3 +60,45 @@ def test_mapped_hull_rows_say_why_an_input_is_not_an_energy_per_atom():
     assert "e_mlip_per_atom=True for LiF is not a finite energy" in errors[2]
     assert "was it eV per cell? Divide by the number of atoms" in errors[3]  # 100 atoms' worth
     assert out["e_hull_eV_atom"].isna().all()  # 1e308 used to come back as E_hull 1e308
+
+
+@pytest.fixture(scope="module")
+def li_cells(li_lif):
+    from ssenb.mlip import interface_cells
+
+    return interface_cells(*li_lif, film_miller=(0, 0, 1), substrate_miller=(0, 0, 1))
+
+
+class ConstantPotential:
+    """The same energy per atom for every cell, no forces: NaN, inf or absurd on purpose."""
+
+    name = "Constant"
+    version = "1.0"
+    energy_convention = "raw"
+
+    def __init__(self, e_per_atom):
+        self.e = e_per_atom
+
+    def calculate(self, structure):
+        import numpy as np
+
+        from ssenb.mlip.potential import Calculation
+
+        n = len(structure)
+        return Calculation(self.e * n, np.zeros((n, 3)), np.zeros((3, 3)))
+
+
+@pytest.mark.parametrize(
+    ("e_per_atom", "reason"),
+    [
+        (float("nan"), "the potential gave energy nan eV for"),  # was NaN with error ''
+        (1e300, "more than 100 eV/atom in size"),  # was W_ad = 0.0 J/m² (1e301 - 1e301)
+    ],
+)
+def test_interface_energy_says_why_a_potential_energy_is_unusable(li_cells, e_per_atom, reason):
+    from ssenb.mlip import interface_energy
+
+    res = interface_energy(li_cells, ConstantPotential(e_per_atom), n_best=1)
+    row = res.table.iloc[0]
+    assert reason in row["error"]
+    assert np.isnan(row["W_ad_J_m2"]) and np.isnan(res.w_ad_J_m2)
