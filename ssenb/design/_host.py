@@ -84,8 +84,22 @@ def read_host(host: Any) -> Structure | Composition:
         with path.open("rb") as fh:
             text = fh.read(MAX_CIF_BYTES + 1)  # read_cif refuses what is over the bound
         return read_cif(text)
+    if isinstance(host, str) and host.lower().startswith("obelix:"):
+        raise InvalidInputError(
+            f"host={host!r}: OBELiX ids are read by the command line (ssenb design {host}); "
+            "in Python pass the Structure: load_obelix('train', structures=True)"
+            ".set_index('id').loc[id, 'structure']"
+        )
     if isinstance(host, str):
-        return to_composition(host, argname="host")
+        try:
+            return to_composition(host, argname="host")
+        except InvalidInputError as err:
+            if not os.path.exists(host):
+                raise
+            raise InvalidInputError(
+                f"host={host!r} is a file but not a .cif: convert it to CIF, or read it with "
+                "pymatgen (Structure.from_file) and pass the Structure"
+            ) from err
     raise InvalidInputError(
         f"host must be a pymatgen Structure, a CIF path or a formula such as 'Li7La3Zr2O12', "
         f"not {type(host).__name__}"

@@ -124,3 +124,14 @@ def test_cli_design_refuses_words_as_fractions_and_one_path_for_two_outputs(tmp_
     assert main(["design", str(cif), "--no-model", "-q", "-o", out, "--save", out]) == 2
     assert "--output and --save are both" in capsys.readouterr().err
     assert not (tmp_path / "same.csv").exists()
+
+
+def test_an_obelix_id_or_a_non_cif_file_as_host_says_what_to_pass(tmp_path):
+    from ssenb.design import propose_substitutions
+
+    with pytest.raises(InvalidInputError, match=r"OBELiX ids are read by the command line"):
+        propose_substitutions("obelix:nonexistent")  # was "not a chemical formula: ':'"
+    poscar = tmp_path / "POSCAR"
+    poscar.write_text("Li\n1.0\n")
+    with pytest.raises(InvalidInputError, match=r"is a file but not a .cif"):
+        propose_substitutions(str(poscar))
