@@ -315,6 +315,16 @@ def _check_extra(extra: object) -> None:
             f"extra lacks the measurement columns {missing}; extra must be a measurement "
             "frame such as ssenb.data.conductivity_measurements(['liverpool', 'laskowski'])"
         )
+    twice = extra[extra.duplicated([K.SOURCE, K.SOURCE_ID], keep=False)]
+    if len(twice):  # each row is found again by source:source_id; two would share features
+        first = twice.iloc[0]
+        which = ", ".join(str(c) for c in twice[K.REDUCED_COMPOSITION][:4])
+        raise InvalidInputError(
+            f"extra has {len(twice)} rows sharing a source and source_id, e.g. "
+            f"{first[K.SOURCE]}:{first[K.SOURCE_ID]} ({which}): they would share one row's "
+            "features; give each row its own source_id or drop the repeats (Liverpool ID 922 "
+            "is two materials off room temperature: room_temperature=True has no repeats)"
+        )
 
 
 class _MergedTraining:

@@ -118,3 +118,18 @@ def test_predict_conductivity_refuses_two_rows_and_models_that_are_not_models(ti
         predict_conductivity("Li3PS4", models=[tiny])  # was AttributeError
     with pytest.raises(InvalidInputError, match=r"models\['composition'\]=str has no predict"):
         predict_conductivity("Li3PS4", models={"composition": "tiny"})
+
+
+def test_cross_validation_refuses_extra_rows_that_share_an_id(mirror):
+    # Liverpool ID 922 is LLTO at 97 °C and LiF at 351 °C: keyed by source:source_id, one
+    # of them used to be trained with the other's features
+    from ssenb.data import conductivity_measurements, load_obelix
+    from ssenb.models import ConductivityModel, cross_validate_conductivity
+
+    extra = conductivity_measurements(["liverpool"], room_temperature=False)
+    with pytest.raises(InvalidInputError, match=r"2 rows sharing a source and source_id, e.g. l"):
+        cross_validate_conductivity(
+            load_obelix("train", structures=False).head(40),
+            model=ConductivityModel(n_models=1, n_estimators=2), extra=extra, n_splits=2,
+            progress=False,
+        )  # fmt: skip
