@@ -31,6 +31,7 @@ state reached its end (done; for bad input, a refusal in ssenb's own words rathe
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import socket
@@ -40,7 +41,9 @@ import tarfile
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ssenb.widgets.explorer import TABS as EXPLORER_TABS
 
@@ -155,6 +158,34 @@ def start_lab(root_dir: Path, port: int, log) -> subprocess.Popen:
         stderr=log,
         env=env,
     )
+
+
+@contextlib.contextmanager
+def lab_page(root_dir: Path, notebook: str, lab_log: Path, chromium: str) -> Iterator[Any]:
+    """A JupyterLab serving ``root_dir`` and a headless Chromium page; yields (page, url).
+
+    Both are stopped on the way out, whatever happened (the lab killed if it hangs).
+    """
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    with open(lab_log, "w") as log:
+        lab = start_lab(root_dir, port, log)
+        try:
+            wait_for(f"http://127.0.0.1:{port}/api", 60)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+                try:
+                    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+                    yield page, f"http://127.0.0.1:{port}/lab/tree/{notebook}"
+                finally:
+                    browser.close()
+        finally:
+            lab.terminate()
+            try:
+                lab.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                lab.kill()
 
 
 def dismiss_prompts(page) -> None:
@@ -339,8 +370,6 @@ def main() -> int:
     parser.add_argument("--tutorial", help="instead photograph this tutorial notebook, run")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
     repo = Path(__file__).resolve().parents[1]
     out_dir = Path(args.output_dir)
     if out_dir.exists() and any(out_dir.iterdir()) and not args.force:
@@ -357,38 +386,19 @@ def main() -> int:
             root_dir, notebook = tmp, NOTEBOOK
             write_notebook(tmp)
             cif = extract_cif(archive, args.cif_id, tmp)
-        port = free_port()
-        with open(tmp / "lab.log", "w") as lab_log:
-            lab = start_lab(root_dir, port, lab_log)
-            try:
-                wait_for(f"http://127.0.0.1:{port}/api", 60)
-                with sync_playwright() as p:
-                    browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
-                    try:
-                        page = browser.new_page(viewport={"width": 1400, "height": 1100})
-                        url = f"http://127.0.0.1:{port}/lab/tree/{notebook}"
-                        t0 = time.perf_counter()
-                        if args.tutorial:
-                            open_and_run(page, url, ".widget-tab")
-                            time.sleep(15)
-                            path = out_dir / f"{Path(notebook).stem}.png"
-                            page.screenshot(path=str(path))
-                            print(f"screenshot: {path}")
-                            return 0
-                        open_and_run(page, url, ".ssenb-explorer .widget-tab")
-                        log = [
-                            f"notebook ready (models fitted) in {time.perf_counter() - t0:.0f} s"
-                        ]
-                        log.append(f"first status: {page.evaluate(STATUS_JS)}\n")
-                        ok = run_states(page, args, cif, out_dir, log)
-                    finally:
-                        browser.close()
-            finally:
-                lab.terminate()
-                try:
-                    lab.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    lab.kill()
+        with lab_page(root_dir, notebook, tmp / "lab.log", args.chromium) as (page, url):
+            t0 = time.perf_counter()
+            if args.tutorial:
+                open_and_run(page, url, ".widget-tab")
+                time.sleep(15)
+                path = out_dir / f"{Path(notebook).stem}.png"
+                page.screenshot(path=str(path))
+                print(f"screenshot: {path}")
+                return 0
+            open_and_run(page, url, ".ssenb-explorer .widget-tab")
+            log = [f"notebook ready (models fitted) in {time.perf_counter() - t0:.0f} s"]
+            log.append(f"first status: {page.evaluate(STATUS_JS)}\n")
+            ok = run_states(page, args, cif, out_dir, log)
     (out_dir / "states.txt").write_text("\n".join(log) + "\n")
     print(f"pictures: {', '.join(str(out_dir / f'{n}_{s}.png') for n, s in enumerate(STATES, 1))}")
     print(f"notes: {out_dir / 'states.txt'}")

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -131,7 +130,6 @@ def main() -> int:
     parser.add_argument("--force", action="store_true", help="overwrite existing pictures")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
 
     out_dir = Path(args.output_dir)
     if out_dir.exists() and any(out_dir.iterdir()) and not args.force:
@@ -141,28 +139,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="ssenb-browser-") as tmp:
         root = Path(tmp)
         write_notebook(root)
-        port = bc.free_port()
-        with open(root / "lab.log", "w") as lab_log:
-            lab = bc.start_lab(root, port, lab_log)
-            try:
-                bc.wait_for(f"http://127.0.0.1:{port}/api", 60)
-                with sync_playwright() as p:
-                    browser = p.chromium.launch(
-                        executable_path=args.chromium, args=bc.CHROMIUM_ARGS
-                    )
-                    try:
-                        page = browser.new_page(viewport={"width": 1400, "height": 1100})
-                        url = f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK}"
-                        bc.open_and_run(page, url, ".ssenb-doping")
-                        ok = drive(page, out_dir, log)
-                    finally:
-                        browser.close()
-            finally:
-                lab.terminate()
-                try:
-                    lab.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    lab.kill()
+        with bc.lab_page(root, NOTEBOOK, root / "lab.log", args.chromium) as (page, url):
+            bc.open_and_run(page, url, ".ssenb-doping")
+            ok = drive(page, out_dir, log)
     (out_dir / "log.txt").write_text("\n".join(log) + "\n")
     print("\n".join(log))
     return 0 if ok else 1
