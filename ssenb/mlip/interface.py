@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import keys as K
-from ..errors import InvalidInputError, SsenbError, UnsupportedMaterialError
+from ..errors import InvalidInputError, SsenbError
 from ..results import Result, fmt_number
 
 if TYPE_CHECKING:
@@ -228,20 +228,14 @@ class InterfaceResult(Result):
 
 
 def _check_input(structure: object, name: str) -> Structure:
-    from pymatgen.core import Structure
+    from .potential import ordered_structure
 
-    if not isinstance(structure, Structure):
-        raise InvalidInputError(
-            f"{name} must be a pymatgen Structure, got {type(structure).__name__}; parse a CIF "
-            "with ssenb.data.parse_cif or pymatgen.core.Structure.from_file"
-        )
-    if not structure.is_ordered:
-        raise UnsupportedMaterialError(
-            f"{name} {structure.composition.reduced_formula} is disordered (partial "
-            "occupancies); an interface cell needs an ordered structure: order it first "
-            "(e.g. pymatgen's OrderDisorderedStructureTransformation or ssenb.mlip.substitute)"
-        )
-    return structure
+    return ordered_structure(
+        structure,
+        name,
+        needs="an interface cell needs an ordered structure",
+        how="e.g. pymatgen's OrderDisorderedStructureTransformation or ssenb.mlip.substitute",
+    )
 
 
 def _check_miller(miller: object, name: str) -> tuple[int, int, int] | None:

@@ -274,6 +274,43 @@ def cutoff_of(potential: object) -> float:
     return float(cutoff) if isinstance(cutoff, int | float) and cutoff > 0 else DEFAULT_CUTOFF_A
 
 
+def ordered_structure(
+    structure: object,
+    name: str = "",
+    *,
+    needs: str = "a potential needs an ordered cell",
+    how: str = "ssenb.mlip.substitute does",
+) -> Structure:
+    """``structure`` if it is an ordered pymatgen Structure; else ssenb's error saying why.
+
+    One check for every mlip input that must be an ordered cell (a potential's, an
+    interface's); ``name`` names the argument, ``needs`` says what needs the order and
+    ``how`` how to order it.
+
+    Raises
+    ------
+    InvalidInputError
+        Not a ``Structure``.
+    UnsupportedMaterialError
+        A disordered structure (partial occupancies).
+    """
+    from pymatgen.core import Structure
+
+    if not isinstance(structure, Structure):
+        what = f"{name} must be a pymatgen Structure" if name else "expected a pymatgen Structure"
+        raise InvalidInputError(
+            f"{what}, got {type(structure).__name__}; parse a CIF with "
+            "ssenb.data.parse_cif or pymatgen.core.Structure.from_file"
+        )
+    if not structure.is_ordered:
+        formula = structure.composition.reduced_formula
+        raise UnsupportedMaterialError(
+            f"{f'{name} ' if name else ''}{formula} is disordered (partial occupancies); "
+            f"{needs}: order it first ({how})"
+        )
+    return structure
+
+
 def check_structure(structure: object, *, cutoff_A: float | None = None) -> None:
     """Refuse what no potential can take before any time is spent on it.
 
@@ -308,18 +345,7 @@ def check_structure(structure: object, *, cutoff_A: float | None = None) -> None
     ...
     ssenb.errors.InvalidInputError: Li: atom 0 (Li) has no neighbour within 5.0 Å ...
     """
-    from pymatgen.core import Structure
-
-    if not isinstance(structure, Structure):
-        raise InvalidInputError(
-            f"expected a pymatgen Structure, got {type(structure).__name__}; parse a CIF with "
-            "ssenb.data.parse_cif or pymatgen.core.Structure.from_file"
-        )
-    if not structure.is_ordered:
-        raise UnsupportedMaterialError(
-            f"{structure.composition.reduced_formula} is disordered (partial occupancies); a "
-            "potential needs an ordered cell: order it first (ssenb.mlip.substitute does)"
-        )
+    structure = ordered_structure(structure)
     if len(structure) > MAX_ATOMS:
         raise InvalidInputError(
             f"structure has {len(structure)} sites; ssenb.mlip works on cells of at most "
