@@ -48,6 +48,11 @@ def _fractions(comp: Composition) -> dict[str, float]:
     return {str(el): comp.get_atomic_fraction(el) for el in comp.elements}
 
 
+def _near(f: dict[str, float], g: dict[str, float], tol: float) -> bool:
+    """The near-duplicate rule: the same elements, every atomic fraction within ``tol``."""
+    return f.keys() == g.keys() and max(abs(f[e] - g[e]) for e in f) <= tol
+
+
 def near_duplicate_groups(
     compositions: Sequence[Composition], tol: float = NEAR_DUPLICATE_TOL
 ) -> np.ndarray:
@@ -63,7 +68,7 @@ def near_duplicate_groups(
         f = _fractions(c)
         fracs.append(f)
         by_elements.setdefault(frozenset(f), []).append(i)
-    for members in by_elements.values():
+    for members in by_elements.values():  # _near, vectorized within one element set
         if len(members) < 2:
             continue
         arr = np.array([[fracs[i][e] for e in sorted(fracs[members[0]])] for i in members])
@@ -130,9 +135,7 @@ def paper_group_ids(
             by_elements.setdefault(frozenset(fracs[j]), []).append(j)
         for i in map(int, np.flatnonzero(~anchor)):
             same = by_elements.get(frozenset(fracs[i]), [])
-            links.extend(
-                (j, i) for j in same if max(abs(fracs[i][e] - fracs[j][e]) for e in fracs[i]) <= tol
-            )
+            links.extend((j, i) for j in same if _near(fracs[i], fracs[j], tol))
             links.extend((first[key], i) for key in papers(i, False) if key in first)
     return components(n, links)
 
@@ -297,7 +300,7 @@ def _reason(
         elif rule == "near_duplicate" and comp is not None:
             f = _fractions(comp)
             for g, rid in by_elements.get(frozenset(f), []):
-                if max(abs(f[e] - g[e]) for e in f) <= tol:
+                if _near(f, g, tol):
                     return f"near-duplicate composition (fractions within {tol:g}) of {rid}"
         elif rule == "doi":
             for doi in split_dois(doi_cell):

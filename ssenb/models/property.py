@@ -199,9 +199,11 @@ class _PropertyRegressor(RegressorMixin, _TreeEnsemble):
         )
         self._fit_matrix(matrix, y, censored, progress=progress)
         self.train_mae_ = float(censored_mae(y, self._members(matrix).mean(axis=0), censored))
-        weights = np.ones(len(y))
-        if calibration_rows is not None:
-            weights = _calibration_weights(calibration_rows, len(y))
+        weights = (
+            np.ones(len(y))
+            if calibration_rows is None
+            else _calibration_weights(calibration_rows, len(y))
+        )
         pool = weights > 0
         if groups is None:
             group_ids = _groups(frame, len(y), pool)
@@ -234,7 +236,8 @@ class _PropertyRegressor(RegressorMixin, _TreeEnsemble):
         booster (same settings) on the rest and predicts the held-out pool rows; censored
         rows are left out (their error is unknown). Split-conformal quantiles
         (:func:`conformal_quantile`, each score weighted by its row's ``weights``: the
-        measurements it stands for) of the held-out scores at :data:`CALIBRATION_LEVELS`. None when there are too few rows or groups.
+        measurements it stands for) of the held-out scores at :data:`CALIBRATION_LEVELS`.
+        None when there are too few rows or groups.
         """
         k = self.calibration_splits
         pool = weights > 0
