@@ -279,8 +279,9 @@ def measurement_counts(table: pd.DataFrame, source: str = OBELIX) -> np.ndarray:
     Read from a combined table's ``source_id`` (``source:id`` of every member,
     "|"-joined, as :func:`combine_repeats` writes it with ``n_measurements``); a table of
     single measurements counts 1 per row whose ``source`` names ``source``. 0: the row
-    holds no such measurement. The default model calibrates its intervals on OBELiX's measurements with these weights, as the
-    test-like validation scores every held-out OBELiX row, repeats included.
+    holds no such measurement. The default model calibrates its intervals on OBELiX's
+    measurements with these weights, as the test-like validation scores every held-out
+    OBELiX row, repeats included.
     """
     if K.SOURCE_ID in table and N_MEASUREMENTS in table:
         prefix = f"{source}:"
