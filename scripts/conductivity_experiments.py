@@ -68,7 +68,11 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "nmodels10": {"calibration_splits": 0, "n_models": 10},
     "lr0.03_1000": {"calibration_splits": 0, "learning_rate": 0.03, "n_estimators": 1000},
     "subsample0.6": {"calibration_splits": 0, "subsample": 0.6},
-    "element_fractions_nmodels10": {"calibration_splits": 0, "element_fractions": True, "n_models": 10},
+    "element_fractions_nmodels10": {
+        "calibration_splits": 0,
+        "element_fractions": True,
+        "n_models": 10,
+    },
 }
 
 

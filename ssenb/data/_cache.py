@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -124,6 +125,23 @@ def derived_cache_dir() -> Path | None:
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
     return folder if probe.is_dir() and _writable(probe) else None
+
+
+def keep_derived(path: Path, write: Callable[[Path], object]) -> bool:
+    """Write one file of the derived cache whole (:func:`ssenb.batch.atomic_write`), or nothing.
+
+    Its folder is made if needed. A read-only or full cache folder is no error: False is
+    returned and the caller keeps what it derived in memory. One rule for every derived
+    cache (the snapshot index, OBELiX's parsed cells, property-table names, BVSE barriers).
+    """
+    from ..batch import atomic_write
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, write)
+    except OSError:
+        return False
+    return True
 
 
 def _os_cache() -> Path:

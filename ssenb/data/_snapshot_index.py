@@ -24,9 +24,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..batch import atomic_write
 from ..errors import DataIntegrityError
-from ._cache import sha256sum
+from ._cache import keep_derived, sha256sum
 from .materials import amount_text
 
 #: Version of the derived-index layout; a change rebuilds every cached index.
@@ -298,12 +297,9 @@ def write_index(folder: Path, index: SnapshotIndex) -> None:
         with open(tmp, "wb") as fh:  # a file object: np.savez would add ".npz" to a path
             np.savez(fh, **{n: getattr(index, n) for n in _ARRAYS})
 
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        atomic_write(npz, arrays)
-        atomic_write(manifest, lambda tmp: tmp.write_text(json.dumps(meta)))
-    except OSError:  # read-only or full disk: the index simply lives in memory
-        return
+    # read-only or full disk: the index simply lives in memory (no manifest, never read)
+    if keep_derived(npz, arrays):
+        keep_derived(manifest, lambda tmp: tmp.write_text(json.dumps(meta)))
 
 
 def read_index(folder: Path, key: str) -> SnapshotIndex | None:

@@ -24,10 +24,9 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..batch import atomic_write
 from ..errors import InvalidInputError
 from . import cif
-from ._cache import derived_cache_dir, sha256sum
+from ._cache import derived_cache_dir, keep_derived, sha256sum
 
 if TYPE_CHECKING:
     from pymatgen.core import Structure
@@ -107,12 +106,11 @@ def write_cache(folder: Path, key: str, parsed: dict[str, Parsed]) -> None:
         if row is None:
             return
         rows[material_id] = row
-    text = json.dumps({"format": CACHE_FORMAT, "key": key, "rows": rows}, allow_nan=False)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        atomic_write(cache_path(folder, key), lambda tmp: tmp.write_text(text, encoding="utf-8"))
-    except (OSError, ValueError):  # read-only or full disk
+        text = json.dumps({"format": CACHE_FORMAT, "key": key, "rows": rows}, allow_nan=False)
+    except ValueError:  # a non-finite number the layout cannot hold: nothing cached
         return
+    keep_derived(cache_path(folder, key), lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def read_cache(folder: Path, key: str) -> dict[str, Parsed] | None:

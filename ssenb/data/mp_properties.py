@@ -34,9 +34,8 @@ import numpy as np
 import pandas as pd
 
 from .. import keys as K
-from ..batch import atomic_write
 from ..errors import DataIntegrityError, UnknownNameError
-from ._cache import data_dir, derived_cache_dir, fetch, sha256sum
+from ._cache import data_dir, derived_cache_dir, fetch, keep_derived, sha256sum
 from ._snapshot_index import INDEX_FORMAT, _display, _electronegativity_order, _parse_flat
 from .materials import display_formula
 
@@ -260,11 +259,7 @@ def _reduced_names(path: Path, formulas: list[str]) -> list[str]:
             with open(tmp, "wb") as fh:  # a file object: np.savez would add ".npz" to a path
                 np.savez(fh, key=np.array(key), names=np.array(reduced, dtype=str))
 
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(cache, write)
-        except OSError:  # read-only or full disk: the names live in memory
-            pass
+        keep_derived(cache, write)  # read-only or full disk: the names live in memory
     return reduced
 
 

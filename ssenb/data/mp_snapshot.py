@@ -26,7 +26,7 @@ import pandas as pd
 
 from .. import keys as K
 from ..errors import InvalidInputError
-from ._cache import ENV_CACHE_DIR, data_dir, derived_cache_dir, fetch
+from ._cache import ENV_CACHE_DIR, data_dir, derived_cache_dir, fetch, keep_derived
 from ._snapshot_index import (
     INDEX_FORMAT,
     SOURCE_FILES,
@@ -216,6 +216,7 @@ __all__ = [
     "SnapshotIndex",
     "derived_cache_dir",
     "element_formula",
+    "keep_derived",
     "load_mp_snapshot",
     "snapshot_formulas",
     "snapshot_index",

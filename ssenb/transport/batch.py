@@ -23,7 +23,6 @@ import numpy as np
 from .. import keys as K
 from ..batch import (
     ErrorMode,
-    atomic_write,
     capture_row,
     check_errors,
     check_executor,
@@ -375,12 +374,11 @@ def _write_disk(key: str, row: dict[str, Any]) -> None:
     text = json.dumps(
         {k: (v if not isinstance(v, float) or math.isfinite(v) else str(v)) for k, v in row.items()}
     )
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # a temporary name of its own: two processes may write the same key at once
-        atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
-    except OSError:  # a read-only or full cache folder: keep the memory cache only
-        return
+    from ..data.mp_snapshot import keep_derived
+
+    # a temporary name of its own (two processes may write the same key at once); a
+    # read-only or full cache folder keeps the memory cache only
+    keep_derived(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
 __all__ = ["MAX_BARRIER_EV", "barrier_row", "migration_barriers", "structure_key"]
